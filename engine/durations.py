@@ -1,0 +1,49 @@
+"""Lengths of time as procedures write them: `15 minutes`, `1h30m`, `PT15M`.
+
+Pure parsing; no clock here. Deadlines and duration answers both use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+    "w": 604800, "week": 604800, "weeks": 604800,
+}
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+_ISO = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in `text`; ValueError with a readable message when it is not a duration."""
+    raw = text.strip()
+    iso = _ISO.fullmatch(raw)
+    if iso and raw not in ("P", "PT") and any(iso.groups()):
+        days, hours, minutes, seconds = (float(g) if g else 0.0 for g in iso.groups())
+        return days * 86400 + hours * 3600 + minutes * 60 + seconds
+    total, pos = 0.0, 0
+    for match in _PART.finditer(raw.lower()):
+        if match.start() != pos or match.group(2) not in _UNITS:
+            break
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    else:
+        if pos == len(raw) and pos > 0:
+            return total
+    raise ValueError(f"{text!r} is not a duration; expected e.g. '15 minutes', '1h30m' or 'PT15M'")
+
+
+def format_duration(seconds: float) -> str:
+    """A short human form: `1h 30m`, `45s`, `2d 3h`."""
+    sign = "-" if seconds < 0 else ""
+    rest = int(round(abs(seconds)))
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if rest >= size or (unit == "s" and not parts):
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return sign + " ".join(parts)

@@ -1,0 +1,71 @@
+"""Every error the engine raises on purpose, each with the exit code the CLI gives it.
+
+The engine raises; only `cli.py` turns these into a message and an exit code. A message is
+one lowercase sentence with the offending value quoted; no traceback is ever shown for them.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # validation findings, failed scenarios, trace gaps, a scripted run short of answers
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_NOT_FOUND = 4
+EXIT_INVALID_ANSWER = 5
+EXIT_ILLEGAL_MOVE = 6
+EXIT_CONFLICT = 7
+EXIT_LOCKED = 8
+EXIT_DATABASE = 9
+EXIT_INTERRUPTED = 130
+
+
+class ProcflowError(Exception):
+    """Base of deliberate errors; `exit_code` is what the CLI exits with."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(ProcflowError):
+    """The command line itself is wrong (a bad option value, a path that does not exist)."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotFoundError(ProcflowError):
+    """An unknown procedure, instance, person or role id."""
+
+    exit_code = EXIT_NOT_FOUND
+
+
+class InvalidAnswerError(ProcflowError):
+    """An answer of the wrong type or outside its constraints; nothing was changed."""
+
+    exit_code = EXIT_INVALID_ANSWER
+
+
+class IllegalMoveError(ProcflowError):
+    """A move that does not exist or is not allowed now; nothing was changed."""
+
+    exit_code = EXIT_ILLEGAL_MOVE
+
+
+class ConflictError(ProcflowError):
+    """Someone else changed the instance first; nothing of this step was written."""
+
+    exit_code = EXIT_CONFLICT
+
+
+class LockedError(ProcflowError):
+    """The database stayed locked by another process past the wait limit."""
+
+    exit_code = EXIT_LOCKED
+
+
+class DatabaseError(ProcflowError):
+    """The database cannot be used: not writable, damaged, or from a newer procflow."""
+
+    exit_code = EXIT_DATABASE

@@ -1,0 +1,368 @@
+"""The typed, immutable procedure model between checked YAML data and the runtime.
+
+`build_procedure` expects data that passed the schema check; it normalises shorthands
+(a text as a string, an item as a text, `next` as a string) so rules and the engine see one
+shape. Each node keeps its JSON pointer; `Document.locate` turns that into line:col.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+DEFAULT_LANGUAGES = ("zh-Hant", "en")
+FIELD_TYPES = ("text", "number", "bool", "choice", "datetime", "duration")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text per language; `plain` holds a string given without a language."""
+
+    values: Mapping[str, str]
+    plain: str | None = None
+    original: str | None = None
+    ptr: str = ""
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, else the plain text, else the first language given."""
+        if lang in self.values:
+            return self.values[lang]
+        if self.plain is not None:
+            return self.plain
+        return next(iter(self.values.values()), "")
+
+    def all_strings(self) -> tuple[str, ...]:
+        return tuple(self.values.values()) + ((self.plain,) if self.plain is not None else ())
+
+
+@dataclass(frozen=True)
+class Note:
+    text: Text
+    kind: str = "info"
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: str | int | float | bool
+    description: Text | None = None
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    label: Text | None = None
+    help: Text | None = None
+    options: tuple[str, ...] = ()
+    option_labels: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    pii: bool = False
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: Text
+    source: str | None = None
+    optional: bool = False
+    note: Note | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: Text
+    source: str | None = None
+    note: Note | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    field: str
+    required: bool = True
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    """An automatic move; `when is None` marks the `otherwise` route."""
+
+    to: str
+    when: str | None = None
+    priority: int = 0
+    note: Note | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    id: str
+    to: str
+    label: Text | None = None
+    when: str | None = None
+    source: str | None = None
+    note: Note | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Use:
+    procedure: str
+    params: Mapping[str, str | int | float | bool] = field(default_factory=lambda: MappingProxyType({}))
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """kind is `within`, `before`, `after` or `every`; `anchor` is a field, `state:NAME` or None."""
+
+    id: str
+    kind: str
+    duration: str
+    anchor: str | None = None
+    text: Text | None = None
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    title: Text | None = None
+    role: str | None = None
+    source: str | None = None
+    notes: tuple[Note, ...] = ()
+    do: tuple[Item, ...] = ()
+    say: tuple[Phrase, ...] = ()
+    ask: tuple[Question, ...] = ()
+    due: tuple[Deadline, ...] = ()
+    use: Use | None = None
+    routes: tuple[Route, ...] = ()
+    outcomes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    moves: tuple[Move, ...] = ()
+    final: bool = False
+    outcome: str | None = None
+    ptr: str = ""
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every state this one can move to, in declaration order."""
+        return (
+            tuple(r.to for r in self.routes)
+            + tuple(m.to for m in self.moves)
+            + tuple(self.outcomes.values())
+        )
+
+    @property
+    def result(self) -> str:
+        """The outcome a final state reports."""
+        return self.outcome or self.name
+
+
+@dataclass(frozen=True)
+class WorkRule:
+    id: str
+    text: Text
+    source: str | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Penalty:
+    id: str
+    min_count: int | str
+    period: str
+    text: Text
+    source: str | None = None
+    note: Note | None = None
+    ptr: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    title: Text
+    initial: str
+    states: Mapping[str, State]
+    description: Text | None = None
+    source: str | None = None
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    params: Mapping[str, Param] = field(default_factory=lambda: MappingProxyType({}))
+    roles: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))
+    fields: Mapping[str, Field] = field(default_factory=lambda: MappingProxyType({}))
+    notes: tuple[Note, ...] = ()
+    work_rules: tuple[WorkRule, ...] = ()
+    penalties: tuple[Penalty, ...] = ()
+    path: str = ""
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcomes of the final states, in declaration order, each once."""
+        return tuple(dict.fromkeys(s.result for s in self.states.values() if s.final))
+
+    def param_defaults(self) -> dict[str, str | int | float | bool]:
+        return {name: p.default for name, p in self.params.items()}
+
+
+def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
+    """Build the model from schema-valid data."""
+    states = {
+        name: _state(name, raw, f"/states/{_esc(name)}") for name, raw in data["states"].items()
+    }
+    return Procedure(
+        id=data["id"],
+        title=build_text(data["title"], "/title"),
+        initial=data["initial"],
+        states=MappingProxyType(states),
+        description=_opt_text(data.get("description"), "/description"),
+        source=data.get("source"),
+        languages=tuple(data.get("languages", DEFAULT_LANGUAGES)),
+        params=MappingProxyType({n: _param(n, v, f"/params/{n}") for n, v in data.get("params", {}).items()}),
+        roles=MappingProxyType({n: build_text(v, f"/roles/{n}") for n, v in data.get("roles", {}).items()}),
+        fields=MappingProxyType({n: _field(n, v, f"/fields/{n}") for n, v in data.get("fields", {}).items()}),
+        notes=tuple(_note(n, f"/notes/{i}") for i, n in enumerate(data.get("notes", []))),
+        work_rules=tuple(
+            WorkRule(r["id"], build_text(r["text"], f"/work_rules/{i}/text"), r.get("source"), f"/work_rules/{i}")
+            for i, r in enumerate(data.get("work_rules", []))
+        ),
+        penalties=tuple(_penalty(p, f"/penalties/{i}") for i, p in enumerate(data.get("penalties", []))),
+        path=path,
+    )
+
+
+def build_text(raw: Any, ptr: str) -> Text:
+    if isinstance(raw, str):
+        return Text(MappingProxyType({}), plain=raw, ptr=ptr)
+    values = {k: v for k, v in raw.items() if k != "original"}
+    return Text(MappingProxyType(values), original=raw.get("original"), ptr=ptr)
+
+
+def _opt_text(raw: Any, ptr: str) -> Text | None:
+    return None if raw is None else build_text(raw, ptr)
+
+
+def _is_text(raw: Any) -> bool:
+    """A text (string or language mapping) rather than an object with a `text` key."""
+    return isinstance(raw, str) or "text" not in raw
+
+
+def _note(raw: Any, ptr: str) -> Note:
+    if _is_text(raw):
+        return Note(build_text(raw, ptr), ptr=ptr)
+    return Note(build_text(raw["text"], ptr + "/text"), raw.get("kind", "info"), raw.get("source"), ptr)
+
+
+def _opt_note(raw: Any, ptr: str) -> Note | None:
+    return None if raw is None else _note(raw, ptr)
+
+
+def _param(name: str, raw: Any, ptr: str) -> Param:
+    if isinstance(raw, dict):
+        return Param(name, raw["default"], _opt_text(raw.get("description"), ptr + "/description"), raw.get("source"), ptr)
+    return Param(name, raw, ptr=ptr)
+
+
+def _field(name: str, raw: Mapping[str, Any], ptr: str) -> Field:
+    options = raw.get("options", ())
+    labels: dict[str, Text] = {}
+    if isinstance(options, dict):
+        labels = {k: build_text(v, f"{ptr}/options/{k}") for k, v in options.items()}
+    return Field(
+        name=name,
+        type=raw["type"],
+        label=_opt_text(raw.get("label"), ptr + "/label"),
+        help=_opt_text(raw.get("help"), ptr + "/help"),
+        options=tuple(options),
+        option_labels=MappingProxyType(labels),
+        pattern=raw.get("pattern"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        integer=bool(raw.get("integer", False)),
+        pii=bool(raw.get("pii", False)),
+        source=raw.get("source"),
+        ptr=ptr,
+    )
+
+
+def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
+    next_ = raw.get("next")
+    if isinstance(next_, str):
+        routes: tuple[Route, ...] = (Route(to=next_, ptr=ptr + "/next"),)
+    else:
+        routes = tuple(
+            Route(r["to"], r.get("when"), r.get("priority", 0), _opt_note(r.get("note"), f"{ptr}/next/{i}/note"), f"{ptr}/next/{i}")
+            for i, r in enumerate(next_ or ())
+        )
+    use = raw.get("use")
+    return State(
+        name=name,
+        title=_opt_text(raw.get("title"), ptr + "/title"),
+        role=raw.get("role"),
+        source=raw.get("source"),
+        notes=tuple(_note(n, f"{ptr}/notes/{i}") for i, n in enumerate(raw.get("notes", []))),
+        do=tuple(_item(it, i, f"{ptr}/do/{i}") for i, it in enumerate(raw.get("do", []))),
+        say=tuple(_phrase(p, f"{ptr}/say/{i}") for i, p in enumerate(raw.get("say", []))),
+        ask=tuple(_question(q, f"{ptr}/ask/{i}") for i, q in enumerate(raw.get("ask", []))),
+        due=tuple(_deadline(d, f"{ptr}/due/{i}") for i, d in enumerate(raw.get("due", []))),
+        use=None if use is None else Use(use["procedure"], MappingProxyType(dict(use.get("params", {}))), ptr + "/use"),
+        routes=routes,
+        outcomes=MappingProxyType(dict(raw.get("outcomes", {}))),
+        moves=tuple(
+            Move(m["id"], m["to"], _opt_text(m.get("label"), f"{ptr}/moves/{i}/label"), m.get("when"),
+                 m.get("source"), _opt_note(m.get("note"), f"{ptr}/moves/{i}/note"), f"{ptr}/moves/{i}")
+            for i, m in enumerate(raw.get("moves", []))
+        ),
+        final=bool(raw.get("final", False)),
+        outcome=raw.get("outcome"),
+        ptr=ptr,
+    )
+
+
+def _item(raw: Any, index: int, ptr: str) -> Item:
+    if _is_text(raw):
+        return Item(str(index + 1), build_text(raw, ptr), ptr=ptr)
+    return Item(
+        raw.get("id", str(index + 1)), build_text(raw["text"], ptr + "/text"), raw.get("source"),
+        bool(raw.get("optional", False)), _opt_note(raw.get("note"), ptr + "/note"), ptr,
+    )
+
+
+def _phrase(raw: Any, ptr: str) -> Phrase:
+    if _is_text(raw):
+        return Phrase(build_text(raw, ptr), ptr=ptr)
+    return Phrase(build_text(raw["text"], ptr + "/text"), raw.get("source"), _opt_note(raw.get("note"), ptr + "/note"), ptr)
+
+
+def _question(raw: Any, ptr: str) -> Question:
+    if isinstance(raw, str):
+        return Question(raw, ptr=ptr)
+    return Question(raw["field"], bool(raw.get("required", True)), raw.get("source"), ptr)
+
+
+def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
+    kind = next(k for k in ("within", "before", "after", "every") if k in raw)
+    return Deadline(raw["id"], kind, raw[kind], raw.get("of"), _opt_text(raw.get("text"), ptr + "/text"), raw.get("source"), ptr)
+
+
+def _penalty(raw: Mapping[str, Any], ptr: str) -> Penalty:
+    return Penalty(
+        raw["id"], raw["min_count"], raw["period"], build_text(raw["text"], ptr + "/text"),
+        raw.get("source"), _opt_note(raw.get("note"), ptr + "/note"), ptr,
+    )
+
+
+def _esc(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,130 @@
+"""Semantic rules: one small check each, with a stable code, a kebab-case name and a summary.
+
+A rule reads the typed model (and, for project rules, every procedure checked together) and
+yields Findings; `run_rules` turns them into Diagnostics with positions. Rules never raise on
+a procedure that passed the schema check, and never import the runtime.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engine.diagnostic import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from engine.model import Procedure
+    from engine.yamlio import Document
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found: the JSON pointer of the offending node and a message.
+
+    `key` places the caret on the mapping key instead of its value; `offset` moves it inside
+    a single-line scalar (e.g. to the name inside a guard).
+    """
+
+    pointer: str
+    message: str
+    key: bool = False
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One procedure that passed the schema check, with the document it came from."""
+
+    procedure: Procedure
+    document: Document
+
+
+ProcedureCheck = Callable[["Procedure"], Iterator[Finding]]
+ProjectCheck = Callable[[Mapping[str, list[Checked]]], Iterator[tuple[Checked, Finding]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    check: ProcedureCheck | None = None
+    check_project: ProjectCheck | None = None
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR) -> Callable[[ProcedureCheck], ProcedureCheck]:
+    """Register a per-procedure rule."""
+
+    def register(check: ProcedureCheck) -> ProcedureCheck:
+        _add(Rule(code, name, summary, severity, check=check))
+        return check
+
+    return register
+
+
+def project_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR) -> Callable[[ProjectCheck], ProjectCheck]:
+    """Register a rule over every procedure checked together (keyed by procedure id)."""
+
+    def register(check: ProjectCheck) -> ProjectCheck:
+        _add(Rule(code, name, summary, severity, check_project=check))
+        return check
+
+    return register
+
+
+def _add(new: Rule) -> None:
+    if new.code in REGISTRY:
+        raise RuntimeError(f"rule code {new.code} registered twice")
+    REGISTRY[new.code] = new
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, by code. Importing the rule modules registers them."""
+    _load()
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for info in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{info.name}")
+        _loaded = True
+
+
+def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic:
+    line, col = checked.document.locate(finding.pointer, key=finding.key)
+    return Diagnostic(
+        checked.document.path, line, col + finding.offset, rule_.code, rule_.severity, finding.message, finding.pointer
+    )
+
+
+def run_rules(checked: Checked) -> list[Diagnostic]:
+    """Every per-procedure rule over one procedure."""
+    out: list[Diagnostic] = []
+    for rule_ in all_rules():
+        if rule_.check is not None:
+            out.extend(to_diagnostic(rule_, checked, f) for f in rule_.check(checked.procedure))
+    return out
+
+
+def run_project_rules(checked: Iterable[Checked]) -> list[Diagnostic]:
+    """Every project rule over all procedures checked together."""
+    by_id: dict[str, list[Checked]] = {}
+    for item in checked:
+        by_id.setdefault(item.procedure.id, []).append(item)
+    out: list[Diagnostic] = []
+    for rule_ in all_rules():
+        if rule_.check_project is not None:
+            out.extend(to_diagnostic(rule_, c, f) for c, f in rule_.check_project(by_id))
+    return out
