@@ -53,6 +53,38 @@ def cli(ctx: click.Context, traceback: bool) -> None:
 # options, call the engine, format, exit.
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format", "format_", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    help="Output: readable text, a JSON object, or GitHub Actions annotations.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True, metavar="N",
+    help="Refuse files larger than N bytes.",
+)
+@click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing earlier results.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for large sets (default: one per core).")
+def validate(
+    paths: tuple[str, ...], format_: str, strict: bool, max_bytes: int, no_cache: bool, jobs: int | None
+) -> None:
+    """Check procedure files and directories (default: the bundled procedures).
+
+    Exit 0 when clean, 1 when there are findings (warnings only with --strict), 2 on usage errors.
+    """
+    from engine import report
+    from engine.validate import validate_paths
+
+    result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache)
+    sources = report.source_lines(result.diagnostics) if format_ == "text" else None
+    formatter = report.FORMATS[format_]
+    click.echo(formatter(result.diagnostics, files=len(result.files), sources=sources), nl=False)
+    if result.failed(strict=strict):
+        click.get_current_context().exit(errors.EXIT_FINDINGS)
+
+
 # --- entry point --------------------------------------------------------------------------
 
 
