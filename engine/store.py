@@ -1,0 +1,297 @@
+"""The SQLite store: pinned procedure texts, instances with their snapshot, append-only events.
+
+One write transaction per step (BEGIN IMMEDIATE), guarded by the instance's version, so a
+step is either wholly saved or not at all and two writers cannot both win. Every sqlite3
+failure leaves here as an `engine.errors` exception with one sentence. No procedure logic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from engine import records
+from engine.errors import ConflictError, DatabaseError, LockedError, NotFoundError
+from engine.migrations import LATEST, MIGRATIONS
+from engine.records import EVENT_COLUMNS, Event, Instance, Summary, event_from_row, event_row
+
+# `normal` (the default) is SQLite's synchronous=NORMAL in WAL mode: a committed step survives
+# any crash of procflow itself; after a power cut or OS crash the last steps committed before it
+# may be rolled back, never half-applied. `full` also survives those, at about six times the cost.
+DURABILITY = {"normal": "NORMAL", "full": "FULL"}
+QUICK_CHECK_BELOW = 4 << 20  # bytes; a quick_check on open is cheap only for small files
+_MAGIC = b"SQLite format 3\x00"
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def now() -> str:
+    """UTC with milliseconds; sortable as text."""
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z"
+
+
+class Store:
+    """An open database; use as a context manager or call `close()`."""
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0, durability: str = "normal",
+                 create_dir: bool = False) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        _check_file(self.path, create_dir)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database '{self.path}': {exc}") from None
+        try:
+            with self._errors():
+                self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+                if self.path.stat().st_size < QUICK_CHECK_BELOW:
+                    problems = self.integrity(quick=True)
+                    if problems:
+                        raise DatabaseError(f"database '{self.path}' is damaged ({problems[0]}); "
+                                            "restore it from a backup")
+        except BaseException:
+            self.db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """sqlite3 errors as one sentence each; the transaction, if any, is rolled back."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise LockedError(f"database '{self.path}' is locked by another process; "
+                                  f"tried for {self.timeout:g} s") from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text:
+                raise DatabaseError(f"cannot write to database '{self.path}' ({text})") from None
+            raise DatabaseError(f"database '{self.path}' cannot be used ({text})") from None
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            raise DatabaseError(f"database '{self.path}' is damaged or not a procflow database ({exc}); "
+                                "restore it from a backup") from None
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self._rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            raise DatabaseError(f"database '{self.path}' was written by a newer procflow (schema version "
+                                f"{version}, this one knows up to {LATEST}); upgrade procflow to use it")
+        if version == LATEST:
+            return
+        if version == 0:  # needs the write lock of a fresh file, so before the transaction
+            self.db.execute("PRAGMA journal_mode=WAL")
+        with self.write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            for target in range(version + 1, LATEST + 1):
+                for statement in MIGRATIONS[target - 1]:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={target}")
+
+    def integrity(self, *, quick: bool = False) -> list[str]:
+        """Problems reported by SQLite's own check; empty when the file is sound."""
+        with self._errors():
+            rows = self.db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+        problems = [str(r[0]) for r in rows]
+        return [] if problems == ["ok"] else problems
+
+    # --- procedures -----------------------------------------------------------------------
+
+    def pin(self, db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
+        """Keep the exact text of a procedure (once per hash); inside a write transaction."""
+        digest = sha256(raw)
+        db.execute("INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at) "
+                   "VALUES (?, ?, ?, ?, ?)", (digest, procedure_id, path, raw.decode("utf-8"), at))
+        return digest
+
+    def pinned(self, digest: str) -> tuple[str, str, bytes]:
+        """(procedure id, path it was read from, exact text) of a pinned hash."""
+        with self._errors():
+            row = self.db.execute("SELECT procedure_id, path, text FROM procedures WHERE hash = ?",
+                                  (digest,)).fetchone()
+        if row is None:
+            raise DatabaseError(f"database '{self.path}' lacks the pinned procedure text {digest[:12]}; "
+                                "it was damaged or edited by hand")
+        return row[0], row[1], row[2].encode("utf-8")
+
+    # --- instances ------------------------------------------------------------------------
+
+    def create(self, *, procedure_id: str, pins: Mapping[str, tuple[str, bytes]], snapshot: Mapping[str, Any],
+               state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
+               actor: str, at: str, parent: str | None = None) -> Instance:
+        """A new instance with its first events; `pins` maps procedure id to (path, text)."""
+        with self.write() as db:
+            hashes = {pid: self.pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
+            for _ in range(20):
+                new_id = records.new_id()
+                if db.execute("SELECT 1 FROM instances WHERE id = ?", (new_id,)).fetchone() is None:
+                    break
+            else:  # 20 collisions in a space of 887 million: something is wrong with randomness
+                raise DatabaseError("could not find a free instance id; the store holds too many instances")
+            db.execute(
+                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
+                " created_at, created_by, updated_at, updated_by, owner, parent)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+                (new_id, procedure_id, hashes[procedure_id], _dump(hashes), status, state, role,
+                 _dump(snapshot), at, actor, at, actor, actor, parent))
+            self._append(db, new_id, 0, events, actor, at)
+        return self.load(new_id)
+
+    def commit(self, instance_id: str, expected_version: int, *, snapshot: Mapping[str, Any],
+               state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
+               actor: str, at: str) -> int:
+        """Save one step: append `events` and replace the snapshot, if nobody changed it since
+        `expected_version`; else `ConflictError` and nothing written. Returns the new version."""
+        with self.write() as db:
+            cur = db.execute(
+                "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = version + 1,"
+                " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
+                (_dump(snapshot), state, status, role, at, actor, instance_id, expected_version))
+            if cur.rowcount != 1:
+                raise self._conflict(db, instance_id, expected_version)
+            last = db.execute("SELECT MAX(seq) FROM events WHERE instance = ?", (instance_id,)).fetchone()[0]
+            self._append(db, instance_id, last or 0, events, actor, at)
+        return expected_version + 1
+
+    def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
+        row = db.execute("SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?",
+                         (instance_id,)).fetchone()
+        if row is None:
+            return NotFoundError(f"instance '{instance_id}' no longer exists")
+        who, when, version, status = row
+        return ConflictError(
+            f"instance '{instance_id}' was changed by {who} at {local_time(when)} (version {version}, "
+            f"{status}) after you read version {expected}; nothing of yours was saved, "
+            f"see where it is now with `procflow resume {instance_id}`")
+
+    @staticmethod
+    def _append(db: sqlite3.Connection, instance_id: str, last: int, events: Sequence[Mapping[str, Any]],
+                actor: str, at: str) -> None:
+        rows = [event_row(instance_id, last + n, event, actor, at) for n, event in enumerate(events, 1)]
+        db.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+
+    def load(self, instance_id: str) -> Instance:
+        """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""
+        key = instance_id.strip().lower()
+        with self._errors():
+            row = self.db.execute(f"SELECT {Instance.COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
+        return Instance.from_row(row)
+
+    def _similar_ids(self, key: str) -> list[str]:
+        with self._errors():
+            return [r[0] for r in self.db.execute("SELECT id FROM instances")]
+
+    def events(self, instance_id: str) -> list[Event]:
+        with self._errors():
+            rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? "
+                                   "ORDER BY seq", (instance_id,)).fetchall()
+        return [event_from_row(r) for r in rows]
+
+    def summaries(self, *, person: str | None = None, open_limit: int | None = 50,
+                  recent_limit: int = 10) -> tuple[list[Summary], list[Summary]]:
+        """(open instances, recently closed ones), newest first; `person` keeps only theirs.
+
+        Each query walks an index in `updated_at` order and stops at its limit, so the cost
+        follows what is shown, not how many instances the store holds. One more open row than
+        the limit is read so the caller can say that more exist.
+        """
+        who = "" if person is None else " AND owner = :who"
+        limit = -1 if open_limit is None else open_limit + 1
+        query = (f"SELECT {Summary.COLUMNS} FROM instances WHERE status = :status{who} "
+                 "ORDER BY updated_at DESC LIMIT :limit")
+        with self._errors():
+            opened = self.db.execute(query, {"status": "open", "who": person, "limit": limit}).fetchall()
+            closed = [row for status in ("finished", "cancelled") for row in self.db.execute(
+                query, {"status": status, "who": person, "limit": recent_limit})]
+        closed.sort(key=lambda row: row[9], reverse=True)  # updated_at
+        return [Summary.from_row(r) for r in opened], [Summary.from_row(r) for r in closed[:recent_limit]]
+
+    def all_ids(self) -> list[str]:
+        with self._errors():
+            return [r[0] for r in self.db.execute("SELECT id FROM instances ORDER BY created_at, id")]
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC stamp in local time, to the second, for people."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _check_file(path: Path, create_dir: bool) -> None:
+    """Refuse what SQLite would report vaguely or late: a directory, a missing folder,
+    a file that is not SQLite, a file or folder we may not write."""
+    if path.is_dir():
+        raise DatabaseError(f"database path '{path}' is a directory; give a file name")
+    folder = path.parent
+    if not folder.exists():
+        if not create_dir:
+            raise DatabaseError(f"cannot create database '{path}': folder '{folder}' does not exist")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(_MAGIC))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        if head and head != _MAGIC:
+            raise DatabaseError(f"'{path}' is not a procflow database (not an SQLite file)")
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"cannot write to database '{path}': permission denied")
+    if not os.access(folder, os.W_OK):  # WAL needs to create its -wal and -shm files beside it
+        raise DatabaseError(f"cannot write to database '{path}': folder '{folder}' is not writable")

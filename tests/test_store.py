@@ -1,0 +1,242 @@
+"""The SQLite store on its own: schema and migrations, one transaction per step, optimistic
+concurrency, pinning, and one clear error for every way a database file can be unusable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine import environment
+from engine.errors import ConflictError, DatabaseError, LockedError, NotFoundError, UsageError
+from engine.migrations import LATEST, MIGRATIONS
+from engine.records import ID_ALPHABET, ID_LENGTH, new_id
+from engine.store import Store, now, sha256
+
+TEXT = "id: p\ntitle: 來訪者接待\n".encode()
+
+
+def make(store: Store, actor: str = "ann", **extra: object) -> str:
+    instance = store.create(
+        procedure_id="p", pins={"p": ("p.yaml", TEXT)}, snapshot={"state": "a", "n": 0}, state="a",
+        status="open", role="desk", events=[{"kind": "start", "to": "a"}], actor=actor, at=now(), **extra)
+    return instance.id
+
+
+def step(store: Store, instance_id: str, version: int, actor: str = "ann", n: int = 1) -> int:
+    return store.commit(instance_id, version, snapshot={"state": "b", "n": n}, state="b", status="open",
+                        role="desk", events=[{"kind": "step", "from": "a", "to": "b", "answers": {"x": n}}],
+                        actor=actor, at=now())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "procflow.db") as opened:
+        yield opened
+
+
+def test_a_fresh_database_is_at_the_latest_version_in_wal_mode(store: Store) -> None:
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert store.integrity() == []
+
+
+def test_full_durability_is_synchronous_full(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.db", durability="full") as store:
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_a_step_appends_events_and_replaces_the_snapshot(store: Store) -> None:
+    iid = make(store)
+    assert step(store, iid, 1, actor="bob") == 2
+    loaded = store.load(iid)
+    assert (loaded.version, loaded.state, loaded.updated_by) == (2, "b", "bob")
+    assert loaded.snapshot == {"state": "b", "n": 1}
+    events = store.events(iid)
+    assert [(e.seq, e.kind, e.actor, e.from_state, e.to_state) for e in events] == [
+        (1, "start", "ann", None, "a"), (2, "step", "bob", "a", "b")]
+    assert events[1].answers == {"x": 1}
+    assert events[1].body == {"kind": "step", "from": "a", "to": "b", "answers": {"x": 1},
+                              "at": events[1].at, "actor": "bob"}
+
+
+def test_the_loser_of_a_race_is_told_who_won_and_nothing_of_theirs_is_written(store: Store) -> None:
+    iid = make(store)
+    step(store, iid, 1, actor="bob")
+    with pytest.raises(ConflictError) as caught:
+        step(store, iid, 1, actor="carol", n=99)
+    message = caught.value.message
+    assert f"instance '{iid}' was changed by bob at " in message
+    assert "nothing of yours was saved" in message and f"procflow resume {iid}" in message
+    assert store.load(iid).snapshot["n"] == 1
+    assert [e.actor for e in store.events(iid)] == ["ann", "bob"]
+
+
+def test_a_failure_inside_a_step_writes_nothing(store: Store) -> None:
+    iid = make(store)
+    with pytest.raises(TypeError):
+        store.commit(iid, 1, snapshot={"ok": 1}, state="b", status="open", role=None,
+                     events=[{"kind": "step", "answers": {"x": object()}}], actor="bob", at=now())
+    assert store.load(iid).version == 1 and len(store.events(iid)) == 1
+
+
+def test_events_are_append_only(store: Store) -> None:
+    iid = make(store)
+    for statement in ("UPDATE events SET note = 'x'", "DELETE FROM events"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.db.execute(statement)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO events (instance, seq, at, actor, kind, body)"
+                         " VALUES (?, 1, '', '', 'x', '{}')", (iid,))
+
+
+def test_pinning_keeps_the_exact_text_once_per_hash(store: Store) -> None:
+    first, second = make(store), make(store)
+    assert store.load(first).hash == store.load(second).hash == sha256(TEXT)
+    assert store.pinned(sha256(TEXT)) == ("p", "p.yaml", TEXT)
+    assert store.db.execute("SELECT COUNT(*) FROM procedures").fetchone()[0] == 1
+
+
+def test_ids_are_short_typeable_and_case_insensitive(store: Store) -> None:
+    iid = make(store)
+    assert len(iid) == ID_LENGTH and set(iid) <= set(ID_ALPHABET)
+    assert not set("01ilo") & set(ID_ALPHABET)
+    assert store.load(iid.upper()).id == iid
+    assert len({new_id() for _ in range(2000)}) == 2000
+
+
+def test_an_unknown_id_suggests_a_close_one(store: Store) -> None:
+    iid = make(store)
+    typo = iid[:-1] + ("2" if iid[-1] != "2" else "3")
+    with pytest.raises(NotFoundError, match=rf"unknown instance '{typo}'; did you mean '{iid}'\?"):
+        store.load(typo)
+    with pytest.raises(NotFoundError, match="`procflow status` lists instances"):
+        store.load("zzzzzzzzzzzz")
+
+
+def test_status_queries_walk_an_index_and_stop_at_the_limit(store: Store) -> None:
+    for n in range(30):
+        iid = make(store, actor="ann" if n % 3 else "bob")
+        if n % 5 == 0:
+            store.commit(iid, 1, snapshot={}, state="end", status="finished", role=None, events=[],
+                         actor="ann", at=now())
+    opened, closed = store.summaries(person="bob", open_limit=3, recent_limit=2)
+    assert len(opened) == 4 and all(s.owner == "bob" and s.status == "open" for s in opened)
+    assert len(closed) == 2 and all(s.status == "finished" for s in closed)
+    assert [s.updated_at for s in opened] == sorted((s.updated_at for s in opened), reverse=True)
+    plan = " ".join(str(r) for r in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM instances WHERE status = 'open' AND owner = 'bob' "
+        "ORDER BY updated_at DESC LIMIT 5"))
+    assert "instances_owner" in plan and "TEMP B-TREE" not in plan
+
+
+def test_a_locked_database_waits_a_bounded_time_then_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "procflow.db"
+    with Store(path) as store:
+        iid = make(store)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with Store(path, timeout=0.2) as store, pytest.raises(LockedError) as caught:
+            step(store, iid, 1)
+        assert caught.value.message == f"database '{path}' is locked by another process; tried for 0.2 s"
+        assert caught.value.exit_code == 8
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute("PRAGMA user_version=1")
+    db.execute("INSERT INTO procedures VALUES ('h', 'p', 'p.yaml', 'id: p', '2024-01-01T00:00:00.000Z')")
+    db.execute("INSERT INTO instances VALUES ('abc234', 'p', 'h', '{\"p\":\"h\"}', 'open', 'a', 3, '{}',"
+               " '2024-01-01T00:00:00.000Z', 'ann', '2024-01-02T00:00:00.000Z', 'bob')")
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        old = store.load("abc234")
+        assert (old.version, old.owner, old.assignee, old.updated_by) == (3, "ann", None, "bob")
+        assert store.summaries(person="ann")[0][0].id == "abc234"
+
+
+def test_a_database_from_a_newer_procflow_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version={LATEST + 1}")
+    with pytest.raises(DatabaseError, match=rf"written by a newer procflow \(schema version {LATEST + 1}"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n" * 100)
+    with pytest.raises(DatabaseError, match=r"is not a procflow database \(not an SQLite file\)"):
+        Store(path)
+
+
+def test_a_damaged_database_is_refused_with_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "procflow.db"
+    with Store(path) as store:
+        for _ in range(200):
+            make(store)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(2 * page, len(raw), page):  # keep the header page, scramble the rest
+        raw[offset:offset + 64] = bytes(range(64))
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DatabaseError, match=r"damaged|malformed") as caught:
+        Store(path)
+    assert "\n" not in caught.value.message
+
+
+def test_wrong_places_for_a_database(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="is a directory"):
+        Store(tmp_path)
+    with pytest.raises(DatabaseError, match=r"folder .* does not exist"):
+        Store(tmp_path / "missing" / "procflow.db")
+    Store(tmp_path / "made" / "procflow.db", create_dir=True).close()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
+def test_a_read_only_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "procflow.db"
+    Store(path).close()
+    path.chmod(0o444)
+    with pytest.raises(DatabaseError, match="cannot write to database"):
+        Store(path)
+
+
+def test_the_database_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", str(tmp_path / "env.db"))
+    assert environment.db_path("cli.db") == (Path("cli.db"), False)
+    assert environment.db_path() == (tmp_path / "env.db", False)
+    monkeypatch.delenv("PROCFLOW_DB")
+    path, default = environment.db_path()
+    assert default and path.name == "procflow.db" and "procflow" in path.parent.name
+
+
+def test_actor_and_language_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCFLOW_USER", "mei")
+    assert environment.actor("ana") == "ana" and environment.actor() == "mei"
+    monkeypatch.delenv("PROCFLOW_USER")
+    assert environment.actor()
+    with pytest.raises(UsageError):
+        environment.actor("  ")
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert environment.language() == "zh-Hant"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert environment.language() == "en" and environment.language("zh-Hant") == "zh-Hant"
+    monkeypatch.setenv("LC_ALL", "zh_TW.UTF-8")
+    assert environment.language() == "zh-Hant"
+    with pytest.raises(UsageError, match="unknown language 'fr'"):
+        environment.language("fr")
