@@ -39,6 +39,11 @@ def procedures_dir() -> Path:
     return _data_dir("procedures")
 
 
+def sources_dir() -> Path:
+    """The clause index of the source documents (`sources/article-N.yaml`), for `trace`."""
+    return _data_dir("sources")
+
+
 def schema_path() -> Path:
     """The procedure JSON Schema."""
     return _data_dir("schemas") / "procedure.schema.json"
