@@ -68,7 +68,9 @@ def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise _bad(field, raw, f"{kind} (a finite one)")
-        if value.is_integer() and (field.integer or isinstance(raw, str) and "." not in raw and "e" not in raw.lower()):
+        if value.is_integer() and (
+            field.integer or (isinstance(raw, str) and "." not in raw and "e" not in raw.lower())
+        ):
             value = int(value)
         elif field.integer:
             raise _bad(field, raw, kind)
@@ -110,7 +112,9 @@ def _choice(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     folded = text.casefold()
     for option in options:
         label = field.option_labels.get(option)
-        if option.casefold() == folded or (label is not None and folded in (s.strip().casefold() for s in label.all_strings())):
+        if option.casefold() == folded or (
+            label is not None and folded in (s.strip().casefold() for s in label.all_strings())
+        ):
             return option
     numbered = ", ".join(f"{i} {o}" for i, o in enumerate(options, 1))
     close = get_close_matches(text, options, n=1)

@@ -33,7 +33,9 @@ def due_entries(state: State, entered: Mapping[str, str], answers: Mapping[str, 
 
 def reads_fields(state: State) -> frozenset[str]:
     """The fields whose answers move a due time of `state` (so answering them recomputes)."""
-    return frozenset(d.anchor for d in state.due if d.anchor is not None and not d.anchor.startswith("state:"))
+    return frozenset(
+        d.anchor for d in state.due if d.anchor is not None and not d.anchor.startswith("state:")
+    )
 
 
 def _entry(name: str, deadline: Deadline, entered: Mapping[str, str], answers: Mapping[str, Any]) -> Due:
@@ -50,11 +52,13 @@ def _entry(name: str, deadline: Deadline, entered: Mapping[str, str], answers: M
     return entry
 
 
-def _anchor(name: str, anchor: str | None, entered: Mapping[str, str], answers: Mapping[str, Any]) -> str | None:
+def _anchor(
+    name: str, anchor: str | None, entered: Mapping[str, str], answers: Mapping[str, Any]
+) -> str | None:
     if anchor is None:
         return entered.get(name)
     if anchor.startswith("state:"):
-        return entered.get(anchor[len("state:"):])
+        return entered.get(anchor[len("state:") :])
     value = answers.get(anchor)
     if not isinstance(value, str):
         return None

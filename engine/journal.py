@@ -50,7 +50,9 @@ def replay(procedures: Mapping[str, Procedure], events: Iterable[Mapping[str, An
     return snapshot
 
 
-def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Mapping[str, Any]) -> Snapshot:
+def apply(
+    procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Mapping[str, Any]
+) -> Snapshot:
     """Apply one event in place (a `start` makes the snapshot) and return the snapshot."""
     kind = event.get("kind")
     try:
@@ -114,11 +116,20 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
     frames = snapshot["frames"]
     depth = event["depth"]
     if depth == len(frames):  # a sub-procedure (or the instance) starts: push its frame
-        frames.append({
-            "procedure": event["procedure"], "hash": event["hash"], "params": dict(event["params"]),
-            "state": None, "answers": {}, "checked": [], "skipped": {}, "visits": {}, "due": [],
-            "returned": None,
-        })
+        frames.append(
+            {
+                "procedure": event["procedure"],
+                "hash": event["hash"],
+                "params": dict(event["params"]),
+                "state": None,
+                "answers": {},
+                "checked": [],
+                "skipped": {},
+                "visits": {},
+                "due": [],
+                "returned": None,
+            }
+        )
     elif depth != len(frames) - 1:
         raise CorruptLogError(f"event {event['kind']!r} enters frame {depth} of {len(frames)}")
     frame = frames[depth]

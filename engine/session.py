@@ -19,10 +19,10 @@ from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
 from engine.journal import Event, Snapshot, apply, copy_snapshot, make_event, qualified, replay
 from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine, compile_machine, model_hash
 from engine.model import Procedure, State
-from engine.view import View, build_view, requirements
 from engine.text import fill
+from engine.view import View, build_view, requirements
 
-__all__ = ["Session", "StepResult", "Snapshot", "Event", "View", "start", "replay", "used_procedures"]
+__all__ = ["Event", "Session", "Snapshot", "StepResult", "View", "replay", "start", "used_procedures"]
 
 Scalar = str | int | float | bool
 
@@ -96,7 +96,9 @@ class Session:
         if snapshot is not None:
             for frame in snapshot["frames"]:
                 if frame["procedure"] not in procedures:
-                    raise NotFoundError(f"procedure {frame['procedure']!r} of this instance is not among those given")
+                    raise NotFoundError(
+                        f"procedure {frame['procedure']!r} of this instance is not among those given"
+                    )
         self._snapshot: Snapshot | None = snapshot
 
     @property
@@ -170,21 +172,27 @@ class Session:
         self._snapshot = work
         return StepResult(work, events)
 
-    def cancel(self, reason: str, *, now: datetime | None = None, actor: str, role: str | None = None) -> StepResult:
+    def cancel(
+        self, reason: str, *, now: datetime | None = None, actor: str, role: str | None = None
+    ) -> StepResult:
         """Close the instance without finishing it; the reason is recorded."""
         before = self.snapshot
         if before["status"] != "open":
             raise IllegalMoveError(f"the instance is {before['status']}; it cannot be cancelled")
         if not reason or not reason.strip():
             raise IllegalMoveError("a cancel needs a reason")
-        event = make_event("cancel", _now(now).isoformat(), actor, role, note=reason.strip(), **{"from": qualified(before)})
+        event = make_event(
+            "cancel", _now(now).isoformat(), actor, role, note=reason.strip(), **{"from": qualified(before)}
+        )
         work = apply(self.procedures, copy_snapshot(before), event)
         self._snapshot = work
         return StepResult(work, [event])
 
     # --- internals
 
-    def _start(self, entry_id: str, now: datetime, actor: str, role: str | None) -> tuple[Snapshot, list[Event]]:
+    def _start(
+        self, entry_id: str, now: datetime, actor: str, role: str | None
+    ) -> tuple[Snapshot, list[Event]]:
         procedure = self.procedures[entry_id]
         at = now.isoformat()
         role = role if role is not None else procedure.states[procedure.initial].role
@@ -198,15 +206,22 @@ class Session:
             events.append(event)
 
         emit(
-            "start", procedure=entry_id, hash=self._hash(entry_id), params=self._params(procedure, {}),
-            depth=0, state=procedure.initial, to=procedure.initial,
+            "start",
+            procedure=entry_id,
+            hash=self._hash(entry_id),
+            params=self._params(procedure, {}),
+            depth=0,
+            state=procedure.initial,
+            to=procedure.initial,
         )
         self._arrive(work, emit)
         self._settle(work, emit, acknowledged=False)
         self._snapshot = work
         return work, events
 
-    def _typed(self, procedure: Procedure, state: State, answers: Mapping[str, Any], now: datetime | None) -> dict[str, Value]:
+    def _typed(
+        self, procedure: Procedure, state: State, answers: Mapping[str, Any], now: datetime | None
+    ) -> dict[str, Value]:
         asked = [q.field for q in state.ask]
         tz = _now(now).tzinfo
         typed: dict[str, Value] = {}
@@ -215,7 +230,9 @@ class Session:
                 close = get_close_matches(name, asked, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 listed = ", ".join(repr(a) for a in asked) or "nothing"
-                raise InvalidAnswerError(f"field {name!r} is not asked in state {state.name!r} (it asks {listed}){hint}")
+                raise InvalidAnswerError(
+                    f"field {name!r} is not asked in state {state.name!r} (it asks {listed}){hint}"
+                )
             typed[name] = parse_answer(procedure.fields[name], raw, tz=tz)
         return typed
 
@@ -246,7 +263,9 @@ class Session:
         if move_id not in ids:
             close = get_close_matches(move_id, ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise IllegalMoveError(f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}")
+            raise IllegalMoveError(
+                f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}"
+            )
         unmet = requirements(state, frame)
         if unmet:
             raise IllegalMoveError(f"move {move_id!r} is not allowed yet: {'; '.join(unmet)}")
@@ -272,12 +291,20 @@ class Session:
             if state.use is None:
                 return
             child = self.procedures[state.use.procedure]
-            given = {k: fill(v, frame["params"]) if isinstance(v, str) else v for k, v in state.use.params.items()}
+            given = {
+                k: fill(v, frame["params"]) if isinstance(v, str) else v for k, v in state.use.params.items()
+            }
             here = qualified(work)
             emit(
-                "enter", depth=len(work["frames"]), procedure=child.id, hash=self._hash(child.id),
-                params=self._params(child, given), state=child.initial, to=here + ">" + child.initial,
-                via="use", **{"from": here},
+                "enter",
+                depth=len(work["frames"]),
+                procedure=child.id,
+                hash=self._hash(child.id),
+                params=self._params(child, given),
+                state=child.initial,
+                to=here + ">" + child.initial,
+                via="use",
+                **{"from": here},
             )
 
     def _settle(self, work: Snapshot, emit: Any, *, acknowledged: bool) -> None:
@@ -295,7 +322,9 @@ class Session:
                 return
             acknowledged = False
             if state.final:
-                emit("finish", outcome=state.result, depth=len(work["frames"]) - 1, **{"from": qualified(work)})
+                emit(
+                    "finish", outcome=state.result, depth=len(work["frames"]) - 1, **{"from": qualified(work)}
+                )
                 continue
             if state.use is not None and frame["returned"] in state.outcomes:
                 target = self._machine(frame).fire(OUTCOME_PREFIX + frame["returned"], state.name, {})
@@ -314,9 +343,15 @@ class Session:
                     f"no route out of state {state.name!r} applies: "
                     + ", ".join(f"{g!r} is false" for g in false)
                 )
-            guard = next((c.guard for c in machine.check_routes(state.name, values) if c.to == target and c.holds), None)
+            guard = next(
+                (c.guard for c in machine.check_routes(state.name, values) if c.to == target and c.holds),
+                None,
+            )
             self._enter(work, "enter", emit, target, via="route", guard=guard)
-        raise IllegalMoveError(f"automatic routes go round in a loop from state {qualified(work)!r}; the procedure needs a way out")
+        raise IllegalMoveError(
+            f"automatic routes go round in a loop from state {qualified(work)!r}; "
+            "the procedure needs a way out"
+        )
 
 
 def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
@@ -324,7 +359,9 @@ def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
     return {**frame["params"], **frame["answers"]}
 
 
-def _items(state: State, frame: Mapping[str, Any], check: list[str], skip: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def _items(
+    state: State, frame: Mapping[str, Any], check: list[str], skip: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
     ids = [item.id for item in state.do]
 
     def known(item: str) -> None:
@@ -332,7 +369,9 @@ def _items(state: State, frame: Mapping[str, Any], check: list[str], skip: dict[
             close = get_close_matches(item, ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             listed = ", ".join(repr(i) for i in ids) or "nothing"
-            raise InvalidAnswerError(f"unknown item {item!r} in state {state.name!r} (its checklist is {listed}){hint}")
+            raise InvalidAnswerError(
+                f"unknown item {item!r} in state {state.name!r} (its checklist is {listed}){hint}"
+            )
 
     checks: list[str] = []
     for item in check:

@@ -121,15 +121,22 @@ class View:
 def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
     """What is missing before `state` can be left, one phrase each (empty: nothing)."""
     answers, checked, skipped = frame["answers"], frame["checked"], frame["skipped"]
-    unmet = [f"question {q.field!r} is not answered" for q in state.ask if q.required and answers.get(q.field) is None]
+    unmet = [
+        f"question {q.field!r} is not answered"
+        for q in state.ask
+        if q.required and answers.get(q.field) is None
+    ]
     unmet += [
-        f"item {item.id!r} is not checked" for item in state.do
+        f"item {item.id!r} is not checked"
+        for item in state.do
         if not item.optional and item.id not in checked and item.id not in skipped
     ]
     return unmet
 
 
-def build_view(snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure], machine: CompiledMachine, lang: str) -> View:
+def build_view(
+    snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure], machine: CompiledMachine, lang: str
+) -> View:
     frames = snapshot["frames"]
     frame = frames[-1]
     procedure = procedures[frame["procedure"]]
@@ -149,16 +156,23 @@ def build_view(snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure],
 
     moves = tuple(
         MoveView(
-            m.id, m.to, text(m.label) or m.id,
+            m.id,
+            m.to,
+            text(m.label) or m.id,
             allowed=not blockers and (m.when is None or machine.guard(m.when)(values)),
-            why=blockers + (() if m.when is None or machine.guard(m.when)(values) else (f"the guard {m.when!r} is false",)),
+            why=blockers
+            + (
+                () if m.when is None or machine.guard(m.when)(values) else (f"the guard {m.when!r} is false",)
+            ),
         )
         for m in state.moves
     )
     routes = tuple(RouteView(c.to, c.guard, c.holds) for c in machine.check_routes(state.name, values))
     kind = _kind(state, frame)
     if kind == "use" and frame["returned"] is not None:
-        blockers += (f"the sub-procedure ended with outcome {frame['returned']!r}, which this state does not route",)
+        blockers += (
+            f"the sub-procedure ended with outcome {frame['returned']!r}, which this state does not route",
+        )
     can_continue = not blockers and (
         kind in ("final", "use") or (kind == "routes" and any(r.holds for r in routes))
     )
@@ -178,14 +192,25 @@ def build_view(snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure],
         callers=tuple(_caller(f, procedures, lang) for f in frames[:-1]),
         items=tuple(
             ItemView(
-                item.id, text(item.text), item.optional,
-                "checked" if item.id in frame["checked"] else "skipped" if item.id in frame["skipped"] else "open",
-                frame["skipped"].get(item.id), note(item.note), item.source,
+                item.id,
+                text(item.text),
+                item.optional,
+                "checked"
+                if item.id in frame["checked"]
+                else "skipped"
+                if item.id in frame["skipped"]
+                else "open",
+                frame["skipped"].get(item.id),
+                note(item.note),
+                item.source,
             )
             for item in state.do
         ),
         phrases=tuple(PhraseView(text(p.text), note(p.note), p.source) for p in state.say),
-        questions=tuple(_question(procedure, q.field, q.required, frame["answers"].get(q.field), lang, params) for q in state.ask),
+        questions=tuple(
+            _question(procedure, q.field, q.required, frame["answers"].get(q.field), lang, params)
+            for q in state.ask
+        ),
         notes=tuple(text(n.text) for n in state.notes),
         due=tuple(_due(d, state, lang, params) for d in frame["due"]),
         moves=moves if is_open else tuple(MoveView(m.id, m.to, m.label, False, blockers) for m in moves),
@@ -208,15 +233,23 @@ def _kind(state: State, frame: Mapping[str, Any]) -> str:
     return "use" if state.use is not None else "end"
 
 
-def _question(procedure: Procedure, name: str, required: bool, answer: Any, lang: str, params: Mapping[str, Any]) -> QuestionView:
+def _question(
+    procedure: Procedure, name: str, required: bool, answer: Any, lang: str, params: Mapping[str, Any]
+) -> QuestionView:
     field = procedure.fields[name]
     choices = tuple(
         ChoiceView(i, option, render(field.option_labels.get(option), lang, params) or option)
         for i, option in enumerate(field.options, 1)
     )
     return QuestionView(
-        field=name, type=field.type, label=render(field.label, lang, params) or name, required=required,
-        choices=choices, answer=answer, shown=show_answer(field, answer), help=render(field.help, lang, params),
+        field=name,
+        type=field.type,
+        label=render(field.label, lang, params) or name,
+        required=required,
+        choices=choices,
+        answer=answer,
+        shown=show_answer(field, answer),
+        help=render(field.help, lang, params),
         pii=field.pii,
     )
 
@@ -224,11 +257,18 @@ def _question(procedure: Procedure, name: str, required: bool, answer: Any, lang
 def _due(entry: Mapping[str, Any], state: State, lang: str, params: Mapping[str, Any]) -> DueView:
     deadline = next((d for d in state.due if d.id == entry["id"]), None)
     shown = render(deadline.text, lang, params) if deadline is not None else ""
-    return DueView(entry["id"], entry["kind"], entry["due"], entry.get("every"), shown or entry["id"], entry["state"])
+    return DueView(
+        entry["id"], entry["kind"], entry["due"], entry.get("every"), shown or entry["id"], entry["state"]
+    )
 
 
 def _caller(frame: Mapping[str, Any], procedures: Mapping[str, Procedure], lang: str) -> Caller:
     procedure = procedures[frame["procedure"]]
     state = procedure.states[frame["state"]]
     params = frame["params"]
-    return Caller(procedure.id, render(procedure.title, lang, params), state.name, render(state.title, lang, params) or state.name)
+    return Caller(
+        procedure.id,
+        render(procedure.title, lang, params),
+        state.name,
+        render(state.title, lang, params) or state.name,
+    )
