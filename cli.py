@@ -85,6 +85,134 @@ def validate(
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
 
+# list, show, graph: finding procedures by id and printing them --------------------------
+
+LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
+LANG_HELP = "Language of the text (default: from LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
+DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PATH and the bundled set."
+
+
+def _catalog(dirs: tuple[str, ...]) -> Any:
+    from engine.catalog import build_catalog
+
+    found = build_catalog(dirs)
+    for problem in found.problems:
+        click.echo(f"procflow: warning: {problem}", err=True)
+    for hidden, winner in found.shadowed:
+        note = f"{hidden.path} is not used: {winner.path} has its id {hidden.id!r}"
+        click.echo(f"procflow: note: {note}", err=True)
+    return found
+
+
+def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
+    """The procedure named by an id (or a path to its file) with every check passed, and the catalog."""
+    import os
+    from pathlib import Path
+
+    from engine import report
+    from engine.catalog import SUFFIXES, build_catalog, load_checked
+
+    if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
+        path = Path(ref)
+        if not path.is_file():
+            raise errors.UsageError(f"file {ref!r} does not exist; expected a procedure id or a .yaml file")
+        catalog = build_catalog((*dirs, str(path.parent)))
+    else:
+        catalog = _catalog(dirs)
+        path = catalog.find(ref).path
+    procedure, diagnostics = load_checked(path)
+    if procedure is None:
+        problems = [d for d in diagnostics if d.is_error]
+        shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
+        click.echo(shown, err=True, nl=False)
+        raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
+    return procedure, catalog
+
+
+@cli.command("list", context_settings=CONTEXT)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list: id, title, path, source, states, origin.")
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
+    """List the procedures: id, title, number of states and source document.
+
+    Procedures are found under each --dir, then each directory of PROCFLOW_PATH (separated by
+    the system's path separator), then the bundled set; the first one found wins an id.
+    """
+    import json
+
+    from engine.environment import language
+    from engine.layout import display_width, pad
+    from engine.text import render
+
+    lang = language(lang)
+    found = _catalog(dirs)
+    rows = [
+        {
+            "id": e.id,
+            "title": render(e.title, lang, {}),
+            "path": str(e.path),
+            "source": e.source,
+            "states": e.states,
+            "origin": e.origin,
+        }
+        for e in found.entries.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("procflow: no procedures found (add some with --dir PATH or PROCFLOW_PATH)", err=True)
+        return
+    table = [("ID", "TITLE", "STATES", "SOURCE")] + [
+        (r["id"], r["title"], str(r["states"]), r["source"] or "") for r in rows
+    ]
+    widths = [max(display_width(str(row[i])) for row in table) for i in range(3)]
+    for ident, title, states, source in table:
+        line = f"{pad(ident, widths[0])}  {pad(title, widths[1])}  {states.rjust(widths[2])}  {source}"
+        click.echo(line.rstrip())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="ID")
+@click.option("--format", "format_", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="Plain text for the terminal or a printer, or Markdown.")
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+    """Print a procedure as a readable SOP: every step with its role, checklist, words to say,
+    questions, routes, moves, deadlines, notes and source clauses.
+
+    ID is a procedure id (see `procflow list`) or the path of a procedure file. A procedure
+    with errors is not shown: its errors are (exit 1).
+    """
+    from engine.environment import language
+    from engine.render import render_sop
+
+    proc, catalog = _checked_procedure(procedure, dirs)
+    titles = {e.id: e.title for e in catalog.entries.values()}
+    click.echo(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="ID")
+@click.option("--format", "format_", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              show_default=True, help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.")
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+    """Print a procedure's state diagram: every state and move, guards on the edges.
+
+    Thin arrows are automatic routes (dotted: otherwise), thick ones moves the operator
+    chooses; final states are double circles. ID is an id or the path of a procedure file.
+    """
+    from engine.environment import language
+    from engine.graph import FORMATS
+
+    proc, _ = _checked_procedure(procedure, dirs)
+    click.echo(FORMATS[format_](proc, language(lang)), nl=False)
+
+
 # --- entry point --------------------------------------------------------------------------
 
 
