@@ -1,26 +1,44 @@
 """The checking pipeline: load -> schema -> model -> rules per file, then project rules.
 
-Each stage collects every finding; a file stops only after a stage that failed. Results are
+Each stage collects every finding; a file stops only after a stage that failed. Large sets
+are checked by a pool of processes and unchanged files come from `cache`. Results are
 Diagnostics, sorted and de-duplicated. This module never prints: formatting is `report`'s.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from engine.diagnostic import Diagnostic, sort_unique
 from engine.errors import UsageError
-from engine.yamlio import DEFAULT_MAX_BYTES
+from engine.yamlio import DEFAULT_MAX_BYTES, Document, LoadError
+from engine.yamlio import _read as read_bytes  # the loader's own refusals: size, directory, symlink
 
 if TYPE_CHECKING:
+    from engine.cache import Cache
     from engine.model import Procedure
-    from engine.yamlio import Document
+    from engine.rules import Checked
 
 SUFFIXES = (".yaml", ".yml")
+PARALLEL_FROM = 24  # files to check before a process pool pays for its start-up
+
+# What project rules read of a procedure (ids, parameters, routing, outcomes); the rest of a
+# file is not kept in memory between its check and the project rules.
+_SUMMARY_KEYS = ("procflow", "id", "title", "initial", "languages", "params", "roles", "fields")
+_SUMMARY_STATE_KEYS = ("role", "use", "outcomes", "next", "moves", "final", "outcome")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic]
+    summary: dict[str, Any] | None  # the procedure reduced to what project rules read
+    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,7 +47,7 @@ class ValidationResult:
 
     files: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int]  # files, errors, warnings, cached (files whose result was reused)
 
     def failed(self, *, strict: bool = False) -> bool:
         """Errors fail; with `strict`, warnings fail too."""
@@ -44,7 +62,8 @@ def collect_paths(paths: Sequence[str]) -> list[str]:
     if not paths:
         from engine.catalog import procedures_dir
 
-        return _walk(_display(str(procedures_dir())))
+        bundled = _display(str(procedures_dir()))
+        return _walk(bundled) if os.path.isdir(bundled) else []
     found: set[str] = set()
     for given in paths:
         if os.path.isdir(given):
@@ -77,8 +96,8 @@ def _display(path: str) -> str:
 
 
 def check_file(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Procedure | None, list[Diagnostic]]:
-    """One procedure fully checked (every per-file stage): the model if it could be built."""
-    from engine.yamlio import LoadError, load_yaml
+    """One procedure with every per-file stage (no project rules): its model if one could be built."""
+    from engine.yamlio import load_yaml
 
     try:
         document = load_yaml(path, max_bytes=max_bytes)
@@ -93,7 +112,7 @@ def check_document(document: Document) -> tuple[Procedure | None, list[Diagnosti
     from engine.model import build_procedure
     from engine.rules import Checked, run_rules
 
-    diagnostics = check_schema(document)
+    diagnostics = _check_schema(document)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     procedure = build_procedure(document.data, document.path)
@@ -101,33 +120,38 @@ def check_document(document: Document) -> tuple[Procedure | None, list[Diagnosti
     return procedure, diagnostics
 
 
-def check_schema(document: Document) -> list[Diagnostic]:
+def _check_schema(document: Document) -> list[Diagnostic]:
     """The schema stage: `engine.schema` when present, else a plain jsonschema check."""
+    import importlib.util
+
     if importlib.util.find_spec("engine.schema") is not None:
         from engine import schema  # type: ignore[attr-defined, unused-ignore]
 
-        result: list[Diagnostic] = schema.check_schema(document)
-        return result
-    return _fallback_schema(document)
-
-
-def _fallback_schema(document: Document) -> list[Diagnostic]:
-    import json
-
+        found: list[Diagnostic] = schema.check_schema(document)
+        return found
     import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
-    from engine.catalog import schema_path
     from engine.diagnostic import Severity
 
-    with open(schema_path(), encoding="utf-8") as handle:
-        validator = jsonschema.Draft202012Validator(json.load(handle))
     out: list[Diagnostic] = []
-    for error in validator.iter_errors(document.data):
+    for error in _fallback_validator().iter_errors(document.data):
         best = jsonschema.exceptions.best_match([error])
         pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in best.absolute_path)
         line, col = document.locate(pointer)
         out.append(Diagnostic(document.path, line, col, "S001", Severity.ERROR, best.message, pointer))
     return out
+
+
+@functools.cache
+def _fallback_validator() -> Any:
+    import json
+
+    import jsonschema
+
+    from engine.catalog import schema_path
+
+    with open(schema_path(), encoding="utf-8") as handle:
+        return jsonschema.Draft202012Validator(json.load(handle))
 
 
 def validate_paths(
@@ -139,31 +163,172 @@ def validate_paths(
 ) -> ValidationResult:
     """Check every file under `paths` (the bundled procedures when empty), then project rules."""
     files = collect_paths(paths)
+    cache = _open_cache() if use_cache else None
     diagnostics: list[Diagnostic] = []
-    checked = []
-    for _path, procedure, found in _check_all(files, max_bytes):
-        diagnostics.extend(found)
-        if procedure is not None:
-            checked.append(procedure)
+    checked: list[Checked] = []
+    cached = 0
+    for result in _check_files(files, max_bytes, cache, jobs):
+        diagnostics.extend(result.diagnostics)
+        cached += result.cached
+        if result.summary is not None:
+            checked.append(_summary_checked(result, max_bytes))
     if checked:
         from engine.rules import run_project_rules
 
         diagnostics.extend(run_project_rules(checked))
     unique = sort_unique(diagnostics)
     errors = sum(1 for d in unique if d.is_error)
-    counts = {"files": len(files), "errors": errors, "warnings": len(unique) - errors}
+    counts = {"files": len(files), "errors": errors, "warnings": len(unique) - errors, "cached": cached}
     return ValidationResult(tuple(files), tuple(unique), counts)
 
 
-def _check_all(files: Iterable[str], max_bytes: int) -> Iterator[tuple[str, Any, list[Diagnostic]]]:
-    from engine.rules import Checked
-    from engine.yamlio import LoadError, load_yaml
+def _open_cache() -> Cache | None:
+    from engine.cache import Cache
 
+    try:
+        return Cache.open()
+    except (OSError, ValueError):  # no home directory, unreadable install: validate without one
+        return None
+
+
+def _check_files(
+    files: list[str], max_bytes: int, cache: Cache | None, jobs: int | None
+) -> Iterator[FileResult]:
+    """Results in the order of `files`: cache hits first-hand, the rest here or in a pool."""
+    results: dict[str, FileResult] = {}
+    misses: list[str] = []
     for path in files:
-        try:
-            document = load_yaml(path, max_bytes=max_bytes)
-        except LoadError as exc:
-            yield path, None, [exc.diagnostic]
+        if cache is None:
+            misses.append(path)
             continue
-        procedure, found = check_document(document)
-        yield path, None if procedure is None else Checked(procedure, document), found
+        try:
+            raw = read_bytes(path, max_bytes)
+        except LoadError as exc:
+            results[path] = FileResult(path, [exc.diagnostic], None)
+            continue
+        entry = cache.get(cache.key(path, raw))
+        if entry is None:
+            misses.append(path)
+        else:
+            results[path] = FileResult(path, entry.for_path(path), entry.summary, cached=True)
+    workers = jobs or _cores()
+    check = partial(check_path, max_bytes=max_bytes, cache=cache)
+    fresh: Iterator[FileResult]
+    if workers > 1 and len(misses) >= PARALLEL_FROM:
+        fresh = _in_processes(check, misses, workers)
+    else:
+        fresh = map(check, misses)
+    for result in fresh:
+        results[result.path] = result
+    for path in files:
+        yield results.pop(path)
+
+
+def check_path(path: str, *, max_bytes: int, cache: Cache | None) -> FileResult:
+    """Every per-file stage for one path; stores the result when a cache is given."""
+    from engine.yamlio import load_yaml_bytes
+
+    try:
+        raw = read_bytes(path, max_bytes)
+    except LoadError as exc:
+        return FileResult(path, [exc.diagnostic], None)
+    try:
+        document = load_yaml_bytes(raw, path)
+    except LoadError as exc:
+        diagnostics, summary = [exc.diagnostic], None
+    else:
+        procedure, diagnostics = check_document(document)
+        summary = None if procedure is None else _summary(document.data)
+    if cache is not None:
+        from engine.cache import Entry
+
+        cache.put(cache.key(path, raw), Entry.of(diagnostics, summary))
+    return FileResult(path, diagnostics, summary)
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    summary = {key: data[key] for key in _SUMMARY_KEYS if key in data}
+    summary["states"] = {
+        name: {key: state[key] for key in _SUMMARY_STATE_KEYS if key in state}
+        for name, state in data["states"].items()
+    }
+    return summary
+
+
+class _DeferredDocument(Document):
+    """A file checked earlier (maybe in another process, maybe from the cache): its node tree
+    is read again only if a project rule reports something in it, so memory stays flat."""
+
+    _max_bytes: int
+    _full: Document | None
+
+    def __init__(self, path: str, max_bytes: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_max_bytes", max_bytes)
+        object.__setattr__(self, "_full", None)
+
+    def _load(self) -> Document:
+        from engine.yamlio import load_yaml, load_yaml_bytes
+
+        full = self._full
+        if full is None:
+            try:
+                full = load_yaml(self.path, max_bytes=self._max_bytes)
+            except LoadError:  # changed or removed since it was checked: positions become 1:1
+                full = load_yaml_bytes(b"{}", self.path)
+            object.__setattr__(self, "_full", full)
+        return full
+
+    @property
+    def data(self) -> Any:
+        return self._load().data
+
+    @property
+    def root(self) -> Any:
+        return self._load().root
+
+    @property
+    def text(self) -> str:
+        return self._load().text
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        return self._load().locate(pointer, key=key)
+
+
+def _summary_checked(result: FileResult, max_bytes: int) -> Checked:
+    from engine.model import build_procedure
+    from engine.rules import Checked
+
+    assert result.summary is not None
+    return Checked(build_procedure(result.summary, result.path), _DeferredDocument(result.path, max_bytes))
+
+
+def _in_processes(check: Callable[[str], FileResult], paths: list[str], workers: int) -> Iterator[FileResult]:
+    """`map(check, paths)` over a pool of `workers` processes, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork starts a worker in milliseconds with every module already imported
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    chunk = max(1, min(32, len(paths) // (workers * 4)))
+    context = multiprocessing.get_context(method)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    try:
+        yield from pool.map(check, paths, chunksize=chunk)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a crash: do not finish the queue
+        raise
+    pool.shutdown()
+
+
+def _worker_start() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone answers Ctrl-C
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
