@@ -213,6 +213,63 @@ def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...])
     click.echo(FORMATS[format_](proc, language(lang)), nl=False)
 
 
+# trace: which clause of the source documents is encoded where --------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--sources", "sources_dir", metavar="DIR", default=None,
+              help="The clause index directory (default: the bundled sources/).")
+@click.option("--missing", "only_missing", is_flag=True, help="List only the clauses that are not accounted for.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: articles, clauses with status and places, problems, summary.")
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+def trace(paths: tuple[str, ...], sources_dir: str | None, only_missing: bool, as_json: bool, lang: str | None) -> None:
+    """Show, clause by clause, where the source documents are encoded (default: the bundled set).
+
+    A clause is accounted for when a procedure cites it in a `source:` key or the index marks it
+    not executable with a reason. Exit 1 if any clause is unaccounted for, a `source:` names a
+    clause the index does not have, or the index does not match the documents' text.
+    """
+    import json
+    from pathlib import Path
+
+    from engine import trace as tracing
+    from engine.catalog import sources_dir as bundled_sources
+    from engine.environment import language
+    from engine.validate import check_document, collect_paths
+    from engine.yamlio import LoadError, load_yaml
+
+    directory = Path(sources_dir) if sources_dir else bundled_sources()
+    if not directory.is_dir():
+        raise errors.UsageError(f"clause index directory {str(directory)!r} does not exist")
+    articles, problems = tracing.load_index(directory)
+    document = directory / tracing.DOCUMENT_NAME
+    if document.is_file():
+        text = document.read_text(encoding="utf-8")
+        problems += tracing.check_against_document(articles, text)
+        problems += tracing.uncovered_text(articles, text, str(document))
+    documents = []
+    for path in collect_paths(list(paths)):
+        try:
+            loaded = load_yaml(path)
+        except LoadError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        procedure, diagnostics = check_document(loaded)
+        if procedure is None:
+            problems += [d for d in diagnostics if d.is_error]
+            continue
+        documents.append((procedure, loaded))
+    result = tracing.build_report(articles, documents, problems)
+    lang_ = language(lang)
+    if as_json:
+        click.echo(json.dumps(tracing.to_json(result, lang_), ensure_ascii=False, indent=2))
+    else:
+        click.echo(tracing.format_text(result, lang_, only_missing=only_missing), nl=False)
+    if not result.complete:
+        click.get_current_context().exit(errors.EXIT_FINDINGS)
+
+
 # --- entry point --------------------------------------------------------------------------
 
 
