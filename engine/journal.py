@@ -29,15 +29,20 @@ class CorruptLogError(ProcflowError):
 
 def make_event(kind: str, at: str, actor: str, role: str | None, **extra: Any) -> Event:
     """An event with every common key present (None when unused) plus kind-specific keys."""
-    event: Event = dict.fromkeys(EVENT_KEYS)
-    event.update(kind=kind, at=at, actor=actor, role=role)
+    event: Event = {
+        "kind": kind, "at": at, "actor": actor, "role": role, "from": None, "to": None,
+        "answers": None, "items": None, "move": None, "note": None,
+    }  # fmt: skip
     event.update(extra)
     return event
 
 
 def qualified(snapshot: Snapshot) -> str:
     """The current state, qualified by the `use` states of the frames below it."""
-    return SEPARATOR.join(frame["state"] for frame in snapshot["frames"])
+    frames = snapshot["frames"]
+    if len(frames) == 1:
+        return str(frames[0]["state"])
+    return SEPARATOR.join(frame["state"] for frame in frames)
 
 
 def replay(procedures: Mapping[str, Procedure], events: Iterable[Mapping[str, Any]]) -> Snapshot:
@@ -139,7 +144,7 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
     for question in state.ask:  # every visit asks its questions afresh
         frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
-    frame["due"] = due_entries(state, frame["visits"], frame["answers"])
+    frame["due"] = due_entries(state, frame["visits"], frame["answers"]) if state.due else []
     snapshot["path"].append(qualified(snapshot))
     snapshot["entered"].append(event["at"])
 
@@ -148,7 +153,7 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
     frame = snapshot["frames"][-1]
     frame["answers"].update(answers)
     state = procedures[frame["procedure"]].states[frame["state"]]
-    if reads_fields(state) & answers.keys():  # a due time hangs on an answer given just now
+    if state.due and reads_fields(state) & answers.keys():  # a due time hangs on an answer given just now
         frame["due"] = due_entries(state, frame["visits"], frame["answers"])
 
 

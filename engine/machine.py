@@ -55,6 +55,7 @@ class CompiledMachine:
         self.procedure = procedure
         self.digest = digest
         self.guards: dict[str, Guard] = {}
+        self._taken: dict[tuple[str, str], tuple[str | None, bool] | None] = {}
         # routes per state, in the order `transitions` tries them: priority, then declaration
         self.routes: dict[str, tuple[tuple[str, Guard | None], ...]] = {}
         self.machine = Machine(
@@ -87,6 +88,9 @@ class CompiledMachine:
             table.append((route.to, guard))
             add(ROUTE, state.name, route.to, conditions=None if guard is None else [guard])
         self.routes[state.name] = tuple(table)
+        for to, guard in table:  # the route taken is known by its target unless two share one
+            key = (state.name, to)
+            self._taken[key] = None if key in self._taken else (guard.source if guard else None, True)
         for move in state.moves:
             guard = None if move.when is None else self.guard(move.when)
             add(MOVE_PREFIX + move.id, state.name, move.to, conditions=None if guard is None else [guard])
@@ -102,6 +106,13 @@ class CompiledMachine:
         if not found.trigger(cursor, values):
             return None
         return cursor.state
+
+    def taken(self, state: str, target: str, values: Mapping[str, Any]) -> str | None:
+        """The guard of the route from `state` to `target` that `fire` took (None: unguarded)."""
+        known = self._taken.get((state, target))
+        if known is not None:
+            return known[0]
+        return next((c.guard for c in self.check_routes(state, values) if c.to == target and c.holds), None)
 
     def check_routes(self, state: str, values: Mapping[str, Any]) -> tuple[RouteCheck, ...]:
         """Every automatic route of `state` with whether its guard holds, in trial order."""
@@ -137,10 +148,20 @@ def text_hash(text: str | bytes) -> str:
 
 def model_hash(procedure: Procedure) -> str:
     """A stable hash of the model itself, for callers that have no text (tests, benches)."""
-    return hashlib.sha256(repr(procedure).encode("utf-8")).hexdigest()
+    with _lock:
+        known = _model_hashes.get(id(procedure))
+    if known is not None and known[0] is procedure:
+        return known[1]
+    digest = hashlib.sha256(repr(procedure).encode("utf-8")).hexdigest()
+    with _lock:
+        _model_hashes[id(procedure)] = (procedure, digest)  # the model is kept, so its id stays its own
+        while len(_model_hashes) > CACHE_SIZE:
+            _model_hashes.popitem(last=False)
+    return digest
 
 
 _cache: OrderedDict[str, CompiledMachine] = OrderedDict()
+_model_hashes: OrderedDict[int, tuple[Procedure, str]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -163,3 +184,4 @@ def compile_machine(procedure: Procedure, digest: str | None = None) -> Compiled
 def cache_clear() -> None:
     with _lock:
         _cache.clear()
+        _model_hashes.clear()

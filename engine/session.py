@@ -9,14 +9,13 @@ terminal I/O and no clock: time comes in as `now` (the current time only as a de
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.answers import Value, parse_answer
 from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from engine.journal import Event, Snapshot, apply, copy_snapshot, make_event, qualified, replay
+from engine.journal import SEPARATOR, Event, Snapshot, apply, copy_snapshot, make_event, qualified, replay
 from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine, compile_machine, model_hash
 from engine.model import Procedure, State
 from engine.text import fill
@@ -25,10 +24,10 @@ from engine.view import View, build_view, requirements
 __all__ = ["Event", "Session", "Snapshot", "StepResult", "View", "replay", "start", "used_procedures"]
 
 Scalar = str | int | float | bool
+MAX_DEPTH = 16  # frames; deeper means procedures that use each other in a cycle
 
 
-@dataclass(frozen=True)
-class StepResult:
+class StepResult(NamedTuple):
     """What a step produced: the new snapshot and the events to append, in order."""
 
     snapshot: Snapshot
@@ -100,6 +99,9 @@ class Session:
                         f"procedure {frame['procedure']!r} of this instance is not among those given"
                     )
         self._snapshot: Snapshot | None = snapshot
+        self._limit = 4 * sum(len(p.states) for p in procedures.values()) + 8
+        self._last_moment: datetime | None = None
+        self._last_iso = ""
 
     @property
     def snapshot(self) -> Snapshot:
@@ -136,41 +138,31 @@ class Session:
         or IllegalMoveError (a move that is unknown, not allowed now, or whose guard is false;
         automatic routes of which none holds) leave the instance exactly as it was.
         """
-        before = self.snapshot
-        if before["status"] != "open":
-            raise IllegalMoveError(f"the instance is {before['status']}; it takes no more steps")
-        at = _now(now).isoformat()
+        before = self._snapshot
+        if before is None or before["status"] != "open":
+            status = "not started" if before is None else before["status"]
+            raise IllegalMoveError(f"the instance is {status}; it takes no more steps")
+        moment = _now(now)
         frame = before["frames"][-1]
         procedure = self.procedures[frame["procedure"]]
         state = procedure.states[frame["state"]]
-        role = role if role is not None else state.role
+        typed = self._typed(procedure, state, answers, moment) if answers else None
+        checks, skips = _items(state, frame, [check] if isinstance(check, str) else check, skip)
+        step = _Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
         here = qualified(before)
-        typed = self._typed(procedure, state, answers or {}, now)
-        checks, skips = _items(state, frame, list(check), dict(skip or {}))
-
-        work = copy_snapshot(before)
-        events: list[Event] = []
-
-        def emit(kind: str, **extra: Any) -> None:
-            event = make_event(kind, at, actor, role, **extra)
-            apply(self.procedures, work, event)
-            events.append(event)
-
         if typed:
-            emit("answer", answers=typed, **{"from": here})
+            step.emit("answer", answers=typed, **{"from": here})
         if checks:
-            emit("check", items=checks, **{"from": here})
+            step.emit("check", items=checks, **{"from": here})
         if skips:
-            emit("skip", items=skips, **{"from": here})
+            step.emit("skip", items=skips, **{"from": here})
         if note:
-            emit("note", note=note, **{"from": here})
+            step.emit("note", note=str(note), **{"from": here})
         if move is not None:
-            self._move(work, state, move, emit)
-            self._settle(work, emit, acknowledged=False)
-        else:
-            self._settle(work, emit, acknowledged=True)
-        self._snapshot = work
-        return StepResult(work, events)
+            self._move(step, state, move)
+        self._settle(step, acknowledged=move is None)
+        self._snapshot = step.work
+        return StepResult(step.work, step.events)
 
     def cancel(
         self, reason: str, *, now: datetime | None = None, actor: str, role: str | None = None
@@ -179,14 +171,12 @@ class Session:
         before = self.snapshot
         if before["status"] != "open":
             raise IllegalMoveError(f"the instance is {before['status']}; it cannot be cancelled")
-        if not reason or not reason.strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise IllegalMoveError("a cancel needs a reason")
-        event = make_event(
-            "cancel", _now(now).isoformat(), actor, role, note=reason.strip(), **{"from": qualified(before)}
-        )
-        work = apply(self.procedures, copy_snapshot(before), event)
-        self._snapshot = work
-        return StepResult(work, [event])
+        step = _Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
+        step.emit("cancel", note=reason.strip(), **{"from": qualified(before)})
+        self._snapshot = step.work
+        return StepResult(step.work, step.events)
 
     # --- internals
 
@@ -194,46 +184,43 @@ class Session:
         self, entry_id: str, now: datetime, actor: str, role: str | None
     ) -> tuple[Snapshot, list[Event]]:
         procedure = self.procedures[entry_id]
-        at = now.isoformat()
-        role = role if role is not None else procedure.states[procedure.initial].role
-        events: list[Event] = []
-        work: Snapshot = {}
-
-        def emit(kind: str, **extra: Any) -> None:
-            nonlocal work
-            event = make_event(kind, at, actor, role, **extra)
-            work = apply(self.procedures, work or None, event)
-            events.append(event)
-
-        emit(
+        initial = procedure.initial
+        step = _Step(self.procedures, None, self._iso(now), actor, role or procedure.states[initial].role)
+        params = self._params(procedure, {})
+        step.emit(
             "start",
             procedure=entry_id,
             hash=self._hash(entry_id),
-            params=self._params(procedure, {}),
+            params=params,
             depth=0,
-            state=procedure.initial,
-            to=procedure.initial,
+            state=initial,
+            to=initial,
         )
-        self._arrive(work, emit)
-        self._settle(work, emit, acknowledged=False)
-        self._snapshot = work
-        return work, events
+        self._arrive(step)
+        self._settle(step, acknowledged=False)
+        self._snapshot = step.work
+        return step.work, step.events
+
+    def _iso(self, moment: datetime) -> str:
+        """`moment` as ISO text; steps in a loop often share one `now`, so the last is kept."""
+        if moment is not self._last_moment:
+            self._last_moment, self._last_iso = moment, moment.isoformat()
+        return self._last_iso
 
     def _typed(
-        self, procedure: Procedure, state: State, answers: Mapping[str, Any], now: datetime | None
+        self, procedure: Procedure, state: State, answers: Mapping[str, Any], now: datetime
     ) -> dict[str, Value]:
         asked = [q.field for q in state.ask]
-        tz = _now(now).tzinfo
         typed: dict[str, Value] = {}
         for name, raw in answers.items():
             if name not in asked:
-                close = get_close_matches(name, asked, n=1)
+                close = get_close_matches(str(name), asked, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 listed = ", ".join(repr(a) for a in asked) or "nothing"
                 raise InvalidAnswerError(
                     f"field {name!r} is not asked in state {state.name!r} (it asks {listed}){hint}"
                 )
-            typed[name] = parse_answer(procedure.fields[name], raw, tz=tz)
+            typed[name] = parse_answer(procedure.fields[name], raw, tz=now.tzinfo)
         return typed
 
     def _machine(self, frame: Mapping[str, Any]) -> CompiledMachine:
@@ -254,14 +241,14 @@ class Session:
         values.update(given)
         return values
 
-    def _move(self, work: Snapshot, state: State, move_id: str, emit: Any) -> None:
-        frame = work["frames"][-1]
+    def _move(self, step: _Step, state: State, move_id: str) -> None:
+        frame = step.work["frames"][-1]
         if not state.moves:
             how = "moves by guard" if state.routes else "offers no moves"
             raise IllegalMoveError(f"state {state.name!r} {how}; move {move_id!r} cannot be taken")
         ids = [m.id for m in state.moves]
         if move_id not in ids:
-            close = get_close_matches(move_id, ids, n=1)
+            close = get_close_matches(str(move_id), ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise IllegalMoveError(
                 f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}"
@@ -269,68 +256,70 @@ class Session:
         unmet = requirements(state, frame)
         if unmet:
             raise IllegalMoveError(f"move {move_id!r} is not allowed yet: {'; '.join(unmet)}")
-        machine = self._machine(frame)
-        target = machine.fire(MOVE_PREFIX + move_id, state.name, _values(frame))
+        target = self._machine(frame).fire(MOVE_PREFIX + move_id, state.name, _values(frame))
         if target is None:
             guard = next(m.when for m in state.moves if m.id == move_id)
             raise IllegalMoveError(f"move {move_id!r} is not allowed: the guard {guard!r} is false")
-        self._enter(work, "move", emit, target, move=move_id)
+        self._enter(step, "move", target, move=move_id)
 
-    def _enter(self, work: Snapshot, kind: str, emit: Any, target: str, **extra: Any) -> None:
-        depth = len(work["frames"]) - 1
-        here = qualified(work)
-        to = here.rsplit(">", 1)[0] + ">" + target if depth else target
-        emit(kind, depth=depth, state=target, to=to, **{"from": here}, **extra)
-        self._arrive(work, emit)
+    def _enter(self, step: _Step, kind: str, target: str, **extra: Any) -> None:
+        frames = step.work["frames"]
+        here = qualified(step.work)
+        to = here.rsplit(SEPARATOR, 1)[0] + SEPARATOR + target if len(frames) > 1 else target
+        step.emit(kind, depth=len(frames) - 1, state=target, to=to, **{"from": here}, **extra)
+        self._arrive(step)
 
-    def _arrive(self, work: Snapshot, emit: Any) -> None:
+    def _arrive(self, step: _Step) -> None:
         """Just entered the top frame's state: a `use` state starts its sub-procedure at once."""
+        frames = step.work["frames"]
         while True:
-            frame = work["frames"][-1]
+            frame = frames[-1]
             state = self.procedures[frame["procedure"]].states[frame["state"]]
             if state.use is None:
                 return
+            if len(frames) >= MAX_DEPTH:
+                raise IllegalMoveError(
+                    f"sub-procedures nest deeper than {MAX_DEPTH} at {qualified(step.work)!r}: "
+                    "the procedures use each other in a cycle"
+                )
             child = self.procedures[state.use.procedure]
             given = {
                 k: fill(v, frame["params"]) if isinstance(v, str) else v for k, v in state.use.params.items()
             }
-            here = qualified(work)
-            emit(
+            here = qualified(step.work)
+            step.emit(
                 "enter",
-                depth=len(work["frames"]),
+                depth=len(frames),
                 procedure=child.id,
                 hash=self._hash(child.id),
                 params=self._params(child, given),
                 state=child.initial,
-                to=here + ">" + child.initial,
+                to=here + SEPARATOR + child.initial,
                 via="use",
                 **{"from": here},
             )
 
-    def _settle(self, work: Snapshot, emit: Any, *, acknowledged: bool) -> None:
-        """Leave states that are done: a step's own state when acknowledged, empty ones always."""
-        limit = 4 * sum(len(p.states) for p in self.procedures.values()) + 8
-        for _ in range(limit):
+    def _settle(self, step: _Step, *, acknowledged: bool) -> None:
+        """Leave states that are done: the step's own state when acknowledged, empty ones always."""
+        work = step.work
+        frames = work["frames"]
+        for _ in range(self._limit):
             if work["status"] != "open":
                 return
-            frame = work["frames"][-1]
-            procedure = self.procedures[frame["procedure"]]
-            state = procedure.states[frame["state"]]
-            if requirements(state, frame):
-                return
-            if not acknowledged and (state.do or state.say or state.ask):
+            frame = frames[-1]
+            state = self.procedures[frame["procedure"]].states[frame["state"]]
+            if (state.do or state.say or state.ask) and (not acknowledged or requirements(state, frame)):
                 return
             acknowledged = False
             if state.final:
-                emit(
-                    "finish", outcome=state.result, depth=len(work["frames"]) - 1, **{"from": qualified(work)}
-                )
+                step.emit("finish", outcome=state.result, depth=len(frames) - 1, **{"from": qualified(work)})
                 continue
-            if state.use is not None and frame["returned"] in state.outcomes:
-                target = self._machine(frame).fire(OUTCOME_PREFIX + frame["returned"], state.name, {})
+            returned = frame["returned"]
+            if returned is not None and state.use is not None and returned in state.outcomes:
+                target = self._machine(frame).fire(OUTCOME_PREFIX + returned, state.name, {})
                 if target is None:  # pragma: no cover - compiled from the same mapping
                     return
-                self._enter(work, "enter", emit, target, via="outcome")
+                self._enter(step, "enter", target, via="outcome")
                 continue
             if not state.routes:
                 return  # the operator chooses a move, or a dead end the rules report
@@ -340,18 +329,38 @@ class Session:
             if target is None:
                 false = [c.guard for c in machine.check_routes(state.name, values) if c.guard is not None]
                 raise IllegalMoveError(
-                    f"no route out of state {state.name!r} applies: "
+                    f"no route out of state {qualified(work)!r} applies: "
                     + ", ".join(f"{g!r} is false" for g in false)
                 )
-            guard = next(
-                (c.guard for c in machine.check_routes(state.name, values) if c.to == target and c.holds),
-                None,
-            )
-            self._enter(work, "enter", emit, target, via="route", guard=guard)
+            self._enter(step, "enter", target, via="route", guard=machine.taken(state.name, target, values))
         raise IllegalMoveError(
             f"automatic routes go round in a loop from state {qualified(work)!r}; "
             "the procedure needs a way out"
         )
+
+
+class _Step:
+    """The events of one step being made, each applied at once to a private snapshot copy."""
+
+    __slots__ = ("actor", "at", "events", "procedures", "role", "work")
+
+    def __init__(
+        self,
+        procedures: Mapping[str, Procedure],
+        work: Snapshot | None,
+        at: str,
+        actor: str,
+        role: str | None,
+    ) -> None:
+        self.procedures = procedures
+        self.work: Snapshot = work if work is not None else {}
+        self.at, self.actor, self.role = at, actor, role
+        self.events: list[Event] = []
+
+    def emit(self, kind: str, **extra: Any) -> None:
+        event = make_event(kind, self.at, self.actor, self.role, **extra)
+        self.work = apply(self.procedures, self.work or None, event)
+        self.events.append(event)
 
 
 def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
@@ -360,8 +369,11 @@ def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _items(
-    state: State, frame: Mapping[str, Any], check: list[str], skip: dict[str, str]
+    state: State, frame: Mapping[str, Any], check: Iterable[str], skip: Mapping[str, str] | None
 ) -> tuple[list[str], dict[str, str]]:
+    """The checks and skips that change something, after refusing unknown items."""
+    if not check and not skip:
+        return [], {}
     ids = [item.id for item in state.do]
 
     def known(item: str) -> None:
@@ -379,7 +391,7 @@ def _items(
         if item not in frame["checked"] and item not in checks:
             checks.append(item)
     skips: dict[str, str] = {}
-    for item, reason in skip.items():
+    for item, reason in (skip or {}).items():
         known(item)
         if item in checks:
             raise InvalidAnswerError(f"item {item!r} is both checked and skipped in one step")

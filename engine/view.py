@@ -120,6 +120,8 @@ class View:
 
 def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
     """What is missing before `state` can be left, one phrase each (empty: nothing)."""
+    if not state.ask and not state.do:
+        return []
     answers, checked, skipped = frame["answers"], frame["checked"], frame["skipped"]
     unmet = [
         f"question {q.field!r} is not answered"

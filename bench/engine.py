@@ -1,0 +1,273 @@
+"""Benchmarks of the engine, one section each, printed as medians and ratios from one run.
+
+(a) in-process session steps against the bare `transitions` machine firing the same triggers.
+Sections are functions in SECTIONS returning a Section; `--only a` runs one. Run from a
+checkout: `python bench/engine.py [--procedure ID_OR_PATH] [--batches N] [--only a]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from transitions import Machine  # noqa: E402  (after the path is set up)
+
+from engine import machine as machine_module  # noqa: E402
+from engine.catalog import procedures_dir  # noqa: E402
+from engine.errors import IllegalMoveError, InvalidAnswerError  # noqa: E402
+from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine  # noqa: E402
+from engine.model import Field, Procedure, build_procedure  # noqa: E402
+from engine.session import Session, start, used_procedures  # noqa: E402
+from engine.yamlio import load_yaml  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "visitor.yaml"
+T0 = datetime(2026, 3, 7, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+@dataclass
+class Section:
+    """One block of the report: a title, rows of (label, value), and goal lines."""
+
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    goals: list[tuple[str, bool]] = field(default_factory=list)
+
+    def render(self) -> str:
+        width = max((len(label) for label, _ in self.rows), default=0)
+        lines = [self.title]
+        lines += [f"  {label.ljust(width)}  {value}" for label, value in self.rows]
+        lines += [f"  goal: {text} — {'met' if ok else 'NOT met'}" for text, ok in self.goals]
+        return "\n".join(lines)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_all(directory: Path) -> dict[str, Procedure]:
+    found: dict[str, Procedure] = {}
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            document = load_yaml(path)
+            procedure = build_procedure(document.data, str(path))
+        except Exception:  # a procedure being written may not load yet; the bench skips it
+            continue
+        found[procedure.id] = procedure
+    return found
+
+
+def choose(wanted: str | None) -> tuple[dict[str, Procedure], str, str]:
+    """The procedures and entry id to run: `wanted`, else a bundled one that finishes, else the fixture."""
+    if wanted and Path(wanted).is_file():
+        procedures = load_all(Path(wanted).parent)
+        entry = build_procedure(load_yaml(wanted).data, wanted).id
+        return procedures, entry, wanted
+    bundled = load_all(procedures_dir())
+    candidates = [wanted] if wanted else sorted(bundled, key=lambda i: -len(bundled[i].states))
+    for entry in candidates:
+        if entry in bundled and _finishes(bundled, entry):
+            return bundled, entry, str(bundled[entry].path)
+    if wanted:
+        raise SystemExit(f"procedure {wanted!r} is not bundled or does not finish under the autopilot")
+    fixture = build_procedure(load_yaml(FIXTURE).data, str(FIXTURE))
+    return {fixture.id: fixture}, fixture.id, str(FIXTURE)
+
+
+def _finishes(procedures: Mapping[str, Procedure], entry: str) -> bool:
+    try:
+        used_procedures(procedures, entry)
+        return script(procedures, entry)[1] > 0
+    except (IllegalMoveError, InvalidAnswerError, KeyError):
+        return False
+
+
+# --- an autopilot: valid answers, every item checked, the first allowed move --------------
+
+
+def sample(fld: Field) -> Any:
+    if fld.type == "choice":
+        return fld.options[0]
+    if fld.type == "number":
+        return int(fld.min) if fld.min is not None else 1
+    if fld.type == "bool":
+        return True
+    if fld.type == "datetime":
+        return (T0 + timedelta(hours=2)).isoformat()
+    if fld.type == "duration":
+        return "5 minutes"
+    return "x" * max(1, int(fld.min or 1))
+
+
+Step = dict[str, Any]
+
+
+def script(procedures: Mapping[str, Procedure], entry: str, limit: int = 200) -> tuple[list[Step], int]:
+    """The advance() arguments of one complete run, and how many steps it took (0: no finish)."""
+    snapshot, _ = start(procedures, entry, now=T0, actor="bench")
+    session = Session(procedures, snapshot, lang="en")
+    steps: list[Step] = []
+    while session.snapshot["status"] == "open" and len(steps) < limit:
+        view = session.view()
+        step: Step = {
+            "answers": {q.field: sample(procedures[view.procedure].fields[q.field]) for q in view.questions},
+            "check": [i.id for i in view.items if not i.optional],
+        }
+        if view.kind == "moves":
+            free = [m.id for m in view.moves if not any("guard" in w for w in m.why)]
+            if not free:
+                return steps, 0
+            step["move"] = free[0]
+        session.advance(**step, now=T0, actor="bench")
+        steps.append(step)
+    return steps, len(steps) if session.snapshot["status"] == "finished" else 0
+
+
+# --- (a) session vs bare transitions -------------------------------------------------------
+
+
+def record_triggers(
+    procedures: Mapping[str, Procedure], entry: str, steps: list[Step]
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """The (procedure, event, from state, guard values) the session fires over one run."""
+    fired: list[tuple[str, str, str, dict[str, Any]]] = []
+    original = CompiledMachine.fire
+
+    def spy(self: CompiledMachine, event: str, state: str, values: Mapping[str, Any]) -> str | None:
+        fired.append((self.procedure.id, event, state, dict(values)))
+        return original(self, event, state, values)
+
+    CompiledMachine.fire = spy  # type: ignore[method-assign]
+    try:
+        snapshot, _ = start(procedures, entry, now=T0, actor="bench")
+        session = Session(procedures, snapshot, lang="en")
+        for step in steps:
+            session.advance(**step, now=T0, actor="bench")
+    finally:
+        CompiledMachine.fire = original  # type: ignore[method-assign]
+    return fired
+
+
+class BareModel:
+    state: str
+
+
+def bare_machines(procedures: Mapping[str, Procedure]) -> dict[str, tuple[Machine, BareModel]]:
+    """Each procedure as a plain transitions machine with one registered model, same guards."""
+    result = {}
+    for procedure in procedures.values():
+        compiled = machine_module.compile_machine(procedure)
+        model = BareModel()
+        bare = Machine(
+            model=model,
+            states=list(procedure.states),
+            initial=procedure.initial,
+            auto_transitions=False,
+            send_event=False,
+        )
+        for state in procedure.states.values():
+            for to, guard in compiled.routes[state.name]:
+                bare.add_transition(ROUTE, state.name, to, conditions=None if guard is None else [guard])
+            for move in state.moves:
+                cond = None if move.when is None else [compiled.guard(move.when)]
+                bare.add_transition(MOVE_PREFIX + move.id, state.name, move.to, conditions=cond)
+            for outcome, target in state.outcomes.items():
+                bare.add_transition(OUTCOME_PREFIX + outcome, state.name, target)
+        result[procedure.id] = (bare, model)
+    return result
+
+
+def time_session(
+    procedures: Mapping[str, Procedure], snapshot: dict[str, Any], steps: list[Step], runs: int
+) -> float:
+    advance_args = [dict(step, now=T0, actor="bench") for step in steps]
+    clock = time.perf_counter
+    began = clock()
+    for _ in range(runs):
+        session = Session(procedures, snapshot, lang="en")
+        advance = session.advance
+        for args in advance_args:
+            advance(**args)
+    return clock() - began
+
+
+def time_bare(
+    machines: Mapping[str, tuple[Machine, BareModel]],
+    fired: list[tuple[str, str, str, dict[str, Any]]],
+    runs: int,
+) -> float:
+    plan = [(machines[p][1], s, e, v) for p, e, s, v in fired]
+    clock = time.perf_counter
+    began = clock()
+    for _ in range(runs):
+        for model, state, event, values in plan:
+            model.state = state  # a frame change; a no-op when the run is in one procedure
+            model.trigger(event, values)  # type: ignore[attr-defined]
+    return clock() - began
+
+
+def section_a(options: argparse.Namespace) -> Section:
+    procedures, entry, path = choose(options.procedure)
+    steps, count = script(procedures, entry)
+    if not count:
+        raise SystemExit(f"{path}: the autopilot does not reach a final state")
+    snapshot, _ = start(procedures, entry, now=T0, actor="bench")
+    fired = record_triggers(procedures, entry, steps)
+    machines = bare_machines(procedures)
+    runs = options.runs
+    session_times, bare_times = [], []
+    for _ in range(options.batches):
+        session_times.append(time_session(procedures, snapshot, steps, runs) / (runs * len(steps)))
+        bare_times.append(time_bare(machines, fired, runs) / (runs * len(steps)))
+    session_us = statistics.median(session_times) * 1e6
+    bare_us = statistics.median(bare_times) * 1e6
+    overhead = session_us - bare_us
+    starts = []
+    for _ in range(options.batches):
+        began = time.perf_counter()
+        for _ in range(runs):
+            start(procedures, entry, now=T0, actor="bench")
+        starts.append((time.perf_counter() - began) / runs * 1e6)
+    section = Section("(a) in-process session steps vs. the bare transitions machine (persistence excluded)")
+    section.rows += [
+        ("procedure", f"{entry} ({Path(path).name}), {len(steps)} steps and {len(fired)} triggers per run"),
+        ("session step", f"{session_us:8.2f} µs median  ({1e6 / session_us:,.0f} steps/s)"),
+        ("bare trigger per step", f"{bare_us:8.2f} µs median  ({1e6 / bare_us:,.0f} steps/s)"),
+        ("session overhead", f"{overhead:8.2f} µs per step  (ratio {session_us / bare_us:.1f}x)"),
+        ("start an instance", f"{statistics.median(starts):8.2f} µs median"),
+    ]
+    section.goals.append(
+        (f"session overhead under 20 µs per step (measured {overhead:.2f} µs)", overhead < 20)
+    )
+    return section
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], Section]] = {"a": section_a}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--procedure", help="a bundled procedure id or a YAML path (default: a bundled one)")
+    parser.add_argument("--batches", type=int, default=15, help="timed batches; medians are over these")
+    parser.add_argument("--runs", type=int, default=200, help="complete runs per batch (section a)")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only these sections")
+    options = parser.parse_args(argv)
+    for key in options.only or sorted(SECTIONS):
+        print(SECTIONS[key](options).render(), flush=True)
+    return 0
+
+
+def _iter_sections() -> Iterator[str]:  # for tests that list what the bench covers
+    yield from SECTIONS
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
