@@ -41,7 +41,7 @@ class Writer(Protocol):
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Entry]]) -> None: ...
     def step(self, number: int, title: str, name: str) -> None: ...
     def meta(self, pairs: Sequence[tuple[str, Entry]]) -> None: ...
-    def group(self, label: str, kind: str, entries: Sequence[Entry]) -> None: ...
+    def group(self, label: str | None, kind: str, entries: Sequence[Entry]) -> None: ...
     def result(self) -> str: ...
 
 
@@ -76,10 +76,13 @@ class TextWriter:
     def meta(self, pairs: Sequence[tuple[str, Entry]]) -> None:
         self.lines += [f"   {label}: {self._flat(value)}" for label, value in pairs]
 
-    def group(self, label: str, kind: str, entries: Sequence[Entry]) -> None:
+    def group(self, label: str | None, kind: str, entries: Sequence[Entry]) -> None:
+        """Entries under a label inside a step, or (no label) directly under a section."""
         marker = {"check": "[ ] ", "say": "» ", "list": "- "}[kind]
-        self.lines.append(f"   {label}:")
-        self.lines += [f"     {marker}{self._flat(e)}" for e in entries]
+        if label is not None:
+            self.lines.append(f"   {label}:")
+        indent = "     " if label is not None else "  "
+        self.lines += [f"{indent}{marker}{self._flat(e)}" for e in entries]
 
     def result(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -138,8 +141,9 @@ class MarkdownWriter:
     def meta(self, pairs: Sequence[tuple[str, Entry]]) -> None:
         self.blocks.append(" · ".join(f"**{md_escape(label)}:** {self._md(value)}" for label, value in pairs))
 
-    def group(self, label: str, kind: str, entries: Sequence[Entry]) -> None:
-        self.blocks.append(f"**{md_escape(label)}**")
+    def group(self, label: str | None, kind: str, entries: Sequence[Entry]) -> None:
+        if label is not None:
+            self.blocks.append(f"**{md_escape(label)}**")
         if kind == "say":  # each phrase its own quote, so they do not run together
             self.blocks += ["> " + self._md(e) for e in entries]
         else:

@@ -12,7 +12,7 @@ from typing import Any
 from engine import labels
 from engine.layout import WRITERS, Entry, Writer, code, prose
 from engine.model import Deadline, Field, Note, Procedure, State, Text
-from engine.text import render
+from engine.text import fill, render
 
 
 def render_sop(
@@ -58,17 +58,17 @@ class _Sop:
             w.table([words["role"], words["name"]], rows)
         if p.notes:
             w.section(words["notes"])
-            w.group(words["notes"], "list", [self.note(n) for n in p.notes])
+            w.group(None, "list", [self.note(n) for n in p.notes])
         w.section(words["steps"])
         for state in p.states.values():
             self.state(state)
         if p.work_rules:
             w.section(words["work_rules"])
             rules = [self.sourced([code(r.id), prose(" " + self.t(r.text))], r.source) for r in p.work_rules]
-            w.group(words["work_rules"], "list", rules)
+            w.group(None, "list", rules)
         if p.penalties:
             w.section(words["penalties"])
-            w.group(words["penalties"], "list", [self.penalty(i) for i in range(len(p.penalties))])
+            w.group(None, "list", [self.penalty(i) for i in range(len(p.penalties))])
 
     def sourced(self, entry: Entry, source: str | None) -> Entry:
         return [*entry, prose(f" [{source}]")] if source else entry
@@ -107,7 +107,7 @@ class _Sop:
         if s.due:
             w.group(words["due"], "list", [self.deadline(d) for d in s.due])
         if s.use is not None:
-            w.group(words["use"], "list", [self.use(s)])
+            w.meta([(words["use"], self.use(s))])
         if len(s.routes) == 1 and s.routes[0].when is None:
             w.meta([(words["next"], self.with_note(self.target(s.routes[0].to), s.routes[0].note))])
         elif s.routes:
@@ -138,18 +138,21 @@ class _Sop:
         if f.type == "choice":
             shown = {o: f"{o} = {self.t(f.option_labels[o])}" for o in f.option_labels}
             details[0] += " " + " | ".join(shown.get(o, o) for o in f.options)
-        if f.pattern:
-            details.append(f"{words['pattern']} {f.pattern}")
+        pattern: Entry = [prose(f", {words['pattern']} "), code(f.pattern)] if f.pattern else []
         if f.min is not None:
             details.append(f"{words['min']} {_number(f.min)}")
         if f.max is not None:
             details.append(f"{words['max']} {_number(f.max)}")
         if f.integer:
             details.append(words["integer"])
-        details.append(words["required"] if required else words["optional"])
+        if not required:
+            details.append(words["optional"])
         if f.pii:
             details.append(words["pii"])
-        entry.append(prose(", ".join(details)))
+        entry.append(prose(details[0]))
+        entry += pattern
+        if details[1:]:
+            entry.append(prose(", " + ", ".join(details[1:])))
         if f.help is not None:
             entry.append(prose(f" — {self.t(f.help)}"))
         return self.sourced(entry, source or f.source)
@@ -176,7 +179,8 @@ class _Sop:
         if title is not None:
             entry.append(prose(f" {self.t(title)}"))
         if s.use.params:
-            entry.append(prose(" — " + ", ".join(f"{k} = {v}" for k, v in s.use.params.items())))
+            passed = ", ".join(f"{k} = {fill(str(v), self.params)}" for k, v in s.use.params.items())
+            entry.append(prose(f" — {passed}"))
         return entry
 
     def route(self, s: State, index: int) -> Entry:
@@ -200,16 +204,10 @@ class _Sop:
 
     def penalty(self, index: int) -> Entry:
         pen = self.p.penalties[index]
-        count = pen.min_count if isinstance(pen.min_count, int) else render_count(pen.min_count, self.params)
+        count = pen.min_count if isinstance(pen.min_count, int) else fill(pen.min_count, self.params)
         rung = labels.penalty_rung(count, pen.period, self.lang)
         entry: Entry = [code(pen.id), prose(f" {rung}: {self.t(pen.text)}")]
         return self.with_note(self.sourced(entry, pen.source), pen.note)
-
-
-def render_count(raw: str, params: Mapping[str, Any]) -> str:
-    from engine.text import fill
-
-    return fill(raw, params)
 
 
 def _number(value: float) -> str:
