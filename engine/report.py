@@ -45,10 +45,15 @@ def _plural(count: int, noun: str) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
-    """`path:line:col: severity: message [code]`, the source line with a caret, then a summary."""
+    """`path:line:col: severity: message [code]`, the source line with a caret, then a summary.
+
+    A finding about the file as a whole (line 0: too large, not readable) shows `path:` alone.
+    """
     out: list[str] = []
     for d in diagnostics:
-        out.append(f"{d.path}:{d.line}:{d.col}: {d.severity.value}: {d.message} [{d.code}]")
+        where = f"{d.path}:{d.line}:{d.col}" if d.line > 0 else d.path  # 0: the file as a whole
+        message = d.message.replace("\r", "\\r").replace("\n", "\\n")  # one line per finding
+        out.append(f"{where}: {d.severity.value}: {message} [{d.code}]")
         line = (sources or {}).get((d.path, d.line))
         if line is not None and d.line > 0:
             out.append("    " + line)

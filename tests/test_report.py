@@ -1,0 +1,170 @@
+"""Formatters against golden files; the caret under wide characters; source line reading.
+
+Set PROCFLOW_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then
+review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from engine import report
+from engine.diagnostic import Diagnostic, Severity
+
+GOLDEN = Path(__file__).parent / "golden" / "report"
+
+E, W = Severity.ERROR, Severity.WARNING
+TITLE = "title: {zh-Hant: 來訪者接待, en: Visitor reception}"
+PHRASE = "      - {zh-Hant: 您好，{org}，請問您找哪一位？, en: Hello, who would you like to see?}"
+GUARD = '      - {to: interview, when: visitor_kind == "interviewe"}'
+
+DIAGNOSTICS = sorted(
+    [
+        Diagnostic("procs/visitor.yaml", 4, 25, "P015", W, "text misses language 'fr'", "/title"),
+        Diagnostic(
+            "procs/visitor.yaml",
+            40,
+            48,
+            "P008",
+            E,
+            "'interviewe' is not an option of 'visitor_kind'; did you mean 'interviewee'?",
+            "/states/inquire/next/0/when",
+        ),
+        Diagnostic(
+            "procs/visitor.yaml",
+            37,
+            22,
+            "P014",
+            E,
+            "unknown parameter 'org'",
+            "/states/inquire/say/0/zh-Hant",
+        ),
+        Diagnostic(
+            "procs/big.yaml",
+            0,
+            0,
+            "Y004",
+            E,
+            "file is 2,000,000 bytes, over the limit of 1,048,576 bytes",
+            "",
+        ),
+        Diagnostic(
+            "procs/odd,name.yaml", 2, 1, "S001", E, "50% done: a message\nover two lines, with: colons", "/id"
+        ),
+    ]
+)
+SOURCES = {
+    ("procs/visitor.yaml", 4): TITLE,
+    ("procs/visitor.yaml", 37): PHRASE,
+    ("procs/visitor.yaml", 40): GUARD,
+    ("procs/odd,name.yaml", 2): "id: x",
+}
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(report.FORMATS))
+def test_formats_match_their_golden_files(name: str) -> None:
+    extension = {"json": "json"}.get(name, "txt")
+    output = report.FORMATS[name](DIAGNOSTICS, files=3, sources=SOURCES)
+    check_golden(f"{name}.{extension}", output)
+
+
+@pytest.mark.parametrize("name", sorted(report.FORMATS))
+def test_clean_runs_match_their_golden_files(name: str) -> None:
+    extension = {"json": "json"}.get(name, "txt")
+    check_golden(f"{name}-clean.{extension}", report.FORMATS[name]([], files=12))
+
+
+def caret_column(prefix: str) -> int:
+    """Terminal cells before the caret, counting a wide character as two."""
+    return sum(2 if c == "\u3000" else 1 for c in prefix)
+
+
+def test_caret_sits_under_the_column_after_chinese_text() -> None:
+    # `en` starts at column 25; the five characters of 來訪者接待 take two cells each
+    assert TITLE[24:26] == "en"
+    assert report.caret_prefix(TITLE, 25) == " " * (24 + 5)
+    warning = [d for d in DIAGNOSTICS if d.code == "P015"]
+    text = report.format_text(warning, files=1, sources=SOURCES)
+    source, caret = text.splitlines()[1:3]
+    assert source == "    " + TITLE
+    assert caret == "    " + " " * 29 + "^"
+
+
+def test_caret_after_chinese_and_full_width_punctuation() -> None:
+    # `{org}` at column 22 follows 18 narrow characters and 您好，(three wide ones)
+    assert PHRASE[21:26] == "{org}"
+    assert report.caret_prefix(PHRASE, 22) == " " * (18 + 6)
+
+
+def test_full_width_punctuation_counts_two_cells() -> None:
+    # ，and ？ are full-width (F): 您好，請問 = 5 wide characters before 請問's end
+    assert report.caret_prefix("您好，請問x", 6) == " " * 10
+
+
+def test_combining_marks_take_no_cell_and_tabs_stay_tabs() -> None:
+    assert report.caret_prefix("e\u0301x", 3) == " "
+    assert report.caret_prefix("\tkey: 值", 8) == "\t" + " " * 5 + "  "
+
+
+def test_a_position_without_a_known_line_shows_no_excerpt() -> None:
+    lines = report.format_text(DIAGNOSTICS[:1], files=1, sources={}).splitlines()
+    assert lines == [
+        "procs/big.yaml: error: file is 2,000,000 bytes, over the limit of 1,048,576 bytes [Y004]",
+        "1 file checked: 1 error, 0 warnings",
+    ]
+
+
+def test_json_is_readable_utf8_and_complete() -> None:
+    data = json.loads(report.format_json(DIAGNOSTICS, files=3))
+    assert data["version"] == report.JSON_FORMAT_VERSION
+    assert data["summary"] == {"files": 3, "errors": 4, "warnings": 1}
+    assert [d["code"] for d in data["diagnostics"]] == [d.code for d in DIAGNOSTICS]
+    assert set(data["diagnostics"][0]) == {"path", "line", "col", "severity", "code", "message", "pointer"}
+    assert "來訪者" not in report.format_json(DIAGNOSTICS, files=3)  # no Chinese in these messages
+    chinese = [Diagnostic("a.yaml", 1, 1, "P001", E, "state '接待' is unreachable", "")]
+    assert "'接待'" in report.format_json(chinese, files=1)
+
+
+def test_text_keeps_one_line_per_finding() -> None:
+    odd = [d for d in DIAGNOSTICS if d.code == "S001"]
+    first = report.format_text(odd, files=1).splitlines()[0]
+    assert (
+        first == "procs/odd,name.yaml:2:1: error: 50% done: a message\\nover two lines, with: colons [S001]"
+    )
+
+
+def test_github_escapes_what_would_break_an_annotation() -> None:
+    line = report.format_github(DIAGNOSTICS, files=3).splitlines()[1]
+    assert line == (
+        "::error file=procs/odd%2Cname.yaml,line=2,col=1,title=S001"
+        "::50%25 done: a message%0Aover two lines, with: colons"
+    )
+
+
+def test_summary_line_counts_and_plurals() -> None:
+    one = [Diagnostic("a.yaml", 1, 1, "P001", W, "w", "")]
+    assert report.summary_line(one, 1) == "1 file checked: 0 errors, 1 warning"
+    assert report.summary_line([], 0) == "0 files checked: no problems"
+
+
+def test_source_lines_reads_yaml_lines_as_the_loader_counts_them(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("\ufeffa: 1\r\nb: \x0c2\r\nc: 名\x85d: 4\n".encode())
+    name = str(path)
+    found = report.source_lines(
+        [Diagnostic(name, n, 1, "S001", E, "m", "") for n in (1, 2, 3, 4, 9)]
+        + [Diagnostic(str(tmp_path / "gone.yaml"), 1, 1, "S001", E, "m", "")]
+    )
+    assert found == {(name, 1): "a: 1", (name, 2): "b: \ufffd2", (name, 3): "c: 名", (name, 4): "d: 4"}

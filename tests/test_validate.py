@@ -1,0 +1,323 @@
+"""`procflow validate` through the front door: stages, paths, exit codes, cache and pool."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from engine import validate
+from engine.diagnostic import Diagnostic, Severity
+from engine.validate import check_file, validate_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VISITOR = FIXTURES / "valid" / "visitor.yaml"
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own result cache, never the user's."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory, so paths in messages are short and predictable."""
+    directory = tmp_path / "work"
+    directory.mkdir()
+    monkeypatch.chdir(directory)
+    return directory
+
+
+def copy_valid(target: Path, *, procedure_id: str = "sample-visitor") -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = VISITOR.read_text(encoding="utf-8").replace("id: sample-visitor", f"id: {procedure_id}")
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def write(target: Path, text: str) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def bad_field_type(target: Path) -> Path:
+    """A valid procedure with one schema error: `type: txt` at line 13, column 24."""
+    text = VISITOR.read_text(encoding="utf-8").replace("{type: text,", "{type: txt,")
+    return write(target, text)
+
+
+def test_clean_file_exits_0(run_cli: RunCli, work: Path) -> None:
+    copy_valid(work / "visitor.yaml")
+    result = run_cli("validate", "visitor.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 file checked: no problems\n"
+
+
+def test_schema_error_at_line_and_column_exits_1(run_cli: RunCli, work: Path) -> None:
+    bad_field_type(work / "bad.yaml")
+    result = run_cli("validate", "bad.yaml")
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith("bad.yaml:13:24: error: ")
+    assert "'txt'" in first
+    assert result.output.endswith("1 file checked: 1 error, 0 warnings\n")
+
+
+def test_missing_path_is_a_usage_error(run_cli: RunCli, work: Path) -> None:
+    result = run_cli("validate", "nope.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "procflow: path 'nope.yaml' does not exist\n"
+    assert result.stdout == ""
+
+
+def test_directory_without_procedures_is_a_usage_error(run_cli: RunCli, work: Path) -> None:
+    (work / "empty").mkdir()
+    (work / "empty" / "readme.txt").write_text("not a procedure")
+    result = run_cli("validate", "empty")
+    assert result.exit_code == 2
+    assert result.stderr == "procflow: no *.yaml or *.yml files under 'empty'\n"
+
+
+def test_bad_option_value_is_a_usage_error(run_cli: RunCli, work: Path) -> None:
+    copy_valid(work / "visitor.yaml")
+    assert run_cli("validate", "--format", "xml", "visitor.yaml").exit_code == 2
+    assert run_cli("validate", "--max-bytes", "0", "visitor.yaml").exit_code == 2
+
+
+def test_directories_are_walked_recursively_sorted_and_hidden_ones_skipped(work: Path) -> None:
+    copy_valid(work / "procs" / "b.yaml", procedure_id="b")
+    copy_valid(work / "procs" / "sub" / "a.yml", procedure_id="a")
+    copy_valid(work / "procs" / ".git" / "c.yaml", procedure_id="c")
+    write(work / "procs" / "notes.txt", "not yaml: [")
+    assert validate.collect_paths(["procs"]) == [
+        os.path.join("procs", "b.yaml"),
+        os.path.join("procs", "sub", "a.yml"),
+    ]
+
+
+def test_a_file_given_twice_is_checked_once(run_cli: RunCli, work: Path) -> None:
+    bad_field_type(work / "procs" / "bad.yaml")
+    result = run_cli("validate", "procs", "procs/bad.yaml", "./procs/bad.yaml")
+    assert result.exit_code == 1
+    assert result.output.count("error: ") == 1
+    assert result.output.endswith("1 file checked: 1 error, 0 warnings\n")
+
+
+def test_no_path_checks_the_bundled_procedures() -> None:
+    from engine.catalog import procedure_files, procedures_dir
+
+    result = validate_paths([])
+    assert result.counts["files"] == len(procedure_files(procedures_dir()))
+
+
+def test_every_file_is_checked_even_after_a_broken_one(run_cli: RunCli, work: Path) -> None:
+    write(work / "a.yaml", "id: [unclosed\n")
+    bad_field_type(work / "b.yaml")
+    copy_valid(work / "c.yaml", procedure_id="c")
+    result = run_cli("validate", ".")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error: " in line]
+    assert [line.split(":")[0] for line in lines] == ["a.yaml", "b.yaml"]
+    assert "[Y005]" in lines[0]
+    assert result.output.endswith("3 files checked: 2 errors, 0 warnings\n")
+
+
+def test_every_schema_error_of_a_file_is_reported(work: Path) -> None:
+    text = VISITOR.read_text(encoding="utf-8")
+    text = text.replace("{type: text,", "{type: txt,").replace("initial: stand", "initial: Stand")
+    write(work / "two.yaml", text)
+    procedure, found = check_file("two.yaml")
+    assert procedure is None
+    assert [(d.line, d.pointer) for d in found] == [(13, "/fields/visitor_name/type"), (21, "/initial")]
+
+
+def test_rules_do_not_run_after_a_failed_schema_stage(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.rules
+
+    def must_not_run(checked: object) -> list[Diagnostic]:
+        raise AssertionError("rules ran on a file that failed the schema check")
+
+    monkeypatch.setattr(engine.rules, "run_rules", must_not_run)
+    bad_field_type(work / "bad.yaml")
+    result = validate_paths(["bad.yaml"], use_cache=False)
+    assert result.counts["errors"] == 1
+
+
+def warn_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stand-in per-file rule: one warning on every procedure's title."""
+    import engine.rules
+
+    def run_rules(checked: engine.rules.Checked) -> list[Diagnostic]:
+        line, col = checked.document.locate("/title")
+        return [Diagnostic(checked.document.path, line, col, "P999", Severity.WARNING, "a warning", "/title")]
+
+    monkeypatch.setattr(engine.rules, "run_rules", run_rules)
+
+
+def test_warnings_fail_only_with_strict(run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warn_everywhere(monkeypatch)
+    copy_valid(work / "visitor.yaml")
+    plain = run_cli("validate", "--no-cache", "visitor.yaml")
+    assert plain.exit_code == 0
+    assert plain.output.startswith("visitor.yaml:4:8: warning: a warning [P999]\n")
+    assert plain.output.endswith("1 file checked: 0 errors, 1 warning\n")
+    assert run_cli("validate", "--no-cache", "--strict", "visitor.yaml").exit_code == 1
+
+
+def test_internal_error_is_one_line_and_exit_3(
+    run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.rules
+
+    def broken(checked: object) -> list[Diagnostic]:
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(engine.rules, "run_rules", broken)
+    copy_valid(work / "visitor.yaml")
+    result = run_cli("validate", "--no-cache", "visitor.yaml")
+    assert result.exit_code == 3
+    assert result.stderr == "procflow: internal error: RuntimeError: rule exploded (rerun with --traceback)\n"
+
+
+def test_max_bytes_refuses_a_larger_file(run_cli: RunCli, work: Path) -> None:
+    copy_valid(work / "visitor.yaml")
+    result = run_cli("validate", "--max-bytes", "100", "visitor.yaml")
+    assert result.exit_code == 1
+    assert result.output.startswith("visitor.yaml: error: ")
+    assert "[Y004]" in result.output
+    assert "100" in result.output
+
+
+def test_json_and_github_formats(run_cli: RunCli, work: Path) -> None:
+    bad_field_type(work / "bad.yaml")
+    data = json.loads(run_cli("validate", "--format", "json", "bad.yaml").output)
+    assert data["summary"] == {"files": 1, "errors": 1, "warnings": 0}
+    assert data["diagnostics"][0]["pointer"] == "/fields/visitor_name/type"
+    github = run_cli("validate", "--format", "github", "bad.yaml")
+    assert github.exit_code == 1
+    assert github.output.startswith("::error file=bad.yaml,line=13,col=24,title=")
+
+
+def test_check_file_gives_the_model_of_a_valid_procedure() -> None:
+    procedure, found = check_file(str(VISITOR))
+    assert procedure is not None and procedure.id == "sample-visitor"
+    assert [d for d in found if d.is_error] == []
+
+
+def test_check_file_reports_a_load_error(work: Path) -> None:
+    write(work / "dup.yaml", "id: a\nid: b\n")
+    procedure, found = check_file("dup.yaml")
+    assert procedure is None
+    assert [(d.line, d.col, d.code) for d in found] == [(2, 1, "Y006")]
+
+
+# --- cache ----------------------------------------------------------------------------------
+
+
+def test_second_run_reuses_results_and_gives_the_same_answer(work: Path, cache_dir: Path) -> None:
+    copy_valid(work / "good.yaml", procedure_id="good")
+    bad_field_type(work / "bad.yaml")
+    first = validate_paths(["."])
+    second = validate_paths(["."])
+    assert first.counts["cached"] == 0
+    assert second.counts["cached"] == 2
+    assert second.diagnostics == first.diagnostics
+    assert len(list(cache_dir.rglob("*.json"))) == 2
+
+
+def test_a_changed_file_is_checked_again(work: Path) -> None:
+    copy_valid(work / "visitor.yaml")
+    assert not validate_paths(["visitor.yaml"]).failed()
+    bad_field_type(work / "visitor.yaml")
+    again = validate_paths(["visitor.yaml"])
+    assert again.counts["cached"] == 0
+    assert again.failed()
+
+
+def test_no_cache_writes_nothing(run_cli: RunCli, work: Path, cache_dir: Path) -> None:
+    copy_valid(work / "visitor.yaml")
+    assert run_cli("validate", "--no-cache", "visitor.yaml").exit_code == 0
+    assert not cache_dir.exists()
+
+
+def test_a_corrupt_cache_is_only_a_miss(work: Path, cache_dir: Path) -> None:
+    bad_field_type(work / "bad.yaml")
+    fresh = validate_paths(["bad.yaml"])
+    for entry in cache_dir.rglob("*.json"):
+        entry.write_text('{"diagnostics": [[1, "x"]], "summary": 5}')
+    assert validate_paths(["bad.yaml"]).diagnostics == fresh.diagnostics
+    for entry in cache_dir.rglob("*.json"):
+        entry.write_bytes(b"\xff\xfe garbage")
+    assert validate_paths(["bad.yaml"]).diagnostics == fresh.diagnostics
+
+
+def test_an_unusable_cache_directory_does_not_stop_validation(
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(blocker))
+    bad_field_type(work / "bad.yaml")
+    assert validate_paths(["bad.yaml"]).counts["errors"] == 1
+    assert validate_paths(["bad.yaml"]).counts["cached"] == 0
+
+
+# --- process pool and project rules ---------------------------------------------------------
+
+
+def many_files(work: Path, count: int) -> list[Path]:
+    paths = [copy_valid(work / "many" / f"p{i:03d}.yaml", procedure_id=f"p{i:03d}") for i in range(count)]
+    bad_field_type(paths[7])
+    write(paths[11], "states: [\n")
+    return paths
+
+
+def test_the_pool_gives_the_same_result_as_one_process(work: Path) -> None:
+    many_files(work, validate.PARALLEL_FROM + 6)
+    alone = validate_paths(["many"], jobs=1, use_cache=False)
+    pooled = validate_paths(["many"], jobs=2, use_cache=False)
+    assert pooled == alone
+    assert alone.counts["errors"] == 2
+
+
+def test_project_rules_see_every_procedure_and_place_findings(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.rules
+
+    seen: list[list[str]] = []
+
+    def project(checked: list[engine.rules.Checked]) -> list[Diagnostic]:
+        seen.append([c.procedure.id for c in checked])
+        first = checked[0]
+        line, col = first.document.locate("/states/inquire/next/1/to")
+        return [Diagnostic(first.document.path, line, col, "P998", Severity.ERROR, "project finding", "")]
+
+    monkeypatch.setattr(engine.rules, "run_project_rules", project)
+    many_files(work, validate.PARALLEL_FROM + 2)
+    expected = (os.path.join("many", "p000.yaml"), 44, 14)
+    for run in range(2):  # fresh, then every result from the cache
+        result = validate_paths(["many"], jobs=2)
+        assert result.counts["cached"] == (0 if run == 0 else validate.PARALLEL_FROM + 2)
+        finding = next(d for d in result.diagnostics if d.code == "P998")
+        assert (finding.path, finding.line, finding.col) == expected
+    assert seen[0] == seen[1]
+    assert len(seen[0]) == validate.PARALLEL_FROM  # two of the files failed earlier stages
+    assert seen[0] == sorted(seen[0])
+
+
+def test_paths_outside_the_working_directory_stay_as_given(tmp_path: Path, work: Path) -> None:
+    outside = copy_valid(tmp_path / "elsewhere" / "visitor.yaml")
+    shutil.copy(outside, work / "here.yaml")
+    result = validate_paths([str(outside), "here.yaml"])
+    assert result.files == tuple(sorted([str(outside), "here.yaml"]))
