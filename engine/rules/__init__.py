@@ -25,13 +25,16 @@ class Finding:
     """What a rule found: the JSON pointer of the offending node and a message.
 
     `key` places the caret on the mapping key instead of its value; `offset` moves it inside
-    a single-line scalar (e.g. to the name inside a guard).
+    a single-line scalar (e.g. to the name inside a guard), counted in characters of the value.
+    `related` is the pointer of an earlier node the message refers to: its `line:col` (of the
+    key when `key`) replaces `{related}` in the message.
     """
 
     pointer: str
     message: str
     key: bool = False
     offset: int = 0
+    related: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR) -> Callable[[ProcedureCheck], ProcedureCheck]:
+def rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.ERROR
+) -> Callable[[ProcedureCheck], ProcedureCheck]:
     """Register a per-procedure rule."""
 
     def register(check: ProcedureCheck) -> ProcedureCheck:
@@ -69,7 +74,9 @@ def rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR
     return register
 
 
-def project_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR) -> Callable[[ProjectCheck], ProjectCheck]:
+def project_rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.ERROR
+) -> Callable[[ProjectCheck], ProjectCheck]:
     """Register a rule over every procedure checked together (keyed by procedure id)."""
 
     def register(check: ProjectCheck) -> ProjectCheck:
@@ -85,36 +92,37 @@ def _add(new: Rule) -> None:
     REGISTRY[new.code] = new
 
 
+_ordered: list[Rule] = []
+
+
 def all_rules() -> list[Rule]:
     """Every rule, by code. Importing the rule modules registers them."""
-    _load()
-    return [REGISTRY[code] for code in sorted(REGISTRY)]
-
-
-_loaded = False
-
-
-def _load() -> None:
-    global _loaded
-    if not _loaded:
+    if not _ordered:
         for info in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{info.name}")
-        _loaded = True
+        _ordered.extend(REGISTRY[code] for code in sorted(REGISTRY))
+    return _ordered
 
 
 def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic:
-    line, col = checked.document.locate(finding.pointer, key=finding.key)
-    return Diagnostic(
-        checked.document.path, line, col + finding.offset, rule_.code, rule_.severity, finding.message, finding.pointer
-    )
+    from engine.rules.position import position
+
+    document = checked.document
+    line, col = position(document, finding.pointer, key=finding.key, offset=finding.offset)
+    message = finding.message
+    if finding.related is not None:
+        at_line, at_col = position(document, finding.related, key=finding.key)
+        message = message.replace("{related}", f"{at_line}:{at_col}")
+    return Diagnostic(document.path, line, col, rule_.code, rule_.severity, message, finding.pointer)
 
 
 def run_rules(checked: Checked) -> list[Diagnostic]:
     """Every per-procedure rule over one procedure."""
     out: list[Diagnostic] = []
+    procedure = checked.procedure
     for rule_ in all_rules():
         if rule_.check is not None:
-            out.extend(to_diagnostic(rule_, checked, f) for f in rule_.check(checked.procedure))
+            out.extend(to_diagnostic(rule_, checked, f) for f in rule_.check(procedure))
     return out
 
 

@@ -1,0 +1,148 @@
+"""Deciding what guards can do by trying every value that matters.
+
+A name gets a finite list of candidate values when that list is exact: a choice field's
+options, a bool, numbers at and between the literals it is compared with, text equal to a
+literal or to none of them, and `None` while it may be unanswered. Guards are evaluated on
+the product of those lists (bounded); where a name has no such list the answer is None
+(undecided), and rules then report nothing. Nothing here reports.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from engine.guard import Guard
+from engine.model import Procedure
+
+LIMIT = 4096  # assignments evaluated per question at most
+
+
+class _Other:
+    """A value equal to no literal: `text` that is none of those compared, or any answer."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+OTHER_TEXT = _Other("any other text")
+ANSWERED = _Other("answered")
+
+Assignment = dict[str, Any]
+
+
+def domain(
+    procedure: Procedure, name: str, guards: Sequence[Guard], answered: bool
+) -> tuple[Any, ...] | None:
+    """Candidate values of `name` that decide every guard in `guards`, or None.
+
+    `answered`: the field is certainly answered here, so `None` is not a candidate.
+    """
+    comparisons = [c for g in guards for c in g.comparisons if c.name == name]
+    opaque = any(name in g.opaque for g in guards)
+    unset: tuple[Any, ...] = () if answered else (None,)
+    field = procedure.fields.get(name)
+    if field is not None:
+        if field.type == "choice":
+            return (*field.options, *unset)
+        if field.type == "bool":
+            return (True, False, *unset)
+        if opaque:
+            return None
+        if not comparisons:  # read only by answered()
+            return (ANSWERED, *unset)
+        if field.type == "number":
+            points = _numbers(comparisons, field.min, field.max, field.integer)
+            return None if points is None else (*points, *unset)
+        if field.type == "text" and field.pattern is None and field.min is None and field.max is None:
+            texts = _texts(comparisons)
+            return None if texts is None else (*texts, *unset)
+        return None
+    param = procedure.params.get(name)
+    if param is None or opaque:
+        return None
+    if isinstance(param.default, bool):
+        return (True, False)
+    if not comparisons:
+        return (ANSWERED,)
+    if isinstance(param.default, (int, float)):
+        return _numbers(comparisons, None, None, False)
+    return _texts(comparisons)
+
+
+def _numbers(
+    comparisons: Iterable[Any], low: float | None, high: float | None, integer: bool
+) -> tuple[Any, ...] | None:
+    """Points at, between and beyond the literals (within bounds): one per region they cut."""
+    consts: set[float] = set()
+    for c in comparisons:
+        if c.op in ("in", "not in") and not c.listed:
+            return None
+        consts.update(
+            v
+            for v in c.values
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        )
+    consts.update(b for b in (low, high) if b is not None)
+    points = sorted(consts) or [0.0]
+    pool: set[float] = {points[0] - 1, points[-1] + 1}
+    if integer:  # the integers next to each point stand for every integer between points
+        pool = {float(f(p) + d) for p in points for f in (math.floor, math.ceil) for d in (-1, 0, 1)}
+    else:
+        pool |= set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
+    out = sorted(x for x in pool if (low is None or x >= low) and (high is None or x <= high))
+    return tuple(int(x) if x.is_integer() else x for x in out)
+
+
+def _texts(comparisons: Iterable[Any]) -> tuple[Any, ...] | None:
+    literals: dict[Any, None] = {}
+    for c in comparisons:
+        if c.op not in ("==", "!=", "in", "not in") or (c.op in ("in", "not in") and not c.listed):
+            return None  # ordering or substring tests: the literals no longer cut the space
+        literals.update((v, None) for v in c.values if isinstance(v, str))
+    return (*literals, OTHER_TEXT)
+
+
+def truth_table(
+    procedure: Procedure, guards: Sequence[Guard], answered: frozenset[str]
+) -> tuple[list[str], list[tuple[Assignment, tuple[bool, ...]]]] | None:
+    """Every candidate assignment of the guards' names with whether each guard holds, or None
+    when a name has no exact candidates or there are more than LIMIT assignments."""
+    names = sorted({n for g in guards for n in g.names})
+    domains = []
+    size = 1
+    for name in names:
+        values = domain(procedure, name, guards, name in answered)
+        if values is None:
+            return None
+        size *= len(values)
+        if size > LIMIT:
+            return None
+        domains.append(values)
+    rows = []
+    for combo in itertools.product(*domains):
+        assignment = dict(zip(names, combo, strict=True))
+        rows.append((assignment, tuple(g(assignment) for g in guards)))
+    return names, rows
+
+
+def describe(values: Assignment, names: Iterable[str]) -> str:
+    """`kind is 'courier' and vip is true`."""
+    parts = []
+    for name in names:
+        value = values[name]
+        if value is None:
+            shown = "unanswered"
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, str):
+            shown = repr(value)
+        else:
+            shown = str(value)
+        parts.append(f"{name} is {shown}")
+    return " and ".join(parts)

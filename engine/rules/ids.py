@@ -1,0 +1,75 @@
+"""Rules on ids and names: each unique in its scope, and references to parameters resolve.
+
+Scopes: deadlines, work rules and penalties across the procedure; checklist items, moves and
+questions within their state; and a field and a parameter may not share a name, since
+guards and texts read both the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from engine.model import Procedure
+from engine.rules import Finding, rule
+from engine.rules.analysis import suggest
+
+
+def _duplicates(kind: str, entries: Iterable[tuple[str, str]], where: str = "") -> Iterator[Finding]:
+    """A finding for each (id, pointer) whose id came before, pointing back at the first."""
+    first: dict[str, str] = {}
+    for ident, pointer in entries:
+        if ident in first:
+            yield Finding(
+                pointer,
+                f"duplicate {kind} {ident!r}{where}; the first is at {{related}}",
+                related=first[ident],
+            )
+        else:
+            first[ident] = pointer
+
+
+@rule("P024", "duplicate-id", "an id used twice in its scope, or a name that is both a field and a parameter")
+def duplicate_id(procedure: Procedure) -> Iterator[Finding]:
+    for name, param in procedure.params.items():
+        if name in procedure.fields:
+            yield Finding(
+                param.ptr,
+                f"{name!r} is both a field and a parameter (field at {{related}}); rename one",
+                key=True,
+                related=procedure.fields[name].ptr,
+            )
+    states = procedure.states.values()
+    yield from _duplicates("deadline id", ((d.id, d.ptr + "/id") for s in states for d in s.due))
+    yield from _duplicates("work rule id", ((r.id, r.ptr + "/id") for r in procedure.work_rules))
+    yield from _duplicates("penalty id", ((p.id, p.ptr + "/id") for p in procedure.penalties))
+    for state in states:
+        where = f" in state {state.name!r}"
+        explicit = ((i.id, i.ptr + "/id") for i in state.do if not i.id.isdigit())  # digits: ids by position
+        yield from _duplicates("item id", explicit, where)
+        yield from _duplicates("move id", ((m.id, m.ptr + "/id") for m in state.moves), where)
+        yield from _duplicates("question about", ((q.field, q.ptr + "/field") for q in state.ask), where)
+
+
+@rule(
+    "P025",
+    "unknown-penalty-param",
+    "a penalty's min_count names a parameter that is not declared or not a count",
+)
+def unknown_penalty_param(procedure: Procedure) -> Iterator[Finding]:
+    params = procedure.params
+    for penalty in procedure.penalties:
+        if not isinstance(penalty.min_count, str):
+            continue
+        name, pointer = penalty.min_count.strip("{}"), penalty.ptr + "/min_count"
+        param = params.get(name)
+        if param is None:
+            hint = suggest(name, params) or "; declare it under 'params'"
+            yield Finding(
+                pointer, f"min_count names parameter {name!r}, which is not declared{hint}", offset=1
+            )
+        elif isinstance(param.default, bool) or not isinstance(param.default, int) or param.default < 1:
+            yield Finding(
+                pointer,
+                f"parameter {name!r} has default {param.default!r}; min_count needs a whole number of at least 1",
+                offset=1,
+            )
