@@ -270,6 +270,37 @@ def trace(paths: tuple[str, ...], sources_dir: str | None, only_missing: bool, a
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
 
+# test: scenarios of procedures, with transition coverage ---------------------------------------
+
+
+@cli.command("test", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+              help="Fail unless every procedure's transition coverage is at least PCT percent.")
+@click.option("--all-languages", is_flag=True,
+              help="Fail unless every procedure has a passing scenario in each of its languages.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: scenarios, coverage, summary.")
+def test_(paths: tuple[str, ...], dirs: tuple[str, ...], min_coverage: float | None, all_languages: bool, as_json: bool) -> None:
+    """Run scenario files (default: the bundled scenarios) and report transition coverage.
+
+    Each scenario plays answers, moves and skips on a procedure in memory and compares the
+    path, final state, outcome and recorded answers with what it expects. Without PATH the
+    coverage counts every procedure found; with PATH, the procedures the scenarios run.
+    """
+    import json
+
+    from engine import testing
+
+    report = testing.run_paths(list(paths), dirs)
+    if as_json:
+        click.echo(json.dumps(testing.to_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(testing.format_text(report, min_coverage=min_coverage, all_languages=all_languages), nl=False)
+    if not report.ok(min_coverage=min_coverage, all_languages=all_languages):
+        click.get_current_context().exit(errors.EXIT_FINDINGS)
+
+
 # --- entry point --------------------------------------------------------------------------
 
 

@@ -44,6 +44,11 @@ def sources_dir() -> Path:
     return _data_dir("sources")
 
 
+def scenarios_dir() -> Path:
+    """The scenarios of the bundled procedures, for `procflow test`."""
+    return _data_dir("scenarios")
+
+
 def schema_path() -> Path:
     """The procedure JSON Schema."""
     return _data_dir("schemas") / "procedure.schema.json"
