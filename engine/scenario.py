@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.answers import show_answer
+from engine.driver import MAX_STEPS, Driver, Missing
 from engine.errors import IllegalMoveError, InvalidAnswerError, UsageError
 from engine.journal import SEPARATOR
 from engine.model import Procedure, Text
-from engine.driver import MAX_STEPS, Driver, Missing
 from engine.session import Session, start
 from engine.text import PLACEHOLDER
 
@@ -119,7 +119,7 @@ def load_scenarios(data: Any, path: str, line_of: Any) -> list[Scenario]:
                 moves,
                 skip,
                 dict(expect),
-            )  # fmt: skip
+            )
         )
     return found
 
