@@ -1,0 +1,80 @@
+"""A regular install: the wheel carries the bundled procedures and schema, and works from anywhere.
+
+Builds the wheel, installs it into a fresh virtualenv (dependencies from the package index),
+and runs the installed `procflow` from a directory outside the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from engine import catalog
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without anything that could point the installed copy back at the checkout."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PROCFLOW_PATH", "VIRTUAL_ENV")}
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", NO_COLOR="1", **extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
+@pytest.mark.slow
+def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path) -> None:
+    env = clean_env(PROCFLOW_DB=str(tmp_path / "procflow.db"), PROCFLOW_USER="tester")
+    dist = tmp_path / "dist"
+    built = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)], tmp_path, env
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = dist.glob("procflow-*.whl")
+
+    bundled = sorted(
+        p.relative_to(REPO / "procedures").as_posix() for p in catalog.procedure_files(REPO / "procedures")
+    )
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert "engine/_bundled/schemas/procedure.schema.json" in names
+    assert "cli.py" in names
+    assert {f"engine/_bundled/procedures/{name}" for name in bundled} <= names
+    assert not any(name.startswith(("tests/", "procedures/", "docs/")) for name in names)
+
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True)
+    bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
+    installed = run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path, env)
+    assert installed.returncode == 0, installed.stderr
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    procflow = str(bin_dir / "procflow")
+    listed = run([procflow, "list", "--json"], elsewhere, env)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    expected = set(
+        catalog.index_files((p, "bundled") for p in catalog.procedure_files(REPO / "procedures")).entries
+    )
+    assert {row["id"] for row in rows} == expected
+    for row in rows:
+        assert Path(row["path"]).is_relative_to(target), row["path"]  # the installed copy, not the checkout
+        assert row["origin"] == "bundled"
+
+    checked = run([procflow, "validate"], elsewhere, env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.splitlines()[-1] == f"{len(bundled)} files checked: no problems"
+
+    version = run([procflow, "--version"], elsewhere, env)
+    assert version.returncode == 0 and "procflow" in version.stdout
