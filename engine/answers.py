@@ -25,10 +25,22 @@ _INT = re.compile(r"[-+]?\d+")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
 
-def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None) -> Value:
-    """The typed value of `raw` for `field`; `tz` is given to a date-time without an offset."""
-    parse = _PARSERS[field.type]
-    return parse(field, raw, tz)
+def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None, naive: bool = False) -> Value:
+    """The typed value of `raw` for `field`.
+
+    A date-time without an offset takes `tz`; with `naive` (an instance kept in naive local
+    time) one with an offset is converted to local time and loses it, so times compare.
+    """
+    if naive and field.type == "datetime":
+        return _naive(_datetime(field, raw, None))
+    return _PARSERS[field.type](field, raw, tz)
+
+
+def _naive(value: Value) -> Value:
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.isoformat()
 
 
 def _bad(field: Field, raw: Any, expected: str) -> InvalidAnswerError:
@@ -137,8 +149,6 @@ def _datetime(field: Field, raw: Any, tz: tzinfo | None) -> Value:
         raise _bad(field, raw, _ISO_HINT)
     if value.tzinfo is None and tz is not None:
         value = value.replace(tzinfo=tz)
-    elif value.tzinfo is not None and tz is None:
-        value = value.astimezone().replace(tzinfo=None)  # `now` is naive local time: match it
     return value.isoformat()
 
 

@@ -104,6 +104,7 @@ def _new(event: Mapping[str, Any]) -> Snapshot:
     return {
         "procedure": event["procedure"],
         "hash": event["hash"],
+        "hashes": dict(event["hashes"]),
         "status": "open",
         "outcome": None,
         "version": 0,

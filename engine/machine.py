@@ -39,6 +39,26 @@ class _Cursor:
         self.state = state
 
 
+class Condition:
+    """A compiled guard as `transitions` calls it: one values argument, a plain bool back.
+
+    A guard that cannot be evaluated on the answers at hand (`len` of a number, `minutes` of
+    text that is no duration) does not hold; it never raises out of a step.
+    """
+
+    __slots__ = ("run", "source")
+
+    def __init__(self, guard: Guard) -> None:
+        self.source = guard.source
+        self.run = guard.run
+
+    def __call__(self, values: Mapping[str, Any]) -> bool:
+        try:
+            return bool(self.run(values))
+        except (TypeError, ValueError, OverflowError):
+            return False
+
+
 @dataclass(frozen=True)
 class RouteCheck:
     """One automatic route of a state with whether its guard holds (`guard` None: otherwise)."""
@@ -54,10 +74,10 @@ class CompiledMachine:
     def __init__(self, procedure: Procedure, digest: str) -> None:
         self.procedure = procedure
         self.digest = digest
-        self.guards: dict[str, Guard] = {}
+        self.guards: dict[str, Condition] = {}
         self._taken: dict[tuple[str, str], tuple[str | None, bool] | None] = {}
         # routes per state, in the order `transitions` tries them: priority, then declaration
-        self.routes: dict[str, tuple[tuple[str, Guard | None], ...]] = {}
+        self.routes: dict[str, tuple[tuple[str, Condition | None], ...]] = {}
         self.machine = Machine(
             model=None,  # the default would make the machine its own model
             states=list(procedure.states),
@@ -70,10 +90,11 @@ class CompiledMachine:
             self._add(state)
         self.distance = _distance_to_final(procedure)
 
-    def guard(self, text: str) -> Guard:
+    def guard(self, text: str) -> Condition:
+        """The compiled guard for `text` (GuardError if it does not parse: check procedures first)."""
         found = self.guards.get(text)
         if found is None:
-            found = self.guards[text] = parse_guard(text)
+            found = self.guards[text] = Condition(parse_guard(text))
         return found
 
     def _add(self, state: State) -> None:
@@ -82,7 +103,7 @@ class CompiledMachine:
             enumerate(state.routes),
             key=lambda pair: (pair[1].when is None, -pair[1].priority, pair[0]),
         )
-        table: list[tuple[str, Guard | None]] = []
+        table: list[tuple[str, Condition | None]] = []
         for _, route in ordered:
             guard = None if route.when is None else self.guard(route.when)
             table.append((route.to, guard))

@@ -70,7 +70,6 @@ def start(
     `params` are site values: each procedure's frame takes those it declares, over its defaults.
     `hashes` maps procedure ids to the hash of their pinned text (default: a hash of the model).
     """
-    used_procedures(procedures, entry_id)
     session = Session(procedures, None, params=params, hashes=hashes)
     return session._start(entry_id, _now(now), actor, role)
 
@@ -90,7 +89,11 @@ class Session:
         self.procedures = procedures
         self.lang = lang
         self.params = dict(params or {})
-        self.hashes = dict(hashes or {})
+        # the hashes pinned when the instance started win over any given now
+        self.hashes: dict[str, str] = {
+            **(hashes or {}),
+            **(snapshot["hashes"] if snapshot is not None else {}),
+        }
         self._machines: dict[tuple[str, str], CompiledMachine] = {}
         if snapshot is not None:
             for frame in snapshot["frames"]:
@@ -183,6 +186,7 @@ class Session:
     def _start(
         self, entry_id: str, now: datetime, actor: str, role: str | None
     ) -> tuple[Snapshot, list[Event]]:
+        pins = {ident: self._hash(ident) for ident in used_procedures(self.procedures, entry_id)}
         procedure = self.procedures[entry_id]
         initial = procedure.initial
         step = _Step(self.procedures, None, self._iso(now), actor, role or procedure.states[initial].role)
@@ -190,7 +194,8 @@ class Session:
         step.emit(
             "start",
             procedure=entry_id,
-            hash=self._hash(entry_id),
+            hash=pins[entry_id],
+            hashes=pins,
             params=params,
             depth=0,
             state=initial,
@@ -220,7 +225,7 @@ class Session:
                 raise InvalidAnswerError(
                     f"field {name!r} is not asked in state {state.name!r} (it asks {listed}){hint}"
                 )
-            typed[name] = parse_answer(procedure.fields[name], raw, tz=now.tzinfo)
+            typed[name] = parse_answer(procedure.fields[name], raw, tz=now.tzinfo, naive=now.tzinfo is None)
         return typed
 
     def _machine(self, frame: Mapping[str, Any]) -> CompiledMachine:

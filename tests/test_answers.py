@@ -1,0 +1,169 @@
+"""Typed answers: what each field type accepts, what it stores, and how it refuses."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+
+from engine.answers import parse_answer, show_answer
+from engine.errors import InvalidAnswerError
+from engine.model import Field, build_text
+
+CST = timezone(timedelta(hours=8))
+
+
+def field(type_: str, **extra: Any) -> Field:
+    return Field(name="f", type=type_, **extra)
+
+
+KIND = field(
+    "choice",
+    options=("interviewee", "courier", "other"),
+    option_labels=MappingProxyType(
+        {
+            "interviewee": build_text({"zh-Hant": "面試者", "en": "Interviewee"}, ""),
+            "courier": build_text({"zh-Hant": "快遞人員", "en": "Courier"}, ""),
+            "other": build_text({"zh-Hant": "其他", "en": "Other"}, ""),
+        }
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("fld", "raw", "value"),
+    [
+        (field("text"), "  Li Wei ", "Li Wei"),
+        (field("text"), 42, "42"),
+        (field("text", pattern=r"\d{11}"), "13800138000", "13800138000"),
+        (field("number"), "12", 12),
+        (field("number"), "-3.5", -3.5),
+        (field("number"), "1,200", 1200),
+        (field("number"), 2.5, 2.5),
+        (field("number", integer=True), "4.0", 4),
+        (field("number", min=1, max=10), "10", 10),
+        (field("bool"), "yes", True),
+        (field("bool"), "Y", True),
+        (field("bool"), "是", True),
+        (field("bool"), "否", False),
+        (field("bool"), "0", False),
+        (field("bool"), False, False),
+        (KIND, "courier", "courier"),
+        (KIND, "2", "courier"),
+        (KIND, 3, "other"),
+        (KIND, "快遞人員", "courier"),
+        (KIND, "interviewee ", "interviewee"),
+        (KIND, "COURIER", "courier"),
+        (field("datetime"), "2026-03-07T09:30", "2026-03-07T09:30:00"),
+        (field("datetime"), "2026-03-07 09:30+08:00", "2026-03-07T09:30:00+08:00"),
+        (field("duration"), "15 minutes", 900),
+        (field("duration"), "1h30m", 5400),
+        (field("duration"), "PT1.5S", 1.5),
+        (field("duration"), 60, 60),
+    ],
+)
+def test_accepted_answers_are_typed(fld: Field, raw: Any, value: Any) -> None:
+    assert parse_answer(fld, raw) == value
+    assert type(parse_answer(fld, raw)) is type(value)
+
+
+def test_a_datetime_without_an_offset_takes_the_offset_of_now() -> None:
+    assert parse_answer(field("datetime"), "2026-03-07T09:30", tz=CST) == "2026-03-07T09:30:00+08:00"
+    assert parse_answer(field("datetime"), "2026-03-07T01:30Z", tz=CST) == "2026-03-07T01:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("fld", "raw", "message"),
+    [
+        (
+            field("text"),
+            "   ",
+            "answer '   ' for 'f' is not valid; expected some text (an empty answer is not an answer)",
+        ),
+        (field("text", min=3), "ab", "answer 'ab' for 'f' is not valid; expected at least 3 characters"),
+        (field("text", max=2), "abc", "answer 'abc' for 'f' is not valid; expected at most 2 characters"),
+        (
+            field("text", pattern=r"\d+"),
+            "12a",
+            "answer '12a' for 'f' is not valid; expected text matching the pattern '\\\\d+'",
+        ),
+        (field("text"), None, "answer 'None' for 'f' is not valid; expected text"),
+        (field("number"), "twelve", "answer 'twelve' for 'f' is not valid; expected a number"),
+        (field("number"), "nan", "answer 'nan' for 'f' is not valid; expected a number (a finite one)"),
+        (field("number"), True, "answer 'True' for 'f' is not valid; expected a number"),
+        (field("number", integer=True), "2.5", "answer '2.5' for 'f' is not valid; expected a whole number"),
+        (field("number", min=1), "0", "answer '0' for 'f' is not valid; expected a number of at least 1"),
+        (
+            field("number", max=9.5),
+            "10",
+            "answer '10' for 'f' is not valid; expected a number of at most 9.5",
+        ),
+        (
+            field("bool"),
+            "maybe",
+            "answer 'maybe' for 'f' is not valid; expected yes or no (y/n, true/false, 是/否, 1/0)",
+        ),
+        (
+            field("bool"),
+            2,
+            "answer '2' for 'f' is not valid; expected yes or no (y/n, true/false, 是/否, 1/0)",
+        ),
+        (
+            KIND,
+            "4",
+            "answer '4' for 'f' is not valid; expected one of 1 interviewee, 2 courier, 3 other (a number, an id or a label)",
+        ),
+        (
+            KIND,
+            "courrier",
+            "answer 'courrier' for 'f' is not valid; expected one of 1 interviewee, 2 courier, 3 other (a number, an id or a label); did you mean 'courier'?",
+        ),
+        (
+            KIND,
+            ["courier"],
+            "answer \"['courier']\" for 'f' is not valid; expected one of interviewee, courier, other",
+        ),
+        (
+            field("datetime"),
+            "2026-03-07",
+            "answer '2026-03-07' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+        ),
+        (
+            field("datetime"),
+            "tomorrow 9am",
+            "answer 'tomorrow 9am' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+        ),
+        (
+            field("datetime"),
+            "2026-13-07T09:30",
+            "answer '2026-13-07T09:30' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+        ),
+        (
+            field("duration"),
+            "soon",
+            "answer 'soon' for 'f' is not valid; expected a duration such as '15 minutes', '1h30m' or 'PT15M'",
+        ),
+        (field("duration"), -5, "answer '-5' for 'f' is not valid; expected a duration of zero or more"),
+    ],
+)
+def test_refusals_say_what_was_expected(fld: Field, raw: Any, message: str) -> None:
+    with pytest.raises(InvalidAnswerError) as caught:
+        parse_answer(fld, raw)
+    assert caught.value.message == message
+    assert caught.value.exit_code == 5
+
+
+def test_answers_read_back_for_people() -> None:
+    assert show_answer(field("duration"), 5400) == "1h 30m"
+    assert show_answer(field("bool"), True) == "yes"
+    assert show_answer(field("bool"), False) == "no"
+    assert show_answer(field("number"), 3) == "3"
+    assert show_answer(field("text"), None) == ""
+
+
+def test_an_instance_in_naive_local_time_gets_naive_date_times() -> None:
+    local = parse_answer(field("datetime"), "2026-03-07T09:30+08:00", naive=True)
+    assert "+" not in str(local)
+    assert parse_answer(field("datetime"), "2026-03-07T09:30", naive=True) == "2026-03-07T09:30:00"
