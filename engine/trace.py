@@ -341,8 +341,9 @@ def format_text(report: TraceReport, lang: str, *, only_missing: bool = False) -
     for diagnostic in report.diagnostics:
         out.append(str(diagnostic))
     counts = report.counts()
+    articles = f"{counts['articles']} article" + ("" if counts["articles"] == 1 else "s")
     out.append(
-        f"{counts['articles']} articles, {counts['clauses']} clauses: {counts['encoded']} encoded, "
+        f"{articles}, {counts['clauses']} clauses: {counts['encoded']} encoded, "
         f"{counts['not_executable']} not executable, {counts['missing']} missing, {counts['problems']} problems"
     )
     return "\n".join(out) + "\n"

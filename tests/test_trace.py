@@ -41,7 +41,7 @@ def test_every_clause_accounted_for_exits_0(run_cli: Callable[..., Result], sour
     assert "第四篇 來訪者接待 2  encoded: trace-visitor:inquire.say.0" in result.output
     assert "第四篇 來訪者接待 3  not executable: A standing requirement, not a step" in result.output
     assert result.output.endswith(
-        "1 articles, 3 clauses: 2 encoded, 1 not executable, 0 missing, 0 problems\n"
+        "1 article, 3 clauses: 2 encoded, 1 not executable, 0 missing, 0 problems\n"
     )
 
 
