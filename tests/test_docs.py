@@ -304,6 +304,9 @@ def test_parsing_blocks(tmp_path: Path) -> None:
         ("echo $?", ["0"]),
         ("procflow --version", ["..."]),
     ]
+    doc.write_text("```console\norphan output\n$ procflow list\n```\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="output before any"):
+        console_commands(doc)
 
 
 def test_shell_runs_procflow_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
