@@ -301,6 +301,161 @@ def test_(paths: tuple[str, ...], dirs: tuple[str, ...], min_coverage: float | N
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
 
+# run, resume, step, status, history, cancel, verify: durable instances -----------------------
+
+DB_HELP = "The database file (default: PROCFLOW_DB, else procflow.db in the per-user data directory)."
+AS_HELP = "Who is acting (default: PROCFLOW_USER, else the operating-system user)."
+STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status, outcome, path, answers, ..."
+
+
+def _instance_options(func: Any) -> Any:
+    """--db, --as, --lang and --json, shared by every command on instances."""
+    for option in reversed([
+        click.option("--db", metavar="PATH", default=None, help=DB_HELP),
+        click.option("--as", "actor", metavar="NAME", default=None, help=AS_HELP),
+        click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP),
+    ]):
+        func = option(func)
+    return func
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="PROCEDURE")
+@click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], db: str | None, actor: str | None,
+        lang: str | None, as_json: bool) -> None:
+    """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
+
+    Every step is saved at once. Ctrl-C (exit 130) or the end of the input (exit 1) leaves the
+    instance open and prints the command that resumes it. With --answers FILE the run is
+    scripted: it stops with exit 1, the instance open, at the first answer or move FILE lacks.
+    """
+    import console
+    from engine.script import load_script
+
+    script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
+    desk = console.open_desk(db, actor, lang, dirs)
+    opened = desk.start(procedure)
+    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def resume(instance: str, answers_file: str | None, db: str | None, actor: str | None, lang: str | None,
+           as_json: bool) -> None:
+    """Continue instance ID where it stopped, on the procedure text it started with."""
+    import console
+    from engine.script import load_script
+
+    script = load_script(answers_file) if answers_file else None
+    desk = console.open_desk(db, actor, lang)
+    opened = desk.open(instance)
+    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
+@click.option("--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable).")
+@click.option("--skip", "skips", multiple=True, metavar="ITEM", help="Skip a checklist item; needs --reason.")
+@click.option("--reason", "reasons", multiple=True, metavar="TEXT",
+              help="Why the --skip items are skipped: once for all, or once per --skip.")
+@click.option("--move", default=None, metavar="MOVE", help="Take this move (when the step offers a choice).")
+@click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: tuple[str, ...],
+         reasons: tuple[str, ...], move: str | None, note: str | None, db: str | None, actor: str | None,
+         lang: str | None, as_json: bool) -> None:
+    """Take one step of instance ID without prompts (for scripts and other tools).
+
+    With nothing but ID it acknowledges a step that only says something. A wrong answer
+    (exit 5) or a move not allowed now (exit 6) changes nothing; so does losing a race to
+    another operator (exit 7, naming who changed it and when).
+    """
+    import console
+
+    desk = console.open_desk(db, actor, lang)
+    console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--mine", is_flag=True, help="Only the instances the acting person holds (see --as).")
+@click.option("--by", "person", metavar="NAME", default=None, help="Only the instances NAME holds.")
+@click.option("--all", "show_all", is_flag=True, help="List every open instance (default: the newest 50).")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: open, more_open, recent.")
+def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor: str | None,
+           lang: str | None, as_json: bool) -> None:
+    """Open instances and those closed recently: id, procedure, state, who, since when.
+
+    An instance whose procedure file changed (or was removed) after it started is marked: it
+    keeps running on the text it started with.
+    """
+    import console
+    import listings
+    from engine.audit import status as read_status
+
+    desk = console.open_desk(db, actor, lang)
+    who = person if person is not None else desk.actor if mine else None
+    report = read_status(desk.store, person=who, open_limit=None if show_all else 50)
+    listings.show_status(report, desk.lang, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--show-pii", is_flag=True, help="Show answers to fields marked as personal data.")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
+def history(instance: str, show_pii: bool, db: str | None, actor: str | None, lang: str | None,
+            as_json: bool) -> None:
+    """The audit trail of instance ID: every event with its time, actor, role and what it did."""
+    import console
+    import listings
+
+    desk = console.open_desk(db, actor, lang)
+    listings.show_history(desk.store, instance, show_pii, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the instance is cancelled (recorded).")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
+def cancel(instance: str, reason: str, db: str | None, actor: str | None, lang: str | None,
+           as_json: bool) -> None:
+    """Close instance ID without finishing it; the reason is recorded in its history."""
+    import console
+
+    desk = console.open_desk(db, actor, lang)
+    console.cancel(desk, instance, reason, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="[ID]", required=False)
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: checked, integrity, mismatches, ok.")
+def verify(instance: str | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+    """Rebuild every snapshot (or ID's) from its events and check the database file.
+
+    Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when SQLite's
+    integrity_check finds the file damaged.
+    """
+    import console
+    import listings
+
+    desk = console.open_desk(db, actor, lang)
+    click.get_current_context().exit(listings.show_verify(desk.store, instance, as_json))
+
+
 # --- entry point --------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from datetime import datetime
 from pathlib import Path
 
 from engine.errors import UsageError
@@ -88,3 +89,16 @@ def lock_timeout() -> float:
     if not 0 <= value <= 3600:
         raise UsageError(f"PROCFLOW_LOCK_TIMEOUT '{raw}' is out of range; expected 0 to 3600 seconds")
     return value
+
+
+def now() -> datetime:
+    """The current local time, aware; `PROCFLOW_NOW` (ISO 8601) fixes it for demonstrations and
+    reproducible transcripts."""
+    raw = os.environ.get("PROCFLOW_NOW")
+    if raw is None or not raw.strip():
+        return datetime.now().astimezone()
+    try:
+        fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30") from None
+    return fixed.astimezone()  # a time without an offset is local time

@@ -80,9 +80,10 @@ class Summary:
     updated_by: str
     owner: str | None
     assignee: str | None
+    path: str  # of the procedure file the instance's text was pinned from
 
-    COLUMNS = ("id, procedure_id, hash, status, state, role, version, created_at, created_by,"
-               " updated_at, updated_by, owner, assignee")
+    COLUMNS = ("i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
+               " i.updated_at, i.updated_by, i.owner, i.assignee, p.path")
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Summary:

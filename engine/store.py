@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +34,14 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def stamp(moment: datetime) -> str:
+    """A moment as the store keeps it: UTC with milliseconds, so text order is time order."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
 def now() -> str:
-    """UTC with milliseconds; sortable as text."""
-    t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z"
+    return stamp(datetime.now(UTC))
 
 
 class Store:
@@ -172,8 +176,8 @@ class Store:
             db.execute(
                 "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
                 " created_at, created_by, updated_at, updated_by, owner, parent)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, procedure_id, hashes[procedure_id], _dump(hashes), status, state, role,
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_id, procedure_id, hashes[procedure_id], _dump(hashes), status, state, role, len(events),
                  _dump(snapshot), at, actor, at, actor, actor, parent))
             self._append(db, new_id, 0, events, actor, at)
         return self.load(new_id)
@@ -182,23 +186,29 @@ class Store:
                state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
                actor: str, at: str) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
-        `expected_version`; else `ConflictError` and nothing written. Returns the new version."""
+        `expected_version`; else `ConflictError` and nothing written. Returns the new version.
+
+        An instance's version is the number of its events, so the events of this step are
+        numbered from `expected_version + 1` and the check on the version guards both.
+        """
+        if not events:
+            raise ValueError("a step without events changes nothing and is not saved")
+        version = expected_version + len(events)
         with self.write() as db:
             cur = db.execute(
-                "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = version + 1,"
+                "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = ?,"
                 " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
-                (_dump(snapshot), state, status, role, at, actor, instance_id, expected_version))
+                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version))
             if cur.rowcount != 1:
                 raise self._conflict(db, instance_id, expected_version)
-            last = db.execute("SELECT MAX(seq) FROM events WHERE instance = ?", (instance_id,)).fetchone()[0]
-            self._append(db, instance_id, last or 0, events, actor, at)
-        return expected_version + 1
+            self._append(db, instance_id, expected_version, events, actor, at)
+        return version
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute("SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?",
                          (instance_id,)).fetchone()
         if row is None:
-            return NotFoundError(f"instance '{instance_id}' no longer exists")
+            return NotFoundError(records.unknown_id_message(instance_id, []))
         who, when, version, status = row
         return ConflictError(
             f"instance '{instance_id}' was changed by {who} at {local_time(when)} (version {version}, "
@@ -239,10 +249,10 @@ class Store:
         follows what is shown, not how many instances the store holds. One more open row than
         the limit is read so the caller can say that more exist.
         """
-        who = "" if person is None else " AND owner = :who"
+        who = "" if person is None else " AND i.owner = :who"
         limit = -1 if open_limit is None else open_limit + 1
-        query = (f"SELECT {Summary.COLUMNS} FROM instances WHERE status = :status{who} "
-                 "ORDER BY updated_at DESC LIMIT :limit")
+        query = (f"SELECT {Summary.COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
+                 f" WHERE i.status = :status{who} ORDER BY i.updated_at DESC LIMIT :limit")
         with self._errors():
             opened = self.db.execute(query, {"status": "open", "who": person, "limit": limit}).fetchall()
             closed = [row for status in ("finished", "cancelled") for row in self.db.execute(
@@ -259,14 +269,12 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def local_time(stamp: str) -> str:
-    """A stored UTC stamp in local time, to the second, for people."""
-    from datetime import datetime
-
+def local_time(text: str) -> str:
+    """A stored time (UTC stamp or ISO with offset) in local time, to the second, for people."""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return stamp
+        return text
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 

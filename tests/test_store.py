@@ -122,8 +122,8 @@ def test_status_queries_walk_an_index_and_stop_at_the_limit(store: Store) -> Non
     for n in range(30):
         iid = make(store, actor="ann" if n % 3 else "bob")
         if n % 5 == 0:
-            store.commit(iid, 1, snapshot={}, state="end", status="finished", role=None, events=[],
-                         actor="ann", at=now())
+            store.commit(iid, 1, snapshot={}, state="end", status="finished", role=None,
+                         events=[{"kind": "finish"}], actor="ann", at=now())
     opened, closed = store.summaries(person="bob", open_limit=3, recent_limit=2)
     assert len(opened) == 4 and all(s.owner == "bob" and s.status == "open" for s in opened)
     assert len(closed) == 2 and all(s.status == "finished" for s in closed)

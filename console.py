@@ -1,0 +1,469 @@
+"""The operator's screen: an instance's current state drawn for a person, and the prompts of
+`procflow run` / `resume` (interactive, or driven by an answers file).
+
+Only `cli.py` calls this; it talks to the terminal through click and to instances through
+`engine.instances.Desk`. Colour only on a terminal without NO_COLOR. Saving is the Desk's job.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+from engine.errors import IllegalMoveError, InvalidAnswerError
+from engine.instances import Desk, Opened
+from engine.script import Script
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "instance": "instance {id}", "step": "step {n}", "remaining": "at least {n} more to the end",
+        "source": "source", "due": "due", "by": "by {t}", "every": "every {d}, first by {t}",
+        "unknown": "when {text} is known", "do": "Do", "say": "Say", "notes": "Note",
+        "confirm": "{n}done? [Enter = yes, s = skip]", "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
+        "required_item": "this item is required: confirm it, or skip it with a reason",
+        "reason": "reason for skipping", "optional": "optional, Enter leaves it unanswered",
+        "bool": "y/n", "datetime": "e.g. 2026-03-07 09:30", "duration": "e.g. 15 minutes",
+        "next": "Next", "choose": "choose 1-{n}", "not_now": "not now: {why}",
+        "bad_choice": "'{raw}' is not one of the numbers or move ids above",
+        "go_on": "press Enter to go on", "finished": "finished · outcome: {outcome}",
+        "cancelled": "cancelled", "blocked": "this step cannot be left: {why}",
+        "open": "instance {id} stays open at '{state}'; continue with: procflow resume {id}",
+        "input_ended": "input ended", "interrupted": "interrupted", "answered": "answered",
+    },
+    "zh-Hant": {
+        "instance": "實例 {id}", "step": "第 {n} 步", "remaining": "距結束至少 {n} 步",
+        "source": "依據", "due": "時限", "by": "{t} 前", "every": "每{d},首次 {t} 前",
+        "unknown": "待「{text}」確定", "do": "執行", "say": "話術", "notes": "說明",
+        "confirm": "{n}完成了嗎?[Enter=是, s=略過]", "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
+        "required_item": "此項必須完成:請確認,或註明原因後略過",
+        "reason": "略過原因", "optional": "可不答,按 Enter 略過",
+        "bool": "是/否", "datetime": "例 2026-03-07 09:30", "duration": "例 15 minutes",
+        "next": "下一步", "choose": "請選 1-{n}", "not_now": "暫不可選:{why}",
+        "bad_choice": "「{raw}」不是上列的編號或選項代號",
+        "go_on": "按 Enter 繼續", "finished": "已完成 · 結果:{outcome}",
+        "cancelled": "已取消", "blocked": "此步驟無法離開:{why}",
+        "open": "實例 {id} 保持開啟,停在「{state}」;繼續請執行:procflow resume {id}",
+        "input_ended": "輸入已結束", "interrupted": "已中斷", "answered": "已回答",
+    },
+}
+YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
+YES_OPTIONAL = frozenset({"y", "yes", "ok", "是", "好", "對"})
+NO = frozenset({"n", "no", "否", "不"})
+SKIP = frozenset({"s", "skip", "略過", "略"})
+
+
+class EndOfInput(Exception):
+    """Standard input ended while a question was open."""
+
+
+class Screen:
+    """Where the operator reads and types: styled lines out, one line in."""
+
+    def __init__(self, lang: str, *, color: bool | None = None) -> None:
+        self.lang = lang
+        self.words = WORDS.get(lang, WORDS["en"])
+        self.color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+        self.echo_input = not sys.stdin.isatty()  # piped answers appear in the transcript
+
+    def w(self, key: str, **values: Any) -> str:
+        return self.words[key].format(**values)
+
+    def style(self, text: str, **how: Any) -> str:
+        return click.style(text, **how) if self.color else text
+
+    def out(self, text: str = "") -> None:
+        click.echo(text, color=self.color)
+
+    def ask(self, prompt: str) -> str:
+        click.echo(prompt + " ", nl=False, color=self.color)
+        line = sys.stdin.readline()
+        if not line:
+            click.echo()
+            raise EndOfInput
+        text = line.rstrip("\r\n")
+        if self.echo_input:
+            click.echo(text)
+        return text.strip()
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def state(self, view: Any, instance: str, now: datetime) -> None:
+        crumbs = [c.title for c in view.callers] + [view.procedure_title, view.title]
+        self.out()
+        self.out(self.style("── " + " › ".join(crumbs) + " ──", bold=True))
+        meta = [self.w("instance", id=instance)]
+        if view.role_title:
+            meta.append(view.role_title)
+        meta.append(self.w("step", n=view.steps))
+        if view.remaining:
+            meta.append(self.w("remaining", n=view.remaining))
+        self.out("   " + self.style(" · ".join(meta), dim=True))
+        if view.source:
+            self.out("   " + self.style(f"{self.w('source')}: {view.source}", dim=True))
+        for due in view.due:
+            self.out("   " + self.style(f"{self.w('due')}: {due.text} · {self._when(due, now)}", fg="yellow"))
+        for note in view.notes:
+            self.out(f"   {self.w('notes')}: {note}")
+        if view.items:
+            self.out(" " + self.style(self.w("do"), bold=True))
+            for number, item in enumerate(view.items, 1):
+                mark = {"checked": "[x]", "skipped": "[-]"}.get(item.status, "[ ]")
+                self.out(f"   {mark} {number}. {item.text}")
+                if item.note:
+                    self.out("          " + self.style(item.note, dim=True))
+        if view.phrases:
+            self.out(" " + self.style(self.w("say"), bold=True))
+            for phrase in view.phrases:  # the words to say, set apart: a bar and colour
+                self.out("   " + self.style("┃ " + phrase.text, fg="cyan", bold=True))
+                if phrase.note:
+                    self.out("     " + self.style(phrase.note, dim=True))
+
+    def _when(self, due: Any, now: datetime) -> str:
+        if due.due is None:
+            return self.w("unknown", text=due.text)
+        at = datetime.fromisoformat(due.due)
+        at = at.astimezone() if at.tzinfo is not None else at
+        shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
+        if due.every:
+            from engine.durations import format_duration
+
+            return self.w("every", d=format_duration(due.every), t=shown)
+        return self.w("by", t=shown)
+
+    def played(self, view: Any, answers: dict[str, Any], check: list[str], skip: dict[str, str],
+               move: str | None) -> None:
+        """What a scripted step gives, under the state it answers."""
+        numbers = {item.id: n for n, item in enumerate(view.items, 1)}
+        for item in check:
+            self.out(f"   [x] {numbers.get(item, item)}.")
+        for item, reason in skip.items():
+            self.out(f"   [-] {numbers.get(item, item)}. ({reason})")
+        labels = {q.field: q.label for q in view.questions}
+        for name, value in answers.items():
+            self.out(f"   ? {labels.get(name, name)} > {value}")
+        if move is not None:
+            label = next((m.label for m in view.moves if m.id == move), move)
+            self.out(f"   {self.w('next')} > {label}")
+
+    def error(self, message: str) -> None:
+        self.out("   " + self.style("! " + message, fg="red"))
+
+    def end(self, view: Any) -> None:
+        if view.status == "finished":
+            self.out(self.style("✔ " + self.w("finished", outcome=view.outcome), fg="green", bold=True))
+        elif view.status == "cancelled":
+            self.out(self.style(self.w("cancelled"), fg="yellow", bold=True))
+
+
+# --- the interactive run ----------------------------------------------------------------------
+
+
+def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
+    """Lead the operator through the instance; True when it ended (finished or cancelled),
+    False when a state cannot be left. EndOfInput and KeyboardInterrupt pass through."""
+    while opened.status == "open":
+        view = opened.view()
+        screen.state(view, opened.id, desk.clock())
+        check, skip = _items(view, screen)
+        answers = _questions(view, opened, desk, screen)
+        if view.kind in ("routes", "final", "use") and not (check or skip or answers or view.items or view.questions):
+            if not view.can_continue:
+                screen.error(screen.w("blocked", why="; ".join(view.blockers)))
+                return False
+            screen.ask(screen.style(screen.w("go_on"), dim=True))
+        try:
+            desk.step(opened, answers=answers, check=check, skip=skip)
+        except InvalidAnswerError as exc:  # checked as typed, so rare: show it and ask again
+            screen.error(exc.message)
+            continue
+        except IllegalMoveError as exc:  # e.g. no automatic route holds
+            screen.error(exc.message)
+            return False
+        after = opened.view()
+        if opened.status != "open" or after.steps != view.steps:
+            continue
+        if after.kind != "moves":
+            screen.error(screen.w("blocked", why="; ".join(after.blockers) or after.kind))
+            return False
+        if not _choose(after, opened, desk, screen):
+            return False
+    screen.end(opened.view())
+    return True
+
+
+def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
+    check: list[str] = []
+    skip: dict[str, str] = {}
+    todo = [(n, i) for n, i in enumerate(view.items, 1) if i.status == "open"]
+    for number, item in todo:
+        label = f"{number}. " if len(view.items) > 1 else ""
+        while True:
+            key = "confirm_optional" if item.optional else "confirm"
+            reply = screen.ask("   " + screen.w(key, n=label)).lower()
+            if reply in SKIP:
+                reason = ""
+                while not reason:
+                    reason = screen.ask("     " + screen.w("reason") + ":")
+                skip[item.id] = reason
+            elif reply in (YES_OPTIONAL if item.optional else YES):
+                check.append(item.id)
+            elif not (item.optional and reply in NO | {""}):
+                screen.error(screen.w("required_item") if reply in NO else f"'{reply}'?")
+                continue
+            break
+    return check, skip
+
+
+def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[str, Any]:
+    from engine.answers import parse_answer
+    from engine.labels import words
+
+    types = words(screen.lang)["types"]
+    fields = opened.session.procedures[view.procedure].fields
+    answers: dict[str, Any] = {}
+    for question in view.questions:
+        if question.answer is not None:
+            continue
+        hint = [types.get(question.type, question.type)]
+        if question.type in ("bool", "datetime", "duration"):
+            hint.append(screen.w(question.type))
+        if not question.required:
+            hint.append(screen.w("optional"))
+        screen.out(" " + screen.style("? " + question.label, bold=True) + screen.style(f" ({', '.join(hint)})", dim=True))
+        if question.help:
+            screen.out("   " + screen.style(question.help, dim=True))
+        for choice in question.choices:
+            screen.out(f"     {choice.number}. {choice.label}")
+        while True:
+            raw = screen.ask("   >")
+            if not raw and not question.required:
+                break
+            try:
+                parse_answer(fields[question.field], raw, tz=desk.clock().tzinfo)
+            except InvalidAnswerError as exc:
+                screen.error(exc.message)
+                continue
+            answers[question.field] = raw
+            break
+    return answers
+
+
+def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
+    moves = list(view.moves)
+    if not any(m.allowed for m in moves):
+        screen.error(screen.w("blocked", why="; ".join(w for m in moves for w in m.why) or "-"))
+        return False
+    screen.out(" " + screen.style(screen.w("next"), bold=True))
+    for number, move in enumerate(moves, 1):
+        line = f"   {number}. {move.label}"
+        if not move.allowed:
+            line += "  " + screen.style("(" + screen.w("not_now", why="; ".join(move.why)) + ")", dim=True)
+        screen.out(line)
+    while True:
+        raw = screen.ask("   " + screen.w("choose", n=len(moves)) + " >")
+        chosen = _pick(raw, moves)
+        if chosen is None:
+            screen.error(screen.w("bad_choice", raw=raw))
+            continue
+        try:
+            desk.step(opened, move=chosen.id)
+        except IllegalMoveError as exc:
+            screen.error(exc.message)
+            continue
+        return True
+
+
+def _pick(raw: str, moves: list[Any]) -> Any:
+    if raw.isdigit() and 1 <= int(raw) <= len(moves):
+        return moves[int(raw) - 1]
+    return next((m for m in moves if raw in (m.id, m.label)), None)
+
+
+# --- a scripted run ---------------------------------------------------------------------------
+
+
+def scripted(desk: Desk, opened: Opened, script: Script, screen: Screen | None) -> str | None:
+    """Play an answers file until the instance ends; what is missing when it stops short."""
+    from engine.driver import MAX_STEPS, Driver, Missing
+
+    driver = Driver(script.answers, script.moves, script.skip)
+    for _ in range(MAX_STEPS):
+        if opened.status != "open":
+            break
+        view = opened.view()
+        if screen is not None:
+            screen.state(view, opened.id, desk.clock())
+        plan = driver.plan(view)
+        if isinstance(plan, Missing):
+            _progress(desk, opened, view, script)
+            return plan.what
+        if screen is not None:
+            screen.played(view, plan.answers, plan.check, plan.skip, plan.move)
+        if desk.step(opened, answers=plan.answers, check=plan.check, skip=plan.skip, move=plan.move) == 0:
+            return f"way out of state {view.path_name!r} ({'; '.join(view.blockers) or view.kind})"
+    else:
+        return f"end: the script took {MAX_STEPS} steps without reaching one"
+    if screen is not None:
+        screen.end(opened.view())
+    return None
+
+
+def _progress(desk: Desk, opened: Opened, view: Any, script: Script) -> None:
+    """Before stopping short, save what the file does give for this step (items, single answers)."""
+    answers = {q.field: script.answers[q.field] for q in view.questions
+               if q.answer is None and not isinstance(script.answers.get(q.field, []), list)}
+    items = [i.id for i in view.items if i.status == "open"]
+    skip = {i: script.skip[i] for i in items if i in script.skip}
+    check = [i for i in items if i not in skip]
+    if answers or check or skip:
+        desk.step(opened, answers=answers, check=check, skip=skip)
+
+
+def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """The JSON object that ends `run`, `resume` and `step` with --json (keys in docs/cli.md)."""
+    snapshot = opened.session.snapshot
+    view = opened.view()
+    data = {
+        "instance": opened.id,
+        "procedure": snapshot["procedure"],
+        "state": view.path_name,
+        "status": snapshot["status"],
+        "outcome": snapshot["outcome"],
+        "version": snapshot["version"],
+        "path": list(snapshot["path"]),
+        "answers": answers(),
+        "waiting_for": list(view.blockers) if snapshot["status"] == "open" else [],
+        "moves": [m.id for m in view.moves if m.allowed],
+    }
+    data.update(extra)
+    return data
+
+
+# --- the commands' bodies (cli.py declares the options) -----------------------------------------
+
+
+def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[str, ...] = ()) -> Desk:
+    """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language."""
+    from engine import environment
+    from engine.store import Store
+
+    path, default = environment.db_path(db)
+    store = Store(path, timeout=environment.lock_timeout(), durability=environment.durability(),
+                  create_dir=default)
+    return Desk(store, actor=environment.actor(actor), lang=environment.language(lang), dirs=dirs)
+
+
+def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> int:
+    """Run or resume: interactive, or from an answers file; the exit code. The instance stays
+    open whenever the run stops short, and the command that resumes it is printed."""
+    from engine.audit import answers_of
+    from engine.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, ProcflowError
+
+    screen = Screen(desk.lang)
+    for notice in opened.notices:
+        click.echo(f"procflow: note: {notice}", err=True)
+    stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
+    code = 0
+    failure: ProcflowError | None = None
+    try:
+        if script is not None:
+            missing = scripted(desk, opened, script, None if as_json else screen)
+            if missing is not None:
+                stopped.update(stopped="missing", missing=missing)
+                click.echo(f"procflow: the answers file has no {missing}", err=True)
+                code = EXIT_FINDINGS
+        elif not interactive(desk, opened, screen):
+            stopped["stopped"], code = "blocked", EXIT_FINDINGS
+    except EndOfInput:
+        click.echo(f"procflow: {screen.w('input_ended')}", err=True)
+        stopped["stopped"], code = "input_ended", EXIT_FINDINGS
+    except KeyboardInterrupt:
+        click.echo(f"\nprocflow: {screen.w('interrupted')}", err=True)
+        stopped["stopped"], code = "interrupted", EXIT_INTERRUPTED
+    except ProcflowError as exc:
+        failure, code = exc, exc.exit_code
+        stopped.update(stopped="error", error={"code": exc.exit_code, "message": exc.message})
+        opened = _reread(desk, opened)
+    if opened.status == "open":
+        click.echo("procflow: " + screen.w("open", id=opened.id, state=opened.view().path_name), err=True)
+    if as_json:
+        data = result(opened, lambda: answers_of(desk.store.events(opened.id)), **stopped)
+        click.echo(_json(data))
+    if failure is not None:
+        raise failure
+    return code
+
+
+def _reread(desk: Desk, opened: Opened) -> Opened:
+    """After a refused step, the instance as the store has it (someone else may have moved it)."""
+    try:
+        return desk.open(opened.id)
+    except Exception:  # the store itself failed: keep what we had; the error is reported anyway
+        return opened
+
+
+def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[str, ...],
+              skips: tuple[str, ...], reasons: tuple[str, ...], move: str | None, note: str | None,
+              as_json: bool) -> None:
+    """`procflow step`: one non-interactive step, then what the instance waits for now."""
+    from engine.audit import answers_of
+    from engine.errors import ProcflowError, UsageError
+
+    answers: dict[str, str] = {}
+    for pair in sets:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set '{pair}' is not FIELD=VALUE")
+        answers[name.strip()] = value
+    if reasons and not skips:
+        raise UsageError("--reason goes with --skip ITEM")
+    if skips and len(reasons) not in (1, len(skips)):
+        raise UsageError(f"{len(skips)} --skip need one --reason for all or one each; got {len(reasons)}")
+    skip = {item: reasons[0] if len(reasons) == 1 else reasons[n] for n, item in enumerate(skips)}
+    if skips and not reasons:
+        raise UsageError("--skip ITEM needs --reason TEXT")
+    opened = desk.open(instance)
+    for notice in opened.notices:
+        click.echo(f"procflow: note: {notice}", err=True)
+    events = lambda: answers_of(desk.store.events(opened.id))  # noqa: E731 - read only if needed
+    try:
+        recorded = desk.step(opened, answers=answers, check=checks, skip=skip, move=move, note=note)
+    except ProcflowError as exc:
+        if as_json:  # the last line is still the instance, as stored, with the refusal
+            opened = _reread(desk, opened)
+            click.echo(_json(result(opened, events, recorded=0,
+                                    error={"code": exc.exit_code, "message": exc.message})))
+        raise
+    if as_json:
+        click.echo(_json(result(opened, events, recorded=recorded, error=None)))
+        return
+    screen = Screen(desk.lang)
+    if opened.status == "open":
+        screen.state(opened.view(), opened.id, desk.clock())
+        view = opened.view()
+        if view.kind == "moves":
+            screen.out(" " + screen.style(screen.w("next"), bold=True) + ": "
+                       + ", ".join(f"{m.id} ({m.label})" for m in view.moves))
+    else:
+        screen.end(opened.view())
+
+
+def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
+    opened = desk.open(instance)
+    desk.cancel(opened, reason)
+    if as_json:
+        click.echo(_json({"instance": opened.id, "status": opened.status, "state": opened.view().path_name,
+                          "reason": reason.strip()}))
+    else:
+        click.echo(f"{opened.id}: {Screen(desk.lang).w('cancelled')} ({reason.strip()})")
+
+
+def _json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

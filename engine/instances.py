@@ -1,0 +1,249 @@
+"""Durable instances: procedures found and checked, sessions started and resumed, steps saved.
+
+The service behind `run`, `resume`, `step` and `cancel`: catalog + validation + session +
+store. An instance starts from the exact bytes that were checked and runs on them for ever
+after (they are pinned); every step is one transaction. Raises engine errors; never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from engine.records import Instance
+from engine.store import Store, sha256, stamp
+
+if TYPE_CHECKING:
+    from engine.diagnostic import Diagnostic
+    from engine.model import Procedure
+    from engine.session import Session
+    from engine.view import View
+
+Clock = Callable[[], datetime]
+_parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
+
+
+class InvalidProcedureError(ProcflowError):
+    """A procedure with errors cannot be started; `diagnostics` says why."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass
+class Opened:
+    """An instance read from the store with a live session on its pinned procedures."""
+
+    record: Instance
+    session: Session
+    notices: list[str] = field(default_factory=list)  # e.g. its procedure file changed since
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        version: int = self.session.snapshot["version"]
+        return version
+
+    @property
+    def status(self) -> str:
+        status: str = self.session.snapshot["status"]
+        return status
+
+    def view(self) -> View:
+        return self.session.view()
+
+
+class Desk:
+    """Everything one person does with instances, against one store."""
+
+    def __init__(self, store: Store, *, actor: str, lang: str = "zh-Hant", dirs: Sequence[str] = (),
+                 clock: Clock | None = None, params: Mapping[str, Any] | None = None) -> None:
+        from engine.environment import now
+
+        self.store = store
+        self.actor = actor
+        self.lang = lang
+        self.dirs = tuple(dirs)
+        self.clock = clock or now
+        self.params = dict(params or {})
+
+    # --- starting -------------------------------------------------------------------------
+
+    def start(self, ref: str) -> Opened:
+        """A new instance of the procedure `ref` (an id, or the path of a YAML file)."""
+        from engine.journal import qualified
+        from engine.session import start
+
+        texts, procedures = self._checked(ref)
+        entry = next(iter(procedures))
+        hashes = {pid: sha256(raw) for pid, (_, raw) in texts.items()}
+        moment = self.clock()
+        snapshot, events = start(procedures, entry, params=self.params, now=moment, actor=self.actor,
+                                 hashes=hashes)
+        for digest, pid in ((hashes[p], p) for p in procedures):
+            _parsed.setdefault(digest, procedures[pid])
+        record = self.store.create(
+            procedure_id=entry, pins=texts, snapshot=snapshot, state=qualified(snapshot),
+            status=snapshot["status"], role=_role(procedures, snapshot), events=events,
+            actor=self.actor, at=stamp(moment))
+        return Opened(record, self._session(procedures, snapshot, hashes))
+
+    def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
+        """The entry procedure and every one it uses, each read once and fully checked."""
+        from engine.catalog import SUFFIXES, build_catalog
+        from engine.rules import Checked, run_project_rules
+        from engine.validate import check_document
+        from engine.yamlio import LoadError, load_yaml_bytes
+
+        dirs = self.dirs
+        first: Path | None = None
+        if ref.endswith(SUFFIXES) or "/" in ref or os.sep in ref:
+            first = Path(ref)
+            if not first.is_file():
+                raise NotFoundError(f"procedure file '{ref}' does not exist")
+            dirs = (*dirs, str(first.parent))
+        catalog = build_catalog(dirs)
+        texts: dict[str, tuple[str, bytes]] = {}
+        procedures: dict[str, Procedure] = {}
+        checked: list[Checked] = []
+        pending: list[str | Path] = [first if first is not None else ref]
+        while pending:
+            wanted = pending.pop(0)
+            path = wanted if isinstance(wanted, Path) else catalog.find(wanted).path
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise NotFoundError(f"cannot read procedure file '{path}': {exc.strerror}") from None
+            try:
+                document = load_yaml_bytes(raw, str(path))
+            except LoadError as exc:
+                raise _invalid(path, [exc.diagnostic]) from None
+            procedure, found = check_document(document)
+            if procedure is None or any(d.is_error for d in found):
+                raise _invalid(path, found)
+            if procedure.id in procedures:
+                continue
+            procedures[procedure.id] = procedure
+            texts[procedure.id] = (str(path), raw)
+            checked.append(Checked(procedure, document))
+            pending += [s.use.procedure for s in procedure.states.values()
+                        if s.use is not None and s.use.procedure not in procedures]
+        problems = [d for d in run_project_rules(checked) if d.is_error]
+        if problems:
+            raise _invalid(Path(problems[0].path), problems)
+        return texts, procedures
+
+    # --- resuming -------------------------------------------------------------------------
+
+    def open(self, instance_id: str) -> Opened:
+        """The instance with its session on the pinned procedures, wherever the files went."""
+        record = self.store.load(instance_id)
+        procedures = pinned_procedures(self.store, record.pins)
+        opened = Opened(record, self._session(procedures, record.snapshot, record.pins))
+        opened.notices = changed_files(self.store, record.pins)
+        return opened
+
+    def _session(self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any],
+                 hashes: Mapping[str, str]) -> Session:
+        from engine.session import Session
+
+        return Session(procedures, dict(snapshot), lang=self.lang, params=self.params, hashes=hashes)
+
+    # --- stepping -------------------------------------------------------------------------
+
+    def step(self, opened: Opened, *, answers: Mapping[str, Any] | None = None, check: Iterable[str] = (),
+             skip: Mapping[str, str] | None = None, move: str | None = None, note: str | None = None) -> int:
+        """One step, saved in one transaction; the number of events it recorded (0: nothing
+        changed, nothing saved). A refused step changes neither the store nor the session."""
+        before = opened.session.snapshot
+        moment = self.clock()
+        result = opened.session.advance(answers, check, skip, move, note, now=moment, actor=self.actor)
+        return self._save(opened, before, result.snapshot, result.events, moment)
+
+    def cancel(self, opened: Opened, reason: str) -> int:
+        before = opened.session.snapshot
+        moment = self.clock()
+        result = opened.session.cancel(reason, now=moment, actor=self.actor)
+        return self._save(opened, before, result.snapshot, result.events, moment)
+
+    def _save(self, opened: Opened, before: Mapping[str, Any], after: Mapping[str, Any],
+              events: Sequence[Mapping[str, Any]], moment: datetime) -> int:
+        from engine.journal import qualified
+
+        if not events:
+            return 0
+        try:
+            self.store.commit(
+                opened.id, int(before["version"]), snapshot=after, state=qualified(dict(after)),
+                status=after["status"], role=_role(opened.session.procedures, after), events=events,
+                actor=self.actor, at=stamp(moment))
+        except BaseException:  # nothing was saved: the session goes back to what the store holds
+            session = opened.session
+            opened.session = self._session(session.procedures, before, session.hashes)
+            raise
+        return len(events)
+
+
+def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
+    """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
+    from engine.model import build_procedure
+    from engine.yamlio import LoadError, load_yaml_bytes
+
+    procedures: dict[str, Procedure] = {}
+    for pid, digest in pins.items():
+        found = _parsed.get(digest)
+        if found is None:
+            _, path, raw = store.pinned(digest)
+            try:
+                found = build_procedure(load_yaml_bytes(raw, path).data, path)
+            except (LoadError, KeyError, TypeError, ValueError) as exc:
+                raise DatabaseError(f"the pinned text of '{path}' in the database cannot be read "
+                                    f"({type(exc).__name__}); the database was damaged or edited") from None
+            _parsed[digest] = found
+        procedures[pid] = found
+    return procedures
+
+
+def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
+    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
+    notices = []
+    for pid, digest in pins.items():
+        _, path, _ = store.pinned(digest)
+        state = file_state(path, digest)
+        if state != "current":
+            notices.append(f"procedure '{pid}' ({path}) was {state} after this instance started; "
+                           "it keeps running on the text it started with")
+    return notices
+
+
+def file_state(path: str, digest: str) -> str:
+    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return "removed"
+    return "current" if sha256(raw) == digest else "changed"
+
+
+def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:
+    frame = snapshot["frames"][-1]
+    return procedures[frame["procedure"]].states[frame["state"]].role
+
+
+def _invalid(path: Path, diagnostics: Sequence[Diagnostic]) -> InvalidProcedureError:
+    errors = [d for d in diagnostics if d.is_error]
+    noun = "error" if len(errors) == 1 else "errors"
+    return InvalidProcedureError(
+        f"procedure '{path}' has {len(errors)} {noun} and cannot be started; "
+        f"see `procflow validate {path}`", errors)
