@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from typing import Any
@@ -32,7 +33,10 @@ def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None, naive: boo
     time) one with an offset is converted to local time and loses it, so times compare.
     """
     if naive and field.type == "datetime":
-        return _naive(_datetime(field, raw, None))
+        return _naive(parse_answer(field, raw))
+    if isinstance(raw, str) and field.type != "text":
+        # full-width digits and letters from a Chinese input method read as their ASCII forms
+        raw = unicodedata.normalize("NFKC", raw)
     return _PARSERS[field.type](field, raw, tz)
 
 
@@ -58,9 +62,19 @@ def _text(field: Field, raw: Any, tz: tzinfo | None) -> Value:
         raise _bad(field, value, f"at least {int(field.min)} characters")
     if field.max is not None and len(value) > field.max:
         raise _bad(field, value, f"at most {int(field.max)} characters")
-    if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
+    if field.pattern is not None and _matches(field, value) is None:
         raise _bad(field, value, f"text matching the pattern {field.pattern!r}")
     return value
+
+
+def _matches(field: Field, value: str) -> re.Match[str] | None:
+    try:
+        return re.fullmatch(str(field.pattern), value)
+    except re.error as exc:  # the procedure's fault, but the operator must not see a traceback
+        raise InvalidAnswerError(
+            f"field {field.name!r} cannot be answered: its pattern {field.pattern!r} is not a valid "
+            f"regular expression ({exc})"
+        ) from None
 
 
 def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:

@@ -15,7 +15,17 @@ from typing import Any, NamedTuple
 
 from engine.answers import Value, parse_answer
 from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from engine.journal import SEPARATOR, Event, Snapshot, apply, copy_snapshot, make_event, qualified, replay
+from engine.journal import (
+    SEPARATOR,
+    CorruptLogError,
+    Event,
+    Snapshot,
+    apply,
+    copy_snapshot,
+    make_event,
+    qualified,
+    replay,
+)
 from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine, compile_machine, model_hash
 from engine.model import Procedure, State
 from engine.text import fill
@@ -97,9 +107,15 @@ class Session:
         self._machines: dict[tuple[str, str], CompiledMachine] = {}
         if snapshot is not None:
             for frame in snapshot["frames"]:
-                if frame["procedure"] not in procedures:
+                procedure = procedures.get(frame["procedure"])
+                if procedure is None:
                     raise NotFoundError(
                         f"procedure {frame['procedure']!r} of this instance is not among those given"
+                    )
+                if frame["state"] not in procedure.states:
+                    raise CorruptLogError(
+                        f"this instance is in state {frame['state']!r}, which procedure "
+                        f"{procedure.id!r} does not have: it runs on other procedures than those given"
                     )
         self._snapshot: Snapshot | None = snapshot
         self._limit = 4 * sum(len(p.states) for p in procedures.values()) + 8

@@ -167,3 +167,17 @@ def test_an_instance_in_naive_local_time_gets_naive_date_times() -> None:
     local = parse_answer(field("datetime"), "2026-03-07T09:30+08:00", naive=True)
     assert "+" not in str(local)
     assert parse_answer(field("datetime"), "2026-03-07T09:30", naive=True) == "2026-03-07T09:30:00"
+
+
+def test_full_width_input_reads_as_ascii() -> None:
+    assert parse_answer(field("number"), "１２") == 12
+    assert parse_answer(field("bool"), "Ｙ") is True
+    assert parse_answer(KIND, "２") == "courier"
+    assert parse_answer(field("text"), "ＡＢ") == "ＡＢ"  # text is kept as typed
+
+
+def test_a_broken_pattern_is_a_refusal_not_a_crash() -> None:
+    with pytest.raises(
+        InvalidAnswerError, match=r"field 'f' cannot be answered: its pattern '\(' is not a valid"
+    ):
+        parse_answer(field("text", pattern="("), "x")

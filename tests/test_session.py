@@ -552,3 +552,12 @@ def test_the_engine_does_no_terminal_io() -> None:
         assert not re.search(
             r"\b(print|input)\(|sys\.exit|import click|datetime\.now\(\)(?!\.astimezone)", source
         ), name
+
+
+def test_a_session_refuses_a_snapshot_in_a_state_its_procedure_lacks() -> None:
+    snapshot = json.loads(json.dumps(Run().snapshot))
+    snapshot["frames"][0]["state"] = "gone"
+    with pytest.raises(
+        CorruptLogError, match="this instance is in state 'gone', which procedure 'test-shift'"
+    ):
+        Session(PROCEDURES, snapshot)
