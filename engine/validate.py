@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 SUFFIXES = (".yaml", ".yml")
 PARALLEL_FROM = 24  # files to check before a process pool pays for its start-up
 
-# What project rules read of a procedure (ids, parameters, routing, outcomes); the rest of a
-# file is not kept in memory between its check and the project rules.
-_SUMMARY_KEYS = ("procflow", "id", "title", "initial", "languages", "params", "roles", "fields")
-_SUMMARY_STATE_KEYS = ("role", "use", "outcomes", "next", "moves", "final", "outcome")
+# What project rules read of a procedure: its id, parameters, the states that use another
+# procedure and the final states with their outcomes. Only this is kept in memory (and in the
+# cache) until project rules run; a test checks they find the same as with whole procedures.
+_SUMMARY_KEYS = ("procflow", "id", "title", "initial", "params")
+_SUMMARY_STATE_KEYS = ("use", "outcomes", "final", "outcome")
 
 
 @dataclass(frozen=True)
@@ -194,44 +195,26 @@ def _open_cache() -> Cache | None:
 def _check_files(
     files: list[str], max_bytes: int, cache: Cache | None, jobs: int | None
 ) -> Iterator[FileResult]:
-    """Results in the order of `files`: cache hits first-hand, the rest here or in a pool."""
-    results: dict[str, FileResult] = {}
-    misses: list[str] = []
-    for path in files:
-        if cache is None:
-            misses.append(path)
-            continue
-        try:
-            raw = read_bytes(path, max_bytes)
-        except LoadError as exc:
-            results[path] = FileResult(path, [exc.diagnostic], None)
-            continue
-        entry = cache.get(cache.key(path, raw))
-        if entry is None:
-            misses.append(path)
-        else:
-            results[path] = FileResult(path, entry.for_path(path), entry.summary, cached=True)
-    workers = jobs or _cores()
+    """Results in the order of `files`, checked here or, for a large set, in a pool."""
     check = partial(check_path, max_bytes=max_bytes, cache=cache)
-    fresh: Iterator[FileResult]
-    if workers > 1 and len(misses) >= PARALLEL_FROM:
-        fresh = _in_processes(check, misses, workers)
-    else:
-        fresh = map(check, misses)
-    for result in fresh:
-        results[result.path] = result
-    for path in files:
-        yield results.pop(path)
+    workers = jobs or _cores()
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        return _in_processes(check, files, workers)
+    return map(check, files)
 
 
 def check_path(path: str, *, max_bytes: int, cache: Cache | None) -> FileResult:
-    """Every per-file stage for one path; stores the result when a cache is given."""
+    """Every per-file stage for one path, or its earlier result from the cache."""
     from engine.yamlio import load_yaml_bytes
 
     try:
         raw = read_bytes(path, max_bytes)
     except LoadError as exc:
         return FileResult(path, [exc.diagnostic], None)
+    key = cache.key(path, raw) if cache is not None else ""
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None:
+        return FileResult(path, entry.for_path(path), entry.summary, cached=True)
     try:
         document = load_yaml_bytes(raw, path)
     except LoadError as exc:
@@ -242,7 +225,7 @@ def check_path(path: str, *, max_bytes: int, cache: Cache | None) -> FileResult:
     if cache is not None:
         from engine.cache import Entry
 
-        cache.put(cache.key(path, raw), Entry.of(diagnostics, summary))
+        cache.put(key, Entry.of(diagnostics, summary))
     return FileResult(path, diagnostics, summary)
 
 
@@ -251,6 +234,7 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     summary["states"] = {
         name: {key: state[key] for key in _SUMMARY_STATE_KEYS if key in state}
         for name, state in data["states"].items()
+        if "use" in state or "final" in state
     }
     return summary
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from engine import validate
-from engine.diagnostic import Diagnostic, Severity
+from engine.diagnostic import Diagnostic, Severity, sort_unique
 from engine.validate import check_file, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -321,3 +321,50 @@ def test_paths_outside_the_working_directory_stay_as_given(tmp_path: Path, work:
     shutil.copy(outside, work / "here.yaml")
     result = validate_paths([str(outside), "here.yaml"])
     assert result.files == tuple(sorted([str(outside), "here.yaml"]))
+
+
+USER = """\
+procflow: 1
+id: {id}
+title: {{zh-Hant: 測試, en: Test}}
+params: {{org_name: 華僑賓館}}
+roles: {{front_desk: {{zh-Hant: 前臺, en: Front desk}}}}
+initial: start
+states:
+  start:
+    role: front_desk
+    use: {{procedure: {uses}, params: {{org_name: 靜茶, bogus: 1}}}}
+    outcomes: {{completed: done, lost: other}}
+  middle:
+    role: front_desk
+    next: done
+  other: {{final: true, outcome: refused}}
+  done: {{final: true, outcome: completed}}
+"""
+
+
+def test_project_rules_find_the_same_with_summaries_as_with_whole_procedures(work: Path) -> None:
+    """Project rules get a summary of each procedure (see validate._summary); they must not need more."""
+    from engine.rules import Checked, run_project_rules
+    from engine.yamlio import load_yaml
+
+    for name, ident, uses in [
+        ("a", "a", "b"),
+        ("b", "b", "a"),
+        ("c", "a", "c"),
+        ("d", "d", "nowhere"),
+        ("e", "e", "d"),
+    ]:
+        write(work / f"{name}.yaml", USER.format(id=ident, uses=uses))
+    copy_valid(work / "f.yaml")
+    whole = []
+    for path in validate.collect_paths(["."]):
+        procedure, _ = check_file(path)
+        assert procedure is not None, path
+        whole.append(Checked(procedure, load_yaml(path)))
+    expected = sort_unique(run_project_rules(whole))
+    assert {d.code for d in expected} >= {"P006", "P019", "P020", "P021", "P030"}
+    for use_cache in (False, True, True):
+        result = validate_paths(["."], use_cache=use_cache)
+        project = [d for d in result.diagnostics if d.code in {e.code for e in expected}]
+        assert project == expected
