@@ -331,3 +331,12 @@ def test_cli_doc_check_reports_what_is_missing(tmp_path: Path) -> None:
     assert "procflow --version" in missing and "procflow --traceback" not in missing
     assert "procflow list --dir" in missing and "procflow list --json" not in missing
     assert "procflow show (no example at all)" in missing
+
+
+def test_design_exit_codes_match_the_code() -> None:
+    from engine import errors
+
+    text = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \| ", text, re.M)}
+    defined = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert documented == defined
