@@ -15,26 +15,12 @@ from typing import Any, NamedTuple
 
 from engine.answers import Value, parse_answer
 from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from engine.journal import (
-    SEPARATOR,
-    CorruptLogError,
-    Event,
-    Snapshot,
-    apply,
-    copy_snapshot,
-    make_event,
-    qualified,
-    replay,
-)
-from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine, compile_machine, model_hash
+from engine.journal import CorruptLogError, Event, Snapshot, copy_snapshot, qualified, replay
 from engine.model import Procedure, State
-from engine.text import fill
-from engine.view import View, build_view, requirements
+from engine.routing import Router, Scalar, Step
+from engine.view import View, build_view
 
 __all__ = ["Event", "Session", "Snapshot", "StepResult", "View", "replay", "start", "used_procedures"]
-
-Scalar = str | int | float | bool
-MAX_DEPTH = 16  # frames; deeper means procedures that use each other in a cycle
 
 
 class StepResult(NamedTuple):
@@ -104,7 +90,6 @@ class Session:
             **(hashes or {}),
             **(snapshot["hashes"] if snapshot is not None else {}),
         }
-        self._machines: dict[tuple[str, str], CompiledMachine] = {}
         if snapshot is not None:
             for frame in snapshot["frames"]:
                 procedure = procedures.get(frame["procedure"])
@@ -118,7 +103,7 @@ class Session:
                         f"{procedure.id!r} does not have: it runs on other procedures than those given"
                     )
         self._snapshot: Snapshot | None = snapshot
-        self._limit = 4 * sum(len(p.states) for p in procedures.values()) + 8
+        self._router = Router(procedures, self.params, self.hashes)
         self._last_moment: datetime | None = None
         self._last_iso = ""
 
@@ -135,7 +120,7 @@ class Session:
         """The current state as an operator needs it, in `lang` with parameters filled in."""
         snapshot = self.snapshot
         frame = snapshot["frames"][-1]
-        return build_view(snapshot, self.procedures, self._machine(frame), self.lang)
+        return build_view(snapshot, self.procedures, self._router.machine(frame), self.lang)
 
     # --- stepping
 
@@ -167,7 +152,7 @@ class Session:
         state = procedure.states[frame["state"]]
         typed = self._typed(procedure, state, answers, moment) if answers else None
         checks, skips = _items(state, frame, [check] if isinstance(check, str) else check, skip)
-        step = _Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
+        step = Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
         here = qualified(before)
         if typed:
             step.emit("answer", answers=typed, **{"from": here})
@@ -178,8 +163,8 @@ class Session:
         if note:
             step.emit("note", note=str(note), **{"from": here})
         if move is not None:
-            self._move(step, state, move)
-        self._settle(step, acknowledged=move is None)
+            self._router.move(step, state, move)
+        self._router.settle(step, acknowledged=move is None)
         self._snapshot = step.work
         return StepResult(step.work, step.events)
 
@@ -192,7 +177,7 @@ class Session:
             raise IllegalMoveError(f"the instance is {before['status']}; it cannot be cancelled")
         if not isinstance(reason, str) or not reason.strip():
             raise IllegalMoveError("a cancel needs a reason")
-        step = _Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
+        step = Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
         step.emit("cancel", note=reason.strip(), **{"from": qualified(before)})
         self._snapshot = step.work
         return StepResult(step.work, step.events)
@@ -202,23 +187,12 @@ class Session:
     def _start(
         self, entry_id: str, now: datetime, actor: str, role: str | None
     ) -> tuple[Snapshot, list[Event]]:
-        pins = {ident: self._hash(ident) for ident in used_procedures(self.procedures, entry_id)}
+        pins = {ident: self._router.hash(ident) for ident in used_procedures(self.procedures, entry_id)}
         procedure = self.procedures[entry_id]
-        initial = procedure.initial
-        step = _Step(self.procedures, None, self._iso(now), actor, role or procedure.states[initial].role)
-        params = self._params(procedure, {})
-        step.emit(
-            "start",
-            procedure=entry_id,
-            hash=pins[entry_id],
-            hashes=pins,
-            params=params,
-            depth=0,
-            state=initial,
-            to=initial,
+        step = Step(
+            self.procedures, None, self._iso(now), actor, role or procedure.states[procedure.initial].role
         )
-        self._arrive(step)
-        self._settle(step, acknowledged=False)
+        self._router.begin(step, entry_id, pins)
         self._snapshot = step.work
         return step.work, step.events
 
@@ -244,150 +218,6 @@ class Session:
             typed[name] = parse_answer(procedure.fields[name], raw, tz=now.tzinfo, naive=now.tzinfo is None)
         return typed
 
-    def _machine(self, frame: Mapping[str, Any]) -> CompiledMachine:
-        key = (frame["procedure"], frame["hash"])
-        found = self._machines.get(key)
-        if found is None:
-            found = self._machines[key] = compile_machine(self.procedures[key[0]], key[1])
-        return found
-
-    def _hash(self, ident: str) -> str:
-        if ident not in self.hashes:
-            self.hashes[ident] = model_hash(self.procedures[ident])
-        return self.hashes[ident]
-
-    def _params(self, procedure: Procedure, given: Mapping[str, Scalar]) -> dict[str, Scalar]:
-        values = procedure.param_defaults()
-        values.update({k: v for k, v in self.params.items() if k in values})
-        values.update(given)
-        return values
-
-    def _move(self, step: _Step, state: State, move_id: str) -> None:
-        frame = step.work["frames"][-1]
-        if not state.moves:
-            how = "moves by guard" if state.routes else "offers no moves"
-            raise IllegalMoveError(f"state {state.name!r} {how}; move {move_id!r} cannot be taken")
-        ids = [m.id for m in state.moves]
-        if move_id not in ids:
-            close = get_close_matches(str(move_id), ids, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise IllegalMoveError(
-                f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}"
-            )
-        unmet = requirements(state, frame)
-        if unmet:
-            raise IllegalMoveError(f"move {move_id!r} is not allowed yet: {'; '.join(unmet)}")
-        target = self._machine(frame).fire(MOVE_PREFIX + move_id, state.name, _values(frame))
-        if target is None:
-            guard = next(m.when for m in state.moves if m.id == move_id)
-            raise IllegalMoveError(f"move {move_id!r} is not allowed: the guard {guard!r} is false")
-        self._enter(step, "move", target, move=move_id)
-
-    def _enter(self, step: _Step, kind: str, target: str, **extra: Any) -> None:
-        frames = step.work["frames"]
-        here = qualified(step.work)
-        to = here.rsplit(SEPARATOR, 1)[0] + SEPARATOR + target if len(frames) > 1 else target
-        step.emit(kind, depth=len(frames) - 1, state=target, to=to, **{"from": here}, **extra)
-        self._arrive(step)
-
-    def _arrive(self, step: _Step) -> None:
-        """Just entered the top frame's state: a `use` state starts its sub-procedure at once."""
-        frames = step.work["frames"]
-        while True:
-            frame = frames[-1]
-            state = self.procedures[frame["procedure"]].states[frame["state"]]
-            if state.use is None:
-                return
-            if len(frames) >= MAX_DEPTH:
-                raise IllegalMoveError(
-                    f"sub-procedures nest deeper than {MAX_DEPTH} at {qualified(step.work)!r}: "
-                    "the procedures use each other in a cycle"
-                )
-            child = self.procedures[state.use.procedure]
-            given = {
-                k: fill(v, frame["params"]) if isinstance(v, str) else v for k, v in state.use.params.items()
-            }
-            here = qualified(step.work)
-            step.emit(
-                "enter",
-                depth=len(frames),
-                procedure=child.id,
-                hash=self._hash(child.id),
-                params=self._params(child, given),
-                state=child.initial,
-                to=here + SEPARATOR + child.initial,
-                via="use",
-                **{"from": here},
-            )
-
-    def _settle(self, step: _Step, *, acknowledged: bool) -> None:
-        """Leave states that are done: the step's own state when acknowledged, empty ones always."""
-        work = step.work
-        frames = work["frames"]
-        for _ in range(self._limit):
-            if work["status"] != "open":
-                return
-            frame = frames[-1]
-            state = self.procedures[frame["procedure"]].states[frame["state"]]
-            if (state.do or state.say or state.ask) and (not acknowledged or requirements(state, frame)):
-                return
-            acknowledged = False
-            if state.final:
-                step.emit("finish", outcome=state.result, depth=len(frames) - 1, **{"from": qualified(work)})
-                continue
-            returned = frame["returned"]
-            if returned is not None and state.use is not None and returned in state.outcomes:
-                target = self._machine(frame).fire(OUTCOME_PREFIX + returned, state.name, {})
-                if target is None:  # pragma: no cover - compiled from the same mapping
-                    return
-                self._enter(step, "enter", target, via="outcome")
-                continue
-            if not state.routes:
-                return  # the operator chooses a move, or a dead end the rules report
-            machine = self._machine(frame)
-            values = _values(frame)
-            target = machine.fire(ROUTE, state.name, values)
-            if target is None:
-                false = [c.guard for c in machine.check_routes(state.name, values) if c.guard is not None]
-                raise IllegalMoveError(
-                    f"no route out of state {qualified(work)!r} applies: "
-                    + ", ".join(f"{g!r} is false" for g in false)
-                )
-            self._enter(step, "enter", target, via="route", guard=machine.taken(state.name, target, values))
-        raise IllegalMoveError(
-            f"automatic routes go round in a loop from state {qualified(work)!r}; "
-            "the procedure needs a way out"
-        )
-
-
-class _Step:
-    """The events of one step being made, each applied at once to a private snapshot copy."""
-
-    __slots__ = ("actor", "at", "events", "procedures", "role", "work")
-
-    def __init__(
-        self,
-        procedures: Mapping[str, Procedure],
-        work: Snapshot | None,
-        at: str,
-        actor: str,
-        role: str | None,
-    ) -> None:
-        self.procedures = procedures
-        self.work: Snapshot = work if work is not None else {}
-        self.at, self.actor, self.role = at, actor, role
-        self.events: list[Event] = []
-
-    def emit(self, kind: str, **extra: Any) -> None:
-        event = make_event(kind, self.at, self.actor, self.role, **extra)
-        self.work = apply(self.procedures, self.work or None, event)
-        self.events.append(event)
-
-
-def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
-    """What guards read: the frame's parameters, overlaid by its answers."""
-    return {**frame["params"], **frame["answers"]}
-
 
 def _items(
     state: State, frame: Mapping[str, Any], check: Iterable[str], skip: Mapping[str, str] | None
@@ -399,7 +229,7 @@ def _items(
 
     def known(item: str) -> None:
         if item not in ids:
-            close = get_close_matches(item, ids, n=1)
+            close = get_close_matches(str(item), ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             listed = ", ".join(repr(i) for i in ids) or "nothing"
             raise InvalidAnswerError(
