@@ -400,14 +400,14 @@ def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor
     An instance whose procedure file changed (or was removed) after it started is marked: it
     keeps running on the text it started with.
     """
-    import console
     import listings
+    from engine import environment
     from engine.audit import status as read_status
 
-    desk = console.open_desk(db, actor, lang)
-    who = person if person is not None else desk.actor if mine else None
-    report = read_status(desk.store, person=who, open_limit=None if show_all else 50)
-    listings.show_status(report, desk.lang, as_json)
+    store = environment.open_store(db)
+    who = person if person is not None else environment.actor(actor) if mine else None
+    report = read_status(store, person=who, open_limit=None if show_all else 50)
+    listings.show_status(report, environment.language(lang), as_json)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -418,11 +418,10 @@ def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor
 def history(instance: str, show_pii: bool, db: str | None, actor: str | None, lang: str | None,
             as_json: bool) -> None:
     """The audit trail of instance ID: every event with its time, actor, role and what it did."""
-    import console
     import listings
+    from engine import environment
 
-    desk = console.open_desk(db, actor, lang)
-    listings.show_history(desk.store, instance, show_pii, as_json)
+    listings.show_history(environment.open_store(db), instance, show_pii, environment.language(lang), as_json)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -449,11 +448,10 @@ def verify(instance: str | None, db: str | None, actor: str | None, lang: str | 
     Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when SQLite's
     integrity_check finds the file damaged.
     """
-    import console
     import listings
+    from engine import environment
 
-    desk = console.open_desk(db, actor, lang)
-    click.get_current_context().exit(listings.show_verify(desk.store, instance, as_json))
+    click.get_current_context().exit(listings.show_verify(environment.open_store(db), instance, as_json))
 
 
 # --- entry point --------------------------------------------------------------------------

@@ -350,12 +350,9 @@ def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) 
 def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[str, ...] = ()) -> Desk:
     """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language."""
     from engine import environment
-    from engine.store import Store
 
-    path, default = environment.db_path(db)
-    store = Store(path, timeout=environment.lock_timeout(), durability=environment.durability(),
-                  create_dir=default)
-    return Desk(store, actor=environment.actor(actor), lang=environment.language(lang), dirs=dirs)
+    return Desk(environment.open_store(db), actor=environment.actor(actor), lang=environment.language(lang),
+                dirs=dirs)
 
 
 def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> int:

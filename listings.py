@@ -21,12 +21,12 @@ HEADINGS = {
            "status": "STATUS", "when": "WHEN", "open": "Open", "recent": "Recently closed",
            "none": "no open instances", "more": "... more open instances: list them all with --all",
            "changed": "procedure file changed since it started", "removed": "procedure file removed",
-           "finished": "finished", "cancelled": "cancelled"},
+           "finished": "finished", "cancelled": "cancelled", "open_status": "open"},
     "zh-Hant": {"id": "編號", "procedure": "程序", "state": "步驟", "who": "負責人", "since": "更新於",
                 "status": "狀態", "when": "時間", "open": "進行中", "recent": "最近結束",
                 "none": "沒有進行中的實例", "more": "……還有更多進行中的實例:加 --all 全部列出",
                 "changed": "開始後程序檔已修改", "removed": "程序檔已刪除",
-                "finished": "已完成", "cancelled": "已取消"},
+                "finished": "已完成", "cancelled": "已取消", "open_status": "進行中"},
 }
 
 
@@ -116,7 +116,7 @@ def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
     return event.note or ""
 
 
-def show_history(store: Store, instance: str, show_pii: bool, as_json: bool) -> None:
+def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json: bool) -> None:
     from engine.audit import history
 
     record, events, pii = history(store, instance)
@@ -131,7 +131,9 @@ def show_history(store: Store, instance: str, show_pii: bool, as_json: bool) -> 
                                "events": out}, ensure_ascii=False))
         return
     outcome = record.snapshot.get("outcome")
-    click.echo(click.style(f"{record.id} · {record.procedure_id} · {record.status}"
+    h = HEADINGS.get(lang, HEADINGS["en"])
+    shown = h["open_status" if record.status == "open" else record.status]
+    click.echo(click.style(f"{record.id} · {record.procedure_id} · {shown}"
                            + (f" ({outcome})" if outcome else "") + f" · {record.state}", bold=True))
     rows = [[str(e.seq), local_time(e.at), e.actor + (f" ({e.role})" if e.role else ""), e.kind,
              detail(e, pii, show_pii)] for e in events]

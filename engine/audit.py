@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.errors import ProcflowError
 from engine.records import Event, Instance, Summary
-from engine.store import Store
+from engine.store import Store, sha256
 
 
-@dataclass(frozen=True)
-class StatusRow:
+class StatusRow(NamedTuple):
     summary: Summary
     file: str  # current | changed | removed: the procedure file against the pinned text
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(NamedTuple):
     open: list[StatusRow]
     more_open: bool  # more open instances exist than were listed
     recent: list[StatusRow]
@@ -34,8 +31,6 @@ def status(store: Store, *, person: str | None = None, open_limit: int | None = 
            recent_limit: int = 10) -> StatusReport:
     """Open instances and recently closed ones, newest first, each marked when its procedure
     file has changed or gone since it started."""
-    from engine.instances import file_state
-
     opened, closed = store.summaries(person=person, open_limit=open_limit, recent_limit=recent_limit)
     more = open_limit is not None and len(opened) > open_limit
     if more:
@@ -49,6 +44,16 @@ def status(store: Store, *, person: str | None = None, open_limit: int | None = 
         return StatusRow(summary, states[key])
 
     return StatusReport([row(s) for s in opened], more, [row(s) for s in closed])
+
+
+def file_state(path: str, digest: str) -> str:
+    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return "removed"
+    return "current" if sha256(raw) == digest else "changed"
 
 
 def history(store: Store, instance_id: str) -> tuple[Instance, list[Event], frozenset[str]]:
@@ -70,11 +75,11 @@ def answers_of(events: list[Event]) -> dict[str, Any]:
     return found
 
 
-@dataclass
 class VerifyReport:
-    checked: int = 0
-    integrity: list[str] = field(default_factory=list)  # SQLite's findings; empty when sound
-    mismatches: list[tuple[str, str]] = field(default_factory=list)  # (instance, what is wrong)
+    def __init__(self, integrity: list[str]) -> None:
+        self.checked = 0
+        self.integrity = integrity  # SQLite's findings; empty when sound
+        self.mismatches: list[tuple[str, str]] = []  # (instance, what is wrong)
 
     @property
     def ok(self) -> bool:

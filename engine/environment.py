@@ -6,33 +6,44 @@ Each answer follows the same order: an explicit value (a command-line option), t
 
 from __future__ import annotations
 
-import getpass
 import os
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import UsageError
+
+if TYPE_CHECKING:
+    from engine.store import Store
 
 LANGUAGES = ("zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hant"
 DB_FILE = "procflow.db"
 
 
-def db_path(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
-    """The database file and whether it is the default location (which may be created).
+def db_path(explicit: str | os.PathLike[str] | None = None) -> tuple[str, bool]:
+    """The database file (pathlib is not imported: `status` starts fast) and whether it is the
+    default location, whose folder may be created.
 
     `--db PATH`, else `PROCFLOW_DB`, else `procflow.db` in the per-user data directory
     (`~/.local/share/procflow` on Linux, `~/Library/Application Support/procflow` on macOS,
     `%LOCALAPPDATA%\\procflow` on Windows).
     """
     if explicit:
-        return Path(explicit).expanduser(), False
+        return os.path.expanduser(os.fspath(explicit)), False
     env = os.environ.get("PROCFLOW_DB")
     if env:
-        return Path(env).expanduser(), False
+        return os.path.expanduser(env), False
     from platformdirs import user_data_dir  # only when the default is really needed
 
-    return Path(user_data_dir("procflow", appauthor=False)) / DB_FILE, True
+    return os.path.join(user_data_dir("procflow", appauthor=False), DB_FILE), True
+
+
+def open_store(explicit: str | os.PathLike[str] | None = None) -> Store:
+    """The store where `db_path` says, with the lock wait and durability the environment sets."""
+    from engine.store import Store
+
+    path, default = db_path(explicit)
+    return Store(path, timeout=lock_timeout(), durability=durability(), create_dir=default)
 
 
 def actor(explicit: str | None = None) -> str:
@@ -43,6 +54,8 @@ def actor(explicit: str | None = None) -> str:
             if not name:
                 raise UsageError("the actor name is empty; give a name with --as NAME or PROCFLOW_USER")
             return name
+    import getpass  # only when no name was given: it pulls in terminal modules
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers): still record something honest

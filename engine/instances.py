@@ -217,6 +217,8 @@ def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Proced
 
 def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
     """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
+    from engine.audit import file_state
+
     notices = []
     for pid, digest in pins.items():
         _, path, _ = store.pinned(digest)
@@ -225,15 +227,6 @@ def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
             notices.append(f"procedure '{pid}' ({path}) was {state} after this instance started; "
                            "it keeps running on the text it started with")
     return notices
-
-
-def file_state(path: str, digest: str) -> str:
-    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        return "removed"
-    return "current" if sha256(raw) == digest else "changed"
 
 
 def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:

@@ -1,38 +1,43 @@
 """Rows of the store as typed records, and the short ids people type for instances.
 
 Converts between sqlite rows and Python values (JSON columns decoded); knows nothing of
-SQL transactions or of procedures.
+SQL transactions or of procedures. Named tuples, not dataclasses: `status` imports this and
+must start fast.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # No 0/o, 1/l/i: an id read aloud or copied from paper is unambiguous. 31**6 ≈ 887 million.
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 ID_LENGTH = 6
 
+INSTANCE_COLUMNS = ("id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
+                    " updated_at, updated_by, owner, assignee, parent")
+SUMMARY_COLUMNS = ("i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
+                   " i.updated_at, i.updated_by, i.owner, i.assignee, p.path")
 EVENT_COLUMNS = ("instance", "seq", "at", "actor", "role", "kind", "from_state", "to_state",
                  "answers", "items", "move", "note", "body")
 
 
 def new_id() -> str:
+    import secrets  # not at import time: `status` never makes ids
+
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
 
 
 def unknown_id_message(key: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else "; `procflow status` lists instances"
     return f"unknown instance '{key}'{hint}"
 
 
-@dataclass(frozen=True)
-class Instance:
+class Instance(NamedTuple):
     """An instance as stored, with its snapshot decoded."""
 
     id: str
@@ -52,8 +57,6 @@ class Instance:
     assignee: str | None
     parent: str | None
 
-    COLUMNS = ("id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
-               " updated_at, updated_by, owner, assignee, parent")
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Instance:
@@ -63,8 +66,7 @@ class Instance:
         return cls(*values)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """What `status` shows of an instance: no snapshot, so listing stays cheap."""
 
     id: str
@@ -82,16 +84,13 @@ class Summary:
     assignee: str | None
     path: str  # of the procedure file the instance's text was pinned from
 
-    COLUMNS = ("i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
-               " i.updated_at, i.updated_by, i.owner, i.assignee, p.path")
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Summary:
         return cls(*row)
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One stored event: the readable columns, and `body`, the event as the session made it."""
 
     instance: str

@@ -8,19 +8,26 @@ failure leaves here as an `engine.errors` exception with one sentence. No proced
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from engine import records
 from engine.errors import ConflictError, DatabaseError, LockedError, NotFoundError
 from engine.migrations import LATEST, MIGRATIONS
-from engine.records import EVENT_COLUMNS, Event, Instance, Summary, event_from_row, event_row
+from engine.records import (
+    EVENT_COLUMNS,
+    INSTANCE_COLUMNS,
+    SUMMARY_COLUMNS,
+    Event,
+    Instance,
+    Summary,
+    event_from_row,
+    event_row,
+)
 
 # `normal` (the default) is SQLite's synchronous=NORMAL in WAL mode: a committed step survives
 # any crash of procflow itself; after a power cut or OS crash the last steps committed before it
@@ -31,7 +38,13 @@ _MAGIC = b"SQLite format 3\x00"
 
 
 def sha256(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+    """The hex sha256 that names a pinned text."""
+    try:  # the built-in implementation: importing hashlib first loads OpenSSL (~2 ms of `status`)
+        from _sha256 import sha256 as new  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # pragma: no cover - Python 3.12 renamed it, other builds may lack it
+        from hashlib import sha256 as new
+    digest: str = new(raw).hexdigest()
+    return digest
 
 
 def stamp(moment: datetime) -> str:
@@ -49,7 +62,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0, durability: str = "normal",
                  create_dir: bool = False) -> None:
-        self.path = Path(path)
+        self.path = os.fspath(path)
         self.timeout = timeout
         _check_file(self.path, create_dir)
         try:
@@ -61,7 +74,7 @@ class Store:
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self._migrate()
-                if self.path.stat().st_size < QUICK_CHECK_BELOW:
+                if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
                         raise DatabaseError(f"database '{self.path}' is damaged ({problems[0]}); "
@@ -226,7 +239,7 @@ class Store:
         """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""
         key = instance_id.strip().lower()
         with self._errors():
-            row = self.db.execute(f"SELECT {Instance.COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
+            row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
         if row is None:
             raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
         return Instance.from_row(row)
@@ -251,7 +264,7 @@ class Store:
         """
         who = "" if person is None else " AND i.owner = :who"
         limit = -1 if open_limit is None else open_limit + 1
-        query = (f"SELECT {Summary.COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
+        query = (f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
                  f" WHERE i.status = :status{who} ORDER BY i.updated_at DESC LIMIT :limit")
         with self._errors():
             opened = self.db.execute(query, {"status": "open", "who": person, "limit": limit}).fetchall()
@@ -278,22 +291,22 @@ def local_time(text: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _check_file(path: Path, create_dir: bool) -> None:
+def _check_file(path: str, create_dir: bool) -> None:
     """Refuse what SQLite would report vaguely or late: a directory, a missing folder,
     a file that is not SQLite, a file or folder we may not write."""
-    if path.is_dir():
+    if os.path.isdir(path):
         raise DatabaseError(f"database path '{path}' is a directory; give a file name")
-    folder = path.parent
-    if not folder.exists():
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.exists(folder):
         if not create_dir:
             raise DatabaseError(f"cannot create database '{path}': folder '{folder}' does not exist")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
-    if path.exists():
+    if os.path.exists(path):
         try:
-            with path.open("rb") as fh:
+            with open(path, "rb") as fh:
                 head = fh.read(len(_MAGIC))
         except OSError as exc:
             raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None

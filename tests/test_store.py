@@ -217,11 +217,11 @@ def test_a_read_only_database_is_refused(tmp_path: Path) -> None:
 
 def test_the_database_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROCFLOW_DB", str(tmp_path / "env.db"))
-    assert environment.db_path("cli.db") == (Path("cli.db"), False)
-    assert environment.db_path() == (tmp_path / "env.db", False)
+    assert environment.db_path("cli.db") == ("cli.db", False)
+    assert environment.db_path() == (str(tmp_path / "env.db"), False)
     monkeypatch.delenv("PROCFLOW_DB")
     path, default = environment.db_path()
-    assert default and path.name == "procflow.db" and "procflow" in path.parent.name
+    assert default and Path(path).name == "procflow.db" and "procflow" in Path(path).parent.name
 
 
 def test_actor_and_language_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
