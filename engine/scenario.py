@@ -245,6 +245,7 @@ def _recorded(snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure]) 
 def _taken(events: Iterable[Mapping[str, Any]], procedures: Mapping[str, Procedure]) -> Iterator[Transition]:
     """The transitions an event log took, by replaying which procedure each depth runs."""
     stack: list[str] = []
+    returned: str | None = None  # the outcome the last sub-procedure ended with
     for event in events:
         kind = event["kind"]
         if kind == "start":
@@ -253,6 +254,7 @@ def _taken(events: Iterable[Mapping[str, Any]], procedures: Mapping[str, Procedu
         if kind == "finish":
             if len(stack) > 1:
                 stack.pop()
+                returned = event["outcome"]
             continue
         if kind not in ("move", "enter"):
             continue
@@ -265,8 +267,7 @@ def _taken(events: Iterable[Mapping[str, Any]], procedures: Mapping[str, Procedu
         if kind == "move":
             yield Transition(procedure.id, source, "move", event["move"], event["state"])
         elif event.get("via") == "outcome":
-            outcome = next(o for o, to in state.outcomes.items() if to == event["state"])
-            yield Transition(procedure.id, source, "outcome", outcome, event["state"])
+            yield Transition(procedure.id, source, "outcome", str(returned), event["state"])
         else:
             guard = event.get("guard")
             index = next(i for i, r in enumerate(state.routes) if r.to == event["state"] and r.when == guard)

@@ -7,7 +7,7 @@ never prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,6 @@ from engine.catalog import build_catalog, scenarios_dir
 from engine.errors import ProcflowError, UsageError
 from engine.model import Procedure
 from engine.scenario import Outcome, Scenario, Transition, coverage, load_scenarios, run
-from engine.session import used_procedures
 from engine.validate import check_file, collect_paths
 from engine.yamlio import LoadError, load_yaml
 
@@ -74,8 +73,7 @@ def run_paths(paths: Sequence[str], dirs: Sequence[str] = ()) -> TestReport:
             continue
         for scenario in scenarios:
             try:
-                entry = procedure(scenario.procedure)
-                needed = {p: procedure(p) for p in used_procedures({**loaded, entry.id: entry}, entry.id)}
+                needed = _with_used(scenario.procedure, procedure)
             except ProcflowError as exc:
                 problems.append(f"{scenario.file}:{scenario.line}: {scenario.name}: {exc.message}")
                 continue
@@ -90,6 +88,18 @@ def run_paths(paths: Sequence[str], dirs: Sequence[str] = ()) -> TestReport:
     )
 
 
+def _with_used(entry: str, procedure: Callable[[str], Procedure]) -> dict[str, Procedure]:
+    """The entry procedure and every procedure it uses, transitively, each loaded once."""
+    found: dict[str, Procedure] = {}
+    pending = [entry]
+    while pending:
+        ident = pending.pop()
+        if ident not in found:
+            found[ident] = procedure(ident)
+            pending += [s.use.procedure for s in found[ident].states.values() if s.use is not None]
+    return found
+
+
 def _run(scenario: Scenario, procedures: dict[str, Procedure]) -> Outcome:
     try:
         return run(scenario, procedures)
@@ -102,8 +112,9 @@ def _languages(
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     passing: dict[str, set[str]] = {}
     for outcome in outcomes:
-        if outcome.passed:
-            passing.setdefault(outcome.scenario.procedure, set()).add(outcome.scenario.lang)
+        if outcome.passed:  # a sub-procedure a scenario ran through was shown in its language too
+            for ident in {outcome.scenario.procedure} | {t.procedure for t in outcome.taken}:
+                passing.setdefault(ident, set()).add(outcome.scenario.lang)
     return {p.id: (p.languages, tuple(sorted(passing.get(p.id, ())))) for p in procedures}
 
 

@@ -182,3 +182,15 @@ scenarios:
         "typo in the id: no procedure with id 'sample-visiter'; did you mean 'sample-visitor'?"
         in result.output
     )
+
+
+def test_sub_procedure_outcomes_count_even_when_they_lead_to_the_same_state(
+    run_cli: Callable[..., Result],
+) -> None:
+    scenarios = FIXTURES / "scenarios" / "desk.yaml"
+    result = run_cli(
+        "test", "--dir", str(FIXTURES / "subprocedures"), "--min-coverage", "100", str(scenarios)
+    )
+    assert result.exit_code == 0, result.output
+    assert "  sample-call  2/2 transitions (100%)  languages: en" in result.output
+    assert "  sample-desk  4/4 transitions (100%)  languages: en" in result.output
