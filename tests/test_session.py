@@ -561,3 +561,22 @@ def test_a_session_refuses_a_snapshot_in_a_state_its_procedure_lacks() -> None:
         CorruptLogError, match="this instance is in state 'gone', which procedure 'test-shift'"
     ):
         Session(PROCEDURES, snapshot)
+
+
+def test_next_occurrence_of_a_recurrence() -> None:
+    from engine.deadlines import next_occurrence
+
+    entry = {
+        "id": "w",
+        "kind": "every",
+        "state": "s",
+        "anchor": "2026-03-07T09:00:00+08:00",
+        "due": "2026-03-07T09:15:00+08:00",
+        "every": 900,
+    }
+    assert next_occurrence(entry, T0) == T0 + timedelta(minutes=15)
+    assert next_occurrence(entry, T0 + timedelta(minutes=15)) == T0 + timedelta(minutes=15)
+    assert next_occurrence(entry, T0 + timedelta(minutes=16)) == T0 + timedelta(minutes=30)
+    once = dict(entry, kind="within", every=None)
+    assert next_occurrence(once, T0 + timedelta(hours=1)) == T0 + timedelta(minutes=15)  # overdue stays due
+    assert next_occurrence(dict(entry, due=None), T0) is None
