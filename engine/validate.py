@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from engine.rules import Checked
 
 SUFFIXES = (".yaml", ".yml")
-PARALLEL_FROM = 24  # files to check before a process pool pays for its start-up
 
 # What project rules read of a procedure: its id, parameters, the states that use another
 # procedure and the final states with their outcomes. Only this is kept in memory (and in the
@@ -195,12 +194,24 @@ def _open_cache() -> Cache | None:
 def _check_files(
     files: list[str], max_bytes: int, cache: Cache | None, jobs: int | None
 ) -> Iterator[FileResult]:
-    """Results in the order of `files`, checked here or, for a large set, in a pool."""
+    """Results in the order of `files`, checked here or, for a large set, by worker processes."""
+    from engine.workers import map_paths
+
     check = partial(check_path, max_bytes=max_bytes, cache=cache)
-    workers = jobs or _cores()
-    if workers > 1 and len(files) >= PARALLEL_FROM:
-        return _in_processes(check, files, workers)
-    return map(check, files)
+    return map_paths(check, files, jobs, prepare=_prepare_workers)
+
+
+def _prepare_workers() -> None:
+    """Import the model and every rule and load the schema validator once, before forking."""
+    import importlib.util
+
+    from engine.rules import all_rules
+
+    all_rules()
+    if importlib.util.find_spec("engine.schema") is not None:
+        from engine import schema  # type: ignore[attr-defined, unused-ignore]
+
+        schema.is_valid({})
 
 
 def check_path(path: str, *, max_bytes: int, cache: Cache | None) -> FileResult:
@@ -285,34 +296,3 @@ def _summary_checked(result: FileResult, max_bytes: int) -> Checked:
 
     assert result.summary is not None
     return Checked(build_procedure(result.summary, result.path), _DeferredDocument(result.path, max_bytes))
-
-
-def _in_processes(check: Callable[[str], FileResult], paths: list[str], workers: int) -> Iterator[FileResult]:
-    """`map(check, paths)` over a pool of `workers` processes, in order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork starts a worker in milliseconds with every module already imported
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    chunk = max(1, min(32, len(paths) // (workers * 4)))
-    context = multiprocessing.get_context(method)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
-    try:
-        yield from pool.map(check, paths, chunksize=chunk)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a crash: do not finish the queue
-        raise
-    pool.shutdown()
-
-
-def _worker_start() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone answers Ctrl-C
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from engine import validate
+from engine import validate, workers
 from engine.diagnostic import Diagnostic, Severity, sort_unique
 from engine.validate import check_file, validate_paths
 
@@ -283,7 +283,7 @@ def many_files(work: Path, count: int) -> list[Path]:
 
 
 def test_the_pool_gives_the_same_result_as_one_process(work: Path) -> None:
-    many_files(work, validate.PARALLEL_FROM + 6)
+    many_files(work, workers.PARALLEL_FROM + 6)
     alone = validate_paths(["many"], jobs=1, use_cache=False)
     pooled = validate_paths(["many"], jobs=2, use_cache=False)
     assert pooled == alone
@@ -304,15 +304,15 @@ def test_project_rules_see_every_procedure_and_place_findings(
         return [Diagnostic(first.document.path, line, col, "P998", Severity.ERROR, "project finding", "")]
 
     monkeypatch.setattr(engine.rules, "run_project_rules", project)
-    many_files(work, validate.PARALLEL_FROM + 2)
+    many_files(work, workers.PARALLEL_FROM + 2)
     expected = (os.path.join("many", "p000.yaml"), 44, 14)
     for run in range(2):  # fresh, then every result from the cache
         result = validate_paths(["many"], jobs=2)
-        assert result.counts["cached"] == (0 if run == 0 else validate.PARALLEL_FROM + 2)
+        assert result.counts["cached"] == (0 if run == 0 else workers.PARALLEL_FROM + 2)
         finding = next(d for d in result.diagnostics if d.code == "P998")
         assert (finding.path, finding.line, finding.col) == expected
     assert seen[0] == seen[1]
-    assert len(seen[0]) == validate.PARALLEL_FROM  # two of the files failed earlier stages
+    assert len(seen[0]) == workers.PARALLEL_FROM  # two of the files failed earlier stages
     assert seen[0] == sorted(seen[0])
 
 
