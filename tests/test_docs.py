@@ -54,8 +54,9 @@ def console_commands(path: Path) -> list[Command]:
         index += 1
         stripped = line.strip()
         if fence is None:
-            match = re.match(r"^ {0,3}(`{3,}|~{3,})\s*(\S*)", line)
-            if match:
+            match = re.match(r"^ {0,3}(`{3,}|~{3,})\s*(\S*)(.*)$", line)
+            # (CommonMark: a backtick fence's info string has no backtick, else it is inline code)
+            if match and not (match.group(1)[0] == "`" and "`" in match.group(2) + match.group(3)):
                 fence, inside, owned = match.group(1), match.group(2) == "console", False
             continue
         if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
@@ -294,7 +295,8 @@ def test_matches_with_ellipsis() -> None:
 def test_parsing_blocks(tmp_path: Path) -> None:
     doc = tmp_path / "x.md"
     doc.write_text(
-        "text\n\n```console\n$ procflow list \\\n  --json\n[]\n\n$ echo $?\n0\n```\n\n"
+        "```` ```console ```` in a sentence opens no block\n\n```console\n$ procflow list \\\n  --json\n[]\n\n"
+        "$ echo $?\n0\n```\n\n"
         "```sh\n$ pip install -e .\n```\n\n````console\n$ procflow --version\n...\n````\n",
         encoding="utf-8",
     )
