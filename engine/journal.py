@@ -59,8 +59,10 @@ def apply(
     procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Mapping[str, Any]
 ) -> Snapshot:
     """Apply one event in place (a `start` makes the snapshot) and return the snapshot."""
-    kind = event.get("kind")
+    kind = event.get("kind") if isinstance(event, Mapping) else None
     try:
+        if snapshot is not None and snapshot["status"] != "open":
+            raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
         if kind == "start":
             if snapshot is not None:
                 raise CorruptLogError("a second 'start' event in one instance")
@@ -90,13 +92,11 @@ def apply(
             snapshot["status"] = "cancelled"
         elif kind != "note":
             raise CorruptLogError(f"unknown event kind {kind!r}")
+        snapshot["version"] += 1
+        snapshot["updated_at"] = event["at"]
+        snapshot["updated_by"] = event["actor"]
     except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-        if isinstance(exc, CorruptLogError):
-            raise
         raise CorruptLogError(f"event {kind!r} does not apply: {type(exc).__name__} {exc}") from None
-    snapshot["version"] += 1
-    snapshot["updated_at"] = event["at"]
-    snapshot["updated_by"] = event["actor"]
     return snapshot
 
 

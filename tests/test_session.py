@@ -580,3 +580,15 @@ def test_next_occurrence_of_a_recurrence() -> None:
     once = dict(entry, kind="within", every=None)
     assert next_occurrence(once, T0 + timedelta(hours=1)) == T0 + timedelta(minutes=15)  # overdue stays due
     assert next_occurrence(dict(entry, due=None), T0) is None
+
+
+def test_events_after_the_end_or_without_a_time_do_not_replay() -> None:
+    run = Run()
+    result = run.session.cancel("closed", now=T0, actor="amy")
+    closed = run.events + result.events
+    with pytest.raises(CorruptLogError, match=r"event 'note' follows the end of the instance \(cancelled\)"):
+        replay(PROCEDURES, [*closed, dict(result.events[0], kind="note")])
+    with pytest.raises(CorruptLogError, match="event 'cancel' does not apply: KeyError 'at'"):
+        replay(PROCEDURES, [*run.events, {k: v for k, v in result.events[0].items() if k != "at"}])
+    with pytest.raises(CorruptLogError, match="unknown event kind None"):
+        replay(PROCEDURES, [*run.events, ["not", "a", "mapping"]])  # type: ignore[list-item]
