@@ -339,7 +339,7 @@ def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], db: str
 
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
     desk = console.open_desk(db, actor, lang, dirs)
-    opened = desk.start(procedure)
+    opened = console.start(desk, procedure)
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
 
@@ -351,13 +351,17 @@ def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], db: str
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def resume(instance: str, answers_file: str | None, db: str | None, actor: str | None, lang: str | None,
            as_json: bool) -> None:
-    """Continue instance ID where it stopped, on the procedure text it started with."""
+    """Continue instance ID where it stopped, on the procedure text it started with.
+
+    ID `last` stands for your most recently changed instance (also in step, history, cancel
+    and verify).
+    """
     import console
     from engine.script import load_script
 
     script = load_script(answers_file) if answers_file else None
     desk = console.open_desk(db, actor, lang)
-    opened = desk.open(instance)
+    opened = desk.open(desk.store.resolve(instance, desk.actor))
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
 
@@ -421,7 +425,9 @@ def history(instance: str, show_pii: bool, db: str | None, actor: str | None, la
     import listings
     from engine import environment
 
-    listings.show_history(environment.open_store(db), instance, show_pii, environment.language(lang), as_json)
+    store = environment.open_store(db)
+    instance = store.resolve(instance, environment.actor(actor))
+    listings.show_history(store, instance, show_pii, environment.language(lang), as_json)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -451,7 +457,10 @@ def verify(instance: str | None, db: str | None, actor: str | None, lang: str | 
     import listings
     from engine import environment
 
-    click.get_current_context().exit(listings.show_verify(environment.open_store(db), instance, as_json))
+    store = environment.open_store(db)
+    if instance is not None:
+        instance = store.resolve(instance, environment.actor(actor))
+    click.get_current_context().exit(listings.show_verify(store, instance, as_json))
 
 
 # --- entry point --------------------------------------------------------------------------

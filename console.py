@@ -26,6 +26,8 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "when {text} is known", "do": "Do", "say": "Say", "notes": "Note",
         "confirm": "{n}done? [Enter = yes, s = skip]", "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
         "required_item": "this item is required: confirm it, or skip it with a reason",
+        "confirm_help": "Enter or y when it is done, s to skip it with a reason",
+        "optional_help": "y when it is done, Enter if not, s to skip it with a reason",
         "reason": "reason for skipping", "optional": "optional, Enter leaves it unanswered",
         "bool": "y/n", "datetime": "e.g. 2026-03-07 09:30", "duration": "e.g. 15 minutes",
         "next": "Next", "choose": "choose 1-{n}", "not_now": "not now: {why}",
@@ -41,6 +43,8 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "待「{text}」確定", "do": "執行", "say": "話術", "notes": "說明",
         "confirm": "{n}完成了嗎?[Enter=是, s=略過]", "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
         "required_item": "此項必須完成:請確認,或註明原因後略過",
+        "confirm_help": "完成請按 Enter 或 y;要略過請按 s 並說明原因",
+        "optional_help": "完成請按 y;未做按 Enter;要略過請按 s 並說明原因",
         "reason": "略過原因", "optional": "可不答,按 Enter 略過",
         "bool": "是/否", "datetime": "例 2026-03-07 09:30", "duration": "例 15 minutes",
         "next": "下一步", "choose": "請選 1-{n}", "not_now": "暫不可選:{why}",
@@ -92,11 +96,15 @@ class Screen:
 
     # --- drawing ---------------------------------------------------------------------------
 
+    def instance(self, opened: Opened) -> None:
+        snapshot = opened.session.snapshot
+        self.out(self.style(f"{self.w('instance', id=opened.id)} · {snapshot['procedure']}", dim=True))
+
     def state(self, view: Any, instance: str, now: datetime) -> None:
         crumbs = [c.title for c in view.callers] + [view.procedure_title, view.title]
         self.out()
         self.out(self.style("── " + " › ".join(crumbs) + " ──", bold=True))
-        meta = [self.w("instance", id=instance)]
+        meta = []
         if view.role_title:
             meta.append(view.role_title)
         meta.append(self.w("step", n=view.steps))
@@ -213,7 +221,8 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
             elif reply in (YES_OPTIONAL if item.optional else YES):
                 check.append(item.id)
             elif not (item.optional and reply in NO | {""}):
-                screen.error(screen.w("required_item") if reply in NO else f"'{reply}'?")
+                help_key = "optional_help" if item.optional else "confirm_help"
+                screen.error(screen.w("required_item") if reply in NO else f"'{reply}': {screen.w(help_key)}")
                 continue
             break
     return check, skip
@@ -355,6 +364,20 @@ def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[s
                 dirs=dirs)
 
 
+def start(desk: Desk, ref: str) -> Opened:
+    """A new instance; a procedure with errors starts nothing and its findings are shown."""
+    from engine.instances import InvalidProcedureError
+
+    try:
+        return desk.start(ref)
+    except InvalidProcedureError as exc:
+        from engine import report
+
+        shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
+        click.echo(shown, err=True, nl=False)
+        raise
+
+
 def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> int:
     """Run or resume: interactive, or from an answers file; the exit code. The instance stays
     open whenever the run stops short, and the command that resumes it is printed."""
@@ -364,6 +387,8 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
     screen = Screen(desk.lang)
     for notice in opened.notices:
         click.echo(f"procflow: note: {notice}", err=True)
+    if not (as_json and script is not None):
+        screen.instance(opened)
     stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
     code = 0
     failure: ProcflowError | None = None
@@ -419,12 +444,12 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
         answers[name.strip()] = value
     if reasons and not skips:
         raise UsageError("--reason goes with --skip ITEM")
+    if skips and not reasons:
+        raise UsageError("--skip ITEM needs --reason TEXT")
     if skips and len(reasons) not in (1, len(skips)):
         raise UsageError(f"{len(skips)} --skip need one --reason for all or one each; got {len(reasons)}")
     skip = {item: reasons[0] if len(reasons) == 1 else reasons[n] for n, item in enumerate(skips)}
-    if skips and not reasons:
-        raise UsageError("--skip ITEM needs --reason TEXT")
-    opened = desk.open(instance)
+    opened = desk.open(desk.store.resolve(instance, desk.actor))
     for notice in opened.notices:
         click.echo(f"procflow: note: {notice}", err=True)
     events = lambda: answers_of(desk.store.events(opened.id))  # noqa: E731 - read only if needed
@@ -440,6 +465,7 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
         click.echo(_json(result(opened, events, recorded=recorded, error=None)))
         return
     screen = Screen(desk.lang)
+    screen.instance(opened)
     if opened.status == "open":
         screen.state(opened.view(), opened.id, desk.clock())
         view = opened.view()
@@ -451,7 +477,7 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
 
 
 def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
-    opened = desk.open(instance)
+    opened = desk.open(desk.store.resolve(instance, desk.actor))
     desk.cancel(opened, reason)
     if as_json:
         click.echo(_json({"instance": opened.id, "status": opened.status, "state": opened.view().path_name,

@@ -33,6 +33,7 @@ from engine.records import (
 # any crash of procflow itself; after a power cut or OS crash the last steps committed before it
 # may be rolled back, never half-applied. `full` also survives those, at about six times the cost.
 DURABILITY = {"normal": "NORMAL", "full": "FULL"}
+LAST = "last"  # stands for an id; cannot be one (the id alphabet has no 'l')
 QUICK_CHECK_BELOW = 4 << 20  # bytes; a quick_check on open is cheap only for small files
 _MAGIC = b"SQLite format 3\x00"
 
@@ -243,6 +244,20 @@ class Store:
         if row is None:
             raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
         return Instance.from_row(row)
+
+    def resolve(self, ref: str, person: str) -> str:
+        """An instance id as typed; `last` is `person`'s most recently changed instance."""
+        if ref.strip().lower() != LAST:
+            return ref
+        query = ("SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
+                 "ORDER BY updated_at DESC LIMIT 1")
+        with self._errors():
+            found = [row for status in ("open", "finished", "cancelled")
+                     for row in self.db.execute(query, (person, status))]
+        if not found:
+            raise NotFoundError(f"{person} holds no instances yet, so 'last' means none; "
+                                "`procflow status` lists instances")
+        return str(max(found)[1])
 
     def _similar_ids(self, key: str) -> list[str]:
         with self._errors():
