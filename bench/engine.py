@@ -1,8 +1,9 @@
 """Benchmarks of the engine, one section each, printed as medians and ratios from one run.
 
 (a) in-process session steps against the bare `transitions` machine firing the same triggers.
-Sections are functions in SECTIONS returning a Section; `--only a` runs one. Run from a
-checkout: `python bench/engine.py [--procedure ID_OR_PATH] [--batches N] [--only a]`.
+Run from a checkout: `python bench/engine.py [--only a] [--procedure ID_OR_PATH] [--batches N]`.
+To add a section, write `section_x(options) -> Section` (a title, rows of label and value,
+goals met or not) and register it in SECTIONS; `--only x` then runs it alone.
 """
 
 from __future__ import annotations
@@ -239,6 +240,7 @@ def section_a(options: argparse.Namespace) -> Section:
     section = Section("(a) in-process session steps vs. the bare transitions machine (persistence excluded)")
     section.rows += [
         ("procedure", f"{entry} ({Path(path).name}), {len(steps)} steps and {len(fired)} triggers per run"),
+        ("method", f"median of {options.batches} batches of {runs} runs; each run resumes a Session"),
         ("session step", f"{session_us:8.2f} µs median  ({1e6 / session_us:,.0f} steps/s)"),
         ("bare trigger per step", f"{bare_us:8.2f} µs median  ({1e6 / bare_us:,.0f} steps/s)"),
         ("session overhead", f"{overhead:8.2f} µs per step  (ratio {session_us / bare_us:.1f}x)"),
