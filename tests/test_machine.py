@@ -158,3 +158,30 @@ def test_distance_to_an_end() -> None:
     assert compiled.distance["refill"] == 1
     assert compiled.distance["count"] == 2
     assert compiled.distance["open_desk"] == 4
+
+
+def test_the_engine_bench_runs() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "engine.py"),
+            "--only",
+            "a",
+            "--batches",
+            "1",
+            "--runs",
+            "2",
+            "--procedure",
+            str(FIXTURES.parent / "valid" / "visitor.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "(a) in-process session steps" in done.stdout
+    assert re.search(r"session overhead\s+-?\d+\.\d+ µs per step", done.stdout)
+    assert "goal: session overhead under 20 µs per step" in done.stdout
