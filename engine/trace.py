@@ -251,6 +251,7 @@ def _sources(procedure: Procedure) -> Iterator[tuple[str, str]]:
         *procedure.notes,
         *procedure.work_rules,
         *procedure.penalties,
+        *(p.note for p in procedure.penalties if p.note is not None),
     ]
     for state in procedure.states.values():
         nodes.extend([state, *state.notes, *state.do, *state.say, *state.ask, *state.due, *state.moves])
