@@ -48,7 +48,8 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert "engine/_bundled/schemas/procedure.schema.json" in names
-    assert "cli.py" in names
+    modules = {path.name for path in REPO.glob("*.py")}  # cli.py and the modules it imports
+    assert "cli.py" in modules and modules <= names, modules - names
     assert {f"engine/_bundled/procedures/{name}" for name in bundled} <= names
     assert not any(name.startswith(("tests/", "procedures/", "docs/")) for name in names)
 
@@ -75,6 +76,11 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
     checked = run([procflow, "validate"], elsewhere, env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.splitlines()[-1] == f"{len(bundled)} files checked: no problems"
+
+    if rows:  # the installed copy prints them too (its own modules and bundled data only)
+        for args in (["show", rows[0]["id"]], ["graph", rows[0]["id"]], ["status"]):
+            shown = run([procflow, *args], elsewhere, env)
+            assert shown.returncode == 0, shown.stderr
 
     version = run([procflow, "--version"], elsewhere, env)
     assert version.returncode == 0 and "procflow" in version.stdout
