@@ -1,44 +1,26 @@
-"""Careful YAML loading: plain data plus the position of every node.
+"""Careful YAML loading: a file's bytes to plain data plus the position of every node.
 
-YAML 1.2 scalars only (`on`/`yes` stay strings, `1:30` stays a string), duplicate keys and
-non-standard tags refused, aliases and nesting bounded. Every refusal is a `LoadError`
-carrying one Diagnostic; this module never prints and never lets a parser exception escape.
+Reads only regular files within a size limit, decodes UTF-8 only (a BOM is fine), and
+hands the text to `yamltree`. Every refusal is a `LoadError` carrying one Diagnostic with a
+stable code (Y001-Y014); this module never prints and never lets a parser exception escape.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.diagnostic import Diagnostic, Severity
-
-try:  # libyaml's C parser when the wheel has it; the pure-Python one otherwise
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the platform's wheel
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from engine.yamltree import MAX_ALIAS_NODES, MAX_DEPTH, PLAIN, Builder, TreeError, clip, compose
 
 DEFAULT_MAX_BYTES = 1 << 20
-MAX_DEPTH = 64
-MAX_NODES = 200_000
-MAX_ALIASES = 200
-
-_TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-_MAP, _SEQ = _TAG + "map", _TAG + "seq"
-_IMPLICIT_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TAG + "timestamp"}
-
-# The YAML 1.2 core schema: the only plain scalars that are not strings.
-_CORE_NULL = re.compile(r"~|null|Null|NULL|")
-_CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_CORE_FLOAT = re.compile(
-    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
-)
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_NODES", "MAX_DEPTH", "Document", "LoadError", "load_yaml",
+           "load_yaml_bytes", "read_bytes"]
 
 
 class LoadError(Exception):
@@ -55,23 +37,24 @@ class Document:
 
     path: str
     data: Any
-    root: yaml.Node = field(repr=False)
+    root: Node = field(repr=False)
     text: str = field(repr=False, default="")
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the node at a JSON pointer (of its key with `key`).
+        """1-based line and column (in characters) of the node at a JSON pointer.
 
-        Stops at the deepest existing node when the pointer goes further than the file.
+        With `key`, of the mapping key that holds it. Stops at the deepest existing node when
+        the pointer goes further than the file.
         """
-        node, key_node = self.root, None
+        node: Node = self.root
+        key_node: Node | None = None
         for part in _split_pointer(pointer):
             found = _child(node, part)
             if found is None:
                 break
             key_node, node = found
         target = key_node if key and key_node is not None else node
-        mark = target.start_mark
-        return mark.line + 1, mark.column + 1
+        return target.start_mark.line + 1, target.start_mark.column + 1
 
 
 def _split_pointer(pointer: str) -> list[str]:
@@ -80,12 +63,12 @@ def _split_pointer(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
 
 
-def _child(node: yaml.Node, part: str) -> tuple[yaml.Node | None, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
+def _child(node: Node, part: str) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
         for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == part:
+            if isinstance(k, ScalarNode) and k.value == part:
                 return k, v
-    elif isinstance(node, yaml.SequenceNode) and part.isdigit():
+    elif isinstance(node, SequenceNode) and part.isdigit():
         index = int(part)
         if index < len(node.value):
             return None, node.value[index]
@@ -95,38 +78,35 @@ def _child(node: yaml.Node, part: str) -> tuple[yaml.Node | None, yaml.Node] | N
 def load_yaml(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one file; raise LoadError with a single clear Diagnostic."""
     name = os.fspath(path)
-    return load_yaml_bytes(_read(name, max_bytes), name)
+    return load_yaml_bytes(read_bytes(name, max_bytes), name, max_bytes=max_bytes)
 
 
-def load_yaml_bytes(raw: bytes, path: str = "<string>") -> Document:
-    """Parse bytes already read (the size limit is the caller's)."""
+def load_yaml_bytes(raw: bytes, path: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Parse bytes already read; `path` is only used in messages."""
+    if len(raw) > max_bytes:
+        raise _too_big(path, len(raw), max_bytes)
     text = _decode(raw, path)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.composer.ComposerError as exc:
-        if exc.problem and "single document" in exc.problem:
-            line, col = _mark(exc.problem_mark)
-            raise _error(path, line, col, "Y009", "a procedure file holds one YAML document; found a second one here") from None
-        raise _syntax_error(path, exc) from None
-    except yaml.reader.ReaderError as exc:
-        line, col = _position_of_char(text, exc.position)
-        raise _error(path, line, col, "Y005", f"character {exc.character!r} is not allowed in YAML") from None
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(path, exc) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports all errors as marked
-        raise _error(path, 0, 0, "Y005", f"invalid YAML: {exc}") from None
-    if root is None:
-        raise _error(path, 1, 1, "Y012", "file is empty; expected a mapping with `procflow`, `id`, `states` ...")
-    if not isinstance(root, yaml.MappingNode):
-        line, col = _mark(root.start_mark)
-        raise _error(path, line, col, "Y012", f"top level is a {_kind(root)}; expected a mapping")
-    data = _Builder(path).build(root)
+        root = compose(text)
+        if root is None or (isinstance(root, ScalarNode) and root.tag == PLAIN and root.value == ""):
+            raise TreeError("Y012", "file is empty; expected a mapping that starts with `procflow: 1`", 1, 1)
+        if not isinstance(root, MappingNode):
+            kind = "a list" if isinstance(root, SequenceNode) else f"the value {clip(root.value)!r}"
+            line, col = root.start_mark.line + 1, root.start_mark.column + 1
+            raise TreeError("Y012", f"top level is {kind}; expected a mapping of keys (`procflow: 1`, `id: ...`)", line, col)
+        data = Builder().build(root)
+    except TreeError as exc:
+        raise _error(path, exc.line, exc.col, exc.code, exc.message) from None
     return Document(path=path, data=data, root=root, text=text)
 
 
-def _read(path: str, max_bytes: int) -> bytes:
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; LoadError (Y004, Y011, Y014) otherwise."""
+    # Open first, then look at what was opened: no race between a check and the read, and
+    # O_NONBLOCK keeps a named pipe from blocking the open.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        st = os.stat(path)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         if os.path.islink(path):
             raise _error(path, 0, 0, "Y011", "is a symlink to a file that does not exist") from None
@@ -134,157 +114,90 @@ def _read(path: str, max_bytes: int) -> bytes:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise _error(path, 0, 0, "Y011", "is a symlink loop") from None
-        raise _error(path, 0, 0, "Y014", f"cannot read: {exc.strerror or exc}") from None
-    if os.path.isdir(path):
-        raise _error(path, 0, 0, "Y011", "is a directory, not a file")
-    if st.st_size > max_bytes:
-        raise _error(path, 0, 0, "Y004", f"file is {st.st_size:,} bytes; the limit is {max_bytes:,} (see --max-bytes)")
+        if exc.errno == errno.ENOTDIR:
+            raise _error(path, 0, 0, "Y011", "no such file (a part of the path is not a directory)") from None
+        if os.path.isdir(path):
+            raise _error(path, 0, 0, "Y011", "is a directory, not a file") from None
+        raise _unreadable(path, exc) from None
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _error(path, 0, 0, "Y011", "is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise _error(path, 0, 0, "Y011", "is not a regular file (a device, pipe or socket)")
+        if info.st_size > max_bytes:
+            raise _too_big(path, info.st_size, max_bytes)
+        raw = _read_at_most(fd, max_bytes + 1)
     except OSError as exc:
-        raise _error(path, 0, 0, "Y014", f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
-        raise _error(path, 0, 0, "Y004", f"file is over {max_bytes:,} bytes, the limit (see --max-bytes)")
+        raise _unreadable(path, exc) from None
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:  # the file grew since fstat
+        raise _too_big(path, len(raw), max_bytes)
     return raw
 
 
+_read = read_bytes  # the name other modules first imported
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
+
+
+def _unreadable(path: str, exc: OSError) -> LoadError:
+    return _error(path, 0, 0, "Y014", f"cannot be read: {(exc.strerror or str(exc)).lower()}")
+
+
+def _too_big(path: str, size: int, max_bytes: int) -> LoadError:
+    return _error(path, 0, 0, "Y004", f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+
+
 def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0)):
-        raise _error(path, 1, 1, "Y002", "file is UTF-16; save it as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):  # UTF-8 with a byte-order mark, as some Windows editors save it
+        raw = raw[3:]
+    wide = _wide_encoding(raw)
+    if wide:
+        raise _error(path, 1, 1, "Y002", f"file is {wide}; save it as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _position_of_byte(raw, nul)
-        raise _error(path, line, col, "Y003", "file contains a NUL byte; it is binary or not UTF-8")
+        raise _error(path, line, col, "Y003", "file contains a NUL byte; it is binary, not YAML text")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position_of_byte(raw, exc.start)
-        hint = _legacy_encoding(raw)
         raise _error(
             path, line, col, "Y001",
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8{hint}; a file saved as GBK or Big5 by a Chinese "
-            "editor must be re-saved as UTF-8",
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8; a file saved as GBK or Big5 by a Chinese editor "
+            "must be re-saved as UTF-8",
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
 
 
-def _legacy_encoding(raw: bytes) -> str:
-    for codec, label in (("big5", "Big5"), ("gb18030", "GBK")):
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        return f" (it reads as {label})"
+def _wide_encoding(raw: bytes) -> str:
+    """UTF-16 or UTF-32 by byte-order mark, or UTF-16 by NULs on one side of ASCII text."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:256]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if (even == 0) != (odd == 0) and max(even, odd) * 4 >= len(head) // 2:
+        return "UTF-16"
     return ""
 
 
-class _Builder:
-    """Turns a composed node tree into plain data under procflow's rules."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.nodes = 0
-        self.aliases = 0
-        self.seen: set[int] = set()
-        self.stack: set[int] = set()
-
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.nodes += 1
-        if depth > MAX_DEPTH:
-            raise self._at(node, "Y008", f"nesting is deeper than {MAX_DEPTH} levels")
-        ident = id(node)
-        if ident in self.stack:
-            raise self._at(node, "Y007", "an alias refers to a node that contains it (a recursive alias)")
-        if ident in self.seen and not isinstance(node, yaml.ScalarNode):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                raise self._at(node, "Y007", f"more than {MAX_ALIASES} alias expansions")
-        self.seen.add(ident)
-        if self.nodes > MAX_NODES:
-            raise self._at(node, "Y007", f"expands to more than {MAX_NODES:,} nodes (aliases)")
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        self.stack.add(ident)
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag != _SEQ:
-                    raise self._at(node, "Y010", f"tag {_short(node.tag)!r} is not allowed")
-                return [self.build(child, depth + 1) for child in node.value]
-            if node.tag != _MAP:
-                raise self._at(node, "Y010", f"tag {_short(node.tag)!r} is not allowed")
-            return self._mapping(node, depth)
-        finally:
-            self.stack.discard(ident)
-
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self._at(key_node, "Y016", "a mapping key must be a plain value, not a list or mapping")
-            if key_node.tag == _TAG + "merge":
-                raise self._at(key_node, "Y010", "merge keys (`<<`) are not supported; write the keys out")
-            key = self._scalar(key_node)
-            if not isinstance(key, str):
-                key = key_node.value  # keys are names: `1` or `true` as a key stays text
-            if key in first:
-                line, col = _mark(first[key].start_mark)
-                raise self._at(key_node, "Y006", f"duplicate key {key!r} (first defined at {line}:{col})")
-            first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
-        return result
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag, value = node.tag, node.value
-        if tag not in _IMPLICIT_TAGS:
-            raise self._at(node, "Y010", f"tag {_short(tag)!r} is not allowed; procflow reads plain YAML only")
-        if node.style or tag == _STR:  # quoted or block scalar (plain is None, or "" from libyaml)
-            return value
-        if _CORE_NULL.fullmatch(value):
-            return None
-        if value in _CORE_BOOL:
-            return _CORE_BOOL[value]
-        if _CORE_INT.fullmatch(value):
-            return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
-        if _CORE_FLOAT.fullmatch(value):
-            return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
-        return value
-
-    def _at(self, node: yaml.Node, code: str, message: str) -> LoadError:
-        line, col = _mark(node.start_mark)
-        return _error(self.path, line, col, code, message)
-
-
-def _error(path: str, line: int, col: int, code: str, message: str) -> LoadError:
-    return LoadError(Diagnostic(path, line, col, code, Severity.ERROR, message))
-
-
-def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> LoadError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = _mark(mark) if mark is not None else (0, 0)
-    problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context and exc.context not in problem else ""
-    return _error(path, line, col, "Y005", f"invalid YAML: {problem}{context}".strip())
-
-
-def _mark(mark: Any) -> tuple[int, int]:
-    return mark.line + 1, mark.column + 1
-
-
 def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column in characters, as an editor shows them, of a byte offset."""
     start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
-def _position_of_char(text: str, offset: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - start + 1
-
-
-def _kind(node: yaml.Node) -> str:
-    return "list" if isinstance(node, yaml.SequenceNode) else "scalar value"
-
-
-def _short(tag: str) -> str:
-    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+def _error(path: str, line: int, col: int, code: str, message: str) -> LoadError:
+    return LoadError(Diagnostic(path, line, col, code, Severity.ERROR, message))
