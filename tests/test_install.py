@@ -1,7 +1,8 @@
-"""A regular install: the wheel carries the bundled procedures and schema, and works from anywhere.
+"""Installing procflow: from a wheel into a fresh virtualenv, and as a pre-commit hook.
 
-Builds the wheel, installs it into a fresh virtualenv (dependencies from the package index),
-and runs the installed `procflow` from a directory outside the checkout.
+The slow test builds the wheel, installs it into a fresh virtualenv (dependencies from the
+package index) and runs the installed `procflow` from a directory outside the checkout. The
+hook test reads `.pre-commit-hooks.yaml` and runs its entry the way pre-commit would.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import venv
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +86,36 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
 
     version = run([procflow, "--version"], elsewhere, env)
     assert version.returncode == 0 and "procflow" in version.stdout
+
+
+def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path: Path) -> None:
+    import re
+    import tomllib
+
+    import yaml
+
+    import cli
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "procflow-validate"
+    assert hook["language"] == "python"  # pre-commit installs this repository into its own venv
+    assert hook["types"] == ["yaml"] and hook["require_serial"] is True
+    script, command = hook["entry"].split()
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts[script] == "cli:main" and command in cli.cli.commands
+
+    files = re.compile(hook["files"])  # pre-commit searches the repository-relative path
+    for path in ("procedures/a.yaml", "hotel/procedures/phone/b.yml"):
+        assert files.search(path), path
+    for path in (".pre-commit-config.yaml", "docs/x.yaml", "my-procedures.yaml"):
+        assert not files.search(path), path
+
+    # pre-commit appends the staged file names to the entry
+    good = REPO / "tests" / "fixtures" / "valid" / "visitor.yaml"
+    assert run_cli(command, str(good)).exit_code == 0
+    bad = tmp_path / "procedures" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text(good.read_text(encoding="utf-8").replace("next: done", "next: gone"), encoding="utf-8")
+    result = run_cli(command, str(good), str(bad))
+    assert result.exit_code == 1
+    assert "target state 'gone' does not exist" in result.output
