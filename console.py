@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "confirm_help": "完成請按 Enter 或 y;要略過請按 s 並說明原因",
         "optional_help": "完成請按 y;未做按 Enter;要略過請按 s 並說明原因",
         "reason": "略過原因", "optional": "可不答,按 Enter 略過",
-        "bool": "是/否", "datetime": "例 2026-03-07 09:30", "duration": "例 15 minutes",
+        "bool": "y/n", "datetime": "例 2026-03-07 09:30", "duration": "例 15 minutes",
         "next": "下一步", "choose": "請選 1-{n}", "not_now": "暫不可選:{why}",
         "bad_choice": "「{raw}」不是上列的編號或選項代號",
         "go_on": "按 Enter 繼續", "finished": "已完成 · 結果:{outcome}",
@@ -84,14 +84,16 @@ class Screen:
         click.echo(text, color=self.color)
 
     def ask(self, prompt: str) -> str:
-        click.echo(prompt + " ", nl=False, color=self.color)
+        # A terminal echoes what is typed after the space; piped answers are echoed here, so
+        # the screen reads as a transcript (with no space left dangling after an empty answer).
+        click.echo(prompt + ("" if self.echo_input else " "), nl=False, color=self.color)
         line = sys.stdin.readline()
         if not line:
             click.echo()
             raise EndOfInput
         text = line.rstrip("\r\n")
         if self.echo_input:
-            click.echo(text)
+            click.echo(" " + text if text else "")
         return text.strip()
 
     # --- drawing ---------------------------------------------------------------------------
@@ -135,7 +137,7 @@ class Screen:
         if due.due is None:
             return self.w("unknown", text=due.text)
         at = datetime.fromisoformat(due.due)
-        at = at.astimezone() if at.tzinfo is not None else at
+        at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
         shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
         if due.every:
             from engine.durations import format_duration
