@@ -105,28 +105,37 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
 
 def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
-    """The procedure named by an id (or a path to its file) with every check passed, and the catalog."""
+    """The procedure named by an id (or a path to its file) with every check passed, and its path."""
     import os
     from pathlib import Path
 
     from engine import report
-    from engine.catalog import SUFFIXES, build_catalog, load_checked
+    from engine.catalog import SUFFIXES, load_checked
 
     if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
         path = Path(ref)
         if not path.is_file():
             raise errors.UsageError(f"file {ref!r} does not exist; expected a procedure id or a .yaml file")
-        catalog = build_catalog((*dirs, str(path.parent)))
     else:
-        catalog = _catalog(dirs)
-        path = catalog.find(ref).path
+        path = _catalog(dirs).find(ref).path
     procedure, diagnostics = load_checked(path)
     if procedure is None:
         problems = [d for d in diagnostics if d.is_error]
         shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
         click.echo(shown, err=True, nl=False)
         raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
-    return procedure, catalog
+    return procedure, path
+
+
+def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, Any]:
+    """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
+    if not any(state.use for state in procedure.states.values()):
+        return {}
+    from engine.catalog import SUFFIXES, build_catalog, index_files
+
+    siblings = sorted(p for p in path.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    found = {**index_files((p, "beside") for p in siblings).entries, **build_catalog(dirs).entries}
+    return {proc_id: entry.title for proc_id, entry in found.items()}
 
 
 @cli.command("list", context_settings=CONTEXT)
@@ -189,8 +198,8 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     from engine.environment import language
     from engine.render import render_sop
 
-    proc, catalog = _checked_procedure(procedure, dirs)
-    titles = {e.id: e.title for e in catalog.entries.values()}
+    proc, path = _checked_procedure(procedure, dirs)
+    titles = _used_titles(proc, path, dirs)
     click.echo(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles), nl=False)
 
 
