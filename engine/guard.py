@@ -182,14 +182,16 @@ class _Compiler:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Attribute):
-            raise GuardError(f"attribute access ('.{node.attr}') is not allowed in a guard", self.offset(node))
+            raise GuardError(
+                f"attribute access ('.{node.attr}') is not allowed in a guard", self.offset(node)
+            )
         const = self.literal(node, "is not allowed in a guard")
         return lambda v: const
 
     def name(self, node: ast.Name, *, plain: bool) -> Evaluator:
         key = node.id
         if key.startswith("_"):
-            raise GuardError(f"name {key!r} is not allowed", self.offset(node))
+            raise GuardError(f"name {key!r} is not allowed; names start with a letter", self.offset(node))
         self.names.setdefault(key, self.offset(node))
         if not plain:
             self.opaque.add(key)

@@ -25,7 +25,8 @@ class Finding:
     """What a rule found: the JSON pointer of the offending node and a message.
 
     `key` places the caret on the mapping key instead of its value; `offset` moves it inside
-    a single-line scalar (e.g. to the name inside a guard), counted in characters of the value.
+    a single-line scalar (e.g. to the name inside a guard), counted in characters of the value
+    (None: the scalar itself, at its opening quote if it has one).
     `related` is the pointer of an earlier node the message refers to: its `line:col` (of the
     key when `key`) replaces `{related}` in the message.
     """
@@ -33,7 +34,7 @@ class Finding:
     pointer: str
     message: str
     key: bool = False
-    offset: int = 0
+    offset: int | None = None
     related: str | None = None
 
 

@@ -7,6 +7,7 @@ and `after` count from a date-time answer named in `of`; `every` repeats while h
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from engine.durations import parse_duration
 from engine.model import Procedure
@@ -57,7 +58,7 @@ def bad_duration(procedure: Procedure) -> Iterator[Finding]:
         for deadline in state.due:
             pointer = f"{deadline.ptr}/{deadline.kind}"
             try:
-                seconds = parse_duration(deadline.duration)
+                seconds = _seconds(deadline.duration)
             except ValueError as exc:
                 yield Finding(pointer, str(exc))
                 continue
@@ -66,3 +67,6 @@ def bad_duration(procedure: Procedure) -> Iterator[Finding]:
                     pointer,
                     f"'every {deadline.duration}' would repeat without pause; give a duration above zero",
                 )
+
+
+_seconds = lru_cache(maxsize=1024)(parse_duration)  # procedures repeat a few durations

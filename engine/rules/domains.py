@@ -64,10 +64,12 @@ def domain(
             return None if texts is None else (*texts, *unset)
         return None
     param = procedure.params.get(name)
-    if param is None or opaque:
+    if param is None:
         return None
     if isinstance(param.default, bool):
         return (True, False)
+    if opaque:
+        return None
     if not comparisons:
         return (ANSWERED,)
     if isinstance(param.default, (int, float)):
@@ -96,7 +98,7 @@ def _numbers(
     else:
         pool |= set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
     out = sorted(x for x in pool if (low is None or x >= low) and (high is None or x <= high))
-    return tuple(int(x) if x.is_integer() else x for x in out)
+    return tuple(int(x) if float(x).is_integer() else x for x in out)
 
 
 def _texts(comparisons: Iterable[Any]) -> tuple[Any, ...] | None:
@@ -124,10 +126,11 @@ def truth_table(
         if size > LIMIT:
             return None
         domains.append(values)
+    runs = [g.run for g in guards]
     rows = []
     for combo in itertools.product(*domains):
         assignment = dict(zip(names, combo, strict=True))
-        rows.append((assignment, tuple(g(assignment) for g in guards)))
+        rows.append((assignment, tuple([bool(run(assignment)) for run in runs])))
     return names, rows
 
 

@@ -41,8 +41,21 @@ def unknown_guard_name(procedure: Procedure) -> Iterator[Finding]:
                 )
 
 
-def value_problems(procedure: Procedure, guard: Guard) -> Iterator[tuple[str, Comparison, Any, int, str]]:
-    """(code, comparison, value, offset, message) for each literal that cannot match its name."""
+Problem = tuple[str, Comparison, Any, int, str]
+
+
+def value_problems(procedure: Procedure, guard: Guard) -> list[Problem]:
+    """(code, comparison, value, offset, message) for each literal that cannot match its name.
+
+    Worked out once per guard text and procedure; several rules ask."""
+    memo = analyse(procedure).memo
+    key = ("problems", guard.source)
+    if key not in memo:
+        memo[key] = list(_problems(procedure, guard)) if guard.comparisons else []
+    return memo[key]  # type: ignore[return-value]
+
+
+def _problems(procedure: Procedure, guard: Guard) -> Iterator[Problem]:
     for c in guard.comparisons:
         kind = _kind(procedure, c.name)
         if kind is None or (c.op in ("in", "not in") and not c.listed):

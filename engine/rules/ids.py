@@ -44,10 +44,13 @@ def duplicate_id(procedure: Procedure) -> Iterator[Finding]:
     yield from _duplicates("penalty id", ((p.id, p.ptr + "/id") for p in procedure.penalties))
     for state in states:
         where = f" in state {state.name!r}"
-        explicit = ((i.id, i.ptr + "/id") for i in state.do if not i.id.isdigit())  # digits: ids by position
-        yield from _duplicates("item id", explicit, where)
-        yield from _duplicates("move id", ((m.id, m.ptr + "/id") for m in state.moves), where)
-        yield from _duplicates("question about", ((q.field, q.ptr + "/field") for q in state.ask), where)
+        items = [i for i in state.do if not i.id.isdigit()]  # digits: numbered by position, never clash
+        if len({i.id for i in items}) < len(items):
+            yield from _duplicates("item id", ((i.id, i.ptr + "/id") for i in items), where)
+        if len({m.id for m in state.moves}) < len(state.moves):
+            yield from _duplicates("move id", ((m.id, m.ptr + "/id") for m in state.moves), where)
+        if len({q.field for q in state.ask}) < len(state.ask):
+            yield from _duplicates("question about", ((q.field, q.ptr + "/field") for q in state.ask), where)
 
 
 @rule(

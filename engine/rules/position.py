@@ -14,6 +14,11 @@ from engine.yamlio import Document
 
 def node_at(document: Document, pointer: str, *, key: bool = False) -> yaml.Node:
     """The node at `pointer` (its key node with `key`), or the deepest existing one on the way."""
+    return _resolve(document, pointer, key)[0]
+
+
+def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bool]:
+    """The node and whether the whole pointer was found."""
     node: yaml.Node = document.root
     key_node: yaml.Node | None = None
     for part in _split(pointer):
@@ -22,21 +27,24 @@ def node_at(document: Document, pointer: str, *, key: bool = False) -> yaml.Node
                 ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None
             )
             if found is None:
-                break
+                return node, False
             key_node, node = found
         elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
             key_node, node = None, node.value[int(part)]
         else:
-            break
-    return key_node if key and key_node is not None else node
+            return node, False
+    return (key_node if key and key_node is not None else node), True
 
 
-def position(document: Document, pointer: str, *, key: bool = False, offset: int = 0) -> tuple[int, int]:
-    """1-based line and column; `offset` counts characters into the scalar's value."""
-    node = node_at(document, pointer, key=key)
+def position(
+    document: Document, pointer: str, *, key: bool = False, offset: int | None = None
+) -> tuple[int, int]:
+    """1-based line and column; `offset` counts characters into the scalar's value (None: the
+    scalar's first character, its quote if quoted)."""
+    node, complete = _resolve(document, pointer, key)
     start, end = node.start_mark, node.end_mark
     line, col = start.line + 1, start.column + 1
-    if offset <= 0 or not isinstance(node, yaml.ScalarNode) or start.line != end.line:
+    if offset is None or not complete or not isinstance(node, yaml.ScalarNode) or start.line != end.line:
         return line, col
     style = node.style or ""
     if style == "":

@@ -18,44 +18,58 @@ from engine.rules.analysis import Analysis, analyse, quoted
 from engine.rules.domains import Assignment, describe, truth_table
 from engine.rules.guards import value_problems
 
-Table = tuple[list[str], list[tuple[Assignment, tuple[bool, ...]]]]
+Rows = list[tuple[Assignment, tuple[bool, ...]]]
+Table = tuple[list[str], Rows]
 
 
-def _guarded(analysis: Analysis, state: State) -> list[tuple[Route, Guard]]:
-    """The state's guarded routes whose guards parsed."""
-    out = []
-    for route in state.routes:
-        guard = analysis.guards.get(route.ptr + "/when")
-        if guard is not None:
-            out.append((route, guard))
-    return out
+def _routes(analysis: Analysis, state: State) -> list[tuple[Route, Guard, bool]]:
+    """The state's guarded routes whose guards parsed, each with whether it is sound."""
+    key = ("routes", state.name)
+    if key not in analysis.memo:
+        found: list[tuple[Route, Guard, bool]] = []
+        for route in state.routes:
+            guard = analysis.guards.get(route.ptr + "/when")
+            if guard is not None:
+                found.append((route, guard, _sound(analysis, guard)))
+        analysis.memo[key] = found
+    return analysis.memo[key]  # type: ignore[return-value]
 
 
-def _sound(procedure: Procedure, guard: Guard) -> bool:
+def _routed_states(analysis: Analysis) -> list[State]:
+    """States with at least one guarded route, in file order."""
+    return list({site.state.name: site.state for site in analysis.sites if site.route is not None}.values())
+
+
+def _sound(analysis: Analysis, guard: Guard) -> bool:
     """Reads only declared names, with literals that fit them (else other rules report)."""
-    declared = all(n in procedure.fields or n in procedure.params for n in guard.names)
-    return declared and next(value_problems(procedure, guard), None) is None
+    key = ("sound", guard.source)
+    found = analysis.memo.get(key)
+    if found is None:
+        procedure = analysis.procedure
+        declared = all(n in procedure.fields or n in procedure.params for n in guard.names)
+        found = analysis.memo[key] = declared and not value_problems(procedure, guard)
+    return bool(found)
 
 
 def _joint(analysis: Analysis, state: State) -> Table | None:
     """All of the state's sound route guards evaluated together, when that can be decided."""
-    key = ("routes", state.name)
+    key = ("joint", state.name)
     if key not in analysis.memo:
-        guards = [g for _, g in _guarded(analysis, state) if _sound(analysis.procedure, g)]
-        analysis.memo[key] = (
-            truth_table(analysis.procedure, guards, analysis.answered(state)) if guards else None
-        )
+        guards = [g for _, g, sound in _routes(analysis, state) if sound]
+        table = truth_table(analysis.procedure, guards, analysis.answered(state)) if guards else None
+        analysis.memo[key] = table
     return analysis.memo[key]  # type: ignore[return-value]
 
 
-def _table(analysis: Analysis, state: State, guards: list[Guard]) -> Table | None:
-    """Rows for `guards` (each a sound route guard of `state`), from the joint table if any."""
+def _rows(analysis: Analysis, state: State, guards: list[Guard]) -> tuple[Rows, list[int]] | None:
+    """Rows deciding `guards` (sound route guards of `state`) and where each guard's truth
+    sits in a row: the state's joint table when it exists, else a table of just these."""
     joint = _joint(analysis, state)
     if joint is not None:
-        sound = [g for _, g in _guarded(analysis, state) if _sound(analysis.procedure, g)]
-        index = [sound.index(g) for g in guards]
-        return joint[0], [(row, tuple(holds[i] for i in index)) for row, holds in joint[1]]
-    return truth_table(analysis.procedure, guards, analysis.answered(state))
+        sound = [g for _, g, ok in _routes(analysis, state) if ok]
+        return joint[1], [sound.index(g) for g in guards]
+    table = truth_table(analysis.procedure, guards, analysis.answered(state))
+    return None if table is None else (table[1], list(range(len(guards))))
 
 
 @rule(
@@ -65,9 +79,9 @@ def _table(analysis: Analysis, state: State, guards: list[Guard]) -> Table | Non
 )
 def unrouted_choice(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
-    for state in procedure.states.values():
-        guarded = _guarded(analysis, state)
-        if not guarded or any(r.when is None for r in state.routes):
+    for state in _routed_states(analysis):
+        guarded = [(r, g) for r, g, _ in _routes(analysis, state)]
+        if any(r.when is None for r in state.routes):
             continue
         for name in dict.fromkeys(n for _, g in guarded for n in g.names):
             field = procedure.fields.get(name)
@@ -77,11 +91,12 @@ def unrouted_choice(procedure: Procedure) -> Iterator[Finding]:
             for _, guard in guarded:
                 if name not in guard.names:
                     continue
-                table = _table(analysis, state, [guard]) if _sound(procedure, guard) else None
-                if table is None:
+                view = _rows(analysis, state, [guard]) if _sound(analysis, guard) else None
+                if view is None:
                     routed.update(field.options)
                     break
-                routed.update(row[name] for row, holds in table[1] if holds[0])
+                rows, (i,) = view
+                routed.update(row[name] for row, holds in rows if holds[i])
             missing = [o for o in field.options if o not in routed]
             if missing:
                 noun = "option" if len(missing) == 1 else "options"
@@ -97,21 +112,22 @@ def unrouted_choice(procedure: Procedure) -> Iterator[Finding]:
 @rule("P011", "overlapping-routes", "two routes of one state can both apply with no order between them")
 def overlapping_routes(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
-    for state in procedure.states.values():
-        guarded = [(r, g) for r, g in _guarded(analysis, state) if _sound(procedure, g)]
+    for state in _routed_states(analysis):
+        guarded = [(r, g) for r, g, sound in _routes(analysis, state) if sound]
         for (first, a), (second, b) in combinations(guarded, 2):
             if first.priority != second.priority:
                 continue
-            table = _table(analysis, state, [a, b])
-            if table is None:
+            view = _rows(analysis, state, [a, b])
+            if view is None:
                 continue
-            both = next((row for row, holds in table[1] if holds[0] and holds[1]), None)
+            rows, (i, j) = view
+            both = next((row for row, holds in rows if holds[i] and holds[j]), None)
             if both is None:
                 continue
             names = sorted(set(a.names) | set(b.names))
             yield Finding(
                 second.ptr + "/when",
-                f"the routes to {second.to!r} and to {first.to!r} (at {{related}}) can both apply "
+                f"the route to {second.to!r} and the route to {first.to!r} at {{related}} can both apply "
                 f"(e.g. when {describe(both, names)}) with no order between them; give one a higher 'priority'",
                 related=first.ptr + "/when",
             )
@@ -120,7 +136,9 @@ def overlapping_routes(procedure: Procedure) -> Iterator[Finding]:
 @rule("P012", "misplaced-otherwise", "an 'otherwise' route that is not the last route, or more than one")
 def misplaced_otherwise(procedure: Procedure) -> Iterator[Finding]:
     for state in procedure.states.values():
-        fallbacks = [i for i, r in enumerate(state.routes) if r.when is None and not r.ptr.endswith("/next")]
+        if len(state.routes) < 2:
+            continue
+        fallbacks = [i for i, r in enumerate(state.routes) if r.when is None]
         for i in fallbacks[1:]:
             yield Finding(
                 state.routes[i].ptr + "/otherwise",
@@ -141,13 +159,14 @@ def guard_never_holds(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
     for site in analysis.sites:
         guard = analysis.guards.get(site.pointer)
-        if guard is None or not _sound(procedure, guard):
+        if guard is None or not _sound(analysis, guard):
             continue
         if site.route is not None:
-            table = _table(analysis, site.state, [guard])
+            view = _rows(analysis, site.state, [guard])
             what = f"the route to {site.route.to!r} is never taken"
         else:
             table = truth_table(procedure, [guard], analysis.answered(site.state))
+            view = None if table is None else (table[1], [0])
             what = f"move {site.move.id!r} is never offered" if site.move is not None else "never"
-        if table is not None and not any(holds[0] for _, holds in table[1]):
+        if view is not None and not any(holds[view[1][0]] for _, holds in view[0]):
             yield Finding(site.pointer, f"this guard can never hold, so {what}")
