@@ -141,6 +141,7 @@ def _syntax_error(body: str, lead: int, msg: str, offset: int | None) -> GuardEr
             msg = "'<>' is not an operator; write '!='"
         elif c in hints:
             msg = hints[c]
+            at -= body[at - 1 : at] == c  # `&&`: Python stops at the second character
     return GuardError(f"guard does not parse: {msg}", lead + at)
 
 
