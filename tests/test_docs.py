@@ -15,6 +15,8 @@ import difflib
 import re
 import shlex
 import subprocess
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,13 +174,25 @@ def shell_env(tmp: Path) -> dict[str, str | None]:
         "PROCFLOW_PATH": None,
         "PROCFLOW_SITE": None,
         "COLUMNS": "80",
+        "TZ": "UTC",
         "XDG_CACHE_HOME": str(tmp / "cache"),
         "XDG_DATA_HOME": str(tmp / "data"),
         "XDG_CONFIG_HOME": str(tmp / "config"),
     }
 
 
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC while the examples run, so times print the same on every machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.mark.parametrize("doc", DOC_FILES, ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.usefixtures("utc")
 def test_console_examples(doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if not doc.exists():
         pytest.fail(f"{doc.relative_to(REPO)} is missing")
