@@ -92,7 +92,7 @@ def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) ->
         assert codes == [0, 7], results
         winner = next(user for user, (code, _, _) in results.items() if code == 0)
         loser = "bob" if winner == "ann" else "ann"
-        code, out, err = results[loser]
+        _, out, err = results[loser]
         assert f"procflow: instance '{ident}' was changed by {winner} at " in err
         assert "nothing of yours was saved" in err and err.count("\n") == 1
         refused = json.loads(out.splitlines()[-1])
