@@ -1,8 +1,10 @@
-"""A content-hash cache of per-file validation results, so unchanged files are not checked again.
+"""A content-hash cache of validation results, so unchanged files are not checked again.
 
-Keyed on the file's path and bytes plus the identity of everything that decides the result
-(procflow's version and source, the schema, PyYAML, Python). Stored as JSON (never pickle) in
-the user cache directory or PROCFLOW_CACHE_DIR. A broken or unwritable cache is only a miss.
+A file's entry is keyed on its path and bytes, the project rules' entry on the keys of all
+files checked together; both also on the identity of everything else that decides a result
+(procflow's version and source, the schema, PyYAML, Python). Entries are JSON (never pickle)
+in one SQLite file per identity, in the user cache directory or PROCFLOW_CACHE_DIR, written
+by this process alone in a few transactions. A broken, locked or read-only cache is a miss.
 """
 
 from __future__ import annotations
@@ -11,97 +13,162 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.diagnostic import Diagnostic, Severity
 
+if TYPE_CHECKING:
+    import sqlite3
+
 ENV_VARIABLE = "PROCFLOW_CACHE_DIR"
-LAYOUT = "validate-v1"
+LAYOUT = "validate-v2"
 STALE_SECONDS = 7 * 24 * 3600  # results of other procflow versions are removed after a week
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One file's result: its diagnostics (without path) and what project rules need."""
-
-    rows: tuple[tuple[int, int, str, str, str, str], ...]  # line, col, code, severity, message, pointer
-    summary: dict[str, Any] | None
-
-    @classmethod
-    def of(cls, diagnostics: list[Diagnostic], summary: dict[str, Any] | None) -> Entry:
-        return cls(
-            tuple((d.line, d.col, d.code, d.severity.value, d.message, d.pointer) for d in diagnostics),
-            summary,
-        )
-
-    def for_path(self, path: str) -> list[Diagnostic]:
-        return [
-            Diagnostic(path, ln, col, code, Severity(sev), msg, ptr)
-            for ln, col, code, sev, msg, ptr in self.rows
-        ]
+FLUSH_EVERY = 256  # entries held in memory before they are written
+MAX_ENTRIES = 100_000  # beyond this the oldest entries go (each edit of a file adds one)
 
 
 class Cache:
-    """Results by key in one directory per identity; every failure is silent and only costs time."""
+    """Entries by key; every failure is silent and only costs time."""
 
     def __init__(self, directory: Path, identity: str) -> None:
-        self.directory = directory / LAYOUT / identity[:24]
+        self.path = directory / LAYOUT / f"{identity[:24]}.sqlite3"
         self.identity = identity
-        self.writable = True
+        self.pending: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
 
     @classmethod
     def open(cls) -> Cache:
         return cls(default_directory(), code_identity())
 
-    def key(self, path: str, raw: bytes) -> str:
-        digest = hashlib.sha256(self.identity.encode())
-        digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(raw)
-        return digest.hexdigest()
+    def project_key(self, file_keys: list[str]) -> str:
+        return hashlib.sha256("\0".join([self.identity, "project", *file_keys]).encode()).hexdigest()
 
-    def get(self, key: str) -> Entry | None:
+    def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], dict[str, Any] | None] | None:
+        """The diagnostics (for `path`) and summary stored under `key`, or None."""
+        stored = self._get(key)
         try:
-            with open(self.directory / f"{key}.json", encoding="utf-8") as handle:
-                stored = json.load(handle)
-            rows = tuple(
-                (int(r[0]), int(r[1]), str(r[2]), str(Severity(r[3]).value), str(r[4]), str(r[5]))
-                for r in stored["diagnostics"]
-            )
             summary = stored["summary"]
             if summary is not None and not isinstance(summary, dict):
                 return None
-            return Entry(rows, summary)
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
-            return None  # missing, half-written by a crash, or from a foreign tool: check again
+            return [_diagnostic(path, *row) for row in stored["diagnostics"]], summary
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None  # missing, or not what this version writes: check again
 
-    def put(self, key: str, entry: Entry) -> None:
-        if not self.writable:
-            return
-        target = self.directory / f"{key}.json"
-        temporary = self.directory / f".{key}.{os.getpid()}.tmp"
+    def put_file(self, key: str, diagnostics: list[Diagnostic], summary: dict[str, Any] | None) -> None:
+        self._put(key, {"diagnostics": [_row(d)[1:] for d in diagnostics], "summary": summary})
+
+    def get_project(self, key: str) -> list[Diagnostic] | None:
+        stored = self._get(key)
         try:
-            if not self.directory.is_dir():
-                self.directory.mkdir(parents=True, exist_ok=True)
-                _prune_siblings(self.directory)
-            payload = {"diagnostics": entry.rows, "summary": entry.summary}
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, target)  # atomic: a reader sees the old entry or the new one
-        except (OSError, ValueError, TypeError):
-            self.writable = False  # read-only home, full disk: validate on without a cache
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+            return [_diagnostic(*row) for row in stored["project"]]
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def put_project(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        self._put(key, {"project": [_row(d) for d in diagnostics]})
+
+    def _get(self, key: str) -> Any:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            return None if row is None else json.loads(row[0])
+        except (ValueError, self._errors()):
+            return None
+
+    def _put(self, key: str, value: dict[str, Any]) -> None:
+        self.pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if len(self.pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending in one transaction; on any trouble, drop it."""
+        pending, self.pending = self.pending, {}
+        db = self._connect()
+        if db is None or not pending:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items())
+                db.execute(
+                    "DELETE FROM entries WHERE rowid <= (SELECT max(rowid) FROM entries) - ?", (MAX_ENTRIES,)
+                )
+        except self._errors():
+            self._broken = True  # locked by another run for too long, disk full, read-only
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            import sqlite3
+
+            try:
+                fresh = not self.path.exists()
+                if fresh:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    _prune_siblings(self.path)
+                db = sqlite3.connect(self.path, timeout=0.5)
+                # WAL: readers never wait for a writer, and a crash cannot leave a torn database
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._broken = True
+                self._discard_if_damaged()
+        return self._db
+
+    def _discard_if_damaged(self) -> None:
+        """A file that is not a database (a crash, a foreign file) is removed for the next run."""
+        with contextlib.suppress(OSError), open(self.path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\0":
+                self.path.unlink()
+
+    @staticmethod
+    def _errors() -> type[Exception]:
+        import sqlite3
+
+        return sqlite3.Error
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.close()
+            self._db = None
+
+
+def file_key(identity: str, path: str, raw: bytes) -> str:
+    """The key of one file's result: the identity, the file's absolute path and its bytes."""
+    digest = hashlib.sha256(identity.encode() + b"\0file\0")
+    digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _row(d: Diagnostic) -> list[Any]:
+    return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.pointer]
+
+
+def _diagnostic(
+    path: str, line: int, col: int, code: str, severity: str, message: str, pointer: str
+) -> Diagnostic:
+    texts = (path, code, message, pointer)
+    if not (type(line) is int and type(col) is int and all(isinstance(v, str) for v in texts)):
+        raise TypeError("not a stored diagnostic")
+    return Diagnostic(path, line, col, code, Severity(severity), message, pointer)
 
 
 def default_directory() -> Path:
+    """$PROCFLOW_CACHE_DIR, else the user cache directory (XDG on Linux, as platformdirs says)."""
     override = os.environ.get(ENV_VARIABLE)
     if override:
         return Path(override)
+    if sys.platform.startswith("linux"):  # platformdirs' answer, without its import time
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(base if os.path.isabs(base) else os.path.expanduser("~/.cache")) / "procflow"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("procflow", appauthor=False))
@@ -111,7 +178,7 @@ _identity: str | None = None
 
 
 def code_identity() -> str:
-    """A digest of everything besides the file that decides a result; computed once per process."""
+    """A digest of everything besides the files that decides a result; computed once per process."""
     global _identity
     if _identity is None:
         import yaml
@@ -131,10 +198,11 @@ def code_identity() -> str:
 
 def _prune_siblings(current: Path) -> None:
     """Remove results of other procflow versions that nobody has written to for a week."""
+    import time
+
     now = time.time()
     for sibling in current.parent.iterdir():
-        try:
-            if sibling != current and sibling.is_dir() and now - sibling.stat().st_mtime > STALE_SECONDS:
-                shutil.rmtree(sibling, ignore_errors=True)
-        except OSError:
-            continue
+        with contextlib.suppress(OSError):
+            other = sibling.name.split(".")[0] != current.name.split(".")[0]
+            if other and now - sibling.stat().st_mtime > STALE_SECONDS:
+                sibling.unlink()

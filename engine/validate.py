@@ -1,8 +1,8 @@
 """The checking pipeline: load -> schema -> model -> rules per file, then project rules.
 
-Each stage collects every finding; a file stops only after a stage that failed. Large sets
-are checked by a pool of processes and unchanged files come from `cache`. Results are
-Diagnostics, sorted and de-duplicated. This module never prints: formatting is `report`'s.
+Each stage collects every finding; a file stops only after a stage that failed. Unchanged
+files and an unchanged set come from `cache`; large sets are checked by `workers`. Results
+are Diagnostics, sorted and de-duplicated. This module never prints: formatting is `report`'s.
 """
 
 from __future__ import annotations
@@ -11,33 +11,25 @@ import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from engine.diagnostic import Diagnostic, sort_unique
 from engine.errors import UsageError
-from engine.yamlio import DEFAULT_MAX_BYTES, Document, LoadError
-from engine.yamlio import _read as read_bytes  # the loader's own refusals: size, directory, symlink
+from engine.yamlio import DEFAULT_MAX_BYTES, Document, LoadError, read_bytes
 
 if TYPE_CHECKING:
     from engine.cache import Cache
     from engine.model import Procedure
-    from engine.rules import Checked
 
 SUFFIXES = (".yaml", ".yml")
-
-# What project rules read of a procedure: its id, parameters, the states that use another
-# procedure and the final states with their outcomes. Only this is kept in memory (and in the
-# cache) until project rules run; a test checks they find the same as with whole procedures.
-_SUMMARY_KEYS = ("procflow", "id", "title", "initial", "params")
-_SUMMARY_STATE_KEYS = ("use", "outcomes", "final", "outcome")
 
 
 @dataclass(frozen=True)
 class FileResult:
     path: str
     diagnostics: list[Diagnostic]
-    summary: dict[str, Any] | None  # the procedure reduced to what project rules read
+    summary: dict[str, Any] | None  # what project rules read (engine.summary); None: not checked that far
+    key: str = ""  # the cache key of the bytes that were checked
     cached: bool = False
 
 
@@ -121,37 +113,31 @@ def check_document(document: Document) -> tuple[Procedure | None, list[Diagnosti
 
 
 def _check_schema(document: Document) -> list[Diagnostic]:
-    """The schema stage: `engine.schema` when present, else a plain jsonschema check."""
-    import importlib.util
-
-    if importlib.util.find_spec("engine.schema") is not None:
-        from engine import schema  # type: ignore[attr-defined, unused-ignore]
-
-        found: list[Diagnostic] = schema.check_schema(document)
-        return found
-    import jsonschema  # type: ignore[import-untyped, unused-ignore]
-
-    from engine.diagnostic import Severity
-
-    out: list[Diagnostic] = []
-    for error in _fallback_validator().iter_errors(document.data):
-        best = jsonschema.exceptions.best_match([error])
-        pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in best.absolute_path)
-        line, col = document.locate(pointer)
-        out.append(Diagnostic(document.path, line, col, "S001", Severity.ERROR, best.message, pointer))
-    return out
+    try:
+        from engine.schema import check_schema  # type: ignore[attr-defined, unused-ignore]
+    except ModuleNotFoundError as exc:  # until engine/schema.py lands: plain jsonschema
+        if exc.name != "engine.schema":
+            raise
+        return _plain_schema_check(document)
+    found: list[Diagnostic] = check_schema(document)
+    return found
 
 
-@functools.cache
-def _fallback_validator() -> Any:
+def _plain_schema_check(document: Document) -> list[Diagnostic]:
     import json
 
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
     from engine.catalog import schema_path
+    from engine.diagnostic import Severity
 
-    with open(schema_path(), encoding="utf-8") as handle:
-        return jsonschema.Draft202012Validator(json.load(handle))
+    validator = jsonschema.Draft202012Validator(json.loads(schema_path().read_bytes()))
+    out = []
+    for error in validator.iter_errors(document.data):
+        pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in error.absolute_path)
+        line, col = document.locate(pointer)
+        out.append(Diagnostic(document.path, line, col, "S001", Severity.ERROR, error.message, pointer))
+    return out
 
 
 def validate_paths(
@@ -164,20 +150,19 @@ def validate_paths(
     """Check every file under `paths` (the bundled procedures when empty), then project rules."""
     files = collect_paths(paths)
     cache = _open_cache() if use_cache else None
-    diagnostics: list[Diagnostic] = []
-    checked: list[Checked] = []
-    cached = 0
-    for result in _check_files(files, max_bytes, cache, jobs):
-        diagnostics.extend(result.diagnostics)
-        cached += result.cached
-        if result.summary is not None:
-            checked.append(_summary_checked(result, max_bytes))
-    if checked:
-        from engine.rules import run_project_rules
-
-        diagnostics.extend(run_project_rules(checked))
+    results = {r.path: r for r in _reuse(files, max_bytes, cache)} if cache is not None else {}
+    misses = [path for path in files if path not in results]
+    for result in _check_files(misses, max_bytes, cache, jobs):
+        results[result.path] = result
+        if cache is not None and result.key:
+            cache.put_file(result.key, result.diagnostics, result.summary)
+    diagnostics = [d for path in files for d in results[path].diagnostics]
+    diagnostics.extend(_project_rules([results[path] for path in files], max_bytes, cache))
+    if cache is not None:
+        cache.close()
     unique = sort_unique(diagnostics)
     errors = sum(1 for d in unique if d.is_error)
+    cached = sum(results[path].cached for path in files)
     counts = {"files": len(files), "errors": errors, "warnings": len(unique) - errors, "cached": cached}
     return ValidationResult(tuple(files), tuple(unique), counts)
 
@@ -191,108 +176,81 @@ def _open_cache() -> Cache | None:
         return None
 
 
+def _reuse(files: list[str], max_bytes: int, cache: Cache) -> Iterator[FileResult]:
+    """Results of files that are unchanged since they were checked (and of unreadable ones)."""
+    from engine.cache import file_key
+
+    for path in files:
+        try:
+            raw = read_bytes(path, max_bytes)
+        except LoadError as exc:
+            yield FileResult(path, [exc.diagnostic], None)
+            continue
+        key = file_key(cache.identity, path, raw)
+        found = cache.get_file(key, path)
+        if found is not None:
+            yield FileResult(path, found[0], found[1], key, cached=True)
+
+
 def _check_files(
     files: list[str], max_bytes: int, cache: Cache | None, jobs: int | None
 ) -> Iterator[FileResult]:
     """Results in the order of `files`, checked here or, for a large set, by worker processes."""
     from engine.workers import map_paths
 
-    check = partial(check_path, max_bytes=max_bytes, cache=cache)
+    identity = cache.identity if cache is not None else None
+    check = functools.partial(check_path, max_bytes=max_bytes, identity=identity)
     return map_paths(check, files, jobs, prepare=_prepare_workers)
 
 
 def _prepare_workers() -> None:
-    """Import the model and every rule and load the schema validator once, before forking."""
-    import importlib.util
-
+    """Import every rule and load the schema validator once, before the workers are forked."""
     from engine.rules import all_rules
 
     all_rules()
-    if importlib.util.find_spec("engine.schema") is not None:
+    try:
         from engine import schema  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return
+    schema.is_valid({})
 
-        schema.is_valid({})
 
-
-def check_path(path: str, *, max_bytes: int, cache: Cache | None) -> FileResult:
-    """Every per-file stage for one path, or its earlier result from the cache."""
+def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> FileResult:
+    """Every per-file stage for one path; with the cache's `identity`, the result carries its key."""
+    from engine.cache import file_key
+    from engine.summary import summarize
     from engine.yamlio import load_yaml_bytes
 
     try:
         raw = read_bytes(path, max_bytes)
     except LoadError as exc:
         return FileResult(path, [exc.diagnostic], None)
-    key = cache.key(path, raw) if cache is not None else ""
-    entry = cache.get(key) if cache is not None else None
-    if entry is not None:
-        return FileResult(path, entry.for_path(path), entry.summary, cached=True)
     try:
         document = load_yaml_bytes(raw, path)
     except LoadError as exc:
         diagnostics, summary = [exc.diagnostic], None
     else:
         procedure, diagnostics = check_document(document)
-        summary = None if procedure is None else _summary(document.data)
+        summary = None if procedure is None else summarize(document.data)
+    key = "" if identity is None else file_key(identity, path, raw)
+    return FileResult(path, diagnostics, summary, key)
+
+
+def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
+    """Project rules over every file that got through its own stages; reused for an unchanged set."""
+    usable = [r for r in results if r.summary is not None]
+    if not usable:
+        return []
+    key = cache.project_key([f"{r.path}\0{r.key}" for r in usable]) if cache is not None else ""
+    found = cache.get_project(key) if cache is not None else None
+    if found is not None:
+        return found
+    from engine.rules import run_project_rules
+    from engine.summary import checked_from_summary
+
+    diagnostics = run_project_rules(
+        [checked_from_summary(r.path, r.summary or {}, max_bytes) for r in usable]
+    )
     if cache is not None:
-        from engine.cache import Entry
-
-        cache.put(key, Entry.of(diagnostics, summary))
-    return FileResult(path, diagnostics, summary)
-
-
-def _summary(data: dict[str, Any]) -> dict[str, Any]:
-    summary = {key: data[key] for key in _SUMMARY_KEYS if key in data}
-    summary["states"] = {
-        name: {key: state[key] for key in _SUMMARY_STATE_KEYS if key in state}
-        for name, state in data["states"].items()
-        if "use" in state or "final" in state
-    }
-    return summary
-
-
-class _DeferredDocument(Document):
-    """A file checked earlier (maybe in another process, maybe from the cache): its node tree
-    is read again only if a project rule reports something in it, so memory stays flat."""
-
-    _max_bytes: int
-    _full: Document | None
-
-    def __init__(self, path: str, max_bytes: int) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "_max_bytes", max_bytes)
-        object.__setattr__(self, "_full", None)
-
-    def _load(self) -> Document:
-        from engine.yamlio import load_yaml, load_yaml_bytes
-
-        full = self._full
-        if full is None:
-            try:
-                full = load_yaml(self.path, max_bytes=self._max_bytes)
-            except LoadError:  # changed or removed since it was checked: positions become 1:1
-                full = load_yaml_bytes(b"{}", self.path)
-            object.__setattr__(self, "_full", full)
-        return full
-
-    @property
-    def data(self) -> Any:
-        return self._load().data
-
-    @property
-    def root(self) -> Any:
-        return self._load().root
-
-    @property
-    def text(self) -> str:
-        return self._load().text
-
-    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        return self._load().locate(pointer, key=key)
-
-
-def _summary_checked(result: FileResult, max_bytes: int) -> Checked:
-    from engine.model import build_procedure
-    from engine.rules import Checked
-
-    assert result.summary is not None
-    return Checked(build_procedure(result.summary, result.path), _DeferredDocument(result.path, max_bytes))
+        cache.put_project(key, diagnostics)
+    return diagnostics

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -232,7 +234,47 @@ def test_second_run_reuses_results_and_gives_the_same_answer(work: Path, cache_d
     assert first.counts["cached"] == 0
     assert second.counts["cached"] == 2
     assert second.diagnostics == first.diagnostics
-    assert len(list(cache_dir.rglob("*.json"))) == 2
+    assert cache_entries(cache_dir) == 3  # two files, one set for project rules
+
+
+def cache_database(cache_dir: Path) -> Path:
+    (database,) = cache_dir.rglob("*.sqlite3")
+    return database
+
+
+def cache_entries(cache_dir: Path) -> int:
+    with contextlib.closing(sqlite3.connect(cache_database(cache_dir))) as db:
+        count: int = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    return count
+
+
+def test_project_rules_run_again_only_when_the_set_changes(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.rules
+
+    calls: list[int] = []
+    real = engine.rules.run_project_rules
+
+    def counting(checked: Iterable[engine.rules.Checked]) -> list[Diagnostic]:
+        calls.append(1)
+        return real(checked)
+
+    monkeypatch.setattr(engine.rules, "run_project_rules", counting)
+    copy_valid(work / "a.yaml", procedure_id="a")
+    copy_valid(work / "b.yaml", procedure_id="b")
+    first = validate_paths(["."])
+    assert validate_paths(["."]) == validate_paths(["a.yaml", "b.yaml"])
+    assert len(calls) == 1
+    copy_valid(work / "b.yaml", procedure_id="a")  # now a duplicate id
+    changed = validate_paths(["."])
+    assert len(calls) == 2
+    assert changed.counts["cached"] == 1
+    assert [d.code for d in changed.diagnostics if d.code not in {d.code for d in first.diagnostics}] == [
+        "P006"
+    ]
+    validate_paths(["a.yaml"])  # another set
+    assert len(calls) == 3
 
 
 def test_a_changed_file_is_checked_again(work: Path) -> None:
@@ -250,15 +292,42 @@ def test_no_cache_writes_nothing(run_cli: RunCli, work: Path, cache_dir: Path) -
     assert not cache_dir.exists()
 
 
-def test_a_corrupt_cache_is_only_a_miss(work: Path, cache_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "stored",
+    ['{"diagnostics": [[1, "x"]], "summary": 5}', '{"project": [["a.yaml", true]]}', "not json", "[]"],
+)
+def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Path, stored: str) -> None:
     bad_field_type(work / "bad.yaml")
     fresh = validate_paths(["bad.yaml"])
-    for entry in cache_dir.rglob("*.json"):
-        entry.write_text('{"diagnostics": [[1, "x"]], "summary": 5}')
+    with contextlib.closing(sqlite3.connect(cache_database(cache_dir))) as db, db:
+        db.execute("UPDATE entries SET value = ?", (stored,))
+    again = validate_paths(["bad.yaml"])
+    assert again.diagnostics == fresh.diagnostics
+    assert again.counts["cached"] == 0
+
+
+def test_a_damaged_cache_file_is_replaced(work: Path, cache_dir: Path) -> None:
+    bad_field_type(work / "bad.yaml")
+    fresh = validate_paths(["bad.yaml"])
+    database = cache_database(cache_dir)
+    for path in database.parent.iterdir():
+        path.unlink()
+    database.write_bytes(b"\xff\xfe not a database" * 100)
     assert validate_paths(["bad.yaml"]).diagnostics == fresh.diagnostics
-    for entry in cache_dir.rglob("*.json"):
-        entry.write_bytes(b"\xff\xfe garbage")
-    assert validate_paths(["bad.yaml"]).diagnostics == fresh.diagnostics
+    assert validate_paths(["bad.yaml"]).diagnostics == fresh.diagnostics  # the next run has a new cache
+    assert validate_paths(["bad.yaml"]).counts["cached"] == 1
+
+
+def test_a_locked_cache_only_costs_time(work: Path, cache_dir: Path) -> None:
+    copy_valid(work / "a.yaml", procedure_id="a")
+    validate_paths(["a.yaml"])
+    bad_field_type(work / "b.yaml")
+    with contextlib.closing(sqlite3.connect(cache_database(cache_dir), isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another run in the middle of writing
+        result = validate_paths(["."])
+        other.execute("ROLLBACK")
+    assert result.counts["errors"] == 1
+    assert validate_paths(["."]).counts["cached"] == 1  # a.yaml, from before the lock
 
 
 def test_an_unusable_cache_directory_does_not_stop_validation(
@@ -306,11 +375,12 @@ def test_project_rules_see_every_procedure_and_place_findings(
     monkeypatch.setattr(engine.rules, "run_project_rules", project)
     many_files(work, workers.PARALLEL_FROM + 2)
     expected = (os.path.join("many", "p000.yaml"), 44, 14)
-    for run in range(2):  # fresh, then every result from the cache
-        result = validate_paths(["many"], jobs=2)
-        assert result.counts["cached"] == (0 if run == 0 else workers.PARALLEL_FROM + 2)
+    for use_cache in (False, True, True):  # fresh; fresh, stored; every result from the cache
+        result = validate_paths(["many"], jobs=2, use_cache=use_cache)
         finding = next(d for d in result.diagnostics if d.code == "P998")
         assert (finding.path, finding.line, finding.col) == expected
+    assert result.counts["cached"] == workers.PARALLEL_FROM + 2
+    assert len(seen) == 2  # the unchanged set's project findings came from the cache
     assert seen[0] == seen[1]
     assert len(seen[0]) == workers.PARALLEL_FROM  # two of the files failed earlier stages
     assert seen[0] == sorted(seen[0])
@@ -344,7 +414,7 @@ states:
 
 
 def test_project_rules_find_the_same_with_summaries_as_with_whole_procedures(work: Path) -> None:
-    """Project rules get a summary of each procedure (see validate._summary); they must not need more."""
+    """Project rules get a summary of each procedure (see engine.summary); they must not need more."""
     from engine.rules import Checked, run_project_rules
     from engine.yamlio import load_yaml
 

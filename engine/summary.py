@@ -1,0 +1,79 @@
+"""What project rules need of a checked procedure, small enough to keep for thousands of files.
+
+A summary is the part of a procedure's data that project rules read: its id, parameters, the
+states that use another procedure and the final states with their outcomes. It is cached
+with the file's result and rebuilt into a model with a document that reads the file again
+only if a project rule reports something in it. Nothing here checks anything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.yamlio import DEFAULT_MAX_BYTES, Document, LoadError
+
+if TYPE_CHECKING:
+    from engine.rules import Checked
+
+# A test checks that project rules find the same with summaries as with whole procedures.
+_KEYS = ("procflow", "id", "title", "initial", "params")
+_STATE_KEYS = ("use", "outcomes", "final", "outcome")
+
+
+def summarize(data: dict[str, Any]) -> dict[str, Any]:
+    """The summary of schema-valid procedure data (plain JSON-able data)."""
+    summary = {key: data[key] for key in _KEYS if key in data}
+    summary["states"] = {
+        name: {key: state[key] for key in _STATE_KEYS if key in state}
+        for name, state in data["states"].items()
+        if "use" in state or "final" in state
+    }
+    return summary
+
+
+def checked_from_summary(path: str, summary: dict[str, Any], max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
+    """A `Checked` for project rules: the summary's model and the file's deferred document."""
+    from engine.model import build_procedure
+    from engine.rules import Checked
+
+    return Checked(build_procedure(summary, path), DeferredDocument(path, max_bytes))
+
+
+class DeferredDocument(Document):
+    """A file checked earlier (maybe in another process, maybe in an earlier run): its node tree
+    is read again only when asked for, so memory stays flat however many files are checked."""
+
+    _max_bytes: int
+    _full: Document | None
+
+    def __init__(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_max_bytes", max_bytes)
+        object.__setattr__(self, "_full", None)
+
+    def _load(self) -> Document:
+        from engine.yamlio import load_yaml, load_yaml_bytes
+
+        full = self._full
+        if full is None:
+            try:
+                full = load_yaml(self.path, max_bytes=self._max_bytes)
+            except LoadError:  # changed or removed since it was checked: positions become 1:1
+                full = load_yaml_bytes(b"{}", self.path)
+            object.__setattr__(self, "_full", full)
+        return full
+
+    @property
+    def data(self) -> Any:
+        return self._load().data
+
+    @property
+    def root(self) -> Any:
+        return self._load().root
+
+    @property
+    def text(self) -> str:
+        return self._load().text
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        return self._load().locate(pointer, key=key)
