@@ -328,9 +328,6 @@ def measure(args: argparse.Namespace, work: Path, procflow: str, checker: str) -
     def clear_all() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    def clear_results() -> None:
-        shutil.rmtree(cache / "validate-v1", ignore_errors=True)
-
     def keep() -> None:
         pass
 
@@ -345,50 +342,70 @@ def measure(args: argparse.Namespace, work: Path, procflow: str, checker: str) -
         f"on average; each figure is the median of {args.repeat} runs\n"
     )
 
-    rows: list[tuple[str, list[Run]]] = []
-
-    def measure_row(label: str, before: Callable[[], None], command: list[str]) -> list[Run]:
-        runs = repeat(args.repeat, before, command, env)
-        rows.append((label, runs))
-        print(f"  {label:<52} {median(runs):8.3f} s  peak {peak(runs) / 1024:6.1f} MiB", flush=True)
-        return runs
-
-    print(f"{len(full)} files:")
-    checker_full = measure_row(
-        "check-jsonschema (schema only)", keep, [checker, "--schemafile", str(SCHEMA), *map(str, full)]
-    )
-    cold_full = measure_row(
-        "procflow validate, cold cache (schema + rules)",
-        clear_all,
-        [procflow, "validate", str(work / "full")],
-    )
-    nocache_full = measure_row(
-        "procflow validate --no-cache (validator code cached)",
-        keep,
-        [procflow, "validate", "--no-cache", str(work / "full")],
-    )
-    measure_row(
-        "procflow validate, warm cache (fills it first)", keep, [procflow, "validate", str(work / "full")]
-    )
-    warm_full = measure_row("procflow validate, warm cache", keep, [procflow, "validate", str(work / "full")])
-    print("\none file:")
-    checker_one = measure_row("check-jsonschema", keep, [checker, "--schemafile", str(SCHEMA), str(one)])
-    cold_one = measure_row("procflow validate, cold cache", clear_all, [procflow, "validate", str(one)])
-    nocache_one = measure_row(
-        "procflow validate --no-cache (validator code cached)",
-        keep,
-        [procflow, "validate", "--no-cache", str(one)],
-    )
-    warm_one = measure_row("procflow validate, warm cache", keep, [procflow, "validate", str(one)])
-    print(f"\npeak memory, {len(small)} vs {len(full)} files (cold cache, so every file is checked):")
-    small_runs = measure_row(
-        f"procflow validate, {len(small)} files", clear_all, [procflow, "validate", str(work / "small")]
-    )
-    small_checker = measure_row(
-        f"check-jsonschema, {len(small)} files",
-        keep,
-        [checker, "--schemafile", str(SCHEMA), *map(str, small)],
-    )
+    full_dir, small_dir = str(work / "full"), str(work / "small")
+    schema_only = [checker, "--schemafile", str(SCHEMA)]
+    # (section, label, prepare, command); measured round-robin, so a change in the machine's load
+    # during the run falls on every measurement alike. A cold run leaves the cache warm.
+    specs: list[tuple[str, str, Callable[[], None], list[str]]] = [
+        ("full", "check-jsonschema (schema only)", keep, [*schema_only, *map(str, full)]),
+        (
+            "full",
+            "procflow validate, cold cache (schema + rules)",
+            clear_all,
+            [procflow, "validate", full_dir],
+        ),
+        (
+            "full",
+            "procflow validate --no-cache (validator code cached)",
+            keep,
+            [procflow, "validate", "--no-cache", full_dir],
+        ),
+        ("full", "procflow validate, warm cache", keep, [procflow, "validate", full_dir]),
+        ("one", "check-jsonschema", keep, [*schema_only, str(one)]),
+        ("one", "procflow validate, cold cache", clear_all, [procflow, "validate", str(one)]),
+        (
+            "one",
+            "procflow validate --no-cache (validator code cached)",
+            keep,
+            [procflow, "validate", "--no-cache", str(one)],
+        ),
+        ("one", "procflow validate, warm cache", keep, [procflow, "validate", str(one)]),
+        ("small", f"check-jsonschema, {len(small)} files", keep, [*schema_only, *map(str, small)]),
+        (
+            "small",
+            f"procflow validate, {len(small)} files, cold cache",
+            clear_all,
+            [procflow, "validate", small_dir],
+        ),
+    ]
+    runs: dict[tuple[str, str], list[Run]] = {(part, label): [] for part, label, _, _ in specs}
+    for round_ in range(args.repeat):
+        print(f"round {round_ + 1} of {args.repeat} ...", flush=True)
+        for part, label, prepare, command in specs:
+            runs[part, label].extend(repeat(1, prepare, command, env))
+    titles = {
+        "full": f"{len(full)} files:",
+        "one": "one file:",
+        "small": f"{len(small)} files (for memory):",
+    }
+    for section, title in titles.items():
+        print(f"\n{title}")
+        for part, label in runs:
+            if part == section:
+                these = runs[part, label]
+                print(f"  {label:<56} {median(these):8.3f} s  peak {peak(these) / 1024:6.1f} MiB")
+    (
+        checker_full,
+        cold_full,
+        nocache_full,
+        warm_full,
+        checker_one,
+        cold_one,
+        nocache_one,
+        warm_one,
+        small_checker,
+        small_runs,
+    ) = runs.values()
 
     def ratio(ours: list[Run], theirs: list[Run]) -> float:
         return median(theirs) / median(ours)
@@ -413,8 +430,8 @@ def measure(args: argparse.Namespace, work: Path, procflow: str, checker: str) -
         f"{peak(checker_full) / 1024:.1f} MiB): {'flat' if growth < 1.5 else 'NOT flat'}"
     )
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end; every run's seconds:")
-    for label, runs in rows:
-        print(f"  {label:<52} {' '.join(f'{r.seconds:.3f}' for r in runs)}")
+    for (part, label), these in runs.items():
+        print(f"  {part:<5} {label:<56} {' '.join(f'{r.seconds:.3f}' for r in these)}")
     return 0
 
 
