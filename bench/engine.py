@@ -1,6 +1,8 @@
 """Benchmarks of the engine, one section each, printed as medians and ratios from one run.
 
 (a) in-process session steps against the bare `transitions` machine firing the same triggers.
+(b) persisted step latency, (c) scale with 100,000 instances, (d) CLI start and memory: these
+    live in bench/engine_store.py (which runs them alone too).
 Run from a checkout: `python bench/engine.py [--only a] [--procedure ID_OR_PATH] [--batches N]`.
 To add a section, write `section_x(options) -> Section` (a title, rows of label and value,
 goals met or not) and register it in SECTIONS; `--only x` then runs it alone.
@@ -31,6 +33,9 @@ from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine  
 from engine.model import Field, Procedure, build_procedure  # noqa: E402
 from engine.session import Session, start, used_procedures  # noqa: E402
 from engine.yamlio import load_yaml  # noqa: E402
+
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c and d)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "visitor.yaml"
 T0 = datetime(2026, 3, 7, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -262,7 +267,8 @@ def section_a(options: argparse.Namespace) -> Section:
     return section
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], Section]] = {"a": section_a}
+SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {"a": section_a}
+SECTIONS.update(engine_store.SECTIONS)  # (b) persisted steps, (c) scale, (d) CLI start: bench/engine_store.py
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=61, help="timed batches; medians are over these")
     parser.add_argument("--runs", type=int, default=50, help="complete runs per batch (section a)")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only these sections")
+    engine_store.add_arguments(parser)
     options = parser.parse_args(argv)
     for key in options.only or sorted(SECTIONS):
         print(SECTIONS[key](options).render(), flush=True)

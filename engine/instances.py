@@ -19,6 +19,7 @@ from engine.records import Instance
 from engine.store import Store, sha256, stamp
 
 if TYPE_CHECKING:
+    from engine.catalog import Catalog
     from engine.diagnostic import Diagnostic
     from engine.model import Procedure
     from engine.session import Session
@@ -113,14 +114,21 @@ class Desk:
             if not first.is_file():
                 raise NotFoundError(f"procedure file '{ref}' does not exist")
             dirs = (*dirs, str(first.parent))
-        catalog = build_catalog(dirs)
+        catalog: Catalog | None = None  # indexed only when an id has to be looked up
+
+        def find(procedure_id: str) -> Path:
+            nonlocal catalog
+            if catalog is None:
+                catalog = build_catalog(dirs)
+            return catalog.find(procedure_id).path
+
         texts: dict[str, tuple[str, bytes]] = {}
         procedures: dict[str, Procedure] = {}
         checked: list[Checked] = []
         pending: list[str | Path] = [first if first is not None else ref]
         while pending:
             wanted = pending.pop(0)
-            path = wanted if isinstance(wanted, Path) else catalog.find(wanted).path
+            path = wanted if isinstance(wanted, Path) else find(wanted)
             try:
                 raw = path.read_bytes()
             except OSError as exc:

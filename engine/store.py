@@ -34,7 +34,7 @@ from engine.records import (
 # may be rolled back, never half-applied. `full` also survives those, at about six times the cost.
 DURABILITY = {"normal": "NORMAL", "full": "FULL"}
 LAST = "last"  # stands for an id; cannot be one (the id alphabet has no 'l')
-QUICK_CHECK_BELOW = 4 << 20  # bytes; a quick_check on open is cheap only for small files
+QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
 _MAGIC = b"SQLite format 3\x00"
 
 
