@@ -30,6 +30,14 @@ HEADINGS = {
 }
 
 
+def _bold(text: str) -> str:
+    """Bold on a terminal; plain when piped or with NO_COLOR (click strips it when piped too)."""
+    import os
+    import sys
+
+    return click.style(text, bold=True) if sys.stdout.isatty() and "NO_COLOR" not in os.environ else text
+
+
 def _cells(text: str) -> int:
     import unicodedata
 
@@ -63,7 +71,7 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
     def mark(row: StatusRow) -> str:
         return "" if row.file == "current" else f"* {h[row.file]}"
 
-    click.echo(click.style(h["open"], bold=True) if report.open else h["none"])
+    click.echo(_bold(h["open"]) if report.open else h["none"])
     if report.open:
         rows = [[h["id"], h["procedure"], h["state"], h["who"], h["since"], ""]]
         rows += [[r.summary.id, r.summary.procedure_id, r.summary.state, who(r),
@@ -74,7 +82,7 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             click.echo(h["more"])
     if report.recent:
         click.echo()
-        click.echo(click.style(h["recent"], bold=True))
+        click.echo(_bold(h["recent"]))
         rows = [[h["id"], h["procedure"], h["status"], h["state"], h["who"], h["when"]]]
         rows += [[r.summary.id, r.summary.procedure_id, h[r.summary.status], r.summary.state,
                   r.summary.updated_by, local_time(r.summary.updated_at)[:16]] for r in report.recent]
@@ -83,6 +91,11 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
 
 
 MASK = "•••"
+
+
+def desk_time(at: str) -> str:
+    """An event's time as the desk's clock showed it (the offset it was recorded with)."""
+    return at[:19].replace("T", " ")
 
 
 def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) -> dict[str, Any] | None:
@@ -133,9 +146,9 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
     outcome = record.snapshot.get("outcome")
     h = HEADINGS.get(lang, HEADINGS["en"])
     shown = h["open_status" if record.status == "open" else record.status]
-    click.echo(click.style(f"{record.id} · {record.procedure_id} · {shown}"
-                           + (f" ({outcome})" if outcome else "") + f" · {record.state}", bold=True))
-    rows = [[str(e.seq), local_time(e.at), e.actor + (f" ({e.role})" if e.role else ""), e.kind,
+    click.echo(_bold(f"{record.id} · {record.procedure_id} · {shown}"
+                     + (f" ({outcome})" if outcome else "") + f" · {record.state}"))
+    rows = [[str(e.seq), desk_time(e.at), e.actor + (f" ({e.role})" if e.role else ""), e.kind,
              detail(e, pii, show_pii)] for e in events]
     for line in table(rows):
         click.echo("  " + line)

@@ -310,3 +310,20 @@ def test_chinese_screens(run_cli: Run) -> None:
     assert "── 來訪者接待 › 起立 ──" in result.stdout
     assert "前臺 · 第 1 步 · 距結束至少 3 步" in result.stdout
     assert "procflow: 輸入已結束" in result.stderr and "保持開啟" in result.stderr
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "\x1b[" in console.Screen("en", color=True).style("Say", bold=True)
+    assert console.Screen("en", color=False).style("Say", bold=True) == "Say"
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not console.Screen("en").color
+    monkeypatch.delenv("NO_COLOR")
+    assert console.Screen("en").color
+
+
+def test_a_json_answers_file(run_cli: Run) -> None:
+    path = str(Path(__file__).parent.parent / "docs" / "examples" / "run" / "visitor-skip.json")
+    data = last_json(run_cli("run", VISITOR, "--answers", path, "--json"))
+    assert data["status"] == "finished" and data["answers"] == {"visitor_name": "Ms Lin", "visitor_kind": "other"}
+    assert data["path"] == ["stand", "inquire", "see_off", "done"]

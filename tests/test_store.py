@@ -215,6 +215,18 @@ def test_a_read_only_database_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_a_database_we_may_not_write_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same refusals as for a read-only file or folder, where the tests run as root."""
+    path = tmp_path / "procflow.db"
+    Store(path).close()
+    monkeypatch.setattr(os, "access", lambda p, mode: os.fspath(p) != str(path))
+    with pytest.raises(DatabaseError, match=r"^cannot write to database '.*procflow.db': permission denied$"):
+        Store(path)
+    monkeypatch.setattr(os, "access", lambda p, mode: os.fspath(p) != str(tmp_path))
+    with pytest.raises(DatabaseError, match=r"folder '.*' is not writable"):
+        Store(path)
+
+
 def test_the_database_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROCFLOW_DB", str(tmp_path / "env.db"))
     assert environment.db_path("cli.db") == ("cli.db", False)

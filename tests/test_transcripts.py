@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,3 +51,58 @@ def test_transcript(name: str, run_cli: Callable[..., Result], monkeypatch: pyte
     assert screen == golden.read_text(encoding="utf-8")
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
+
+
+# --- a real terminal -------------------------------------------------------------------------
+
+PROCFLOW = Path(sys.executable).with_name("procflow")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32" or not PROCFLOW.exists(), reason="needs a POSIX pty and the script")
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
+    """The console script on a pseudo-terminal: prompts wait for typed lines, the terminal echoes
+    them, colour is on unless NO_COLOR is set, and the run finishes."""
+    import pty
+    import select
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PROCFLOW_PATH")}
+    env.update(PROCFLOW_DB=str(tmp_path / "tty.db"), PROCFLOW_USER="tty", TERM="xterm")
+    if no_color:
+        env["NO_COLOR"] = "1"
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(PROCFLOW), "run", "tests/fixtures/valid/visitor.yaml", "--lang", "en"],
+                               stdin=slave, stdout=slave, stderr=slave, env=env, cwd=REPO, close_fds=True)
+    os.close(slave)
+    seen = b""
+    position = 0
+
+    def wait_for(text: str) -> None:
+        nonlocal seen, position
+        deadline = time.monotonic() + 30
+        while text.encode() not in seen[position:]:
+            assert time.monotonic() < deadline, f"no {text!r} on the terminal:\n{seen.decode(errors='replace')}"
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:  # the other end closed: the process ended
+                    break
+        position = seen.index(text.encode(), position) + len(text)
+
+    script: list[tuple[str, str | None]] = [  # what appears, then what is typed (None: nothing yet)
+        ("done?", "y"), ("Visitor's name", None), (">", "Lee"), ("Kind of visitor", None), (">", "courier"),
+        ("done?", ""), ("press Enter to go on", ""),
+    ]
+    for prompt, typed in script:
+        wait_for(prompt)
+        if typed is not None:
+            os.write(master, typed.encode() + b"\n")
+    wait_for("finished · outcome: completed")
+    assert process.wait(timeout=30) == 0
+    os.close(master)
+    screen = seen.decode("utf-8", errors="replace")
+    assert "Lee" in screen  # echoed by the terminal, not by procflow
+    assert ("\x1b[" in screen) is not no_color
