@@ -46,18 +46,18 @@ class Cache:
     def project_key(self, file_keys: list[str]) -> str:
         return hashlib.sha256("\0".join([self.identity, "project", *file_keys]).encode()).hexdigest()
 
-    def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], dict[str, Any] | None] | None:
+    def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], str | None] | None:
         """The diagnostics (for `path`) and summary stored under `key`, or None."""
         stored = self._get(key)
         try:
             summary = stored["summary"]
-            if summary is not None and not isinstance(summary, dict):
+            if summary is not None and not isinstance(summary, str):
                 return None
             return [_diagnostic(path, *row) for row in stored["diagnostics"]], summary
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # missing, or not what this version writes: check again
 
-    def put_file(self, key: str, diagnostics: list[Diagnostic], summary: dict[str, Any] | None) -> None:
+    def put_file(self, key: str, diagnostics: list[Diagnostic], summary: str | None) -> None:
         self._put(key, {"diagnostics": [_row(d)[1:] for d in diagnostics], "summary": summary})
 
     def get_project(self, key: str) -> list[Diagnostic] | None:

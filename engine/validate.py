@@ -11,7 +11,7 @@ import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.diagnostic import Diagnostic, sort_unique
 from engine.errors import UsageError
@@ -28,7 +28,7 @@ SUFFIXES = (".yaml", ".yml")
 class FileResult:
     path: str
     diagnostics: list[Diagnostic]
-    summary: dict[str, Any] | None  # what project rules read (engine.summary); None: not checked that far
+    summary: str | None  # what project rules read (engine.summary); None: not checked that far
     key: str = ""  # the cache key of the bytes that were checked
     cached: bool = False
 
@@ -249,7 +249,7 @@ def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | Non
     from engine.summary import checked_from_summary
 
     diagnostics = run_project_rules(
-        [checked_from_summary(r.path, r.summary or {}, max_bytes) for r in usable]
+        [checked_from_summary(r.path, r.summary or "", max_bytes) for r in usable]
     )
     if cache is not None:
         cache.put_project(key, diagnostics)

@@ -294,7 +294,7 @@ def test_no_cache_writes_nothing(run_cli: RunCli, work: Path, cache_dir: Path) -
 
 @pytest.mark.parametrize(
     "stored",
-    ['{"diagnostics": [[1, "x"]], "summary": 5}', '{"project": [["a.yaml", true]]}', "not json", "[]"],
+    ['{"diagnostics": [[1, "x"]], "summary": {"id": "x"}}', '{"project": [["a.yaml", true]]}', "not json", "[]"],
 )
 def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Path, stored: str) -> None:
     bad_field_type(work / "bad.yaml")
