@@ -19,8 +19,16 @@ from engine.diagnostic import Diagnostic, Severity
 from engine.yamltree import MAX_ALIAS_NODES, MAX_DEPTH, PLAIN, Builder, TreeError, clip, compose
 
 DEFAULT_MAX_BYTES = 1 << 20
-__all__ = ["DEFAULT_MAX_BYTES", "MAX_ALIAS_NODES", "MAX_DEPTH", "Document", "LoadError", "load_yaml",
-           "load_yaml_bytes", "read_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "Document",
+    "LoadError",
+    "load_yaml",
+    "load_yaml_bytes",
+    "read_bytes",
+]
 
 
 class LoadError(Exception):
@@ -93,7 +101,12 @@ def load_yaml_bytes(raw: bytes, path: str = "<string>", *, max_bytes: int = DEFA
         if not isinstance(root, MappingNode):
             kind = "a list" if isinstance(root, SequenceNode) else f"the value {clip(root.value)!r}"
             line, col = root.start_mark.line + 1, root.start_mark.column + 1
-            raise TreeError("Y012", f"top level is {kind}; expected a mapping of keys (`procflow: 1`, `id: ...`)", line, col)
+            raise TreeError(
+                "Y012",
+                f"top level is {kind}; expected a mapping of keys (`procflow: 1`, `id: ...`)",
+                line,
+                col,
+            )
         data = Builder().build(root)
     except TreeError as exc:
         raise _error(path, exc.line, exc.col, exc.code, exc.message) from None
@@ -174,7 +187,10 @@ def _decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line, col = _position_of_byte(raw, exc.start)
         raise _error(
-            path, line, col, "Y001",
+            path,
+            line,
+            col,
+            "Y001",
             f"byte 0x{raw[exc.start]:02x} is not UTF-8; a file saved as GBK or Big5 by a Chinese editor "
             "must be re-saved as UTF-8",
         ) from None

@@ -49,7 +49,11 @@ class TreeError(Exception):
 
 
 def _at(mark: Any, code: str, message: str) -> TreeError:
-    return TreeError(code, message, mark.line + 1, mark.column + 1) if mark is not None else TreeError(code, message)
+    return (
+        TreeError(code, message, mark.line + 1, mark.column + 1)
+        if mark is not None
+        else TreeError(code, message)
+    )
 
 
 class _PlainResolver(BaseResolver):
@@ -136,7 +140,12 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> TreeError:
         return _at(mark, "Y008", f"nesting is deeper than {MAX_DEPTH} levels")
     message = f"invalid YAML: {problem}"
     start = exc.context_mark
-    if context and start is not None and mark is not None and (start.line, start.column) != (mark.line, mark.column):
+    if (
+        context
+        and start is not None
+        and mark is not None
+        and (start.line, start.column) != (mark.line, mark.column)
+    ):
         message += f" ({context} started at {start.line + 1}:{start.column + 1})"
     return _at(mark, "Y005", message + _hint(text, problem, mark, start))
 
@@ -182,14 +191,20 @@ class Builder:
             return self.scalar(node)
         ident = id(node)
         if ident in self.open:
-            raise _at(node.start_mark, "Y007", "an alias refers to a node that contains it (a recursive alias)")
+            raise _at(
+                node.start_mark, "Y007", "an alias refers to a node that contains it (a recursive alias)"
+            )
         alias = ident in self.seen
         self.seen.add(ident)
         self.open.add(ident)
         self.in_alias += alias
         try:
             if node.tag not in (_SEQ, _MAP):
-                raise _at(node.start_mark, "Y010", f"tag {_short(node.tag)!r} is not allowed; procflow reads plain YAML")
+                raise _at(
+                    node.start_mark,
+                    "Y010",
+                    f"tag {_short(node.tag)!r} is not allowed; procflow reads plain YAML",
+                )
             if isinstance(node, SequenceNode):
                 return [self.build(child, depth + 1) for child in node.value]
             return self.mapping(node, depth)
@@ -202,9 +217,13 @@ class Builder:
         first: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _at(key_node.start_mark, "Y013", "a mapping key must be a plain value, not a list or mapping")
+                raise _at(
+                    key_node.start_mark, "Y013", "a mapping key must be a plain value, not a list or mapping"
+                )
             if key_node.tag == PLAIN and key_node.value == "<<":
-                raise _at(key_node.start_mark, "Y010", "merge keys (`<<`) are not supported; write the keys out")
+                raise _at(
+                    key_node.start_mark, "Y010", "merge keys (`<<`) are not supported; write the keys out"
+                )
             self.scalar(key_node)  # refuses a non-standard tag on a key
             key = key_node.value  # keys are names: `1` or `true` as a key stays text
             if key in first:
@@ -223,7 +242,9 @@ class Builder:
             return value
         expected = _TYPED.get(tag)
         if expected is None:
-            raise _at(node.start_mark, "Y010", f"tag {_short(tag)!r} is not allowed; procflow reads plain YAML")
+            raise _at(
+                node.start_mark, "Y010", f"tag {_short(tag)!r} is not allowed; procflow reads plain YAML"
+            )
         resolved = core_scalar(value)
         if expected is float and type(resolved) is int:
             resolved = float(resolved)

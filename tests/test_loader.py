@@ -85,6 +85,7 @@ def test_golden_files_all_belong_to_a_fixture() -> None:
 
 # --- refusals that need a file made on the spot ------------------------------------------------
 
+
 def _utf16(path: Path) -> None:
     path.write_bytes("procflow: 1\nid: visitor\n".encode("utf-16"))
 
@@ -184,6 +185,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 # --- what loads, and how --------------------------------------------------------------------------
 
+
 def test_yaml_1_1_surprises_do_not_happen(loader: str) -> None:
     text = (
         "a: on\nb: off\nc: yes\nd: no\ne: y\nf: n\ng: 1:30\nh: 2026-03-07\ni: 0o17\nj: 012\n"
@@ -192,17 +194,40 @@ def test_yaml_1_1_surprises_do_not_happen(loader: str) -> None:
     )
     data = load_yaml_bytes(text.encode()).data
     assert data == {
-        "a": "on", "b": "off", "c": "yes", "d": "no", "e": "y", "f": "n", "g": "1:30",
-        "h": "2026-03-07", "i": 15, "j": 12, "k": True, "l": False, "m": None, "n": None,
-        "o": 1000.0, "p": 0.5, "q": float("-inf"), "r": 31, "s": "1", "t": "12", "u": "1_000",
-        "v": 7, "1": "numeric key", "true": "boolean key",
+        "a": "on",
+        "b": "off",
+        "c": "yes",
+        "d": "no",
+        "e": "y",
+        "f": "n",
+        "g": "1:30",
+        "h": "2026-03-07",
+        "i": 15,
+        "j": 12,
+        "k": True,
+        "l": False,
+        "m": None,
+        "n": None,
+        "o": 1000.0,
+        "p": 0.5,
+        "q": float("-inf"),
+        "r": 31,
+        "s": "1",
+        "t": "12",
+        "u": "1_000",
+        "v": 7,
+        "1": "numeric key",
+        "true": "boolean key",
     }
     assert type(data["j"]) is int and type(data["o"]) is float
 
 
 def test_explicit_standard_tags_are_checked() -> None:
     assert load_yaml_bytes(b"a: !!int '7'\nb: !!float 2\nc: !!bool true\nd: !!null ''\n").data == {
-        "a": 7, "b": 2.0, "c": True, "d": None,
+        "a": 7,
+        "b": 2.0,
+        "c": True,
+        "d": None,
     }
     with pytest.raises(LoadError, match=r"<string>:1:4: 'yes' is not a valid !!bool \[Y010\]"):
         load_yaml_bytes(b"a: !!bool yes\n")
@@ -237,7 +262,9 @@ def test_columns_count_characters_not_bytes(loader: str) -> None:
 def test_control_character_position_after_chinese_text(loader: str) -> None:
     with pytest.raises(LoadError) as caught:
         load_yaml_bytes("a: 來訪者\x07\n".encode(), "x.yaml")
-    assert str(caught.value) == "x.yaml:1:7: control character U+0007 is not allowed in YAML; remove it [Y005]"
+    assert (
+        str(caught.value) == "x.yaml:1:7: control character U+0007 is not allowed in YAML; remove it [Y005]"
+    )
 
 
 def test_locate_keys_values_items_and_missing_paths() -> None:
@@ -247,7 +274,9 @@ def test_locate_keys_values_items_and_missing_paths() -> None:
     assert document.locate("/states/inquire") == (36, 5)
     assert document.locate("/states/inquire/next/1/when") == (44, 33)
     assert document.locate("/states/inquire/next/9") == document.locate("/states/inquire/next")
-    assert document.locate("/states/nowhere/deeper", key=True) == document.locate("/states", key=True) == (22, 1)
+    assert (
+        document.locate("/states/nowhere/deeper", key=True) == document.locate("/states", key=True) == (22, 1)
+    )
     assert document.locate("/states/nowhere/deeper") == document.locate("/states") == (23, 3)
     assert document.locate("/id", key=True) == (3, 1)
 
@@ -299,17 +328,36 @@ def _twenty_states() -> str:
     lines = ["procflow: 1", "id: twenty", "title: {zh-Hant: 二十, en: Twenty}", "initial: s0", "states:"]
     for i in range(19):
         lines += [
-            f"  s{i}:", f"    title: {{zh-Hant: 步驟{i}, en: Step {i}}}", "    role: front_desk",
-            "    do:", "      - {zh-Hant: 立即起立,目光直視來訪者, en: Stand up at once}",
-            f"    due: [{{id: d{i}, within: 1 minute}}]", f"    next: s{i + 1}",
+            f"  s{i}:",
+            f"    title: {{zh-Hant: 步驟{i}, en: Step {i}}}",
+            "    role: front_desk",
+            "    do:",
+            "      - {zh-Hant: 立即起立,目光直視來訪者, en: Stand up at once}",
+            f"    due: [{{id: d{i}, within: 1 minute}}]",
+            f"    next: s{i + 1}",
         ]
     return "\n".join([*lines, "  s19: {final: true}", ""])
 
 
 # --- never anything but LoadError -------------------------------------------------------------
 
-TOKENS = [*"ab1 :-,[]{}&*!|>'\"#?%@`\t\n\\~.0x來訪", "\n  ", ": ", "- ", "<<", "---", "...", "&a ", "*a",
-          "!!python/name:os.system ", "!x ", "\ufeff", "\x00", "\x85", "\u2028"]
+TOKENS = [
+    *"ab1 :-,[]{}&*!|>'\"#?%@`\t\n\\~.0x來訪",
+    "\n  ",
+    ": ",
+    "- ",
+    "<<",
+    "---",
+    "...",
+    "&a ",
+    "*a",
+    "!!python/name:os.system ",
+    "!x ",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+]
 YAMLISH = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 
 
