@@ -409,3 +409,10 @@ def test_every_object_shape_in_the_schema_has_a_model_counterpart() -> None:
 
 def test_field_types_match_the_model() -> None:
     assert tuple(DEFS["field"]["properties"]["type"]["enum"]) == model.FIELD_TYPES
+
+
+@pytest.mark.parametrize("path", sorted(procedures_dir().glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_procedures_name_the_schema_for_editors(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == "# yaml-language-server: $schema=../schemas/procedure.schema.json"
+    assert (path.parent / first.split("=", 1)[1]).resolve() == schema_path().resolve()
