@@ -16,6 +16,7 @@ EXIT_ILLEGAL_MOVE = 6
 EXIT_CONFLICT = 7
 EXIT_LOCKED = 8
 EXIT_DATABASE = 9
+EXIT_ROLE = 10  # a step in a state whose role the acting person does not hold
 EXIT_INTERRUPTED = 130
 
 
@@ -69,3 +70,11 @@ class DatabaseError(ProcflowError):
     """The database cannot be used: not writable, damaged, or from a newer procflow."""
 
     exit_code = EXIT_DATABASE
+
+
+class RoleError(ProcflowError):
+    """The acting person does not hold the role of the state; nothing was changed.
+
+    `--override --reason TEXT` takes the step anyway and records why."""
+
+    exit_code = EXIT_ROLE
