@@ -46,17 +46,32 @@ class Analysis:
         self.memo: dict[object, object] = {}  # results several rules share
         states = procedure.states
         self.succ: dict[str, tuple[str, ...]] = {}
+        self.broken: set[str] = set()  # states with a target that does not exist
         for name, state in states.items():
-            targets = [r.to for r in state.routes]
-            if state.moves:
-                targets += [m.to for m in state.moves]
+            routes, moves = state.routes, state.moves
+            if len(routes) == 1 and not moves and not state.outcomes:  # `next: NAME`, the usual case
+                to = routes[0].to
+                if to in states:
+                    self.succ[name] = (to,)
+                else:
+                    self.succ[name] = ()
+                    self.broken.add(name)
+                if routes[0].when is not None:
+                    self._add(Site(state, routes[0].ptr + "/when", routes[0].when, routes[0], None))
+                continue
+            targets = [r.to for r in routes]
+            if moves:
+                targets += [m.to for m in moves]
             if state.outcomes:
                 targets += state.outcomes.values()
-            self.succ[name] = tuple(dict.fromkeys([t for t in targets if t in states]))
-            for route in state.routes:
+            known = [t for t in targets if t in states]
+            if len(known) < len(targets):
+                self.broken.add(name)
+            self.succ[name] = tuple(dict.fromkeys(known))
+            for route in routes:
                 if route.when is not None:
                     self._add(Site(state, route.ptr + "/when", route.when, route, None))
-            for move in state.moves:
+            for move in moves:
                 if move.when is not None:
                     self._add(Site(state, move.ptr + "/when", move.when, None, move))
 
@@ -124,40 +139,42 @@ class Analysis:
         sub-procedure's questions do not (its answers are its own).
         """
         bits, states, order = self.field_bits, self.procedure.states, self.order
-        if not bits:
+        if not bits or not order:
             return dict.fromkeys(order, 0), dict.fromkeys(order, 0)
-        asks: dict[str, int] = {}
-        required: dict[str, int] = {}
-        for name in order:
-            a = r = 0
+        index = {name: i for i, name in enumerate(order)}
+        asks, required = [0] * len(order), [0] * len(order)
+        before: list[list[int]] = [[] for _ in order]
+        for i, name in enumerate(order):
             for q in states[name].ask:
                 bit = bits.get(q.field, 0)
-                a |= bit
+                asks[i] |= bit
                 if q.required:
-                    r |= bit
-            asks[name], required[name] = a, r
-        before: dict[str, list[str]] = {n: [] for n in order}
-        for name in order:
+                    required[i] |= bit
             for target in self.succ[name]:
-                before[target].append(name)
+                before[index[target]].append(i)
         everything = (1 << len(bits)) - 1
-        may = dict(asks)
-        must = {n: everything for n in order}
-        if order:
-            must[order[0]] = required[order[0]]
+        may = asks[:]
+        must = [everything] * len(order)
+        must[0] = required[0]
         changed = True
-        while changed:  # `may` only grows and `must` only shrinks: a few passes in DFS order
+        while changed:  # `may` only grows and `must` only shrinks: in this order, a pass or two
             changed = False
-            for i, name in enumerate(order):
-                in_may, in_must = 0, (0 if i == 0 else everything)
-                for source in before[name]:
-                    in_may |= may[source]
-                    in_must &= must[source]
-                new_may, new_must = in_may | asks[name], in_must | required[name]
-                if new_may != may[name] or new_must != must[name]:
-                    may[name], must[name] = new_may, new_must
+            for i in range(1, len(order)):
+                in_may, in_must = 0, everything
+                for j in before[i]:
+                    in_may |= may[j]
+                    in_must &= must[j]
+                new_may, new_must = in_may | asks[i], in_must | required[i]
+                if new_may != may[i] or new_must != must[i]:
+                    may[i], must[i] = new_may, new_must
                     changed = True
-        return may, must
+            if before[0]:  # loops back to the start add to what may have been asked there
+                in_may = asks[0]
+                for j in before[0]:
+                    in_may |= may[j]
+                if in_may != may[0]:
+                    may[0], changed = in_may, True
+        return dict(zip(order, may, strict=True)), dict(zip(order, must, strict=True))
 
     def answered(self, state: State) -> frozenset[str]:
         """Fields certainly answered when `state` is left (asked as required on every path)."""
@@ -171,15 +188,18 @@ class Analysis:
         """Every text of the procedure that people read, in file order."""
         return list(_texts(self.procedure))
 
+    @cached_property
+    def strings(self) -> list[tuple[str, Text, str | None]]:
+        """(string, its text, its language or None for a plain string) for every text."""
+        out: list[tuple[str, Text, str | None]] = [
+            (t.plain, t, None) for t in self.texts if t.plain is not None
+        ]
+        out += [(value, t, lang) for t in self.texts for lang, value in t.values.items()]
+        return out
 
-def strings(texts: Iterable[Text]) -> Iterator[tuple[str, str]]:
-    """(pointer, string) for each string of `texts` (a plain one, or one per language)."""
-    for text in texts:
-        if text.plain is not None:
-            yield text.ptr, text.plain
-        else:
-            for lang, value in text.values.items():
-                yield f"{text.ptr}/{lang}", value
+
+def string_pointer(text: Text, lang: str | None) -> str:
+    return text.ptr if lang is None else f"{text.ptr}/{lang}"
 
 
 def _texts(p: Procedure) -> Iterator[Text]:

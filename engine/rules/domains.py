@@ -80,25 +80,44 @@ def domain(
 def _numbers(
     comparisons: Iterable[Any], low: float | None, high: float | None, integer: bool
 ) -> tuple[Any, ...] | None:
-    """Points at, between and beyond the literals (within bounds): one per region they cut."""
+    """One value for each region the literals cut the allowed range into: each literal, one
+    value between neighbours, one below and one above (whole numbers for `integer`)."""
     consts: set[float] = set()
     for c in comparisons:
         if c.op in ("in", "not in") and not c.listed:
             return None
-        consts.update(
-            v
-            for v in c.values
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        )
-    consts.update(b for b in (low, high) if b is not None)
-    points = sorted(consts) or [0.0]
-    pool: set[float] = {points[0] - 1, points[-1] + 1}
-    if integer:  # the integers next to each point stand for every integer between points
-        pool = {float(f(p) + d) for p in points for f in (math.floor, math.ceil) for d in (-1, 0, 1)}
-    else:
-        pool |= set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
-    out = sorted(x for x in pool if (low is None or x >= low) and (high is None or x <= high))
-    return tuple(int(x) if float(x).is_integer() else x for x in out)
+        for v in c.values:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                consts.add(v)
+    lo = -math.inf if low is None else (math.ceil(low) if integer else low)
+    hi = math.inf if high is None else (math.floor(high) if integer else high)
+    if lo > hi:
+        return ()
+    points = sorted(p for p in consts if lo <= p <= hi)
+    if not points:  # nothing to tell values apart: any allowed value stands for all
+        return (_shown(lo if lo > -math.inf else hi if hi < math.inf else 0),)
+    first, last = points[0], points[-1]
+    out: list[float] = []
+    below = math.ceil(first) - 1 if integer else max(first - 1, lo)
+    if lo <= below < first:
+        out.append(below)
+    for a, b in itertools.pairwise(points):
+        if not integer or float(a).is_integer():
+            out.append(a)
+        between = math.floor(a) + 1 if integer else (a + b) / 2
+        if between < b:
+            out.append(between)
+    if not integer or float(last).is_integer():
+        out.append(last)
+    above = math.floor(last) + 1 if integer else min(last + 1, hi)
+    if last < above <= hi:
+        out.append(above)
+    return tuple(_shown(x) for x in out)
+
+
+def _shown(x: float) -> float:
+    """5 rather than 5.0, so examples in messages read as written."""
+    return int(x) if float(x).is_integer() else x
 
 
 def _texts(comparisons: Iterable[Any]) -> tuple[Any, ...] | None:

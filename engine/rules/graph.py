@@ -26,8 +26,8 @@ def _targets(state: State) -> Iterator[tuple[str, str]]:
 @rule("P001", "unknown-target", "a route, move or outcome goes to a state that does not exist")
 def unknown_target(procedure: Procedure) -> Iterator[Finding]:
     states = procedure.states
-    for state in states.values():
-        for target, pointer in _targets(state):
+    for name in sorted(analyse(procedure).broken, key=list(states).index):
+        for target, pointer in _targets(states[name]):
             if target not in states:
                 yield Finding(pointer, f"target state {target!r} does not exist{suggest(target, states)}")
 
@@ -58,7 +58,7 @@ def unreachable_state(procedure: Procedure) -> Iterator[Finding]:
 @rule("P004", "no-way-out", "a state that is not final has no route, move or outcome to leave it by")
 def no_way_out(procedure: Procedure) -> Iterator[Finding]:
     for state in procedure.states.values():
-        if not state.final and not state.targets:
+        if not state.final and not (state.routes or state.moves or state.outcomes):
             yield Finding(
                 state.ptr,
                 f"state {state.name!r} is not final and has no way out; give it 'next', 'moves' or 'final: true'",
@@ -78,6 +78,5 @@ def cannot_finish(procedure: Procedure) -> Iterator[Finding]:
     for state in states.values():
         if state.name in finishing or state.name not in reachable or not analysis.succ[state.name]:
             continue
-        # a state with a missing target is P001's; once fixed it may well finish
-        if all(t in states for t in state.targets):
+        if state.name not in analysis.broken:  # a missing target is P001's; fixed, it may finish
             yield Finding(state.ptr, f"no final state can be reached from state {state.name!r}", key=True)

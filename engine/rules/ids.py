@@ -7,23 +7,25 @@ guards and texts read both the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from engine.model import Procedure
 from engine.rules import Finding, rule
 from engine.rules.analysis import suggest
 
 
-def _duplicates(kind: str, entries: Iterable[tuple[str, str]], where: str = "") -> Iterator[Finding]:
-    """A finding for each (id, pointer) whose id came before, pointing back at the first."""
+def _duplicates(
+    kind: str, entries: Sequence[tuple[str, str]], suffix: str, where: str = ""
+) -> Iterator[Finding]:
+    """A finding for each (id, pointer) whose id came before, pointing back at the first;
+    `suffix` leads from each pointer to the id itself."""
+    if len({ident for ident, _ in entries}) == len(entries):
+        return
     first: dict[str, str] = {}
     for ident, pointer in entries:
         if ident in first:
-            yield Finding(
-                pointer,
-                f"duplicate {kind} {ident!r}{where}; the first is at {{related}}",
-                related=first[ident],
-            )
+            message = f"duplicate {kind} {ident!r}{where}; the first is at {{related}}"
+            yield Finding(pointer + suffix, message, related=first[ident] + suffix)
         else:
             first[ident] = pointer
 
@@ -39,18 +41,21 @@ def duplicate_id(procedure: Procedure) -> Iterator[Finding]:
                 related=procedure.fields[name].ptr,
             )
     states = procedure.states.values()
-    yield from _duplicates("deadline id", ((d.id, d.ptr + "/id") for s in states for d in s.due))
-    yield from _duplicates("work rule id", ((r.id, r.ptr + "/id") for r in procedure.work_rules))
-    yield from _duplicates("penalty id", ((p.id, p.ptr + "/id") for p in procedure.penalties))
+    yield from _duplicates("deadline id", [(d.id, d.ptr) for s in states for d in s.due], "/id")
+    yield from _duplicates("work rule id", [(r.id, r.ptr) for r in procedure.work_rules], "/id")
+    yield from _duplicates("penalty id", [(p.id, p.ptr) for p in procedure.penalties], "/id")
+    # ids made of digits are positions given by procflow: they never clash
+    items = [(s.name, i.id) for s in states for i in s.do if not i.id.isdigit()]
+    moves = [(s.name, m.id) for s in states for m in s.moves]
+    asks = [(s.name, q.field) for s in states for q in s.ask]
+    if len(set(items)) == len(items) and len(set(moves)) == len(moves) and len(set(asks)) == len(asks):
+        return
     for state in states:
         where = f" in state {state.name!r}"
-        items = [i for i in state.do if not i.id.isdigit()]  # digits: numbered by position, never clash
-        if len({i.id for i in items}) < len(items):
-            yield from _duplicates("item id", ((i.id, i.ptr + "/id") for i in items), where)
-        if len({m.id for m in state.moves}) < len(state.moves):
-            yield from _duplicates("move id", ((m.id, m.ptr + "/id") for m in state.moves), where)
-        if len({q.field for q in state.ask}) < len(state.ask):
-            yield from _duplicates("question about", ((q.field, q.ptr + "/field") for q in state.ask), where)
+        explicit = [(i.id, i.ptr) for i in state.do if not i.id.isdigit()]
+        yield from _duplicates("item id", explicit, "/id", where)
+        yield from _duplicates("move id", [(m.id, m.ptr) for m in state.moves], "/id", where)
+        yield from _duplicates("question about", [(q.field, q.ptr) for q in state.ask], "/field", where)
 
 
 @rule(

@@ -67,7 +67,7 @@ def _rows(analysis: Analysis, state: State, guards: list[Guard]) -> tuple[Rows, 
     joint = _joint(analysis, state)
     if joint is not None:
         sound = [g for _, g, ok in _routes(analysis, state) if ok]
-        return joint[1], [sound.index(g) for g in guards]
+        return joint[1], [next(i for i, s in enumerate(sound) if s is g) for g in guards]
     table = truth_table(analysis.procedure, guards, analysis.answered(state))
     return None if table is None else (table[1], list(range(len(guards))))
 

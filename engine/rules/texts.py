@@ -9,23 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.diagnostic import Severity
-from engine.model import Procedure, Text
+from engine.model import Procedure
 from engine.rules import Finding, rule
-from engine.rules.analysis import analyse, strings, suggest
-from engine.text import placeholders
+from engine.rules.analysis import analyse, string_pointer, suggest
+from engine.text import PLACEHOLDER, placeholders
 
 
 @rule("P017", "unknown-placeholder", "a text uses a {placeholder} that is not a parameter")
 def unknown_placeholder(procedure: Procedure) -> Iterator[Finding]:
     params = procedure.params
-    found = list(strings(t for t in analyse(procedure).texts if "{" in _joined(t)))
+    found = [
+        (value, string_pointer(t, lang)) for value, t, lang in analyse(procedure).strings if "{" in value
+    ]
     for state in procedure.states.values():
         if state.use is not None:
             for key, value in state.use.params.items():
-                if isinstance(value, str):
-                    found.append((f"{state.use.ptr}/params/{key}", value))
-    for pointer, value in found:
-        if "{" not in value:
+                if isinstance(value, str) and "{" in value:
+                    found.append((value, f"{state.use.ptr}/params/{key}"))
+    for value, pointer in found:
+        if all(name in params for name in PLACEHOLDER.findall(value)):
             continue
         for name, offset in placeholders(value):
             if name not in params:
@@ -51,16 +53,8 @@ def missing_language(procedure: Procedure) -> Iterator[Finding]:
 
 @rule("P028", "blank-text", "a text that is only white space")
 def blank_text(procedure: Procedure) -> Iterator[Finding]:
-    message = "text is blank; write what to do, say or show, or remove it"
-    for text in analyse(procedure).texts:
-        if text.plain is not None:
-            if text.plain.isspace():
-                yield Finding(text.ptr, message)
-            continue
-        for lang, value in text.values.items():
-            if value.isspace():
-                yield Finding(f"{text.ptr}/{lang}", message)
-
-
-def _joined(text: Text) -> str:
-    return text.plain if text.plain is not None else "\n".join(text.values.values())
+    for value, text, lang in analyse(procedure).strings:
+        if value.isspace():
+            yield Finding(
+                string_pointer(text, lang), "text is blank; write what to do, say or show, or remove it"
+            )
