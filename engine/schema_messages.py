@@ -24,7 +24,7 @@ _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
     "number": "a number",
-    "boolean": "true or false",
+    "boolean": "true/false",
     "object": "a mapping",
     "array": "a list",
     "null": "an empty value",
@@ -92,12 +92,10 @@ class _Explainer:
         where = _pointer(error.absolute_path)
         kind, value, rule = error.validator, error.instance, error.validator_value
         if "propertyNames" in list(error.relative_schema_path):
-            yield _Finding(
-                f"{where}/{_escape(value)}",
-                "S004",
-                f"name {value!r} is not valid: expected {_expected(error.schema)}",
-                key=True,
-            )
+            code, problem = ("S004", f"is not valid: expected {_expected(error.schema)}")
+            if kind == "maxLength":
+                code, problem = ("S005", f"is longer than {rule} characters")
+            yield _Finding(f"{where}/{_escape(value)}", code, f"name {value!r} {problem}", key=True)
         elif kind in ("oneOf", "anyOf"):
             yield from self.alternatives(error)
         elif kind == "additionalProperties":

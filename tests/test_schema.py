@@ -133,7 +133,7 @@ def _containers(node: Any) -> Iterator[Any]:
             yield from _containers(child)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fast_path_agrees_with_jsonschema_on_mutations(data: st.DataObject) -> None:
     original = data.draw(st.sampled_from(ORIGINALS))
