@@ -319,14 +319,17 @@ DURATION_TOKENS = [
     "M",
     "S",
     "x",
+    "{",
+    "}",
+    "wait",
 ]
 
 
 @given(st.lists(st.sampled_from(DURATION_TOKENS), min_size=1, max_size=8).map("".join))
 @settings(max_examples=500, deadline=None)
 def test_a_duration_the_schema_accepts_is_one_the_engine_reads(text: str) -> None:
-    if re.search(DEFS["duration"]["pattern"], text):
-        assert parse_duration(text) >= 0
+    if re.search(DEFS["duration"]["pattern"], text):  # a duration, or a `{param}` holding one
+        assert re.fullmatch(r"\{[a-z][a-z0-9_]*\}", text) or parse_duration(text) >= 0
 
 
 def test_the_duration_pattern_accepts_the_documented_forms() -> None:
