@@ -38,6 +38,9 @@ def quoted(names: Iterable[str]) -> str:
 
 
 class Analysis:
+    """One procedure's parsed guards (by pointer of their `when`), successors, and what is
+    worked out from them on first use."""
+
     def __init__(self, procedure: Procedure) -> None:
         self.procedure = procedure
         self.sites: list[Site] = []

@@ -12,11 +12,6 @@ import yaml
 from engine.yamlio import Document
 
 
-def node_at(document: Document, pointer: str, *, key: bool = False) -> yaml.Node:
-    """The node at `pointer` (its key node with `key`), or the deepest existing one on the way."""
-    return _resolve(document, pointer, key)[0]
-
-
 def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bool]:
     """The node and whether the whole pointer was found."""
     node: yaml.Node = document.root

@@ -1,6 +1,6 @@
 """Rules on a state's automatic routes taken together, decided by trying candidate values.
 
-Guarded routes form a set: exactly one must hold, `otherwise` applies when none does, and
+Guarded routes form a set: exactly one should hold, `otherwise` applies when none does, and
 `priority` orders routes that may hold together. Where a guard reads a name whose values
 cannot be listed exactly (free text tested with patterns, date-times) nothing is reported.
 """
