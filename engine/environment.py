@@ -105,8 +105,8 @@ def lock_timeout() -> float:
 
 
 def now() -> datetime:
-    """The current local time, aware; `PROCFLOW_NOW` (ISO 8601) fixes it for demonstrations and
-    reproducible transcripts."""
+    """The current local time, aware; `PROCFLOW_NOW` (ISO 8601) fixes it, with its own offset,
+    for demonstrations and reproducible transcripts."""
     raw = os.environ.get("PROCFLOW_NOW")
     if raw is None or not raw.strip():
         return datetime.now().astimezone()
@@ -114,4 +114,4 @@ def now() -> datetime:
         fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30") from None
-    return fixed.astimezone()  # a time without an offset is local time
+    return fixed if fixed.tzinfo is not None else fixed.astimezone()  # no offset: local time
