@@ -1,0 +1,258 @@
+"""Formatters of the monthly report: aligned text (Chinese takes two cells), JSON (documented
+keys, readable Chinese) and CSV (RFC 4180, one row per person and ladder, with a header).
+
+Pure functions `MonthReport, lang -> str`, chosen from `FORMATS`. A conflict between rungs is
+always written out with the procedure's notes; no formatter ever drops one of the rungs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from engine.layout import display_width, pad
+from engine.monthly import Counted, MonthReport, PersonMonth
+from engine.penalties import Ladder, Rung, conflict_notes
+from engine.text import render
+from engine.violations import KINDS
+
+WORDS = {
+    "en": {
+        "title": "Violations in {month} · times in {zone} · {start} to {end}",
+        "person": "PERSON", "name": "NAME", "rules": "RULES", "breaches": "BREACHES",
+        "overrides": "OVERRIDES", "total": "TOTAL", "count": "COUNT", "applies": "APPLIES", "next": "NEXT",
+        "nobody": "no people in the site file and no violations this month",
+        "ladder": "Ladder {id} · {title}",
+        "scope": "counts its work rules, and breaches and overrides in: {ids}",
+        "rung": "at {n}", "none": "-", "over": "(over {ids})", "at": "{id} at {n}", "conflict": "conflict",
+        "details": "Details", "rule": "rule", "breach": "breach", "override": "override",
+        "deadline": "deadline", "role": "role", "uncounted": "{n} counted for no ladder",
+        "conflicts": "Conflicts: the source contradicts itself",
+        "conflict_line": "{who} on {ladder}: {rungs} apply together at {n}.",
+        "statement": "The source contradicts itself; procflow does not choose between the rungs. "
+                     "Who decides, as the procedure says:",
+        "note_of": "note of {who}",
+        "no_ladders": "no procedure declares penalties; counts only",
+    },
+    "zh-Hant": {
+        "title": "{month} 違反記錄 · 時區 {zone} · {start} 至 {end}",
+        "person": "人員", "name": "姓名", "rules": "違反細則", "breaches": "逾時", "overrides": "越權",
+        "total": "合計", "count": "次數", "applies": "適用", "next": "下一級",
+        "nobody": "站點檔沒有人員,本月也沒有違反記錄",
+        "ladder": "處罰 {id} · {title}",
+        "scope": "計入:本程序的工作細則,以及以下程序中的逾時和越權:{ids}",
+        "rung": "{n} 次", "none": "-", "over": "(已超過 {ids})", "at": "{id} {n} 次", "conflict": "衝突",
+        "details": "明細", "rule": "細則", "breach": "逾時", "override": "越權",
+        "deadline": "時限", "role": "角色", "uncounted": "{n} 次不計入任何處罰",
+        "conflicts": "衝突:原文自相矛盾",
+        "conflict_line": "{who} 在 {ladder}:{rungs} 同在 {n} 次適用。",
+        "statement": "原文自相矛盾;procflow 不在兩級之間作選擇。由誰決定,見程序說明:",
+        "note_of": "{who} 的說明",
+        "no_ladders": "沒有程序聲明處罰;只列次數",
+    },
+}  # fmt: skip
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["en"])
+
+
+def _table(rows: list[list[str]], right: frozenset[int], indent: str = "") -> list[str]:
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [" " * (w - display_width(c)) + c if i in right else pad(c, w)
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+def _applies(counted: Counted, w: dict[str, str]) -> str:
+    """The rungs of the highest threshold reached, and those reached below them, named too."""
+    standing = counted.standing
+    names = " + ".join(r.id for r in standing.applies) or w["none"]
+    below = [r.id for r in standing.reached if r not in standing.applies]
+    if below:
+        names += " " + w["over"].format(ids=", ".join(below))
+    return f"{names}: {w['conflict']}" if standing.conflict else names
+
+
+def _next(counted: Counted, w: dict[str, str]) -> str:
+    rung = counted.next
+    return w["none"] if rung is None else w["at"].format(id=rung.id, n=rung.min_count)
+
+
+def format_text(report: MonthReport, lang: str) -> str:
+    w, month = _words(lang), report.month
+    stamp = "%Y-%m-%d %H:%M"
+    out = [w["title"].format(month=month.label, zone=month.zone_name, start=month.start.strftime(stamp),
+                             end=month.end.strftime(stamp)), ""]
+    if not report.people:
+        return "\n".join([*out, w["nobody"]]) + "\n"
+    head = [w["person"], w["name"], w["rules"], w["breaches"], w["overrides"], w["total"]]
+    rows = [[p.person, p.name or "", *(str(p.total(k)) for k in KINDS),
+             str(sum(p.total(k) for k in KINDS))] for p in report.people]
+    out += _table([head, *rows], frozenset({2, 3, 4, 5}))
+    if not report.ladders:
+        out += ["", w["no_ladders"]]
+    for index, ladder in enumerate(report.ladders):
+        out += ["", w["ladder"].format(id=ladder.procedure, title=render(ladder.title, lang, {})),
+                "  " + w["scope"].format(ids=", ".join(ladder.scope))]
+        out += _table([[r.id, w["rung"].format(n=r.min_count), r.param or "", r.source or "",
+                        render(r.text, lang, ladder.params)] for r in ladder.rungs], frozenset(), "  ")
+        head = [w["person"], w["count"], w["rules"], w["breaches"], w["overrides"], w["applies"], w["next"]]
+        rows = [[p.person, str(c.standing.count), str(sum(c.rules.values())), str(c.breaches),
+                 str(c.overrides), _applies(c, w), _next(c, w)]
+                for p in report.people for c in p.ladders[index:index + 1]]
+        out += ["", *_table([head, *rows], frozenset({1, 2, 3, 4}), "  ")]
+    details = _detail_rows(report, lang, w)
+    if details:
+        out += ["", w["details"], *_table(details, frozenset({4}), "  ")]
+    conflicts = _conflict_lines(report, lang, w)
+    if conflicts:
+        out += ["", w["conflicts"], *conflicts]
+    return "\n".join(out) + "\n"
+
+
+def _detail_rows(report: MonthReport, lang: str, w: dict[str, str]) -> list[list[str]]:
+    rows = []
+    for p in report.people:
+        for (pid, rule), n in p.rules.items():
+            declared = report.work_rules.get((pid, rule))
+            source = f" ({declared.source})" if declared is not None and declared.source else ""
+            rows.append([p.person, w["rule"], pid, rule + source, str(n)])
+        rows += [[p.person, w["breach"], pid, f"{d} ({w['deadline']})", str(n)]
+                 for (pid, d), n in p.breaches.items()]
+        rows += [[p.person, w["override"], pid, f"{r} ({w['role']})", str(n)]
+                 for (pid, r), n in p.overrides.items()]
+        if sum(p.uncounted.values()) and report.ladders:
+            rows.append([p.person, "", "", w["uncounted"].format(n=sum(p.uncounted.values())), ""])
+    return rows
+
+
+def _conflict_lines(report: MonthReport, lang: str, w: dict[str, str]) -> list[str]:
+    """One paragraph per ladder and set of rungs in conflict, naming everyone it concerns."""
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[PersonMonth, Counted]]] = {}
+    for person, counted in report.conflicts():
+        key = (counted.ladder.procedure, tuple(r.id for r in counted.standing.applies))
+        groups.setdefault(key, []).append((person, counted))
+    out = []
+    for members in groups.values():
+        counted = members[0][1]
+        rungs = counted.standing.applies
+        who = ", ".join(f"{p.person} ({c.standing.count})" for p, c in members)
+        names = ", ".join(f"{r.id} ({r.source})" if r.source else r.id for r in rungs)
+        out.append("  " + w["conflict_line"].format(who=who, ladder=counted.ladder.procedure, rungs=names,
+                                                   n=rungs[0].min_count))
+        out.append("  " + w["statement"])
+        for whose, note in conflict_notes(counted.ladder, rungs):
+            text = render(note.text, lang, counted.ladder.params)
+            out.append(f"    - {w['note_of'].format(who=whose)}: {text}")
+    return out
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def to_json(report: MonthReport, lang: str) -> dict[str, Any]:
+    month = report.month
+    return {
+        "month": month.label, "timezone": month.zone_name, "from": month.start.isoformat(),
+        "to": month.end.isoformat(), "lang": lang,
+        "ladders": [_ladder_json(ladder, lang) for ladder in report.ladders],
+        "people": [_person_json(p, report, lang) for p in report.people],
+        "conflicts": [_conflict_json(p, c, lang) for p, c in report.conflicts()],
+    }  # fmt: skip
+
+
+def _rung_json(rung: Rung, ladder: Ladder, lang: str) -> dict[str, Any]:
+    return {"id": rung.id, "min_count": rung.min_count, "param": rung.param, "period": rung.period,
+            "source": rung.source, "text": render(rung.text, lang, ladder.params),
+            "note": None if rung.note is None else render(rung.note.text, lang, ladder.params)}
+
+
+def _ladder_json(ladder: Ladder, lang: str) -> dict[str, Any]:
+    return {"procedure": ladder.procedure, "title": render(ladder.title, lang, {}), "scope": list(ladder.scope),
+            "rungs": [_rung_json(r, ladder, lang) for r in ladder.rungs]}
+
+
+def _person_json(p: PersonMonth, report: MonthReport, lang: str) -> dict[str, Any]:
+    def rule_text(pid: str, rule: str) -> tuple[str | None, str | None]:
+        declared = report.work_rules.get((pid, rule))
+        return (None, None) if declared is None else (declared.source, render(declared.text, lang, {}))
+
+    return {
+        "person": p.person, "name": p.name,
+        "counts": {k: p.total(k) for k in KINDS},
+        "rules": [{"procedure": pid, "rule": rule, "count": n, "source": rule_text(pid, rule)[0],
+                   "text": rule_text(pid, rule)[1]} for (pid, rule), n in p.rules.items()],
+        "breaches": [{"procedure": pid, "deadline": d, "count": n} for (pid, d), n in p.breaches.items()],
+        "overrides": [{"procedure": pid, "role": r, "count": n} for (pid, r), n in p.overrides.items()],
+        "uncounted": dict(p.uncounted),
+        "ladders": [_counted_json(c) for c in p.ladders],
+    }  # fmt: skip
+
+
+def _counted_json(c: Counted) -> dict[str, Any]:
+    nxt = c.next
+    return {
+        "procedure": c.ladder.procedure, "count": c.standing.count,
+        "counted": {"rule": sum(c.rules.values()), "breach": c.breaches, "override": c.overrides},
+        "rules": dict(c.rules), "reached": [r.id for r in c.standing.reached],
+        "applies": [r.id for r in c.standing.applies], "conflict": c.standing.conflict,
+        "next": None if nxt is None else {"rung": nxt.id, "min_count": nxt.min_count},
+    }  # fmt: skip
+
+
+def _conflict_json(p: PersonMonth, c: Counted, lang: str) -> dict[str, Any]:
+    rungs = c.standing.applies
+    return {
+        "person": p.person, "procedure": c.ladder.procedure, "count": c.standing.count,
+        "rungs": [r.id for r in rungs], "min_count": rungs[0].min_count,
+        "sources": [r.source for r in rungs],
+        "statement": _words(lang)["statement"],
+        "notes": [{"of": whose, "kind": n.kind, "source": n.source, "text": render(n.text, lang, c.ladder.params)}
+                  for whose, n in conflict_notes(c.ladder, rungs)],
+    }  # fmt: skip
+
+
+def format_json(report: MonthReport, lang: str) -> str:
+    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+CSV_HEADER = ("month", "timezone", "person", "name", "ladder", "rule_violations", "breaches", "overrides",
+              "count", "reached", "applies", "conflict", "next_rung", "next_min_count", "rules")
+
+
+def format_csv(report: MonthReport, lang: str) -> str:
+    """One row per person and ladder; a person's violations that count for no ladder get a row
+    with an empty `ladder`. `rules` is `rule=count` pairs separated by spaces."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    month = report.month
+    for p in report.people:
+        for c in p.ladders:
+            nxt = c.next
+            writer.writerow([
+                month.label, month.zone_name, p.person, p.name or "", c.ladder.procedure,
+                sum(c.rules.values()), c.breaches, c.overrides, c.standing.count,
+                " ".join(r.id for r in c.standing.reached), " ".join(r.id for r in c.standing.applies),
+                "yes" if c.standing.conflict else "no", "" if nxt is None else nxt.id,
+                "" if nxt is None else nxt.min_count, " ".join(f"{k}={n}" for k, n in c.rules.items()),
+            ])  # fmt: skip
+        rest = dict(p.uncounted) if p.ladders else {k: p.total(k) for k in KINDS}
+        if sum(rest.values()) or not p.ladders:
+            writer.writerow([month.label, month.zone_name, p.person, p.name or "", "", rest["rule"],
+                             rest["breach"], rest["override"], sum(rest.values()), "", "", "no", "", "", ""])
+    return buffer.getvalue()
+
+
+FORMATS: dict[str, Callable[[MonthReport, str], str]] = {
+    "text": format_text, "json": format_json, "csv": format_csv,
+}
