@@ -243,7 +243,10 @@ class Store:
             row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
         if row is None:
             raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
-        return Instance.from_row(row)
+        try:
+            return Instance.from_row(row)
+        except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
+            raise self._damaged(key, "its snapshot") from None
 
     def resolve(self, ref: str, person: str) -> str:
         """An instance id as typed; `last` is `person`'s most recently changed instance."""
@@ -267,7 +270,14 @@ class Store:
         with self._errors():
             rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? "
                                    "ORDER BY seq", (instance_id,)).fetchall()
-        return [event_from_row(r) for r in rows]
+        try:
+            return [event_from_row(r) for r in rows]
+        except (ValueError, TypeError):
+            raise self._damaged(instance_id, "its event log") from None
+
+    def _damaged(self, instance_id: str, part: str) -> DatabaseError:
+        return DatabaseError(f"instance '{instance_id}' in database '{self.path}' is damaged ({part} is not "
+                             "valid JSON); restore the database from a backup")
 
     def summaries(self, *, person: str | None = None, open_limit: int | None = 50,
                   recent_limit: int = 10) -> tuple[list[Summary], list[Summary]]:

@@ -252,3 +252,10 @@ def test_actor_and_language_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert environment.language() == "zh-Hant"
     with pytest.raises(UsageError, match="unknown language 'fr'"):
         environment.language("fr")
+
+
+def test_a_row_damaged_outside_procflow_is_one_sentence(store: Store) -> None:
+    iid = make(store)
+    store.db.execute("UPDATE instances SET snapshot = '{not json' WHERE id = ?", (iid,))
+    with pytest.raises(DatabaseError, match=rf"^instance '{iid}' in database .* is damaged \(its snapshot is not"):
+        store.load(iid)
