@@ -214,24 +214,29 @@ class Builder:
 
     def mapping(self, node: Node, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first: dict[str, Node] = {}
+        inline = not self.in_alias and depth < MAX_DEPTH  # plain values need no bookkeeping
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 raise _at(
                     key_node.start_mark, "Y013", "a mapping key must be a plain value, not a list or mapping"
                 )
-            if key_node.tag == PLAIN and key_node.value == "<<":
+            key = key_node.value  # keys are names: `1` or `true` as a key stays text
+            if key_node.tag != PLAIN:
+                self.scalar(key_node)  # refuses a non-standard tag on a key
+            elif key == "<<":
                 raise _at(
                     key_node.start_mark, "Y010", "merge keys (`<<`) are not supported; write the keys out"
                 )
-            self.scalar(key_node)  # refuses a non-standard tag on a key
-            key = key_node.value  # keys are names: `1` or `true` as a key stays text
-            if key in first:
-                mark = first[key].start_mark
+            if key in result:
+                mark = next(k for k, _ in node.value if k.value == key).start_mark
                 message = f"duplicate key {key!r}; first defined at {mark.line + 1}:{mark.column + 1}"
                 raise _at(key_node.start_mark, "Y006", message)
-            first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
+            if inline and type(value_node) is ScalarNode:
+                result[key] = (
+                    core_scalar(value_node.value) if value_node.tag == PLAIN else self.scalar(value_node)
+                )
+            else:
+                result[key] = self.build(value_node, depth + 1)
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
