@@ -8,7 +8,7 @@ transitions, so it stays fast. Nothing here writes to the store or prints.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from engine.errors import ProcflowError
@@ -28,10 +28,12 @@ class StatusReport(NamedTuple):
 
 
 def status(store: Store, *, person: str | None = None, open_limit: int | None = 50,
-           recent_limit: int = 10) -> StatusReport:
+           recent_limit: int = 10, roles: Sequence[str] = ()) -> StatusReport:
     """Open instances and recently closed ones, newest first, each marked when its procedure
-    file has changed or gone since it started."""
-    opened, closed = store.summaries(person=person, open_limit=open_limit, recent_limit=recent_limit)
+    file has changed or gone since it started. With `person`, only theirs: those they own and
+    did not hand to a role, and those handed to one of `roles` (the roles they hold)."""
+    opened, closed = store.summaries(person=person, open_limit=open_limit, recent_limit=recent_limit,
+                                     roles=roles)
     more = open_limit is not None and len(opened) > open_limit
     if more:
         opened = opened[:open_limit]
@@ -99,6 +101,7 @@ def verify(store: Store, instance_id: str | None = None) -> VerifyReport:
 
 
 def _verify_one(store: Store, ident: str) -> str | None:
+    from engine.deadlines import due_rows
     from engine.instances import pinned_procedures
     from engine.journal import qualified, replay
 
@@ -120,6 +123,23 @@ def _verify_one(store: Store, ident: str) -> str | None:
     if (record.status, record.state) != (rebuilt["status"], qualified(rebuilt)):
         return (f"its row says {record.status} at '{record.state}' but its events lead to "
                 f"{rebuilt['status']} at '{qualified(rebuilt)}'")
+    return _due_difference(store.due_of(ident), due_rows(rebuilt, pinned_procedures(store, record.pins)))
+
+
+def _due_difference(stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> str | None:
+    """How the agenda's rows of an instance differ from its snapshot's due times (None: they
+    agree). A role or text the store lacks (rows carried over by migration 3) is not compared."""
+    wanted = {(row[1], row[2]): row for row in expected}
+    for row in stored:
+        other = wanted.pop((row[1], row[2]), None)
+        if other is None:
+            return f"its due row for {row[2]!r} at '{row[1]}' has no due time in its snapshot"
+        for name, index in (("procedure", 0), ("kind", 3), ("due_at", 4), ("every", 5), ("role", 6), ("text", 7)):
+            if row[index] != other[index] and (index < 6 or row[index] is not None):
+                return f"its due row for {row[2]!r} at '{row[1]}' says {name} {row[index]!r}, its snapshot {other[index]!r}"
+    if wanted:
+        state, deadline = next(iter(wanted))
+        return f"its due time {deadline!r} at '{state}' has no row in the due table"
     return None
 
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from engine.catalog import Catalog
     from engine.diagnostic import Diagnostic
     from engine.model import Procedure
+    from engine.people import Target
     from engine.session import Session
+    from engine.site import Site
     from engine.view import View
 
 Clock = Callable[[], datetime]
@@ -69,15 +71,20 @@ class Desk:
     """Everything one person does with instances, against one store."""
 
     def __init__(self, store: Store, *, actor: str, lang: str = "zh-Hant", dirs: Sequence[str] = (),
-                 clock: Clock | None = None, params: Mapping[str, Any] | None = None) -> None:
+                 clock: Clock | None = None, params: Mapping[str, Any] | None = None,
+                 site: Site | None = None, override: str | None = None) -> None:
         from engine.environment import now
+        from engine.people import Gate
+        from engine.site import Site
 
         self.store = store
         self.actor = actor
         self.lang = lang
         self.dirs = tuple(dirs)
         self.clock = clock or now
-        self.params = dict(params or {})
+        self.site = site if site is not None else Site()
+        self.params = dict(params if params is not None else self.site.params)
+        self.gate = Gate(self.site, actor, override)  # who may act, and override reasons given
 
     # --- starting -------------------------------------------------------------------------
 
@@ -89,15 +96,19 @@ class Desk:
         texts, procedures = self._checked(ref)
         entry = next(iter(procedures))
         hashes = {pid: sha256(raw) for pid, (_, raw) in texts.items()}
+        first = procedures[entry].states[procedures[entry].initial]
+        override = self.gate.reason(first.role, first.name, (entry, 0))
         moment = self.clock()
         snapshot, events = start(procedures, entry, params=self.params, now=moment, actor=self.actor,
-                                 hashes=hashes)
+                                 hashes=hashes, procedure_params=self.site.procedure_params, override=override)
         for digest, pid in ((hashes[p], p) for p in procedures):
             _parsed.setdefault(digest, procedures[pid])
         record = self.store.create(
             procedure_id=entry, pins=texts, snapshot=snapshot, state=qualified(snapshot),
             status=snapshot["status"], role=_role(procedures, snapshot), events=events,
             actor=self.actor, at=stamp(moment))
+        if override is not None and len(snapshot["path"]) == 1:  # still in the first state: overridden
+            self.gate.recorded.add((record.id, 1))
         return Opened(record, self._session(procedures, snapshot, hashes))
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
@@ -166,7 +177,20 @@ class Desk:
                  hashes: Mapping[str, str]) -> Session:
         from engine.session import Session
 
-        return Session(procedures, dict(snapshot), lang=self.lang, params=self.params, hashes=hashes)
+        return Session(procedures, dict(snapshot), lang=self.lang, params=self.params, hashes=hashes,
+                       procedure_params=self.site.procedure_params)
+
+    # --- who may act ----------------------------------------------------------------------
+
+    def authorise(self, opened: Opened) -> str | None:
+        """The override reason the next step in the current state must record (None: the actor
+        holds its role, or the override of this visit is recorded); RoleError when refused."""
+        from engine.journal import qualified
+
+        snapshot = opened.session.snapshot
+        frame = snapshot["frames"][-1]
+        role = opened.session.procedures[frame["procedure"]].states[frame["state"]].role
+        return self.gate.reason(role, qualified(snapshot), _visit(opened))
 
     # --- stepping -------------------------------------------------------------------------
 
@@ -175,9 +199,30 @@ class Desk:
         """One step, saved in one transaction; the number of events it recorded (0: nothing
         changed, nothing saved). A refused step changes neither the store nor the session."""
         before = opened.session.snapshot
+        override, visit = self.authorise(opened), _visit(opened)
         moment = self.clock()
-        result = opened.session.advance(answers, check, skip, move, note, now=moment, actor=self.actor)
-        return self._save(opened, before, result.snapshot, result.events, moment)
+        result = opened.session.advance(answers, check, skip, move, note, now=moment, actor=self.actor,
+                                        override=override)
+        saved = self._save(opened, before, result.snapshot, result.events, moment)
+        if override is not None and saved:
+            self.gate.recorded.add(visit)
+        return saved
+
+    def handoff(self, opened: Opened, to: str, note: str | None = None) -> Target:
+        """Pass the instance on to a person or a role (`person:`/`role:` when a name is both),
+        saved like a step: one transaction, refused if someone changed the instance first."""
+        from engine.people import Holder, hand_off
+
+        snapshot = opened.session.snapshot
+        moment = self.clock()
+        target, after, result = hand_off(
+            self.site, opened.session.procedures, snapshot, Holder(opened.record.owner, opened.record.assignee),
+            to, note, at=moment.isoformat(), actor=self.actor, instance=opened.id)
+        self._save(opened, snapshot, result.snapshot, result.events, moment, holder=after)
+        opened.session = self._session(opened.session.procedures, result.snapshot, opened.session.hashes)
+        opened.record = opened.record._replace(owner=after.owner, assignee=after.assignee,
+                                               version=result.snapshot["version"])
+        return target
 
     def cancel(self, opened: Opened, reason: str) -> int:
         before = opened.session.snapshot
@@ -186,7 +231,8 @@ class Desk:
         return self._save(opened, before, result.snapshot, result.events, moment)
 
     def _save(self, opened: Opened, before: Mapping[str, Any], after: Mapping[str, Any],
-              events: Sequence[Mapping[str, Any]], moment: datetime) -> int:
+              events: Sequence[Mapping[str, Any]], moment: datetime,
+              holder: tuple[str | None, str | None] | None = None) -> int:
         from engine.journal import qualified
 
         if not events:
@@ -195,7 +241,7 @@ class Desk:
             self.store.commit(
                 opened.id, int(before["version"]), snapshot=after, state=qualified(dict(after)),
                 status=after["status"], role=_role(opened.session.procedures, after), events=events,
-                actor=self.actor, at=stamp(moment))
+                actor=self.actor, at=stamp(moment), holder=holder)
         except BaseException:  # nothing was saved: the session goes back to what the store holds
             session = opened.session
             opened.session = self._session(session.procedures, before, session.hashes)
@@ -235,6 +281,11 @@ def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
             notices.append(f"procedure '{pid}' ({path}) was {state} after this instance started; "
                            "it keeps running on the text it started with")
     return notices
+
+
+def _visit(opened: Opened) -> tuple[str, int]:
+    """One visit of the current state: the instance and how many states it had entered then."""
+    return opened.id, len(opened.session.snapshot["path"])
 
 
 def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:

@@ -11,7 +11,8 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.deadlines import due_entries, reads_fields
+from engine.clock import duty_from_data
+from engine.deadlines import acknowledge, due_entries, reads_fields, refresh
 from engine.errors import EXIT_DATABASE, ProcflowError
 from engine.model import Procedure
 
@@ -90,7 +91,9 @@ def apply(
             _finish(snapshot, event["outcome"])
         elif kind == "cancel":
             snapshot["status"] = "cancelled"
-        elif kind != "note":
+        elif kind == "done":
+            _done(snapshot, event)
+        elif kind not in ("note", "breach"):  # a breach records a missed time; it changes nothing
             raise CorruptLogError(f"unknown event kind {kind!r}")
         snapshot["version"] += 1
         snapshot["updated_at"] = event["at"]
@@ -136,6 +139,8 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
                 "returned": None,
             }
         )
+        if event.get("calendar"):  # the site calendar, pinned when its deadlines count duty hours
+            frames[-1]["calendar"] = event["calendar"]
     elif depth != len(frames) - 1:
         raise CorruptLogError(f"event {event['kind']!r} enters frame {depth} of {len(frames)}")
     frame = frames[depth]
@@ -145,7 +150,11 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
     for question in state.ask:  # every visit asks its questions afresh
         frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
-    frame["due"] = due_entries(state, frame["visits"], frame["answers"]) if state.due else []
+    frame["due"] = (
+        due_entries(state, frame["visits"], frame["answers"], frame["params"], duty_from_data(frame.get("calendar")))
+        if state.due
+        else []
+    )
     snapshot["path"].append(qualified(snapshot))
     snapshot["entered"].append(event["at"])
 
@@ -154,8 +163,21 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
     frame = snapshot["frames"][-1]
     frame["answers"].update(answers)
     state = procedures[frame["procedure"]].states[frame["state"]]
-    if state.due and reads_fields(state) & answers.keys():  # a due time hangs on an answer given just now
-        frame["due"] = due_entries(state, frame["visits"], frame["answers"])
+    changed = reads_fields(state) & answers.keys() if state.due else frozenset()
+    if changed:  # a due time hangs on an answer given just now
+        duty = duty_from_data(frame.get("calendar"))
+        frame["due"] = refresh(state, frame["due"], frame["visits"], frame["answers"], frame["params"], changed, duty)
+
+
+def _done(snapshot: Snapshot, event: Mapping[str, Any]) -> None:
+    """A recurrence acknowledged: its next occurrence counts from the acknowledgement."""
+    frame = snapshot["frames"][event["depth"]]
+    for index, entry in enumerate(frame["due"]):
+        if entry["id"] == event["deadline"] and entry["kind"] == "every":
+            frame["due"] = [*frame["due"][:index], acknowledge(entry, event["at"], duty_from_data(frame.get("calendar"))),
+                            *frame["due"][index + 1 :]]  # fmt: skip
+            return
+    raise CorruptLogError(f"event 'done' acknowledges {event['deadline']!r}, which is not a recurrence of its state")
 
 
 def _finish(snapshot: Snapshot, outcome: str) -> None:

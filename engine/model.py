@@ -127,7 +127,9 @@ class Use:
 
 @dataclass(frozen=True)
 class Deadline:
-    """kind is `within`, `before`, `after` or `every`; `anchor` is a field, `state:NAME` or None."""
+    """kind is `within`, `before`, `after` or `every`; `anchor` is a field, `state:NAME` or None.
+
+    `duration` is a duration or `{param}`; `during` is `duty_hours` to count duty time only."""
 
     id: str
     kind: str
@@ -136,6 +138,13 @@ class Deadline:
     text: Text | None = None
     source: str | None = None
     ptr: str = ""
+    during: str | None = None
+
+    @property
+    def param(self) -> str | None:
+        """The parameter holding the duration, when it is written `{name}`."""
+        text = self.duration.strip()
+        return text[1:-1] if text.startswith("{") and text.endswith("}") else None
 
 
 @dataclass(frozen=True)
@@ -354,7 +363,8 @@ def _question(raw: Any, ptr: str) -> Question:
 
 def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
     kind = next(k for k in ("within", "before", "after", "every") if k in raw)
-    return Deadline(raw["id"], kind, raw[kind], raw.get("of"), _opt_text(raw.get("text"), ptr + "/text"), raw.get("source"), ptr)
+    return Deadline(raw["id"], kind, raw[kind], raw.get("of"), _opt_text(raw.get("text"), ptr + "/text"), raw.get("source"),
+                    ptr, raw.get("during"))
 
 
 def _penalty(raw: Mapping[str, Any], ptr: str) -> Penalty:

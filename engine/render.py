@@ -16,11 +16,19 @@ from engine.text import fill, render
 
 
 def render_sop(
-    procedure: Procedure, *, lang: str, fmt: str = "text", procedure_titles: Mapping[str, Text] | None = None
+    procedure: Procedure,
+    *,
+    lang: str,
+    fmt: str = "text",
+    procedure_titles: Mapping[str, Text] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> str:
-    """The procedure as a printable SOP; `procedure_titles` names the procedures it uses."""
+    """The procedure as a printable SOP; `procedure_titles` names the procedures it uses;
+    `params` are a site's values, shown and filled in where the procedure declares them."""
     writer = WRITERS[fmt]()
-    _Sop(procedure, lang, writer, procedure_titles or {}).write()
+    sop = _Sop(procedure, lang, writer, procedure_titles or {})
+    sop.params.update({name: value for name, value in (params or {}).items() if name in procedure.params})
+    sop.write()
     return writer.result()
 
 
@@ -50,7 +58,7 @@ class _Sop:
             w.section(words["params"])
             w.table(
                 [words["name"], words["value"], words["source"]],
-                [[[code(n)], [prose(str(v.default))], [prose(v.source or "")]] for n, v in p.params.items()],
+                [[[code(n)], [prose(str(self.params[n]))], [prose(v.source or "")]] for n, v in p.params.items()],
             )
         if p.roles:
             w.section(words["roles"])

@@ -7,7 +7,7 @@ each at once to a private snapshot copy. Nothing here validates answers or reads
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from difflib import get_close_matches
 from typing import Any
 
@@ -50,22 +50,32 @@ class Router:
     """Leaves and enters states for the steps of one session."""
 
     def __init__(
-        self, procedures: Mapping[str, Procedure], params: Mapping[str, Scalar], hashes: dict[str, str]
+        self,
+        procedures: Mapping[str, Procedure],
+        params: Mapping[str, Scalar],
+        hashes: dict[str, str],
+        by_procedure: Mapping[str, Mapping[str, Scalar]] | None = None,
     ) -> None:
         self.procedures = procedures
         self.params = params
+        self.by_procedure = by_procedure or {}  # a site's values for one procedure, over `params`
         self.hashes = hashes
         self.machines: dict[tuple[str, str], CompiledMachine] = {}
         self.limit = 4 * sum(len(p.states) for p in procedures.values()) + 8
 
-    def begin(self, step: Step, entry_id: str, pins: Mapping[str, str]) -> None:
-        """The `start` event of a new instance, then whatever its first states need."""
+    def begin(
+        self, step: Step, entry_id: str, pins: Mapping[str, str], then: Callable[[Step], None] | None = None
+    ) -> None:
+        """The `start` event of a new instance, `then` (events that must follow it at once, such
+        as an override), then whatever its first states need."""
         procedure = self.procedures[entry_id]
         initial = procedure.initial
         step.emit(
             "start", procedure=entry_id, hash=pins[entry_id], hashes=dict(pins),
             params=self.frame_params(procedure, {}), depth=0, state=initial, to=initial,
         )  # fmt: skip
+        if then is not None:
+            then(step)
         self._arrive(step)
         self.settle(step, acknowledged=False)
 
@@ -84,6 +94,7 @@ class Router:
     def frame_params(self, procedure: Procedure, given: Mapping[str, Scalar]) -> dict[str, Scalar]:
         values = procedure.param_defaults()
         values.update({k: v for k, v in self.params.items() if k in values})
+        values.update({k: v for k, v in self.by_procedure.get(procedure.id, {}).items() if k in values})
         values.update(given)
         return values
 

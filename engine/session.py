@@ -60,14 +60,18 @@ def start(
     actor: str,
     role: str | None = None,
     hashes: Mapping[str, str] | None = None,
+    procedure_params: Mapping[str, Mapping[str, Scalar]] | None = None,
+    override: str | None = None,
 ) -> tuple[Snapshot, list[Event]]:
     """A new instance of `entry_id`, in its initial state (and past it when that needs nothing).
 
-    `params` are site values: each procedure's frame takes those it declares, over its defaults.
+    `params` are site values: each procedure's frame takes those it declares, over its defaults,
+    and `procedure_params[id]` over those for procedure `id`.
     `hashes` maps procedure ids to the hash of their pinned text (default: a hash of the model).
+    `override`, a reason, records that the starter acts without the initial state's role.
     """
-    session = Session(procedures, None, params=params, hashes=hashes)
-    return session._start(entry_id, _now(now), actor, role)
+    session = Session(procedures, None, params=params, hashes=hashes, procedure_params=procedure_params)
+    return session._start(entry_id, _now(now), actor, role, override)
 
 
 class Session:
@@ -81,6 +85,7 @@ class Session:
         lang: str = "zh-Hant",
         params: Mapping[str, Scalar] | None = None,
         hashes: Mapping[str, str] | None = None,
+        procedure_params: Mapping[str, Mapping[str, Scalar]] | None = None,
     ) -> None:
         self.procedures = procedures
         self.lang = lang
@@ -103,7 +108,7 @@ class Session:
                         f"{procedure.id!r} does not have: it runs on other procedures than those given"
                     )
         self._snapshot: Snapshot | None = snapshot
-        self._router = Router(procedures, self.params, self.hashes)
+        self._router = Router(procedures, self.params, self.hashes, procedure_params)
         self._last_moment: datetime | None = None
         self._last_iso = ""
 
@@ -135,8 +140,12 @@ class Session:
         now: datetime | None = None,
         actor: str,
         role: str | None = None,
+        override: str | None = None,
     ) -> StepResult:
         """Record answers, checks, skips and a note, then leave the state if it is done.
+
+        `override`, a reason, records first that `actor` acts without the state's role (who
+        may act is decided by the caller); a step that changes nothing else records nothing.
 
         InvalidAnswerError (a bad answer, an unknown field or item, a skip without a reason)
         or IllegalMoveError (a move that is unknown, not allowed now, or whose guard is false;
@@ -154,6 +163,8 @@ class Session:
         checks, skips = _items(state, frame, [check] if isinstance(check, str) else check, skip)
         step = Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
         here = qualified(before)
+        if override is not None:
+            step.emit("override", reason=override, **{"from": here})
         if typed:
             step.emit("answer", answers=typed, **{"from": here})
         if checks:
@@ -165,6 +176,8 @@ class Session:
         if move is not None:
             self._router.move(step, state, move)
         self._router.settle(step, acknowledged=move is None)
+        if override is not None and len(step.events) == 1:  # the override alone took no step
+            return StepResult(before, [])
         self._snapshot = step.work
         return StepResult(step.work, step.events)
 
@@ -185,14 +198,19 @@ class Session:
     # --- internals
 
     def _start(
-        self, entry_id: str, now: datetime, actor: str, role: str | None
+        self, entry_id: str, now: datetime, actor: str, role: str | None, override: str | None = None
     ) -> tuple[Snapshot, list[Event]]:
         pins = {ident: self._router.hash(ident) for ident in used_procedures(self.procedures, entry_id)}
         procedure = self.procedures[entry_id]
         step = Step(
             self.procedures, None, self._iso(now), actor, role or procedure.states[procedure.initial].role
         )
-        self._router.begin(step, entry_id, pins)
+        initial = procedure.initial
+
+        def overridden(step: Step) -> None:
+            step.emit("override", reason=override, **{"from": initial})
+
+        self._router.begin(step, entry_id, pins, None if override is None else overridden)
         self._snapshot = step.work
         return step.work, step.events
 

@@ -7,7 +7,6 @@ procedure (schema, then rules with stable codes); this module never prints.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -18,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.diagnostic import Diagnostic, Severity, sort_unique
+from engine.errors import EXIT_FINDINGS, ProcflowError, UsageError
 from engine.worktime import Calendar, build_calendar, overlaps
-from engine.yamlio import Document, LoadError, load_yaml
 
 if TYPE_CHECKING:
     from engine.model import Procedure
+    from engine.yamlio import Document
 
 SITE_KEY = "procflow-site"
 DEFAULT_NAME = "procflow.yaml"
@@ -76,18 +76,82 @@ def find_site(explicit: str | None = None, environ: Mapping[str, str] | None = N
     return local if local.is_file() else None
 
 
-def load_site(path: Path | None) -> tuple[Site | None, list[Diagnostic]]:
-    """The Site at `path` (an empty Site for None) and every finding; None when it has errors."""
+class SiteError(ProcflowError):
+    """The site file has errors; nothing that depends on it is done. `diagnostics` says why."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
+def open_site(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> Site:
+    """The site the commands use (an empty Site when there is none); a named file that does not
+    exist is a usage error, a file with errors a SiteError carrying its findings."""
+    path = find_site(explicit, environ)
+    if path is None:
+        return Site()
+    if not path.is_file():
+        origin = "--site" if explicit else ENVIRONMENT
+        raise UsageError(f"site file '{path}' ({origin}) does not exist; expected a procflow.yaml site file")
+    site, diagnostics = load_site(path, cached=True)
+    if site is None:
+        errors = [d for d in diagnostics if d.is_error]
+        noun = "error" if len(errors) == 1 else "errors"
+        raise SiteError(f"site file '{path}' has {len(errors)} {noun}; nothing was done "
+                        f"(see `procflow validate {path}`)", errors)
+    return site
+
+
+def load_site(path: Path | None, *, cached: bool = False) -> tuple[Site | None, list[Diagnostic]]:
+    """The Site at `path` (an empty Site for None) and every finding; None when it has errors.
+
+    `cached` reuses the findings of the same text checked before (the schema check costs a
+    third of a second the first time in a process; commands that only read a site use this)."""
+    from engine.yamlio import LoadError, load_yaml
+
     if path is None:
         return Site(), []
     try:
         document = load_yaml(path)
     except LoadError as exc:
         return None, [exc.diagnostic]
-    diagnostics = check_site(document)
+    if not is_site(document.data):
+        found = Diagnostic(str(path), 1, 1, "C000", Severity.ERROR,
+                           f"'{path}' is not a site file: it has no '{SITE_KEY}: 1' at the top")
+        return None, [found]
+    diagnostics = _cached_check(document) if cached else check_site(document)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     return build_site(document.data, str(path)), diagnostics
+
+
+def _cached_check(document: Document) -> list[Diagnostic]:
+    """`check_site` of a document, kept on disk by the text and the checking code's identity."""
+    import hashlib
+
+    from engine.cache import default_directory
+
+    digest = hashlib.sha256(document.text.encode("utf-8"))
+    for source in (Path(__file__), Path(__file__).with_name("worktime.py"), _schema_file()):
+        digest.update(b"\0" + source.read_bytes())
+    entry = default_directory() / "site-checks" / f"{digest.hexdigest()[:32]}.json"
+    try:
+        rows = json.loads(entry.read_text(encoding="utf-8"))
+        return [Diagnostic(document.path, *row[:3], Severity(row[3]), *row[4:]) for row in rows]
+    except (OSError, ValueError, TypeError):
+        pass  # not checked before, or an unreadable entry: check again
+    found = check_site(document)
+    rows = [[d.line, d.col, d.code, d.severity.value, d.message, d.pointer] for d in found]
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, entry)
+    except OSError:  # a cache that cannot be written only costs time
+        pass
+    return found
 
 
 def build_site(data: Mapping[str, Any], path: str | None = None) -> Site:
@@ -152,54 +216,21 @@ def check_site(document: Document, procedures: Iterable[Procedure] | None = None
             Severity.WARNING,
         )
     if procedures is not None:
-        _check_names(data, list(procedures), add)
+        from engine.siterules import check_names
+
+        check_names(data, list(procedures), add)
     return sort_unique(found)
-
-
-def _check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Any) -> None:
-    ids = {p.id for p in procedures}
-    params = {name for p in procedures for name in p.params}
-    roles = {name for p in procedures for name in p.roles}
-    for ident in data.get("procedures") or {}:
-        if ident not in ids:
-            add(f"/procedures/{ident}", "C004", f"unknown procedure {ident!r}{_hint(ident, ids)}", key=True)
-    for name in data.get("params") or {}:
-        if name not in params:
-            add(
-                f"/params/{name}",
-                "C005",
-                f"no procedure declares parameter {name!r}{_hint(name, params)}",
-                Severity.WARNING,
-                key=True,
-            )
-    for ident, settings in (data.get("procedures") or {}).items():
-        declared = next((p.params for p in procedures if p.id == ident), None)
-        if declared is None:
-            continue
-        for name in settings.get("params") or {}:
-            if name not in declared:
-                add(
-                    f"/procedures/{ident}/params/{name}",
-                    "C005",
-                    f"procedure {ident!r} has no parameter {name!r}{_hint(name, declared)}",
-                    key=True,
-                )
-    for person, raw in (data.get("people") or {}).items():
-        for index, role in enumerate(raw["roles"]):
-            if role not in roles:
-                add(f"/people/{person}/roles/{index}", "C006", f"unknown role {role!r}{_hint(role, roles)}")
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 @cache
 def _validator() -> Any:
     import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
+    schema = json.loads(_schema_file().read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_file() -> Path:
     from engine.catalog import schema_path
 
-    schema = json.loads((schema_path().parent / "site.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return schema_path().parent / "site.schema.json"

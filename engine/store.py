@@ -198,9 +198,10 @@ class Store:
 
     def commit(self, instance_id: str, expected_version: int, *, snapshot: Mapping[str, Any],
                state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
-               actor: str, at: str) -> int:
+               actor: str, at: str, holder: tuple[str | None, str | None] | None = None) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
         `expected_version`; else `ConflictError` and nothing written. Returns the new version.
+        `holder`, (owner, assignee), is set too: a handoff changes whose the instance is.
 
         An instance's version is the number of its events, so the events of this step are
         numbered from `expected_version + 1` and the check on the version guards both.
@@ -215,8 +216,20 @@ class Store:
                 (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version))
             if cur.rowcount != 1:
                 raise self._conflict(db, instance_id, expected_version)
+            if holder is not None:  # the version check above already holds the write lock
+                db.execute("UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id))
             self._append(db, instance_id, expected_version, events, actor, at)
         return version
+
+    def holder(self, instance_id: str, db: sqlite3.Connection | None = None) -> tuple[str | None, str | None]:
+        """Whose the instance is now: (owner, assignee). `assignee` is a role it was handed to
+        (then it is that role's), else None and it is the owner's. Pass `db` inside a write."""
+        with self._errors():
+            row = (db or self.db).execute("SELECT owner, assignee FROM instances WHERE id = ?",
+                                          (instance_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(records.unknown_id_message(instance_id, []))
+        return row[0], row[1]
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute("SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?",
@@ -280,21 +293,26 @@ class Store:
                              "valid JSON); restore the database from a backup")
 
     def summaries(self, *, person: str | None = None, open_limit: int | None = 50,
-                  recent_limit: int = 10) -> tuple[list[Summary], list[Summary]]:
-        """(open instances, recently closed ones), newest first; `person` keeps only theirs.
+                  recent_limit: int = 10, roles: Sequence[str] = ()) -> tuple[list[Summary], list[Summary]]:
+        """(open instances, recently closed ones), newest first; `person` keeps only theirs:
+        those they own that were not handed to a role, and those handed to one of `roles`.
 
         Each query walks an index in `updated_at` order and stops at its limit, so the cost
         follows what is shown, not how many instances the store holds. One more open row than
         the limit is read so the caller can say that more exist.
         """
-        who = "" if person is None else " AND i.owner = :who"
+        who = "" if person is None else " AND i.owner = :who AND i.assignee IS NULL"
+        if person is not None and roles:  # each role is a bound parameter: :r0, :r1, ...
+            held = ", ".join(f":r{n}" for n in range(len(roles)))
+            who = f" AND ((i.owner = :who AND i.assignee IS NULL) OR i.assignee IN ({held}))"
         limit = -1 if open_limit is None else open_limit + 1
         query = (f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
                  f" WHERE i.status = :status{who} ORDER BY i.updated_at DESC LIMIT :limit")
         with self._errors():
-            opened = self.db.execute(query, {"status": "open", "who": person, "limit": limit}).fetchall()
+            named = {"who": person, **{f"r{n}": role for n, role in enumerate(roles)}}
+            opened = self.db.execute(query, {"status": "open", "limit": limit, **named}).fetchall()
             closed = [row for status in ("finished", "cancelled") for row in self.db.execute(
-                query, {"status": status, "who": person, "limit": recent_limit})]
+                query, {"status": status, "limit": recent_limit, **named})]
         closed.sort(key=lambda row: row[9], reverse=True)  # updated_at
         return [Summary.from_row(r) for r in opened], [Summary.from_row(r) for r in closed[:recent_limit]]
 

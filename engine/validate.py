@@ -31,6 +31,7 @@ class FileResult:
     summary: str | None  # what project rules read (engine.summary); None: not checked that far
     key: str = ""  # the cache key of the bytes that were checked
     cached: bool = False
+    site: bool = False  # a site file (`procflow-site:`), checked by engine.site, never cached
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,16 @@ def validate_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int | None = None,
     use_cache: bool = True,
+    sites: Sequence[str] = (),
 ) -> ValidationResult:
-    """Check every file under `paths` (the bundled procedures when empty), then project rules."""
+    """Check every file under `paths` (the bundled procedures when empty) and the site files
+    `sites`, then project rules, then each site file's names against the procedures checked."""
     files = collect_paths(paths)
+    for site in sites:
+        if not os.path.isfile(site):
+            raise UsageError(f"site file {site!r} does not exist")
+        if os.path.normpath(site) not in files:
+            files.append(os.path.normpath(site))
     cache = _open_cache() if use_cache else None
     results = {r.path: r for r in _reuse(files, max_bytes, cache)} if cache is not None else {}
     misses = [path for path in files if path not in results]
@@ -158,6 +166,7 @@ def validate_paths(
             cache.put_file(result.key, result.diagnostics, result.summary)
     diagnostics = [d for path in files for d in results[path].diagnostics]
     diagnostics.extend(_project_rules([results[path] for path in files], max_bytes, cache))
+    diagnostics.extend(_site_names([results[path] for path in files], max_bytes))
     if cache is not None:
         cache.close()
     unique = sort_unique(diagnostics)
@@ -230,10 +239,39 @@ def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> Fil
     except LoadError as exc:
         diagnostics, summary = [exc.diagnostic], None
     else:
+        from engine.site import check_site, is_site
+
+        if is_site(document.data):  # no key: its names are checked against each run's procedures
+            return FileResult(path, check_site(document), None, site=True)
         procedure, diagnostics = check_document(document)
         summary = None if procedure is None else summarize(document.data)
     key = "" if identity is None else file_key(identity, path, raw)
     return FileResult(path, diagnostics, summary, key)
+
+
+def _site_names(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
+    """Each sound site file against the procedures of the run: unknown procedures, parameters,
+    roles, mistyped values. A site file checked alone has no names to check."""
+    sites = [r for r in results if r.site and not any(d.is_error for d in r.diagnostics)]
+    usable = [r for r in results if r.summary is not None]
+    if not sites or not usable:
+        return []
+    from engine.model import build_procedure
+    from engine.site import check_site
+    from engine.yamlio import load_yaml
+
+    procedures, found = [], []
+    for result in usable:
+        try:
+            procedures.append(build_procedure(load_yaml(result.path, max_bytes=max_bytes).data, result.path))
+        except LoadError:  # changed since it was checked: its own findings come next run
+            continue
+    for result in sites:
+        try:
+            found.extend(check_site(load_yaml(result.path, max_bytes=max_bytes), procedures))
+        except LoadError as exc:
+            found.append(exc.diagnostic)
+    return found
 
 
 def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:

@@ -117,6 +117,11 @@ class View:
     can_continue: bool  # `advance()` with nothing more would leave the state
     outcome: str | None  # of a finished instance; of the sub-procedure just returned in a `use` state
 
+    @property
+    def recurrences(self) -> tuple[DueView, ...]:
+        """The recurrences of this state an operator can mark done (`advance(done=[id])`)."""
+        return tuple(d for d in self.due if d.kind == "every" and d.due is not None)
+
 
 def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
     """What is missing before `state` can be left, one phrase each (empty: nothing)."""

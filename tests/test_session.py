@@ -563,8 +563,8 @@ def test_a_session_refuses_a_snapshot_in_a_state_its_procedure_lacks() -> None:
         Session(PROCEDURES, snapshot)
 
 
-def test_next_occurrence_of_a_recurrence() -> None:
-    from engine.deadlines import next_occurrence
+def test_a_recurrence_counts_again_from_its_acknowledgement() -> None:
+    from engine.deadlines import acknowledge, lateness
 
     entry = {
         "id": "w",
@@ -574,12 +574,11 @@ def test_next_occurrence_of_a_recurrence() -> None:
         "due": "2026-03-07T09:15:00+08:00",
         "every": 900,
     }
-    assert next_occurrence(entry, T0) == T0 + timedelta(minutes=15)
-    assert next_occurrence(entry, T0 + timedelta(minutes=15)) == T0 + timedelta(minutes=15)
-    assert next_occurrence(entry, T0 + timedelta(minutes=16)) == T0 + timedelta(minutes=30)
-    once = dict(entry, kind="within", every=None)
-    assert next_occurrence(once, T0 + timedelta(hours=1)) == T0 + timedelta(minutes=15)  # overdue stays due
-    assert next_occurrence(dict(entry, due=None), T0) is None
+    later = (T0 + timedelta(minutes=20)).isoformat()
+    assert lateness(entry, later) == 300
+    assert lateness(entry, T0.isoformat()) == 0  # early: not late
+    assert acknowledge(entry, later) == dict(entry, anchor=later, due="2026-03-07T09:35:00+08:00")
+    assert lateness(dict(entry, due=None), later) == 0
 
 
 def test_events_after_the_end_or_without_a_time_do_not_replay() -> None:

@@ -57,6 +57,8 @@ def bad_duration(procedure: Procedure) -> Iterator[Finding]:
     for state in procedure.states.values():
         for deadline in state.due:
             pointer = f"{deadline.ptr}/{deadline.kind}"
+            if deadline.param is not None:  # `{param}`: rule P031 checks the parameter
+                continue
             try:
                 seconds = _seconds(deadline.duration)
             except ValueError as exc:
