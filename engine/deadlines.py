@@ -214,7 +214,7 @@ def recurrence(frames: list[Mapping[str, Any]], ref: str) -> tuple[int, Due]:
     exact = [(depth, e) for depth, e in every if e["id"] == ref]
     chosen = exact or [(depth, e) for depth, e in every if e["id"].startswith(ref)]
     if len(chosen) == 1:
-        depth, entry = chosen[0]
+        entry = chosen[0][1]
         if entry["due"] is None:
             raise LookupError(f"recurrence {entry['id']!r} has no due time yet (it counts from an answer not given)")
         return chosen[0]
