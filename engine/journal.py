@@ -93,6 +93,8 @@ def apply(
             snapshot["status"] = "cancelled"
         elif kind == "done":
             _done(snapshot, event)
+        elif kind in ("override", "handoff"):  # who acted or holds it; where it is does not change
+            pass
         elif kind not in ("note", "breach"):  # a breach records a missed time; it changes nothing
             raise CorruptLogError(f"unknown event kind {kind!r}")
         snapshot["version"] += 1
