@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.deadlines import due_rows
 from engine.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
 from engine.records import Instance
 from engine.store import Store, sha256, stamp
@@ -73,7 +74,7 @@ class Desk:
     def __init__(self, store: Store, *, actor: str, lang: str = "zh-Hant", dirs: Sequence[str] = (),
                  clock: Clock | None = None, params: Mapping[str, Any] | None = None,
                  site: Site | None = None, override: str | None = None) -> None:
-        from engine.environment import now
+        from engine.clock import now
         from engine.people import Gate
         from engine.site import Site
 
@@ -81,7 +82,7 @@ class Desk:
         self.actor = actor
         self.lang = lang
         self.dirs = tuple(dirs)
-        self.clock = clock or now
+        self.clock = clock or (lambda: now(self.site.timezone))  # the site's zone, when it has one
         self.site = site if site is not None else Site()
         self.params = dict(params if params is not None else self.site.params)
         self.gate = Gate(self.site, actor, override)  # who may act, and override reasons given
@@ -100,13 +101,14 @@ class Desk:
         override = self.gate.reason(first.role, first.name, (entry, 0))
         moment = self.clock()
         snapshot, events = start(procedures, entry, params=self.params, now=moment, actor=self.actor,
-                                 hashes=hashes, procedure_params=self.site.procedure_params, override=override)
+                                 hashes=hashes, procedure_params=self.site.procedure_params, override=override,
+                                 calendar=self.site.calendar, zone=self.site.timezone)
         for digest, pid in ((hashes[p], p) for p in procedures):
             _parsed.setdefault(digest, procedures[pid])
         record = self.store.create(
             procedure_id=entry, pins=texts, snapshot=snapshot, state=qualified(snapshot),
             status=snapshot["status"], role=_role(procedures, snapshot), events=events,
-            actor=self.actor, at=stamp(moment))
+            actor=self.actor, at=stamp(moment), due=due_rows(snapshot, procedures))
         if override is not None and len(snapshot["path"]) == 1:  # still in the first state: overridden
             self.gate.recorded.add((record.id, 1))
         return Opened(record, self._session(procedures, snapshot, hashes))
@@ -178,7 +180,8 @@ class Desk:
         from engine.session import Session
 
         return Session(procedures, dict(snapshot), lang=self.lang, params=self.params, hashes=hashes,
-                       procedure_params=self.site.procedure_params)
+                       procedure_params=self.site.procedure_params, calendar=self.site.calendar,
+                       zone=self.site.timezone)
 
     # --- who may act ----------------------------------------------------------------------
 
@@ -195,14 +198,16 @@ class Desk:
     # --- stepping -------------------------------------------------------------------------
 
     def step(self, opened: Opened, *, answers: Mapping[str, Any] | None = None, check: Iterable[str] = (),
-             skip: Mapping[str, str] | None = None, move: str | None = None, note: str | None = None) -> int:
+             skip: Mapping[str, str] | None = None, move: str | None = None, note: str | None = None,
+             done: Iterable[str] = ()) -> int:
         """One step, saved in one transaction; the number of events it recorded (0: nothing
-        changed, nothing saved). A refused step changes neither the store nor the session."""
+        changed, nothing saved). A refused step changes neither the store nor the session.
+        `done` acknowledges recurrences (see `Session.advance`)."""
         before = opened.session.snapshot
         override, visit = self.authorise(opened), _visit(opened)
         moment = self.clock()
         result = opened.session.advance(answers, check, skip, move, note, now=moment, actor=self.actor,
-                                        override=override)
+                                        override=override, done=done)
         saved = self._save(opened, before, result.snapshot, result.events, moment)
         if override is not None and saved:
             self.gate.recorded.add(visit)
@@ -241,7 +246,8 @@ class Desk:
             self.store.commit(
                 opened.id, int(before["version"]), snapshot=after, state=qualified(dict(after)),
                 status=after["status"], role=_role(opened.session.procedures, after), events=events,
-                actor=self.actor, at=stamp(moment), holder=holder)
+                actor=self.actor, at=stamp(moment), holder=holder,
+                due=due_rows(after, opened.session.procedures))
         except BaseException:  # nothing was saved: the session goes back to what the store holds
             session = opened.session
             opened.session = self._session(session.procedures, before, session.hashes)

@@ -64,5 +64,43 @@ _V2 = (
     "CREATE INDEX instances_owner ON instances (owner, status, updated_at)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: what is due, one row per due time of an open instance, for the agenda. Rewritten with
+# each step in its transaction (engine/deadlines.py `due_rows`); owner and assignee are copies
+# kept current by a trigger, and closing an instance empties its rows. Instances open before this
+# version get rows from their snapshots; their role (below the current frame) and text are NULL
+# until their next step, and the agenda then reads the text from the pinned procedure.
+_V3 = (
+    """CREATE TABLE due (
+        instance TEXT NOT NULL REFERENCES instances (id),
+        procedure TEXT NOT NULL,        -- the procedure whose deadline it is (a sub-procedure's own)
+        state TEXT NOT NULL,            -- path name of the state it belongs to: `use_state>child_state`
+        deadline TEXT NOT NULL,         -- the deadline's id
+        kind TEXT NOT NULL,             -- within | before | after | every
+        due_at TEXT NOT NULL,           -- UTC stamp, so text order is time order
+        every NUMERIC,                  -- seconds between occurrences (kind every)
+        role TEXT,                      -- the role of its state
+        text TEXT,                      -- JSON {language: what is due}, parameters filled in
+        owner TEXT,                     -- copied from instances
+        assignee TEXT,
+        PRIMARY KEY (instance, state, deadline)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX due_at ON due (due_at)",
+    "CREATE INDEX due_role ON due (role, due_at)",
+    """CREATE TRIGGER due_holder AFTER UPDATE OF owner, assignee ON instances
+       BEGIN UPDATE due SET owner = NEW.owner, assignee = NEW.assignee WHERE instance = NEW.id; END""",
+    """CREATE TRIGGER due_closed AFTER UPDATE OF status ON instances WHEN NEW.status != 'open'
+       BEGIN DELETE FROM due WHERE instance = NEW.id; END""",
+    """INSERT OR IGNORE INTO due (instance, procedure, state, deadline, kind, due_at, every, role, owner, assignee)
+       SELECT i.id, json_extract(f.value, '$.procedure'),
+              (SELECT group_concat(json_extract(g.value, '$.state'), '>')
+                 FROM json_each(i.snapshot, '$.frames') g WHERE g.key <= f.key),
+              json_extract(d.value, '$.id'), json_extract(d.value, '$.kind'),
+              strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(d.value, '$.due')), json_extract(d.value, '$.every'),
+              CASE WHEN f.key = json_array_length(i.snapshot, '$.frames') - 1 THEN i.role END,
+              i.owner, i.assignee
+         FROM instances i, json_each(i.snapshot, '$.frames') f, json_each(f.value, '$.due') d
+        WHERE i.status = 'open' AND strftime('%s', json_extract(d.value, '$.due')) IS NOT NULL""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)

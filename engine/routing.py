@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from difflib import get_close_matches
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.errors import IllegalMoveError
+from engine.clock import duty_data, duty_from_data
+from engine.deadlines import DUTY, missed, seconds_of
+from engine.errors import IllegalMoveError, UsageError
 from engine.journal import SEPARATOR, Event, Snapshot, apply, make_event, qualified
 from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine, compile_machine, model_hash
 from engine.model import Procedure, State
 from engine.text import fill
 from engine.view import requirements
+
+if TYPE_CHECKING:
+    from engine.clock import Duty
 
 Scalar = str | int | float | bool
 MAX_DEPTH = 16  # frames; deeper means procedures that use each other in a cycle
@@ -55,11 +60,13 @@ class Router:
         params: Mapping[str, Scalar],
         hashes: dict[str, str],
         by_procedure: Mapping[str, Mapping[str, Scalar]] | None = None,
+        duty: Duty | None = None,
     ) -> None:
         self.procedures = procedures
         self.params = params
         self.by_procedure = by_procedure or {}  # a site's values for one procedure, over `params`
         self.hashes = hashes
+        self.duty = duty if duty is not None and duty.defined else None  # None: always on duty
         self.machines: dict[tuple[str, str], CompiledMachine] = {}
         self.limit = 4 * sum(len(p.states) for p in procedures.values()) + 8
 
@@ -73,6 +80,7 @@ class Router:
         step.emit(
             "start", procedure=entry_id, hash=pins[entry_id], hashes=dict(pins),
             params=self.frame_params(procedure, {}), depth=0, state=initial, to=initial,
+            **self.calendar(procedure),
         )  # fmt: skip
         if then is not None:
             then(step)
@@ -96,7 +104,33 @@ class Router:
         values.update({k: v for k, v in self.params.items() if k in values})
         values.update({k: v for k, v in self.by_procedure.get(procedure.id, {}).items() if k in values})
         values.update(given)
+        for state in procedure.states.values():  # a duration the site sets must be one
+            for deadline in state.due:
+                if deadline.param is not None:
+                    try:
+                        seconds_of(deadline, values)
+                    except ValueError:
+                        raise UsageError(
+                            f"parameter {deadline.param!r} of procedure {procedure.id!r} is "
+                            f"{values.get(deadline.param)!r}, not a duration such as '30 minutes' "
+                            f"(deadline {deadline.id!r} reads it)"
+                        ) from None
         return values
+
+    def calendar(self, procedure: Procedure) -> dict[str, Any]:
+        """`calendar=` for the event that creates a frame, when its deadlines count duty hours."""
+        if self.duty is None or not any(d.during == DUTY for s in procedure.states.values() for d in s.due):
+            return {}
+        return {"calendar": duty_data(self.duty)}
+
+    def breaches(self, step: Step) -> None:
+        """The top frame's state is being left: a `breach` for each of its due times missed."""
+        frame = step.work["frames"][-1]
+        if not frame["due"]:
+            return
+        here = qualified(step.work)
+        for entry, late in missed(frame["due"], step.at, duty_from_data(frame.get("calendar"))):
+            step.emit("breach", deadline=entry["id"], due=entry["due"], late=late, state=here, **{"from": here})
 
     def move(self, step: Step, state: State, move_id: str) -> None:
         frame = step.work["frames"][-1]
@@ -123,6 +157,7 @@ class Router:
         frames = step.work["frames"]
         here = qualified(step.work)
         to = here.rsplit(SEPARATOR, 1)[0] + SEPARATOR + target if len(frames) > 1 else target
+        self.breaches(step)
         step.emit(kind, depth=len(frames) - 1, state=target, to=to, **{"from": here}, **extra)
         self._arrive(step)
 
@@ -150,6 +185,7 @@ class Router:
                 procedure=child.id,
                 hash=self.hash(child.id),
                 params=self.frame_params(child, given),
+                **self.calendar(child),
                 state=child.initial,
                 to=here + SEPARATOR + child.initial,
                 via="use",
@@ -169,6 +205,7 @@ class Router:
                 return
             acknowledged = False
             if state.final:
+                self.breaches(step)
                 step.emit("finish", outcome=state.result, depth=len(frames) - 1, **{"from": qualified(work)})
                 continue
             returned = frame["returned"]

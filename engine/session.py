@@ -9,16 +9,19 @@ terminal I/O and no clock: time comes in as `now` (the current time only as a de
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from typing import Any, NamedTuple
 
 from engine.answers import Value, parse_answer
+from engine.clock import Duty, duty_from_data
+from engine.deadlines import lateness, recurrence, seconds
 from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
 from engine.journal import CorruptLogError, Event, Snapshot, copy_snapshot, qualified, replay
 from engine.model import Procedure, State
 from engine.routing import Router, Scalar, Step
 from engine.view import View, build_view
+from engine.worktime import Calendar
 
 __all__ = ["Event", "Session", "Snapshot", "StepResult", "View", "replay", "start", "used_procedures"]
 
@@ -62,6 +65,8 @@ def start(
     hashes: Mapping[str, str] | None = None,
     procedure_params: Mapping[str, Mapping[str, Scalar]] | None = None,
     override: str | None = None,
+    calendar: Calendar | None = None,
+    zone: tzinfo | None = None,
 ) -> tuple[Snapshot, list[Event]]:
     """A new instance of `entry_id`, in its initial state (and past it when that needs nothing).
 
@@ -69,8 +74,10 @@ def start(
     and `procedure_params[id]` over those for procedure `id`.
     `hashes` maps procedure ids to the hash of their pinned text (default: a hash of the model).
     `override`, a reason, records that the starter acts without the initial state's role.
+    `calendar` and `zone`: the site's duty hours, as for `Session`.
     """
-    session = Session(procedures, None, params=params, hashes=hashes, procedure_params=procedure_params)
+    session = Session(procedures, None, params=params, hashes=hashes, procedure_params=procedure_params,
+                      calendar=calendar, zone=zone)  # fmt: skip
     return session._start(entry_id, _now(now), actor, role, override)
 
 
@@ -86,7 +93,11 @@ class Session:
         params: Mapping[str, Scalar] | None = None,
         hashes: Mapping[str, str] | None = None,
         procedure_params: Mapping[str, Mapping[str, Scalar]] | None = None,
+        calendar: Calendar | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
+        """`calendar` (with the `zone` its hours are in) counts deadlines that say `during:
+        duty_hours`; pinned in each new frame that has any. None: always on duty."""
         self.procedures = procedures
         self.lang = lang
         self.params = dict(params or {})
@@ -108,7 +119,8 @@ class Session:
                         f"{procedure.id!r} does not have: it runs on other procedures than those given"
                     )
         self._snapshot: Snapshot | None = snapshot
-        self._router = Router(procedures, self.params, self.hashes, procedure_params)
+        duty = Duty(calendar, zone) if calendar is not None else None
+        self._router = Router(procedures, self.params, self.hashes, procedure_params, duty)
         self._last_moment: datetime | None = None
         self._last_iso = ""
 
@@ -141,8 +153,12 @@ class Session:
         actor: str,
         role: str | None = None,
         override: str | None = None,
+        done: Iterable[str] | str = (),
     ) -> StepResult:
         """Record answers, checks, skips and a note, then leave the state if it is done.
+
+        `done` acknowledges recurrences by id (or a prefix only one has): a `done` event each,
+        after a `breach` when the occurrence was late; the next one counts from now.
 
         `override`, a reason, records first that `actor` acts without the state's role (who
         may act is decided by the caller); a step that changes nothing else records nothing.
@@ -173,9 +189,14 @@ class Session:
             step.emit("skip", items=skips, **{"from": here})
         if note:
             step.emit("note", note=str(note), **{"from": here})
+        acknowledged = [done] if isinstance(done, str) else list(done)
+        for ref in acknowledged:
+            self._acknowledge(step, ref)
         if move is not None:
             self._router.move(step, state, move)
-        self._router.settle(step, acknowledged=move is None)
+        # a step that only acknowledges a recurrence does not also leave a state that only speaks
+        alone = bool(acknowledged) and not (typed or checks or skips or note)
+        self._router.settle(step, acknowledged=move is None and not alone)
         if override is not None and len(step.events) == 1:  # the override alone took no step
             return StepResult(before, [])
         self._snapshot = step.work
@@ -196,6 +217,20 @@ class Session:
         return StepResult(step.work, step.events)
 
     # --- internals
+
+    def _acknowledge(self, step: Step, ref: str) -> None:
+        frames = step.work["frames"]
+        try:
+            depth, entry = recurrence(frames, str(ref))
+        except LookupError as exc:
+            raise InvalidAnswerError(str(exc.args[0])) from None
+        where = ">".join(f["state"] for f in frames[: depth + 1])
+        late = lateness(entry, step.at, duty_from_data(frames[depth].get("calendar")))
+        if late > 0:
+            step.emit("breach", deadline=entry["id"], due=entry["due"], late=seconds(late), state=where,
+                      **{"from": qualified(step.work)})  # fmt: skip
+        step.emit("done", deadline=entry["id"], due=entry["due"], depth=depth, state=where,
+                  **{"from": qualified(step.work)})  # fmt: skip
 
     def _start(
         self, entry_id: str, now: datetime, actor: str, role: str | None, override: str | None = None

@@ -177,8 +177,9 @@ class Store:
 
     def create(self, *, procedure_id: str, pins: Mapping[str, tuple[str, bytes]], snapshot: Mapping[str, Any],
                state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
-               actor: str, at: str, parent: str | None = None) -> Instance:
-        """A new instance with its first events; `pins` maps procedure id to (path, text)."""
+               actor: str, at: str, parent: str | None = None, due: Sequence[Sequence[Any]] = ()) -> Instance:
+        """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
+        its rows of the due table (see `set_due`)."""
         with self.write() as db:
             hashes = {pid: self.pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
             for _ in range(20):
@@ -194,14 +195,17 @@ class Store:
                 (new_id, procedure_id, hashes[procedure_id], _dump(hashes), status, state, role, len(events),
                  _dump(snapshot), at, actor, at, actor, actor, parent))
             self._append(db, new_id, 0, events, actor, at)
+            self.set_due(db, new_id, due)
         return self.load(new_id)
 
     def commit(self, instance_id: str, expected_version: int, *, snapshot: Mapping[str, Any],
                state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
-               actor: str, at: str, holder: tuple[str | None, str | None] | None = None) -> int:
+               actor: str, at: str, holder: tuple[str | None, str | None] | None = None,
+               due: Sequence[Sequence[Any]] | None = None) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
         `expected_version`; else `ConflictError` and nothing written. Returns the new version.
         `holder`, (owner, assignee), is set too: a handoff changes whose the instance is.
+        `due`, the instance's rows of the due table (`set_due`), replaces them; None keeps them.
 
         An instance's version is the number of its events, so the events of this step are
         numbered from `expected_version + 1` and the check on the version guards both.
@@ -219,6 +223,8 @@ class Store:
             if holder is not None:  # the version check above already holds the write lock
                 db.execute("UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id))
             self._append(db, instance_id, expected_version, events, actor, at)
+            if due is not None:
+                self.set_due(db, instance_id, due)
         return version
 
     def holder(self, instance_id: str, db: sqlite3.Connection | None = None) -> tuple[str | None, str | None]:
@@ -230,6 +236,45 @@ class Store:
         if row is None:
             raise NotFoundError(records.unknown_id_message(instance_id, []))
         return row[0], row[1]
+
+    # --- what is due: one row per due time of an open instance (migration 3) -----------------
+
+    @staticmethod
+    def set_due(db: sqlite3.Connection, instance_id: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the instance's due rows, inside a write transaction. A row is (procedure, state
+        path, deadline, kind, due_at UTC stamp, every, role, text JSON), as
+        `engine.deadlines.due_rows` makes them; owner and assignee are copied from the instance."""
+        db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
+        if rows:
+            db.executemany("INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                           " owner, assignee) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, owner, assignee FROM instances"
+                           " WHERE id = ? AND status = 'open'", [(instance_id, *row, instance_id) for row in rows])
+
+    def due_of(self, instance_id: str) -> list[tuple[Any, ...]]:
+        """The instance's due rows as `set_due` takes them, in key order."""
+        with self._errors():
+            return self.db.execute("SELECT procedure, state, deadline, kind, due_at, every, role, text FROM due"
+                                   " WHERE instance = ? ORDER BY state, deadline", (instance_id,)).fetchall()
+
+    def agenda(self, until: str, *, limit: int, role: str | None = None, person: str | None = None,
+               roles: Sequence[str] = ()) -> tuple[list[tuple[Any, ...]], int]:
+        """Due rows with due_at up to `until` (a UTC stamp), soonest first, at most `limit`, and how
+        many match in all. `role` keeps that role's; `person` keeps theirs as `summaries` does.
+        The rows are read along the due_at index and stop at the limit."""
+        where, named = "due_at <= :until", {"until": until, "limit": limit, "role": role, "who": person}
+        if role is not None:
+            where += " AND role = :role"
+        if person is not None:
+            named.update({f"r{n}": held for n, held in enumerate(roles)})
+            held = f" OR assignee IN ({', '.join(f':r{n}' for n in range(len(roles)))})" if roles else ""
+            where += f" AND ((owner = :who AND assignee IS NULL){held})"
+        columns = "instance, procedure, state, deadline, kind, due_at, every, role, text, owner, assignee"
+        with self._errors():
+            rows = self.db.execute(f"SELECT {columns} FROM due WHERE {where} ORDER BY due_at, instance, state, "
+                                   "deadline LIMIT :limit", named).fetchall()
+            total = len(rows) if len(rows) < limit else self.db.execute(
+                f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
+        return rows, total
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute("SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?",
