@@ -102,5 +102,28 @@ _V3 = (
         WHERE i.status = 'open' AND strftime('%s', json_extract(d.value, '$.due')) IS NOT NULL""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: violations of the work rules recorded by a manager, append-only like the events.
+# Breaches and overrides are not copied here: they stay events, found through a partial index
+# that holds only them, so it costs nothing on the steps that are neither.
+_V4 = (
+    """CREATE TABLE violations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person TEXT NOT NULL,           -- who broke the rule (a person id of the site file)
+        rule TEXT NOT NULL,             -- a work rule id of `procedure`
+        procedure TEXT NOT NULL,        -- the procedure that declares the rule
+        at TEXT NOT NULL,               -- when it happened: UTC stamp, so text order is time order
+        note TEXT,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX violations_at ON violations (at)",
+    "CREATE INDEX violations_person ON violations (person, at)",
+    """CREATE TRIGGER violations_no_update BEFORE UPDATE ON violations
+       BEGIN SELECT RAISE(ABORT, 'violations are append-only'); END""",
+    """CREATE TRIGGER violations_no_delete BEFORE DELETE ON violations
+       BEGIN SELECT RAISE(ABORT, 'violations are append-only'); END""",
+    "CREATE INDEX events_accountable ON events (at) WHERE kind IN ('breach', 'override')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)

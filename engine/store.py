@@ -131,6 +131,13 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for queries kept beside the module they serve (engine/violations.py);
+        sqlite3 errors leave as engine errors, as everywhere in the store."""
+        with self._errors():
+            yield self.db
+
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from engine.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from engine.model import Procedure, WorkRule
     from engine.site import Site
     from engine.store import Store
@@ -138,16 +140,16 @@ def read(store: Store, start: datetime | None = None, end: datetime | None = Non
         args.append(person)
     query = ("SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
              f" WHERE {' AND '.join(where)} ORDER BY at, id")
-    with store._errors():
-        rows = store.db.execute(query, args).fetchall()
+    with store.read() as db:
+        rows = db.execute(query, args).fetchall()
         found = [Violation("rule", str(r[0]), r[1], _utc(r[4]), r[3], rule=r[2], note=r[5],
                            recorded_by=r[6], recorded_at=_utc(r[7])) for r in rows]
-        found += _step_violations(store, start, end, person)
+        found += _step_violations(db, start, end, person)
     found.sort(key=lambda v: (v.at, KINDS.index(v.kind), v.id))
     return found
 
 
-def _step_violations(store: Store, start: datetime | None, end: datetime | None,
+def _step_violations(db: sqlite3.Connection, start: datetime | None, end: datetime | None,
                      person: str | None) -> list[Violation]:
     """Breach and override events. Their `at` keeps the offset the step was taken with, so text
     order is not time order across offsets: the query takes a day more on each side (the partial
@@ -166,7 +168,7 @@ def _step_violations(store: Store, start: datetime | None, end: datetime | None,
     query = ("SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
              f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)}")
     found = []
-    for instance, seq, at, actor, kind, body, procedure in store.db.execute(query, args):
+    for instance, seq, at, actor, kind, body, procedure in db.execute(query, args):
         moment = _utc(at)
         if (start is not None and moment < start) or (end is not None and moment >= end):
             continue
