@@ -42,10 +42,29 @@ class ProcflowGroup(click.Group):
 @click.group(cls=ProcflowGroup, context_settings=CONTEXT)
 @click.version_option(package_name="procflow", prog_name="procflow")
 @click.option("--traceback", is_flag=True, help="Show the full traceback of an internal error.")
+@click.option("--site", metavar="PATH", default=None,
+              help="The site file: parameters, people and roles, calendar (default: PROCFLOW_SITE, "
+                   "else ./procflow.yaml if present).")
 @click.pass_context
-def cli(ctx: click.Context, traceback: bool) -> None:
+def cli(ctx: click.Context, traceback: bool, site: str | None) -> None:
     """Standard operating procedures as checked, executable state machines."""
-    ctx.obj = {"traceback": traceback}
+    ctx.obj = {"traceback": traceback, "site": site}
+
+
+def _site() -> Any:
+    """The site (`--site`, PROCFLOW_SITE, ./procflow.yaml; an empty one when there is none).
+    A site file with errors stops the command: its findings are shown, exit 1."""
+    from engine.site import SiteError, open_site
+
+    obj = click.get_current_context().find_root().obj or {}
+    try:
+        return open_site(obj.get("site"))
+    except SiteError as exc:
+        from engine import report
+
+        shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
+        click.echo(shown, err=True, nl=False)
+        raise
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -72,12 +91,19 @@ def validate(
 ) -> None:
     """Check procedure files and directories (default: the bundled procedures).
 
+    A file with `procflow-site: 1` at the top is checked as a site file, its names against the
+    procedures checked with it. `procflow --site PATH validate` adds PATH; without PATHs the site
+    file of PROCFLOW_SITE or ./procflow.yaml is checked too.
     Exit 0 when clean, 1 when there are findings (warnings only with --strict), 2 on usage errors.
     """
     from engine import report
+    from engine.site import find_site
     from engine.validate import validate_paths
 
-    result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache)
+    named = (click.get_current_context().find_root().obj or {}).get("site")
+    site = find_site(named) if not paths or named else None
+    sites = [str(site)] if site is not None else []
+    result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache, sites=sites)
     sources = report.source_lines(result.diagnostics) if format_ == "text" else None
     formatter = report.FORMATS[format_]
     click.echo(formatter(result.diagnostics, files=len(result.files), sources=sources), nl=False)
@@ -193,14 +219,17 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     questions, routes, moves, deadlines, notes and source clauses.
 
     ID is a procedure id (see `procflow list`) or the path of a procedure file. A procedure
-    with errors is not shown: its errors are (exit 1).
+    with errors is not shown: its errors are (exit 1). Parameters take the site file's values
+    (`procflow --site PATH show ID`) where it sets them.
     """
     from engine.environment import language
     from engine.render import render_sop
 
     proc, path = _checked_procedure(procedure, dirs)
     titles = _used_titles(proc, path, dirs)
-    click.echo(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles), nl=False)
+    params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
+    click.echo(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params),
+               nl=False)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -328,26 +357,57 @@ def _instance_options(func: Any) -> Any:
     return func
 
 
+OVERRIDE_HELP = ("Act even in states whose role you do not hold (see the site file's people); "
+                 "needs --reason, which is recorded.")
+OVERRIDE_REASON_HELP = "With --override: why you act without the role (recorded)."
+
+
+def _override(override: bool, reason: str | None) -> str | None:
+    """The reason given with --override (None without it); either alone is a usage error."""
+    if not override:
+        if reason is not None:
+            raise errors.UsageError("--reason goes with --override")
+        return None
+    from engine.people import check_override_reason
+
+    return check_override_reason(reason)
+
+
+def _site_given() -> bool:
+    """Whether a site file is named or present, checked without loading anything (`status`)."""
+    import os
+
+    obj = click.get_current_context().find_root().obj or {}
+    return bool(obj.get("site") or os.environ.get("PROCFLOW_SITE") or os.path.isfile("procflow.yaml"))
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="PROCEDURE")
 @click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
               help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
+@click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
-def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], db: str | None, actor: str | None,
-        lang: str | None, as_json: bool) -> None:
+def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], override: bool, reason: str | None,
+        db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
     """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
 
     Every step is saved at once. Ctrl-C (exit 130) or the end of the input (exit 1) leaves the
     instance open and prints the command that resumes it. With --answers FILE the run is
     scripted: it stops with exit 1, the instance open, at the first answer or move FILE lacks.
+
+    In a state whose role you do not hold (by the site file's people) a run asks why you act
+    anyway, and records it; --override --reason TEXT answers for every such state, and a
+    scripted run without them stops there (exit 10).
     """
     import console
     from engine.script import load_script
 
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
-    desk = console.open_desk(db, actor, lang, dirs)
+    desk = console.open_desk(db, actor, lang, dirs, site=_site(), override=_override(override, reason),
+                             ask=script is None)
     opened = console.start(desk, procedure)
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
@@ -356,10 +416,12 @@ def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], db: str
 @click.argument("instance", metavar="ID")
 @click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
               help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
+@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
+@click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
-def resume(instance: str, answers_file: str | None, db: str | None, actor: str | None, lang: str | None,
-           as_json: bool) -> None:
+def resume(instance: str, answers_file: str | None, override: bool, reason: str | None, db: str | None,
+           actor: str | None, lang: str | None, as_json: bool) -> None:
     """Continue instance ID where it stopped, on the procedure text it started with.
 
     ID `last` stands for your most recently changed instance (also in step, history, cancel
@@ -369,7 +431,8 @@ def resume(instance: str, answers_file: str | None, db: str | None, actor: str |
     from engine.script import load_script
 
     script = load_script(answers_file) if answers_file else None
-    desk = console.open_desk(db, actor, lang)
+    desk = console.open_desk(db, actor, lang, site=_site(), override=_override(override, reason),
+                             ask=script is None)
     opened = desk.open(desk.store.resolve(instance, desk.actor))
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
@@ -380,29 +443,35 @@ def resume(instance: str, answers_file: str | None, db: str | None, actor: str |
 @click.option("--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable).")
 @click.option("--skip", "skips", multiple=True, metavar="ITEM", help="Skip a checklist item; needs --reason.")
 @click.option("--reason", "reasons", multiple=True, metavar="TEXT",
-              help="Why the --skip items are skipped: once for all, or once per --skip.")
+              help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
+                   "with --override (given first).")
 @click.option("--move", default=None, metavar="MOVE", help="Take this move (when the step offers a choice).")
 @click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
+@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: tuple[str, ...],
-         reasons: tuple[str, ...], move: str | None, note: str | None, db: str | None, actor: str | None,
-         lang: str | None, as_json: bool) -> None:
+         reasons: tuple[str, ...], move: str | None, note: str | None, override: bool, db: str | None,
+         actor: str | None, lang: str | None, as_json: bool) -> None:
     """Take one step of instance ID without prompts (for scripts and other tools).
 
     With nothing but ID it acknowledges a step that only says something. A wrong answer
     (exit 5) or a move not allowed now (exit 6) changes nothing; so does losing a race to
-    another operator (exit 7, naming who changed it and when).
+    another operator (exit 7, naming who changed it and when). A step in a state whose role you
+    do not hold is refused (exit 10) unless given --override --reason TEXT.
     """
     import console
 
-    desk = console.open_desk(db, actor, lang)
+    why, reasons = console.override_reasons(override, skips, reasons)
+    desk = console.open_desk(db, actor, lang, site=_site(), override=why)
     console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--mine", is_flag=True, help="Only the instances the acting person holds (see --as).")
-@click.option("--by", "person", metavar="NAME", default=None, help="Only the instances NAME holds.")
+@click.option("--mine", is_flag=True,
+              help="Only the instances the acting person holds (see --as), or handed to a role they hold.")
+@click.option("--by", "person", metavar="NAME", default=None,
+              help="Only the instances NAME holds, or handed to a role NAME holds.")
 @click.option("--all", "show_all", is_flag=True, help="List every open instance (default: the newest 50).")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: open, more_open, recent.")
@@ -419,7 +488,8 @@ def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor
 
     store = environment.open_store(db)
     who = person if person is not None else environment.actor(actor) if mine else None
-    report = read_status(store, person=who, open_limit=None if show_all else 50)
+    held = _site().roles_of(who) if who is not None and _site_given() else None  # a site only when needed
+    report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
     listings.show_status(report, environment.language(lang), as_json)
 
 
@@ -451,6 +521,28 @@ def cancel(instance: str, reason: str, db: str | None, actor: str | None, lang: 
 
     desk = console.open_desk(db, actor, lang)
     console.cancel(desk, instance, reason, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--to", "to", required=True, metavar="PERSON|ROLE",
+              help="A person of the site file, or a role of the instance's procedures "
+                   "(person:NAME or role:NAME when a name is both).")
+@click.option("--note", default=None, metavar="TEXT", help="What the next holder should know (recorded).")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version.")
+def handoff(instance: str, to: str, note: str | None, db: str | None, actor: str | None, lang: str | None,
+            as_json: bool) -> None:
+    """Pass instance ID on to a person (it becomes theirs) or a role (anyone holding it).
+
+    `status` and the agenda then show whose it is; `status --mine` lists it for the person, or
+    for everyone holding the role. Saved like a step: refused (exit 7) if someone changed the
+    instance first, and an unknown person or role is exit 4.
+    """
+    import console
+
+    desk = console.open_desk(db, actor, lang, site=_site())
+    console.hand_over(desk, instance, to, note, as_json)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -36,6 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "cancelled", "blocked": "this step cannot be left: {why}",
         "open": "instance {id} stays open at '{state}'; continue with: procflow resume {id}",
         "input_ended": "input ended", "interrupted": "interrupted", "answered": "answered",
+        "override": "reason to act anyway, recorded (Enter stops here)",
+        "handed": "instance {id} is now with {kind} {name}", "person": "person", "role": "role",
     },
     "zh-Hant": {
         "instance": "實例 {id}", "step": "第 {n} 步", "remaining": "距結束至少 {n} 步",
@@ -53,6 +55,8 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "已取消", "blocked": "此步驟無法離開:{why}",
         "open": "實例 {id} 保持開啟,停在「{state}」;繼續請執行:procflow resume {id}",
         "input_ended": "輸入已結束", "interrupted": "已中斷", "answered": "已回答",
+        "override": "仍要執行的原因,將被記錄(按 Enter 停止)",
+        "handed": "實例 {id} 已交給{kind} {name}", "person": "人員", "role": "角色",
     },
 }
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -179,6 +183,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
     while opened.status == "open":
         view = opened.view()
         screen.state(view, opened.id, desk.clock())
+        desk.authorise(opened)  # a state of a role the operator lacks: ask why before the work, not after
         check, skip = _items(view, screen)
         answers = _questions(view, opened, desk, screen)
         if view.kind in ("routes", "final", "use") and not (check or skip or answers or view.items or view.questions):
@@ -358,12 +363,47 @@ def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) 
 # --- the commands' bodies (cli.py declares the options) -----------------------------------------
 
 
-def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[str, ...] = ()) -> Desk:
-    """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language."""
+def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[str, ...] = (),
+              site: Any = None, override: str | None = None, ask: bool = False) -> Desk:
+    """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language,
+    under the site's parameters and people; `override` is a reason given with --override, and
+    `ask` lets an interactive run ask for one where the operator lacks a state's role."""
     from engine import environment
 
-    return Desk(environment.open_store(db), actor=environment.actor(actor), lang=environment.language(lang),
-                dirs=dirs)
+    desk = Desk(environment.open_store(db), actor=environment.actor(actor), lang=environment.language(lang),
+                dirs=dirs, site=site, override=override)
+    if ask:
+        screen = Screen(desk.lang)
+
+        def reason(refusal: str) -> str | None:
+            screen.error(refusal)
+            try:
+                return screen.ask("   " + screen.w("override") + " >")
+            except EndOfInput:  # no reason given: the step is refused
+                return None
+
+        desk.gate.ask = reason
+    return desk
+
+
+def override_reasons(override: bool, skips: tuple[str, ...], reasons: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """`--override` and `--reason` as given: (the override's reason, the reasons left for --skip).
+
+    With --override the first --reason is the override's; one --reason alone also serves every
+    --skip. Without --override every --reason belongs to the --skip items."""
+    from engine.errors import UsageError
+    from engine.people import check_override_reason
+
+    if not override:
+        return None, reasons
+    if not reasons:
+        raise UsageError("--override needs --reason TEXT saying why the step is taken anyway")
+    if len(reasons) == 1:
+        return check_override_reason(reasons[0]), reasons if skips else ()
+    if len(reasons) != len(skips) + 1:
+        raise UsageError(f"--override with {len(skips)} --skip takes one --reason for all, or one for the "
+                         f"override and one per --skip; got {len(reasons)}")
+    return check_override_reason(reasons[0]), reasons[1:]
 
 
 def start(desk: Desk, ref: str) -> Opened:
@@ -445,7 +485,7 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
             raise UsageError(f"--set '{pair}' is not FIELD=VALUE")
         answers[name.strip()] = value
     if reasons and not skips:
-        raise UsageError("--reason goes with --skip ITEM")
+        raise UsageError("--reason goes with --skip ITEM or --override")
     if skips and not reasons:
         raise UsageError("--skip ITEM needs --reason TEXT")
     if skips and len(reasons) not in (1, len(skips)):
@@ -486,6 +526,19 @@ def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
                           "reason": reason.strip()}))
     else:
         click.echo(f"{opened.id}: {Screen(desk.lang).w('cancelled')} ({reason.strip()})")
+
+
+def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: bool) -> None:
+    """`procflow handoff`: pass the instance on, then say whose it is now."""
+    opened = desk.open(desk.store.resolve(instance, desk.actor))
+    target = desk.handoff(opened, to, note)
+    record = opened.record
+    if as_json:
+        click.echo(_json({"instance": opened.id, "to": target.name, "target": target.kind, "owner": record.owner,
+                          "assignee": record.assignee, "version": opened.version}))
+    else:
+        screen = Screen(desk.lang)
+        click.echo(screen.w("handed", id=opened.id, kind=screen.w(target.kind), name=target.name))
 
 
 def _json(data: Any) -> str:

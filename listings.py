@@ -126,6 +126,10 @@ def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
         return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
     if kind == "finish":
         return f"outcome {body.get('outcome')}"
+    if kind == "override":
+        return f"acted without role {event.role}: {body.get('reason')}"
+    if kind == "handoff":
+        return f"→ {body.get('target')} {event.to_state}" + (f": {event.note}" if event.note else "")
     return event.note or ""
 
 
@@ -137,7 +141,8 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
         out = [{"seq": e.seq, "at": e.at, "actor": e.actor, "role": e.role, "kind": e.kind,
                 "from": e.from_state, "to": e.to_state, "answers": _shown(e.answers, pii, show_pii),
                 "items": e.items, "move": e.move, "note": e.note,
-                **{k: v for k, v in e.body.items() if k in ("outcome", "via", "guard", "procedure")}}
+                **{k: v for k, v in e.body.items()
+                   if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")}}
                for e in events]
         click.echo(json.dumps({"instance": record.id, "procedure": record.procedure_id,
                                "status": record.status, "state": record.state, "version": record.version,

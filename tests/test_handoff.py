@@ -1,0 +1,158 @@
+"""`procflow handoff` through the CLI: to a person, to a role, unknown names, races; and whose
+an instance is in `status`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from engine.environment import open_store
+from engine.errors import EXIT_CONFLICT, EXIT_ILLEGAL_MOVE, EXIT_NOT_FOUND, EXIT_USAGE, ConflictError
+from engine.instances import Desk
+from engine.site import open_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "people"
+SITE = str(FIXTURES / "site.yaml")
+DIR = str(FIXTURES)
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def instance(run_cli: Run, tmp_path: Path) -> str:
+    """An open instance of sample-interview, started by amy, waiting in 'greet'."""
+    script = tmp_path / "none.yaml"
+    script.write_text("answers: {}\n", encoding="utf-8")
+    run = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", str(script), "--as", "amy",
+                  "--json")
+    assert run.exit_code == 1, run.output  # stopped for the candidate's name: the instance stays open
+    return str(json.loads(run.stdout.splitlines()[-1])["instance"])
+
+
+def status(run_cli: Run, *args: str) -> list[dict]:
+    shown = run_cli("--site", SITE, "status", "--json", *args)
+    assert shown.exit_code == 0, shown.output
+    return list(json.loads(shown.stdout)["open"])
+
+
+def holders(run_cli: Run, *args: str) -> list[tuple[str, str | None, str | None]]:
+    return [(row["instance"], row["owner"], row["assignee"]) for row in status(run_cli, *args)]
+
+
+def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
+    done = run_cli("--site", SITE, "handoff", instance, "--to", "ruth", "--note", "candidate is early", "--as", "amy",
+                   "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert done.stdout == f"instance {instance} is now with person ruth\n"
+    assert holders(run_cli) == [(instance, "ruth", None)]
+    assert holders(run_cli, "--mine", "--as", "ruth") == [(instance, "ruth", None)]
+    assert holders(run_cli, "--mine", "--as", "amy") == []
+    events = json.loads(run_cli("history", instance, "--json").stdout)["events"]
+    handoff = events[-1]
+    assert (handoff["kind"], handoff["actor"], handoff["to"], handoff["target"], handoff["note"]) == (
+        "handoff", "amy", "ruth", "person", "candidate is early")
+    assert (handoff["owner"], handoff["assignee"], handoff["from"]) == ("ruth", None, "greet")
+    assert run_cli("verify", instance).exit_code == 0
+
+
+def test_handoff_to_a_role_is_everyone_holding_it(run_cli: Run, instance: str) -> None:
+    done = run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy", "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout) == {"instance": instance, "to": "hr", "target": "role", "owner": "amy",
+                                       "assignee": "hr", "version": 2}
+    assert holders(run_cli, "--mine", "--as", "hana") == [(instance, "amy", "hr")]
+    assert holders(run_cli, "--by", "ruth") == [(instance, "amy", "hr")]
+    assert holders(run_cli, "--mine", "--as", "amy") == []  # handed on: no longer amy's
+    text = run_cli("--site", SITE, "status", "--lang", "en").stdout
+    assert f"{instance}  sample-interview  greet  amy → hr" in text
+    again = run_cli("--site", SITE, "handoff", instance, "--to", "role:hr", "--as", "hana")
+    assert again.exit_code == EXIT_ILLEGAL_MOVE
+    assert f"instance '{instance}' is already with role 'hr'; nothing was handed on" in again.output
+    back = run_cli("--site", SITE, "handoff", instance, "--to", "person:amy", "--as", "hana")
+    assert back.exit_code == 0 and holders(run_cli) == [(instance, "amy", None)]
+
+
+@pytest.mark.parametrize(
+    ("to", "code", "message"),
+    [
+        ("rut", EXIT_NOT_FOUND,
+         "unknown person or role 'rut' (people: amy, hana, ruth; roles: front_desk, hr); did you mean 'ruth'?"),
+        ("person:hanna", EXIT_NOT_FOUND, "unknown person 'hanna' (the site file's people: amy, hana, ruth); "
+                                         "did you mean 'hana'?"),
+        ("role:x", EXIT_NOT_FOUND, "unknown role 'x' (this instance's roles: front_desk, hr)"),
+        ("role:", EXIT_USAGE, "--to 'role:' names no role"),
+        (" ", EXIT_USAGE, "--to needs a person or a role"),
+    ],
+)
+def test_unknown_people_and_roles(run_cli: Run, instance: str, to: str, code: int, message: str) -> None:
+    result = run_cli("--site", SITE, "handoff", instance, "--to", to, "--as", "amy")
+    assert result.exit_code == code
+    assert result.stderr == f"procflow: {message}\n"
+    assert holders(run_cli) == [(instance, "amy", None)]  # nothing changed
+
+
+def test_a_name_that_is_both_a_person_and_a_role(run_cli: Run, instance: str, tmp_path: Path) -> None:
+    site = tmp_path / "site.yaml"
+    site.write_text("procflow-site: 1\npeople:\n  hr: {roles: [hr]}\n  amy: {roles: [front_desk]}\n",
+                    encoding="utf-8")
+    both = run_cli("--site", str(site), "handoff", instance, "--to", "hr", "--as", "amy")
+    assert both.exit_code == EXIT_USAGE
+    assert "'hr' is both a person and a role; write --to person:hr or --to role:hr" in both.output
+    assert run_cli("--site", str(site), "handoff", instance, "--to", "person:hr", "--as", "amy").exit_code == 0
+    assert holders(run_cli) == [(instance, "hr", None)]
+
+
+def test_without_people_any_name_is_a_person(run_cli: Run, instance: str) -> None:
+    done = run_cli("handoff", instance, "--to", "mei", "--as", "amy")
+    assert done.exit_code == 0, done.output
+    assert holders(run_cli, "--mine", "--as", "mei") == [(instance, "mei", None)]
+
+
+def test_a_closed_instance_is_not_handed_on(run_cli: Run, instance: str) -> None:
+    assert run_cli("cancel", instance, "--reason", "candidate left").exit_code == 0
+    result = run_cli("--site", SITE, "handoff", instance, "--to", "ruth")
+    assert result.exit_code == EXIT_ILLEGAL_MOVE
+    assert f"instance '{instance}' is cancelled; it cannot be handed on" in result.output
+
+
+def test_concurrent_handoffs_one_wins(run_cli: Run, instance: str) -> None:
+    site = open_site(SITE)
+    first = Desk(open_store(), actor="amy", site=site)
+    second = Desk(open_store(), actor="ruth", site=site)
+    mine, theirs = first.open(instance), second.open(instance)  # both read the same version
+    first.handoff(mine, "hana")
+    with pytest.raises(ConflictError, match=f"instance '{instance}' was changed by amy"):
+        second.handoff(theirs, "hr")
+    assert holders(run_cli) == [(instance, "hana", None)]
+    kinds = [e["kind"] for e in json.loads(run_cli("history", instance, "--json").stdout)["events"]]
+    assert kinds.count("handoff") == 1
+
+
+def test_a_handoff_racing_a_step_is_refused_through_the_cli(
+    run_cli: Run, instance: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine import instances
+
+    real_open = instances.Desk.open
+
+    def open_then_someone_steps(self: Desk, ident: str) -> instances.Opened:
+        opened = real_open(self, ident)
+        other = Desk(open_store(), actor="ruth", site=open_site(SITE))  # between our read and our write
+        other.step(real_open(other, ident), answers={"candidate": "王小明"})
+        return opened
+
+    monkeypatch.setattr(instances.Desk, "open", open_then_someone_steps)
+    result = run_cli("--site", SITE, "handoff", instance, "--to", "hana", "--as", "amy")
+    assert result.exit_code == EXIT_CONFLICT
+    assert f"instance '{instance}' was changed by ruth" in result.output
+    assert holders(run_cli) == [(instance, "amy", None)]
+
+
+def test_store_holder(run_cli: Run, instance: str) -> None:
+    store = open_store()
+    assert store.holder(instance) == ("amy", None)
+    assert run_cli("--site", SITE, "handoff", instance, "--to", "front_desk", "--as", "amy").exit_code == 0
+    assert store.holder(instance) == ("amy", "front_desk")
