@@ -446,13 +446,15 @@ def resume(instance: str, answers_file: str | None, override: bool, reason: str 
               help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
                    "with --override (given first).")
 @click.option("--move", default=None, metavar="MOVE", help="Take this move (when the step offers a choice).")
+@click.option("--done", "done", multiple=True, metavar="DEADLINE",
+              help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.")
 @click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: tuple[str, ...],
-         reasons: tuple[str, ...], move: str | None, note: str | None, override: bool, db: str | None,
-         actor: str | None, lang: str | None, as_json: bool) -> None:
+         reasons: tuple[str, ...], move: str | None, done: tuple[str, ...], note: str | None, override: bool,
+         db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
     """Take one step of instance ID without prompts (for scripts and other tools).
 
     With nothing but ID it acknowledges a step that only says something. A wrong answer
@@ -464,7 +466,7 @@ def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: t
 
     why, reasons = console.override_reasons(override, skips, reasons)
     desk = console.open_desk(db, actor, lang, site=_site(), override=why)
-    console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json)
+    console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -491,6 +493,81 @@ def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor
     held = _site().roles_of(who) if who is not None and _site_given() else None  # a site only when needed
     report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
     listings.show_status(report, environment.language(lang), as_json)
+
+
+# agenda: what is due across all open instances -------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--role", default=None, metavar="ROLE", help="Only what is due in states of ROLE.")
+@click.option("--mine", is_flag=True,
+              help="Only the instances the acting person holds (see --as), or handed to a role they hold.")
+@click.option("--at", "at", default=None, metavar="TIME",
+              help="What is due as of TIME (2026-03-07T09:30, 14:30 or +2h) instead of now.")
+@click.option("--within", default="1 hour", show_default=True, metavar="DURATION",
+              help="How far ahead to look (e.g. 30m, 2 hours); what is overdue always shows.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
+              help="Show at most N items, and how many more there are.")
+@click.option("--watch", is_flag=True,
+              help="Refresh until Ctrl-C, flagging (and ringing the bell for) what falls due.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
+              help="With --watch: seconds between refreshes.")
+@click.option("--count", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --watch: stop after N refreshes.")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: now, until, total, more, items.")
+def agenda(role: str | None, mine: bool, at: str | None, within: str, limit: int, watch: bool, interval: float,
+           count: int | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+    """What is due and overdue across all open instances, soonest first: when, what, where, whose,
+    and the command that acts on it.
+
+    Reads only the database (and the site file, for its calendar and people, when there is one):
+    an item due outside the site's duty hours shows when duty resumes.
+    """
+    import json
+    import sys
+    import time
+
+    from engine import agenda as agendas
+    from engine import clock, environment
+    from engine.durations import parse_duration
+
+    try:
+        ahead = parse_duration(within)
+    except ValueError:
+        raise errors.UsageError(f"--within {within!r} is not a duration; expected e.g. 30m or 2 hours") from None
+    if watch and at is not None:
+        raise errors.UsageError("--at and --watch do not go together: --watch follows the clock")
+    sources = click.get_current_context().get_parameter_source
+    if not watch and any(sources(n) is click.core.ParameterSource.COMMANDLINE for n in ("interval", "count")):
+        raise errors.UsageError("--interval and --count go with --watch")
+    site = _site() if _site_given() else None  # no site file: nothing to load, nothing imported
+    zone = site.timezone if site is not None else None
+    duty = clock.Duty(site.calendar, zone) if site is not None and site.calendar.defined else None
+    who = environment.actor(actor) if mine else None
+    held = sorted(site.roles_of(who) or ()) if site is not None and who is not None else []
+    lang = environment.language(lang)
+    store = environment.open_store(db)
+
+    def read(moment: Any) -> Any:
+        return agendas.read_agenda(store, now=moment, within=ahead, limit=limit, lang=lang, role=role,
+                                   person=who, roles=held, duty=duty)
+
+    def show(found: Any, flagged: Any) -> None:
+        click.echo(json.dumps(agendas.to_json(found), ensure_ascii=False) if as_json
+                   else agendas.format_text(found, lang, flagged if watch else None), nl=as_json)
+
+    if not watch:
+        show(read(clock.parse_moment(at, clock.now(zone)) if at else clock.now(zone)), None)
+        return
+    terminal = sys.stdout.isatty()
+    for number, (found, flagged) in enumerate(agendas.watch(read, lambda: clock.now(zone), time.sleep, interval,
+                                                            count)):
+        if terminal:  # redraw in place; the bell only where someone hears it
+            click.echo("\x1b[H\x1b[2J" + ("\a" if flagged else ""), nl=False, color=True)
+        elif number:
+            click.echo()
+        show(found, flagged)
 
 
 @cli.command(context_settings=CONTEXT)

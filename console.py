@@ -22,7 +22,7 @@ from engine.script import Script
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "instance": "instance {id}", "step": "step {n}", "remaining": "at least {n} more to the end",
-        "source": "source", "due": "due", "by": "by {t}", "every": "every {d}, first by {t}",
+        "source": "source", "due": "due", "by": "by {t}", "every": "every {d}, next by {t}",
         "unknown": "when {text} is known", "do": "Do", "say": "Say", "notes": "Note",
         "confirm": "{n}done? [Enter = yes, s = skip]", "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
         "required_item": "this item is required: confirm it, or skip it with a reason",
@@ -36,12 +36,13 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "cancelled", "blocked": "this step cannot be left: {why}",
         "open": "instance {id} stays open at '{state}'; continue with: procflow resume {id}",
         "input_ended": "input ended", "interrupted": "interrupted", "answered": "answered",
+        "done": "done: {text}",
         "override": "reason to act anyway, recorded (Enter stops here)",
         "handed": "instance {id} is now with {kind} {name}", "person": "person", "role": "role",
     },
     "zh-Hant": {
         "instance": "實例 {id}", "step": "第 {n} 步", "remaining": "距結束至少 {n} 步",
-        "source": "依據", "due": "時限", "by": "{t} 前", "every": "每{d},首次 {t} 前",
+        "source": "依據", "due": "時限", "by": "{t} 前", "every": "每{d},下次 {t} 前",
         "unknown": "待「{text}」確定", "do": "執行", "say": "話術", "notes": "說明",
         "confirm": "{n}完成了嗎?[Enter=是, s=略過]", "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
         "required_item": "此項必須完成:請確認,或註明原因後略過",
@@ -55,6 +56,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "已取消", "blocked": "此步驟無法離開:{why}",
         "open": "實例 {id} 保持開啟,停在「{state}」;繼續請執行:procflow resume {id}",
         "input_ended": "輸入已結束", "interrupted": "已中斷", "answered": "已回答",
+        "done": "已完成:{text}",
         "override": "仍要執行的原因,將被記錄(按 Enter 停止)",
         "handed": "實例 {id} 已交給{kind} {name}", "person": "人員", "role": "角色",
     },
@@ -280,8 +282,15 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
         if not move.allowed:
             line += "  " + screen.style("(" + screen.w("not_now", why="; ".join(move.why)) + ")", dim=True)
         screen.out(line)
+    recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
+    done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}
+    for key, due in done.items():
+        screen.out(f"   {key}. {screen.w('done', text=due.text)}")
     while True:
         raw = screen.ask("   " + screen.w("choose", n=len(moves)) + " >")
+        if raw in done:
+            desk.step(opened, done=[done[raw].id])
+            return True
         chosen = _pick(raw, moves)
         if chosen is None:
             screen.error(screen.w("bad_choice", raw=raw))
@@ -473,7 +482,7 @@ def _reread(desk: Desk, opened: Opened) -> Opened:
 
 def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[str, ...],
               skips: tuple[str, ...], reasons: tuple[str, ...], move: str | None, note: str | None,
-              as_json: bool) -> None:
+              as_json: bool, done: tuple[str, ...] = ()) -> None:
     """`procflow step`: one non-interactive step, then what the instance waits for now."""
     from engine.audit import answers_of
     from engine.errors import ProcflowError, UsageError
@@ -496,7 +505,7 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
         click.echo(f"procflow: note: {notice}", err=True)
     events = lambda: answers_of(desk.store.events(opened.id))  # noqa: E731 - read only if needed
     try:
-        recorded = desk.step(opened, answers=answers, check=checks, skip=skip, move=move, note=note)
+        recorded = desk.step(opened, answers=answers, check=checks, skip=skip, move=move, note=note, done=done)
     except ProcflowError as exc:
         if as_json:  # the last line is still the instance, as stored, with the refusal
             opened = _reread(desk, opened)

@@ -124,6 +124,12 @@ def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
         return "✓ " + ", ".join(event.items or [])
     if kind == "skip":
         return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
+    if kind in ("breach", "done"):  # a missed due time (how late), a recurrence acknowledged
+        due = desk_time(str(body.get("due")))[11:16]
+        from engine.durations import format_duration
+
+        late = f", {format_duration(float(body.get('late') or 0))} late" if kind == "breach" else ""
+        return f"{body.get('deadline')} (due {due}{late})"
     if kind == "finish":
         return f"outcome {body.get('outcome')}"
     if kind == "override":
