@@ -125,5 +125,11 @@ _V4 = (
     "CREATE INDEX events_accountable ON events (at) WHERE kind IN ('breach', 'override')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5: instances handed to a role, for `status --mine` / `--by` of the people holding it.
+# Partial: only instances with an assignee are in it, so steps on all the others cost nothing more.
+_V5 = (
+    "CREATE INDEX instances_assignee ON instances (assignee, status, updated_at) WHERE assignee IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)

@@ -34,9 +34,6 @@ class Holder(NamedTuple):
     owner: str | None
     assignee: str | None
 
-    def shown(self) -> str:
-        return self.assignee if self.assignee else self.owner or ""
-
 
 def may_act(site: Site, person: str, role: str | None) -> bool:
     """Whether `person` may act in a state of `role`: a state without a role, or a site without

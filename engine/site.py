@@ -139,7 +139,8 @@ def _cached_check(document: Document) -> list[Diagnostic]:
     entry = default_directory() / "site-checks" / f"{digest.hexdigest()[:32]}.json"
     try:
         rows = json.loads(entry.read_text(encoding="utf-8"))
-        return [Diagnostic(document.path, *row[:3], Severity(row[3]), *row[4:]) for row in rows]
+        return [Diagnostic(document.path, int(line), int(col), str(code), Severity(severity), str(message),
+                           str(pointer)) for line, col, code, severity, message, pointer in rows]
     except (OSError, ValueError, TypeError):
         pass  # not checked before, or an unreadable entry: check again
     found = check_site(document)

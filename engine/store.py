@@ -350,21 +350,27 @@ class Store:
         those they own that were not handed to a role, and those handed to one of `roles`.
 
         Each query walks an index in `updated_at` order and stops at its limit, so the cost
-        follows what is shown, not how many instances the store holds. One more open row than
-        the limit is read so the caller can say that more exist.
+        follows what is shown, not how many instances the store holds: the person's own along
+        `instances_owner`, those handed to their roles along `instances_assignee`, merged. One
+        more open row than the limit is read so the caller can say that more exist.
         """
-        who = "" if person is None else " AND i.owner = :who AND i.assignee IS NULL"
+        clauses = [""] if person is None else [" AND i.owner = :who AND i.assignee IS NULL"]
         if person is not None and roles:  # each role is a bound parameter: :r0, :r1, ...
-            held = ", ".join(f":r{n}" for n in range(len(roles)))
-            who = f" AND ((i.owner = :who AND i.assignee IS NULL) OR i.assignee IN ({held}))"
-        limit = -1 if open_limit is None else open_limit + 1
-        query = (f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
-                 f" WHERE i.status = :status{who} ORDER BY i.updated_at DESC LIMIT :limit")
+            clauses.append(f" AND i.assignee IN ({', '.join(f':r{n}' for n in range(len(roles)))})")
+        named = {"who": person, **{f"r{n}": role for n, role in enumerate(roles)}}
+
+        def read(status: str, limit: int) -> list[Any]:
+            rows = [row for clause in clauses for row in self.db.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
+                f" WHERE i.status = :status{clause} ORDER BY i.updated_at DESC LIMIT :limit",
+                {"status": status, "limit": limit, **named})]
+            if len(clauses) > 1:
+                rows.sort(key=lambda row: row[9], reverse=True)  # updated_at
+            return rows if limit < 0 else rows[:limit]
+
         with self._errors():
-            named = {"who": person, **{f"r{n}": role for n, role in enumerate(roles)}}
-            opened = self.db.execute(query, {"status": "open", "limit": limit, **named}).fetchall()
-            closed = [row for status in ("finished", "cancelled") for row in self.db.execute(
-                query, {"status": status, "limit": recent_limit, **named})]
+            opened = read("open", -1 if open_limit is None else open_limit + 1)
+            closed = read("finished", recent_limit) + read("cancelled", recent_limit)
         closed.sort(key=lambda row: row[9], reverse=True)  # updated_at
         return [Summary.from_row(r) for r in opened], [Summary.from_row(r) for r in closed[:recent_limit]]
 

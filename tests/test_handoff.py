@@ -156,3 +156,51 @@ def test_store_holder(run_cli: Run, instance: str) -> None:
     assert store.holder(instance) == ("amy", None)
     assert run_cli("--site", SITE, "handoff", instance, "--to", "front_desk", "--as", "amy").exit_code == 0
     assert store.holder(instance) == ("amy", "front_desk")
+
+
+def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
+    visitor = str(Path(__file__).parent / "fixtures" / "valid")
+    started = run_cli("run", "sample-visitor", "--dir", visitor, input="")  # stops in 'stand', due in a minute
+    assert started.exit_code == 1
+
+    def due() -> list[tuple[str, str | None, str | None]]:
+        items = json.loads(run_cli("agenda", "--json", "--within", "1h").stdout)["items"]
+        return [(item["deadline"], item["owner"], item["assignee"]) for item in items]
+
+    assert due() == [("greet", "tester", None)]
+    assert run_cli("handoff", "last", "--to", "hr").exit_code == 0
+    assert due() == [("greet", "tester", "hr")]
+    assert run_cli("handoff", "last", "--to", "mei").exit_code == 0
+    assert due() == [("greet", "mei", None)]
+
+
+def test_mine_merges_owned_and_role_held_newest_first(run_cli: Run, instance: str, tmp_path: Path) -> None:
+    script = tmp_path / "none.yaml"
+    script.write_text("answers: {}\n", encoding="utf-8")
+    own = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", str(script), "--as", "ruth",
+                  "--json")
+    mine = str(json.loads(own.stdout.splitlines()[-1])["instance"])
+    assert run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy").exit_code == 0  # newer now
+    assert holders(run_cli, "--mine", "--as", "ruth") == [(instance, "amy", "hr"), (mine, "ruth", None)]
+    assert holders(run_cli, "--by", "hana") == [(instance, "amy", "hr")]
+    assert holders(run_cli, "--by", "amy") == []
+
+
+def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path) -> None:
+    import sqlite3
+
+    from engine.migrations import MIGRATIONS
+    from engine.store import Store
+
+    path = tmp_path / "v4.db"
+    db = sqlite3.connect(path)
+    for statement in (s for migration in MIGRATIONS[:4] for s in migration):
+        db.execute(statement)
+    db.execute("PRAGMA user_version=4")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 5
+        plan = store.db.execute("EXPLAIN QUERY PLAN SELECT id FROM instances WHERE assignee IN ('hr') "
+                                "AND status = 'open' ORDER BY updated_at DESC").fetchall()
+        assert "instances_assignee" in str(plan)
