@@ -49,10 +49,17 @@ def words(lang: str) -> Mapping[str, Any]:
     return found
 
 
-def deadline(d: Deadline, lang: str, anchor: str | None) -> str:
-    """When a deadline falls, e.g. `within 1 minute of entering this step`; `anchor` is its display name."""
+def deadline(d: Deadline, lang: str, anchor: str | None, length: str | None = None) -> str:
+    """When a deadline falls, e.g. `within 1 minute of entering this step`; `anchor` is its display name,
+    `length` its duration with a `{param}` filled in."""
+    when = _when(d, lang, anchor, duration(length or d.duration, lang))
+    if d.during == "duty_hours":
+        return when + ("(只計值班時間)" if lang == "zh-Hant" else ", counting duty hours only")
+    return when
+
+
+def _when(d: Deadline, lang: str, anchor: str | None, span: str) -> str:
     state_anchor = d.anchor is not None and d.anchor.startswith("state:")
-    span = duration(d.duration, lang)
     if lang == "zh-Hant":
         if d.kind == "every":
             return f"停留本步驟期間每{span}"

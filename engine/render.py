@@ -166,7 +166,7 @@ class _Sop:
         return self.sourced(entry, source or f.source)
 
     def deadline(self, d: Deadline) -> Entry:
-        when = labels.deadline(d, self.lang, self.anchor(d))
+        when = labels.deadline(d, self.lang, self.anchor(d), fill(d.duration, self.params))
         what = f" — {self.t(d.text)}" if d.text is not None else ""
         return self.sourced([code(d.id), prose(f": {when}{what}")], d.source)
 
