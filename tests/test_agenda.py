@@ -51,6 +51,12 @@ class Desk:
         self.monkeypatch.setenv("PROCFLOW_NOW", now)
         return self.run_cli(*args)
 
+    def step(self, now: str, ident: str, *args: str) -> Result:
+        """A step that must be taken (exit 0)."""
+        stepped = self.at(now, "step", ident, *args, "--as", "amy", "--lang", "en")
+        assert stepped.exit_code == 0, stepped.output
+        return stepped
+
     def meeting(self, start: str, now: str = "2026-03-09T08:50+08:00", actor: str = "amy") -> str:
         """A meeting at `start`, worked through to setting up (its T-30 deadline); its id."""
         answers = self.tmp / f"meeting-{start[11:13]}{start[14:16]}.yaml"
@@ -167,17 +173,17 @@ def test_role_and_mine(desk: Desk, tmp_path: Path) -> None:
 
 def test_a_recurrence_shows_the_command_that_marks_it_done(desk: Desk) -> None:
     ident = desk.meeting("2026-03-09T10:00")
-    desk.at("2026-03-09T09:20+08:00", "step", ident, "--check", "notepaper", "--check", "pens", "--check", "ashtrays",
-            "--check", "tea", "--check", "other_supplies", "--as", "amy")  # fmt: skip
-    desk.at("2026-03-09T09:40+08:00", "step", ident, "--check", "stand_at_desk", "--as", "amy")
-    desk.at("2026-03-09T09:58+08:00", "step", ident, "--check", "greet_each", "--check", "lead_to_room",
-            "--move", "all_arrived", "--as", "amy")  # fmt: skip
-    desk.at("2026-03-09T10:02+08:00", "step", ident, "--check", "fill_tea", "--check", "leave_room",
-            "--check", "close_door", "--as", "amy")  # fmt: skip
+    desk.step("2026-03-09T09:20+08:00", ident, "--check", "notepaper", "--check", "pens", "--check", "ashtrays",
+              "--check", "tea", "--check", "other_supplies")  # fmt: skip
+    desk.step("2026-03-09T09:40+08:00", ident, "--check", "stand_at_desk")
+    desk.step("2026-03-09T09:58+08:00", ident, "--check", "greet_each", "--check", "lead_to_room",
+              "--move", "all_arrived")  # fmt: skip
+    desk.step("2026-03-09T10:02+08:00", ident, "--check", "fill_tea", "--check", "leave_room",
+              "--check", "close_door")  # fmt: skip
     shown = desk.at("2026-03-09T10:20+08:00", "agenda", "--lang", "en").output.splitlines()
     assert shown[1] == "overdue 3m  10:17  Refill the water in the meeting room every 15 minutes"
     assert shown[3] == f"                   procflow step {ident} --done refill_every_15_minutes"
-    done = desk.at("2026-03-09T10:20+08:00", "step", ident, "--done", "refill_every_15_minutes", "--lang", "en")
+    done = desk.step("2026-03-09T10:20+08:00", ident, "--done", "refill_every_15_minutes")
     assert "every 15m, next by 10:35" in done.output
     shown = desk.at("2026-03-09T10:20+08:00", "agenda", "--lang", "en").output.splitlines()
     assert shown[1] == "in 15m  10:35  Refill the water in the meeting room every 15 minutes"
@@ -261,3 +267,24 @@ def test_watch_runs_until_interrupted(desk: Desk, monkeypatch: pytest.MonkeyPatc
     assert shown.exit_code == 130
     assert shown.output.startswith("nothing due by 10:28 (now 2026-03-09 09:28)\n")
     assert shown.output.endswith("interrupted\n")
+
+
+def test_run_offers_done_for_a_recurrence_while_waiting_for_a_move(desk: Desk) -> None:
+    ident = desk.meeting("2026-03-09T10:00")
+    desk.at("2026-03-09T09:20+08:00", "step", ident, "--check", "notepaper", "--check", "pens", "--check", "ashtrays",
+              "--check", "tea", "--check", "other_supplies")  # fmt: skip
+    desk.step("2026-03-09T09:40+08:00", ident, "--check", "stand_at_desk")
+    desk.step("2026-03-09T09:58+08:00", ident, "--check", "greet_each", "--check", "lead_to_room",
+              "--move", "all_arrived")  # fmt: skip
+    desk.step("2026-03-09T10:02+08:00", ident, "--check", "fill_tea", "--check", "leave_room",
+              "--check", "close_door")  # fmt: skip
+    desk.monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T10:10+08:00")
+    shown = desk.run_cli("resume", ident, "--as", "amy", "--lang", "en", input="d\n")
+    assert shown.exit_code == 1  # the input ran dry at the next choice
+    lines = shown.output.splitlines()
+    assert "   d. done: Refill the water in the meeting room every 15 minutes" in lines
+    dues = [line.strip() for line in lines if line.strip().startswith("due: Refill")]
+    assert dues == ["due: Refill the water in the meeting room every 15 minutes · every 15m, next by 10:17",
+                    "due: Refill the water in the meeting room every 15 minutes · every 15m, next by 10:25"]  # fmt: skip
+    history = desk.at("2026-03-09T10:10+08:00", "history", ident, "--json").output
+    assert [e["kind"] for e in json.loads(history)["events"]][-1] == "done"
