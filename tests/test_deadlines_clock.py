@@ -389,6 +389,11 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
         from engine.audit import verify
 
         assert verify(store).mismatches == []
+        from engine.agenda import read_agenda
+
+        # a row without its text: the agenda reads it from the pinned procedure
+        [item] = read_agenda(store, now=at(9, 40), within=3600, limit=5, lang="en").items
+        assert item.text == "Everything the meeting needs in place half an hour before it starts"
         desk = Desk(store, actor="amy", clock=lambda: at(9, 40))
         desk.step(desk.open(record.id), check=["notepaper", "pens", "ashtrays", "tea", "other_supplies"])
         assert [r[2] for r in store.due_of(record.id)] == ["at_desk_by_t_minus_15"]
