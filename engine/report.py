@@ -6,8 +6,6 @@ findings are handed in (see `source_lines`), so formatting itself never touches 
 
 from __future__ import annotations
 
-import json
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
@@ -85,6 +83,8 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     Each diagnostic has path, line, col (1-based; 0 when unknown), severity, code, message and
     pointer (JSON pointer of the offending node, "" when none). Text stays readable (UTF-8).
     """
+    import json
+
     document = {
         "version": JSON_FORMAT_VERSION,
         "summary": summary(diagnostics, files),
@@ -131,7 +131,13 @@ FORMATS: dict[str, Formatter] = {"text": format_text, "json": format_json, "gith
 
 
 def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str]:
-    """The lines the text format shows, read once per file; unreadable files are skipped."""
+    """The lines the text format shows, read once per file; unreadable files are skipped.
+
+    Lines are split where PyYAML counts a line break (not str.splitlines, which also splits
+    at form feeds and other separators YAML does not count).
+    """
+    import re
+
     wanted: dict[str, set[int]] = {}
     for d in diagnostics:
         if d.line > 0:
@@ -143,15 +149,11 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
                 text = handle.read()
         except OSError:
             continue
-        all_lines = _LINE_BREAK.split(text)
+        all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
         for number in lines:
             if number <= len(all_lines):
                 out[(path, number)] = _printable(all_lines[number - 1])
     return out
-
-
-# The line breaks of YAML as PyYAML counts them (not str.splitlines, which also splits at \f).
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _printable(line: str) -> str:
