@@ -104,41 +104,14 @@ def check_document(document: Document) -> tuple[Procedure | None, list[Diagnosti
     """Schema, model and per-procedure rules over a loaded document."""
     from engine.model import build_procedure
     from engine.rules import Checked, run_rules
+    from engine.schema import check_schema
 
-    diagnostics = _check_schema(document)
+    diagnostics = check_schema(document)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     procedure = build_procedure(document.data, document.path)
     diagnostics.extend(run_rules(Checked(procedure, document)))
     return procedure, diagnostics
-
-
-def _check_schema(document: Document) -> list[Diagnostic]:
-    try:
-        from engine.schema import check_schema  # type: ignore[attr-defined, unused-ignore]
-    except ModuleNotFoundError as exc:  # until engine/schema.py lands: plain jsonschema
-        if exc.name != "engine.schema":
-            raise
-        return _plain_schema_check(document)
-    found: list[Diagnostic] = check_schema(document)
-    return found
-
-
-def _plain_schema_check(document: Document) -> list[Diagnostic]:
-    import json
-
-    import jsonschema  # type: ignore[import-untyped, unused-ignore]
-
-    from engine.catalog import schema_path
-    from engine.diagnostic import Severity
-
-    validator = jsonschema.Draft202012Validator(json.loads(schema_path().read_bytes()))
-    out = []
-    for error in validator.iter_errors(document.data):
-        pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in error.absolute_path)
-        line, col = document.locate(pointer)
-        out.append(Diagnostic(document.path, line, col, "S001", Severity.ERROR, error.message, pointer))
-    return out
 
 
 def validate_paths(
@@ -214,13 +187,10 @@ def _check_files(
 
 def _prepare_workers() -> None:
     """Import every rule and load the schema validator once, before the workers are forked."""
+    from engine import schema
     from engine.rules import all_rules
 
     all_rules()
-    try:
-        from engine import schema  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return
     schema.is_valid({})
 
 
