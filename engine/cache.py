@@ -48,10 +48,12 @@ class Cache:
 
     def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], str | None] | None:
         """The diagnostics (for `path`) and summary stored under `key`, or None."""
+        from engine.summary import is_summary
+
         stored = self._get(key)
         try:
             summary = stored["summary"]
-            if summary is not None and not isinstance(summary, str):
+            if summary is not None and not (isinstance(summary, str) and is_summary(summary)):
                 return None
             return [_diagnostic(path, *row) for row in stored["diagnostics"]], summary
         except (ValueError, TypeError, KeyError, IndexError):
@@ -110,12 +112,17 @@ class Cache:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     _prune_siblings(self.path)
                 db = sqlite3.connect(self.path, timeout=0.5)
+            except (OSError, sqlite3.Error):
+                self._broken = True
+                return None
+            try:
                 # WAL: readers never wait for a writer, and a crash cannot leave a torn database
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 self._db = db
-            except (OSError, sqlite3.Error):
+            except sqlite3.Error:
+                db.close()
                 self._broken = True
                 self._discard_if_damaged()
         return self._db

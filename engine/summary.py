@@ -38,6 +38,37 @@ def summarize(data: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, separators=(",", ":"))
 
 
+def is_summary(text: str) -> bool:
+    """Whether `text` has the shape `summarize` gives (a cached one may have been damaged)."""
+    try:
+        summary = json.loads(text)
+        names = (summary["id"], summary["title"], summary["initial"])
+        params, states = summary["params"], summary["states"]
+    except (ValueError, TypeError, KeyError):
+        return False
+    return (
+        all(isinstance(name, str) for name in names)
+        and isinstance(params, dict)
+        and all(isinstance(v, str | int | float | bool) for v in params.values())
+        and isinstance(states, dict)
+        and all(isinstance(state, dict) and _sound_state(state) for state in states.values())
+    )
+
+
+def _sound_state(state: dict[str, Any]) -> bool:
+    use, outcomes = state.get("use", {"procedure": ""}), state.get("outcomes", {})
+    return (
+        set(state) <= set(_STATE_KEYS)
+        and isinstance(use, dict)
+        and isinstance(use.get("procedure"), str)
+        and isinstance(use.get("params", {}), dict)
+        and isinstance(outcomes, dict)
+        and all(isinstance(v, str) for v in outcomes.values())
+        and isinstance(state.get("outcome", ""), str)
+        and state.get("final", True) is True
+    )
+
+
 def checked_from_summary(path: str, summary: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
     """A `Checked` for project rules: the summary's model and the file's deferred document."""
     from engine.model import build_procedure

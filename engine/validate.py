@@ -187,6 +187,7 @@ def _check_files(
 
 def _prepare_workers() -> None:
     """Import every rule and load the schema validator once, before the workers are forked."""
+    import engine.site  # noqa: F401 - every file is asked whether it is a site file
     from engine import schema
     from engine.rules import all_rules
 

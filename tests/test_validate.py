@@ -294,7 +294,15 @@ def test_no_cache_writes_nothing(run_cli: RunCli, work: Path, cache_dir: Path) -
 
 @pytest.mark.parametrize(
     "stored",
-    ['{"diagnostics": [[1, "x"]], "summary": {"id": "x"}}', '{"project": [["a.yaml", true]]}', "not json", "[]"],
+    [
+        '{"diagnostics": [[1, "x"]], "summary": null}',
+        '{"diagnostics": [], "summary": {"id": "x"}}',
+        '{"diagnostics": [], "summary": "{\\"id\\": 5}"}',
+        '{"diagnostics": [], "summary": "not json"}',
+        '{"project": [["a.yaml", true]]}',
+        "not json",
+        "[]",
+    ],
 )
 def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Path, stored: str) -> None:
     bad_field_type(work / "bad.yaml")
@@ -304,6 +312,17 @@ def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Pa
     again = validate_paths(["bad.yaml"])
     assert again.diagnostics == fresh.diagnostics
     assert again.counts["cached"] == 0
+
+
+def test_summaries_have_the_shape_the_cache_checks() -> None:
+    from engine.summary import is_summary, summarize
+    from engine.yamlio import load_yaml
+
+    summary = summarize(load_yaml(VISITOR).data)
+    assert is_summary(summary)
+    data = json.loads(summary)
+    data["states"]["done"]["outcome"] = 3
+    assert not is_summary(json.dumps(data))
 
 
 def test_a_damaged_cache_file_is_replaced(work: Path, cache_dir: Path) -> None:
