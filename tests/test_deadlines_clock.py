@@ -4,7 +4,6 @@ recurrences acknowledged, `{param}` durations, duty hours, and the store's due t
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import sqlite3
@@ -21,7 +20,7 @@ from engine.clock import Duty, parse_moment
 from engine.deadlines import due_rows
 from engine.driver import Driver, Missing
 from engine.errors import InvalidAnswerError, UsageError
-from engine.model import Deadline, Procedure, Text, build_procedure
+from engine.model import Procedure, build_procedure
 from engine.session import Session, replay, start, used_procedures
 from engine.worktime import build_calendar
 from engine.yamlio import load_yaml_bytes
@@ -209,29 +208,32 @@ def test_the_car_is_greeted_within_one_minute_of_entering(greeted: tuple[int, in
     assert run.breaches() == expected
 
 
-def with_delivery_deadline(procedures: dict[str, Procedure]) -> dict[str, Procedure]:
-    """art2-car-service with the deadline its delivery lacks: the car released by the promised time."""
-    service = procedures["art2-car-service"]
-    deliver = Deadline("by_promised_time", "before", "0 minutes", "delivery_time",
-                       Text({"en": "Deliver the car by the promised time"}))  # fmt: skip
-    states = dict(service.states, delivery=dataclasses.replace(service.states["delivery"], due=(deliver,)))
-    return {**procedures, "art2-car-service": dataclasses.replace(service, states=states)}
-
-
-def test_the_promised_delivery_time_is_recorded_but_has_no_deadline_in_the_bundled_procedure() -> None:
-    procedures = bundled("art2-car-service")
-    assert procedures["art2-car-service"].fields["delivery_time"].label.get("zh-Hant") == "交車時間"  # type: ignore[union-attr]
-    assert not [d for p in procedures.values() for s in p.states.values() for d in s.due if d.anchor == "delivery_time"]
+def test_the_promised_delivery_time_is_the_delivery_deadline() -> None:
+    service = bundled("art2-car-service")["art2-car-service"]
+    assert service.fields["delivery_time"].label.get("zh-Hant") == "交車時間"  # type: ignore[union-attr]
+    (deadline,) = service.states["delivery"].due
+    assert (deadline.id, deadline.kind, deadline.duration, deadline.anchor) == (
+        "by_promised_time", "before", "0 minutes", "delivery_time")  # fmt: skip
 
 
 @pytest.mark.parametrize(("released", "late"), [((16, 59), None), ((17, 25), 1500)])
 def test_a_car_released_after_the_promised_time_is_a_breach(released: tuple[int, int], late: int | None) -> None:
-    run = Run(with_delivery_deadline(bundled("art2-car-service")), "art2-car-service", at(9))
+    run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
     run.play(at(9, 30), CAR, moves=("repair_finished",), until="delivery>explain")
     assert run.due(0) == {"by_promised_time": "2026-03-09T17:00:00+08:00"}  # the caller's, while delivering
     run.play(at(*released), CAR, moves=("confirmed",), until="follow_up")
     expected = [] if late is None else [("by_promised_time", "2026-03-09T17:00:00+08:00", late, "delivery")]
     assert run.breaches() == expected
+
+
+def test_a_delay_the_customer_agrees_to_moves_the_promised_time() -> None:
+    answers = dict(CAR, problem_kind="delay", customer_agreement="agreed")
+    run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
+    run.play(at(9, 30), answers, moves=("report_problem",), until="delay_agreed")
+    run.play(at(10), {**answers, "delivery_time": "2026-03-10T12:00"}, moves=("repair_finished",), until="delivery>explain")
+    assert run.due(0) == {"by_promised_time": "2026-03-10T12:00:00+08:00"}
+    run.play(at(17, 25), answers, moves=("confirmed",), until="follow_up")
+    assert run.breaches() == []  # late for the first promise, on time for the agreed one
 
 
 # --- durations from parameters, duty hours ---------------------------------------------------------
