@@ -39,6 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "done: {text}",
         "override": "reason to act anyway, recorded (Enter stops here)",
         "handed": "instance {id} is now with {kind} {name}", "person": "person", "role": "role",
+        "yes": "yes", "no": "no",
     },
     "zh-Hant": {
         "instance": "實例 {id}", "step": "第 {n} 步", "remaining": "距結束至少 {n} 步",
@@ -59,6 +60,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "已完成:{text}",
         "override": "仍要執行的原因,將被記錄(按 Enter 停止)",
         "handed": "實例 {id} 已交給{kind} {name}", "person": "人員", "role": "角色",
+        "yes": "是", "no": "否",
     },
 }
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -155,16 +157,30 @@ class Screen:
                move: str | None) -> None:
         """What a scripted step gives, under the state it answers."""
         numbers = {item.id: n for n, item in enumerate(view.items, 1)}
-        for item in check:
-            self.out(f"   [x] {numbers.get(item, item)}.")
+        if check:  # the items were listed just above: their numbers are enough
+            self.out("   [x] " + ", ".join(str(numbers.get(item, item)) for item in check))
         for item, reason in skip.items():
             self.out(f"   [-] {numbers.get(item, item)}. ({reason})")
-        labels = {q.field: q.label for q in view.questions}
+        questions = {q.field: q for q in view.questions}
         for name, value in answers.items():
-            self.out(f"   ? {labels.get(name, name)} > {value}")
+            question = questions.get(name)
+            label = question.label if question else name
+            self.out(f"   ? {label} > {self._shown(question, value)}")
         if move is not None:
             label = next((m.label for m in view.moves if m.id == move), move)
             self.out(f"   {self.w('next')} > {label}")
+
+    def _shown(self, question: Any, value: Any) -> str:
+        """A scripted answer as the operator would have typed it: a choice by its label, yes/no."""
+        if question is None:
+            return str(value)
+        if question.type == "choice":
+            for choice in question.choices:
+                if str(value) in (choice.id, str(choice.number), choice.label):
+                    return choice.label
+        if question.type == "bool" and isinstance(value, bool):
+            return self.w("yes" if value else "no")
+        return str(value)
 
     def error(self, message: str) -> None:
         self.out("   " + self.style("! " + message, fg="red"))
