@@ -35,16 +35,22 @@ class ProcflowGroup(click.Group):
         except Exception as exc:  # the last line of defence: one line, no traceback by default
             if ctx.obj and ctx.obj.get("traceback"):
                 raise
-            click.echo(f"procflow: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", err=True)
+            click.echo(
+                f"procflow: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", err=True
+            )
             ctx.exit(errors.EXIT_INTERNAL)
 
 
 @click.group(cls=ProcflowGroup, context_settings=CONTEXT)
 @click.version_option(package_name="procflow", prog_name="procflow")
 @click.option("--traceback", is_flag=True, help="Show the full traceback of an internal error.")
-@click.option("--site", metavar="PATH", default=None,
-              help="The site file: parameters, people and roles, calendar (default: PROCFLOW_SITE, "
-                   "else ./procflow.yaml if present).")
+@click.option(
+    "--site",
+    metavar="PATH",
+    default=None,
+    help="The site file: parameters, people and roles, calendar (default: PROCFLOW_SITE, "
+    "else ./procflow.yaml if present).",
+)
 @click.pass_context
 def cli(ctx: click.Context, traceback: bool, site: str | None) -> None:
     """Standard operating procedures as checked, executable state machines."""
@@ -75,17 +81,31 @@ def _site() -> Any:
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
-    "--format", "format_", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
     help="Output: readable text, a JSON object, or GitHub Actions annotations.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True, metavar="N",
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=1 << 20,
+    show_default=True,
+    metavar="N",
     help="Refuse files larger than N bytes.",
 )
 @click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing earlier results.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for large sets (default: one per core).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes for large sets (default: one per core).",
+)
 def validate(
     paths: tuple[str, ...], format_: str, strict: bool, max_bytes: int, no_cache: bool, jobs: int | None
 ) -> None:
@@ -210,8 +230,14 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="ID")
-@click.option("--format", "format_", type=click.Choice(["text", "markdown"]), default="text",
-              show_default=True, help="Plain text for the terminal or a printer, or Markdown.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Plain text for the terminal or a printer, or Markdown.",
+)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
@@ -228,14 +254,21 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     proc, path = _checked_procedure(procedure, dirs)
     titles = _used_titles(proc, path, dirs)
     params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
-    click.echo(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params),
-               nl=False)
+    click.echo(
+        render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False
+    )
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="ID")
-@click.option("--format", "format_", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True, help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.",
+)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
@@ -256,12 +289,26 @@ def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...])
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option("--sources", "sources_dir", metavar="DIR", default=None,
-              help="The clause index directory (default: the bundled sources/).")
-@click.option("--missing", "only_missing", is_flag=True, help="List only the clauses that are not accounted for.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: articles, clauses with status and places, problems, summary.")
+@click.option(
+    "--sources",
+    "sources_dir",
+    metavar="DIR",
+    default=None,
+    help="The clause index directory (default: the bundled sources/).",
+)
+@click.option(
+    "--missing", "only_missing", is_flag=True, help="List only the clauses that are not accounted for."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: articles, clauses with status and places, problems, summary.",
+)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
-def trace(paths: tuple[str, ...], sources_dir: str | None, only_missing: bool, as_json: bool, lang: str | None) -> None:
+def trace(
+    paths: tuple[str, ...], sources_dir: str | None, only_missing: bool, as_json: bool, lang: str | None
+) -> None:
     """Show, clause by clause, where the source documents are encoded (default: the bundled set).
 
     A clause is accounted for when a procedure cites it in a `source:` key or the index marks it
@@ -314,12 +361,26 @@ def trace(paths: tuple[str, ...], sources_dir: str | None, only_missing: bool, a
 @cli.command("test", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PCT",
-              help="Fail unless every procedure's transition coverage is at least PCT percent.")
-@click.option("--all-languages", is_flag=True,
-              help="Fail unless every procedure has a passing scenario in each of its languages.")
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PCT",
+    help="Fail unless every procedure's transition coverage is at least PCT percent.",
+)
+@click.option(
+    "--all-languages",
+    is_flag=True,
+    help="Fail unless every procedure has a passing scenario in each of its languages.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: scenarios, coverage, summary.")
-def test_(paths: tuple[str, ...], dirs: tuple[str, ...], min_coverage: float | None, all_languages: bool, as_json: bool) -> None:
+def test_(
+    paths: tuple[str, ...],
+    dirs: tuple[str, ...],
+    min_coverage: float | None,
+    all_languages: bool,
+    as_json: bool,
+) -> None:
     """Run scenario files (default: the bundled scenarios) and report transition coverage.
 
     Each scenario plays answers, moves and skips on a procedure in memory and compares the
@@ -334,7 +395,9 @@ def test_(paths: tuple[str, ...], dirs: tuple[str, ...], min_coverage: float | N
     if as_json:
         click.echo(json.dumps(testing.to_json(report), ensure_ascii=False, indent=2))
     else:
-        click.echo(testing.format_text(report, min_coverage=min_coverage, all_languages=all_languages), nl=False)
+        click.echo(
+            testing.format_text(report, min_coverage=min_coverage, all_languages=all_languages), nl=False
+        )
     if not report.ok(min_coverage=min_coverage, all_languages=all_languages):
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
@@ -348,17 +411,21 @@ STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status,
 
 def _instance_options(func: Any) -> Any:
     """--db, --as, --lang and --json, shared by every command on instances."""
-    for option in reversed([
-        click.option("--db", metavar="PATH", default=None, help=DB_HELP),
-        click.option("--as", "actor", metavar="NAME", default=None, help=AS_HELP),
-        click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP),
-    ]):
+    for option in reversed(
+        [
+            click.option("--db", metavar="PATH", default=None, help=DB_HELP),
+            click.option("--as", "actor", metavar="NAME", default=None, help=AS_HELP),
+            click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP),
+        ]
+    ):
         func = option(func)
     return func
 
 
-OVERRIDE_HELP = ("Act even in states whose role you do not hold (see the site file's people); "
-                 "needs --reason, which is recorded.")
+OVERRIDE_HELP = (
+    "Act even in states whose role you do not hold (see the site file's people); "
+    "needs --reason, which is recorded."
+)
 OVERRIDE_REASON_HELP = "With --override: why you act without the role (recorded)."
 
 
@@ -383,15 +450,29 @@ def _site_given() -> bool:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="PROCEDURE")
-@click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
-              help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
+@click.option(
+    "--answers",
+    "answers_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
+)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
-def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], override: bool, reason: str | None,
-        db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+def run(
+    procedure: str,
+    answers_file: str | None,
+    dirs: tuple[str, ...],
+    override: bool,
+    reason: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
 
     Every step is saved at once. Ctrl-C (exit 130) or the end of the input (exit 1) leaves the
@@ -406,22 +487,36 @@ def run(procedure: str, answers_file: str | None, dirs: tuple[str, ...], overrid
     from engine.script import load_script
 
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
-    desk = console.open_desk(db, actor, lang, dirs, site=_site(), override=_override(override, reason),
-                             ask=script is None)
+    desk = console.open_desk(
+        db, actor, lang, dirs, site=_site(), override=_override(override, reason), ask=script is None
+    )
     opened = console.start(desk, procedure)
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID")
-@click.option("--answers", "answers_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
-              help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.")
+@click.option(
+    "--answers",
+    "answers_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
+)
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
-def resume(instance: str, answers_file: str | None, override: bool, reason: str | None, db: str | None,
-           actor: str | None, lang: str | None, as_json: bool) -> None:
+def resume(
+    instance: str,
+    answers_file: str | None,
+    override: bool,
+    reason: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Continue instance ID where it stopped, on the procedure text it started with.
 
     ID `last` stands for your most recently changed instance (also in step, history, cancel
@@ -431,8 +526,9 @@ def resume(instance: str, answers_file: str | None, override: bool, reason: str 
     from engine.script import load_script
 
     script = load_script(answers_file) if answers_file else None
-    desk = console.open_desk(db, actor, lang, site=_site(), override=_override(override, reason),
-                             ask=script is None)
+    desk = console.open_desk(
+        db, actor, lang, site=_site(), override=_override(override, reason), ask=script is None
+    )
     opened = desk.open(desk.store.resolve(instance, desk.actor))
     click.get_current_context().exit(console.drive(desk, opened, script, as_json))
 
@@ -440,21 +536,45 @@ def resume(instance: str, answers_file: str | None, override: bool, reason: str 
 @cli.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
-@click.option("--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable).")
+@click.option(
+    "--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable)."
+)
 @click.option("--skip", "skips", multiple=True, metavar="ITEM", help="Skip a checklist item; needs --reason.")
-@click.option("--reason", "reasons", multiple=True, metavar="TEXT",
-              help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
-                   "with --override (given first).")
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    metavar="TEXT",
+    help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
+    "with --override (given first).",
+)
 @click.option("--move", default=None, metavar="MOVE", help="Take this move (when the step offers a choice).")
-@click.option("--done", "done", multiple=True, metavar="DEADLINE",
-              help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.")
+@click.option(
+    "--done",
+    "done",
+    multiple=True,
+    metavar="DEADLINE",
+    help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.",
+)
 @click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
-def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: tuple[str, ...],
-         reasons: tuple[str, ...], move: str | None, done: tuple[str, ...], note: str | None, override: bool,
-         db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+def step(
+    instance: str,
+    sets: tuple[str, ...],
+    checks: tuple[str, ...],
+    skips: tuple[str, ...],
+    reasons: tuple[str, ...],
+    move: str | None,
+    done: tuple[str, ...],
+    note: str | None,
+    override: bool,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Take one step of instance ID without prompts (for scripts and other tools).
 
     With nothing but ID it acknowledges a step that only says something. A wrong answer
@@ -470,15 +590,30 @@ def step(instance: str, sets: tuple[str, ...], checks: tuple[str, ...], skips: t
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--mine", is_flag=True,
-              help="Only the instances the acting person holds (see --as), or handed to a role they hold.")
-@click.option("--by", "person", metavar="NAME", default=None,
-              help="Only the instances NAME holds, or handed to a role NAME holds.")
+@click.option(
+    "--mine",
+    is_flag=True,
+    help="Only the instances the acting person holds (see --as), or handed to a role they hold.",
+)
+@click.option(
+    "--by",
+    "person",
+    metavar="NAME",
+    default=None,
+    help="Only the instances NAME holds, or handed to a role NAME holds.",
+)
 @click.option("--all", "show_all", is_flag=True, help="List every open instance (default: the newest 50).")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: open, more_open, recent.")
-def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor: str | None,
-           lang: str | None, as_json: bool) -> None:
+def status(
+    mine: bool,
+    person: str | None,
+    show_all: bool,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Open instances and those closed recently: id, procedure, state, who, since when.
 
     An instance whose procedure file changed (or was removed) after it started is marked: it
@@ -500,24 +635,67 @@ def status(mine: bool, person: str | None, show_all: bool, db: str | None, actor
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--role", default=None, metavar="ROLE", help="Only what is due in states of ROLE.")
-@click.option("--mine", is_flag=True,
-              help="Only the instances the acting person holds (see --as), or handed to a role they hold.")
-@click.option("--at", "at", default=None, metavar="TIME",
-              help="What is due as of TIME (2026-03-07T09:30, 14:30 or +2h) instead of now.")
-@click.option("--within", default="1 hour", show_default=True, metavar="DURATION",
-              help="How far ahead to look (e.g. 30m, 2 hours); what is overdue always shows.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
-              help="Show at most N items, and how many more there are.")
-@click.option("--watch", is_flag=True,
-              help="Refresh until Ctrl-C, flagging (and ringing the bell for) what falls due.")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
-              help="With --watch: seconds between refreshes.")
-@click.option("--count", type=click.IntRange(min=1), default=None, metavar="N",
-              help="With --watch: stop after N refreshes.")
+@click.option(
+    "--mine",
+    is_flag=True,
+    help="Only the instances the acting person holds (see --as), or handed to a role they hold.",
+)
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="TIME",
+    help="What is due as of TIME (2026-03-07T09:30, 14:30 or +2h) instead of now.",
+)
+@click.option(
+    "--within",
+    default="1 hour",
+    show_default=True,
+    metavar="DURATION",
+    help="How far ahead to look (e.g. 30m, 2 hours); what is overdue always shows.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="Show at most N items, and how many more there are.",
+)
+@click.option(
+    "--watch", is_flag=True, help="Refresh until Ctrl-C, flagging (and ringing the bell for) what falls due."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch: seconds between refreshes.",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --watch: stop after N refreshes.",
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: now, until, total, more, items.")
-def agenda(role: str | None, mine: bool, at: str | None, within: str, limit: int, watch: bool, interval: float,
-           count: int | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+def agenda(
+    role: str | None,
+    mine: bool,
+    at: str | None,
+    within: str,
+    limit: int,
+    watch: bool,
+    interval: float,
+    count: int | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """What is due and overdue across all open instances, soonest first: when, what, where, whose,
     and the command that acts on it.
 
@@ -535,7 +713,9 @@ def agenda(role: str | None, mine: bool, at: str | None, within: str, limit: int
     try:
         ahead = parse_duration(within)
     except ValueError:
-        raise errors.UsageError(f"--within {within!r} is not a duration; expected e.g. 30m or 2 hours") from None
+        raise errors.UsageError(
+            f"--within {within!r} is not a duration; expected e.g. 30m or 2 hours"
+        ) from None
     if watch and at is not None:
         raise errors.UsageError("--at and --watch do not go together: --watch follows the clock")
     sources = click.get_current_context().get_parameter_source
@@ -550,19 +730,33 @@ def agenda(role: str | None, mine: bool, at: str | None, within: str, limit: int
     store = environment.open_store(db)
 
     def read(moment: Any) -> Any:
-        return agendas.read_agenda(store, now=moment, within=ahead, limit=limit, lang=lang, role=role,
-                                   person=who, roles=held, duty=duty)
+        return agendas.read_agenda(
+            store,
+            now=moment,
+            within=ahead,
+            limit=limit,
+            lang=lang,
+            role=role,
+            person=who,
+            roles=held,
+            duty=duty,
+        )
 
     def show(found: Any, flagged: Any) -> None:
-        click.echo(json.dumps(agendas.to_json(found), ensure_ascii=False) if as_json
-                   else agendas.format_text(found, lang, flagged if watch else None), nl=as_json)
+        click.echo(
+            json.dumps(agendas.to_json(found), ensure_ascii=False)
+            if as_json
+            else agendas.format_text(found, lang, flagged if watch else None),
+            nl=as_json,
+        )
 
     if not watch:
         show(read(clock.parse_moment(at, clock.now(zone)) if at else clock.now(zone)), None)
         return
     terminal = sys.stdout.isatty()
-    for number, (found, flagged) in enumerate(agendas.watch(read, lambda: clock.now(zone), time.sleep, interval,
-                                                            count)):
+    for number, (found, flagged) in enumerate(
+        agendas.watch(read, lambda: clock.now(zone), time.sleep, interval, count)
+    ):
         if terminal:  # redraw in place; the bell only where someone hears it
             click.echo("\x1b[H\x1b[2J" + ("\a" if flagged else ""), nl=False, color=True)
         elif number:
@@ -575,8 +769,9 @@ def agenda(role: str | None, mine: bool, at: str | None, within: str, limit: int
 @click.option("--show-pii", is_flag=True, help="Show answers to fields marked as personal data.")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
-def history(instance: str, show_pii: bool, db: str | None, actor: str | None, lang: str | None,
-            as_json: bool) -> None:
+def history(
+    instance: str, show_pii: bool, db: str | None, actor: str | None, lang: str | None, as_json: bool
+) -> None:
     """The audit trail of instance ID: every event with its time, actor, role and what it did."""
     import listings
     from engine import environment
@@ -591,8 +786,9 @@ def history(instance: str, show_pii: bool, db: str | None, actor: str | None, la
 @click.option("--reason", required=True, metavar="TEXT", help="Why the instance is cancelled (recorded).")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
-def cancel(instance: str, reason: str, db: str | None, actor: str | None, lang: str | None,
-           as_json: bool) -> None:
+def cancel(
+    instance: str, reason: str, db: str | None, actor: str | None, lang: str | None, as_json: bool
+) -> None:
     """Close instance ID without finishing it; the reason is recorded in its history."""
     import console
 
@@ -602,14 +798,28 @@ def cancel(instance: str, reason: str, db: str | None, actor: str | None, lang: 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID")
-@click.option("--to", "to", required=True, metavar="PERSON|ROLE",
-              help="A person of the site file, or a role of the instance's procedures "
-                   "(person:NAME or role:NAME when a name is both).")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="PERSON|ROLE",
+    help="A person of the site file, or a role of the instance's procedures "
+    "(person:NAME or role:NAME when a name is both).",
+)
 @click.option("--note", default=None, metavar="TEXT", help="What the next holder should know (recorded).")
 @_instance_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version.")
-def handoff(instance: str, to: str, note: str | None, db: str | None, actor: str | None, lang: str | None,
-            as_json: bool) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."
+)
+def handoff(
+    instance: str,
+    to: str,
+    note: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Pass instance ID on to a person (it becomes theirs) or a role (anyone holding it).
 
     `status` and the agenda then show whose it is; `status --mine` lists it for the person, or
@@ -661,18 +871,43 @@ def violation() -> None:
 
 
 @violation.command("record", context_settings=CONTEXT)
-@click.option("--person", required=True, metavar="NAME", help="Who broke the rule (a person of the site file).")
-@click.option("--rule", required=True, metavar="RULE",
-              help="A work rule id from the procedures' work_rules (PROCEDURE:RULE when two share it).")
+@click.option(
+    "--person", required=True, metavar="NAME", help="Who broke the rule (a person of the site file)."
+)
+@click.option(
+    "--rule",
+    required=True,
+    metavar="RULE",
+    help="A work rule id from the procedures' work_rules (PROCEDURE:RULE when two share it).",
+)
 @click.option("--note", default=None, metavar="TEXT", help="What happened.")
-@click.option("--at", "at", default=None, metavar="TIME",
-              help="When it happened (default: now), e.g. 2026-03-07T09:30 or 14:30 (today); "
-                   "without an offset, in the site's time zone.")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="TIME",
+    help="When it happened (default: now), e.g. 2026-03-07T09:30 or 14:30 (today); "
+    "without an offset, in the site's time zone.",
+)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @_instance_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: the violation as `violation list --json` shows it.")
-def violation_record(person: str, rule: str, note: str | None, at: str | None, dirs: tuple[str, ...],
-                     db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: the violation as `violation list --json` shows it.",
+)
+def violation_record(
+    person: str,
+    rule: str,
+    note: str | None,
+    at: str | None,
+    dirs: tuple[str, ...],
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Record that NAME broke a work rule; the record names who made it and cannot be changed."""
     import json
 
@@ -683,13 +918,24 @@ def violation_record(person: str, rule: str, note: str | None, at: str | None, d
     procedures = _all_procedures(dirs)
     who = environment.actor(actor)
     with environment.open_store(db) as store:
-        found, declared = record_checked(store, procedures, site, person=person, rule=rule, note=note, at=at,
-                                         actor=who, now=clock.now(site.timezone))
+        found, declared = record_checked(
+            store,
+            procedures,
+            site,
+            person=person,
+            rule=rule,
+            note=note,
+            at=at,
+            actor=who,
+            now=clock.now(site.timezone),
+        )
     if as_json:
         click.echo(json.dumps(to_json(found, site.timezone), ensure_ascii=False, indent=2))
     else:
-        click.echo(register.format_recorded(found, declared.source, site.timezone, environment.language(lang)),
-                   nl=False)
+        click.echo(
+            register.format_recorded(found, declared.source, site.timezone, environment.language(lang)),
+            nl=False,
+        )
 
 
 @violation.command("list", context_settings=CONTEXT)
@@ -697,10 +943,15 @@ def violation_record(person: str, rule: str, note: str | None, at: str | None, d
 @click.option("--month", default=None, metavar="YYYY-MM", help=MONTH_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
-@click.option("--json", "as_json", is_flag=True,
-              help="A JSON list: kind, id, person, at, procedure, rule, note, instance, state, deadline, ...")
-def violation_list(person: str | None, month: str | None, db: str | None, lang: str | None,
-                   as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="A JSON list: kind, id, person, at, procedure, rule, note, instance, state, deadline, ...",
+)
+def violation_list(
+    person: str | None, month: str | None, db: str | None, lang: str | None, as_json: bool
+) -> None:
     """Recorded violations, breaches and overrides, oldest first."""
     from engine import environment, register
     from engine.monthly import parse_month
@@ -718,8 +969,14 @@ def violation_list(person: str | None, month: str | None, db: str | None, lang: 
 
 @cli.command("report", context_settings=CONTEXT)
 @click.option("--month", required=True, metavar="YYYY-MM", help=MONTH_HELP)
-@click.option("--format", "format_", type=click.Choice(["text", "json", "csv"]), default="text",
-              show_default=True, help="Aligned text, a JSON object, or CSV with a header row.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Aligned text, a JSON object, or CSV with a header row.",
+)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)

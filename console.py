@@ -21,46 +21,88 @@ from engine.script import Script
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "instance": "instance {id}", "step": "step {n}", "remaining": "at least {n} more to the end",
-        "source": "source", "due": "due", "by": "by {t}", "every": "every {d}, next by {t}",
-        "unknown": "when {text} is known", "do": "Do", "say": "Say", "notes": "Note",
-        "confirm": "{n}done? [Enter = yes, s = skip]", "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
+        "instance": "instance {id}",
+        "step": "step {n}",
+        "remaining": "at least {n} more to the end",
+        "source": "source",
+        "due": "due",
+        "by": "by {t}",
+        "every": "every {d}, next by {t}",
+        "unknown": "when {text} is known",
+        "do": "Do",
+        "say": "Say",
+        "notes": "Note",
+        "confirm": "{n}done? [Enter = yes, s = skip]",
+        "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
         "required_item": "this item is required: confirm it, or skip it with a reason",
         "confirm_help": "Enter or y when it is done, s to skip it with a reason",
         "optional_help": "y when it is done, Enter if not, s to skip it with a reason",
-        "reason": "reason for skipping", "optional": "optional, Enter leaves it unanswered",
-        "bool": "y/n", "datetime": "e.g. 2026-03-07 09:30", "duration": "e.g. 15 minutes",
-        "next": "Next", "choose": "choose 1-{n}", "not_now": "not now: {why}",
+        "reason": "reason for skipping",
+        "optional": "optional, Enter leaves it unanswered",
+        "bool": "y/n",
+        "datetime": "e.g. 2026-03-07 09:30",
+        "duration": "e.g. 15 minutes",
+        "next": "Next",
+        "choose": "choose 1-{n}",
+        "not_now": "not now: {why}",
         "bad_choice": "'{raw}' is not one of the numbers or move ids above",
-        "go_on": "press Enter to go on", "finished": "finished · outcome: {outcome}",
-        "cancelled": "cancelled", "blocked": "this step cannot be left: {why}",
+        "go_on": "press Enter to go on",
+        "finished": "finished · outcome: {outcome}",
+        "cancelled": "cancelled",
+        "blocked": "this step cannot be left: {why}",
         "open": "instance {id} stays open at '{state}'; continue with: procflow resume {id}",
-        "input_ended": "input ended", "interrupted": "interrupted", "answered": "answered",
+        "input_ended": "input ended",
+        "interrupted": "interrupted",
+        "answered": "answered",
         "done": "done: {text}",
         "override": "reason to act anyway, recorded (Enter stops here)",
-        "handed": "instance {id} is now with {kind} {name}", "person": "person", "role": "role",
-        "yes": "yes", "no": "no",
+        "handed": "instance {id} is now with {kind} {name}",
+        "person": "person",
+        "role": "role",
+        "yes": "yes",
+        "no": "no",
     },
     "zh-Hant": {
-        "instance": "實例 {id}", "step": "第 {n} 步", "remaining": "距結束至少 {n} 步",
-        "source": "依據", "due": "時限", "by": "{t} 前", "every": "每{d},下次 {t} 前",
-        "unknown": "待「{text}」確定", "do": "執行", "say": "話術", "notes": "說明",
-        "confirm": "{n}完成了嗎?[Enter=是, s=略過]", "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
+        "instance": "實例 {id}",
+        "step": "第 {n} 步",
+        "remaining": "距結束至少 {n} 步",
+        "source": "依據",
+        "due": "時限",
+        "by": "{t} 前",
+        "every": "每{d},下次 {t} 前",
+        "unknown": "待「{text}」確定",
+        "do": "執行",
+        "say": "話術",
+        "notes": "說明",
+        "confirm": "{n}完成了嗎?[Enter=是, s=略過]",
+        "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
         "required_item": "此項必須完成:請確認,或註明原因後略過",
         "confirm_help": "完成請按 Enter 或 y;要略過請按 s 並說明原因",
         "optional_help": "完成請按 y;未做按 Enter;要略過請按 s 並說明原因",
-        "reason": "略過原因", "optional": "可不答,按 Enter 略過",
-        "bool": "y/n", "datetime": "例 2026-03-07 09:30", "duration": "例 15 minutes",
-        "next": "下一步", "choose": "請選 1-{n}", "not_now": "暫不可選:{why}",
+        "reason": "略過原因",
+        "optional": "可不答,按 Enter 略過",
+        "bool": "y/n",
+        "datetime": "例 2026-03-07 09:30",
+        "duration": "例 15 minutes",
+        "next": "下一步",
+        "choose": "請選 1-{n}",
+        "not_now": "暫不可選:{why}",
         "bad_choice": "「{raw}」不是上列的編號或選項代號",
-        "go_on": "按 Enter 繼續", "finished": "已完成 · 結果:{outcome}",
-        "cancelled": "已取消", "blocked": "此步驟無法離開:{why}",
+        "go_on": "按 Enter 繼續",
+        "finished": "已完成 · 結果:{outcome}",
+        "cancelled": "已取消",
+        "blocked": "此步驟無法離開:{why}",
         "open": "實例 {id} 保持開啟,停在「{state}」;繼續請執行:procflow resume {id}",
-        "input_ended": "輸入已結束", "interrupted": "已中斷", "answered": "已回答",
+        "input_ended": "輸入已結束",
+        "interrupted": "已中斷",
+        "answered": "已回答",
         "done": "已完成:{text}",
         "override": "仍要執行的原因,將被記錄(按 Enter 停止)",
-        "handed": "實例 {id} 已交給{kind} {name}", "person": "人員", "role": "角色",
-        "yes": "是", "no": "否",
+        "handed": "實例 {id} 已交給{kind} {name}",
+        "person": "人員",
+        "role": "角色",
+        "yes": "是",
+        "no": "否",
     },
 }
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -153,8 +195,9 @@ class Screen:
             return self.w("every", d=format_duration(due.every), t=shown)
         return self.w("by", t=shown)
 
-    def played(self, view: Any, answers: dict[str, Any], check: list[str], skip: dict[str, str],
-               move: str | None) -> None:
+    def played(
+        self, view: Any, answers: dict[str, Any], check: list[str], skip: dict[str, str], move: str | None
+    ) -> None:
         """What a scripted step gives, under the state it answers."""
         numbers = {item.id: n for n, item in enumerate(view.items, 1)}
         if check:  # the items were listed just above: their numbers are enough
@@ -204,7 +247,9 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         desk.authorise(opened)  # a state of a role the operator lacks: ask why before the work, not after
         check, skip = _items(view, screen)
         answers = _questions(view, opened, desk, screen)
-        if view.kind in ("routes", "final", "use") and not (check or skip or answers or view.items or view.questions):
+        if view.kind in ("routes", "final", "use") and not (
+            check or skip or answers or view.items or view.questions
+        ):
             if not view.can_continue:
                 screen.error(screen.w("blocked", why="; ".join(view.blockers)))
                 return False
@@ -268,7 +313,11 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
             hint.append(screen.w(question.type))
         if not question.required:
             hint.append(screen.w("optional"))
-        screen.out(" " + screen.style("? " + question.label, bold=True) + screen.style(f" ({', '.join(hint)})", dim=True))
+        screen.out(
+            " "
+            + screen.style("? " + question.label, bold=True)
+            + screen.style(f" ({', '.join(hint)})", dim=True)
+        )
         if question.help:
             screen.out("   " + screen.style(question.help, dim=True))
         for choice in question.choices:
@@ -356,8 +405,11 @@ def scripted(desk: Desk, opened: Opened, script: Script, screen: Screen | None) 
 
 def _progress(desk: Desk, opened: Opened, view: Any, script: Script) -> None:
     """Before stopping short, save what the file does give for this step (items, single answers)."""
-    answers = {q.field: script.answers[q.field] for q in view.questions
-               if q.answer is None and not isinstance(script.answers.get(q.field, []), list)}
+    answers = {
+        q.field: script.answers[q.field]
+        for q in view.questions
+        if q.answer is None and not isinstance(script.answers.get(q.field, []), list)
+    }
     items = [i.id for i in view.items if i.status == "open"]
     skip = {i: script.skip[i] for i in items if i in script.skip}
     check = [i for i in items if i not in skip]
@@ -388,15 +440,28 @@ def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) 
 # --- the commands' bodies (cli.py declares the options) -----------------------------------------
 
 
-def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[str, ...] = (),
-              site: Any = None, override: str | None = None, ask: bool = False) -> Desk:
+def open_desk(
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    dirs: tuple[str, ...] = (),
+    site: Any = None,
+    override: str | None = None,
+    ask: bool = False,
+) -> Desk:
     """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language,
     under the site's parameters and people; `override` is a reason given with --override, and
     `ask` lets an interactive run ask for one where the operator lacks a state's role."""
     from engine import environment
 
-    desk = Desk(environment.open_store(db), actor=environment.actor(actor), lang=environment.language(lang),
-                dirs=dirs, site=site, override=override)
+    desk = Desk(
+        environment.open_store(db),
+        actor=environment.actor(actor),
+        lang=environment.language(lang),
+        dirs=dirs,
+        site=site,
+        override=override,
+    )
     if ask:
         screen = Screen(desk.lang)
 
@@ -411,7 +476,9 @@ def open_desk(db: str | None, actor: str | None, lang: str | None, dirs: tuple[s
     return desk
 
 
-def override_reasons(override: bool, skips: tuple[str, ...], reasons: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+def override_reasons(
+    override: bool, skips: tuple[str, ...], reasons: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
     """`--override` and `--reason` as given: (the override's reason, the reasons left for --skip).
 
     With --override the first --reason is the override's; one --reason alone also serves every
@@ -426,8 +493,10 @@ def override_reasons(override: bool, skips: tuple[str, ...], reasons: tuple[str,
     if len(reasons) == 1:
         return check_override_reason(reasons[0]), reasons if skips else ()
     if len(reasons) != len(skips) + 1:
-        raise UsageError(f"--override with {len(skips)} --skip takes one --reason for all, or one for the "
-                         f"override and one per --skip; got {len(reasons)}")
+        raise UsageError(
+            f"--override with {len(skips)} --skip takes one --reason for all, or one for the "
+            f"override and one per --skip; got {len(reasons)}"
+        )
     return check_override_reason(reasons[0]), reasons[1:]
 
 
@@ -496,9 +565,18 @@ def _reread(desk: Desk, opened: Opened) -> Opened:
         return opened
 
 
-def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[str, ...],
-              skips: tuple[str, ...], reasons: tuple[str, ...], move: str | None, note: str | None,
-              as_json: bool, done: tuple[str, ...] = ()) -> None:
+def step_once(
+    desk: Desk,
+    instance: str,
+    sets: tuple[str, ...],
+    checks: tuple[str, ...],
+    skips: tuple[str, ...],
+    reasons: tuple[str, ...],
+    move: str | None,
+    note: str | None,
+    as_json: bool,
+    done: tuple[str, ...] = (),
+) -> None:
     """`procflow step`: one non-interactive step, then what the instance waits for now."""
     from engine.audit import answers_of
     from engine.errors import ProcflowError, UsageError
@@ -521,12 +599,17 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
         click.echo(f"procflow: note: {notice}", err=True)
     events = lambda: answers_of(desk.store.events(opened.id))  # noqa: E731 - read only if needed
     try:
-        recorded = desk.step(opened, answers=answers, check=checks, skip=skip, move=move, note=note, done=done)
+        recorded = desk.step(
+            opened, answers=answers, check=checks, skip=skip, move=move, note=note, done=done
+        )
     except ProcflowError as exc:
         if as_json:  # the last line is still the instance, as stored, with the refusal
             opened = _reread(desk, opened)
-            click.echo(_json(result(opened, events, recorded=0,
-                                    error={"code": exc.exit_code, "message": exc.message})))
+            click.echo(
+                _json(
+                    result(opened, events, recorded=0, error={"code": exc.exit_code, "message": exc.message})
+                )
+            )
         raise
     if as_json:
         click.echo(_json(result(opened, events, recorded=recorded, error=None)))
@@ -537,8 +620,12 @@ def step_once(desk: Desk, instance: str, sets: tuple[str, ...], checks: tuple[st
         screen.state(opened.view(), opened.id, desk.clock())
         view = opened.view()
         if view.kind == "moves":
-            screen.out(" " + screen.style(screen.w("next"), bold=True) + ": "
-                       + ", ".join(f"{m.id} ({m.label})" for m in view.moves))
+            screen.out(
+                " "
+                + screen.style(screen.w("next"), bold=True)
+                + ": "
+                + ", ".join(f"{m.id} ({m.label})" for m in view.moves)
+            )
     else:
         screen.end(opened.view())
 
@@ -547,8 +634,16 @@ def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
     opened = desk.open(desk.store.resolve(instance, desk.actor))
     desk.cancel(opened, reason)
     if as_json:
-        click.echo(_json({"instance": opened.id, "status": opened.status, "state": opened.view().path_name,
-                          "reason": reason.strip()}))
+        click.echo(
+            _json(
+                {
+                    "instance": opened.id,
+                    "status": opened.status,
+                    "state": opened.view().path_name,
+                    "reason": reason.strip(),
+                }
+            )
+        )
     else:
         click.echo(f"{opened.id}: {Screen(desk.lang).w('cancelled')} ({reason.strip()})")
 
@@ -559,8 +654,18 @@ def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: boo
     target = desk.handoff(opened, to, note)
     record = opened.record
     if as_json:
-        click.echo(_json({"instance": opened.id, "to": target.name, "target": target.kind, "owner": record.owner,
-                          "assignee": record.assignee, "version": opened.version}))
+        click.echo(
+            _json(
+                {
+                    "instance": opened.id,
+                    "to": target.name,
+                    "target": target.kind,
+                    "owner": record.owner,
+                    "assignee": record.assignee,
+                    "version": opened.version,
+                }
+            )
+        )
     else:
         screen = Screen(desk.lang)
         click.echo(screen.w("handed", id=opened.id, kind=screen.w(target.kind), name=target.name))

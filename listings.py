@@ -17,16 +17,42 @@ from engine.records import Event
 from engine.store import Store, local_time
 
 HEADINGS = {
-    "en": {"id": "ID", "procedure": "PROCEDURE", "state": "STATE", "who": "WHO", "since": "SINCE",
-           "status": "STATUS", "when": "WHEN", "open": "Open", "recent": "Recently closed",
-           "none": "no open instances", "more": "... more open instances: list them all with --all",
-           "changed": "procedure file changed since it started", "removed": "procedure file removed",
-           "finished": "finished", "cancelled": "cancelled", "open_status": "open"},
-    "zh-Hant": {"id": "編號", "procedure": "程序", "state": "步驟", "who": "負責人", "since": "更新於",
-                "status": "狀態", "when": "時間", "open": "進行中", "recent": "最近結束",
-                "none": "沒有進行中的實例", "more": "……還有更多進行中的實例:加 --all 全部列出",
-                "changed": "開始後程序檔已修改", "removed": "程序檔已刪除",
-                "finished": "已完成", "cancelled": "已取消", "open_status": "進行中"},
+    "en": {
+        "id": "ID",
+        "procedure": "PROCEDURE",
+        "state": "STATE",
+        "who": "WHO",
+        "since": "SINCE",
+        "status": "STATUS",
+        "when": "WHEN",
+        "open": "Open",
+        "recent": "Recently closed",
+        "none": "no open instances",
+        "more": "... more open instances: list them all with --all",
+        "changed": "procedure file changed since it started",
+        "removed": "procedure file removed",
+        "finished": "finished",
+        "cancelled": "cancelled",
+        "open_status": "open",
+    },
+    "zh-Hant": {
+        "id": "編號",
+        "procedure": "程序",
+        "state": "步驟",
+        "who": "負責人",
+        "since": "更新於",
+        "status": "狀態",
+        "when": "時間",
+        "open": "進行中",
+        "recent": "最近結束",
+        "none": "沒有進行中的實例",
+        "more": "……還有更多進行中的實例:加 --all 全部列出",
+        "changed": "開始後程序檔已修改",
+        "removed": "程序檔已刪除",
+        "finished": "已完成",
+        "cancelled": "已取消",
+        "open_status": "進行中",
+    },
 }
 
 
@@ -46,21 +72,42 @@ def _cells(text: str) -> int:
 
 def table(rows: list[list[str]]) -> list[str]:
     widths = [max(_cells(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c + " " * (w - _cells(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return [
+        "  ".join(c + " " * (w - _cells(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
 
 
 def _row_json(row: StatusRow) -> dict[str, Any]:
     s = row.summary
-    return {"instance": s.id, "procedure": s.procedure_id, "state": s.state, "status": s.status,
-            "role": s.role, "owner": s.owner, "assignee": s.assignee, "version": s.version,
-            "created_at": s.created_at, "created_by": s.created_by, "updated_at": s.updated_at,
-            "updated_by": s.updated_by, "procedure_file": row.file}
+    return {
+        "instance": s.id,
+        "procedure": s.procedure_id,
+        "state": s.state,
+        "status": s.status,
+        "role": s.role,
+        "owner": s.owner,
+        "assignee": s.assignee,
+        "version": s.version,
+        "created_at": s.created_at,
+        "created_by": s.created_by,
+        "updated_at": s.updated_at,
+        "updated_by": s.updated_by,
+        "procedure_file": row.file,
+    }
 
 
 def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"open": [_row_json(r) for r in report.open], "more_open": report.more_open,
-                               "recent": [_row_json(r) for r in report.recent]}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "open": [_row_json(r) for r in report.open],
+                    "more_open": report.more_open,
+                    "recent": [_row_json(r) for r in report.recent],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     h = HEADINGS.get(lang, HEADINGS["en"])
 
@@ -74,8 +121,17 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
     click.echo(_bold(h["open"]) if report.open else h["none"])
     if report.open:
         rows = [[h["id"], h["procedure"], h["state"], h["who"], h["since"], ""]]
-        rows += [[r.summary.id, r.summary.procedure_id, r.summary.state, who(r),
-                  local_time(r.summary.updated_at)[:16], mark(r)] for r in report.open]
+        rows += [
+            [
+                r.summary.id,
+                r.summary.procedure_id,
+                r.summary.state,
+                who(r),
+                local_time(r.summary.updated_at)[:16],
+                mark(r),
+            ]
+            for r in report.open
+        ]
         for line in table(rows):
             click.echo(line)
         if report.more_open:
@@ -84,8 +140,17 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
         click.echo()
         click.echo(_bold(h["recent"]))
         rows = [[h["id"], h["procedure"], h["status"], h["state"], h["who"], h["when"]]]
-        rows += [[r.summary.id, r.summary.procedure_id, h[r.summary.status], r.summary.state,
-                  r.summary.updated_by, local_time(r.summary.updated_at)[:16]] for r in report.recent]
+        rows += [
+            [
+                r.summary.id,
+                r.summary.procedure_id,
+                h[r.summary.status],
+                r.summary.state,
+                r.summary.updated_by,
+                local_time(r.summary.updated_at)[:16],
+            ]
+            for r in report.recent
+        ]
         for line in table(rows):
             click.echo(line)
 
@@ -144,23 +209,61 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
 
     record, events, pii = history(store, instance)
     if as_json:
-        out = [{"seq": e.seq, "at": e.at, "actor": e.actor, "role": e.role, "kind": e.kind,
-                "from": e.from_state, "to": e.to_state, "answers": _shown(e.answers, pii, show_pii),
-                "items": e.items, "move": e.move, "note": e.note,
-                **{k: v for k, v in e.body.items()
-                   if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")}}
-               for e in events]
-        click.echo(json.dumps({"instance": record.id, "procedure": record.procedure_id,
-                               "status": record.status, "state": record.state, "version": record.version,
-                               "events": out}, ensure_ascii=False))
+        out = [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "role": e.role,
+                "kind": e.kind,
+                "from": e.from_state,
+                "to": e.to_state,
+                "answers": _shown(e.answers, pii, show_pii),
+                "items": e.items,
+                "move": e.move,
+                "note": e.note,
+                **{
+                    k: v
+                    for k, v in e.body.items()
+                    if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")
+                },
+            }
+            for e in events
+        ]
+        click.echo(
+            json.dumps(
+                {
+                    "instance": record.id,
+                    "procedure": record.procedure_id,
+                    "status": record.status,
+                    "state": record.state,
+                    "version": record.version,
+                    "events": out,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     outcome = record.snapshot.get("outcome")
     h = HEADINGS.get(lang, HEADINGS["en"])
     shown = h["open_status" if record.status == "open" else record.status]
-    click.echo(_bold(f"{record.id} · {record.procedure_id} · {shown}"
-                     + (f" ({outcome})" if outcome else "") + f" · {record.state}"))
-    rows = [[str(e.seq), desk_time(e.at), e.actor + (f" ({e.role})" if e.role else ""), e.kind,
-             detail(e, pii, show_pii)] for e in events]
+    click.echo(
+        _bold(
+            f"{record.id} · {record.procedure_id} · {shown}"
+            + (f" ({outcome})" if outcome else "")
+            + f" · {record.state}"
+        )
+    )
+    rows = [
+        [
+            str(e.seq),
+            desk_time(e.at),
+            e.actor + (f" ({e.role})" if e.role else ""),
+            e.kind,
+            detail(e, pii, show_pii),
+        ]
+        for e in events
+    ]
     for line in table(rows):
         click.echo("  " + line)
 
@@ -172,19 +275,33 @@ def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
 
     report = verify(store, instance)
     if as_json:
-        click.echo(json.dumps({"checked": report.checked, "integrity": report.integrity or "ok",
-                               "mismatches": [{"instance": i, "problem": p} for i, p in report.mismatches],
-                               "ok": report.ok}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "checked": report.checked,
+                    "integrity": report.integrity or "ok",
+                    "mismatches": [{"instance": i, "problem": p} for i, p in report.mismatches],
+                    "ok": report.ok,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         for ident, problem in report.mismatches:
             click.echo(f"{ident}: {problem}")
         for problem in report.integrity:
             click.echo(f"integrity_check: {problem}")
         noun = "instance" if report.checked == 1 else "instances"
-        verdict = "ok" if report.ok else f"{len(report.mismatches)} mismatched, integrity " + (
-            "ok" if not report.integrity else "FAILED")
-        click.echo(f"verified {report.checked} {noun} against their events; integrity_check "
-                   f"{'ok' if not report.integrity else 'failed'}: {verdict}")
+        verdict = (
+            "ok"
+            if report.ok
+            else f"{len(report.mismatches)} mismatched, integrity "
+            + ("ok" if not report.integrity else "FAILED")
+        )
+        click.echo(
+            f"verified {report.checked} {noun} against their events; integrity_check "
+            f"{'ok' if not report.integrity else 'failed'}: {verdict}"
+        )
     if report.integrity:
         return EXIT_DATABASE
     return EXIT_FINDINGS if report.mismatches else 0

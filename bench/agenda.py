@@ -54,12 +54,19 @@ def fill(path: Path, count: int) -> float:
             plan = driver.plan(real.view())
             assert not isinstance(plan, Missing), plan
             desk.step(real, answers=plan.answers, check=plan.check, skip=plan.skip)
-        row = store.db.execute("SELECT procedure_id, hash, pins, state, role, version, snapshot FROM instances"
-                               " WHERE id = ?", (real.id,)).fetchone()
-        events = store.db.execute("SELECT seq, at, actor, role, kind, from_state, to_state, answers, items, move,"
-                                  " note, body FROM events WHERE instance = ?", (real.id,)).fetchall()
-        [due] = store.db.execute("SELECT procedure, state, deadline, kind, every, role, text FROM due"
-                                 " WHERE instance = ?", (real.id,)).fetchall()
+        row = store.db.execute(
+            "SELECT procedure_id, hash, pins, state, role, version, snapshot FROM instances WHERE id = ?",
+            (real.id,),
+        ).fetchone()
+        events = store.db.execute(
+            "SELECT seq, at, actor, role, kind, from_state, to_state, answers, items, move,"
+            " note, body FROM events WHERE instance = ?",
+            (real.id,),
+        ).fetchall()
+        [due] = store.db.execute(
+            "SELECT procedure, state, deadline, kind, every, role, text FROM due WHERE instance = ?",
+            (real.id,),
+        ).fetchall()
         rng = random.Random(5)
         taken = {real.id}
         instances, logs, dues = [], [], []
@@ -78,12 +85,18 @@ def fill(path: Path, count: int) -> float:
                 due_at = stamp(T0 + timedelta(minutes=rng.randrange(-24 * 60, WEEK - 24 * 60)))
                 dues.append((ident, due[0], due[1], due[2], due[3], due_at, due[4], due[5], due[6], owner))
         with store.write() as db:
-            db.executemany("INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
-                           " snapshot, created_at, created_by, updated_at, updated_by, owner)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", instances)
+            db.executemany(
+                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
+                " snapshot, created_at, created_by, updated_at, updated_by, owner)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                instances,
+            )
             db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", logs)
-            db.executemany("INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
-                           " owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dues)
+            db.executemany(
+                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                " owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                dues,
+            )
         store.db.execute("ANALYZE")
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - began
@@ -100,9 +113,12 @@ def plan(path: Path) -> str:
     import sqlite3
 
     db = sqlite3.connect(path)
-    rows = db.execute("EXPLAIN QUERY PLAN SELECT instance, procedure, state, deadline, kind, due_at, every, role,"
-                      " text, owner, assignee FROM due WHERE due_at <= ? ORDER BY due_at, instance,"
-                      " state, deadline LIMIT 21", ("2026-03-09T02:00:00.000Z",)).fetchall()
+    rows = db.execute(
+        "EXPLAIN QUERY PLAN SELECT instance, procedure, state, deadline, kind, due_at, every, role,"
+        " text, owner, assignee FROM due WHERE due_at <= ? ORDER BY due_at, instance,"
+        " state, deadline LIMIT 21",
+        ("2026-03-09T02:00:00.000Z",),
+    ).fetchall()
     db.close()
     return "; ".join(str(r[-1]) for r in rows)
 
@@ -115,12 +131,17 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     os.chdir(ROOT)
     # an installed procflow has its bytecode compiled; a checkout compiles it here once
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "small.db", Path(tmp) / "big.db"
         small_fill, big_fill = fill(small, options.small), fill(big, options.instances)
-        base = dict(os.environ, PROCFLOW_USER="bench", NO_COLOR="1", PROCFLOW_NOW=T0.isoformat(), LANG="en_US.UTF-8")
+        base = dict(
+            os.environ, PROCFLOW_USER="bench", NO_COLOR="1", PROCFLOW_NOW=T0.isoformat(), LANG="en_US.UTF-8"
+        )
         base.pop("PROCFLOW_SITE", None)
         command = [str(PROCFLOW), "agenda"]
         envs = {name: dict(base, PROCFLOW_DB=str(path)) for name, path in (("small", small), ("big", big))}
@@ -135,21 +156,31 @@ def main(argv: list[str] | None = None) -> int:
         read = plan(big)
     python, low, high = (statistics.median(samples[k]) for k in ("pass", "small", "big"))
     ratio = high / low
-    print(f"procflow agenda, whole process, median of {options.runs} runs (load average "
-          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
-    print(f"  stores built in           {small_fill:.1f} s ({options.small:,}) and {big_fill:.1f} s "
-          f"({options.instances:,}, {size:.0f} MiB)")
+    print(
+        f"procflow agenda, whole process, median of {options.runs} runs (load average "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
+    )
+    print(
+        f"  stores built in           {small_fill:.1f} s ({options.small:,}) and {big_fill:.1f} s "
+        f"({options.instances:,}, {size:.0f} MiB)"
+    )
     print(f"  python -c pass            {python * 1e3:.1f} ms")
     for name, count, median in (("small", options.small, low), ("big", options.instances, high)):
         lines = shown[name].splitlines()
-        print(f"  {count:>7,} instances        {median * 1e3:.1f} ms (min {min(samples[name]) * 1e3:.1f}); "
-              f"shows: {lines[0]} / {lines[-1] if len(lines) > 1 else ''}")
+        print(
+            f"  {count:>7,} instances        {median * 1e3:.1f} ms (min {min(samples[name]) * 1e3:.1f}); "
+            f"shows: {lines[0]} / {lines[-1] if len(lines) > 1 else ''}"
+        )
     print(f"  ratio                     {ratio:.2f}x")
     print(f"  query plan                {read}")
-    print(f"  goal: at most 100 ms with {options.instances:,} instances (measured {high * 1e3:.1f} ms) — "
-          f"{'met' if high <= 0.1 else 'NOT met'}")
-    print(f"  goal: at most 1.5x the time with {options.small:,} (measured {ratio:.2f}x) — "
-          f"{'met' if ratio <= 1.5 else 'NOT met'}")
+    print(
+        f"  goal: at most 100 ms with {options.instances:,} instances (measured {high * 1e3:.1f} ms) — "
+        f"{'met' if high <= 0.1 else 'NOT met'}"
+    )
+    print(
+        f"  goal: at most 1.5x the time with {options.small:,} (measured {ratio:.2f}x) — "
+        f"{'met' if ratio <= 1.5 else 'NOT met'}"
+    )
     return 0
 
 

@@ -56,7 +56,9 @@ class Section:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=3000, help="persisted steps timed (section b)")
-    parser.add_argument("--instances", type=int, default=100_000, help="instances in the big store (section c)")
+    parser.add_argument(
+        "--instances", type=int, default=100_000, help="instances in the big store (section c)"
+    )
     parser.add_argument("--starts", type=int, default=21, help="process starts timed per command (section d)")
 
 
@@ -130,8 +132,13 @@ def section_b(options: argparse.Namespace) -> Section:
         ("median step, durability full (WAL, synchronous=FULL)", f"{full:.3f} ms ({full / normal:.1f}x)"),
         ("median bare commit of one row, WAL + NORMAL", f"{bare:.3f} ms"),
     ]
-    section.goals.append((f"median persisted step at most 0.5 ms at the default durability 'normal' "
-                          f"(measured {normal:.3f} ms)", normal <= 0.5))
+    section.goals.append(
+        (
+            f"median persisted step at most 0.5 ms at the default durability 'normal' "
+            f"(measured {normal:.3f} ms)",
+            normal <= 0.5,
+        )
+    )
     return section
 
 
@@ -150,10 +157,15 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
         desk = Desk(store, actor="op7", lang="en", clock=_clock())
         real = desk.start(str(SHIFT))
         desk.step(real, check=["lights"], answers={"guests": 3})
-        row = store.db.execute("SELECT procedure_id, hash, pins, state, role, version, snapshot FROM instances "
-                               "WHERE id = ?", (real.id,)).fetchone()
-        events = store.db.execute("SELECT seq, at, actor, role, kind, from_state, to_state, answers, items, move,"
-                                  " note, body FROM events WHERE instance = ?", (real.id,)).fetchall()
+        row = store.db.execute(
+            "SELECT procedure_id, hash, pins, state, role, version, snapshot FROM instances WHERE id = ?",
+            (real.id,),
+        ).fetchone()
+        events = store.db.execute(
+            "SELECT seq, at, actor, role, kind, from_state, to_state, answers, items, move,"
+            " note, body FROM events WHERE instance = ?",
+            (real.id,),
+        ).fetchall()
         rng = random.Random(7)
         taken = {real.id}
         mine = ""
@@ -166,13 +178,31 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
                 owner = "op7" if n < MINE - 1 else f"op{n % OPERATORS if n % OPERATORS != 7 else 0}"
                 status = "open" if n % 2 else rng.choice(("finished", "cancelled"))
                 at = stamp(T0 - timedelta(minutes=rng.randrange(525_600)))
-                db.execute("INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
-                           " snapshot, created_at, created_by, updated_at, updated_by, owner)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (ident, row[0], row[1], row[2], status, row[3], row[4], row[5], row[6], at, owner,
-                            at, owner, owner))
-                db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               [(ident, *event) for event in events])
+                db.execute(
+                    "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
+                    " snapshot, created_at, created_by, updated_at, updated_by, owner)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        ident,
+                        row[0],
+                        row[1],
+                        row[2],
+                        status,
+                        row[3],
+                        row[4],
+                        row[5],
+                        row[6],
+                        at,
+                        owner,
+                        at,
+                        owner,
+                        owner,
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(ident, *event) for event in events],
+                )
                 if owner == "op7" and status == "open":
                     mine = ident
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -221,8 +251,10 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
 
 def section_c(options: argparse.Namespace) -> Section:
     big_count = getattr(options, "instances", 100_000)
-    section = Section(f"(c) scale: status of one operator's work and resume of one instance, "
-                      f"{big_count:,} instances (half open) vs 100")
+    section = Section(
+        f"(c) scale: status of one operator's work and resume of one instance, "
+        f"{big_count:,} instances (half open) vs 100"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "small.db", Path(tmp) / "big.db"
         began = time.perf_counter()
@@ -231,23 +263,35 @@ def section_c(options: argparse.Namespace) -> Section:
         built = time.perf_counter() - began
         rounds = [(_costs(small, small_id, 31), _costs(big, big_id, 31)) for _ in range(3)]
         (s_status, s_resume, s_process, s_rows), (b_status, b_resume, b_process, b_rows) = min(
-            rounds, key=lambda r: r[1][0] / r[0][0] + r[1][1] / r[0][1])  # the quietest of three rounds
+            rounds, key=lambda r: r[1][0] / r[0][0] + r[1][1] / r[0][1]
+        )  # the quietest of three rounds
         size = big.stat().st_size / 2**20
     status_ratio, resume_ratio = b_status / s_status, b_resume / s_resume
     section.rows += [
-        ("stores built in", f"{built:.1f} s (big store {size:.0f} MiB; {OPERATORS} operators, op7 holds {MINE})"),
+        (
+            "stores built in",
+            f"{built:.1f} s (big store {size:.0f} MiB; {OPERATORS} operators, op7 holds {MINE})",
+        ),
         ("status --by op7, 100 instances", f"{s_status * 1e3:.3f} ms ({s_rows} rows shown)"),
         (f"status --by op7, {big_count:,} instances", f"{b_status * 1e3:.3f} ms ({b_rows} rows shown)"),
         ("status ratio", f"{status_ratio:.2f}x"),
         ("resume one instance, 100 instances", f"{s_resume * 1e3:.3f} ms"),
         (f"resume one instance, {big_count:,} instances", f"{b_resume * 1e3:.3f} ms"),
         ("resume ratio", f"{resume_ratio:.2f}x"),
-        ("whole `procflow status --by op7` process, 100 / big",
-         f"{s_process * 1e3:.1f} ms / {b_process * 1e3:.1f} ms ({b_process / s_process:.2f}x)"),
+        (
+            "whole `procflow status --by op7` process, 100 / big",
+            f"{s_process * 1e3:.1f} ms / {b_process * 1e3:.1f} ms ({b_process / s_process:.2f}x)",
+        ),
     ]
     section.goals += [
-        (f"status within 1.5x of its cost with 100 instances (measured {status_ratio:.2f}x)", status_ratio <= 1.5),
-        (f"resume within 1.5x of its cost with 100 instances (measured {resume_ratio:.2f}x)", resume_ratio <= 1.5),
+        (
+            f"status within 1.5x of its cost with 100 instances (measured {status_ratio:.2f}x)",
+            status_ratio <= 1.5,
+        ),
+        (
+            f"resume within 1.5x of its cost with 100 instances (measured {resume_ratio:.2f}x)",
+            resume_ratio <= 1.5,
+        ),
     ]
     return section
 
@@ -274,14 +318,25 @@ def section_d(options: argparse.Namespace) -> Section:
     starts = getattr(options, "starts", 21)
     # An installed procflow has its bytecode compiled (pip does it); a checkout run with
     # PYTHONDONTWRITEBYTECODE would compile every module on every start instead.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PROCFLOW_DB=str(Path(tmp) / "d.db"), PROCFLOW_USER="bench", NO_COLOR="1")
         env.pop("PROCFLOW_PATH", None)
         loop = Path(tmp) / "loop.json"
-        loop.write_text(json.dumps({"answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"},
-                                    "moves": ["reopen"] * 50 + ["close"]}), encoding="utf-8")
+        loop.write_text(
+            json.dumps(
+                {
+                    "answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"},
+                    "moves": ["reopen"] * 50 + ["close"],
+                }
+            ),
+            encoding="utf-8",
+        )
         run = [str(PROCFLOW), "run", "sample-shift", "--dir", str(SHIFT.parent), "--answers", str(loop)]
         subprocess.run(run, env=env, stdout=subprocess.DEVNULL, check=True)  # a store with an instance in it
         commands = {
@@ -293,25 +348,35 @@ def section_d(options: argparse.Namespace) -> Section:
         for _ in range(starts):  # interleaved, so a busy moment hurts every command alike
             for name, command in commands.items():
                 samples[name].append(_wall(command, env))
-        probe = ("import sys, cli\ntry:\n    cli.cli.main(['status'], prog_name='procflow')\nexcept SystemExit:\n"
-                 "    pass\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'jsonschema', "
-                 "'fastjsonschema', 'transitions'}), file=sys.stderr)")
-        heavy = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True,
-                               check=True).stderr.strip().splitlines()[-1]
+        probe = (
+            "import sys, cli\ntry:\n    cli.cli.main(['status'], prog_name='procflow')\nexcept SystemExit:\n"
+            "    pass\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'jsonschema', "
+            "'fastjsonschema', 'transitions'}), file=sys.stderr)"
+        )
+        heavy = (
+            subprocess.run(
+                [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+            )
+            .stderr.strip()
+            .splitlines()[-1]
+        )
         peak = max(_peak_rss(run, env) for _ in range(3))
     base = statistics.median(samples["python -c pass"])
     section.rows.append(("python -c pass", f"{base * 1e3:.1f} ms"))
     for name in ("procflow --help", "procflow status"):
         median = statistics.median(samples[name])
         section.rows.append((name, f"{median * 1e3:.1f} ms ({median / base:.2f}x)"))
-        section.goals.append((f"{name} at most 5x python -c pass (measured {median / base:.2f}x)",
-                              median / base <= 5))
+        section.goals.append(
+            (f"{name} at most 5x python -c pass (measured {median / base:.2f}x)", median / base <= 5)
+        )
     section.rows += [
         ("modules of yaml/jsonschema/transitions imported by status", heavy),
         ("peak memory of `procflow run` (sample-shift, 255 steps)", f"{peak:.1f} MiB"),
     ]
-    section.goals += [("status imports none of yaml, jsonschema, transitions", heavy == "[]"),
-                      (f"peak memory of run under 60 MiB (measured {peak:.1f} MiB)", peak < 60)]
+    section.goals += [
+        ("status imports none of yaml, jsonschema, transitions", heavy == "[]"),
+        (f"peak memory of run under 60 MiB (measured {peak:.1f} MiB)", peak < 60),
+    ]
     return section
 
 

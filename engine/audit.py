@@ -27,13 +27,20 @@ class StatusReport(NamedTuple):
     recent: list[StatusRow]
 
 
-def status(store: Store, *, person: str | None = None, open_limit: int | None = 50,
-           recent_limit: int = 10, roles: Sequence[str] = ()) -> StatusReport:
+def status(
+    store: Store,
+    *,
+    person: str | None = None,
+    open_limit: int | None = 50,
+    recent_limit: int = 10,
+    roles: Sequence[str] = (),
+) -> StatusReport:
     """Open instances and recently closed ones, newest first, each marked when its procedure
     file has changed or gone since it started. With `person`, only theirs: those they own and
     did not hand to a role, and those handed to one of `roles` (the roles they hold)."""
-    opened, closed = store.summaries(person=person, open_limit=open_limit, recent_limit=recent_limit,
-                                     roles=roles)
+    opened, closed = store.summaries(
+        person=person, open_limit=open_limit, recent_limit=recent_limit, roles=roles
+    )
     more = open_limit is not None and len(opened) > open_limit
     if more:
         opened = opened[:open_limit]
@@ -121,8 +128,10 @@ def _verify_one(store: Store, ident: str) -> str | None:
     if where is not None:
         return f"its snapshot differs from its events at {where}"
     if (record.status, record.state) != (rebuilt["status"], qualified(rebuilt)):
-        return (f"its row says {record.status} at '{record.state}' but its events lead to "
-                f"{rebuilt['status']} at '{qualified(rebuilt)}'")
+        return (
+            f"its row says {record.status} at '{record.state}' but its events lead to "
+            f"{rebuilt['status']} at '{qualified(rebuilt)}'"
+        )
     return _due_difference(store.due_of(ident), due_rows(rebuilt, pinned_procedures(store, record.pins)))
 
 
@@ -134,7 +143,14 @@ def _due_difference(stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...
         other = wanted.pop((row[1], row[2]), None)
         if other is None:
             return f"its due row for {row[2]!r} at '{row[1]}' has no due time in its snapshot"
-        for name, index in (("procedure", 0), ("kind", 3), ("due_at", 4), ("every", 5), ("role", 6), ("text", 7)):
+        for name, index in (
+            ("procedure", 0),
+            ("kind", 3),
+            ("due_at", 4),
+            ("every", 5),
+            ("role", 6),
+            ("text", 7),
+        ):
             if row[index] != other[index] and (index < 6 or row[index] is not None):
                 return f"its due row for {row[2]!r} at '{row[1]}' says {name} {row[index]!r}, its snapshot {other[index]!r}"
     if wanted:

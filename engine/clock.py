@@ -160,7 +160,10 @@ def duty_data(duty: Duty) -> dict[str, Any]:
         }
         for i in duty.calendar.intervals
     ]
-    data: dict[str, Any] = {"duty_hours": hours, "closed": sorted(d.isoformat() for d in duty.calendar.closed)}
+    data: dict[str, Any] = {
+        "duty_hours": hours,
+        "closed": sorted(d.isoformat() for d in duty.calendar.closed),
+    }
     key = getattr(duty.zone, "key", None)
     if key is not None:
         data["timezone"] = key

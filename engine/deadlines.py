@@ -96,7 +96,9 @@ def _entry(
     counted = duty if deadline.during == DUTY else None
     due: str | None = None
     if anchor is not None:
-        due = _shift(datetime.fromisoformat(anchor), -seconds if deadline.kind == "before" else seconds, counted)
+        due = _shift(
+            datetime.fromisoformat(anchor), -seconds if deadline.kind == "before" else seconds, counted
+        )
     entry: Due = {"id": deadline.id, "kind": deadline.kind, "state": name, "anchor": anchor, "due": due}
     if deadline.kind == "every":
         entry["every"] = int(seconds) if float(seconds).is_integer() else seconds
@@ -172,7 +174,9 @@ def _aware(text: str) -> datetime:
 # --- the store's due table -------------------------------------------------------------------------
 
 
-def due_rows(snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure] | None) -> list[tuple[Any, ...]]:
+def due_rows(
+    snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure] | None
+) -> list[tuple[Any, ...]]:
     """One row per entry with a due time, for the store's `due` table (see engine/store.py):
     (procedure, state path, deadline, kind, due_at UTC, every, role, text JSON). Without
     `procedures` the role and text are None. An instance that is not open has none."""
@@ -216,7 +220,9 @@ def recurrence(frames: list[Mapping[str, Any]], ref: str) -> tuple[int, Due]:
     if len(chosen) == 1:
         entry = chosen[0][1]
         if entry["due"] is None:
-            raise LookupError(f"recurrence {entry['id']!r} has no due time yet (it counts from an answer not given)")
+            raise LookupError(
+                f"recurrence {entry['id']!r} has no due time yet (it counts from an answer not given)"
+            )
         return chosen[0]
     if any(e["id"] == ref for _, e in found):
         raise LookupError(f"deadline {ref!r} is not a recurrence; it is met by leaving its state")

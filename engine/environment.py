@@ -113,5 +113,7 @@ def now() -> datetime:
     try:
         fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30") from None
+        raise UsageError(
+            f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30"
+        ) from None
     return fixed if fixed.tzinfo is not None else fixed.astimezone()  # no offset: local time

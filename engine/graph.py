@@ -70,7 +70,13 @@ def node_label(procedure: Procedure, state: State, lang: str) -> tuple[str, str]
 # Mermaid decodes `#name;` and `#123;` entity codes in labels; quotes, brackets and CJK then need no
 # other care inside a quoted label.
 _MERMAID_ENTITIES = {
-    '"': "#quot;", "#": "#35;", "&": "#amp;", "<": "#lt;", ">": "#gt;", "`": "#96;", "|": "#124;",
+    '"': "#quot;",
+    "#": "#35;",
+    "&": "#amp;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "`": "#96;",
+    "|": "#124;",
 }
 
 
@@ -120,7 +126,7 @@ def to_dot(procedure: Procedure, lang: str) -> str:
     lines = [
         f"digraph {dot_string(procedure.id)} {{",
         f"  // {legend('solid', 'dashed', 'bold')}",
-        f"  graph [label={dot_string(title)}, labelloc=t, fontname=\"sans-serif\"];",
+        f'  graph [label={dot_string(title)}, labelloc=t, fontname="sans-serif"];',
         '  node [shape=box, style=rounded, fontname="sans-serif"];',
         '  edge [fontname="sans-serif"];',
         # `_start` cannot clash with a state: state ids start with a letter

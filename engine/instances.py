@@ -71,9 +71,18 @@ class Opened:
 class Desk:
     """Everything one person does with instances, against one store."""
 
-    def __init__(self, store: Store, *, actor: str, lang: str = "zh-Hant", dirs: Sequence[str] = (),
-                 clock: Clock | None = None, params: Mapping[str, Any] | None = None,
-                 site: Site | None = None, override: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: str,
+        lang: str = "zh-Hant",
+        dirs: Sequence[str] = (),
+        clock: Clock | None = None,
+        params: Mapping[str, Any] | None = None,
+        site: Site | None = None,
+        override: str | None = None,
+    ) -> None:
         from engine.clock import now
         from engine.people import Gate
         from engine.site import Site
@@ -100,15 +109,32 @@ class Desk:
         first = procedures[entry].states[procedures[entry].initial]
         override = self.gate.reason(first.role, first.name, (entry, 0))
         moment = self.clock()
-        snapshot, events = start(procedures, entry, params=self.params, now=moment, actor=self.actor,
-                                 hashes=hashes, procedure_params=self.site.procedure_params, override=override,
-                                 calendar=self.site.calendar, zone=self.site.timezone)
+        snapshot, events = start(
+            procedures,
+            entry,
+            params=self.params,
+            now=moment,
+            actor=self.actor,
+            hashes=hashes,
+            procedure_params=self.site.procedure_params,
+            override=override,
+            calendar=self.site.calendar,
+            zone=self.site.timezone,
+        )
         for digest, pid in ((hashes[p], p) for p in procedures):
             _parsed.setdefault(digest, procedures[pid])
         record = self.store.create(
-            procedure_id=entry, pins=texts, snapshot=snapshot, state=qualified(snapshot),
-            status=snapshot["status"], role=_role(procedures, snapshot), events=events,
-            actor=self.actor, at=stamp(moment), due=due_rows(snapshot, procedures))
+            procedure_id=entry,
+            pins=texts,
+            snapshot=snapshot,
+            state=qualified(snapshot),
+            status=snapshot["status"],
+            role=_role(procedures, snapshot),
+            events=events,
+            actor=self.actor,
+            at=stamp(moment),
+            due=due_rows(snapshot, procedures),
+        )
         if override is not None and len(snapshot["path"]) == 1:  # still in the first state: overridden
             self.gate.recorded.add((record.id, 1))
         return Opened(record, self._session(procedures, snapshot, hashes))
@@ -158,8 +184,11 @@ class Desk:
             procedures[procedure.id] = procedure
             texts[procedure.id] = (str(path), raw)
             checked.append(Checked(procedure, document))
-            pending += [s.use.procedure for s in procedure.states.values()
-                        if s.use is not None and s.use.procedure not in procedures]
+            pending += [
+                s.use.procedure
+                for s in procedure.states.values()
+                if s.use is not None and s.use.procedure not in procedures
+            ]
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)
@@ -175,13 +204,21 @@ class Desk:
         opened.notices = changed_files(self.store, record.pins)
         return opened
 
-    def _session(self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any],
-                 hashes: Mapping[str, str]) -> Session:
+    def _session(
+        self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any], hashes: Mapping[str, str]
+    ) -> Session:
         from engine.session import Session
 
-        return Session(procedures, dict(snapshot), lang=self.lang, params=self.params, hashes=hashes,
-                       procedure_params=self.site.procedure_params, calendar=self.site.calendar,
-                       zone=self.site.timezone)
+        return Session(
+            procedures,
+            dict(snapshot),
+            lang=self.lang,
+            params=self.params,
+            hashes=hashes,
+            procedure_params=self.site.procedure_params,
+            calendar=self.site.calendar,
+            zone=self.site.timezone,
+        )
 
     # --- who may act ----------------------------------------------------------------------
 
@@ -197,17 +234,26 @@ class Desk:
 
     # --- stepping -------------------------------------------------------------------------
 
-    def step(self, opened: Opened, *, answers: Mapping[str, Any] | None = None, check: Iterable[str] = (),
-             skip: Mapping[str, str] | None = None, move: str | None = None, note: str | None = None,
-             done: Iterable[str] = ()) -> int:
+    def step(
+        self,
+        opened: Opened,
+        *,
+        answers: Mapping[str, Any] | None = None,
+        check: Iterable[str] = (),
+        skip: Mapping[str, str] | None = None,
+        move: str | None = None,
+        note: str | None = None,
+        done: Iterable[str] = (),
+    ) -> int:
         """One step, saved in one transaction; the number of events it recorded (0: nothing
         changed, nothing saved). A refused step changes neither the store nor the session.
         `done` acknowledges recurrences (see `Session.advance`)."""
         before = opened.session.snapshot
         override, visit = self.authorise(opened), _visit(opened)
         moment = self.clock()
-        result = opened.session.advance(answers, check, skip, move, note, now=moment, actor=self.actor,
-                                        override=override, done=done)
+        result = opened.session.advance(
+            answers, check, skip, move, note, now=moment, actor=self.actor, override=override, done=done
+        )
         saved = self._save(opened, before, result.snapshot, result.events, moment)
         if override is not None and saved:
             self.gate.recorded.add(visit)
@@ -221,12 +267,21 @@ class Desk:
         snapshot = opened.session.snapshot
         moment = self.clock()
         target, after, result = hand_off(
-            self.site, opened.session.procedures, snapshot, Holder(opened.record.owner, opened.record.assignee),
-            to, note, at=moment.isoformat(), actor=self.actor, instance=opened.id)
+            self.site,
+            opened.session.procedures,
+            snapshot,
+            Holder(opened.record.owner, opened.record.assignee),
+            to,
+            note,
+            at=moment.isoformat(),
+            actor=self.actor,
+            instance=opened.id,
+        )
         self._save(opened, snapshot, result.snapshot, result.events, moment, holder=after)
         opened.session = self._session(opened.session.procedures, result.snapshot, opened.session.hashes)
-        opened.record = opened.record._replace(owner=after.owner, assignee=after.assignee,
-                                               version=result.snapshot["version"])
+        opened.record = opened.record._replace(
+            owner=after.owner, assignee=after.assignee, version=result.snapshot["version"]
+        )
         return target
 
     def cancel(self, opened: Opened, reason: str) -> int:
@@ -235,19 +290,33 @@ class Desk:
         result = opened.session.cancel(reason, now=moment, actor=self.actor)
         return self._save(opened, before, result.snapshot, result.events, moment)
 
-    def _save(self, opened: Opened, before: Mapping[str, Any], after: Mapping[str, Any],
-              events: Sequence[Mapping[str, Any]], moment: datetime,
-              holder: tuple[str | None, str | None] | None = None) -> int:
+    def _save(
+        self,
+        opened: Opened,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        events: Sequence[Mapping[str, Any]],
+        moment: datetime,
+        holder: tuple[str | None, str | None] | None = None,
+    ) -> int:
         from engine.journal import qualified
 
         if not events:
             return 0
         try:
             self.store.commit(
-                opened.id, int(before["version"]), snapshot=after, state=qualified(dict(after)),
-                status=after["status"], role=_role(opened.session.procedures, after), events=events,
-                actor=self.actor, at=stamp(moment), holder=holder,
-                due=due_rows(after, opened.session.procedures))
+                opened.id,
+                int(before["version"]),
+                snapshot=after,
+                state=qualified(dict(after)),
+                status=after["status"],
+                role=_role(opened.session.procedures, after),
+                events=events,
+                actor=self.actor,
+                at=stamp(moment),
+                holder=holder,
+                due=due_rows(after, opened.session.procedures),
+            )
         except BaseException:  # nothing was saved: the session goes back to what the store holds
             session = opened.session
             opened.session = self._session(session.procedures, before, session.hashes)
@@ -268,8 +337,10 @@ def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Proced
             try:
                 found = build_procedure(load_yaml_bytes(raw, path).data, path)
             except (LoadError, KeyError, TypeError, ValueError) as exc:
-                raise DatabaseError(f"the pinned text of '{path}' in the database cannot be read "
-                                    f"({type(exc).__name__}); the database was damaged or edited") from None
+                raise DatabaseError(
+                    f"the pinned text of '{path}' in the database cannot be read "
+                    f"({type(exc).__name__}); the database was damaged or edited"
+                ) from None
             _parsed[digest] = found
         procedures[pid] = found
     return procedures
@@ -284,8 +355,10 @@ def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
         _, path, _ = store.pinned(digest)
         state = file_state(path, digest)
         if state != "current":
-            notices.append(f"procedure '{pid}' ({path}) was {state} after this instance started; "
-                           "it keeps running on the text it started with")
+            notices.append(
+                f"procedure '{pid}' ({path}) was {state} after this instance started; "
+                "it keeps running on the text it started with"
+            )
     return notices
 
 
@@ -303,5 +376,6 @@ def _invalid(path: Path, diagnostics: Sequence[Diagnostic]) -> InvalidProcedureE
     errors = [d for d in diagnostics if d.is_error]
     noun = "error" if len(errors) == 1 else "errors"
     return InvalidProcedureError(
-        f"procedure '{path}' has {len(errors)} {noun} and cannot be started; "
-        f"see `procflow validate {path}`", errors)
+        f"procedure '{path}' has {len(errors)} {noun} and cannot be started; see `procflow validate {path}`",
+        errors,
+    )

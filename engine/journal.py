@@ -153,7 +153,9 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
         frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
     frame["due"] = (
-        due_entries(state, frame["visits"], frame["answers"], frame["params"], duty_from_data(frame.get("calendar")))
+        due_entries(
+            state, frame["visits"], frame["answers"], frame["params"], duty_from_data(frame.get("calendar"))
+        )
         if state.due
         else []
     )
@@ -168,7 +170,9 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
     changed = reads_fields(state) & answers.keys() if state.due else frozenset()
     if changed:  # a due time hangs on an answer given just now
         duty = duty_from_data(frame.get("calendar"))
-        frame["due"] = refresh(state, frame["due"], frame["visits"], frame["answers"], frame["params"], changed, duty)
+        frame["due"] = refresh(
+            state, frame["due"], frame["visits"], frame["answers"], frame["params"], changed, duty
+        )
 
 
 def _done(snapshot: Snapshot, event: Mapping[str, Any]) -> None:
@@ -179,7 +183,9 @@ def _done(snapshot: Snapshot, event: Mapping[str, Any]) -> None:
             frame["due"] = [*frame["due"][:index], acknowledge(entry, event["at"], duty_from_data(frame.get("calendar"))),
                             *frame["due"][index + 1 :]]  # fmt: skip
             return
-    raise CorruptLogError(f"event 'done' acknowledges {event['deadline']!r}, which is not a recurrence of its state")
+    raise CorruptLogError(
+        f"event 'done' acknowledges {event['deadline']!r}, which is not a recurrence of its state"
+    )
 
 
 def _finish(snapshot: Snapshot, outcome: str) -> None:

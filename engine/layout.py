@@ -26,8 +26,10 @@ def code(text: str) -> Segment:
 
 def display_width(text: str) -> int:
     """Terminal cells `text` takes: East Asian wide and full-width characters count two."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-               for c in text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        for c in text
+    )
 
 
 def pad(text: str, width: int) -> str:

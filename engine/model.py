@@ -170,9 +170,7 @@ class State:
     def targets(self) -> tuple[str, ...]:
         """Every state this one can move to, in declaration order."""
         return (
-            tuple(r.to for r in self.routes)
-            + tuple(m.to for m in self.moves)
-            + tuple(self.outcomes.values())
+            tuple(r.to for r in self.routes) + tuple(m.to for m in self.moves) + tuple(self.outcomes.values())
         )
 
     @property
@@ -228,9 +226,7 @@ class Procedure:
 
 def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
     """Build the model from schema-valid data."""
-    states = {
-        name: _state(name, raw, f"/states/{_esc(name)}") for name, raw in data["states"].items()
-    }
+    states = {name: _state(name, raw, f"/states/{_esc(name)}") for name, raw in data["states"].items()}
     return Procedure(
         id=data["id"],
         title=build_text(data["title"], "/title"),
@@ -244,7 +240,9 @@ def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
         fields=MappingProxyType({n: _field(n, v, f"/fields/{n}") for n, v in data.get("fields", {}).items()}),
         notes=tuple(_note(n, f"/notes/{i}") for i, n in enumerate(data.get("notes", []))),
         work_rules=tuple(
-            WorkRule(r["id"], build_text(r["text"], f"/work_rules/{i}/text"), r.get("source"), f"/work_rules/{i}")
+            WorkRule(
+                r["id"], build_text(r["text"], f"/work_rules/{i}/text"), r.get("source"), f"/work_rules/{i}"
+            )
             for i, r in enumerate(data.get("work_rules", []))
         ),
         penalties=tuple(_penalty(p, f"/penalties/{i}") for i, p in enumerate(data.get("penalties", []))),
@@ -280,7 +278,13 @@ def _opt_note(raw: Any, ptr: str) -> Note | None:
 
 def _param(name: str, raw: Any, ptr: str) -> Param:
     if isinstance(raw, dict):
-        return Param(name, raw["default"], _opt_text(raw.get("description"), ptr + "/description"), raw.get("source"), ptr)
+        return Param(
+            name,
+            raw["default"],
+            _opt_text(raw.get("description"), ptr + "/description"),
+            raw.get("source"),
+            ptr,
+        )
     return Param(name, raw, ptr=ptr)
 
 
@@ -312,7 +316,13 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         routes: tuple[Route, ...] = (Route(to=next_, ptr=ptr + "/next"),)
     else:
         routes = tuple(
-            Route(r["to"], r.get("when"), r.get("priority", 0), _opt_note(r.get("note"), f"{ptr}/next/{i}/note"), f"{ptr}/next/{i}")
+            Route(
+                r["to"],
+                r.get("when"),
+                r.get("priority", 0),
+                _opt_note(r.get("note"), f"{ptr}/next/{i}/note"),
+                f"{ptr}/next/{i}",
+            )
             for i, r in enumerate(next_ or ())
         )
     use = raw.get("use")
@@ -326,12 +336,21 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         say=tuple(_phrase(p, f"{ptr}/say/{i}") for i, p in enumerate(raw.get("say", []))),
         ask=tuple(_question(q, f"{ptr}/ask/{i}") for i, q in enumerate(raw.get("ask", []))),
         due=tuple(_deadline(d, f"{ptr}/due/{i}") for i, d in enumerate(raw.get("due", []))),
-        use=None if use is None else Use(use["procedure"], MappingProxyType(dict(use.get("params", {}))), ptr + "/use"),
+        use=None
+        if use is None
+        else Use(use["procedure"], MappingProxyType(dict(use.get("params", {}))), ptr + "/use"),
         routes=routes,
         outcomes=MappingProxyType(dict(raw.get("outcomes", {}))),
         moves=tuple(
-            Move(m["id"], m["to"], _opt_text(m.get("label"), f"{ptr}/moves/{i}/label"), m.get("when"),
-                 m.get("source"), _opt_note(m.get("note"), f"{ptr}/moves/{i}/note"), f"{ptr}/moves/{i}")
+            Move(
+                m["id"],
+                m["to"],
+                _opt_text(m.get("label"), f"{ptr}/moves/{i}/label"),
+                m.get("when"),
+                m.get("source"),
+                _opt_note(m.get("note"), f"{ptr}/moves/{i}/note"),
+                f"{ptr}/moves/{i}",
+            )
             for i, m in enumerate(raw.get("moves", []))
         ),
         final=bool(raw.get("final", False)),
@@ -344,15 +363,24 @@ def _item(raw: Any, index: int, ptr: str) -> Item:
     if _is_text(raw):
         return Item(str(index + 1), build_text(raw, ptr), ptr=ptr)
     return Item(
-        raw.get("id", str(index + 1)), build_text(raw["text"], ptr + "/text"), raw.get("source"),
-        bool(raw.get("optional", False)), _opt_note(raw.get("note"), ptr + "/note"), ptr,
+        raw.get("id", str(index + 1)),
+        build_text(raw["text"], ptr + "/text"),
+        raw.get("source"),
+        bool(raw.get("optional", False)),
+        _opt_note(raw.get("note"), ptr + "/note"),
+        ptr,
     )
 
 
 def _phrase(raw: Any, ptr: str) -> Phrase:
     if _is_text(raw):
         return Phrase(build_text(raw, ptr), ptr=ptr)
-    return Phrase(build_text(raw["text"], ptr + "/text"), raw.get("source"), _opt_note(raw.get("note"), ptr + "/note"), ptr)
+    return Phrase(
+        build_text(raw["text"], ptr + "/text"),
+        raw.get("source"),
+        _opt_note(raw.get("note"), ptr + "/note"),
+        ptr,
+    )
 
 
 def _question(raw: Any, ptr: str) -> Question:
@@ -363,14 +391,27 @@ def _question(raw: Any, ptr: str) -> Question:
 
 def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
     kind = next(k for k in ("within", "before", "after", "every") if k in raw)
-    return Deadline(raw["id"], kind, raw[kind], raw.get("of"), _opt_text(raw.get("text"), ptr + "/text"), raw.get("source"),
-                    ptr, raw.get("during"))
+    return Deadline(
+        raw["id"],
+        kind,
+        raw[kind],
+        raw.get("of"),
+        _opt_text(raw.get("text"), ptr + "/text"),
+        raw.get("source"),
+        ptr,
+        raw.get("during"),
+    )
 
 
 def _penalty(raw: Mapping[str, Any], ptr: str) -> Penalty:
     return Penalty(
-        raw["id"], raw["min_count"], raw["period"], build_text(raw["text"], ptr + "/text"),
-        raw.get("source"), _opt_note(raw.get("note"), ptr + "/note"), ptr,
+        raw["id"],
+        raw["min_count"],
+        raw["period"],
+        build_text(raw["text"], ptr + "/text"),
+        raw.get("source"),
+        _opt_note(raw.get("note"), ptr + "/note"),
+        ptr,
     )
 
 

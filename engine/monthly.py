@@ -90,8 +90,13 @@ class MonthReport:
         return [(p, c) for p in self.people for c in p.ladders if c.standing.conflict]
 
 
-def build_report(month: Month, violations: Sequence[Violation], ladders: Sequence[Ladder], site: Site,
-                 procedures: Mapping[str, Procedure]) -> MonthReport:
+def build_report(
+    month: Month,
+    violations: Sequence[Violation],
+    ladders: Sequence[Ladder],
+    site: Site,
+    procedures: Mapping[str, Procedure],
+) -> MonthReport:
     """Everyone the site names (none omitted, so a clean month shows) and everyone with a
     violation in the month, by person id."""
     inside = [v for v in violations if month.start <= v.at < month.end]
@@ -102,12 +107,17 @@ def build_report(month: Month, violations: Sequence[Violation], ladders: Sequenc
         counted = tuple(_count(ladder, own) for ladder in ladders)
         in_scope = {v.id for v in own for ladder in ladders if _counts_for(ladder, v)}
         found = site.people.get(person)
-        people.append(PersonMonth(
-            person, found.name if found else None,
-            _tally((v.procedure, v.rule or "") for v in own if v.kind == "rule"),
-            _tally((v.procedure, v.deadline or "") for v in own if v.kind == "breach"),
-            _tally((v.procedure, v.role or "") for v in own if v.kind == "override"),
-            counted, {k: sum(1 for v in own if v.kind == k and v.id not in in_scope) for k in KINDS}))
+        people.append(
+            PersonMonth(
+                person,
+                found.name if found else None,
+                _tally((v.procedure, v.rule or "") for v in own if v.kind == "rule"),
+                _tally((v.procedure, v.deadline or "") for v in own if v.kind == "breach"),
+                _tally((v.procedure, v.role or "") for v in own if v.kind == "override"),
+                counted,
+                {k: sum(1 for v in own if v.kind == k and v.id not in in_scope) for k in KINDS},
+            )
+        )
     work_rules = {(pid, r.id): r for pid, p in procedures.items() for r in p.work_rules}
     return MonthReport(month, tuple(ladders), tuple(people), work_rules)
 

@@ -18,7 +18,7 @@ from engine.violations import KINDS
 
 STATEMENT = {
     "en": "The source contradicts itself; procflow does not choose between the rungs. "
-          "Who decides, as the procedure says:",
+    "Who decides, as the procedure says:",
     "zh-Hant": "原文自相矛盾;procflow 不在兩級之間作選擇。由誰決定,見程序說明:",
 }
 
@@ -35,14 +35,24 @@ def to_json(report: MonthReport, lang: str) -> dict[str, Any]:
 
 
 def _rung_json(rung: Rung, ladder: Ladder, lang: str) -> dict[str, Any]:
-    return {"id": rung.id, "min_count": rung.min_count, "param": rung.param, "period": rung.period,
-            "source": rung.source, "text": render(rung.text, lang, ladder.params),
-            "note": None if rung.note is None else render(rung.note.text, lang, ladder.params)}
+    return {
+        "id": rung.id,
+        "min_count": rung.min_count,
+        "param": rung.param,
+        "period": rung.period,
+        "source": rung.source,
+        "text": render(rung.text, lang, ladder.params),
+        "note": None if rung.note is None else render(rung.note.text, lang, ladder.params),
+    }
 
 
 def _ladder_json(ladder: Ladder, lang: str) -> dict[str, Any]:
-    return {"procedure": ladder.procedure, "title": render(ladder.title, lang, {}), "scope": list(ladder.scope),
-            "rungs": [_rung_json(r, ladder, lang) for r in ladder.rungs]}
+    return {
+        "procedure": ladder.procedure,
+        "title": render(ladder.title, lang, {}),
+        "scope": list(ladder.scope),
+        "rungs": [_rung_json(r, ladder, lang) for r in ladder.rungs],
+    }
 
 
 def _person_json(p: PersonMonth, report: MonthReport, lang: str) -> dict[str, Any]:
@@ -91,8 +101,23 @@ def format_json(report: MonthReport, lang: str) -> str:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-CSV_HEADER = ("month", "timezone", "person", "name", "ladder", "rule_violations", "breaches", "overrides",
-              "count", "reached", "applies", "conflict", "next_rung", "next_min_count", "rules")
+CSV_HEADER = (
+    "month",
+    "timezone",
+    "person",
+    "name",
+    "ladder",
+    "rule_violations",
+    "breaches",
+    "overrides",
+    "count",
+    "reached",
+    "applies",
+    "conflict",
+    "next_rung",
+    "next_min_count",
+    "rules",
+)
 
 
 def format_csv(report: MonthReport, lang: str) -> str:
@@ -114,6 +139,23 @@ def format_csv(report: MonthReport, lang: str) -> str:
             ])  # fmt: skip
         rest = dict(p.uncounted) if p.ladders else {k: p.total(k) for k in KINDS}
         if sum(rest.values()) or not p.ladders:
-            writer.writerow([month.label, month.zone_name, p.person, p.name or "", "", rest["rule"],
-                             rest["breach"], rest["override"], sum(rest.values()), "", "", "no", "", "", ""])
+            writer.writerow(
+                [
+                    month.label,
+                    month.zone_name,
+                    p.person,
+                    p.name or "",
+                    "",
+                    rest["rule"],
+                    rest["breach"],
+                    rest["override"],
+                    sum(rest.values()),
+                    "",
+                    "",
+                    "no",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return buffer.getvalue()

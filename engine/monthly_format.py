@@ -58,8 +58,10 @@ def _table(rows: list[list[str]], right: frozenset[int], indent: str = "") -> li
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:
-        cells = [" " * (w - display_width(c)) + c if i in right else pad(c, w)
-                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            " " * (w - display_width(c)) + c if i in right else pad(c, w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         out.append((indent + "  ".join(cells)).rstrip())
     return out
 
@@ -82,25 +84,59 @@ def _next(counted: Counted, w: dict[str, str]) -> str:
 def format_text(report: MonthReport, lang: str) -> str:
     w, month = _words(lang), report.month
     stamp = "%Y-%m-%d %H:%M"
-    out = [w["title"].format(month=month.label, zone=month.zone_name, start=month.start.strftime(stamp),
-                             end=month.end.strftime(stamp)), ""]
+    out = [
+        w["title"].format(
+            month=month.label,
+            zone=month.zone_name,
+            start=month.start.strftime(stamp),
+            end=month.end.strftime(stamp),
+        ),
+        "",
+    ]
     if not report.people:
         return "\n".join([*out, w["nobody"]]) + "\n"
     head = [w["person"], w["name"], w["rules"], w["breaches"], w["overrides"], w["total"]]
-    rows = [[p.person, p.name or "", *(str(p.total(k)) for k in KINDS),
-             str(sum(p.total(k) for k in KINDS))] for p in report.people]
+    rows = [
+        [p.person, p.name or "", *(str(p.total(k)) for k in KINDS), str(sum(p.total(k) for k in KINDS))]
+        for p in report.people
+    ]
     out += _table([head, *rows], frozenset({2, 3, 4, 5}))
     if not report.ladders:
         out += ["", w["no_ladders"]]
     for index, ladder in enumerate(report.ladders):
-        out += ["", w["ladder"].format(id=ladder.procedure, title=render(ladder.title, lang, {})),
-                "  " + w["scope"].format(ids=", ".join(ladder.scope))]
-        out += _table([[r.id, w["rung"].format(n=r.min_count), r.param or "", r.source or "",
-                        render(r.text, lang, ladder.params)] for r in ladder.rungs], frozenset(), "  ")
+        out += [
+            "",
+            w["ladder"].format(id=ladder.procedure, title=render(ladder.title, lang, {})),
+            "  " + w["scope"].format(ids=", ".join(ladder.scope)),
+        ]
+        out += _table(
+            [
+                [
+                    r.id,
+                    w["rung"].format(n=r.min_count),
+                    r.param or "",
+                    r.source or "",
+                    render(r.text, lang, ladder.params),
+                ]
+                for r in ladder.rungs
+            ],
+            frozenset(),
+            "  ",
+        )
         head = [w["person"], w["count"], w["rules"], w["breaches"], w["overrides"], w["applies"], w["next"]]
-        rows = [[p.person, str(c.standing.count), str(sum(c.rules.values())), str(c.breaches),
-                 str(c.overrides), _applies(c, w), _next(c, w)]
-                for p in report.people for c in p.ladders[index:index + 1]]
+        rows = [
+            [
+                p.person,
+                str(c.standing.count),
+                str(sum(c.rules.values())),
+                str(c.breaches),
+                str(c.overrides),
+                _applies(c, w),
+                _next(c, w),
+            ]
+            for p in report.people
+            for c in p.ladders[index : index + 1]
+        ]
         out += ["", *_table([head, *rows], frozenset({1, 2, 3, 4}), "  ")]
     details = _detail_rows(report, lang, w)
     if details:
@@ -118,10 +154,14 @@ def _detail_rows(report: MonthReport, lang: str, w: dict[str, str]) -> list[list
             declared = report.work_rules.get((pid, rule))
             source = f" ({declared.source})" if declared is not None and declared.source else ""
             rows.append([p.person, w["rule"], pid, rule + source, str(n)])
-        rows += [[p.person, w["breach"], pid, f"{d} ({w['deadline']})", str(n)]
-                 for (pid, d), n in p.breaches.items()]
-        rows += [[p.person, w["override"], pid, f"{r} ({w['role']})", str(n)]
-                 for (pid, r), n in p.overrides.items()]
+        rows += [
+            [p.person, w["breach"], pid, f"{d} ({w['deadline']})", str(n)]
+            for (pid, d), n in p.breaches.items()
+        ]
+        rows += [
+            [p.person, w["override"], pid, f"{r} ({w['role']})", str(n)]
+            for (pid, r), n in p.overrides.items()
+        ]
         if sum(p.uncounted.values()) and report.ladders:
             rows.append([p.person, "", "", w["uncounted"].format(n=sum(p.uncounted.values())), ""])
     return rows
@@ -139,8 +179,12 @@ def _conflict_lines(report: MonthReport, lang: str, w: dict[str, str]) -> list[s
         rungs = counted.standing.applies
         who = ", ".join(f"{p.person} ({c.standing.count})" for p, c in members)
         names = ", ".join(f"{r.id} ({r.source})" if r.source else r.id for r in rungs)
-        out.append("  " + w["conflict_line"].format(who=who, ladder=counted.ladder.procedure, rungs=names,
-                                                   n=rungs[0].min_count))
+        out.append(
+            "  "
+            + w["conflict_line"].format(
+                who=who, ladder=counted.ladder.procedure, rungs=names, n=rungs[0].min_count
+            )
+        )
         out.append("  " + STATEMENT.get(lang, STATEMENT["en"]))
         for whose, note in conflict_notes(counted.ladder, rungs):
             text = render(note.text, lang, counted.ladder.params)
@@ -149,5 +193,7 @@ def _conflict_lines(report: MonthReport, lang: str, w: dict[str, str]) -> list[s
 
 
 FORMATS: dict[str, Callable[[MonthReport, str], str]] = {
-    "text": format_text, "json": format_json, "csv": format_csv,
+    "text": format_text,
+    "json": format_json,
+    "csv": format_csv,
 }

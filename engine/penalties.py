@@ -112,8 +112,9 @@ def build_ladders(procedures: Mapping[str, Procedure], site: Site) -> list[Ladde
             count = penalty.min_count if param is None else params.get(param)
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise UsageError(_bad_threshold(site, pid, param or "", count))
-            rungs.append(Rung(penalty.id, count, param, penalty.period, penalty.text, penalty.source,
-                              penalty.note))
+            rungs.append(
+                Rung(penalty.id, count, param, penalty.period, penalty.text, penalty.source, penalty.note)
+            )
         rungs.sort(key=lambda r: r.min_count)  # stable: declaration order within a threshold
         notes = tuple(n for n in procedure.notes if n.kind == "conflict")
         ladders.append(Ladder(pid, procedure.title, tuple(rungs), scope_of(procedures, pid), params, notes))
@@ -141,11 +142,15 @@ def conflict_notes(ladder: Ladder, rungs: Sequence[Rung]) -> list[tuple[str, Not
 def _bad_threshold(site: Site, pid: str, param: str, value: Any) -> str:
     where = "the procedure's default"
     if site.path is not None and (param in site.procedure_params.get(pid, {}) or param in site.params):
-        pointer = f"/procedures/{pid}/params/{param}" if param in site.procedure_params.get(pid, {}) \
+        pointer = (
+            f"/procedures/{pid}/params/{param}"
+            if param in site.procedure_params.get(pid, {})
             else f"/params/{param}"
+        )
         where = f"{site.path}:{_position(site.path, pointer)}"
-    return (f"{where}: penalty threshold {param!r} of {pid!r} is {value!r}; "
-            "expected a whole number of at least 1")
+    return (
+        f"{where}: penalty threshold {param!r} of {pid!r} is {value!r}; expected a whole number of at least 1"
+    )
 
 
 def _position(path: str, pointer: str) -> str:

@@ -50,8 +50,10 @@ def refusal(site: Site, person: str, role: str, state: str) -> str:
     if not holders:
         return f"role '{role}' of state '{state}' is held by nobody in the site file; {OVERRIDE_HINT}"
     stranger = "" if person in site.people else " (not among the site file's people)"
-    return (f"role '{role}' of state '{state}' is held by {', '.join(holders)}, not by '{person}'{stranger}; "
-            f"{OVERRIDE_HINT}")
+    return (
+        f"role '{role}' of state '{state}' is held by {', '.join(holders)}, not by '{person}'{stranger}; "
+        f"{OVERRIDE_HINT}"
+    )
 
 
 def check_override_reason(reason: str | None) -> str:
@@ -111,26 +113,34 @@ def resolve_target(site: Site, text: str, roles: Iterable[str]) -> Target:
             raise UsageError(f"--to '{text}' names no {kind}")
         if kind == ROLE:
             if name not in declared:
-                raise NotFoundError(f"unknown role '{name}' (this instance's roles: {_listed(declared)})"
-                                    f"{_hint(name, declared)}")
+                raise NotFoundError(
+                    f"unknown role '{name}' (this instance's roles: {_listed(declared)})"
+                    f"{_hint(name, declared)}"
+                )
             return Target(ROLE, name)
         if site.people and name not in site.people:
-            raise NotFoundError(f"unknown person '{name}' (the site file's people: {_listed(site.people)})"
-                                f"{_hint(name, site.people)}")
+            raise NotFoundError(
+                f"unknown person '{name}' (the site file's people: {_listed(site.people)})"
+                f"{_hint(name, site.people)}"
+            )
         return Target(PERSON, name)
     if not given:
         raise UsageError("--to needs a person or a role")
     is_role = given in declared
     is_person = given in site.people if site.people else not is_role
     if is_role and is_person:
-        raise UsageError(f"'{given}' is both a person and a role; write --to person:{given} or --to role:{given}")
+        raise UsageError(
+            f"'{given}' is both a person and a role; write --to person:{given} or --to role:{given}"
+        )
     if is_role:
         return Target(ROLE, given)
     if is_person:
         return Target(PERSON, given)
     known = [*site.people, *declared]
-    raise NotFoundError(f"unknown person or role '{given}' (people: {_listed(site.people)}; roles: "
-                        f"{_listed(declared)}){_hint(given, known)}")
+    raise NotFoundError(
+        f"unknown person or role '{given}' (people: {_listed(site.people)}; roles: "
+        f"{_listed(declared)}){_hint(given, known)}"
+    )
 
 
 def handed(before: Holder, target: Target) -> Holder:
@@ -140,8 +150,18 @@ def handed(before: Holder, target: Target) -> Holder:
     return Holder(before.owner, target.name)
 
 
-def hand_off(site: Site, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any], before: Holder,
-             to: str, note: str | None, *, at: str, actor: str, instance: str) -> tuple[Target, Holder, StepResult]:
+def hand_off(
+    site: Site,
+    procedures: Mapping[str, Procedure],
+    snapshot: Mapping[str, Any],
+    before: Holder,
+    to: str,
+    note: str | None,
+    *,
+    at: str,
+    actor: str,
+    instance: str,
+) -> tuple[Target, Holder, StepResult]:
     """The `handoff` event of an open instance to `to` (resolved against the site's people and
     the instance's roles), with the holder it leaves; nothing is saved here."""
     from engine.journal import copy_snapshot, qualified
@@ -154,13 +174,21 @@ def hand_off(site: Site, procedures: Mapping[str, Procedure], snapshot: Mapping[
     target = resolve_target(site, to, roles)
     after = handed(before, target)
     if after == before:
-        raise IllegalMoveError(f"instance '{instance}' is already with {target.kind} '{target.name}'; "
-                               "nothing was handed on")
+        raise IllegalMoveError(
+            f"instance '{instance}' is already with {target.kind} '{target.name}'; nothing was handed on"
+        )
     frame = snapshot["frames"][-1]
     role = procedures[frame["procedure"]].states[frame["state"]].role
     step = Step(procedures, copy_snapshot(dict(snapshot)), at, actor, role)
-    step.emit("handoff", to=target.name, target=target.kind, owner=after.owner, assignee=after.assignee,
-              note=(note or "").strip() or None, **{"from": qualified(dict(snapshot))})
+    step.emit(
+        "handoff",
+        to=target.name,
+        target=target.kind,
+        owner=after.owner,
+        assignee=after.assignee,
+        note=(note or "").strip() or None,
+        **{"from": qualified(dict(snapshot))},
+    )
     return target, after, StepResult(step.work, step.events)
 
 

@@ -15,12 +15,29 @@ from typing import Any, NamedTuple
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 ID_LENGTH = 6
 
-INSTANCE_COLUMNS = ("id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
-                    " updated_at, updated_by, owner, assignee, parent")
-SUMMARY_COLUMNS = ("i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
-                   " i.updated_at, i.updated_by, i.owner, i.assignee, p.path")
-EVENT_COLUMNS = ("instance", "seq", "at", "actor", "role", "kind", "from_state", "to_state",
-                 "answers", "items", "move", "note", "body")
+INSTANCE_COLUMNS = (
+    "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
+    " updated_at, updated_by, owner, assignee, parent"
+)
+SUMMARY_COLUMNS = (
+    "i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
+    " i.updated_at, i.updated_by, i.owner, i.assignee, p.path"
+)
+EVENT_COLUMNS = (
+    "instance",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "kind",
+    "from_state",
+    "to_state",
+    "answers",
+    "items",
+    "move",
+    "note",
+    "body",
+)
 
 
 def new_id() -> str:
@@ -57,7 +74,6 @@ class Instance(NamedTuple):
     assignee: str | None
     parent: str | None
 
-
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Instance:
         values = list(row)
@@ -83,7 +99,6 @@ class Summary(NamedTuple):
     owner: str | None
     assignee: str | None
     path: str  # of the procedure file the instance's text was pinned from
-
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Summary:
@@ -114,9 +129,19 @@ def event_row(instance: str, seq: int, event: Mapping[str, Any], actor: str, at:
     body.setdefault("at", at)
     body.setdefault("actor", actor)
     return (
-        instance, seq, body["at"], body["actor"], body.get("role"), str(body.get("kind", "step")),
-        body.get("from"), body.get("to"), _json(body.get("answers")), _json(body.get("items")),
-        body.get("move"), body.get("note"), _json(body),
+        instance,
+        seq,
+        body["at"],
+        body["actor"],
+        body.get("role"),
+        str(body.get("kind", "step")),
+        body.get("from"),
+        body.get("to"),
+        _json(body.get("answers")),
+        _json(body.get("items")),
+        body.get("move"),
+        body.get("note"),
+        _json(body),
     )
 
 

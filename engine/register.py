@@ -51,20 +51,47 @@ def what(violation: Violation, lang: str) -> str:
 
 def format_recorded(violation: Violation, source: str | None, zone: tzinfo | None, lang: str) -> str:
     w = WORDS.get(lang, WORDS["en"])
-    return w["recorded"].format(
-        id=violation.id, person=violation.person, rule=violation.rule, procedure=violation.procedure,
-        source=f", {source}" if source else "", at=violation.at.astimezone(zone or UTC).strftime(STAMP),
-        zone=zone_name(zone)) + "\n"
+    return (
+        w["recorded"].format(
+            id=violation.id,
+            person=violation.person,
+            rule=violation.rule,
+            procedure=violation.procedure,
+            source=f", {source}" if source else "",
+            at=violation.at.astimezone(zone or UTC).strftime(STAMP),
+            zone=zone_name(zone),
+        )
+        + "\n"
+    )
 
 
 def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str) -> str:
     w = WORDS.get(lang, WORDS["en"])
     if not violations:
         return w["none"] + "\n"
-    rows = [[w["id"], w["at"].format(zone=zone_name(zone)), w["person"], w["kind"], w["procedure"], w["what"],
-             w["by"]]]
-    rows += [[v.id, v.at.astimezone(zone or UTC).strftime(STAMP), v.person, w[v.kind], v.procedure,
-              what(v, lang), v.recorded_by or "-"] for v in violations]
+    rows = [
+        [
+            w["id"],
+            w["at"].format(zone=zone_name(zone)),
+            w["person"],
+            w["kind"],
+            w["procedure"],
+            w["what"],
+            w["by"],
+        ]
+    ]
+    rows += [
+        [
+            v.id,
+            v.at.astimezone(zone or UTC).strftime(STAMP),
+            v.person,
+            w[v.kind],
+            v.procedure,
+            what(v, lang),
+            v.recorded_by or "-",
+        ]
+        for v in violations
+    ]
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "".join("  ".join(pad(c, n) for c, n in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows)
 

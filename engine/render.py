@@ -58,7 +58,10 @@ class _Sop:
             w.section(words["params"])
             w.table(
                 [words["name"], words["value"], words["source"]],
-                [[[code(n)], [prose(str(self.params[n]))], [prose(v.source or "")]] for n, v in p.params.items()],
+                [
+                    [[code(n)], [prose(str(self.params[n]))], [prose(v.source or "")]]
+                    for n, v in p.params.items()
+                ],
             )
         if p.roles:
             w.section(words["roles"])

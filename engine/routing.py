@@ -130,7 +130,9 @@ class Router:
             return
         here = qualified(step.work)
         for entry, late in missed(frame["due"], step.at, duty_from_data(frame.get("calendar"))):
-            step.emit("breach", deadline=entry["id"], due=entry["due"], late=late, state=here, **{"from": here})
+            step.emit(
+                "breach", deadline=entry["id"], due=entry["due"], late=late, state=here, **{"from": here}
+            )
 
     def move(self, step: Step, state: State, move_id: str) -> None:
         frame = step.work["frames"][-1]

@@ -52,7 +52,9 @@ def load_script(path: str) -> Script:
         raise fail("/answers", "'answers' must map field ids to a value (or a list: one per visit)")
     for name, value in answers.items():
         if isinstance(value, dict) or value is None or value == []:
-            raise fail(f"/answers/{name}", f"the answer for {name!r} must be a value or a non-empty list of values")
+            raise fail(
+                f"/answers/{name}", f"the answer for {name!r} must be a value or a non-empty list of values"
+            )
     moves = data.get("moves") or []
     if not isinstance(moves, list) or not all(isinstance(m, str) and m for m in moves):
         raise fail("/moves", "'moves' must be a list of move ids, in the order they are taken")

@@ -99,8 +99,10 @@ def open_site(explicit: str | None = None, environ: Mapping[str, str] | None = N
     if site is None:
         errors = [d for d in diagnostics if d.is_error]
         noun = "error" if len(errors) == 1 else "errors"
-        raise SiteError(f"site file '{path}' has {len(errors)} {noun}; nothing was done "
-                        f"(see `procflow validate {path}`)", errors)
+        raise SiteError(
+            f"site file '{path}' has {len(errors)} {noun}; nothing was done (see `procflow validate {path}`)",
+            errors,
+        )
     return site
 
 
@@ -118,8 +120,14 @@ def load_site(path: Path | None, *, cached: bool = False) -> tuple[Site | None, 
     except LoadError as exc:
         return None, [exc.diagnostic]
     if not is_site(document.data):
-        found = Diagnostic(str(path), 1, 1, "C000", Severity.ERROR,
-                           f"'{path}' is not a site file: it has no '{SITE_KEY}: 1' at the top")
+        found = Diagnostic(
+            str(path),
+            1,
+            1,
+            "C000",
+            Severity.ERROR,
+            f"'{path}' is not a site file: it has no '{SITE_KEY}: 1' at the top",
+        )
         return None, [found]
     diagnostics = _cached_check(document) if cached else check_site(document)
     if any(d.is_error for d in diagnostics):
@@ -139,8 +147,12 @@ def _cached_check(document: Document) -> list[Diagnostic]:
     entry = default_directory() / "site-checks" / f"{digest.hexdigest()[:32]}.json"
     try:
         rows = json.loads(entry.read_text(encoding="utf-8"))
-        return [Diagnostic(document.path, int(line), int(col), str(code), Severity(severity), str(message),
-                           str(pointer)) for line, col, code, severity, message, pointer in rows]
+        return [
+            Diagnostic(
+                document.path, int(line), int(col), str(code), Severity(severity), str(message), str(pointer)
+            )
+            for line, col, code, severity, message, pointer in rows
+        ]
     except (OSError, ValueError, TypeError):
         pass  # not checked before, or an unreadable entry: check again
     found = check_site(document)

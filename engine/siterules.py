@@ -29,10 +29,17 @@ def check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Add) 
             add(f"/procedures/{ident}", "C004", f"unknown procedure {ident!r}{hint(ident, by_id)}", key=True)
     for name, value in (data.get("params") or {}).items():
         if name not in params:
-            add(f"/params/{name}", "C005", f"no procedure declares parameter {name!r}{hint(name, params)}",
-                Severity.WARNING, key=True)
+            add(
+                f"/params/{name}",
+                "C005",
+                f"no procedure declares parameter {name!r}{hint(name, params)}",
+                Severity.WARNING,
+                key=True,
+            )
             continue
-        wrong = next((p for p in procedures if name in p.params and not _fits(value, p.params[name].default)), None)
+        wrong = next(
+            (p for p in procedures if name in p.params and not _fits(value, p.params[name].default)), None
+        )
         if wrong is not None:
             add(f"/params/{name}", "C007", _mistyped(name, value, wrong))
     for ident, settings in (data.get("procedures") or {}).items():
@@ -41,8 +48,12 @@ def check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Add) 
             continue
         for name, value in (settings.get("params") or {}).items():
             if name not in procedure.params:
-                add(f"/procedures/{ident}/params/{name}", "C005",
-                    f"procedure {ident!r} has no parameter {name!r}{hint(name, procedure.params)}", key=True)
+                add(
+                    f"/procedures/{ident}/params/{name}",
+                    "C005",
+                    f"procedure {ident!r} has no parameter {name!r}{hint(name, procedure.params)}",
+                    key=True,
+                )
             elif not _fits(value, procedure.params[name].default):
                 add(f"/procedures/{ident}/params/{name}", "C007", _mistyped(name, value, procedure))
     for person, raw in (data.get("people") or {}).items():
@@ -65,8 +76,10 @@ def _fits(value: object, default: object) -> bool:
 
 def _mistyped(name: str, value: object, procedure: Procedure) -> str:
     default = procedure.params[name].default
-    return (f"parameter {name!r} of {procedure.id!r} is a {kind_of(default)} (default {default!r}); "
-            f"got the {kind_of(value)} {value!r}")
+    return (
+        f"parameter {name!r} of {procedure.id!r} is a {kind_of(default)} (default {default!r}); "
+        f"got the {kind_of(value)} {value!r}"
+    )
 
 
 def hint(name: str, known: Iterable[str]) -> str:

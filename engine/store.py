@@ -61,8 +61,14 @@ def now() -> str:
 class Store:
     """An open database; use as a context manager or call `close()`."""
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0, durability: str = "normal",
-                 create_dir: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 5.0,
+        durability: str = "normal",
+        create_dir: bool = False,
+    ) -> None:
         self.path = os.fspath(path)
         self.timeout = timeout
         _check_file(self.path, create_dir)
@@ -78,8 +84,9 @@ class Store:
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
-                        raise DatabaseError(f"database '{self.path}' is damaged ({problems[0]}); "
-                                            "restore it from a backup")
+                        raise DatabaseError(
+                            f"database '{self.path}' is damaged ({problems[0]}); restore it from a backup"
+                        )
         except BaseException:
             self.db.close()
             raise
@@ -104,15 +111,18 @@ class Store:
             self._rollback()
             text = str(exc)
             if "locked" in text or "busy" in text:
-                raise LockedError(f"database '{self.path}' is locked by another process; "
-                                  f"tried for {self.timeout:g} s") from None
+                raise LockedError(
+                    f"database '{self.path}' is locked by another process; tried for {self.timeout:g} s"
+                ) from None
             if "readonly" in text or "read-only" in text or "unable to open" in text:
                 raise DatabaseError(f"cannot write to database '{self.path}' ({text})") from None
             raise DatabaseError(f"database '{self.path}' cannot be used ({text})") from None
         except sqlite3.DatabaseError as exc:
             self._rollback()
-            raise DatabaseError(f"database '{self.path}' is damaged or not a procflow database ({exc}); "
-                                "restore it from a backup") from None
+            raise DatabaseError(
+                f"database '{self.path}' is damaged or not a procflow database ({exc}); "
+                "restore it from a backup"
+            ) from None
 
     def _rollback(self) -> None:
         if self.db.in_transaction:
@@ -141,8 +151,10 @@ class Store:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST:
-            raise DatabaseError(f"database '{self.path}' was written by a newer procflow (schema version "
-                                f"{version}, this one knows up to {LATEST}); upgrade procflow to use it")
+            raise DatabaseError(
+                f"database '{self.path}' was written by a newer procflow (schema version "
+                f"{version}, this one knows up to {LATEST}); upgrade procflow to use it"
+            )
         if version == LATEST:
             return
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
@@ -166,25 +178,43 @@ class Store:
     def pin(self, db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
         """Keep the exact text of a procedure (once per hash); inside a write transaction."""
         digest = sha256(raw)
-        db.execute("INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at) "
-                   "VALUES (?, ?, ?, ?, ?)", (digest, procedure_id, path, raw.decode("utf-8"), at))
+        db.execute(
+            "INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest, procedure_id, path, raw.decode("utf-8"), at),
+        )
         return digest
 
     def pinned(self, digest: str) -> tuple[str, str, bytes]:
         """(procedure id, path it was read from, exact text) of a pinned hash."""
         with self._errors():
-            row = self.db.execute("SELECT procedure_id, path, text FROM procedures WHERE hash = ?",
-                                  (digest,)).fetchone()
+            row = self.db.execute(
+                "SELECT procedure_id, path, text FROM procedures WHERE hash = ?", (digest,)
+            ).fetchone()
         if row is None:
-            raise DatabaseError(f"database '{self.path}' lacks the pinned procedure text {digest[:12]}; "
-                                "it was damaged or edited by hand")
+            raise DatabaseError(
+                f"database '{self.path}' lacks the pinned procedure text {digest[:12]}; "
+                "it was damaged or edited by hand"
+            )
         return row[0], row[1], row[2].encode("utf-8")
 
     # --- instances ------------------------------------------------------------------------
 
-    def create(self, *, procedure_id: str, pins: Mapping[str, tuple[str, bytes]], snapshot: Mapping[str, Any],
-               state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
-               actor: str, at: str, parent: str | None = None, due: Sequence[Sequence[Any]] = ()) -> Instance:
+    def create(
+        self,
+        *,
+        procedure_id: str,
+        pins: Mapping[str, tuple[str, bytes]],
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        parent: str | None = None,
+        due: Sequence[Sequence[Any]] = (),
+    ) -> Instance:
         """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
         its rows of the due table (see `set_due`)."""
         with self.write() as db:
@@ -199,16 +229,43 @@ class Store:
                 "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
                 " created_at, created_by, updated_at, updated_by, owner, parent)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, procedure_id, hashes[procedure_id], _dump(hashes), status, state, role, len(events),
-                 _dump(snapshot), at, actor, at, actor, actor, parent))
+                (
+                    new_id,
+                    procedure_id,
+                    hashes[procedure_id],
+                    _dump(hashes),
+                    status,
+                    state,
+                    role,
+                    len(events),
+                    _dump(snapshot),
+                    at,
+                    actor,
+                    at,
+                    actor,
+                    actor,
+                    parent,
+                ),
+            )
             self._append(db, new_id, 0, events, actor, at)
             self.set_due(db, new_id, due)
         return self.load(new_id)
 
-    def commit(self, instance_id: str, expected_version: int, *, snapshot: Mapping[str, Any],
-               state: str, status: str, role: str | None, events: Sequence[Mapping[str, Any]],
-               actor: str, at: str, holder: tuple[str | None, str | None] | None = None,
-               due: Sequence[Sequence[Any]] | None = None) -> int:
+    def commit(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        holder: tuple[str | None, str | None] | None = None,
+        due: Sequence[Sequence[Any]] | None = None,
+    ) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
         `expected_version`; else `ConflictError` and nothing written. Returns the new version.
         `holder`, (owner, assignee), is set too: a handoff changes whose the instance is.
@@ -224,11 +281,14 @@ class Store:
             cur = db.execute(
                 "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = ?,"
                 " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
-                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version))
+                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version),
+            )
             if cur.rowcount != 1:
                 raise self._conflict(db, instance_id, expected_version)
             if holder is not None:  # the version check above already holds the write lock
-                db.execute("UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id))
+                db.execute(
+                    "UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id)
+                )
             self._append(db, instance_id, expected_version, events, actor, at)
             if due is not None:
                 self.set_due(db, instance_id, due)
@@ -238,8 +298,11 @@ class Store:
         """Whose the instance is now: (owner, assignee). `assignee` is a role it was handed to
         (then it is that role's), else None and it is the owner's. Pass `db` inside a write."""
         with self._errors():
-            row = (db or self.db).execute("SELECT owner, assignee FROM instances WHERE id = ?",
-                                          (instance_id,)).fetchone()
+            row = (
+                (db or self.db)
+                .execute("SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,))
+                .fetchone()
+            )
         if row is None:
             raise NotFoundError(records.unknown_id_message(instance_id, []))
         return row[0], row[1]
@@ -253,18 +316,31 @@ class Store:
         `engine.deadlines.due_rows` makes them; owner and assignee are copied from the instance."""
         db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
         if rows:
-            db.executemany("INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
-                           " owner, assignee) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, owner, assignee FROM instances"
-                           " WHERE id = ? AND status = 'open'", [(instance_id, *row, instance_id) for row in rows])
+            db.executemany(
+                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                " owner, assignee) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, owner, assignee FROM instances"
+                " WHERE id = ? AND status = 'open'",
+                [(instance_id, *row, instance_id) for row in rows],
+            )
 
     def due_of(self, instance_id: str) -> list[tuple[Any, ...]]:
         """The instance's due rows as `set_due` takes them, in key order."""
         with self._errors():
-            return self.db.execute("SELECT procedure, state, deadline, kind, due_at, every, role, text FROM due"
-                                   " WHERE instance = ? ORDER BY state, deadline", (instance_id,)).fetchall()
+            return self.db.execute(
+                "SELECT procedure, state, deadline, kind, due_at, every, role, text FROM due"
+                " WHERE instance = ? ORDER BY state, deadline",
+                (instance_id,),
+            ).fetchall()
 
-    def agenda(self, until: str, *, limit: int, role: str | None = None, person: str | None = None,
-               roles: Sequence[str] = ()) -> tuple[list[tuple[Any, ...]], int]:
+    def agenda(
+        self,
+        until: str,
+        *,
+        limit: int,
+        role: str | None = None,
+        person: str | None = None,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[tuple[Any, ...]], int]:
         """Due rows with due_at up to `until` (a UTC stamp), soonest first, at most `limit`, and how
         many match in all. `role` keeps that role's; `person` keeps theirs as `summaries` does.
         The rows are read along the due_at index and stop at the limit."""
@@ -277,29 +353,45 @@ class Store:
             where += f" AND ((owner = :who AND assignee IS NULL){held})"
         columns = "instance, procedure, state, deadline, kind, due_at, every, role, text, owner, assignee"
         with self._errors():
-            rows = self.db.execute(f"SELECT {columns} FROM due WHERE {where} ORDER BY due_at, instance, state, "
-                                   "deadline LIMIT :limit", named).fetchall()
-            total = len(rows) if len(rows) < limit else self.db.execute(
-                f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT {columns} FROM due WHERE {where} ORDER BY due_at, instance, state, "
+                "deadline LIMIT :limit",
+                named,
+            ).fetchall()
+            total = (
+                len(rows)
+                if len(rows) < limit
+                else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
+            )
         return rows, total
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
-        row = db.execute("SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?",
-                         (instance_id,)).fetchone()
+        row = db.execute(
+            "SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?", (instance_id,)
+        ).fetchone()
         if row is None:
             return NotFoundError(records.unknown_id_message(instance_id, []))
         who, when, version, status = row
         return ConflictError(
             f"instance '{instance_id}' was changed by {who} at {local_time(when)} (version {version}, "
             f"{status}) after you read version {expected}; nothing of yours was saved, "
-            f"see where it is now with `procflow resume {instance_id}`")
+            f"see where it is now with `procflow resume {instance_id}`"
+        )
 
     @staticmethod
-    def _append(db: sqlite3.Connection, instance_id: str, last: int, events: Sequence[Mapping[str, Any]],
-                actor: str, at: str) -> None:
+    def _append(
+        db: sqlite3.Connection,
+        instance_id: str,
+        last: int,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+    ) -> None:
         rows = [event_row(instance_id, last + n, event, actor, at) for n, event in enumerate(events, 1)]
-        db.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+        db.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            rows,
+        )
 
     def load(self, instance_id: str) -> Instance:
         """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""
@@ -317,14 +409,20 @@ class Store:
         """An instance id as typed; `last` is `person`'s most recently changed instance."""
         if ref.strip().lower() != LAST:
             return ref
-        query = ("SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
-                 "ORDER BY updated_at DESC LIMIT 1")
+        query = (
+            "SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
+            "ORDER BY updated_at DESC LIMIT 1"
+        )
         with self._errors():
-            found = [row for status in ("open", "finished", "cancelled")
-                     for row in self.db.execute(query, (person, status))]
+            found = [
+                row
+                for status in ("open", "finished", "cancelled")
+                for row in self.db.execute(query, (person, status))
+            ]
         if not found:
-            raise NotFoundError(f"{person} holds no instances yet, so 'last' means none; "
-                                "`procflow status` lists instances")
+            raise NotFoundError(
+                f"{person} holds no instances yet, so 'last' means none; `procflow status` lists instances"
+            )
         return str(max(found)[1])
 
     def _similar_ids(self, key: str) -> list[str]:
@@ -333,19 +431,29 @@ class Store:
 
     def events(self, instance_id: str) -> list[Event]:
         with self._errors():
-            rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? "
-                                   "ORDER BY seq", (instance_id,)).fetchall()
+            rows = self.db.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? ORDER BY seq",
+                (instance_id,),
+            ).fetchall()
         try:
             return [event_from_row(r) for r in rows]
         except (ValueError, TypeError):
             raise self._damaged(instance_id, "its event log") from None
 
     def _damaged(self, instance_id: str, part: str) -> DatabaseError:
-        return DatabaseError(f"instance '{instance_id}' in database '{self.path}' is damaged ({part} is not "
-                             "valid JSON); restore the database from a backup")
+        return DatabaseError(
+            f"instance '{instance_id}' in database '{self.path}' is damaged ({part} is not "
+            "valid JSON); restore the database from a backup"
+        )
 
-    def summaries(self, *, person: str | None = None, open_limit: int | None = 50,
-                  recent_limit: int = 10, roles: Sequence[str] = ()) -> tuple[list[Summary], list[Summary]]:
+    def summaries(
+        self,
+        *,
+        person: str | None = None,
+        open_limit: int | None = 50,
+        recent_limit: int = 10,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[Summary], list[Summary]]:
         """(open instances, recently closed ones), newest first; `person` keeps only theirs:
         those they own that were not handed to a role, and those handed to one of `roles`.
 
@@ -360,10 +468,15 @@ class Store:
         named = {"who": person, **{f"r{n}": role for n, role in enumerate(roles)}}
 
         def read(status: str, limit: int) -> list[Any]:
-            rows = [row for clause in clauses for row in self.db.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
-                f" WHERE i.status = :status{clause} ORDER BY i.updated_at DESC LIMIT :limit",
-                {"status": status, "limit": limit, **named})]
+            rows = [
+                row
+                for clause in clauses
+                for row in self.db.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
+                    f" WHERE i.status = :status{clause} ORDER BY i.updated_at DESC LIMIT :limit",
+                    {"status": status, "limit": limit, **named},
+                )
+            ]
             if len(clauses) > 1:
                 rows.sort(key=lambda row: row[9], reverse=True)  # updated_at
             return rows if limit < 0 else rows[:limit]

@@ -82,8 +82,18 @@ def check_person(site: Site, person: str, what: str = "person") -> None:
     raise NotFoundError(f"unknown {what} {person!r}{hint}")
 
 
-def record_checked(store: Store, procedures: Mapping[str, Procedure], site: Site, *, person: str, rule: str,
-                   note: str | None, at: str | None, actor: str, now: datetime) -> tuple[Violation, WorkRule]:
+def record_checked(
+    store: Store,
+    procedures: Mapping[str, Procedure],
+    site: Site,
+    *,
+    person: str,
+    rule: str,
+    note: str | None,
+    at: str | None,
+    actor: str,
+    now: datetime,
+) -> tuple[Violation, WorkRule]:
     """Check every name and the time, then record: the rule must be declared, the person (and
     the recorder) named by the site when it names people, the time (`--at` as typed, read by
     `engine.clock.parse_moment` on the clock of `now`) not after `now`."""
@@ -97,18 +107,37 @@ def record_checked(store: Store, procedures: Mapping[str, Procedure], site: Site
     check_person(site, actor, "recorder")
     moment = now if at is None else parse_moment(at, now)
     if moment > now:
-        raise UsageError(f"time {at!r} is after now ({now.isoformat(timespec='minutes')}); "
-                         "record a violation once it has happened")
+        raise UsageError(
+            f"time {at!r} is after now ({now.isoformat(timespec='minutes')}); "
+            "record a violation once it has happened"
+        )
     note = note.strip() if note else None
-    return record(store, person=person, rule=declared.id, procedure=procedure, at=moment, note=note or None,
-                  recorded_by=actor, recorded_at=now), declared
+    return record(
+        store,
+        person=person,
+        rule=declared.id,
+        procedure=procedure,
+        at=moment,
+        note=note or None,
+        recorded_by=actor,
+        recorded_at=now,
+    ), declared
 
 
 # --- the table of recorded violations -----------------------------------------------------
 
 
-def record(store: Store, *, person: str, rule: str, procedure: str, at: datetime, note: str | None,
-           recorded_by: str, recorded_at: datetime) -> Violation:
+def record(
+    store: Store,
+    *,
+    person: str,
+    rule: str,
+    procedure: str,
+    at: datetime,
+    note: str | None,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> Violation:
     """Append one violation (its own transaction); the table refuses updates and deletes."""
     from engine.store import stamp
 
@@ -116,14 +145,25 @@ def record(store: Store, *, person: str, rule: str, procedure: str, at: datetime
         cur = db.execute(
             "INSERT INTO violations (person, rule, procedure, at, note, recorded_by, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (person, rule, procedure, stamp(at), note, recorded_by, stamp(recorded_at)))
+            (person, rule, procedure, stamp(at), note, recorded_by, stamp(recorded_at)),
+        )
         number = cur.lastrowid
-    return Violation("rule", str(number), person, _utc(stamp(at)), procedure, rule=rule, note=note,
-                     recorded_by=recorded_by, recorded_at=_utc(stamp(recorded_at)))
+    return Violation(
+        "rule",
+        str(number),
+        person,
+        _utc(stamp(at)),
+        procedure,
+        rule=rule,
+        note=note,
+        recorded_by=recorded_by,
+        recorded_at=_utc(stamp(recorded_at)),
+    )
 
 
-def read(store: Store, start: datetime | None = None, end: datetime | None = None,
-         person: str | None = None) -> list[Violation]:
+def read(
+    store: Store, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+) -> list[Violation]:
     """Every violation with `start <= at < end` (either may be open), oldest first: recorded
     ones and the `breach`/`override` events, attributed to their instance's procedure."""
     from engine.store import stamp
@@ -138,19 +178,34 @@ def read(store: Store, start: datetime | None = None, end: datetime | None = Non
     if person is not None:
         where.append("person = ?")
         args.append(person)
-    query = ("SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
-             f" WHERE {' AND '.join(where)} ORDER BY at, id")
+    query = (
+        "SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
+        f" WHERE {' AND '.join(where)} ORDER BY at, id"
+    )
     with store.read() as db:
         rows = db.execute(query, args).fetchall()
-        found = [Violation("rule", str(r[0]), r[1], _utc(r[4]), r[3], rule=r[2], note=r[5],
-                           recorded_by=r[6], recorded_at=_utc(r[7])) for r in rows]
+        found = [
+            Violation(
+                "rule",
+                str(r[0]),
+                r[1],
+                _utc(r[4]),
+                r[3],
+                rule=r[2],
+                note=r[5],
+                recorded_by=r[6],
+                recorded_at=_utc(r[7]),
+            )
+            for r in rows
+        ]
         found += _step_violations(db, start, end, person)
     found.sort(key=lambda v: (v.at, KINDS.index(v.kind), v.id))
     return found
 
 
-def _step_violations(db: sqlite3.Connection, start: datetime | None, end: datetime | None,
-                     person: str | None) -> list[Violation]:
+def _step_violations(
+    db: sqlite3.Connection, start: datetime | None, end: datetime | None, person: str | None
+) -> list[Violation]:
     """Breach and override events. Their `at` keeps the offset the step was taken with, so text
     order is not time order across offsets: the query takes a day more on each side (the partial
     index `events_accountable` serves it) and the exact bounds are applied here."""
@@ -165,33 +220,50 @@ def _step_violations(db: sqlite3.Connection, start: datetime | None, end: dateti
     if person is not None:
         where.append("e.actor = ?")
         args.append(person)
-    query = ("SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
-             f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)}")
+    query = (
+        "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
+        f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)}"
+    )
     found = []
     for instance, seq, at, actor, kind, body, procedure in db.execute(query, args):
         moment = _utc(at)
         if (start is not None and moment < start) or (end is not None and moment >= end):
             continue
-        found.append(from_event(kind, f"{instance}#{seq}", actor, moment, procedure, instance,
-                                json.loads(body)))
+        found.append(
+            from_event(kind, f"{instance}#{seq}", actor, moment, procedure, instance, json.loads(body))
+        )
     return found
 
 
-def from_event(kind: str, ident: str, actor: str, moment: datetime, procedure: str, instance: str,
-               body: Mapping[str, Any]) -> Violation:
+def from_event(
+    kind: str,
+    ident: str,
+    actor: str,
+    moment: datetime,
+    procedure: str,
+    instance: str,
+    body: Mapping[str, Any],
+) -> Violation:
     """A `breach` or `override` event as the violation of the person who took the step."""
     late = body.get("late")
     return Violation(
-        kind, ident, actor, moment, procedure, instance=instance,
+        kind,
+        ident,
+        actor,
+        moment,
+        procedure,
+        instance=instance,
         state=_text(body.get("state") or body.get("from")),
         deadline=_text(body.get("deadline")) if kind == "breach" else None,
         late=float(late) if isinstance(late, int | float) and kind == "breach" else None,
         role=_text(body.get("role")) if kind == "override" else None,
-        reason=_text(body.get("reason") or body.get("note")) if kind == "override" else None)
+        reason=_text(body.get("reason") or body.get("note")) if kind == "override" else None,
+    )
 
 
 def to_json(violation: Violation, zone: Any) -> dict[str, Any]:
     """The documented keys of one violation; times in `zone` (None: UTC)."""
+
     def iso(moment: datetime | None) -> str | None:
         return None if moment is None else moment.astimezone(zone or UTC).isoformat()
 

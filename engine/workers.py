@@ -17,7 +17,11 @@ T = TypeVar("T")
 
 
 def map_paths(
-    check: Callable[[str], T], paths: list[str], jobs: int | None, *, prepare: Callable[[], None] | None = None
+    check: Callable[[str], T],
+    paths: list[str],
+    jobs: int | None,
+    *,
+    prepare: Callable[[], None] | None = None,
 ) -> Iterator[T]:
     """`map(check, paths)`, in `jobs` processes (default: one per core) when there are enough paths.
 

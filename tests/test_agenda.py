@@ -77,7 +77,9 @@ def test_what_is_due_soonest_first_with_how_late_and_the_command(desk: Desk) -> 
     early, late = desk.meeting("2026-03-09T10:00"), desk.meeting("2026-03-09T10:20")
     shown = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "en")
     assert shown.exit_code == 0
-    assert shown.output == f"""\
+    assert (
+        shown.output
+        == f"""\
 2 due by 10:40 (now 2026-03-09 09:40)
 overdue 10m  09:30  Everything the meeting needs in place half an hour before it starts
                     art1-meeting-service › set_up · front_desk · amy
@@ -86,6 +88,7 @@ in 10m       09:50  Everything the meeting needs in place half an hour before it
                     art1-meeting-service › set_up · front_desk · amy
                     procflow resume {late}
 """
+    )
     chinese = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant").output.splitlines()
     assert chinese[:2] == ["截至 10:40 到期 2 項(現在 2026-03-09 09:40)",
                            "已逾時 10m  09:30  會議前半小時,將會議所需的物資物料全部擺放到位"]  # fmt: skip
@@ -116,10 +119,22 @@ def test_within_limit_and_at(desk: Desk) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--at", "tea time"], "procflow: time 'tea time' is not understood; expected e.g. 2026-03-07T09:30, 14:30 or +90m\n"),
-        (["--at", "25:00"], "procflow: time '25:00' is not understood; expected e.g. 2026-03-07T09:30, 14:30 or +90m\n"),
-        (["--within", "a while"], "procflow: --within 'a while' is not a duration; expected e.g. 30m or 2 hours\n"),
-        (["--watch", "--at", "10:00"], "procflow: --at and --watch do not go together: --watch follows the clock\n"),
+        (
+            ["--at", "tea time"],
+            "procflow: time 'tea time' is not understood; expected e.g. 2026-03-07T09:30, 14:30 or +90m\n",
+        ),
+        (
+            ["--at", "25:00"],
+            "procflow: time '25:00' is not understood; expected e.g. 2026-03-07T09:30, 14:30 or +90m\n",
+        ),
+        (
+            ["--within", "a while"],
+            "procflow: --within 'a while' is not a duration; expected e.g. 30m or 2 hours\n",
+        ),
+        (
+            ["--watch", "--at", "10:00"],
+            "procflow: --at and --watch do not go together: --watch follows the clock\n",
+        ),
         (["--count", "2"], "procflow: --interval and --count go with --watch\n"),
     ],
 )
@@ -167,8 +182,13 @@ def test_role_and_mine(desk: Desk, tmp_path: Path) -> None:
     assert handed.exit_code == 0, handed.output
     # handed to a role: it is everyone's who holds it, and no longer amy's alone
     assert ids("--mine", "--as", "amy") == [] and ids("--mine", "--as", "cy") == []
-    with_site = json.loads(desk.at(now, "--site", str(site), "agenda", "--json", "--mine", "--as", "bob").output)
-    assert [(i["instance"], i["assignee"]) for i in with_site["items"]] == [(amys, "front_desk"), (bobs, None)]
+    with_site = json.loads(
+        desk.at(now, "--site", str(site), "agenda", "--json", "--mine", "--as", "bob").output
+    )
+    assert [(i["instance"], i["assignee"]) for i in with_site["items"]] == [
+        (amys, "front_desk"),
+        (bobs, None),
+    ]
 
 
 def test_a_recurrence_shows_the_command_that_marks_it_done(desk: Desk) -> None:
@@ -192,9 +212,14 @@ def test_a_recurrence_shows_the_command_that_marks_it_done(desk: Desk) -> None:
     assert "done    refill_every_15_minutes (due 10:17)" in history
     refused = desk.at("2026-03-09T10:21+08:00", "step", ident, "--done", "set_up")
     assert refused.exit_code == 5
-    assert refused.output == "procflow: no recurrence 'set_up' is in force here (recurrences: 'refill_every_15_minutes')\n"
+    assert (
+        refused.output
+        == "procflow: no recurrence 'set_up' is in force here (recurrences: 'refill_every_15_minutes')\n"
+    )
     desk.at("2026-03-09T10:40+08:00", "cancel", ident, "--reason", "meeting over early")
-    assert desk.at("2026-03-09T10:40+08:00", "agenda", "--lang", "en").output.startswith("nothing due by 11:40")
+    assert desk.at("2026-03-09T10:40+08:00", "agenda", "--lang", "en").output.startswith(
+        "nothing due by 11:40"
+    )
     assert desk.at("2026-03-09T10:40+08:00", "verify").exit_code == 0
 
 
@@ -205,11 +230,18 @@ def test_the_site_calendar_shows_an_item_due_off_duty_when_duty_resumes(desk: De
     found = json.loads(desk.at("2026-03-09T07:50+08:00", "--site", str(site), "agenda", "--json").output)
     [item] = found["items"]
     assert (item["scheduled"], item["due"], item["seconds"]) == (
-        "2026-03-09T08:10:00+08:00", "2026-03-09T08:30:00+08:00", 2400)
+        "2026-03-09T08:10:00+08:00",
+        "2026-03-09T08:30:00+08:00",
+        2400,
+    )
     plain = json.loads(desk.at("2026-03-09T07:50+08:00", "agenda", "--json").output)["items"][0]
     assert plain["due"] == plain["scheduled"] == "2026-03-09T08:10:00+08:00"  # no site: no calendar
-    beyond = desk.at("2026-03-09T07:50+08:00", "--site", str(site), "agenda", "--within", "30m", "--lang", "en")
-    assert beyond.output == "nothing due by 08:20 (now 2026-03-09 07:50)\n"  # shown at 08:30: past the horizon
+    beyond = desk.at(
+        "2026-03-09T07:50+08:00", "--site", str(site), "agenda", "--within", "30m", "--lang", "en"
+    )
+    assert (
+        beyond.output == "nothing due by 08:20 (now 2026-03-09 07:50)\n"
+    )  # shown at 08:30: past the horizon
 
 
 # --- watching -------------------------------------------------------------------------------------------
@@ -258,7 +290,9 @@ def test_watch_on_a_terminal_redraws_in_place_and_rings_the_bell(
     assert "! due now" in second
 
 
-def test_watch_runs_until_interrupted(desk: Desk, monkeypatch: pytest.MonkeyPatch, ticking: list[float]) -> None:
+def test_watch_runs_until_interrupted(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, ticking: list[float]
+) -> None:
     def interrupt(seconds: float) -> Any:
         raise KeyboardInterrupt
 

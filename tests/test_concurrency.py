@@ -25,7 +25,9 @@ RUN_DIR = REPO / "tests" / "fixtures" / "run"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not PROCFLOW.exists(), reason="the procflow console script is not installed"),
-    pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see who opened the database"),
+    pytest.mark.skipif(
+        not Path("/proc/self/fd").is_dir(), reason="needs /proc to see who opened the database"
+    ),
 ]
 
 # One step of the shift procedure per round, the same for both operators.
@@ -56,7 +58,9 @@ def has_open(pid: int, db: Path) -> bool:
 def events(db: Path, ident: str) -> list[tuple[int, str]]:
     connection = sqlite3.connect(db)
     try:
-        return connection.execute("SELECT seq, actor FROM events WHERE instance = ? ORDER BY seq", (ident,)).fetchall()
+        return connection.execute(
+            "SELECT seq, actor FROM events WHERE instance = ? ORDER BY seq", (ident,)
+        ).fetchall()
     finally:
         connection.close()
 
@@ -67,7 +71,12 @@ def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) ->
     nothing.write_text("{}", encoding="utf-8")
     started = subprocess.run(
         [str(PROCFLOW), "run", "sample-shift", "--dir", str(RUN_DIR), "--answers", str(nothing), "--json"],
-        env=environment(db, "ann"), capture_output=True, text=True, timeout=60, check=False)
+        env=environment(db, "ann"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert started.returncode == 1, started.stderr  # the empty answers file stops at the first question
     ident = json.loads(started.stdout.splitlines()[-1])["instance"]
 
@@ -76,10 +85,16 @@ def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) ->
         before = events(db, ident)
         lock = sqlite3.connect(db, isolation_level=None)
         lock.execute("BEGIN IMMEDIATE")  # readers go on; both writers will have to wait
-        racers = {user: subprocess.Popen([str(PROCFLOW), "step", ident, *args, "--json"],
-                                         env=environment(db, user), stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True)
-                  for user in ("ann", "bob")}
+        racers = {
+            user: subprocess.Popen(
+                [str(PROCFLOW), "step", ident, *args, "--json"],
+                env=environment(db, user),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for user in ("ann", "bob")
+        }
         deadline = time.monotonic() + 30
         while not all(has_open(p.pid, db) for p in racers.values()) and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -100,14 +115,20 @@ def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) ->
         won = json.loads(results[winner][1].splitlines()[-1])
         after = events(db, ident)
         assert after[: len(before)] == before, "an earlier event changed"
-        added = after[len(before):]
+        added = after[len(before) :]
         assert len(added) == won["recorded"] == won["version"] - len(before) > 0
         assert {actor for _, actor in added} == {winner}, "the loser wrote something"
         assert refused["version"] == won["version"], "the loser's view is not the stored instance"
         winners.append(winner)
 
-    verified = subprocess.run([str(PROCFLOW), "verify", ident], env=environment(db, "ann"), capture_output=True,
-                              text=True, timeout=60, check=False)
+    verified = subprocess.run(
+        [str(PROCFLOW), "verify", ident],
+        env=environment(db, "ann"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert verified.returncode == 0, verified.stdout
     seqs = [seq for seq, _ in events(db, ident)]
     assert seqs == list(range(1, len(seqs) + 1))

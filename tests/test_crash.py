@@ -43,8 +43,14 @@ def environment(db: Path, user: str) -> dict[str, str]:
 
 
 def procflow(db: Path, *args: str, user: str = "crash") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PROCFLOW), *args], env=environment(db, user), capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [str(PROCFLOW), *args],
+        env=environment(db, user),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def signature(events: list[dict[str, Any]]) -> list[str]:
@@ -57,11 +63,19 @@ def history(db: Path, ident: str) -> dict[str, Any]:
     """The instance's row and its events as stored (read directly: fast, and independent of the CLI)."""
     connection = sqlite3.connect(db)
     try:
-        state, status = connection.execute("SELECT state, status FROM instances WHERE id = ?", (ident,)).fetchone()
-        rows = connection.execute("SELECT seq, body FROM events WHERE instance = ? ORDER BY seq", (ident,)).fetchall()
+        state, status = connection.execute(
+            "SELECT state, status FROM instances WHERE id = ?", (ident,)
+        ).fetchone()
+        rows = connection.execute(
+            "SELECT seq, body FROM events WHERE instance = ? ORDER BY seq", (ident,)
+        ).fetchall()
     finally:
         connection.close()
-    return {"state": state, "status": status, "events": [dict(json.loads(body), seq=seq) for seq, body in rows]}
+    return {
+        "state": state,
+        "status": status,
+        "events": [dict(json.loads(body), seq=seq) for seq, body in rows],
+    }
 
 
 def open_instances(db: Path) -> int:
@@ -78,11 +92,20 @@ def open_instances(db: Path) -> int:
 
 def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     answers = tmp_path / "loop.json"
-    answers.write_text(json.dumps({"answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"},
-                                   "moves": ["reopen"] * LOOPS + ["close"]}), encoding="utf-8")
+    answers.write_text(
+        json.dumps(
+            {
+                "answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"},
+                "moves": ["reopen"] * LOOPS + ["close"],
+            }
+        ),
+        encoding="utf-8",
+    )
     finish = tmp_path / "finish.json"  # a resumed instance goes round once more and closes
-    finish.write_text(json.dumps({"answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"}, "moves": ["close"]}),
-                      encoding="utf-8")
+    finish.write_text(
+        json.dumps({"answers": {"guests": 2, "caller": "Ms Lin", "urgent": "no"}, "moves": ["close"]}),
+        encoding="utf-8",
+    )
     run = ["run", "sample-shift", "--dir", str(RUN_DIR), "--answers", str(answers), "--json"]
 
     reference_db = tmp_path / "reference.db"
@@ -90,7 +113,9 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     whole = procflow(reference_db, *run)
     duration = time.monotonic() - began
     assert whole.returncode == 0, whole.stderr
-    reference = signature(history(reference_db, json.loads(whole.stdout.splitlines()[-1])["instance"])["events"])
+    reference = signature(
+        history(reference_db, json.loads(whole.stdout.splitlines()[-1])["instance"])["events"]
+    )
 
     seed = int(os.environ.get("PROCFLOW_CRASH_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
@@ -99,8 +124,15 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     # On a loaded machine more kills land during start-up; go on (bounded) until enough landed
     # mid-run for the resume checks below to mean something.
     while killed < KILLS or (open_instances(db) < KILLS // 4 and killed < 4 * KILLS):
-        pair = [subprocess.Popen([str(PROCFLOW), *run], env=environment(db, f"op{killed + n}"),
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for n in range(2)]
+        pair = [
+            subprocess.Popen(
+                [str(PROCFLOW), *run],
+                env=environment(db, f"op{killed + n}"),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for n in range(2)
+        ]
         started = time.monotonic()
         # most kills land while steps are being saved, some during start-up or the first write
         moments = sorted((rng.uniform(0.3, 1.0) * duration, n) for n in range(2))
@@ -123,7 +155,9 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     for ident in ids:
         before = history(db, ident)
         events = signature(before["events"])
-        assert events == reference[: len(events)], f"instance {ident}: its events are not a prefix (seed {seed})"
+        assert events == reference[: len(events)], (
+            f"instance {ident}: its events are not a prefix (seed {seed})"
+        )
         assert [e["seq"] for e in before["events"]] == list(range(1, len(events) + 1))
         if before["status"] != "open":
             continue
@@ -133,7 +167,8 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
         after = history(db, ident)
         assert signature(after["events"])[: len(events)] == events, f"resume rewrote history (seed {seed})"
         assert after["events"][len(events)]["from"] == before["state"], (
-            f"instance {ident} did not resume at {before['state']!r} (seed {seed})")
+            f"instance {ident} did not resume at {before['state']!r} (seed {seed})"
+        )
         resumed_mid_run += 1
 
     verified = procflow(db, "verify")

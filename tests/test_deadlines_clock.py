@@ -44,7 +44,9 @@ def bundled(*ids: str) -> dict[str, Procedure]:
         procedure, _ = load_checked(ROOT / "procedures" / f"{ident}.yaml")
         assert procedure is not None
         found[ident] = procedure
-        pending += [s.use.procedure for s in procedure.states.values() if s.use and s.use.procedure not in found]
+        pending += [
+            s.use.procedure for s in procedure.states.values() if s.use and s.use.procedure not in found
+        ]
     return found
 
 
@@ -68,7 +70,9 @@ class Run:
         self.replays()
         return result.events
 
-    def play(self, now: datetime, answers: dict[str, Any], moves: tuple[str, ...] = (), until: str | None = None) -> None:
+    def play(
+        self, now: datetime, answers: dict[str, Any], moves: tuple[str, ...] = (), until: str | None = None
+    ) -> None:
         """Answer and confirm everything the states ask, at `now`, until the state `until`."""
         driver = Driver(answers, moves, {})
         while self.session.snapshot["status"] == "open" and self.state != until:
@@ -88,7 +92,9 @@ class Run:
         return {e["id"]: e["due"] for e in self.session.snapshot["frames"][depth]["due"]}
 
     def breaches(self) -> list[tuple[str, str, float, str]]:
-        return [(e["deadline"], e["due"], e["late"], e["state"]) for e in self.events if e["kind"] == "breach"]
+        return [
+            (e["deadline"], e["due"], e["late"], e["state"]) for e in self.events if e["kind"] == "breach"
+        ]
 
 
 # --- the meeting service: T-30, T-15, every 15 minutes -----------------------------------------------
@@ -149,15 +155,21 @@ def test_a_breach_changes_nothing_but_the_version() -> None:
     log = json.loads(json.dumps(run.events))
     before, after = replay(run.procedures, log[:breach]), replay(run.procedures, log[: breach + 1])
     assert before["version"] + 1 == after["version"]
-    assert {k: v for k, v in before.items() if k != "version"} == {k: v for k, v in after.items() if k != "version"}
+    assert {k: v for k, v in before.items() if k != "version"} == {
+        k: v for k, v in after.items() if k != "version"
+    }
 
 
 def test_acknowledging_what_is_not_a_recurrence_is_refused_with_a_reason() -> None:
     run = meeting()
-    with pytest.raises(InvalidAnswerError, match="'set_up_by_t_minus_30' is not a recurrence; it is met by leaving"):
+    with pytest.raises(
+        InvalidAnswerError, match="'set_up_by_t_minus_30' is not a recurrence; it is met by leaving"
+    ):
         run.step(at(9, 0), done="set_up_by_t_minus_30")
     run.play(at(9, 20), {}, moves=("all_arrived",), until="during_meeting")
-    with pytest.raises(InvalidAnswerError, match=r"no recurrence 'refil_every' .*did you mean 'refill_every_15_minutes'"):
+    with pytest.raises(
+        InvalidAnswerError, match=r"no recurrence 'refil_every' .*did you mean 'refill_every_15_minutes'"
+    ):
         run.step(at(9, 30), done="refil_every")
     assert run.step(at(9, 30), done="refill_every_15_minutes")[-1]["kind"] == "done"
 
@@ -199,12 +211,18 @@ CAR = {
 
 
 @pytest.mark.parametrize(("greeted", "late"), [((9, 0, 59), None), ((9, 1, 0), None), ((9, 1, 40), 40)])
-def test_the_car_is_greeted_within_one_minute_of_entering(greeted: tuple[int, int, int], late: int | None) -> None:
+def test_the_car_is_greeted_within_one_minute_of_entering(
+    greeted: tuple[int, int, int], late: int | None
+) -> None:
     run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
     run.play(at(9), CAR, until="intake>greet")
     assert run.due() == {"greet_within_one_minute": "2026-03-09T09:01:00+08:00"}  # of state:guide_parking
     run.play(at(*greeted), CAR, until="intake>listen")
-    expected = [] if late is None else [("greet_within_one_minute", "2026-03-09T09:01:00+08:00", late, "intake>greet")]
+    expected = (
+        []
+        if late is None
+        else [("greet_within_one_minute", "2026-03-09T09:01:00+08:00", late, "intake>greet")]
+    )
     assert run.breaches() == expected
 
 
@@ -217,7 +235,9 @@ def test_the_promised_delivery_time_is_the_delivery_deadline() -> None:
 
 
 @pytest.mark.parametrize(("released", "late"), [((16, 59), None), ((17, 25), 1500)])
-def test_a_car_released_after_the_promised_time_is_a_breach(released: tuple[int, int], late: int | None) -> None:
+def test_a_car_released_after_the_promised_time_is_a_breach(
+    released: tuple[int, int], late: int | None
+) -> None:
     run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
     run.play(at(9, 30), CAR, moves=("repair_finished",), until="delivery>explain")
     assert run.due(0) == {"by_promised_time": "2026-03-09T17:00:00+08:00"}  # the caller's, while delivering
@@ -230,7 +250,12 @@ def test_a_delay_the_customer_agrees_to_moves_the_promised_time() -> None:
     answers = dict(CAR, problem_kind="delay", customer_agreement="agreed")
     run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
     run.play(at(9, 30), answers, moves=("report_problem",), until="delay_agreed")
-    run.play(at(10), {**answers, "delivery_time": "2026-03-10T12:00"}, moves=("repair_finished",), until="delivery>explain")
+    run.play(
+        at(10),
+        {**answers, "delivery_time": "2026-03-10T12:00"},
+        moves=("repair_finished",),
+        until="delivery>explain",
+    )
     assert run.due(0) == {"by_promised_time": "2026-03-10T12:00:00+08:00"}
     run.play(at(17, 25), answers, moves=("confirmed",), until="follow_up")
     assert run.breaches() == []  # late for the first promise, on time for the agreed one
@@ -271,7 +296,9 @@ def test_a_site_sets_a_duration_by_parameter() -> None:
     default = Run(lead(), "t-lead", at(9))
     default.step(at(9), answers={"meeting_start": "2026-03-09T10:00"})
     assert default.due()["ready"] == "2026-03-09T09:30:00+08:00"
-    with pytest.raises(UsageError, match="parameter 'setup_lead' of procedure 't-lead' is 'soon', not a duration"):
+    with pytest.raises(
+        UsageError, match="parameter 'setup_lead' of procedure 't-lead' is 'soon', not a duration"
+    ):
         start(lead(), "t-lead", now=at(9), actor="amy", params={"setup_lead": "soon"})
 
 
@@ -285,7 +312,9 @@ def test_duty_hours_move_due_times_over_breaks_nights_and_closed_days() -> None:
     assert "timezone" not in run.session.snapshot["frames"][0]["calendar"]  # a fixed offset: each time's own
     # replay needs no calendar: it was pinned in the frame
     assert replay(run.procedures, json.loads(json.dumps(run.events))) == run.session.snapshot
-    events = run.step(at(9, 30, day=DAY + timedelta(days=7)), done="chase")  # Monday 09:30: 30 duty minutes late
+    events = run.step(
+        at(9, 30, day=DAY + timedelta(days=7)), done="chase"
+    )  # Monday 09:30: 30 duty minutes late
     assert [(e["kind"], e.get("late")) for e in events] == [("breach", 1800), ("done", None)]
     assert run.due()["chase"] == "2026-03-16T10:30:00+08:00"
 
@@ -295,7 +324,9 @@ def test_duty_arithmetic() -> None:
     assert DUTY.add(at(11, 0), 45 * 60) == at(13, 45)  # over lunch
     assert DUTY.add(at(11, 15), 15 * 60) == at(13, 30)  # an end at a break moves to the next start
     assert DUTY.add(at(12, 0), 0) == at(13, 30)
-    assert DUTY.add(at(17, 0, day=tuesday), 3600) == at(9, 0, day=tuesday + timedelta(days=2))  # the 11th is closed
+    assert DUTY.add(at(17, 0, day=tuesday), 3600) == at(
+        9, 0, day=tuesday + timedelta(days=2)
+    )  # the 11th is closed
     assert DUTY.subtract(at(13, 45), 45 * 60) == at(11, 0)
     assert DUTY.subtract(at(8, 45, day=tuesday), 30 * 60) == at(17, 15)
     assert DUTY.between(at(11, 0), at(14, 0)) == 3600
@@ -310,7 +341,9 @@ def test_duty_arithmetic() -> None:
     naive = DUTY.add(datetime(2026, 3, 9, 11, 0), 45 * 60)
     assert naive == datetime(2026, 3, 9, 13, 45)
     pinned = clock.duty_from_data(clock.duty_data(Duty(DUTY.calendar, ZoneInfo("Asia/Shanghai"))))
-    assert pinned is not None and pinned.zone == ZoneInfo("Asia/Shanghai") and pinned.calendar == DUTY.calendar
+    assert (
+        pinned is not None and pinned.zone == ZoneInfo("Asia/Shanghai") and pinned.calendar == DUTY.calendar
+    )
     assert date(2026, 3, 11) in pinned.calendar.closed
     assert clock.duty_from_data(None) is None
 
@@ -345,7 +378,9 @@ def test_a_typed_moment(typed: str, expected: datetime) -> None:
 
 @pytest.mark.parametrize("typed", ["soon", "25:00", "+soon", "2026-13-01", "", "+"])
 def test_a_malformed_moment_is_a_usage_error(typed: str) -> None:
-    with pytest.raises(UsageError, match=r"time '.*' is not understood; expected e\.g\. 2026-03-07T09:30, 14:30 or \+90m"):
+    with pytest.raises(
+        UsageError, match=r"time '.*' is not understood; expected e\.g\. 2026-03-07T09:30, 14:30 or \+90m"
+    ):
         parse_moment(typed, at(9))
 
 

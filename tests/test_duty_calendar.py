@@ -16,7 +16,9 @@ def at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
 
 def start_shift(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     at(monkeypatch, moment)
-    started = run_cli("--site", SITE, "run", "art3-front-desk-shift", "--as", "wang", "--lang", "en", input="")
+    started = run_cli(
+        "--site", SITE, "run", "art3-front-desk-shift", "--as", "wang", "--lang", "en", input=""
+    )
     assert "stays open at 'start_of_shift'" in started.output, started.output
 
 
@@ -34,7 +36,9 @@ def test_a_shift_started_before_duty_is_due_on_post_when_duty_begins(
     assert "breach  on_post_at_duty_start (due 08:30, 10m late)" in history.output, history.output
 
 
-def test_on_post_in_time_is_no_breach(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_post_in_time_is_no_breach(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     start_shift(run_cli, monkeypatch, "2026-03-09T08:20+08:00")
     at(monkeypatch, "2026-03-09T08:29+08:00")
     run_cli("--site", SITE, "step", "last", "--check", "on_post", "--as", "wang", "--lang", "en")

@@ -26,8 +26,19 @@ def instance(run_cli: Run, tmp_path: Path) -> str:
     """An open instance of sample-interview, started by amy, waiting in 'greet'."""
     script = tmp_path / "none.yaml"
     script.write_text("answers: {}\n", encoding="utf-8")
-    run = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", str(script), "--as", "amy",
-                  "--json")
+    run = run_cli(
+        "--site",
+        SITE,
+        "run",
+        "sample-interview",
+        "--dir",
+        DIR,
+        "--answers",
+        str(script),
+        "--as",
+        "amy",
+        "--json",
+    )
     assert run.exit_code == 1, run.output  # stopped for the candidate's name: the instance stays open
     return str(json.loads(run.stdout.splitlines()[-1])["instance"])
 
@@ -43,8 +54,20 @@ def holders(run_cli: Run, *args: str) -> list[tuple[str, str | None, str | None]
 
 
 def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
-    done = run_cli("--site", SITE, "handoff", instance, "--to", "ruth", "--note", "candidate is early", "--as", "amy",
-                   "--lang", "en")
+    done = run_cli(
+        "--site",
+        SITE,
+        "handoff",
+        instance,
+        "--to",
+        "ruth",
+        "--note",
+        "candidate is early",
+        "--as",
+        "amy",
+        "--lang",
+        "en",
+    )
     assert done.exit_code == 0, done.output
     assert done.stdout == f"instance {instance} is now with person ruth\n"
     assert holders(run_cli) == [(instance, "ruth", None)]
@@ -53,7 +76,12 @@ def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
     events = json.loads(run_cli("history", instance, "--json").stdout)["events"]
     handoff = events[-1]
     assert (handoff["kind"], handoff["actor"], handoff["to"], handoff["target"], handoff["note"]) == (
-        "handoff", "amy", "ruth", "person", "candidate is early")
+        "handoff",
+        "amy",
+        "ruth",
+        "person",
+        "candidate is early",
+    )
     assert (handoff["owner"], handoff["assignee"], handoff["from"]) == ("ruth", None, "greet")
     assert run_cli("verify", instance).exit_code == 0
 
@@ -61,8 +89,14 @@ def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
 def test_handoff_to_a_role_is_everyone_holding_it(run_cli: Run, instance: str) -> None:
     done = run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy", "--json")
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout) == {"instance": instance, "to": "hr", "target": "role", "owner": "amy",
-                                       "assignee": "hr", "version": 2}
+    assert json.loads(done.stdout) == {
+        "instance": instance,
+        "to": "hr",
+        "target": "role",
+        "owner": "amy",
+        "assignee": "hr",
+        "version": 2,
+    }
     assert holders(run_cli, "--mine", "--as", "hana") == [(instance, "amy", "hr")]
     assert holders(run_cli, "--by", "ruth") == [(instance, "amy", "hr")]
     assert holders(run_cli, "--mine", "--as", "amy") == []  # handed on: no longer amy's
@@ -78,10 +112,16 @@ def test_handoff_to_a_role_is_everyone_holding_it(run_cli: Run, instance: str) -
 @pytest.mark.parametrize(
     ("to", "code", "message"),
     [
-        ("rut", EXIT_NOT_FOUND,
-         "unknown person or role 'rut' (people: amy, hana, ruth; roles: front_desk, hr); did you mean 'ruth'?"),
-        ("person:hanna", EXIT_NOT_FOUND, "unknown person 'hanna' (the site file's people: amy, hana, ruth); "
-                                         "did you mean 'hana'?"),
+        (
+            "rut",
+            EXIT_NOT_FOUND,
+            "unknown person or role 'rut' (people: amy, hana, ruth; roles: front_desk, hr); did you mean 'ruth'?",
+        ),
+        (
+            "person:hanna",
+            EXIT_NOT_FOUND,
+            "unknown person 'hanna' (the site file's people: amy, hana, ruth); did you mean 'hana'?",
+        ),
         ("role:x", EXIT_NOT_FOUND, "unknown role 'x' (this instance's roles: front_desk, hr)"),
         ("role:", EXIT_USAGE, "--to 'role:' names no role"),
         (" ", EXIT_USAGE, "--to needs a person or a role"),
@@ -96,12 +136,15 @@ def test_unknown_people_and_roles(run_cli: Run, instance: str, to: str, code: in
 
 def test_a_name_that_is_both_a_person_and_a_role(run_cli: Run, instance: str, tmp_path: Path) -> None:
     site = tmp_path / "site.yaml"
-    site.write_text("procflow-site: 1\npeople:\n  hr: {roles: [hr]}\n  amy: {roles: [front_desk]}\n",
-                    encoding="utf-8")
+    site.write_text(
+        "procflow-site: 1\npeople:\n  hr: {roles: [hr]}\n  amy: {roles: [front_desk]}\n", encoding="utf-8"
+    )
     both = run_cli("--site", str(site), "handoff", instance, "--to", "hr", "--as", "amy")
     assert both.exit_code == EXIT_USAGE
     assert "'hr' is both a person and a role; write --to person:hr or --to role:hr" in both.output
-    assert run_cli("--site", str(site), "handoff", instance, "--to", "person:hr", "--as", "amy").exit_code == 0
+    assert (
+        run_cli("--site", str(site), "handoff", instance, "--to", "person:hr", "--as", "amy").exit_code == 0
+    )
     assert holders(run_cli) == [(instance, "hr", None)]
 
 
@@ -160,7 +203,9 @@ def test_store_holder(run_cli: Run, instance: str) -> None:
 
 def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
     visitor = str(Path(__file__).parent / "fixtures" / "valid")
-    started = run_cli("run", "sample-visitor", "--dir", visitor, input="")  # stops in 'stand', due in a minute
+    started = run_cli(
+        "run", "sample-visitor", "--dir", visitor, input=""
+    )  # stops in 'stand', due in a minute
     assert started.exit_code == 1
 
     def due() -> list[tuple[str, str | None, str | None]]:
@@ -177,10 +222,23 @@ def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
 def test_mine_merges_owned_and_role_held_newest_first(run_cli: Run, instance: str, tmp_path: Path) -> None:
     script = tmp_path / "none.yaml"
     script.write_text("answers: {}\n", encoding="utf-8")
-    own = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", str(script), "--as", "ruth",
-                  "--json")
+    own = run_cli(
+        "--site",
+        SITE,
+        "run",
+        "sample-interview",
+        "--dir",
+        DIR,
+        "--answers",
+        str(script),
+        "--as",
+        "ruth",
+        "--json",
+    )
     mine = str(json.loads(own.stdout.splitlines()[-1])["instance"])
-    assert run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy").exit_code == 0  # newer now
+    assert (
+        run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy").exit_code == 0
+    )  # newer now
     assert holders(run_cli, "--mine", "--as", "ruth") == [(instance, "amy", "hr"), (mine, "ruth", None)]
     assert holders(run_cli, "--by", "hana") == [(instance, "amy", "hr")]
     assert holders(run_cli, "--by", "amy") == []
@@ -201,6 +259,8 @@ def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path)
     db.close()
     with Store(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == 5
-        plan = store.db.execute("EXPLAIN QUERY PLAN SELECT id FROM instances WHERE assignee IN ('hr') "
-                                "AND status = 'open' ORDER BY updated_at DESC").fetchall()
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM instances WHERE assignee IN ('hr') "
+            "AND status = 'open' ORDER BY updated_at DESC"
+        ).fetchall()
         assert "instances_assignee" in str(plan)

@@ -63,8 +63,17 @@ def add_step_event(procedure: str, actor: str, kind: str, at: str, extra: dict[s
         snapshot = opened.session.snapshot
         rest = {k: v for k, v in extra.items() if k != "role"}  # an override's role is the event's own
         event = make_event(kind, at, actor, extra.get("role"), **rest)
-        store.commit(opened.id, opened.version, snapshot=snapshot, state=opened.record.state,
-                     status="open", role=opened.record.role, events=[event], actor=actor, at=stamp(moment))
+        store.commit(
+            opened.id,
+            opened.version,
+            snapshot=snapshot,
+            state=opened.record.state,
+            status="open",
+            role=opened.record.role,
+            events=[event],
+            actor=actor,
+            at=stamp(moment),
+        )
     return opened.id
 
 
@@ -74,12 +83,20 @@ def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ladder), temp 1 (a breach or override of someone the site does not name)."""
     path = tmp_path_factory.mktemp("month") / "procflow.db"
     with pytest.MonkeyPatch.context() as env:
-        for name, value in {"PROCFLOW_DB": str(path), "PROCFLOW_USER": "tester", "PROCFLOW_NOW": NOW,
-                            "PROCFLOW_SITE": str(SITE), "NO_COLOR": "1"}.items():
+        for name, value in {
+            "PROCFLOW_DB": str(path),
+            "PROCFLOW_USER": "tester",
+            "PROCFLOW_NOW": NOW,
+            "PROCFLOW_SITE": str(SITE),
+            "NO_COLOR": "1",
+        }.items():
             env.setenv(name, value)
         for person, rule, at in RECORDED:
-            result = CliRunner().invoke(cli.cli, ["violation", "record", "--person", person, "--rule", rule,
-                                                  "--at", at, "--as", "zhao"], catch_exceptions=False)
+            result = CliRunner().invoke(
+                cli.cli,
+                ["violation", "record", "--person", person, "--rule", rule, "--at", at, "--as", "zhao"],
+                catch_exceptions=False,
+            )
             assert result.exit_code == 0, result.output
         for procedure, actor, kind, at, extra in STEP_EVENTS:
             add_step_event(procedure, actor, kind, at, extra)
@@ -87,8 +104,9 @@ def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def seeded(run_cli: Callable[..., Result], month_db: Path, tmp_path: Path,
-           monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def seeded(
+    run_cli: Callable[..., Result], month_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
     """`run_cli` on a copy of the month's database, with its site and clock."""
     for suffix in ("", "-wal"):  # the log too, should a connection still hold it open
         if Path(f"{month_db}{suffix}").exists():
@@ -144,8 +162,9 @@ def test_below_at_and_above_the_source_thresholds(seeded: Callable[..., Result])
     assert all("art3-violation-review" in n["text"] for n in notes)  # who decides, in the procedure's words
 
 
-def test_site_raises_a_threshold_and_separates_the_rungs(seeded: Callable[..., Result],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_raises_a_threshold_and_separates_the_rungs(
+    seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PROCFLOW_SITE", str(RAISED))
     text = seeded("report", "--month", "2026-03", "--lang", "en")
     assert text.exit_code == 0, text.output
@@ -155,9 +174,15 @@ def test_site_raises_a_threshold_and_separates_the_rungs(seeded: Callable[..., R
     assert rungs == {"negligence": 2, "serious_negligence": 3}
     wang, zhao = ladder_of(report, "wang"), ladder_of(report, "zhao")
     assert (wang["applies"], wang["conflict"], wang["next"]) == (
-        ["negligence"], False, {"rung": "serious_negligence", "min_count": 3})
+        ["negligence"],
+        False,
+        {"rung": "serious_negligence", "min_count": 3},
+    )
     assert (zhao["reached"], zhao["applies"], zhao["conflict"]) == (
-        ["negligence", "serious_negligence"], ["serious_negligence"], False)
+        ["negligence", "serious_negligence"],
+        ["serious_negligence"],
+        False,
+    )
     assert report["conflicts"] == []
 
 
@@ -170,7 +195,9 @@ def test_csv_is_rfc_4180_with_a_header(seeded: Callable[..., Result]) -> None:
     assert '"李明, Li Ming"' in output
     zhao = [r for r in rows if r["person"] == "zhao"]
     assert [(r["ladder"], r["count"], r["conflict"]) for r in zhao] == [
-        ("art3-front-desk-shift", "3", "yes"), ("", "1", "no")]
+        ("art3-front-desk-shift", "3", "yes"),
+        ("", "1", "no"),
+    ]
     assert zhao[0]["rules"] == "desk_items_only=1 keep_calls_short=1"
 
 
@@ -181,8 +208,13 @@ def test_csv_is_rfc_4180_with_a_header(seeded: Callable[..., Result]) -> None:
     (None, "2026-03", {"chen": 1, "wang": 2, "zhao": 4, "temp": 1}),  # 00:00 on 1 April in Shanghai: March
     (None, "2026-04", {}),
 ])  # fmt: skip
-def test_month_bounds_in_the_site_zone_else_utc(seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
-                                               site: Path | None, month: str, counts: dict[str, int]) -> None:
+def test_month_bounds_in_the_site_zone_else_utc(
+    seeded: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    site: Path | None,
+    month: str,
+    counts: dict[str, int],
+) -> None:
     if site is None:
         monkeypatch.delenv("PROCFLOW_SITE")
     report = json.loads(seeded("report", "--month", month, "--format", "json").output)
@@ -191,7 +223,9 @@ def test_month_bounds_in_the_site_zone_else_utc(seeded: Callable[..., Result], m
     assert found == counts
 
 
-def test_bounds_are_stated_in_the_report(seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bounds_are_stated_in_the_report(
+    seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = json.loads(seeded("report", "--month", "2026-12", "--format", "json").output)
     assert report["from"] == "2026-12-01T00:00:00+08:00" and report["to"] == "2027-01-01T00:00:00+08:00"
     monkeypatch.delenv("PROCFLOW_SITE")
@@ -212,26 +246,34 @@ def test_missing_month_is_a_usage_error(run_cli: Callable[..., Result]) -> None:
 
 
 def test_site_threshold_that_is_not_a_count_is_refused_at_its_position(
-        run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "procflow.yaml"
-    site.write_text("procflow-site: 1\nprocedures:\n  art3-front-desk-shift:\n"
-                    "    params: {negligence_min_count: 0}\n", encoding="utf-8")
+    site.write_text(
+        "procflow-site: 1\nprocedures:\n  art3-front-desk-shift:\n    params: {negligence_min_count: 0}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("PROCFLOW_SITE", str(site))
     result = run_cli("report", "--month", "2026-03")
     assert result.exit_code == 2
-    assert result.output == (f"procflow: {site}:4:36: penalty threshold 'negligence_min_count' of "
-                             "'art3-front-desk-shift' is 0; expected a whole number of at least 1\n")
+    assert result.output == (
+        f"procflow: {site}:4:36: penalty threshold 'negligence_min_count' of "
+        "'art3-front-desk-shift' is 0; expected a whole number of at least 1\n"
+    )
 
 
 def test_empty_month_without_a_site(run_cli: Callable[..., Result]) -> None:
     result = run_cli("report", "--month", "2026-03", "--lang", "en")
     assert result.exit_code == 0
-    assert result.output == ("Violations in 2026-03 · times in UTC · 2026-03-01 00:00 to 2026-04-01 00:00\n\n"
-                             "no people in the site file and no violations this month\n")
+    assert result.output == (
+        "Violations in 2026-03 · times in UTC · 2026-03-01 00:00 to 2026-04-01 00:00\n\n"
+        "no people in the site file and no violations this month\n"
+    )
 
 
-def test_a_late_step_and_an_override_count_end_to_end(run_cli: Callable[..., Result], tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_late_step_and_an_override_count_end_to_end(
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Through the front door: a discussion at the desk past its ten minutes (a breach) and a
     manager's step taken with --override count for the shift's ladder of whoever took them."""
     monkeypatch.setenv("PROCFLOW_SITE", str(SITE))
@@ -242,22 +284,53 @@ def test_a_late_step_and_an_override_count_end_to_end(run_cli: Callable[..., Res
         monkeypatch.setenv("PROCFLOW_NOW", moment)
         return run_cli(*args, "--as", "wang", "--lang", "en")
 
-    assert at("2026-03-09T08:30+08:00", "run", "art3-front-desk-shift", "--answers", str(answers)).exit_code == 1
+    assert (
+        at("2026-03-09T08:30+08:00", "run", "art3-front-desk-shift", "--answers", str(answers)).exit_code == 1
+    )
     assert at("2026-03-09T08:45+08:00", "step", "last", "--move", "discussion_ended").exit_code == 0
     assert at("2026-03-09T10:00+08:00", "step", "last", "--move", "leave_desk").exit_code == 0
-    assert at("2026-03-09T10:00+08:00", "step", "last", "--check", "tell_superior",
-              "--set", "leave_reason=official_business").exit_code == 0
-    refused = at("2026-03-09T10:01+08:00", "step", "last", "--check", "approve", "--set", "leave_approved=yes")
+    assert (
+        at(
+            "2026-03-09T10:00+08:00",
+            "step",
+            "last",
+            "--check",
+            "tell_superior",
+            "--set",
+            "leave_reason=official_business",
+        ).exit_code
+        == 0
+    )
+    refused = at(
+        "2026-03-09T10:01+08:00", "step", "last", "--check", "approve", "--set", "leave_approved=yes"
+    )
     assert refused.exit_code == 10  # not her role: nothing recorded, nothing counted
-    assert at("2026-03-09T10:01+08:00", "step", "last", "--override", "--reason", "the manager was out",
-              "--check", "approve", "--set", "leave_approved=yes").exit_code == 0
+    assert (
+        at(
+            "2026-03-09T10:01+08:00",
+            "step",
+            "last",
+            "--override",
+            "--reason",
+            "the manager was out",
+            "--check",
+            "approve",
+            "--set",
+            "leave_approved=yes",
+        ).exit_code
+        == 0
+    )
     listed = json.loads(run_cli("violation", "list", "--json").output)
     assert [(v["kind"], v["person"], v["procedure"], v["state"]) for v in listed] == [
         ("breach", "wang", "art3-front-desk-shift", "desk_discussion"),
-        ("override", "wang", "art3-front-desk-shift", "superior_approval")]
+        ("override", "wang", "art3-front-desk-shift", "superior_approval"),
+    ]
     assert (listed[0]["deadline"], listed[0]["late_seconds"]) == ("ten_minutes", 300.0)
     assert (listed[1]["role"], listed[1]["reason"]) == ("manager", "the manager was out")
     report = json.loads(run_cli("report", "--month", "2026-03", "--format", "json").output)
     wang = ladder_of(report, "wang")
     assert (wang["counted"], wang["applies"], wang["conflict"]) == (
-        {"rule": 0, "breach": 1, "override": 1}, ["negligence", "serious_negligence"], True)
+        {"rule": 0, "breach": 1, "override": 1},
+        ["negligence", "serious_negligence"],
+        True,
+    )

@@ -39,7 +39,9 @@ def events(run_cli: Run, instance: str) -> list[dict]:
 
 
 def test_a_person_without_the_first_role_starts_nothing(run_cli: Run, answers: str) -> None:
-    result = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "hana")
+    result = run_cli(
+        "--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "hana"
+    )
     assert result.exit_code == EXIT_ROLE
     assert result.stderr.strip().splitlines()[-1] == (
         "procflow: role 'front_desk' of state 'greet' is held by amy, ruth, not by 'hana'; "
@@ -54,16 +56,19 @@ def test_someone_not_in_the_site_file_is_told_so(run_cli: Run, answers: str) -> 
     assert "not by 'tester' (not among the site file's people)" in result.output
 
 
-def test_a_scripted_run_stops_where_the_role_changes_and_a_step_is_refused(run_cli: Run, answers: str) -> None:
-    started = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "amy",
-                      "--json")
+def test_a_scripted_run_stops_where_the_role_changes_and_a_step_is_refused(
+    run_cli: Run, answers: str
+) -> None:
+    started = run_cli(
+        "--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "amy", "--json"
+    )
     assert started.exit_code == EXIT_ROLE
     data = last_json(started)
     assert data["state"] == "interview" and data["status"] == "open"
     assert data["error"] == {
         "code": EXIT_ROLE,
         "message": "role 'hr' of state 'interview' is held by hana, ruth, not by 'amy'; "
-                   "to act anyway add --override --reason TEXT",
+        "to act anyway add --override --reason TEXT",
     }
     before = data["version"]
     refused = run_cli("--site", SITE, "step", data["instance"], "--as", "amy", "--check", "hold", "--json")
@@ -73,10 +78,37 @@ def test_a_scripted_run_stops_where_the_role_changes_and_a_step_is_refused(run_c
 
 
 def test_override_records_the_reason_first_in_the_step(run_cli: Run, answers: str) -> None:
-    instance = last_json(run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers,
-                                 "--as", "amy", "--json"))["instance"]
-    done = run_cli("--site", SITE, "step", instance, "--as", "amy", "--check", "hold", "--move", "done",
-                   "--override", "--reason", "  HR is out today  ", "--json")
+    instance = last_json(
+        run_cli(
+            "--site",
+            SITE,
+            "run",
+            "sample-interview",
+            "--dir",
+            DIR,
+            "--answers",
+            answers,
+            "--as",
+            "amy",
+            "--json",
+        )
+    )["instance"]
+    done = run_cli(
+        "--site",
+        SITE,
+        "step",
+        instance,
+        "--as",
+        "amy",
+        "--check",
+        "hold",
+        "--move",
+        "done",
+        "--override",
+        "--reason",
+        "  HR is out today  ",
+        "--json",
+    )
     assert done.exit_code == 0, done.output
     assert last_json(done)["status"] == "finished"
     log = events(run_cli, instance)
@@ -85,22 +117,54 @@ def test_override_records_the_reason_first_in_the_step(run_cli: Run, answers: st
     assert kinds[at:] == ["override", "check", "move", "finish"]
     override = log[at]
     assert (override["actor"], override["role"], override["reason"], override["from"]) == (
-        "amy", "hr", "HR is out today", "interview")
+        "amy",
+        "hr",
+        "HR is out today",
+        "interview",
+    )
     text = run_cli("history", instance, "--lang", "en").stdout
     assert re.search(r"amy \(hr\) +override +acted without role hr: HR is out today\n", text)
     assert run_cli("verify", instance).exit_code == 0
 
 
 def test_no_override_is_recorded_for_a_role_the_person_holds(run_cli: Run, answers: str) -> None:
-    run = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "ruth",
-                  "--override", "--reason", "just in case", "--json")
+    run = run_cli(
+        "--site",
+        SITE,
+        "run",
+        "sample-interview",
+        "--dir",
+        DIR,
+        "--answers",
+        answers,
+        "--as",
+        "ruth",
+        "--override",
+        "--reason",
+        "just in case",
+        "--json",
+    )
     assert run.exit_code == 1  # the answers file has no move for the interview
     assert "override" not in [e["kind"] for e in events(run_cli, last_json(run)["instance"])]
 
 
 def test_a_start_with_override_records_it_right_after_start(run_cli: Run, answers: str) -> None:
-    run = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--as", "hana",
-                  "--override", "--reason", "front desk empty", "--json")
+    run = run_cli(
+        "--site",
+        SITE,
+        "run",
+        "sample-interview",
+        "--dir",
+        DIR,
+        "--answers",
+        answers,
+        "--as",
+        "hana",
+        "--override",
+        "--reason",
+        "front desk empty",
+        "--json",
+    )
     assert run.exit_code == 1
     log = events(run_cli, last_json(run)["instance"])
     assert [e["kind"] for e in log[:2]] == ["start", "override"]
@@ -114,13 +178,18 @@ def test_a_start_with_override_records_it_right_after_start(run_cli: Run, answer
     ("args", "message"),
     [
         (("run", "sample-interview", "--dir", DIR, "--override"), "--override needs --reason TEXT"),
-        (("run", "sample-interview", "--dir", DIR, "--override", "--reason", "  "), "--override needs --reason TEXT"),
+        (
+            ("run", "sample-interview", "--dir", DIR, "--override", "--reason", "  "),
+            "--override needs --reason TEXT",
+        ),
         (("run", "sample-interview", "--dir", DIR, "--reason", "why"), "--reason goes with --override"),
         (("resume", "last", "--reason", "why"), "--reason goes with --override"),
         (("step", "last", "--override"), "--override needs --reason TEXT"),
         (("step", "last", "--reason", "why"), "--reason goes with --skip ITEM or --override"),
-        (("step", "last", "--override", "--skip", "a", "--skip", "b", "--reason", "1", "--reason", "2"),
-         "--override with 2 --skip takes one --reason for all, or one for the override and one per --skip; got 2"),
+        (
+            ("step", "last", "--override", "--skip", "a", "--skip", "b", "--reason", "1", "--reason", "2"),
+            "--override with 2 --skip takes one --reason for all, or one for the override and one per --skip; got 2",
+        ),
     ],
 )
 def test_override_usage_errors(run_cli: Run, args: tuple[str, ...], message: str) -> None:
@@ -131,8 +200,9 @@ def test_override_usage_errors(run_cli: Run, args: tuple[str, ...], message: str
 
 def test_interactive_run_asks_why_once_per_visit(run_cli: Run) -> None:
     typed = "王小明\n\n" + "HR is at lunch\n" + "\n1\n"  # candidate, call_hr, reason, hold, move
-    result = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--as", "amy", "--lang", "en",
-                     input=typed)
+    result = run_cli(
+        "--site", SITE, "run", "sample-interview", "--dir", DIR, "--as", "amy", "--lang", "en", input=typed
+    )
     assert result.exit_code == 0, result.output
     assert "! role 'hr' of state 'interview' is held by hana, ruth, not by 'amy'" in result.output
     assert result.output.count("reason to act anyway, recorded (Enter stops here) >") == 1
@@ -145,14 +215,37 @@ def test_interactive_run_asks_why_once_per_visit(run_cli: Run) -> None:
 
 
 def test_interactive_run_stops_when_no_reason_is_given(run_cli: Run) -> None:
-    result = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--as", "amy", "--lang", "en",
-                     input="王小明\n\n\n")
+    result = run_cli(
+        "--site",
+        SITE,
+        "run",
+        "sample-interview",
+        "--dir",
+        DIR,
+        "--as",
+        "amy",
+        "--lang",
+        "en",
+        input="王小明\n\n\n",
+    )
     assert result.exit_code == EXIT_ROLE
     assert "stays open at 'interview'" in result.output
     instance = json.loads(run_cli("status", "--json").output)["open"][0]["instance"]
     assert "override" not in [e["kind"] for e in events(run_cli, instance)]
-    resumed = run_cli("--site", SITE, "resume", instance, "--as", "amy", "--override", "--reason", "covering",
-                      "--lang", "en", input="\n1\n")
+    resumed = run_cli(
+        "--site",
+        SITE,
+        "resume",
+        instance,
+        "--as",
+        "amy",
+        "--override",
+        "--reason",
+        "covering",
+        "--lang",
+        "en",
+        input="\n1\n",
+    )
     assert resumed.exit_code == 0, resumed.output
     assert "reason to act anyway" not in resumed.output  # --override answered before it was asked
     assert [e["reason"] for e in events(run_cli, instance) if e["kind"] == "override"] == ["covering"]
@@ -169,7 +262,9 @@ def test_without_people_nobody_is_restricted(run_cli: Run, answers: str, tmp_pat
     site.write_text("procflow-site: 1\nparams: {org_name: 靜茶}\n", encoding="utf-8")
     for where in (("--site", str(site)), ()):
         run = run_cli(*where, "run", "sample-interview", "--dir", DIR, "--answers", answers, "--json")
-        assert run.exit_code == 1 and last_json(run)["state"] == "interview"  # stopped for the missing move only
+        assert (
+            run.exit_code == 1 and last_json(run)["state"] == "interview"
+        )  # stopped for the missing move only
         done = run_cli(*where, "step", "last", "--check", "hold", "--move", "done")
         assert done.exit_code == 0, done.output
 
@@ -183,7 +278,8 @@ def test_roles_inside_a_sub_procedure(run_cli: Run, tmp_path: Path) -> None:
     data = last_json(run)
     assert data["state"] == "intake>guide_parking"
     assert data["error"]["message"].startswith(
-        "role 'security' of state 'intake>guide_parking' is held by ma, not by 'li'")
+        "role 'security' of state 'intake>guide_parking' is held by ma, not by 'li'"
+    )
 
 
 def test_may_act() -> None:

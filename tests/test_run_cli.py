@@ -56,7 +56,9 @@ def test_a_scripted_run_finishes_and_its_last_line_is_the_result(run_cli: Run, t
 
 
 def test_a_scripted_run_short_of_an_answer_stops_open_and_names_it(run_cli: Run, tmp_path: Path) -> None:
-    result = run_cli("run", VISITOR, "--answers", answers_file(tmp_path, "answers: {visitor_kind: 2}\n"), "--json")
+    result = run_cli(
+        "run", VISITOR, "--answers", answers_file(tmp_path, "answers: {visitor_kind: 2}\n"), "--json"
+    )
     assert result.exit_code == 1
     data = last_json(result)
     assert data["status"] == "open" and data["state"] == "inquire" and data["stopped"] == "missing"
@@ -72,8 +74,9 @@ def test_a_scripted_run_missing_a_move_keeps_the_steps_it_could_take(run_cli: Ru
     data = last_json(run_cli("run", VISITOR, "--answers", answers_file(tmp_path, text), "--json"))
     assert data["missing"] == "move in state 'interview' (one of done)"
     assert data["waiting_for"] == [] and data["moves"] == ["done"]  # its checklist was confirmed
-    resumed = run_cli("resume", data["instance"], "--answers", answers_file(tmp_path, "moves: [done]\n", "m.yaml"),
-                      "--json")
+    resumed = run_cli(
+        "resume", data["instance"], "--answers", answers_file(tmp_path, "moves: [done]\n", "m.yaml"), "--json"
+    )
     assert resumed.exit_code == 0 and last_json(resumed)["status"] == "finished"
 
 
@@ -120,14 +123,18 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(run_cli: Run, monkeypatch: pyte
 def test_an_invalid_answer_is_asked_again_with_the_reason(run_cli: Run) -> None:
     result = run_cli("run", VISITOR, "--lang", "en", input="y\nLee\n7\nother\n\n")
     assert result.exit_code == 0, result.output
-    assert ("! answer '7' for 'visitor_kind' is not valid; expected one of 1 interviewee, 2 courier, 3 other"
-            in result.stdout)
+    assert (
+        "! answer '7' for 'visitor_kind' is not valid; expected one of 1 interviewee, 2 courier, 3 other"
+        in result.stdout
+    )
 
 
 def test_step_answers_checks_skips_moves_and_notes(run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path)
     assert run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1").exit_code == 0
-    result = run_cli("step", ident, "--skip", "1", "--reason", "HR already knew", "--note", "walk-in", "--json")
+    result = run_cli(
+        "step", ident, "--skip", "1", "--reason", "HR already knew", "--note", "walk-in", "--json"
+    )
     data = last_json(result)
     assert data["state"] == "interview" and data["moves"] == ["done"] and data["error"] is None
     data = last_json(run_cli("step", ident, "--move", "done", "--json"))
@@ -152,8 +159,9 @@ def test_an_illegal_move_is_exit_6_with_a_suggestion(run_cli: Run, tmp_path: Pat
     ident = start(run_cli, tmp_path, "answers: {visitor_name: Lee, visitor_kind: interviewee}\n")
     result = run_cli("step", ident, "--move", "don")
     assert result.exit_code == 6
-    assert result.stderr.strip() == ("procflow: unknown move 'don' in state 'interview'; expected one of done; "
-                                     "did you mean 'done'?")
+    assert result.stderr.strip() == (
+        "procflow: unknown move 'don' in state 'interview'; expected one of done; did you mean 'done'?"
+    )
 
 
 def test_step_usage_errors(run_cli: Run, tmp_path: Path) -> None:
@@ -162,7 +170,10 @@ def test_step_usage_errors(run_cli: Run, tmp_path: Path) -> None:
         (("--set", "visitor_name"), "--set 'visitor_name' is not FIELD=VALUE"),
         (("--skip", "1"), "--skip ITEM needs --reason TEXT"),
         (("--reason", "x"), "--reason goes with --skip ITEM"),
-        (("--skip", "a", "--skip", "b", "--reason", "x", "--reason", "y", "--reason", "z"), "need one --reason"),
+        (
+            ("--skip", "a", "--skip", "b", "--reason", "x", "--reason", "y", "--reason", "z"),
+            "need one --reason",
+        ),
     ]:
         result = run_cli("step", ident, *args)
         assert result.exit_code == 2 and message in result.stderr, (args, result.output)
@@ -205,9 +216,16 @@ def test_status_lists_open_and_recent_work_by_person(run_cli: Run, tmp_path: Pat
     everyone = json.loads(run_cli("status", "--json").stdout)
     assert {r["instance"] for r in everyone["open"]} == {mine, theirs} and not everyone["more_open"]
     row = next(r for r in everyone["open"] if r["instance"] == theirs)
-    assert (row["owner"], row["created_by"], row["procedure_file"], row["state"]) == ("mei", "mei", "current", "inquire")
+    assert (row["owner"], row["created_by"], row["procedure_file"], row["state"]) == (
+        "mei",
+        "mei",
+        "current",
+        "inquire",
+    )
     assert [r["instance"] for r in json.loads(run_cli("status", "--mine", "--json").stdout)["open"]] == [mine]
-    assert [r["instance"] for r in json.loads(run_cli("status", "--by", "mei", "--json").stdout)["open"]] == [theirs]
+    assert [r["instance"] for r in json.loads(run_cli("status", "--by", "mei", "--json").stdout)["open"]] == [
+        theirs
+    ]
     text = run_cli("status", "--lang", "en", "--all").stdout.splitlines()
     assert text[0] == "Open" and text[1].split() == ["ID", "PROCEDURE", "STATE", "WHO", "SINCE"]
 
@@ -215,15 +233,22 @@ def test_status_lists_open_and_recent_work_by_person(run_cli: Run, tmp_path: Pat
 def test_pinned_instances_survive_edits_and_removal_of_their_file(run_cli: Run, tmp_path: Path) -> None:
     copy = tmp_path / "visitor.yaml"
     shutil.copy(VISITOR, copy)
-    data = last_json(run_cli("run", str(copy), "--answers", answers_file(tmp_path, "answers: {}\n"), "--json"))
+    data = last_json(
+        run_cli("run", str(copy), "--answers", answers_file(tmp_path, "answers: {}\n"), "--json")
+    )
     ident = data["instance"]
     copy.write_text(copy.read_text(encoding="utf-8").replace("Stand up at once", "Wave"), encoding="utf-8")
     row = json.loads(run_cli("status", "--json").stdout)["open"][0]
     assert row["procedure_file"] == "changed"
     assert "* procedure file changed since it started" in run_cli("status", "--lang", "en").stdout
-    resumed = run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=other", "--lang", "en")
+    resumed = run_cli(
+        "step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=other", "--lang", "en"
+    )
     assert resumed.exit_code == 0
-    assert "was changed after this instance started; it keeps running on the text it started with" in resumed.stderr
+    assert (
+        "was changed after this instance started; it keeps running on the text it started with"
+        in resumed.stderr
+    )
     copy.unlink()
     assert json.loads(run_cli("status", "--json").stdout)["open"][0]["procedure_file"] == "removed"
     finished = run_cli("step", ident, "--json")
@@ -233,7 +258,9 @@ def test_pinned_instances_survive_edits_and_removal_of_their_file(run_cli: Run, 
 
 def test_a_procedure_with_errors_cannot_be_started(run_cli: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(VISITOR).read_text(encoding="utf-8").replace("next: inquire", "next: inquir"), encoding="utf-8")
+    bad.write_text(
+        Path(VISITOR).read_text(encoding="utf-8").replace("next: inquire", "next: inquir"), encoding="utf-8"
+    )
     result = run_cli("run", str(bad))
     assert result.exit_code == 1
     assert "target state 'inquir' does not exist; did you mean 'inquire'? [P001]" in result.stderr
@@ -241,12 +268,22 @@ def test_a_procedure_with_errors_cannot_be_started(run_cli: Run, tmp_path: Path)
 
 
 def test_sub_procedures_run_inside_one_instance(run_cli: Run, tmp_path: Path) -> None:
-    text = ("answers: {guests: 2, caller: 林小姐, urgent: no}\nmoves: [close]\n")
-    result = run_cli("run", "sample-shift", "--dir", RUN_DIR, "--answers", answers_file(tmp_path, text), "--json")
+    text = "answers: {guests: 2, caller: 林小姐, urgent: no}\nmoves: [close]\n"
+    result = run_cli(
+        "run", "sample-shift", "--dir", RUN_DIR, "--answers", answers_file(tmp_path, text), "--json"
+    )
     assert result.exit_code == 0, result.output
     data = last_json(result)
-    assert data["path"] == ["open_desk", "phone", "phone>greet", "phone>ask_caller", "phone>take_message",
-                            "phone>noted", "close_desk", "closed"]
+    assert data["path"] == [
+        "open_desk",
+        "phone",
+        "phone>greet",
+        "phone>ask_caller",
+        "phone>take_message",
+        "phone>noted",
+        "close_desk",
+        "closed",
+    ]
     assert data["answers"] == {"guests": 2, "caller": "林小姐", "urgent": False}
     history = run_cli("history", data["instance"], "--lang", "en").stdout
     assert "caller = •••" in history and "林小姐" not in history
@@ -256,15 +293,20 @@ def test_sub_procedures_run_inside_one_instance(run_cli: Run, tmp_path: Path) ->
 def test_verify_finds_a_snapshot_that_does_not_match_its_events(run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path, FULL)
     assert run_cli("verify", "--json").stdout.strip() == json.dumps(
-        {"checked": 1, "integrity": "ok", "mismatches": [], "ok": True})
+        {"checked": 1, "integrity": "ok", "mismatches": [], "ok": True}
+    )
     db = sqlite3.connect(os.environ["PROCFLOW_DB"])
-    db.execute("UPDATE instances SET snapshot = json_set(snapshot, '$.frames[0].answers.visitor_kind', 'courier')")
+    db.execute(
+        "UPDATE instances SET snapshot = json_set(snapshot, '$.frames[0].answers.visitor_kind', 'courier')"
+    )
     db.commit()
     db.close()
     result = run_cli("verify")
     assert result.exit_code == 1
-    assert (f"{ident}: its snapshot differs from its events at 'frames[0].answers.visitor_kind' "
-            '(stored "courier", from events "interviewee")') in result.stdout
+    assert (
+        f"{ident}: its snapshot differs from its events at 'frames[0].answers.visitor_kind' "
+        '(stored "courier", from events "interviewee")'
+    ) in result.stdout
 
 
 def test_database_faults_get_one_sentence_and_their_own_exit_code(run_cli: Run, tmp_path: Path) -> None:
@@ -325,5 +367,8 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 def test_a_json_answers_file(run_cli: Run) -> None:
     path = str(Path(__file__).parent.parent / "docs" / "examples" / "run" / "visitor-skip.json")
     data = last_json(run_cli("run", VISITOR, "--answers", path, "--json"))
-    assert data["status"] == "finished" and data["answers"] == {"visitor_name": "Ms Lin", "visitor_kind": "other"}
+    assert data["status"] == "finished" and data["answers"] == {
+        "visitor_name": "Ms Lin",
+        "visitor_kind": "other",
+    }
     assert data["path"] == ["stand", "inquire", "see_off", "done"]

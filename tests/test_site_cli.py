@@ -46,7 +46,9 @@ def write(tmp_path: Path, text: str, name: str = "site.yaml") -> str:
 
 def start_events(run_cli: Run, *site: str, tmp_path: Path) -> tuple[Result, dict]:
     script = write(tmp_path, "answers: {candidate: 王小明}\n", "answers.yaml")
-    run = run_cli(*site, "run", "sample-interview", "--dir", DIR, "--answers", script, "--as", "ruth", "--lang", "en")
+    run = run_cli(
+        *site, "run", "sample-interview", "--dir", DIR, "--answers", script, "--as", "ruth", "--lang", "en"
+    )
     instance = json.loads(run_cli("status", "--json").stdout)["open"][0]["instance"]
     return run, json.loads(run_cli("history", instance, "--json").stdout)
 
@@ -89,7 +91,9 @@ def test_show_prints_the_organisations_values(run_cli: Run) -> None:
     printed = run_cli("--site", site, "show", "art2-car-service", "--lang", "en").stdout
     assert "  org_name           順安汽修" in printed
     assert "  service_phone_24h  028-8888-0000" in printed
-    interview = run_cli("--site", SITE, "show", str(FIXTURES / "interview.yaml"), "--format", "markdown").stdout
+    interview = run_cli(
+        "--site", SITE, "show", str(FIXTURES / "interview.yaml"), "--format", "markdown"
+    ).stdout
     assert "| `room` | 二樓茶室 |" in interview
 
 
@@ -109,13 +113,17 @@ def test_a_broken_site_file_refuses(run_cli: Run, tmp_path: Path, command: tuple
     result = run_cli("--site", site, *command)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"{site}:5:16: error: expected a list, got the text 'front_desk' [S003]")
+        f"{site}:5:16: error: expected a list, got the text 'front_desk' [S003]"
+    )
     assert result.stderr.splitlines()[-1] == (
-        f"procflow: site file '{site}' has 1 error; nothing was done (see `procflow validate {site}`)")
+        f"procflow: site file '{site}' has 1 error; nothing was done (see `procflow validate {site}`)"
+    )
     assert json.loads(run_cli("status", "--json").stdout)["open"] == []
 
 
-def test_a_missing_site_file_is_a_usage_error(run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_site_file_is_a_usage_error(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = run_cli("--site", str(tmp_path / "nope.yaml"), "run", "sample-interview", "--dir", DIR)
     assert result.exit_code == 2
     assert "nope.yaml' (--site) does not exist" in result.stderr
@@ -128,8 +136,10 @@ def test_a_procedure_is_not_a_site_file(run_cli: Run) -> None:
     procedure = str(FIXTURES / "interview.yaml")
     result = run_cli("--site", procedure, "show", procedure)
     assert result.exit_code == 1
-    assert f"{procedure}:1:1: error: '{procedure}' is not a site file: it has no 'procflow-site: 1' at the top [C000]" \
+    assert (
+        f"{procedure}:1:1: error: '{procedure}' is not a site file: it has no 'procflow-site: 1' at the top [C000]"
         in result.stderr
+    )
 
 
 def test_validate_a_site_file_alone(run_cli: Run, tmp_path: Path) -> None:
@@ -145,25 +155,57 @@ def test_validate_a_site_file_with_procedures_locates_every_name(run_cli: Run, t
     site = write(tmp_path, NAMES)
     result = run_cli("validate", site, DIR, "--format", "json")
     assert result.exit_code == 1
-    found = [(d["path"], d["line"], d["col"], d["severity"], d["code"], d["message"])
-             for d in json.loads(result.stdout)["diagnostics"]]
+    found = [
+        (d["path"], d["line"], d["col"], d["severity"], d["code"], d["message"])
+        for d in json.loads(result.stdout)["diagnostics"]
+    ]
     assert [f for f in found if f[0] == site] == [
-        (site, 3, 3, "warning", "C005", "no procedure declares parameter 'org_nmae'; did you mean 'org_name'?"),
-        (site, 4, 9, "error", "C007",
-         "parameter 'room' of 'sample-interview' is a text (default '三樓會議室'); got the number 2"),
-        (site, 6, 3, "error", "C004", "unknown procedure 'sample-intervew'; did you mean 'sample-interview'?"),
-        (site, 8, 14, "error", "C005",
-         "procedure 'sample-interview' has no parameter 'rooom'; did you mean 'room'?"),
+        (
+            site,
+            3,
+            3,
+            "warning",
+            "C005",
+            "no procedure declares parameter 'org_nmae'; did you mean 'org_name'?",
+        ),
+        (
+            site,
+            4,
+            9,
+            "error",
+            "C007",
+            "parameter 'room' of 'sample-interview' is a text (default '三樓會議室'); got the number 2",
+        ),
+        (
+            site,
+            6,
+            3,
+            "error",
+            "C004",
+            "unknown procedure 'sample-intervew'; did you mean 'sample-interview'?",
+        ),
+        (
+            site,
+            8,
+            14,
+            "error",
+            "C005",
+            "procedure 'sample-interview' has no parameter 'rooom'; did you mean 'room'?",
+        ),
         (site, 10, 17, "error", "C006", "unknown role 'front_dsk'; did you mean 'front_desk'?"),
     ]
     github = run_cli("validate", site, DIR, "--format", "github").stdout
-    assert f"::error file={site},line=10,col=17,title=C006::unknown role 'front_dsk'; did you mean 'front_desk'?" \
+    assert (
+        f"::error file={site},line=10,col=17,title=C006::unknown role 'front_dsk'; did you mean 'front_desk'?"
         in github
+    )
     text = run_cli("validate", site, DIR).stdout
     assert f"{site}:10:17: error: unknown role 'front_dsk'; did you mean 'front_desk'? [C006]" in text
 
 
-def test_validate_picks_up_the_site_without_paths(run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_picks_up_the_site_without_paths(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = write(tmp_path, "procflow-site: 1\npeople:\n  amy: {roles: [front_dsk]}\n")
     named = run_cli("--site", site, "validate", "--format", "json")
     assert named.exit_code == 1
@@ -184,7 +226,9 @@ def test_example_sites_validate_with_the_bundled_procedures(run_cli: Run) -> Non
 
 def test_site_checks_are_kept_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path / "cache"))
-    path = Path(write(tmp_path, "procflow-site: 1\ncalendar:\n  duty_hours: [{from: '09:00', to: '08:00'}]\n"))
+    path = Path(
+        write(tmp_path, "procflow-site: 1\ncalendar:\n  duty_hours: [{from: '09:00', to: '08:00'}]\n")
+    )
     first = load_site(path, cached=True)
     assert first[0] is None and [d.code for d in first[1]] == ["C002"]
     assert len(list((tmp_path / "cache" / "site-checks").iterdir())) == 1

@@ -21,15 +21,32 @@ TEXT = "id: p\ntitle: 來訪者接待\n".encode()
 
 def make(store: Store, actor: str = "ann", **extra: object) -> str:
     instance = store.create(
-        procedure_id="p", pins={"p": ("p.yaml", TEXT)}, snapshot={"state": "a", "n": 0}, state="a",
-        status="open", role="desk", events=[{"kind": "start", "to": "a"}], actor=actor, at=now(), **extra)
+        procedure_id="p",
+        pins={"p": ("p.yaml", TEXT)},
+        snapshot={"state": "a", "n": 0},
+        state="a",
+        status="open",
+        role="desk",
+        events=[{"kind": "start", "to": "a"}],
+        actor=actor,
+        at=now(),
+        **extra,
+    )
     return instance.id
 
 
 def step(store: Store, instance_id: str, version: int, actor: str = "ann", n: int = 1) -> int:
-    return store.commit(instance_id, version, snapshot={"state": "b", "n": n}, state="b", status="open",
-                        role="desk", events=[{"kind": "step", "from": "a", "to": "b", "answers": {"x": n}}],
-                        actor=actor, at=now())
+    return store.commit(
+        instance_id,
+        version,
+        snapshot={"state": "b", "n": n},
+        state="b",
+        status="open",
+        role="desk",
+        events=[{"kind": "step", "from": "a", "to": "b", "answers": {"x": n}}],
+        actor=actor,
+        at=now(),
+    )
 
 
 @pytest.fixture
@@ -58,10 +75,18 @@ def test_a_step_appends_events_and_replaces_the_snapshot(store: Store) -> None:
     assert loaded.snapshot == {"state": "b", "n": 1}
     events = store.events(iid)
     assert [(e.seq, e.kind, e.actor, e.from_state, e.to_state) for e in events] == [
-        (1, "start", "ann", None, "a"), (2, "step", "bob", "a", "b")]
+        (1, "start", "ann", None, "a"),
+        (2, "step", "bob", "a", "b"),
+    ]
     assert events[1].answers == {"x": 1}
-    assert events[1].body == {"kind": "step", "from": "a", "to": "b", "answers": {"x": 1},
-                              "at": events[1].at, "actor": "bob"}
+    assert events[1].body == {
+        "kind": "step",
+        "from": "a",
+        "to": "b",
+        "answers": {"x": 1},
+        "at": events[1].at,
+        "actor": "bob",
+    }
 
 
 def test_the_loser_of_a_race_is_told_who_won_and_nothing_of_theirs_is_written(store: Store) -> None:
@@ -79,8 +104,17 @@ def test_the_loser_of_a_race_is_told_who_won_and_nothing_of_theirs_is_written(st
 def test_a_failure_inside_a_step_writes_nothing(store: Store) -> None:
     iid = make(store)
     with pytest.raises(TypeError):
-        store.commit(iid, 1, snapshot={"ok": 1}, state="b", status="open", role=None,
-                     events=[{"kind": "step", "answers": {"x": object()}}], actor="bob", at=now())
+        store.commit(
+            iid,
+            1,
+            snapshot={"ok": 1},
+            state="b",
+            status="open",
+            role=None,
+            events=[{"kind": "step", "answers": {"x": object()}}],
+            actor="bob",
+            at=now(),
+        )
     assert store.load(iid).version == 1 and len(store.events(iid)) == 1
 
 
@@ -90,8 +124,10 @@ def test_events_are_append_only(store: Store) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             store.db.execute(statement)
     with pytest.raises(sqlite3.IntegrityError):
-        store.db.execute("INSERT INTO events (instance, seq, at, actor, kind, body)"
-                         " VALUES (?, 1, '', '', 'x', '{}')", (iid,))
+        store.db.execute(
+            "INSERT INTO events (instance, seq, at, actor, kind, body) VALUES (?, 1, '', '', 'x', '{}')",
+            (iid,),
+        )
 
 
 def test_pinning_keeps_the_exact_text_once_per_hash(store: Store) -> None:
@@ -122,15 +158,28 @@ def test_status_queries_walk_an_index_and_stop_at_the_limit(store: Store) -> Non
     for n in range(30):
         iid = make(store, actor="ann" if n % 3 else "bob")
         if n % 5 == 0:
-            store.commit(iid, 1, snapshot={}, state="end", status="finished", role=None,
-                         events=[{"kind": "finish"}], actor="ann", at=now())
+            store.commit(
+                iid,
+                1,
+                snapshot={},
+                state="end",
+                status="finished",
+                role=None,
+                events=[{"kind": "finish"}],
+                actor="ann",
+                at=now(),
+            )
     opened, closed = store.summaries(person="bob", open_limit=3, recent_limit=2)
     assert len(opened) == 4 and all(s.owner == "bob" and s.status == "open" for s in opened)
     assert len(closed) == 2 and all(s.status == "finished" for s in closed)
     assert [s.updated_at for s in opened] == sorted((s.updated_at for s in opened), reverse=True)
-    plan = " ".join(str(r) for r in store.db.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM instances WHERE status = 'open' AND owner = 'bob' "
-        "ORDER BY updated_at DESC LIMIT 5"))
+    plan = " ".join(
+        str(r)
+        for r in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM instances WHERE status = 'open' AND owner = 'bob' "
+            "ORDER BY updated_at DESC LIMIT 5"
+        )
+    )
     assert "instances_owner" in plan and "TEMP B-TREE" not in plan
 
 
@@ -158,8 +207,10 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path: Path) 
         db.execute(statement)
     db.execute("PRAGMA user_version=1")
     db.execute("INSERT INTO procedures VALUES ('h', 'p', 'p.yaml', 'id: p', '2024-01-01T00:00:00.000Z')")
-    db.execute("INSERT INTO instances VALUES ('abc234', 'p', 'h', '{\"p\":\"h\"}', 'open', 'a', 3, '{}',"
-               " '2024-01-01T00:00:00.000Z', 'ann', '2024-01-02T00:00:00.000Z', 'bob')")
+    db.execute(
+        "INSERT INTO instances VALUES ('abc234', 'p', 'h', '{\"p\":\"h\"}', 'open', 'a', 3, '{}',"
+        " '2024-01-01T00:00:00.000Z', 'ann', '2024-01-02T00:00:00.000Z', 'bob')"
+    )
     db.close()
     with Store(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
@@ -191,7 +242,7 @@ def test_a_damaged_database_is_refused_with_one_sentence(tmp_path: Path) -> None
     raw = bytearray(path.read_bytes())
     page = 4096
     for offset in range(2 * page, len(raw), page):  # keep the header page, scramble the rest
-        raw[offset:offset + 64] = bytes(range(64))
+        raw[offset : offset + 64] = bytes(range(64))
     path.write_bytes(bytes(raw))
     with pytest.raises(DatabaseError, match=r"damaged|malformed") as caught:
         Store(path)
@@ -257,5 +308,7 @@ def test_actor_and_language_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_row_damaged_outside_procflow_is_one_sentence(store: Store) -> None:
     iid = make(store)
     store.db.execute("UPDATE instances SET snapshot = '{not json' WHERE id = ?", (iid,))
-    with pytest.raises(DatabaseError, match=rf"^instance '{iid}' in database .* is damaged \(its snapshot is not"):
+    with pytest.raises(
+        DatabaseError, match=rf"^instance '{iid}' in database .* is damaged \(its snapshot is not"
+    ):
         store.load(iid)

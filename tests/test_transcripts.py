@@ -59,7 +59,9 @@ PROCFLOW = Path(sys.executable).with_name("procflow")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(sys.platform == "win32" or not PROCFLOW.exists(), reason="needs a POSIX pty and the script")
+@pytest.mark.skipif(
+    sys.platform == "win32" or not PROCFLOW.exists(), reason="needs a POSIX pty and the script"
+)
 @pytest.mark.parametrize("no_color", [False, True])
 def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
     """The console script on a pseudo-terminal: prompts wait for typed lines, the terminal echoes
@@ -73,8 +75,15 @@ def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
     if no_color:
         env["NO_COLOR"] = "1"
     master, slave = pty.openpty()
-    process = subprocess.Popen([str(PROCFLOW), "run", "tests/fixtures/valid/visitor.yaml", "--lang", "en"],
-                               stdin=slave, stdout=slave, stderr=slave, env=env, cwd=REPO, close_fds=True)
+    process = subprocess.Popen(
+        [str(PROCFLOW), "run", "tests/fixtures/valid/visitor.yaml", "--lang", "en"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=REPO,
+        close_fds=True,
+    )
     os.close(slave)
     seen = b""
     position = 0
@@ -83,7 +92,9 @@ def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
         nonlocal seen, position
         deadline = time.monotonic() + 30
         while text.encode() not in seen[position:]:
-            assert time.monotonic() < deadline, f"no {text!r} on the terminal:\n{seen.decode(errors='replace')}"
+            assert time.monotonic() < deadline, (
+                f"no {text!r} on the terminal:\n{seen.decode(errors='replace')}"
+            )
             ready, _, _ = select.select([master], [], [], 0.5)
             if ready:
                 try:
@@ -93,8 +104,13 @@ def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
         position = seen.index(text.encode(), position) + len(text)
 
     script: list[tuple[str, str | None]] = [  # what appears, then what is typed (None: nothing yet)
-        ("done?", "y"), ("Visitor's name", None), (">", "Lee"), ("Kind of visitor", None), (">", "courier"),
-        ("done?", ""), ("press Enter to go on", ""),
+        ("done?", "y"),
+        ("Visitor's name", None),
+        (">", "Lee"),
+        ("Kind of visitor", None),
+        (">", "courier"),
+        ("done?", ""),
+        ("press Enter to go on", ""),
     ]
     for prompt, typed in script:
         wait_for(prompt)

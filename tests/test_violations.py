@@ -29,24 +29,53 @@ def cli_at_site(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch)
 
 def rows(tmp_path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(tmp_path / "procflow.db") as db:
-        return db.execute("SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at"
-                          " FROM violations ORDER BY id").fetchall()
+        return db.execute(
+            "SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at"
+            " FROM violations ORDER BY id"
+        ).fetchall()
 
 
-def test_record_stores_who_what_when_and_who_recorded(cli_at_site: Callable[..., Result], tmp_path: Path) -> None:
-    result = cli_at_site("violation", "record", "--person", "wang", "--rule", "no_eating_at_desk",
-                         "--note", "  noodles at the desk  ", "--at", "2026-03-19T12:05", "--lang", "en")
+def test_record_stores_who_what_when_and_who_recorded(
+    cli_at_site: Callable[..., Result], tmp_path: Path
+) -> None:
+    result = cli_at_site(
+        "violation",
+        "record",
+        "--person",
+        "wang",
+        "--rule",
+        "no_eating_at_desk",
+        "--note",
+        "  noodles at the desk  ",
+        "--at",
+        "2026-03-19T12:05",
+        "--lang",
+        "en",
+    )
     assert result.exit_code == 0, result.output
-    assert result.output == ("recorded violation 1: wang broke no_eating_at_desk (art3-front-desk-shift, "
-                             "第三篇 四.10) at 2026-03-19 12:05 Asia/Shanghai\n")
+    assert result.output == (
+        "recorded violation 1: wang broke no_eating_at_desk (art3-front-desk-shift, "
+        "第三篇 四.10) at 2026-03-19 12:05 Asia/Shanghai\n"
+    )
     # a time without an offset is on the site's clock (UTC+8); the store keeps UTC
-    assert rows(tmp_path) == [(1, "wang", "no_eating_at_desk", "art3-front-desk-shift", "2026-03-19T04:05:00.000Z",
-                               "noodles at the desk", "zhao", "2026-03-20T02:00:00.000Z")]
+    assert rows(tmp_path) == [
+        (
+            1,
+            "wang",
+            "no_eating_at_desk",
+            "art3-front-desk-shift",
+            "2026-03-19T04:05:00.000Z",
+            "noodles at the desk",
+            "zhao",
+            "2026-03-20T02:00:00.000Z",
+        )
+    ]
 
 
 def test_record_json_and_the_recorder_from_as(cli_at_site: Callable[..., Result]) -> None:
-    result = cli_at_site("violation", "record", "--person", "li", "--rule", "keep_calls_short", "--as", "wang",
-                         "--json")
+    result = cli_at_site(
+        "violation", "record", "--person", "li", "--rule", "keep_calls_short", "--as", "wang", "--json"
+    )
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found == {
@@ -71,33 +100,53 @@ def test_record_json_and_the_recorder_from_as(cli_at_site: Callable[..., Result]
     (("--person", "wang", "--rule", "no_eating_at_desk", "--at", "2026-03-20T10:01+08:00"), 2,
      "time '2026-03-20T10:01+08:00' is after now (2026-03-20T10:00+08:00); record a violation once it has happened"),
 ])  # fmt: skip
-def test_record_refuses_unknown_names_and_bad_times(cli_at_site: Callable[..., Result], tmp_path: Path,
-                                                    args: tuple[str, ...], code: int, message: str) -> None:
+def test_record_refuses_unknown_names_and_bad_times(
+    cli_at_site: Callable[..., Result], tmp_path: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
     result = cli_at_site("violation", "record", *args)
     assert (result.exit_code, result.output) == (code, f"procflow: {message}\n")
     assert rows(tmp_path) == []
 
 
-def test_without_a_site_anyone_may_be_named(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_without_a_site_anyone_may_be_named(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("PROCFLOW_NOW", NOW)
     result = run_cli("violation", "record", "--person", "someone", "--rule", "good_posture")
     assert result.exit_code == 0, result.output
     assert [r[1:4] for r in rows(tmp_path)] == [("someone", "good_posture", "art3-front-desk-shift")]
 
 
-def test_a_rule_two_procedures_declare_must_be_qualified(cli_at_site: Callable[..., Result], tmp_path: Path) -> None:
+def test_a_rule_two_procedures_declare_must_be_qualified(
+    cli_at_site: Callable[..., Result], tmp_path: Path
+) -> None:
     extra = tmp_path / "procs"
     extra.mkdir()
     (extra / "desk.yaml").write_text(
         VISITOR.replace("id: sample-visitor", "id: desk-rules")
-        + "work_rules:\n  - {id: no_eating_at_desk, text: No eating at the desk}\n", encoding="utf-8")
-    result = cli_at_site("violation", "record", "--person", "wang", "--rule", "no_eating_at_desk", "--dir", str(extra))
-    assert (result.exit_code, result.output) == (2, (
-        "procflow: rule 'no_eating_at_desk' is declared by more than one procedure; write "
-        "'art3-front-desk-shift:no_eating_at_desk' or 'desk-rules:no_eating_at_desk'\n"))
-    result = cli_at_site("violation", "record", "--person", "wang", "--rule", "desk-rules:no_eating_at_desk",
-                         "--dir", str(extra))
+        + "work_rules:\n  - {id: no_eating_at_desk, text: No eating at the desk}\n",
+        encoding="utf-8",
+    )
+    result = cli_at_site(
+        "violation", "record", "--person", "wang", "--rule", "no_eating_at_desk", "--dir", str(extra)
+    )
+    assert (result.exit_code, result.output) == (
+        2,
+        (
+            "procflow: rule 'no_eating_at_desk' is declared by more than one procedure; write "
+            "'art3-front-desk-shift:no_eating_at_desk' or 'desk-rules:no_eating_at_desk'\n"
+        ),
+    )
+    result = cli_at_site(
+        "violation",
+        "record",
+        "--person",
+        "wang",
+        "--rule",
+        "desk-rules:no_eating_at_desk",
+        "--dir",
+        str(extra),
+    )
     assert result.exit_code == 0, result.output
     assert [r[2:4] for r in rows(tmp_path)] == [("no_eating_at_desk", "desk-rules")]
 
@@ -112,14 +161,31 @@ def test_the_table_is_append_only(cli_at_site: Callable[..., Result], tmp_path: 
 
 
 def seed_list(run: Callable[..., Result]) -> None:
-    for person, rule, at in (("wang", "good_posture", "2026-02-27T09:00"), ("wang", "four_sounds", "2026-03-02T09:00"),
-                             ("li", "neat_and_clean", "2026-03-03T09:00")):
+    for person, rule, at in (
+        ("wang", "good_posture", "2026-02-27T09:00"),
+        ("wang", "four_sounds", "2026-03-02T09:00"),
+        ("li", "neat_and_clean", "2026-03-03T09:00"),
+    ):
         assert run("violation", "record", "--person", person, "--rule", rule, "--at", at).exit_code == 0
-    add_step_event("art3-phone-reception", "wang", "breach", "2026-03-04T10:01:35+08:00",
-                   {"deadline": "private_call_limit", "due": "2026-03-04T10:00:00+08:00", "late": 95,
-                    "state": "private_call"})
-    add_step_event("art3-front-desk-shift", "li", "override", "2026-03-05T12:00:00+08:00",
-                   {"role": "manager", "reason": "the manager was out"})
+    add_step_event(
+        "art3-phone-reception",
+        "wang",
+        "breach",
+        "2026-03-04T10:01:35+08:00",
+        {
+            "deadline": "private_call_limit",
+            "due": "2026-03-04T10:00:00+08:00",
+            "late": 95,
+            "state": "private_call",
+        },
+    )
+    add_step_event(
+        "art3-front-desk-shift",
+        "li",
+        "override",
+        "2026-03-05T12:00:00+08:00",
+        {"role": "manager", "reason": "the manager was out"},
+    )
 
 
 def test_list_shows_recorded_breaches_and_overrides(cli_at_site: Callable[..., Result]) -> None:
@@ -127,11 +193,23 @@ def test_list_shows_recorded_breaches_and_overrides(cli_at_site: Callable[..., R
     result = cli_at_site("violation", "list", "--month", "2026-03", "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["ID", "AT", "(Asia/Shanghai)", "PERSON", "KIND", "PROCEDURE", "WHAT", "RECORDED",
-                                "BY"]
+    assert lines[0].split() == [
+        "ID",
+        "AT",
+        "(Asia/Shanghai)",
+        "PERSON",
+        "KIND",
+        "PROCEDURE",
+        "WHAT",
+        "RECORDED",
+        "BY",
+    ]
     assert [line.split()[3:6] for line in lines[1:]] == [
-        ["wang", "rule", "art3-front-desk-shift"], ["li", "rule", "art3-front-desk-shift"],
-        ["wang", "breach", "art3-phone-reception"], ["li", "override", "art3-front-desk-shift"]]
+        ["wang", "rule", "art3-front-desk-shift"],
+        ["li", "rule", "art3-front-desk-shift"],
+        ["wang", "breach", "art3-phone-reception"],
+        ["li", "override", "art3-front-desk-shift"],
+    ]
     assert "private_call_limit in private_call, 1m 35s late" in lines[3]
     assert " ".join(lines[4].split()).endswith("a step of role manager: the manager was out -")
     starts = {lines[0].index("AT")} | {line.index("2026-") for line in lines[1:]}
@@ -142,18 +220,28 @@ def test_list_filters_by_person_and_month_and_speaks_json(cli_at_site: Callable[
     seed_list(cli_at_site)
     found = json.loads(cli_at_site("violation", "list", "--person", "wang", "--json").output)
     assert [(v["kind"], v["at"]) for v in found] == [
-        ("rule", "2026-02-27T09:00:00+08:00"), ("rule", "2026-03-02T09:00:00+08:00"),
-        ("breach", "2026-03-04T10:01:35+08:00")]
+        ("rule", "2026-02-27T09:00:00+08:00"),
+        ("rule", "2026-03-02T09:00:00+08:00"),
+        ("breach", "2026-03-04T10:01:35+08:00"),
+    ]
     breach = found[2]
     assert (breach["deadline"], breach["late_seconds"], breach["state"], breach["recorded_by"]) == (
-        "private_call_limit", 95.0, "private_call", None)
+        "private_call_limit",
+        95.0,
+        "private_call",
+        None,
+    )
     assert breach["id"] == f"{breach['instance']}#2"
     assert json.loads(cli_at_site("violation", "list", "--month", "2026-02", "--json").output)[0]["rule"] == (
-        "good_posture")
+        "good_posture"
+    )
     empty = cli_at_site("violation", "list", "--person", "chen", "--lang", "zh-Hant")
     assert (empty.exit_code, empty.output) == (0, "沒有違反記錄\n")
     bad = cli_at_site("violation", "list", "--month", "2026-3")
-    assert (bad.exit_code, bad.output) == (2, "procflow: month '2026-3' is not valid; expected YYYY-MM such as 2026-03\n")
+    assert (bad.exit_code, bad.output) == (
+        2,
+        "procflow: month '2026-3' is not valid; expected YYYY-MM such as 2026-03\n",
+    )
 
 
 def test_a_version_2_database_gains_the_table_and_keeps_its_events(tmp_path: Path) -> None:
