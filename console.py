@@ -220,7 +220,7 @@ class Screen:
         if question.type == "choice":
             for choice in question.choices:
                 if str(value) in (choice.id, str(choice.number), choice.label):
-                    return choice.label
+                    return str(choice.label)
         if question.type == "bool" and isinstance(value, bool):
             return self.w("yes" if value else "no")
         return str(value)

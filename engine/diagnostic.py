@@ -6,10 +6,10 @@ A Diagnostic is plain data; formatting lives in `report`. Nothing here reads fil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -56,8 +56,8 @@ def parse_duration(text: str) -> float:
 def format_duration(seconds: float) -> str:
     """A short human form: `1h 30m`, `45s`, `2d 3h`."""
     sign = "-" if seconds < 0 else ""
-    rest = int(round(abs(seconds)))
-    parts = []
+    rest = round(abs(seconds))
+    parts: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if rest >= size or (unit == "s" and not parts):
             parts.append(f"{rest // size}{unit}")

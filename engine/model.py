@@ -7,9 +7,10 @@ shape. Each node keeps its JSON pointer; `Document.locate` turns that into line:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_LANGUAGES = ("zh-Hant", "en")
 FIELD_TYPES = ("text", "number", "bool", "choice", "datetime", "duration")
