@@ -117,12 +117,15 @@ def validate(
     Exit 0 when clean, 1 when there are findings (warnings only with --strict), 2 on usage errors.
     """
     from engine import report
-    from engine.site import find_site
     from engine.validate import validate_paths
 
     named = (click.get_current_context().find_root().obj or {}).get("site")
-    site = find_site(named) if not paths or named else None
-    sites = [str(site)] if site is not None else []
+    sites: list[str] = []
+    if not paths or named:
+        from engine.site import find_site
+
+        site = find_site(named)
+        sites = [str(site)] if site is not None else []
     result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache, sites=sites)
     sources = report.source_lines(result.diagnostics) if format_ == "text" else None
     formatter = report.FORMATS[format_]

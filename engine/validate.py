@@ -197,7 +197,6 @@ def _prepare_workers() -> None:
 
 def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> FileResult:
     """Every per-file stage for one path; with the cache's `identity`, the result carries its key."""
-    from engine.cache import file_key
     from engine.summary import summarize
     from engine.yamlio import load_yaml_bytes
 
@@ -210,14 +209,18 @@ def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> Fil
     except LoadError as exc:
         diagnostics, summary = [exc.diagnostic], None
     else:
-        from engine.site import check_site, is_site
+        if "procflow" not in document.data:  # every procedure has it; a site file may be meant
+            from engine.site import check_site, is_site
 
-        if is_site(document.data):  # no key: its names are checked against each run's procedures
-            return FileResult(path, check_site(document), None, site=True)
+            if is_site(document.data):  # no key: its names are checked against each run's procedures
+                return FileResult(path, check_site(document), None, site=True)
         procedure, diagnostics = check_document(document)
         summary = None if procedure is None else summarize(document.data)
-    key = "" if identity is None else file_key(identity, path, raw)
-    return FileResult(path, diagnostics, summary, key)
+    if identity is None:
+        return FileResult(path, diagnostics, summary)
+    from engine.cache import file_key
+
+    return FileResult(path, diagnostics, summary, file_key(identity, path, raw))
 
 
 def _site_names(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
