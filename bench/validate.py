@@ -424,10 +424,12 @@ def measure(args: argparse.Namespace, work: Path, procflow: str, checker: str) -
             f"(goal <= 0.5x): {'met' if share <= 0.5 else 'NOT met'}"
         )
     growth = peak(cold_full) / peak(small_runs)
+    per_file = (peak(cold_full) - peak(small_runs)) / max(len(full) - len(small), 1)
     print(
         f"  peak memory {peak(small_runs) / 1024:.1f} MiB for {len(small)} files, {peak(cold_full) / 1024:.1f} MiB "
-        f"for {len(full)} ({growth:.2f}x; check-jsonschema {peak(small_checker) / 1024:.1f} -> "
-        f"{peak(checker_full) / 1024:.1f} MiB): {'flat' if growth < 1.5 else 'NOT flat'}"
+        f"for {len(full)} ({growth:.2f}x, {per_file:.1f} KiB per further file; check-jsonschema "
+        f"{peak(small_checker) / 1024:.1f} -> {peak(checker_full) / 1024:.1f} MiB): "
+        f"{'flat' if growth < 1.5 else 'NOT flat'}"
     )
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end; every run's seconds:")
     for (part, label), these in runs.items():
