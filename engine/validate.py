@@ -248,11 +248,55 @@ def _site_names(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
     return found
 
 
+def _used_elsewhere(usable: list[FileResult], max_bytes: int) -> list[FileResult]:
+    """Procedures the checked ones `use` but that were not given: found as `procflow run` would
+    find them (beside the checked files, PROCFLOW_PATH, the bundled set), transitively.
+
+    So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
+    for using a procedure that exists; one that exists nowhere still is.
+    """
+    import difflib
+    import json
+
+    from engine.catalog import build_catalog
+
+    def uses(result: FileResult) -> set[str]:
+        states = json.loads(result.summary or "{}").get("states", {})
+        return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
+
+    def ident(result: FileResult) -> str:
+        return str(json.loads(result.summary or "{}").get("id", ""))
+
+    known = {ident(r) for r in usable}
+    wanted = set().union(*(uses(r) for r in usable)) - known
+    if not wanted:
+        return []
+    catalog = build_catalog(sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}))
+    found: list[FileResult] = []
+    while wanted:
+        name = wanted.pop()
+        entry = catalog.entries.get(name)
+        if entry is None:  # read the closest one, so that "did you mean" can name it
+            close = difflib.get_close_matches(name, [e for e in catalog.entries if e not in known], n=1)
+            entry = catalog.entries[close[0]] if close else None
+        if entry is None or entry.id in known:
+            continue
+        result = check_path(str(entry.path), max_bytes=max_bytes)
+        if result.summary is None:
+            continue
+        found.append(result)
+        known.add(entry.id)
+        wanted |= uses(result) - known
+    return found
+
+
 def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
     """Project rules over every file that got through its own stages; reused for an unchanged set."""
     usable = [r for r in results if r.summary is not None]
     if not usable:
         return []
+    context = _used_elsewhere(usable, max_bytes)
+    usable += context
     key = cache.project_key([f"{r.path}\0{r.key}" for r in usable]) if cache is not None else ""
     found = cache.get_project(key) if cache is not None else None
     if found is not None:
@@ -260,9 +304,12 @@ def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | Non
     from engine.rules import run_project_rules
     from engine.summary import checked_from_summary
 
-    diagnostics = run_project_rules(
-        [checked_from_summary(r.path, r.summary or "", max_bytes) for r in usable]
-    )
+    shown = {r.path for r in usable} - {r.path for r in context}
+    diagnostics = [
+        d
+        for d in run_project_rules([checked_from_summary(r.path, r.summary or "", max_bytes) for r in usable])
+        if d.path in shown  # a procedure read only because one checked uses it is not reported on
+    ]
     if cache is not None:
         cache.put_project(key, diagnostics)
     return diagnostics

@@ -1,8 +1,9 @@
 """Rules over every procedure checked together: unique ids and sound use of sub-procedures.
 
-A procedure may `use` another one only if that one is among the procedures checked (check a
-directory to check them together), never itself through a chain of uses, and must say where
-to go after each of its outcomes when it maps them.
+A procedure may `use` another one only if that one exists (among the procedures checked, or
+where `procflow run` would find it: beside them, PROCFLOW_PATH, the bundled set — validate
+reads those in), never itself through a chain of uses, and must say where to go after each
+of its outcomes when it maps them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def duplicate_procedure_id(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
             yield other, Finding("/id", message)
 
 
-@project_rule("P019", "unknown-procedure", "a state uses a procedure that is not among those checked")
+@project_rule("P019", "unknown-procedure", "a state uses a procedure that procflow cannot find")
 def unknown_procedure(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
     for items in by_id.values():
         for checked in items:
@@ -46,7 +47,8 @@ def unknown_procedure(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
                 name = state.use.procedure  # type: ignore[union-attr]
                 if name not in by_id:
                     hint = (
-                        suggest(name, by_id) or " (check the directory that holds it together with this file)"
+                        suggest(name, by_id)
+                        or " (put it beside this file, in a directory on PROCFLOW_PATH, or check it together with this file)"
                     )
                     yield (
                         checked,
