@@ -44,7 +44,8 @@ class Cache:
         return cls(default_directory(), code_identity())
 
     def project_key(self, file_keys: list[str]) -> str:
-        return hashlib.sha256("\0".join([self.identity, "project", *file_keys]).encode()).hexdigest()
+        joined = "\0".join([self.identity, "project", *file_keys])
+        return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
     def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], str | None] | None:
         """The diagnostics (for `path`) and summary stored under `key`, or None."""
@@ -83,7 +84,8 @@ class Cache:
             return None
 
     def _put(self, key: str, value: dict[str, Any]) -> None:
-        self.pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        # ASCII escapes: a path that is not UTF-8 (surrogates) must still be storable
+        self.pending[key] = json.dumps(value, separators=(",", ":"))
         if len(self.pending) >= FLUSH_EVERY:
             self.flush()
 
@@ -99,7 +101,7 @@ class Cache:
                 db.execute(
                     "DELETE FROM entries WHERE rowid <= (SELECT max(rowid) FROM entries) - ?", (MAX_ENTRIES,)
                 )
-        except self._errors():
+        except (UnicodeError, self._errors()):
             self._broken = True  # locked by another run for too long, disk full, read-only
 
     def _connect(self) -> sqlite3.Connection | None:

@@ -457,3 +457,17 @@ def test_project_rules_find_the_same_with_summaries_as_with_whole_procedures(wor
         result = validate_paths(["."], use_cache=use_cache)
         project = [d for d in result.diagnostics if d.code in {e.code for e in expected}]
         assert project == expected
+
+
+def test_a_file_name_that_is_not_utf8_is_checked_and_cached(work: Path) -> None:
+    odd = work / os.fsdecode(b"bad\xffname.yaml")  # what Linux gives for a name in another encoding
+    try:
+        copy_valid(odd)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses the name")
+    copy_valid(work / "same.yaml")  # a duplicate id: the message names the odd file
+    first = validate_paths(["."])
+    second = validate_paths(["."])
+    assert [d.code for d in first.diagnostics] == ["P006"]
+    assert second.diagnostics == first.diagnostics
+    assert second.counts["cached"] == 2
