@@ -101,7 +101,12 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
             for d in diagnostics
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8: escape its bytes, keep JSON valid UTF-8
+        text = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
 
 
 def format_github(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:

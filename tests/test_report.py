@@ -168,3 +168,10 @@ def test_source_lines_reads_yaml_lines_as_the_loader_counts_them(tmp_path: Path)
         + [Diagnostic(str(tmp_path / "gone.yaml"), 1, 1, "S001", E, "m", "")]
     )
     assert found == {(name, 1): "a: 1", (name, 2): "b: \ufffd2", (name, 3): "c: 名", (name, 4): "d: 4"}
+
+
+def test_json_stays_valid_utf8_for_a_file_name_that_is_not() -> None:
+    name = "procs/bad\udcffname.yaml"  # how Python holds the name's byte 0xff
+    output = report.format_json([Diagnostic(name, 1, 1, "S001", E, "m", "")], files=1)
+    assert output.encode("utf-8")
+    assert json.loads(output)["diagnostics"][0]["path"] == name
