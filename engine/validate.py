@@ -1,4 +1,4 @@
-"""The checking pipeline: load -> schema -> model -> rules per file, then project rules.
+"""The checking pipeline: load -> schema -> model -> rules per file, then `crossfile` checks.
 
 Each stage collects every finding; a file stops only after a stage that failed. Unchanged
 files and an unchanged set come from `cache`; large sets are checked by `workers`. Results
@@ -138,8 +138,11 @@ def validate_paths(
         if cache is not None and result.key:
             cache.put_file(result.key, result.diagnostics, result.summary)
     diagnostics = [d for path in files for d in results[path].diagnostics]
-    diagnostics.extend(_project_rules([results[path] for path in files], max_bytes, cache))
-    diagnostics.extend(_site_names([results[path] for path in files], max_bytes))
+    from engine.crossfile import project_findings, site_findings
+
+    checked = [results[path] for path in files]
+    diagnostics.extend(project_findings(checked, max_bytes, cache))
+    diagnostics.extend(site_findings(checked, max_bytes))
     if cache is not None:
         cache.close()
     unique = sort_unique(diagnostics)
@@ -160,18 +163,23 @@ def _open_cache() -> Cache | None:
 
 def _reuse(files: list[str], max_bytes: int, cache: Cache) -> Iterator[FileResult]:
     """Results of files that are unchanged since they were checked (and of unreadable ones)."""
+    for path in files:
+        found = reuse_or_none(path, max_bytes, cache)
+        if found is not None:
+            yield found
+
+
+def reuse_or_none(path: str, max_bytes: int, cache: Cache) -> FileResult | None:
+    """The cached result of an unchanged file (or the refusal of an unreadable one), else None."""
     from engine.cache import file_key
 
-    for path in files:
-        try:
-            raw = read_bytes(path, max_bytes)
-        except LoadError as exc:
-            yield FileResult(path, [exc.diagnostic], None)
-            continue
-        key = file_key(cache.identity, path, raw)
-        found = cache.get_file(key, path)
-        if found is not None:
-            yield FileResult(path, found[0], found[1], key, cached=True)
+    try:
+        raw = read_bytes(path, max_bytes)
+    except LoadError as exc:
+        return FileResult(path, [exc.diagnostic], None)
+    key = file_key(cache.identity, path, raw)
+    found = cache.get_file(key, path)
+    return None if found is None else FileResult(path, found[0], found[1], key, cached=True)
 
 
 def _check_files(
@@ -221,95 +229,3 @@ def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> Fil
     from engine.cache import file_key
 
     return FileResult(path, diagnostics, summary, file_key(identity, path, raw))
-
-
-def _site_names(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
-    """Each sound site file against the procedures of the run: unknown procedures, parameters,
-    roles, mistyped values. A site file checked alone has no names to check."""
-    sites = [r for r in results if r.site and not any(d.is_error for d in r.diagnostics)]
-    usable = [r for r in results if r.summary is not None]
-    if not sites or not usable:
-        return []
-    from engine.model import build_procedure
-    from engine.site import check_site
-    from engine.yamlio import load_yaml
-
-    procedures, found = [], []
-    for result in usable:
-        try:
-            procedures.append(build_procedure(load_yaml(result.path, max_bytes=max_bytes).data, result.path))
-        except LoadError:  # changed since it was checked: its own findings come next run
-            continue
-    for result in sites:
-        try:
-            found.extend(check_site(load_yaml(result.path, max_bytes=max_bytes), procedures))
-        except LoadError as exc:
-            found.append(exc.diagnostic)
-    return found
-
-
-def _used_elsewhere(usable: list[FileResult], max_bytes: int) -> list[FileResult]:
-    """Procedures the checked ones `use` but that were not given: found as `procflow run` would
-    find them (beside the checked files, PROCFLOW_PATH, the bundled set), transitively.
-
-    So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
-    for using a procedure that exists; one that exists nowhere still is.
-    """
-    import difflib
-    import json
-
-    from engine.catalog import build_catalog
-
-    def uses(result: FileResult) -> set[str]:
-        states = json.loads(result.summary or "{}").get("states", {})
-        return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
-
-    def ident(result: FileResult) -> str:
-        return str(json.loads(result.summary or "{}").get("id", ""))
-
-    known = {ident(r) for r in usable}
-    wanted = set().union(*(uses(r) for r in usable)) - known
-    if not wanted:
-        return []
-    catalog = build_catalog(sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}))
-    found: list[FileResult] = []
-    while wanted:
-        name = wanted.pop()
-        entry = catalog.entries.get(name)
-        if entry is None:  # read the closest one, so that "did you mean" can name it
-            close = difflib.get_close_matches(name, [e for e in catalog.entries if e not in known], n=1)
-            entry = catalog.entries[close[0]] if close else None
-        if entry is None or entry.id in known:
-            continue
-        result = check_path(str(entry.path), max_bytes=max_bytes)
-        if result.summary is None:
-            continue
-        found.append(result)
-        known.add(entry.id)
-        wanted |= uses(result) - known
-    return found
-
-
-def _project_rules(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
-    """Project rules over every file that got through its own stages; reused for an unchanged set."""
-    usable = [r for r in results if r.summary is not None]
-    if not usable:
-        return []
-    context = _used_elsewhere(usable, max_bytes)
-    usable += context
-    key = cache.project_key([f"{r.path}\0{r.key}" for r in usable]) if cache is not None else ""
-    found = cache.get_project(key) if cache is not None else None
-    if found is not None:
-        return found
-    from engine.rules import run_project_rules
-    from engine.summary import checked_from_summary
-
-    shown = {r.path for r in usable} - {r.path for r in context}
-    diagnostics = [
-        d
-        for d in run_project_rules([checked_from_summary(r.path, r.summary or "", max_bytes) for r in usable])
-        if d.path in shown  # a procedure read only because one checked uses it is not reported on
-    ]
-    if cache is not None:
-        cache.put_project(key, diagnostics)
-    return diagnostics

@@ -471,3 +471,15 @@ def test_a_file_name_that_is_not_utf8_is_checked_and_cached(work: Path) -> None:
     assert [d.code for d in first.diagnostics] == ["P006"]
     assert second.diagnostics == first.diagnostics
     assert second.counts["cached"] == 2
+
+
+def test_a_change_to_a_used_procedure_beside_the_file_is_seen_with_the_cache(work: Path) -> None:
+    fixtures = FIXTURES / "subprocedures"
+    shutil.copy(fixtures / "desk.yaml", work / "desk.yaml")
+    shutil.copy(fixtures / "call.yaml", work / "call.yaml")
+    assert validate_paths(["desk.yaml"]).diagnostics == ()
+    assert validate_paths(["desk.yaml"]).counts["cached"] == 1
+    call = (work / "call.yaml").read_text(encoding="utf-8")
+    (work / "call.yaml").write_text(call.replace("dropped", "hung_up"), encoding="utf-8")
+    found = validate_paths(["desk.yaml"]).diagnostics
+    assert [(d.path, d.code) for d in found] == [("desk.yaml", "P021"), ("desk.yaml", "P021")]
