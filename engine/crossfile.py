@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.diagnostic import Diagnostic
 from engine.yamlio import LoadError
@@ -50,8 +50,9 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
     So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
     for using a procedure that exists; one that exists nowhere still is.
     """
-    known = {_ident(r) for r in usable}
-    wanted = set().union(*(_uses(r) for r in usable)) - known
+    summaries = [json.loads(r.summary or "{}") for r in usable]
+    known = {str(s.get("id", "")) for s in summaries}
+    wanted = set().union(*(_uses(s) for s in summaries)) - known
     if not wanted:
         return []
     import difflib
@@ -73,7 +74,7 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
             continue
         found.append(result)
         known.add(entry.id)
-        wanted |= _uses(result) - known
+        wanted |= _uses(json.loads(result.summary)) - known
     return found
 
 
@@ -93,13 +94,9 @@ def _result(path: str, max_bytes: int, cache: Cache | None) -> FileResult:
     return fresh
 
 
-def _uses(result: FileResult) -> set[str]:
-    states = json.loads(result.summary or "{}").get("states", {})
+def _uses(summary: dict[str, Any]) -> set[str]:
+    states = summary.get("states", {})
     return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
-
-
-def _ident(result: FileResult) -> str:
-    return str(json.loads(result.summary or "{}").get("id", ""))
 
 
 def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
