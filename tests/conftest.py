@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Invoke `procflow ARGS...` in-process; the store and the actor are the test's own."""
     monkeypatch.setenv("PROCFLOW_DB", str(tmp_path / "procflow.db"))
+    monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path / "cache"))  # never the user's own cache
     monkeypatch.setenv("PROCFLOW_USER", "tester")
     monkeypatch.delenv("PROCFLOW_SITE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -40,6 +40,7 @@ DEFS: dict[str, Any] = SCHEMA["$defs"]
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache directory and no validator built yet in this process."""
     monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(schema_module, "USE_SHIPPED", False)  # the disk cache is what these test
     schema_module.fast_validator.cache_clear()
     yield tmp_path / "cache" / "schema-code-v3"
     schema_module.fast_validator.cache_clear()
@@ -198,9 +199,26 @@ def test_a_damaged_cache_file_is_regenerated(fresh_cache: Path) -> None:
     assert stored.read_bytes() != b"\x00garbage"
 
 
+def test_the_shipped_validator_matches_the_schema() -> None:
+    """After a schema change, `python -m engine.schema` must regenerate engine/schema_code.py."""
+    assert schema_module.SHIPPED_MODULE.read_text(encoding="utf-8") == schema_module.shipped_source(), (
+        "engine/schema_code.py is out of date: run `python -m engine.schema`"
+    )
+
+
+def test_the_shipped_validator_is_the_one_used() -> None:
+    schema_module.fast_validator.cache_clear()
+    try:
+        assert schema_module.fast_validator().__module__ == "engine.schema_code"
+        assert is_valid(ORIGINALS[0].data) and not is_valid({"procflow": 1})
+    finally:
+        schema_module.fast_validator.cache_clear()
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
+    monkeypatch.setattr(schema_module, "USE_SHIPPED", False)
     monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(blocker))
     schema_module.fast_validator.cache_clear()
     try:
@@ -218,7 +236,8 @@ def test_the_cached_fast_path_imports_neither_jsonschema_nor_fastjsonschema(tmp_
     )
     env = {**os.environ, "PROCFLOW_CACHE_DIR": str(tmp_path)}
     run = [sys.executable, "-c", program]
-    subprocess.run(run, env=env, check=True, capture_output=True)  # the first run fills the cache
+    # with an empty cache too: the validator ships with procflow, nothing is generated
+    assert subprocess.run(run, env=env, check=True, capture_output=True, text=True).stdout == "[]\n"
     assert subprocess.run(run, env=env, check=True, capture_output=True, text=True).stdout == "[]\n"
 
 
