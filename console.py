@@ -165,7 +165,7 @@ class Screen:
         self.out("   " + self.style(" · ".join(meta), dim=True))
         if view.source:
             self.out("   " + self.style(f"{self.w('source')}: {view.source}", dim=True))
-        for due in view.due:
+        for due in (*view.caller_due, *view.due):  # a caller's deadline runs on inside its sub-procedure
             self.out("   " + self.style(f"{self.w('due')}: {due.text} · {self._when(due, now)}", fg="yellow"))
         for note in view.notes:
             self.out(f"   {self.w('notes')}: {note}")

@@ -116,6 +116,7 @@ class View:
     blockers: tuple[str, ...]  # what must be done before the state can be left
     can_continue: bool  # `advance()` with nothing more would leave the state
     outcome: str | None  # of a finished instance; of the sub-procedure just returned in a `use` state
+    caller_due: tuple[DueView, ...] = ()  # due times of the `use` states below: they run on meanwhile
 
     @property
     def recurrences(self) -> tuple[DueView, ...]:
@@ -220,6 +221,11 @@ def build_view(
         ),
         notes=tuple(text(n.text) for n in state.notes),
         due=tuple(_due(d, state, lang, params) for d in frame["due"]),
+        caller_due=tuple(
+            _due(d, procedures[f["procedure"]].states[f["state"]], lang, f["params"])
+            for f in frames[:-1]
+            for d in f["due"]
+        ),
         moves=moves if is_open else tuple(MoveView(m.id, m.to, m.label, False, blockers) for m in moves),
         routes=routes,
         blockers=blockers,

@@ -465,3 +465,11 @@ def test_verify_names_a_due_row_that_differs_from_its_snapshot(tmp_path: Path) -
 
 def test_used_procedures_of_the_car_service_are_bundled() -> None:
     assert set(used_procedures(bundled("art2-car-service"), "art2-car-service")) >= {"art2-car-intake"}
+
+
+def test_the_callers_deadline_shows_inside_its_sub_procedure() -> None:
+    run = Run(bundled("art2-car-service"), "art2-car-service", at(9))
+    run.play(at(9, 30), CAR, moves=("repair_finished",), until="delivery>explain")
+    view = run.session.view()
+    assert [(d.id, d.due) for d in view.caller_due] == [("by_promised_time", "2026-03-09T17:00:00+08:00")]
+    assert view.recurrences == ()  # only the state's own recurrences can be marked done here
