@@ -1,5 +1,5 @@
 """The site file's rules that need the procedures: unknown procedures, parameters and roles,
-and parameter values of the wrong type (C004-C007).
+parameter values of the wrong type, and values that do not suit their use (C004-C008).
 
 Run by `check_site` when procedures are given (`procflow validate` with both in one run).
 Reports through the `add` callback it is handed; reads no files and never prints.
@@ -42,6 +42,12 @@ def check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Add) 
         )
         if wrong is not None:
             add(f"/params/{name}", "C007", _mistyped(name, value, wrong))
+            continue
+        unsuited = next(
+            (m for p in procedures if name in p.params for m in [_unsuited(p, name, value)] if m), None
+        )
+        if unsuited:
+            add(f"/params/{name}", "C008", unsuited)
     for ident, settings in (data.get("procedures") or {}).items():
         procedure = by_id.get(ident)
         if procedure is None:
@@ -56,10 +62,37 @@ def check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Add) 
                 )
             elif not _fits(value, procedure.params[name].default):
                 add(f"/procedures/{ident}/params/{name}", "C007", _mistyped(name, value, procedure))
+            elif unsuited := _unsuited(procedure, name, value):
+                add(f"/procedures/{ident}/params/{name}", "C008", unsuited)
     for person, raw in (data.get("people") or {}).items():
         for index, role in enumerate(raw["roles"]):
             if role not in roles:
                 add(f"/people/{person}/roles/{index}", "C006", f"unknown role {role!r}{hint(role, roles)}")
+
+
+def _unsuited(procedure: Procedure, name: str, value: object) -> str | None:
+    """Why `value` cannot serve where the procedure uses parameter `name`: as a deadline's
+    duration, or as a penalty's count of violations (None: it can)."""
+    placeholder = "{" + name + "}"
+    if isinstance(value, str) and any(
+        d.duration == placeholder for state in procedure.states.values() for d in state.due
+    ):
+        from engine.durations import parse_duration
+
+        try:
+            parse_duration(value)
+        except ValueError:
+            return (
+                f"parameter {name!r} of {procedure.id!r} is a deadline's duration; "
+                f"{value!r} is not one (e.g. '30 minutes', '1h30m')"
+            )
+    counts = any(p.min_count == placeholder for p in procedure.penalties)
+    if counts and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return (
+            f"parameter {name!r} of {procedure.id!r} is a penalty's count of violations; "
+            f"expected a whole number of at least 1, got {value!r}"
+        )
+    return None
 
 
 def kind_of(value: object) -> str:
