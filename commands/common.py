@@ -107,6 +107,25 @@ OVERRIDE_HELP = (
 OVERRIDE_REASON_HELP = "With --override: why you act without the role (recorded)."
 
 
+def _session_options(func: Any) -> Any:
+    """--answers, --override and --reason, shared by `run` and `resume`."""
+    for option in reversed(
+        [
+            click.option(
+                "--answers",
+                "answers_file",
+                metavar="FILE",
+                type=click.Path(exists=True, dir_okay=False),
+                help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
+            ),
+            click.option("--override", is_flag=True, help=OVERRIDE_HELP),
+            click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _override(override: bool, reason: str | None) -> str | None:
     """The reason given with --override (None without it); either alone is a usage error."""
     if not override:

@@ -8,26 +8,18 @@ from commands.common import (
     CONTEXT,
     DIR_HELP,
     OVERRIDE_HELP,
-    OVERRIDE_REASON_HELP,
     STEP_JSON_HELP,
     _instance_options,
     _override,
+    _session_options,
     _site,
 )
 
 
 @click.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="PROCEDURE")
-@click.option(
-    "--answers",
-    "answers_file",
-    metavar="FILE",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
-)
+@_session_options
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
-@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
-@click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def run(
@@ -64,15 +56,7 @@ def run(
 
 @click.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID")
-@click.option(
-    "--answers",
-    "answers_file",
-    metavar="FILE",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
-)
-@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
-@click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP)
+@_session_options
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def resume(

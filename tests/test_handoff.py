@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -21,18 +22,18 @@ DIR = str(FIXTURES)
 Run = Callable[..., Result]
 
 
+def start(run_cli: Run, *args: str, **kwargs: Any) -> Result:
+    """`procflow --site SITE run sample-interview --dir DIR ARGS...`"""
+    return run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, *args, **kwargs)
+
+
 @pytest.fixture
 def instance(run_cli: Run, tmp_path: Path) -> str:
     """An open instance of sample-interview, started by amy, waiting in 'greet'."""
     script = tmp_path / "none.yaml"
     script.write_text("answers: {}\n", encoding="utf-8")
-    run = run_cli(
-        "--site",
-        SITE,
-        "run",
-        "sample-interview",
-        "--dir",
-        DIR,
+    run = start(
+        run_cli,
         "--answers",
         str(script),
         "--as",
@@ -222,13 +223,8 @@ def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
 def test_mine_merges_owned_and_role_held_newest_first(run_cli: Run, instance: str, tmp_path: Path) -> None:
     script = tmp_path / "none.yaml"
     script.write_text("answers: {}\n", encoding="utf-8")
-    own = run_cli(
-        "--site",
-        SITE,
-        "run",
-        "sample-interview",
-        "--dir",
-        DIR,
+    own = start(
+        run_cli,
         "--answers",
         str(script),
         "--as",

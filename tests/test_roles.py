@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -19,6 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = str(FIXTURES / "site.yaml")
 DIR = str(FIXTURES)
 Run = Callable[..., Result]
+
+
+def start(run_cli: Run, *args: str, **kwargs: Any) -> Result:
+    """`procflow --site SITE run sample-interview --dir DIR ARGS...`"""
+    return run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, *args, **kwargs)
 
 
 @pytest.fixture
@@ -51,7 +57,7 @@ def test_a_person_without_the_first_role_starts_nothing(run_cli: Run, answers: s
 
 
 def test_someone_not_in_the_site_file_is_told_so(run_cli: Run, answers: str) -> None:
-    result = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--answers", answers)
+    result = start(run_cli, "--answers", answers)
     assert result.exit_code == EXIT_ROLE
     assert "not by 'tester' (not among the site file's people)" in result.output
 
@@ -79,13 +85,8 @@ def test_a_scripted_run_stops_where_the_role_changes_and_a_step_is_refused(
 
 def test_override_records_the_reason_first_in_the_step(run_cli: Run, answers: str) -> None:
     instance = last_json(
-        run_cli(
-            "--site",
-            SITE,
-            "run",
-            "sample-interview",
-            "--dir",
-            DIR,
+        start(
+            run_cli,
             "--answers",
             answers,
             "--as",
@@ -128,13 +129,8 @@ def test_override_records_the_reason_first_in_the_step(run_cli: Run, answers: st
 
 
 def test_no_override_is_recorded_for_a_role_the_person_holds(run_cli: Run, answers: str) -> None:
-    run = run_cli(
-        "--site",
-        SITE,
-        "run",
-        "sample-interview",
-        "--dir",
-        DIR,
+    run = start(
+        run_cli,
         "--answers",
         answers,
         "--as",
@@ -149,13 +145,8 @@ def test_no_override_is_recorded_for_a_role_the_person_holds(run_cli: Run, answe
 
 
 def test_a_start_with_override_records_it_right_after_start(run_cli: Run, answers: str) -> None:
-    run = run_cli(
-        "--site",
-        SITE,
-        "run",
-        "sample-interview",
-        "--dir",
-        DIR,
+    run = start(
+        run_cli,
         "--answers",
         answers,
         "--as",
@@ -215,13 +206,8 @@ def test_interactive_run_asks_why_once_per_visit(run_cli: Run) -> None:
 
 
 def test_interactive_run_stops_when_no_reason_is_given(run_cli: Run) -> None:
-    result = run_cli(
-        "--site",
-        SITE,
-        "run",
-        "sample-interview",
-        "--dir",
-        DIR,
+    result = start(
+        run_cli,
         "--as",
         "amy",
         "--lang",
@@ -252,7 +238,7 @@ def test_interactive_run_stops_when_no_reason_is_given(run_cli: Run) -> None:
 
 
 def test_interactive_start_asks_before_anything_is_created(run_cli: Run) -> None:
-    refused = run_cli("--site", SITE, "run", "sample-interview", "--dir", DIR, "--as", "hana", input="\n")
+    refused = start(run_cli, "--as", "hana", input="\n")
     assert refused.exit_code == EXIT_ROLE
     assert json.loads(run_cli("status", "--json").output)["open"] == []
 
