@@ -1,7 +1,7 @@
 """The `procflow` command: the click group, its error policy and the entry point.
 
 The subcommands live in `commands/` (one module per family) and are registered here; with
-`console.py` and `listings.py` they are the only code that talks to the terminal. Each command
+`terminal.console.py` and `terminal.listings.py` they are the only code that talks to the terminal. Each command
 imports what it needs when it runs, so `procflow --help` stays fast; engine errors become one
 line and an exit code here, in ProcflowGroup, and nowhere else.
 """
@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import click
-
-from commands.common import CONTEXT
-from engine import errors
+from procflow.engine.base import errors
+from procflow.terminal.commands.common import CONTEXT
 
 
 class ProcflowGroup(click.Group):
-    """A group that maps every error to one line and the exit code of `engine.errors`."""
+    """A group that maps every error to one line and the exit code of `engine.base.errors`."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -58,7 +57,7 @@ def cli(ctx: click.Context, traceback: bool, site: str | None) -> None:
 
 
 def _register() -> None:
-    from commands import accountability, agenda, checking, desk, procedures, records
+    from procflow.terminal.commands import accountability, agenda, checking, desk, procedures, records
 
     for family in (checking, procedures, desk, records, agenda, accountability):
         for command in family.COMMANDS:

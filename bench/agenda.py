@@ -25,7 +25,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # before bench/, whose engine.py would shadow the engine package
 
 PROCFLOW = Path(sys.executable).with_name("procflow")
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -40,10 +39,11 @@ ANSWERS = {
 
 def fill(path: Path, count: int) -> float:
     """A store of `count` instances, half open with one due row each; seconds it took."""
-    from engine.driver import Driver, Missing
-    from engine.instances import Desk
-    from engine.records import ID_ALPHABET, ID_LENGTH
-    from engine.store import Store, stamp
+    from procflow.engine.base.clock import stamp
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.runtime.driver import Driver, Missing
+    from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
+    from procflow.engine.store.sqlite import Store
 
     began = time.perf_counter()
     with Store(path) as store:
@@ -132,7 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     # an installed procflow has its bytecode compiled; a checkout compiles it here once
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            "engine",
+            "terminal",
+            "cli.py",
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -21,18 +21,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
+from procflow.engine.base.paths import procedures_dir
+from procflow.engine.load.yamlio import load_yaml
+from procflow.engine.model.procedure import Field, Procedure, build_procedure
+from procflow.engine.runtime import machine as machine_module
+from procflow.engine.runtime.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine
+from procflow.engine.runtime.session import Session, start, used_procedures
+from transitions import Machine
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from transitions import Machine  # noqa: E402  (after the path is set up)
-
-from engine import machine as machine_module  # noqa: E402
-from engine.catalog import procedures_dir  # noqa: E402
-from engine.errors import IllegalMoveError, InvalidAnswerError  # noqa: E402
-from engine.machine import MOVE_PREFIX, OUTCOME_PREFIX, ROUTE, CompiledMachine  # noqa: E402
-from engine.model import Field, Procedure, build_procedure  # noqa: E402
-from engine.session import Session, start, used_procedures  # noqa: E402
-from engine.yamlio import load_yaml  # noqa: E402
 
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c and d)

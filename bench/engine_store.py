@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # before bench/, whose engine.py would shadow the engine package
 
 SHIFT = ROOT / "tests" / "fixtures" / "run" / "shift.yaml"
 PROCFLOW = Path(sys.executable).with_name("procflow")
@@ -73,7 +72,7 @@ def _clock() -> Callable[[], datetime]:
 
 
 def _loop_script(loops: int) -> Any:
-    from engine.script import Script
+    from procflow.engine.runtime.script import Script
 
     return Script({"guests": 2, "caller": "Ms Lin", "urgent": "no"}, ("reopen",) * loops + ("close",), {})
 
@@ -82,9 +81,9 @@ def _loop_script(loops: int) -> Any:
 
 
 def _step_times(durability: str, steps: int, folder: Path) -> list[float]:
-    from engine.driver import Driver, Missing
-    from engine.instances import Desk
-    from engine.store import Store
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.runtime.driver import Driver, Missing
+    from procflow.engine.store.sqlite import Store
 
     times: list[float] = []
     with Store(folder / f"b-{durability}.db", durability=durability) as store:
@@ -149,9 +148,10 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
     """A store with `count` instances, half open, over a year: op7 holds MINE of them, the
     other OPERATORS - 1 people the rest. One real instance is copied (its pinned text,
     snapshot and events) under new ids. Returns (an open instance of op7, the real one's id)."""
-    from engine.instances import Desk
-    from engine.records import ID_ALPHABET, ID_LENGTH
-    from engine.store import Store, stamp
+    from procflow.engine.base.clock import stamp
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
+    from procflow.engine.store.sqlite import Store
 
     with Store(path) as store:
         desk = Desk(store, actor="op7", lang="en", clock=_clock())
@@ -223,10 +223,11 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
     """Median seconds, on an open store, of `status --by op7` (its queries and its text) and of
     resuming `ident` (reading the row, parsing the pinned text, building the session and its
     view, as a new process does); the whole `procflow status --by op7` process; rows shown."""
-    import listings
-    from engine import audit, instances, machine
-    from engine.instances import Desk
-    from engine.store import Store
+    from procflow.engine.desk import audit, instances
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.runtime import machine
+    from procflow.engine.store.sqlite import Store
+    from procflow.terminal import listings
 
     with Store(path) as store:
 
@@ -319,7 +320,15 @@ def section_d(options: argparse.Namespace) -> Section:
     # An installed procflow has its bytecode compiled (pip does it); a checkout run with
     # PYTHONDONTWRITEBYTECODE would compile every module on every start instead.
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", "engine", "cli.py", "console.py", "listings.py"],
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            "engine",
+            "terminal",
+            "cli.py",
+        ],
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -1,7 +1,9 @@
-"""procflow: standard operating procedures as checked, executable state machines.
+"""procflow's engine: standard operating procedures as checked, executable state machines.
 
-The package is the engine; `cli.py` beside it is the only place that talks to a terminal.
-Importing `engine` must stay cheap: heavy modules (jsonschema, transitions) load on use.
+One sub-package per stage of the pipeline (load -> schema -> model -> rules -> check, then
+runtime -> store) and per concern built on it (desk services, authoring, accountability,
+output); `docs/architecture.md` lists every module. The engine never prints, prompts or exits:
+`procflow.terminal` and `procflow.cli` talk to people. Importing it must stay cheap.
 """
 
 __version__ = "0.1.0"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
-import cli
+from procflow import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -250,7 +250,7 @@ def test_the_site_calendar_shows_an_item_due_off_duty_when_duty_resumes(desk: De
 @pytest.fixture
 def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     """A clock that moves only when the agenda sleeps; the sleeps are recorded."""
-    from engine import clock
+    from procflow.engine.base import clock
 
     moment = [datetime(2026, 3, 9, 9, 28, tzinfo=CST)]
     slept: list[float] = []

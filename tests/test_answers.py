@@ -7,10 +7,9 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-
-from engine.answers import parse_answer, show_answer
-from engine.errors import InvalidAnswerError
-from engine.model import Field, build_text
+from procflow.engine.base.errors import InvalidAnswerError
+from procflow.engine.model.procedure import Field, build_text
+from procflow.engine.runtime.answers import parse_answer, show_answer
 
 CST = timezone(timedelta(hours=8))
 

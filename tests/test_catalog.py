@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from engine import catalog, errors
+from procflow.engine.base import errors, paths
+from procflow.engine.check import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -43,9 +43,9 @@ def minimal(proc_id: str, title: str = "T") -> str:
 
 def test_checkout_data_is_beside_engine() -> None:
     assert not (REPO / "engine" / "_bundled").exists(), "a build left engine/_bundled in the checkout"
-    assert catalog.procedures_dir() == REPO / "procedures"
-    assert catalog.schema_path() == REPO / "schemas" / "procedure.schema.json"
-    assert catalog.schema_path().is_file()
+    assert paths.procedures_dir() == REPO / "procedures"
+    assert paths.schema_path() == REPO / "schemas" / "procedure.schema.json"
+    assert paths.schema_path().is_file()
 
 
 def test_procedure_files_recursive_sorted_and_skip_hidden(tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_list_bad_dir_is_a_usage_error(run_cli: RunCli, no_bundled: Path) -> Non
 
 def test_list_shows_the_bundled_procedures(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROCFLOW_PATH", raising=False)
-    files = catalog.procedure_files(catalog.procedures_dir())
+    files = catalog.procedure_files(paths.procedures_dir())
     ids = set(catalog.index_files((p, "bundled") for p in files).entries)
     listed = json.loads(run_cli("list", "--json").stdout)
     assert {row["id"] for row in listed} == set(ids)

@@ -13,17 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from engine import clock
-from engine.catalog import load_checked
-from engine.clock import Duty, parse_moment
-from engine.deadlines import due_rows
-from engine.driver import Driver, Missing
-from engine.errors import InvalidAnswerError, UsageError
-from engine.model import Procedure, build_procedure
-from engine.session import Session, replay, start, used_procedures
-from engine.worktime import build_calendar
-from engine.yamlio import load_yaml_bytes
+from procflow.engine.base import clock
+from procflow.engine.base.calendar import build_calendar
+from procflow.engine.base.clock import Duty, parse_moment
+from procflow.engine.base.errors import InvalidAnswerError, UsageError
+from procflow.engine.check.catalog import load_checked
+from procflow.engine.load.yamlio import load_yaml_bytes
+from procflow.engine.model.procedure import Procedure, build_procedure
+from procflow.engine.runtime.driver import Driver, Missing
+from procflow.engine.runtime.due import due_rows
+from procflow.engine.runtime.session import Session, replay, start, used_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
 CST = timezone(timedelta(hours=8))
@@ -401,9 +400,9 @@ def test_due_rows_follow_the_snapshot() -> None:
 
 
 def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Path) -> None:
-    from engine.instances import Desk
-    from engine.migrations import MIGRATIONS
-    from engine.store import Store
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.store.migrations import MIGRATIONS
+    from procflow.engine.store.sqlite import Store
 
     path = tmp_path / "v2.db"
     run = meeting()
@@ -423,10 +422,10 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
     with Store(path) as store:
         assert store.due_of(record.id) == [("art1-meeting-service", "set_up", "set_up_by_t_minus_30", "before",
                                             "2026-03-09T01:30:00.000Z", None, "front_desk", None)]  # fmt: skip
-        from engine.audit import verify
+        from procflow.engine.desk.audit import verify
 
         assert verify(store).mismatches == []
-        from engine.agenda import read_agenda
+        from procflow.engine.desk.agenda import read_agenda
 
         # a row without its text: the agenda reads it from the pinned procedure
         [item] = read_agenda(store, now=at(9, 40), within=3600, limit=5, lang="en").items
@@ -438,9 +437,9 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
 
 
 def test_verify_names_a_due_row_that_differs_from_its_snapshot(tmp_path: Path) -> None:
-    from engine.audit import verify
-    from engine.instances import Desk
-    from engine.store import Store
+    from procflow.engine.desk.audit import verify
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.store.sqlite import Store
 
     with Store(tmp_path / "s.db") as store:
         desk = Desk(store, actor="amy", clock=lambda: at(8, 50))

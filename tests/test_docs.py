@@ -23,8 +23,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
-import cli
+from procflow import cli
 
 REPO = Path(__file__).resolve().parent.parent
 DOC_FILES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
@@ -350,7 +349,7 @@ def test_cli_doc_check_reports_what_is_missing(tmp_path: Path) -> None:
 
 
 def test_design_exit_codes_match_the_code() -> None:
-    from engine import errors
+    from procflow.engine.base import errors
 
     text = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
     documented = {int(code) for code in re.findall(r"^\| (\d+) \| ", text, re.M)}

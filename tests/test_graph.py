@@ -16,11 +16,10 @@ import pytest
 from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
-
-from engine import errors
-from engine.graph import dot_string, edges, mermaid_text, to_dot, to_mermaid
-from engine.model import Procedure, build_procedure
-from engine.yamlio import load_yaml
+from procflow.engine.base import errors
+from procflow.engine.load.yamlio import load_yaml
+from procflow.engine.model.procedure import Procedure, build_procedure
+from procflow.engine.output.diagram import dot_string, edges, mermaid_text, to_dot, to_mermaid
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "graph"

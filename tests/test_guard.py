@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from engine.guard import MAX_DEPTH, MAX_LENGTH, Comparison, GuardError, parse_guard
+from procflow.engine.model.guard import MAX_DEPTH, MAX_LENGTH, Comparison, GuardError, parse_guard
 
 # --- meaning ------------------------------------------------------------------------------
 

@@ -10,11 +10,16 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-
-from engine.environment import open_store
-from engine.errors import EXIT_CONFLICT, EXIT_ILLEGAL_MOVE, EXIT_NOT_FOUND, EXIT_USAGE, ConflictError
-from engine.instances import Desk
-from engine.site import open_site
+from procflow.engine.base.errors import (
+    EXIT_CONFLICT,
+    EXIT_ILLEGAL_MOVE,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    ConflictError,
+)
+from procflow.engine.desk.instances import Desk
+from procflow.engine.site.sitefile import open_site
+from procflow.engine.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 SITE = str(FIXTURES / "site.yaml")
@@ -178,7 +183,7 @@ def test_concurrent_handoffs_one_wins(run_cli: Run, instance: str) -> None:
 def test_a_handoff_racing_a_step_is_refused_through_the_cli(
     run_cli: Run, instance: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from engine import instances
+    from procflow.engine.desk import instances
 
     real_open = instances.Desk.open
 
@@ -243,8 +248,8 @@ def test_mine_merges_owned_and_role_held_newest_first(run_cli: Run, instance: st
 def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path) -> None:
     import sqlite3
 
-    from engine.migrations import MIGRATIONS
-    from engine.store import Store
+    from procflow.engine.store.migrations import MIGRATIONS
+    from procflow.engine.store.sqlite import Store
 
     path = tmp_path / "v4.db"
     db = sqlite3.connect(path)

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from engine import catalog
+from procflow.engine.check import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,17 +48,24 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
     )
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert "engine/_bundled/schemas/procedure.schema.json" in names
-    modules = {path.name for path in REPO.glob("*.py")}  # cli.py and the modules it imports
-    assert "cli.py" in modules and modules <= names, modules - names
-    assert {f"engine/_bundled/procedures/{name}" for name in bundled} <= names
-    assert not any(name.startswith(("tests/", "procedures/", "docs/")) for name in names)
+    # exactly one top-level import name: everything but the metadata lives under procflow/
+    top = {name.split("/")[0] for name in names if ".dist-info/" not in name}
+    assert top == {"procflow"}, top
+    assert not any(name.endswith("__init__.py") and name.count("/") == 1 for name in names)  # a namespace
+    assert "procflow/cli.py" in names and "procflow/schemas/procedure.schema.json" in names
+    assert {f"procflow/procedures/{name}" for name in bundled} <= names
+    assert not any(
+        name.startswith(("procflow/tests/", "procflow/docs/", "procflow/bench/")) for name in names
+    )
 
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
     bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
     installed = run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path, env)
     assert installed.returncode == 0, installed.stderr
+    record = next((target / "lib").glob("python3*/site-packages/procflow-*.dist-info/RECORD"))
+    added = {line.split(",")[0].split("/")[0] for line in record.read_text(encoding="utf-8").splitlines()}
+    assert {name for name in added if not name.endswith(".dist-info") and name != ".."} == {"procflow"}
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -87,14 +93,29 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
     version = run([procflow, "--version"], elsewhere, env)
     assert version.returncode == 0 and "procflow" in version.stdout
 
+    # a scripted run of a bundled procedure, from the installed copy in another directory
+    answers = REPO / "docs" / "examples" / "runs" / "car-service.yaml"
+    timed = {**env, "PROCFLOW_NOW": "2026-03-09T09:00+08:00"}
+    ran = run([procflow, "run", "art2-car-service", "--answers", str(answers), "--json"], elsewhere, timed)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert json.loads(ran.stdout.splitlines()[-1])["status"] == "finished"
+
+    # nothing but procflow became importable: no cli, engine, terminal, tests or bench
+    probe = (
+        "import importlib.util, sys\n"
+        "names = ('procflow', 'procflow.cli', 'cli', 'engine', 'terminal', 'commands', 'tests', 'bench')\n"
+        "print(' '.join(n for n in names if importlib.util.find_spec(n) is not None))\n"
+    )
+    found = run([str(bin_dir / "python"), "-c", probe], elsewhere, env)
+    assert found.stdout.split() == ["procflow", "procflow.cli"], found.stdout + found.stderr
+
 
 def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path: Path) -> None:
     import re
     import tomllib
 
     import yaml
-
-    import cli
+    from procflow import cli
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "procflow-validate"
@@ -102,7 +123,7 @@ def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path
     assert hook["types"] == ["yaml"] and hook["require_serial"] is True
     script, command = hook["entry"].split()
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts[script] == "cli:main" and command in cli.cli.commands
+    assert scripts[script] == "procflow.cli:main" and command in cli.cli.commands
 
     files = re.compile(hook["files"])  # pre-commit searches the repository-relative path
     for path in ("procedures/a.yaml", "hotel/procedures/phone/b.yml"):

@@ -16,12 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
-
-from engine.diagnostic import Diagnostic
-from engine.model import build_procedure
-from engine.rules import Checked, run_project_rules, run_rules
-from engine.schema import check_schema
-from engine.yamlio import LoadError, load_yaml_bytes
+from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+from procflow.engine.model.procedure import build_procedure
+from procflow.engine.rules import Checked, run_project_rules, run_rules
+from procflow.engine.schema.check import check_schema
 
 DOC = Path(__file__).parent.parent / "docs" / "language.md"
 FENCE = re.compile(r"^```([a-z]*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
@@ -149,7 +148,7 @@ def _keys(node: Any) -> set[str]:
 
 
 def _schema_keywords() -> set[str]:
-    from engine.schema import schema
+    from procflow.engine.schema.check import schema
 
     found: set[str] = set()
 

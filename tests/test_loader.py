@@ -13,13 +13,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import procflow.engine.load.yamltree as yamltree
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import engine.yamltree as yamltree
-from engine.yamlio import DEFAULT_MAX_BYTES, MAX_DEPTH, LoadError, load_yaml, load_yaml_bytes, read_bytes
+from procflow.engine.load.yamlio import (
+    DEFAULT_MAX_BYTES,
+    MAX_DEPTH,
+    LoadError,
+    load_yaml,
+    load_yaml_bytes,
+    read_bytes,
+)
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "loader"

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from engine import machine
-from engine.guard import GuardError
-from engine.machine import ROUTE, Condition, compile_machine, model_hash, text_hash
-from engine.model import Procedure, build_procedure
-from engine.yamlio import load_yaml
+from procflow.engine.load.yamlio import load_yaml
+from procflow.engine.model.guard import GuardError
+from procflow.engine.model.procedure import Procedure, build_procedure
+from procflow.engine.runtime import machine
+from procflow.engine.runtime.machine import ROUTE, Condition, compile_machine, model_hash, text_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
@@ -39,7 +38,7 @@ def test_only_machine_py_imports_transitions() -> None:
         for path in (ROOT / "engine").rglob("*.py")
         if re.search(r"^\s*(import transitions|from transitions)", path.read_text("utf-8"), re.M)
     ]
-    assert importing == ["engine/machine.py"]
+    assert importing == ["engine/runtime/machine.py"]
 
 
 def test_no_auto_transitions_and_only_engine_callables() -> None:

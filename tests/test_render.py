@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from engine import errors
-from engine.layout import display_width, md_code, md_escape
-from engine.model import Procedure, build_procedure
-from engine.render import render_sop
-from engine.validate import check_document
-from engine.yamlio import load_yaml
+from procflow.engine.base import errors
+from procflow.engine.check.pipeline import check_document
+from procflow.engine.load.yamlio import load_yaml
+from procflow.engine.model.procedure import Procedure, build_procedure
+from procflow.engine.output.layout import display_width, md_code, md_escape
+from procflow.engine.output.sop import render_sop
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "render"

@@ -11,9 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from engine import report
-from engine.diagnostic import Diagnostic, Severity
+from procflow.engine.base.diagnostic import Diagnostic, Severity
+from procflow.engine.output import diagnostics as report
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 

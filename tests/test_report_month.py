@@ -19,12 +19,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-
-import cli
-from engine.environment import open_store
-from engine.instances import Desk
-from engine.journal import make_event
-from engine.store import stamp
+from procflow import cli
+from procflow.engine.base.clock import stamp
+from procflow.engine.desk.instances import Desk
+from procflow.engine.runtime.journal import make_event
+from procflow.engine.store import open_store
 
 GOLDEN = Path(__file__).parent / "golden" / "report_month"
 SITE = GOLDEN / "procflow.yaml"

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-
-from engine.errors import EXIT_ROLE
-from engine.people import may_act
-from engine.site import Person, Site
+from procflow.engine.base.errors import EXIT_ROLE
+from procflow.engine.desk.people import may_act
+from procflow.engine.site.sitefile import Person, Site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 ROOT = Path(__file__).resolve().parent.parent

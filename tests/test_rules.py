@@ -15,12 +15,11 @@ import pytest
 from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.diagnostic import Diagnostic
-from engine.model import build_procedure
-from engine.rules import REGISTRY, Checked, all_rules, run_project_rules
-from engine.validate import check_document
-from engine.yamlio import load_yaml_bytes
+from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.check.pipeline import check_document
+from procflow.engine.load.yamlio import load_yaml_bytes
+from procflow.engine.model.procedure import build_procedure
+from procflow.engine.rules import REGISTRY, Checked, all_rules, run_project_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "rules"
@@ -76,7 +75,7 @@ def test_codes_names_and_summaries_follow_the_conventions() -> None:
 
 
 def test_registering_a_code_twice_is_refused() -> None:
-    from engine.rules import rule
+    from procflow.engine.rules import rule
 
     with pytest.raises(RuntimeError, match="P001 registered twice"):
         rule("P001", "again", "a duplicate")(lambda procedure: iter(()))

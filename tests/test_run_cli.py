@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-import console
-from engine.migrations import LATEST
+from procflow.engine.store.migrations import LATEST
+from procflow.terminal import console
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VISITOR = str(FIXTURES / "valid" / "visitor.yaml")

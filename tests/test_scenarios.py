@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-
-from tests.conftest import FIXTURES
+from conftest import FIXTURES
 
 VALID = str(FIXTURES / "valid")
 SCENARIOS = FIXTURES / "scenarios" / "visitor.yaml"

@@ -17,17 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import procflow.engine.model.procedure as model
+import procflow.engine.schema.check as schema_module
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-
-import engine.model as model
-import engine.schema as schema_module
-from engine.catalog import procedures_dir, schema_path
-from engine.durations import parse_duration
-from engine.schema import check_schema, is_valid
-from engine.yamlio import Document, load_yaml
+from procflow.engine.base.durations import parse_duration
+from procflow.engine.base.paths import procedures_dir, schema_path
+from procflow.engine.load.yamlio import Document, load_yaml
+from procflow.engine.schema.check import check_schema, is_valid
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "schema"
@@ -200,16 +199,16 @@ def test_a_damaged_cache_file_is_regenerated(fresh_cache: Path) -> None:
 
 
 def test_the_shipped_validator_matches_the_schema() -> None:
-    """After a schema change, `python -m engine.schema` must regenerate engine/schema_code.py."""
+    """After a schema change, `python -m procflow.engine.schema.check` must regenerate engine/schema/generated.py."""
     assert schema_module.SHIPPED_MODULE.read_text(encoding="utf-8") == schema_module.shipped_source(), (
-        "engine/schema_code.py is out of date: run `python -m engine.schema`"
+        "engine/schema/generated.py is out of date: run `python -m procflow.engine.schema.check`"
     )
 
 
 def test_the_shipped_validator_is_the_one_used() -> None:
     schema_module.fast_validator.cache_clear()
     try:
-        assert schema_module.fast_validator().__module__ == "engine.schema_code"
+        assert schema_module.fast_validator().__module__ == "procflow.engine.schema.generated"
         assert is_valid(ORIGINALS[0].data) and not is_valid({"procflow": 1})
     finally:
         schema_module.fast_validator.cache_clear()
@@ -229,8 +228,8 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest
 
 def test_the_cached_fast_path_imports_neither_jsonschema_nor_fastjsonschema(tmp_path: Path) -> None:
     program = (
-        "import sys, engine.schema as s\n"
-        "from engine.yamlio import load_yaml\n"
+        "import sys\nimport procflow.engine.schema.check as s\n"
+        "from procflow.engine.load.yamlio import load_yaml\n"
         f"assert s.check_schema(load_yaml({str(VALID[0])!r})) == []\n"
         "print(sorted(m for m in ('jsonschema', 'fastjsonschema', 'decimal') if m in sys.modules))\n"
     )

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from engine.journal import EVENT_KEYS, CorruptLogError
-from engine.model import Procedure, build_procedure
-from engine.session import Session, StepResult, replay, start, used_procedures
-from engine.yamlio import load_yaml
+from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
+from procflow.engine.load.yamlio import load_yaml
+from procflow.engine.model.procedure import Procedure, build_procedure
+from procflow.engine.runtime.journal import EVENT_KEYS, CorruptLogError
+from procflow.engine.runtime.session import Session, StepResult, replay, start, used_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
@@ -547,8 +546,8 @@ def test_naive_now_keeps_naive_times() -> None:
 
 
 def test_the_engine_does_no_terminal_io() -> None:
-    for name in ("machine", "session", "journal", "view", "answers", "deadlines"):
-        source = (ROOT / "engine" / f"{name}.py").read_text("utf-8")
+    for name in ("machine", "session", "journal", "view", "answers", "due"):
+        source = (ROOT / "engine" / "runtime" / f"{name}.py").read_text("utf-8")
         assert not re.search(
             r"\b(print|input)\(|sys\.exit|import click|datetime\.now\(\)(?!\.astimezone)", source
         ), name
@@ -564,7 +563,7 @@ def test_a_session_refuses_a_snapshot_in_a_state_its_procedure_lacks() -> None:
 
 
 def test_a_recurrence_counts_again_from_its_acknowledgement() -> None:
-    from engine.deadlines import acknowledge, lateness
+    from procflow.engine.runtime.due import acknowledge, lateness
 
     entry = {
         "id": "w",

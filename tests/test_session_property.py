@@ -16,12 +16,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.diagnostic import Severity
-from engine.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from engine.model import Field, Procedure
-from engine.session import Session, replay, start, used_procedures
-from engine.validate import check_file
+from procflow.engine.base.diagnostic import Severity
+from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
+from procflow.engine.check.pipeline import check_file
+from procflow.engine.model.procedure import Field, Procedure
+from procflow.engine.runtime.session import Session, replay, start, used_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [

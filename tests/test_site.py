@@ -8,10 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from engine.model import build_procedure
-from engine.site import check_site, find_site, load_site
-from engine.yamlio import load_yaml, load_yaml_bytes
+from procflow.engine.load.yamlio import load_yaml, load_yaml_bytes
+from procflow.engine.model.procedure import build_procedure
+from procflow.engine.site.sitefile import check_site, find_site, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "site" / "procflow.yaml"

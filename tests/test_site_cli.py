@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from engine.site import load_site
+from procflow.engine.site.sitefile import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
@@ -241,10 +240,10 @@ def test_site_checks_are_kept_by_content(tmp_path: Path, monkeypatch: pytest.Mon
 def test_every_yaml_example_in_the_site_doc_is_a_clean_site_file() -> None:
     import re
 
-    from engine.catalog import procedures_dir
-    from engine.model import build_procedure
-    from engine.site import check_site
-    from engine.yamlio import load_yaml, load_yaml_bytes
+    from procflow.engine.base.paths import procedures_dir
+    from procflow.engine.load.yamlio import load_yaml, load_yaml_bytes
+    from procflow.engine.model.procedure import build_procedure
+    from procflow.engine.site.sitefile import check_site
 
     procedures = [build_procedure(load_yaml(p).data, str(p)) for p in sorted(procedures_dir().glob("*.yaml"))]
     text = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")

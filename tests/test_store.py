@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from engine import environment
-from engine.errors import ConflictError, DatabaseError, LockedError, NotFoundError, UsageError
-from engine.migrations import LATEST, MIGRATIONS
-from engine.records import ID_ALPHABET, ID_LENGTH, new_id
-from engine.store import Store, now, sha256
+from procflow.engine.base import environment
+from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError, UsageError
+from procflow.engine.store.migrations import LATEST, MIGRATIONS
+from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, new_id
+from procflow.engine.store.sqlite import Store, now, sha256
 
 TEXT = "id: p\ntitle: 來訪者接待\n".encode()
 

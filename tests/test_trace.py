@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from tests.conftest import FIXTURES
+from conftest import FIXTURES
 
 TRACE = FIXTURES / "trace"
 

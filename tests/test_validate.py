@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from engine import validate, workers
-from engine.diagnostic import Diagnostic, Severity, sort_unique
-from engine.validate import check_file, validate_paths
+from procflow.engine.base.diagnostic import Diagnostic, Severity, sort_unique
+from procflow.engine.check import pipeline as validate
+from procflow.engine.check import workers
+from procflow.engine.check.pipeline import check_file, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VISITOR = FIXTURES / "valid" / "visitor.yaml"
@@ -116,7 +116,8 @@ def test_a_file_given_twice_is_checked_once(run_cli: RunCli, work: Path) -> None
 
 
 def test_no_path_checks_the_bundled_procedures() -> None:
-    from engine.catalog import procedure_files, procedures_dir
+    from procflow.engine.base.paths import procedures_dir
+    from procflow.engine.check.catalog import procedure_files
 
     result = validate_paths([])
     assert result.counts["files"] == len(procedure_files(procedures_dir()))
@@ -144,12 +145,12 @@ def test_every_schema_error_of_a_file_is_reported(work: Path) -> None:
 
 
 def test_rules_do_not_run_after_a_failed_schema_stage(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.rules
+    from procflow.engine import rules as rules_package
 
     def must_not_run(checked: object) -> list[Diagnostic]:
         raise AssertionError("rules ran on a file that failed the schema check")
 
-    monkeypatch.setattr(engine.rules, "run_rules", must_not_run)
+    monkeypatch.setattr(rules_package, "run_rules", must_not_run)
     bad_field_type(work / "bad.yaml")
     result = validate_paths(["bad.yaml"], use_cache=False)
     assert result.counts["errors"] == 1
@@ -157,13 +158,13 @@ def test_rules_do_not_run_after_a_failed_schema_stage(work: Path, monkeypatch: p
 
 def warn_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stand-in per-file rule: one warning on every procedure's title."""
-    import engine.rules
+    from procflow.engine import rules as rules_package
 
-    def run_rules(checked: engine.rules.Checked) -> list[Diagnostic]:
+    def run_rules(checked: rules_package.Checked) -> list[Diagnostic]:
         line, col = checked.document.locate("/title")
         return [Diagnostic(checked.document.path, line, col, "P999", Severity.WARNING, "a warning", "/title")]
 
-    monkeypatch.setattr(engine.rules, "run_rules", run_rules)
+    monkeypatch.setattr(rules_package, "run_rules", run_rules)
 
 
 def test_warnings_fail_only_with_strict(run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,12 +180,12 @@ def test_warnings_fail_only_with_strict(run_cli: RunCli, work: Path, monkeypatch
 def test_internal_error_is_one_line_and_exit_3(
     run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.rules
+    from procflow.engine import rules as rules_package
 
     def broken(checked: object) -> list[Diagnostic]:
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr(engine.rules, "run_rules", broken)
+    monkeypatch.setattr(rules_package, "run_rules", broken)
     copy_valid(work / "visitor.yaml")
     result = run_cli("validate", "--no-cache", "visitor.yaml")
     assert result.exit_code == 3
@@ -251,16 +252,16 @@ def cache_entries(cache_dir: Path) -> int:
 def test_project_rules_run_again_only_when_the_set_changes(
     work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.rules
+    from procflow.engine import rules as rules_package
 
     calls: list[int] = []
-    real = engine.rules.run_project_rules
+    real = rules_package.run_project_rules
 
-    def counting(checked: Iterable[engine.rules.Checked]) -> list[Diagnostic]:
+    def counting(checked: Iterable[rules_package.Checked]) -> list[Diagnostic]:
         calls.append(1)
         return real(checked)
 
-    monkeypatch.setattr(engine.rules, "run_project_rules", counting)
+    monkeypatch.setattr(rules_package, "run_project_rules", counting)
     copy_valid(work / "a.yaml", procedure_id="a")
     copy_valid(work / "b.yaml", procedure_id="b")
     first = validate_paths(["."])
@@ -315,8 +316,8 @@ def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Pa
 
 
 def test_summaries_have_the_shape_the_cache_checks() -> None:
-    from engine.summary import is_summary, summarize
-    from engine.yamlio import load_yaml
+    from procflow.engine.check.digest import is_summary, summarize
+    from procflow.engine.load.yamlio import load_yaml
 
     summary = summarize(load_yaml(VISITOR).data)
     assert is_summary(summary)
@@ -381,17 +382,17 @@ def test_the_pool_gives_the_same_result_as_one_process(work: Path) -> None:
 def test_project_rules_see_every_procedure_and_place_findings(
     work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.rules
+    from procflow.engine import rules as rules_package
 
     seen: list[list[str]] = []
 
-    def project(checked: list[engine.rules.Checked]) -> list[Diagnostic]:
+    def project(checked: list[rules_package.Checked]) -> list[Diagnostic]:
         seen.append([c.procedure.id for c in checked])
         first = checked[0]
         line, col = first.document.locate("/states/inquire/next/1/to")
         return [Diagnostic(first.document.path, line, col, "P998", Severity.ERROR, "project finding", "")]
 
-    monkeypatch.setattr(engine.rules, "run_project_rules", project)
+    monkeypatch.setattr(rules_package, "run_project_rules", project)
     many_files(work, workers.PARALLEL_FROM + 2)
     expected = (os.path.join("many", "p000.yaml"), 44, 14)
     for use_cache in (False, True, True):  # fresh; fresh, stored; every result from the cache
@@ -434,8 +435,8 @@ states:
 
 def test_project_rules_find_the_same_with_summaries_as_with_whole_procedures(work: Path) -> None:
     """Project rules get a summary of each procedure (see engine.summary); they must not need more."""
-    from engine.rules import Checked, run_project_rules
-    from engine.yamlio import load_yaml
+    from procflow.engine.load.yamlio import load_yaml
+    from procflow.engine.rules import Checked, run_project_rules
 
     for name, ident, uses in [
         ("a", "a", "b"),

@@ -17,9 +17,8 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import cli
-from engine.catalog import procedures_dir
+from procflow import cli
+from procflow.engine.base.paths import procedures_dir
 
 ROOT = Path(__file__).parent
 VALID = sorted((ROOT / "fixtures" / "valid").glob("*.yaml")) + sorted(procedures_dir().glob("*.yaml"))

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-from engine.migrations import MIGRATIONS
-from engine.store import Store
-from tests.test_report_month import SITE, add_step_event
+from procflow.engine.store.migrations import MIGRATIONS
+from procflow.engine.store.sqlite import Store
+from test_report_month import SITE, add_step_event
 
 NOW = "2026-03-20T10:00:00+08:00"
 VISITOR = (Path(__file__).parent / "fixtures" / "valid" / "visitor.yaml").read_text(encoding="utf-8")

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.diagnostic import Diagnostic, Severity
+from procflow.engine.base.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from engine.model import Procedure
-    from engine.yamlio import Document
+    from procflow.engine.load.yamlio import Document
+    from procflow.engine.model.procedure import Procedure
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def all_rules() -> list[Rule]:
 
 
 def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic:
-    from engine.rules.position import position
+    from procflow.engine.rules.position import position
 
     document = checked.document
     line, col = position(document, finding.pointer, key=finding.key, offset=finding.offset)

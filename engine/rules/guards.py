@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from engine.guard import Comparison, Guard
-from engine.model import Procedure
-from engine.rules import Finding, rule
-from engine.rules.analysis import analyse, suggest
+from procflow.engine.model.guard import Comparison, Guard
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.facts import analyse, suggest
 
 _EXPECTED = {
     "number": "a number",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from engine.model import Procedure
-from engine.rules import Finding, rule
-from engine.rules.analysis import suggest
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.facts import suggest
 
 
 def _duplicates(

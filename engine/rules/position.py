@@ -8,8 +8,7 @@ through the source text. Block and multi-line scalars fall back to the scalar's 
 from __future__ import annotations
 
 import yaml
-
-from engine.yamlio import Document
+from procflow.engine.load.yamlio import Document
 
 
 def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bool]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Mapping
 
-from engine.model import State
-from engine.rules import Checked, Finding, project_rule
-from engine.rules.analysis import quoted, suggest
+from procflow.engine.model.procedure import State
+from procflow.engine.rules import Checked, Finding, project_rule
+from procflow.engine.rules.analysis.facts import quoted, suggest
 
 ById = Mapping[str, list[Checked]]
 

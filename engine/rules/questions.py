@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.diagnostic import Severity
-from engine.model import Procedure
-from engine.rules import Finding, rule
-from engine.rules.analysis import analyse, suggest
+from procflow.engine.base.diagnostic import Severity
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.facts import analyse, suggest
 
 
 @rule("P013", "unknown-question-field", "a state asks about a field that is not declared")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.diagnostic import Severity
-from engine.model import Procedure
-from engine.rules import Finding, rule
-from engine.rules.analysis import suggest
+from procflow.engine.base.diagnostic import Severity
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.facts import suggest
 
 
 @rule("P015", "unknown-role", "a state names a role that the procedure does not declare")

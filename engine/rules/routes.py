@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 
-from engine.diagnostic import Severity
-from engine.guard import Guard
-from engine.model import Procedure, Route, State
-from engine.rules import Finding, rule
-from engine.rules.analysis import Analysis, analyse, quoted
-from engine.rules.domains import Assignment, describe, truth_table
-from engine.rules.guards import value_problems
+from procflow.engine.base.diagnostic import Severity
+from procflow.engine.model.guard import Guard
+from procflow.engine.model.procedure import Procedure, Route, State
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.domains import Assignment, describe, truth_table
+from procflow.engine.rules.analysis.facts import Analysis, analyse, quoted
+from procflow.engine.rules.guards import value_problems
 
 Rows = list[tuple[Assignment, tuple[bool, ...]]]
 Table = tuple[list[str], Rows]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.diagnostic import Severity
-from engine.model import Procedure
-from engine.rules import Finding, rule
-from engine.rules.analysis import analyse, string_pointer, suggest
-from engine.text import PLACEHOLDER, placeholders
+from procflow.engine.base.diagnostic import Severity
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.model.text import PLACEHOLDER, placeholders
+from procflow.engine.rules import Finding, rule
+from procflow.engine.rules.analysis.facts import analyse, string_pointer, suggest
 
 
 @rule("P017", "unknown-placeholder", "a text uses a {placeholder} that is not a parameter")

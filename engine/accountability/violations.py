@@ -1,0 +1,290 @@
+"""Violations: the ones a manager records (migration 4's append-only table) and the ones the
+event log already holds (every `breach` and `override` event), read as one kind of record.
+
+Recorded violations name a work rule of a procedure; breaches and overrides are read from the
+events at report time and never copied. Validation of names lives here; no printing, no clock.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.base.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from procflow.engine.model.procedure import Procedure, WorkRule
+    from procflow.engine.site.sitefile import Site
+    from procflow.engine.store.sqlite import Store
+
+KINDS = ("rule", "breach", "override")  # the order reports show them in
+STEP_KINDS = ("breach", "override")  # event kinds that are violations of the person who took the step
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One violation of `person`; `procedure` is the rule's procedure, or the instance's."""
+
+    kind: str
+    id: str  # a recorded violation's number, or `instance#seq` of the event
+    person: str
+    at: datetime  # aware
+    procedure: str
+    rule: str | None = None  # kind rule
+    note: str | None = None  # kind rule: the manager's note
+    instance: str | None = None  # kind breach and override
+    state: str | None = None
+    deadline: str | None = None  # kind breach
+    late: float | None = None  # kind breach: seconds
+    role: str | None = None  # kind override: the role the step required
+    reason: str | None = None  # kind override
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def find_rule(procedures: Mapping[str, Procedure], ref: str) -> tuple[str, WorkRule]:
+    """The work rule `ref` names (`RULE`, or `PROCEDURE:RULE` when two procedures share the id)."""
+    found = {(pid, r.id): r for pid, p in procedures.items() for r in p.work_rules}
+    if not found:
+        raise NotFoundError(f"unknown rule {ref!r}: no procedure declares work_rules")
+    if ":" in ref:
+        pid, _, rule = ref.partition(":")
+        if (pid, rule) in found:
+            return pid, found[pid, rule]
+    else:
+        matching = [key for key in found if key[1] == ref]
+        if len(matching) == 1:
+            return matching[0][0], found[matching[0]]
+        if matching:
+            names = " or ".join(repr(f"{p}:{r}") for p, r in sorted(matching))
+            raise UsageError(f"rule {ref!r} is declared by more than one procedure; write {names}")
+    candidates = sorted({r for _, r in found} | {f"{p}:{r}" for p, r in found})
+    close = difflib.get_close_matches(ref, candidates, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "; `procflow show PROCEDURE` lists its work rules"
+    raise NotFoundError(f"unknown rule {ref!r}{hint}")
+
+
+def check_person(site: Site, person: str, what: str = "person") -> None:
+    """When the site names people, `person` must be one of them (NotFoundError, did you mean)."""
+    if not site.people or person in site.people:
+        return
+    close = difflib.get_close_matches(person, sorted(site.people), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; the site file {site.path} lists the people"
+    raise NotFoundError(f"unknown {what} {person!r}{hint}")
+
+
+def record_checked(
+    store: Store,
+    procedures: Mapping[str, Procedure],
+    site: Site,
+    *,
+    person: str,
+    rule: str,
+    note: str | None,
+    at: str | None,
+    actor: str,
+    now: datetime,
+) -> tuple[Violation, WorkRule]:
+    """Check every name and the time, then record: the rule must be declared, the person (and
+    the recorder) named by the site when it names people, the time (`--at` as typed, read by
+    `procflow.engine.base.clock.parse_moment` on the clock of `now`) not after `now`."""
+    from procflow.engine.base.clock import parse_moment
+
+    person = person.strip()
+    if not person:
+        raise UsageError("the person is empty; give the id the site file (or the person) signs in with")
+    procedure, declared = find_rule(procedures, rule.strip())
+    check_person(site, person)
+    check_person(site, actor, "recorder")
+    moment = now if at is None else parse_moment(at, now)
+    if moment > now:
+        raise UsageError(
+            f"time {at!r} is after now ({now.isoformat(timespec='minutes')}); "
+            "record a violation once it has happened"
+        )
+    note = note.strip() if note else None
+    return record(
+        store,
+        person=person,
+        rule=declared.id,
+        procedure=procedure,
+        at=moment,
+        note=note or None,
+        recorded_by=actor,
+        recorded_at=now,
+    ), declared
+
+
+# --- the table of recorded violations -----------------------------------------------------
+
+
+def record(
+    store: Store,
+    *,
+    person: str,
+    rule: str,
+    procedure: str,
+    at: datetime,
+    note: str | None,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> Violation:
+    """Append one violation (its own transaction); the table refuses updates and deletes."""
+    from procflow.engine.base.clock import stamp
+
+    with store.write() as db:
+        cur = db.execute(
+            "INSERT INTO violations (person, rule, procedure, at, note, recorded_by, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (person, rule, procedure, stamp(at), note, recorded_by, stamp(recorded_at)),
+        )
+        number = cur.lastrowid
+    return Violation(
+        "rule",
+        str(number),
+        person,
+        _utc(stamp(at)),
+        procedure,
+        rule=rule,
+        note=note,
+        recorded_by=recorded_by,
+        recorded_at=_utc(stamp(recorded_at)),
+    )
+
+
+def read(
+    store: Store, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+) -> list[Violation]:
+    """Every violation with `start <= at < end` (either may be open), oldest first: recorded
+    ones and the `breach`/`override` events, attributed to their instance's procedure."""
+    from procflow.engine.base.clock import stamp
+
+    where, args = ["1"], []
+    if start is not None:
+        where.append("at >= ?")
+        args.append(stamp(start))
+    if end is not None:
+        where.append("at < ?")
+        args.append(stamp(end))
+    if person is not None:
+        where.append("person = ?")
+        args.append(person)
+    query = (
+        "SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
+        f" WHERE {' AND '.join(where)} ORDER BY at, id"
+    )
+    with store.read() as db:
+        rows = db.execute(query, args).fetchall()
+        found = [
+            Violation(
+                "rule",
+                str(r[0]),
+                r[1],
+                _utc(r[4]),
+                r[3],
+                rule=r[2],
+                note=r[5],
+                recorded_by=r[6],
+                recorded_at=_utc(r[7]),
+            )
+            for r in rows
+        ]
+        found += _step_violations(db, start, end, person)
+    found.sort(key=lambda v: (v.at, KINDS.index(v.kind), v.id))
+    return found
+
+
+def _step_violations(
+    db: sqlite3.Connection, start: datetime | None, end: datetime | None, person: str | None
+) -> list[Violation]:
+    """Breach and override events. Their `at` keeps the offset the step was taken with, so text
+    order is not time order across offsets: the query takes a day more on each side (the partial
+    index `events_accountable` serves it) and the exact bounds are applied here."""
+    where = [f"e.kind IN ({', '.join(repr(k) for k in STEP_KINDS)})"]
+    args: list[str] = []
+    if start is not None:
+        where.append("e.at >= ?")
+        args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+    if end is not None:
+        where.append("e.at < ?")
+        args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
+    if person is not None:
+        where.append("e.actor = ?")
+        args.append(person)
+    query = (
+        "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
+        f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)}"
+    )
+    found = []
+    for instance, seq, at, actor, kind, body, procedure in db.execute(query, args):
+        moment = _utc(at)
+        if (start is not None and moment < start) or (end is not None and moment >= end):
+            continue
+        found.append(
+            from_event(kind, f"{instance}#{seq}", actor, moment, procedure, instance, json.loads(body))
+        )
+    return found
+
+
+def from_event(
+    kind: str,
+    ident: str,
+    actor: str,
+    moment: datetime,
+    procedure: str,
+    instance: str,
+    body: Mapping[str, Any],
+) -> Violation:
+    """A `breach` or `override` event as the violation of the person who took the step."""
+    late = body.get("late")
+    return Violation(
+        kind,
+        ident,
+        actor,
+        moment,
+        procedure,
+        instance=instance,
+        state=_text(body.get("state") or body.get("from")),
+        deadline=_text(body.get("deadline")) if kind == "breach" else None,
+        late=float(late) if isinstance(late, int | float) and kind == "breach" else None,
+        role=_text(body.get("role")) if kind == "override" else None,
+        reason=_text(body.get("reason") or body.get("note")) if kind == "override" else None,
+    )
+
+
+def to_json(violation: Violation, zone: Any) -> dict[str, Any]:
+    """The documented keys of one violation; times in `zone` (None: UTC)."""
+
+    def iso(moment: datetime | None) -> str | None:
+        return None if moment is None else moment.astimezone(zone or UTC).isoformat()
+
+    return {
+        "kind": violation.kind, "id": violation.id, "person": violation.person,
+        "at": iso(violation.at), "procedure": violation.procedure, "rule": violation.rule,
+        "note": violation.note, "instance": violation.instance, "state": violation.state,
+        "deadline": violation.deadline, "late_seconds": violation.late, "role": violation.role,
+        "reason": violation.reason, "recorded_by": violation.recorded_by,
+        "recorded_at": iso(violation.recorded_at),
+    }  # fmt: skip
+
+
+def people_of(violations: Iterable[Violation]) -> list[str]:
+    return sorted({v.person for v in violations})
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

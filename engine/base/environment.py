@@ -1,0 +1,107 @@
+"""What procflow takes from its surroundings: where the store lives, who acts, which language.
+
+Each answer follows the same order: an explicit value (a command-line option), then a
+`PROCFLOW_*` variable, then the platform. Pure look-ups; nothing here opens or creates files.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from procflow.engine.base.errors import UsageError
+
+LANGUAGES = ("zh-Hant", "en")
+DEFAULT_LANGUAGE = "zh-Hant"
+DB_FILE = "procflow.db"
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> tuple[str, bool]:
+    """The database file (pathlib is not imported: `status` starts fast) and whether it is the
+    default location, whose folder may be created.
+
+    `--db PATH`, else `PROCFLOW_DB`, else `procflow.db` in the per-user data directory
+    (`~/.local/share/procflow` on Linux, `~/Library/Application Support/procflow` on macOS,
+    `%LOCALAPPDATA%\\procflow` on Windows).
+    """
+    if explicit:
+        return os.path.expanduser(os.fspath(explicit)), False
+    env = os.environ.get("PROCFLOW_DB")
+    if env:
+        return os.path.expanduser(env), False
+    from platformdirs import user_data_dir  # only when the default is really needed
+
+    return os.path.join(user_data_dir("procflow", appauthor=False), DB_FILE), True
+
+
+def actor(explicit: str | None = None) -> str:
+    """Who is acting: `--as NAME`, else `PROCFLOW_USER`, else the operating-system user."""
+    for candidate in (explicit, os.environ.get("PROCFLOW_USER")):
+        if candidate is not None:
+            name = candidate.strip()
+            if not name:
+                raise UsageError("the actor name is empty; give a name with --as NAME or PROCFLOW_USER")
+            return name
+    import getpass  # only when no name was given: it pulls in terminal modules
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers): still record something honest
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def language(explicit: str | None = None) -> str:
+    """`--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else Traditional Chinese."""
+    if explicit:
+        if explicit not in LANGUAGES:
+            raise UsageError(f"unknown language '{explicit}'; expected one of {', '.join(LANGUAGES)}")
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:  # the first one set decides, as in POSIX
+            return _from_locale(value)
+    return DEFAULT_LANGUAGE
+
+
+def _from_locale(value: str) -> str:
+    tag = value.split(".")[0].replace("_", "-").lower()
+    if tag.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE  # zh_TW, zh_HK, zh_CN, C, POSIX and anything else
+
+
+def durability() -> str:
+    """`PROCFLOW_DURABILITY` (`normal` or `full`); `normal` by default. See `engine.store.sqlite`."""
+    value = os.environ.get("PROCFLOW_DURABILITY", "normal").strip().lower() or "normal"
+    if value not in ("normal", "full"):
+        raise UsageError(f"unknown durability '{value}' in PROCFLOW_DURABILITY; expected normal or full")
+    return value
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for a database locked by another process (`PROCFLOW_LOCK_TIMEOUT`, 5)."""
+    raw = os.environ.get("PROCFLOW_LOCK_TIMEOUT")
+    if raw is None or not raw.strip():
+        return 5.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"PROCFLOW_LOCK_TIMEOUT '{raw}' is not a number of seconds") from None
+    if not 0 <= value <= 3600:
+        raise UsageError(f"PROCFLOW_LOCK_TIMEOUT '{raw}' is out of range; expected 0 to 3600 seconds")
+    return value
+
+
+def now() -> datetime:
+    """The current local time, aware; `PROCFLOW_NOW` (ISO 8601) fixes it, with its own offset,
+    for demonstrations and reproducible transcripts."""
+    raw = os.environ.get("PROCFLOW_NOW")
+    if raw is None or not raw.strip():
+        return datetime.now().astimezone()
+    try:
+        fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30"
+        ) from None
+    return fixed if fixed.tzinfo is not None else fixed.astimezone()  # no offset: local time

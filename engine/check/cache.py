@@ -1,0 +1,208 @@
+"""A content-hash cache of validation results, so unchanged files are not checked again.
+
+A file's entry is keyed on its path and bytes, the project rules' entry on the keys of all
+files checked together; both also on the identity of everything else that decides a result
+(procflow's version and source, the schema, PyYAML, Python). Entries are JSON (never pickle)
+in one SQLite file per identity, in the user cache directory or PROCFLOW_CACHE_DIR, written
+by this process alone in a few transactions. A broken, locked or read-only cache is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.base.diagnostic import Diagnostic, Severity
+from procflow.engine.base.paths import cache_dir
+
+if TYPE_CHECKING:
+    import sqlite3
+
+LAYOUT = "validate-v2"
+STALE_SECONDS = 7 * 24 * 3600  # results of other procflow versions are removed after a week
+FLUSH_EVERY = 256  # entries held in memory before they are written
+MAX_ENTRIES = 100_000  # beyond this the oldest entries go (each edit of a file adds one)
+
+
+class Cache:
+    """Entries by key; every failure is silent and only costs time."""
+
+    def __init__(self, directory: Path, identity: str) -> None:
+        self.path = directory / LAYOUT / f"{identity[:24]}.sqlite3"
+        self.identity = identity
+        self.pending: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    @classmethod
+    def open(cls) -> Cache:
+        return cls(default_directory(), code_identity())
+
+    def project_key(self, file_keys: list[str]) -> str:
+        joined = "\0".join([self.identity, "project", *file_keys])
+        return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], str | None] | None:
+        """The diagnostics (for `path`) and summary stored under `key`, or None."""
+        from procflow.engine.check.digest import is_summary
+
+        stored = self._get(key)
+        try:
+            summary = stored["summary"]
+            if summary is not None and not (isinstance(summary, str) and is_summary(summary)):
+                return None
+            return [_diagnostic(path, *row) for row in stored["diagnostics"]], summary
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None  # missing, or not what this version writes: check again
+
+    def put_file(self, key: str, diagnostics: list[Diagnostic], summary: str | None) -> None:
+        self._put(key, {"diagnostics": [_row(d)[1:] for d in diagnostics], "summary": summary})
+
+    def get_project(self, key: str) -> list[Diagnostic] | None:
+        stored = self._get(key)
+        try:
+            return [_diagnostic(*row) for row in stored["project"]]
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def put_project(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        self._put(key, {"project": [_row(d) for d in diagnostics]})
+
+    def _get(self, key: str) -> Any:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            return None if row is None else json.loads(row[0])
+        except (ValueError, self._errors()):
+            return None
+
+    def _put(self, key: str, value: dict[str, Any]) -> None:
+        # ASCII escapes: a path that is not UTF-8 (surrogates) must still be storable
+        self.pending[key] = json.dumps(value, separators=(",", ":"))
+        if len(self.pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending in one transaction; on any trouble, drop it."""
+        pending, self.pending = self.pending, {}
+        db = self._connect()
+        if db is None or not pending:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items())
+                db.execute(
+                    "DELETE FROM entries WHERE rowid <= (SELECT max(rowid) FROM entries) - ?", (MAX_ENTRIES,)
+                )
+        except (UnicodeError, self._errors()):
+            self._broken = True  # locked by another run for too long, disk full, read-only
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            import sqlite3
+
+            try:
+                fresh = not self.path.exists()
+                if fresh:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    _prune_siblings(self.path)
+                db = sqlite3.connect(self.path, timeout=0.5)
+            except (OSError, sqlite3.Error):
+                self._broken = True
+                return None
+            try:
+                # WAL: readers never wait for a writer, and a crash cannot leave a torn database
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                self._db = db
+            except sqlite3.Error:
+                db.close()
+                self._broken = True
+                self._discard_if_damaged()
+        return self._db
+
+    def _discard_if_damaged(self) -> None:
+        """A file that is not a database (a crash, a foreign file) is removed for the next run."""
+        with contextlib.suppress(OSError), open(self.path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\0":
+                self.path.unlink()
+
+    @staticmethod
+    def _errors() -> type[Exception]:
+        import sqlite3
+
+        return sqlite3.Error
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.close()
+            self._db = None
+
+
+def file_key(identity: str, path: str, raw: bytes) -> str:
+    """The key of one file's result: the identity, the file's absolute path and its bytes."""
+    digest = hashlib.sha256(identity.encode() + b"\0file\0")
+    digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _row(d: Diagnostic) -> list[Any]:
+    return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.pointer]
+
+
+def _diagnostic(
+    path: str, line: int, col: int, code: str, severity: str, message: str, pointer: str
+) -> Diagnostic:
+    texts = (path, code, message, pointer)
+    if not (type(line) is int and type(col) is int and all(isinstance(v, str) for v in texts)):
+        raise TypeError("not a stored diagnostic")
+    return Diagnostic(path, line, col, code, Severity(severity), message, pointer)
+
+
+def default_directory() -> Path:
+    """Where validation results are kept (see `engine.base.paths.cache_dir`)."""
+    return cache_dir()
+
+
+_identity: str | None = None
+
+
+def code_identity() -> str:
+    """A digest of everything besides the files that decides a result; computed once per process."""
+    global _identity
+    if _identity is None:
+        import yaml
+        from procflow.engine import __version__
+        from procflow.engine.base.paths import ENGINE_DIR, schema_path
+
+        versions = f"{__version__}|{sys.version}|{yaml.__version__}|{yaml.__with_libyaml__}"
+        digest = hashlib.sha256(versions.encode())
+        package = ENGINE_DIR
+        for source in sorted(package.rglob("*.py")):  # the loader, schema check, model and every rule
+            digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+        digest.update(schema_path().read_bytes())
+        _identity = digest.hexdigest()
+    return _identity
+
+
+def _prune_siblings(current: Path) -> None:
+    """Remove results of other procflow versions that nobody has written to for a week."""
+    import time
+
+    now = time.time()
+    for sibling in current.parent.iterdir():
+        with contextlib.suppress(OSError):
+            other = sibling.name.split(".")[0] != current.name.split(".")[0]
+            if other and now - sibling.stat().st_mtime > STALE_SECONDS:
+                sibling.unlink()

@@ -1,0 +1,168 @@
+"""Where procedures live and how to find one by id: bundled data, `--dir`, `PROCFLOW_PATH`.
+
+The bundled procedures are found through `engine.base.paths`. The index reads each file just
+far enough to know its id and title; it never checks a procedure (that is `validate`'s job)
+and never prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.base.paths import procedures_dir
+
+if TYPE_CHECKING:
+    from procflow.engine.base.diagnostic import Diagnostic
+    from procflow.engine.model.procedure import Procedure, Text
+
+SUFFIXES = (".yaml", ".yml")
+PATH_VARIABLE = "PROCFLOW_PATH"
+
+
+def procedure_files(directory: Path) -> list[Path]:
+    """Every `*.yaml`/`*.yml` under `directory`, recursively, sorted; hidden folders skipped."""
+    if not directory.is_dir():
+        return []
+    found = [
+        path
+        for path in directory.rglob("*")
+        if path.suffix in SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(directory).parts[:-1])
+    ]
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One procedure file as the index knows it; `origin` says which search directory it came from."""
+
+    id: str
+    path: Path
+    origin: str
+    title: Text
+    source: str | None
+    states: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The procedures found, by id; the first directory searched wins a duplicate id."""
+
+    entries: Mapping[str, Entry]
+    shadowed: tuple[tuple[Entry, Entry], ...]  # (hidden, the one that wins)
+    problems: tuple[str, ...]  # files that could not be indexed, one message each
+
+    def find(self, procedure_id: str) -> Entry:
+        """The entry for `procedure_id`; NotFoundError with "did you mean" otherwise."""
+        if procedure_id in self.entries:
+            return self.entries[procedure_id]
+        message = f"no procedure with id {procedure_id!r}"
+        close = difflib.get_close_matches(procedure_id, list(self.entries), n=3, cutoff=0.6)
+        if close:
+            message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+        elif not self.entries:
+            message += "; no procedures were found (use --dir or PROCFLOW_PATH)"
+        else:
+            message += "; `procflow list` shows the ids"
+        if self.problems:
+            message += f" ({len(self.problems)} file(s) could not be read; `procflow validate` says why)"
+        raise NotFoundError(message)
+
+
+PathLike = str | os.PathLike[str]
+
+
+def search_dirs(
+    extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None
+) -> list[tuple[Path, str]]:
+    """Directories to search, in order: each `--dir`, each `PROCFLOW_PATH` entry, the bundled set."""
+    env = os.environ if environ is None else environ
+    dirs: list[tuple[Path, str]] = []
+    for raw in extra:
+        dirs.append((_existing_dir(Path(raw), f"--dir {os.fspath(raw)!r}"), "--dir"))
+    for raw in env.get(PATH_VARIABLE, "").split(os.pathsep):
+        if raw.strip():
+            dirs.append((_existing_dir(Path(raw), f"{PATH_VARIABLE} entry {raw!r}"), PATH_VARIABLE))
+    dirs.append((procedures_dir(), "bundled"))
+    return dirs
+
+
+def _existing_dir(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise UsageError(f"{what} does not exist; expected a directory of procedures")
+    if not path.is_dir():
+        raise UsageError(f"{what} is not a directory; expected a directory of procedures")
+    return path
+
+
+def build_catalog(extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None) -> Catalog:
+    """Index every procedure file in the search directories."""
+    dirs = search_dirs(extra, environ)
+    return index_files((path, origin) for directory, origin in dirs for path in procedure_files(directory))
+
+
+def index_files(files: Iterable[tuple[Path, str]]) -> Catalog:
+    """Index the given (path, origin) pairs, earlier ones winning a duplicate id."""
+    entries: dict[str, Entry] = {}
+    shadowed: list[tuple[Entry, Entry]] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    for path, origin in files:
+        real = path.resolve()
+        if real in seen:  # the same directory given twice, or the bundled set also on the path
+            continue
+        seen.add(real)
+        entry = _read_entry(path, origin, problems)
+        if entry is None:
+            continue
+        if entry.id in entries:
+            shadowed.append((entry, entries[entry.id]))
+        else:
+            entries[entry.id] = entry
+    ordered = {key: entries[key] for key in sorted(entries)}
+    return Catalog(ordered, tuple(shadowed), tuple(problems))
+
+
+def _read_entry(path: Path, origin: str, problems: list[str]) -> Entry | None:
+    from procflow.engine.load.yamlio import LoadError, load_yaml
+    from procflow.engine.model.procedure import build_text
+
+    try:
+        data = load_yaml(path).data
+    except LoadError as exc:
+        problems.append(str(exc.diagnostic))
+        return None
+    proc_id = data.get("id")
+    if not isinstance(proc_id, str) or not proc_id:
+        problems.append(f"{path}: no procedure `id`; the file is not listed")
+        return None
+    raw_title = data.get("title")
+    title_ok = isinstance(raw_title, str) or (
+        isinstance(raw_title, dict) and raw_title and all(isinstance(v, str) for v in raw_title.values())
+    )
+    title = build_text(raw_title if title_ok else proc_id, "/title")
+    source = data.get("source")
+    states = data.get("states")
+    return Entry(
+        id=proc_id,
+        path=path,
+        origin=origin,
+        title=title,
+        source=source if isinstance(source, str) else None,
+        states=len(states) if isinstance(states, dict) else 0,
+    )
+
+
+def load_checked(path: Path) -> tuple[Procedure | None, list[Diagnostic]]:
+    """One file through every per-file check: the procedure (None when it has errors) and the findings."""
+    from procflow.engine.check.pipeline import check_file
+
+    procedure, found = check_file(str(path))
+    return (None if any(d.is_error for d in found) else procedure), found

@@ -1,0 +1,124 @@
+"""Checks across files, after each file's own stages: project rules and site files.
+
+Project rules run over the summaries of every procedure checked together, plus the procedures
+those use from elsewhere (found as `procflow run` finds them, so a file checked alone is not
+flagged for using one that exists); findings are reported only for the files checked, and
+reused from the cache while the set is unchanged. Site files are checked against the
+procedures of the run. Nothing here reads a file that `validate` did not point it to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.load.yamlio import LoadError
+
+if TYPE_CHECKING:
+    from procflow.engine.check.cache import Cache
+    from procflow.engine.check.pipeline import FileResult
+
+
+def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
+    """Project rules over every file that got through its own stages."""
+    usable = [r for r in results if r.summary is not None]
+    if not usable:
+        return []
+    context = _used_elsewhere(usable, max_bytes, cache)
+    together = usable + context
+    key = cache.project_key([f"{r.path}\0{r.key}" for r in together]) if cache is not None else ""
+    found = cache.get_project(key) if cache is not None else None
+    if found is not None:
+        return found
+    from procflow.engine.check.digest import checked_from_summary
+    from procflow.engine.rules import run_project_rules
+
+    shown = {r.path for r in usable}  # a procedure read only because one checked uses it is not reported on
+    checked = [checked_from_summary(r.path, r.summary or "", max_bytes) for r in together]
+    diagnostics = [d for d in run_project_rules(checked) if d.path in shown]
+    if cache is not None:
+        cache.put_project(key, diagnostics)
+    return diagnostics
+
+
+def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | None) -> list[FileResult]:
+    """Procedures the checked ones `use` but that were not given: found as `procflow run` would
+    find them (beside the checked files, PROCFLOW_PATH, the bundled set), transitively.
+
+    So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
+    for using a procedure that exists; one that exists nowhere still is.
+    """
+    summaries = [json.loads(r.summary or "{}") for r in usable]
+    known = {str(s.get("id", "")) for s in summaries}
+    wanted = set().union(*(_uses(s) for s in summaries)) - known
+    if not wanted:
+        return []
+    import difflib
+
+    from procflow.engine.check.catalog import build_catalog
+
+    catalog = build_catalog(sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}))
+    found: list[FileResult] = []
+    while wanted:
+        name = wanted.pop()
+        entry = catalog.entries.get(name)
+        if entry is None:  # read the closest one, so that "did you mean" can name it
+            close = difflib.get_close_matches(name, [e for e in catalog.entries if e not in known], n=1)
+            entry = catalog.entries[close[0]] if close else None
+        if entry is None or entry.id in known:
+            continue
+        result = _result(str(entry.path), max_bytes, cache)
+        if result.summary is None:
+            continue
+        found.append(result)
+        known.add(entry.id)
+        wanted |= _uses(json.loads(result.summary)) - known
+    return found
+
+
+def _result(path: str, max_bytes: int, cache: Cache | None) -> FileResult:
+    """A file's result from the cache, or checked now (and stored) with its key, so that a
+    change to a used procedure changes the project key too."""
+    from procflow.engine.check.pipeline import check_path, reuse_or_none
+
+    if cache is None:
+        return check_path(path, max_bytes=max_bytes)
+    reused = reuse_or_none(path, max_bytes, cache)
+    if reused is not None:
+        return reused
+    fresh = check_path(path, max_bytes=max_bytes, identity=cache.identity)
+    if fresh.key:
+        cache.put_file(fresh.key, fresh.diagnostics, fresh.summary)
+    return fresh
+
+
+def _uses(summary: dict[str, Any]) -> set[str]:
+    states = summary.get("states", {})
+    return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
+
+
+def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
+    """Each sound site file against the procedures of the run: unknown procedures, parameters,
+    roles, mistyped values. A site file checked alone has no names to check."""
+    sites = [r for r in results if r.site and not any(d.is_error for d in r.diagnostics)]
+    usable = [r for r in results if r.summary is not None]
+    if not sites or not usable:
+        return []
+    from procflow.engine.load.yamlio import load_yaml
+    from procflow.engine.model.procedure import build_procedure
+    from procflow.engine.site.sitefile import check_site
+
+    procedures, found = [], []
+    for result in usable:
+        try:
+            procedures.append(build_procedure(load_yaml(result.path, max_bytes=max_bytes).data, result.path))
+        except LoadError:  # changed since it was checked: its own findings come next run
+            continue
+    for result in sites:
+        try:
+            found.extend(check_site(load_yaml(result.path, max_bytes=max_bytes), procedures))
+        except LoadError as exc:
+            found.append(exc.diagnostic)
+    return found

@@ -1,0 +1,117 @@
+"""What project rules need of a checked procedure, small enough to keep for thousands of files.
+
+A summary is the part of a procedure's data that project rules read: its id, parameter names
+and defaults, the states that use another procedure and the final states with their outcomes,
+as compact JSON (a few hundred bytes). It is cached with the file's result and rebuilt into a
+model whose document reads the file again only if a project rule reports something in it.
+Nothing here checks anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, Document, LoadError
+
+if TYPE_CHECKING:
+    from procflow.engine.rules import Checked
+
+# A test checks that project rules find the same with summaries as with whole procedures.
+_STATE_KEYS = ("use", "outcomes", "final", "outcome")
+
+
+def summarize(data: dict[str, Any]) -> str:
+    """The summary of schema-valid procedure data."""
+    params = data.get("params", {})
+    summary = {
+        "id": data["id"],
+        "title": data["id"],  # the model wants one; no project rule shows it
+        "initial": data["initial"],
+        "params": {name: v["default"] if isinstance(v, dict) else v for name, v in params.items()},
+        "states": {
+            name: {key: state[key] for key in _STATE_KEYS if key in state}
+            for name, state in data["states"].items()
+            if "use" in state or "final" in state
+        },
+    }
+    return json.dumps(summary, ensure_ascii=False, separators=(",", ":"))
+
+
+def is_summary(text: str) -> bool:
+    """Whether `text` has the shape `summarize` gives (a cached one may have been damaged)."""
+    try:
+        summary = json.loads(text)
+        names = (summary["id"], summary["title"], summary["initial"])
+        params, states = summary["params"], summary["states"]
+    except (ValueError, TypeError, KeyError):
+        return False
+    return (
+        all(isinstance(name, str) for name in names)
+        and isinstance(params, dict)
+        and all(isinstance(v, str | int | float | bool) for v in params.values())
+        and isinstance(states, dict)
+        and all(isinstance(state, dict) and _sound_state(state) for state in states.values())
+    )
+
+
+def _sound_state(state: dict[str, Any]) -> bool:
+    use, outcomes = state.get("use", {"procedure": ""}), state.get("outcomes", {})
+    return (
+        set(state) <= set(_STATE_KEYS)
+        and isinstance(use, dict)
+        and isinstance(use.get("procedure"), str)
+        and isinstance(use.get("params", {}), dict)
+        and isinstance(outcomes, dict)
+        and all(isinstance(v, str) for v in outcomes.values())
+        and isinstance(state.get("outcome", ""), str)
+        and state.get("final", True) is True
+    )
+
+
+def checked_from_summary(path: str, summary: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
+    """A `Checked` for project rules: the summary's model and the file's deferred document."""
+    from procflow.engine.model.procedure import build_procedure
+    from procflow.engine.rules import Checked
+
+    return Checked(build_procedure(json.loads(summary), path), DeferredDocument(path, max_bytes))
+
+
+class DeferredDocument(Document):
+    """A file checked earlier (maybe in another process, maybe in an earlier run): its node tree
+    is read again only when asked for, so memory stays flat however many files are checked."""
+
+    _max_bytes: int
+    _full: Document | None
+
+    def __init__(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_max_bytes", max_bytes)
+        object.__setattr__(self, "_full", None)
+
+    def _load(self) -> Document:
+        from procflow.engine.load.yamlio import load_yaml, load_yaml_bytes
+
+        full = self._full
+        if full is None:
+            try:
+                full = load_yaml(self.path, max_bytes=self._max_bytes)
+            except LoadError:  # changed or removed since it was checked: positions become 1:1
+                full = load_yaml_bytes(b"{}", self.path)
+            object.__setattr__(self, "_full", full)
+        return full
+
+    @property
+    def data(self) -> Any:
+        return self._load().data
+
+    @property
+    def root(self) -> Any:
+        return self._load().root
+
+    @property
+    def text(self) -> str:
+        return self._load().text
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        return self._load().locate(pointer, key=key)

@@ -1,0 +1,227 @@
+"""What is due across all open instances, soonest first: `procflow agenda` as data and text.
+
+Reads the store's due table (one row per due time, written with each step) along its index,
+so the cost follows what is shown, not how many instances exist; the text of a deadline comes
+from its row, and only a row without one reads the pinned procedure. Imports no YAML, schema or
+state-machine library on the common path; never prints or sleeps on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.base.clock import stamp
+from procflow.engine.store.sqlite import Store
+
+if TYPE_CHECKING:
+    from procflow.engine.base.clock import Duty
+
+WORDS = {
+    "en": {
+        "head": "{n} due by {until} (now {now})", "none": "nothing due by {until} (now {now})",
+        "more": "{n} more due by {until}: show them with --limit {total}",
+        "late": "overdue {d}", "soon": "in {d}", "now": "due now",
+    },
+    "zh-Hant": {
+        "head": "截至 {until} 到期 {n} 項(現在 {now})", "none": "截至 {until} 沒有到期事項(現在 {now})",
+        "more": "另有 {n} 項在 {until} 前到期:加 --limit {total} 全部列出",
+        "late": "已逾時 {d}", "soon": "{d}後到期", "now": "現在到期",
+    },
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Item:
+    """One due time: `due` is when it shows (moved to the next duty start when it falls outside
+    duty hours), `scheduled` when the procedure set it."""
+
+    instance: str
+    procedure: str
+    state: str
+    deadline: str
+    kind: str
+    due: datetime
+    scheduled: datetime
+    every: float | None
+    role: str | None
+    owner: str | None
+    assignee: str | None
+    text: str
+
+    @property
+    def command(self) -> str:
+        if self.kind == "every":
+            return f"procflow step {self.instance} --done {self.deadline}"
+        return f"procflow resume {self.instance}"
+
+    @property
+    def key(self) -> tuple[str, str, str, datetime]:
+        return self.instance, self.state, self.deadline, self.scheduled
+
+
+@dataclass(frozen=True)
+class Agenda:
+    now: datetime
+    until: datetime
+    items: tuple[Item, ...]
+    total: int  # how many are due by `until` in all (more than `items` when a limit cut them)
+
+
+def read_agenda(
+    store: Store,
+    *,
+    now: datetime,
+    within: float,
+    limit: int,
+    lang: str,
+    role: str | None = None,
+    person: str | None = None,
+    roles: Sequence[str] = (),
+    duty: Duty | None = None,
+) -> Agenda:
+    """Everything due by `now + within` seconds (overdue included), soonest first, at most `limit`."""
+    until = now + timedelta(seconds=within)
+    rows, total = store.agenda(stamp(until), limit=limit, role=role, person=person, roles=roles)
+    items: list[Item] = []
+    for row in rows:
+        scheduled = datetime.fromisoformat(row[5]).astimezone(now.tzinfo)
+        shown = duty.next_start(scheduled) if duty is not None else scheduled
+        if shown > until:  # moved past the horizon to the next duty start, like every later row
+            total = len(items)
+            break
+        text = _text(row[8], lang) or _pinned_text(store, row[0], row[1], row[2], row[3], lang) or row[3]
+        items.append(Item(row[0], row[1], row[2], row[3], row[4], shown, scheduled, row[6], row[7], row[9],
+                          row[10], text))  # fmt: skip
+    return Agenda(now, until, tuple(items), total)
+
+
+def _text(raw: str | None, lang: str) -> str:
+    if not raw:
+        return ""
+    texts: dict[str, str] = json.loads(raw)
+    return texts.get(lang) or next(iter(texts.values()), "")
+
+
+def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadline: str, lang: str) -> str:
+    """The deadline's text read from the instance's pinned procedure: for rows written before the
+    due table kept text (migration 3). Slow (it parses YAML), so only for those rows."""
+    from procflow.engine.desk.instances import pinned_procedures
+    from procflow.engine.model.text import render
+
+    try:
+        record = store.load(instance)
+        model = pinned_procedures(store, {procedure: record.pins[procedure]})[procedure]
+        frame = record.snapshot["frames"][state.count(">")]
+        found = next(d for d in model.states[frame["state"]].due if d.id == deadline)
+        return render(found.text, lang, frame["params"])
+    except Exception:  # a damaged or foreign row: the deadline's id still says what is due
+        return ""
+
+
+# --- text and JSON --------------------------------------------------------------------------------
+
+
+def when(item: Item, now: datetime, lang: str) -> str:
+    """How late or how soon: `overdue 12m`, `in 3m`, `due now`."""
+    words = WORDS.get(lang, WORDS["en"])
+    seconds = (item.due - now).total_seconds()
+    if abs(seconds) < 1:
+        return words["now"]
+    return words["late" if seconds < 0 else "soon"].format(d=span(abs(seconds)))
+
+
+def span(seconds: float) -> str:
+    """A length of time to the minute (`1h 5m`), or in seconds under a minute (`40s`)."""
+    from procflow.engine.base.durations import format_duration
+
+    whole = int(seconds)
+    return format_duration(whole if whole < 60 else whole - whole % 60)
+
+
+def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] | None = None) -> str:
+    """The agenda as the terminal shows it; with `flagged` (watching), a gutter marks with `!`
+    what has fallen due since the last refresh."""
+    words = WORDS.get(lang, WORDS["en"])
+    now = agenda.now
+    until, moment = _clock(agenda.until, now), f"{now:%Y-%m-%d %H:%M}"
+    items = agenda.items
+    lines = [words["head" if items else "none"].format(n=len(items), until=until, now=moment)]
+    whens = [when(item, now, lang) for item in items]
+    clocks = [_clock(item.due, now) for item in items]
+    width, at = max((_cells(w) for w in whens), default=0), max((len(c) for c in clocks), default=0)
+    indent = ("" if flagged is None else "  ") + " " * (width + at + 4)
+    for item, shown, clock in zip(items, whens, clocks, strict=True):
+        gutter = "" if flagged is None else "! " if item.key in flagged else "  "
+        who = " · ".join(p for p in (item.role, _holder(item)) if p)
+        lines += [
+            f"{gutter}{shown}{' ' * (width - _cells(shown))}  {clock.ljust(at)}  {item.text}",
+            f"{indent}{item.procedure} › {item.state}" + (f" · {who}" if who else ""),
+            f"{indent}{item.command}",
+        ]
+    if agenda.total > len(items):
+        lines.append(words["more"].format(n=agenda.total - len(items), until=until, total=agenda.total))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as `--json` prints it (keys documented in docs/time.md)."""
+    return {
+        "now": agenda.now.isoformat(),
+        "until": agenda.until.isoformat(),
+        "total": agenda.total,
+        "more": agenda.total - len(agenda.items),
+        "items": [_item_json(i, agenda.now) for i in agenda.items],
+    }
+
+
+def _item_json(i: Item, now: datetime) -> dict[str, Any]:
+    return {
+        "instance": i.instance, "procedure": i.procedure, "state": i.state, "deadline": i.deadline,
+        "kind": i.kind, "text": i.text, "role": i.role, "owner": i.owner, "assignee": i.assignee,
+        "due": i.due.isoformat(), "scheduled": i.scheduled.isoformat(), "every": i.every,
+        "overdue": i.due < now, "seconds": round((i.due - now).total_seconds()), "command": i.command,
+    }  # fmt: skip
+
+
+def _holder(item: Item) -> str:
+    if item.assignee:
+        return f"{item.owner} → {item.assignee}" if item.owner else item.assignee
+    return item.owner or ""
+
+
+def _clock(moment: datetime, now: datetime) -> str:
+    return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+# --- watching ---------------------------------------------------------------------------------------
+
+
+def watch(
+    read: Callable[[datetime], Agenda],
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None],
+    interval: float,
+    count: int | None = None,
+) -> Iterator[tuple[Agenda, frozenset[tuple[Any, ...]]]]:
+    """Each refresh, every `interval` seconds (`count` of them, or until interrupted): the agenda
+    and the keys of the items that fell due since the refresh before (none on the first)."""
+    due_before: set[tuple[Any, ...]] | None = None
+    shown = 0
+    while count is None or shown < count:
+        if shown:
+            sleep(interval)
+        agenda = read(clock())
+        due_now = {i.key for i in agenda.items if i.due <= agenda.now}
+        yield agenda, frozenset(due_now - due_before) if due_before is not None else frozenset()
+        due_before = due_now
+        shown += 1

@@ -1,0 +1,382 @@
+"""Durable instances: procedures found and checked, sessions started and resumed, steps saved.
+
+The service behind `run`, `resume`, `step` and `cancel`: catalog + validation + session +
+store. An instance starts from the exact bytes that were checked and runs on them for ever
+after (they are pinned); every step is one transaction. Raises engine errors; never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from procflow.engine.base.clock import stamp
+from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from procflow.engine.runtime.due import due_rows
+from procflow.engine.store.records import Instance
+from procflow.engine.store.sqlite import Store, sha256
+
+if TYPE_CHECKING:
+    from procflow.engine.base.diagnostic import Diagnostic
+    from procflow.engine.check.catalog import Catalog
+    from procflow.engine.desk.people import Target
+    from procflow.engine.model.procedure import Procedure
+    from procflow.engine.runtime.session import Session
+    from procflow.engine.runtime.view import View
+    from procflow.engine.site.sitefile import Site
+
+Clock = Callable[[], datetime]
+_parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
+
+
+class InvalidProcedureError(ProcflowError):
+    """A procedure with errors cannot be started; `diagnostics` says why."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass
+class Opened:
+    """An instance read from the store with a live session on its pinned procedures."""
+
+    record: Instance
+    session: Session
+    notices: list[str] = field(default_factory=list)  # e.g. its procedure file changed since
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        version: int = self.session.snapshot["version"]
+        return version
+
+    @property
+    def status(self) -> str:
+        status: str = self.session.snapshot["status"]
+        return status
+
+    def view(self) -> View:
+        return self.session.view()
+
+
+class Desk:
+    """Everything one person does with instances, against one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: str,
+        lang: str = "zh-Hant",
+        dirs: Sequence[str] = (),
+        clock: Clock | None = None,
+        params: Mapping[str, Any] | None = None,
+        site: Site | None = None,
+        override: str | None = None,
+    ) -> None:
+        from procflow.engine.base.clock import now
+        from procflow.engine.desk.people import Gate
+        from procflow.engine.site.sitefile import Site
+
+        self.store = store
+        self.actor = actor
+        self.lang = lang
+        self.dirs = tuple(dirs)
+        self.clock = clock or (lambda: now(self.site.timezone))  # the site's zone, when it has one
+        self.site = site if site is not None else Site()
+        self.params = dict(params if params is not None else self.site.params)
+        self.gate = Gate(self.site, actor, override)  # who may act, and override reasons given
+
+    # --- starting -------------------------------------------------------------------------
+
+    def start(self, ref: str) -> Opened:
+        """A new instance of the procedure `ref` (an id, or the path of a YAML file)."""
+        from procflow.engine.runtime.journal import qualified
+        from procflow.engine.runtime.session import start
+
+        texts, procedures = self._checked(ref)
+        entry = next(iter(procedures))
+        hashes = {pid: sha256(raw) for pid, (_, raw) in texts.items()}
+        first = procedures[entry].states[procedures[entry].initial]
+        override = self.gate.reason(first.role, first.name, (entry, 0))
+        moment = self.clock()
+        snapshot, events = start(
+            procedures,
+            entry,
+            params=self.params,
+            now=moment,
+            actor=self.actor,
+            hashes=hashes,
+            procedure_params=self.site.procedure_params,
+            override=override,
+            calendar=self.site.calendar,
+            zone=self.site.timezone,
+        )
+        for digest, pid in ((hashes[p], p) for p in procedures):
+            _parsed.setdefault(digest, procedures[pid])
+        record = self.store.create(
+            procedure_id=entry,
+            pins=texts,
+            snapshot=snapshot,
+            state=qualified(snapshot),
+            status=snapshot["status"],
+            role=_role(procedures, snapshot),
+            events=events,
+            actor=self.actor,
+            at=stamp(moment),
+            due=due_rows(snapshot, procedures),
+        )
+        if override is not None and len(snapshot["path"]) == 1:  # still in the first state: overridden
+            self.gate.recorded.add((record.id, 1))
+        return Opened(record, self._session(procedures, snapshot, hashes))
+
+    def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
+        """The entry procedure and every one it uses, each read once and fully checked."""
+        from procflow.engine.check.catalog import SUFFIXES, build_catalog
+        from procflow.engine.check.pipeline import check_document
+        from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+        from procflow.engine.rules import Checked, run_project_rules
+
+        dirs = self.dirs
+        first: Path | None = None
+        if ref.endswith(SUFFIXES) or "/" in ref or os.sep in ref:
+            first = Path(ref)
+            if not first.is_file():
+                raise NotFoundError(f"procedure file '{ref}' does not exist")
+            dirs = (*dirs, str(first.parent))
+        catalog: Catalog | None = None  # indexed only when an id has to be looked up
+
+        def find(procedure_id: str) -> Path:
+            nonlocal catalog
+            if catalog is None:
+                catalog = build_catalog(dirs)
+            return catalog.find(procedure_id).path
+
+        texts: dict[str, tuple[str, bytes]] = {}
+        procedures: dict[str, Procedure] = {}
+        checked: list[Checked] = []
+        pending: list[str | Path] = [first if first is not None else ref]
+        while pending:
+            wanted = pending.pop(0)
+            path = wanted if isinstance(wanted, Path) else find(wanted)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise NotFoundError(f"cannot read procedure file '{path}': {exc.strerror}") from None
+            try:
+                document = load_yaml_bytes(raw, str(path))
+            except LoadError as exc:
+                raise _invalid(path, [exc.diagnostic]) from None
+            procedure, found = check_document(document)
+            if procedure is None or any(d.is_error for d in found):
+                raise _invalid(path, found)
+            if procedure.id in procedures:
+                continue
+            procedures[procedure.id] = procedure
+            texts[procedure.id] = (str(path), raw)
+            checked.append(Checked(procedure, document))
+            pending += [
+                s.use.procedure
+                for s in procedure.states.values()
+                if s.use is not None and s.use.procedure not in procedures
+            ]
+        problems = [d for d in run_project_rules(checked) if d.is_error]
+        if problems:
+            raise _invalid(Path(problems[0].path), problems)
+        return texts, procedures
+
+    # --- resuming -------------------------------------------------------------------------
+
+    def open(self, instance_id: str) -> Opened:
+        """The instance with its session on the pinned procedures, wherever the files went."""
+        record = self.store.load(instance_id)
+        procedures = pinned_procedures(self.store, record.pins)
+        opened = Opened(record, self._session(procedures, record.snapshot, record.pins))
+        opened.notices = changed_files(self.store, record.pins)
+        return opened
+
+    def _session(
+        self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any], hashes: Mapping[str, str]
+    ) -> Session:
+        from procflow.engine.runtime.session import Session
+
+        return Session(
+            procedures,
+            dict(snapshot),
+            lang=self.lang,
+            params=self.params,
+            hashes=hashes,
+            procedure_params=self.site.procedure_params,
+            calendar=self.site.calendar,
+            zone=self.site.timezone,
+        )
+
+    # --- who may act ----------------------------------------------------------------------
+
+    def authorise(self, opened: Opened) -> str | None:
+        """The override reason the next step in the current state must record (None: the actor
+        holds its role, or the override of this visit is recorded); RoleError when refused."""
+        from procflow.engine.runtime.journal import qualified
+
+        snapshot = opened.session.snapshot
+        frame = snapshot["frames"][-1]
+        role = opened.session.procedures[frame["procedure"]].states[frame["state"]].role
+        return self.gate.reason(role, qualified(snapshot), _visit(opened))
+
+    # --- stepping -------------------------------------------------------------------------
+
+    def step(
+        self,
+        opened: Opened,
+        *,
+        answers: Mapping[str, Any] | None = None,
+        check: Iterable[str] = (),
+        skip: Mapping[str, str] | None = None,
+        move: str | None = None,
+        note: str | None = None,
+        done: Iterable[str] = (),
+    ) -> int:
+        """One step, saved in one transaction; the number of events it recorded (0: nothing
+        changed, nothing saved). A refused step changes neither the store nor the session.
+        `done` acknowledges recurrences (see `Session.advance`)."""
+        before = opened.session.snapshot
+        override, visit = self.authorise(opened), _visit(opened)
+        moment = self.clock()
+        result = opened.session.advance(
+            answers, check, skip, move, note, now=moment, actor=self.actor, override=override, done=done
+        )
+        saved = self._save(opened, before, result.snapshot, result.events, moment)
+        if override is not None and saved:
+            self.gate.recorded.add(visit)
+        return saved
+
+    def handoff(self, opened: Opened, to: str, note: str | None = None) -> Target:
+        """Pass the instance on to a person or a role (`person:`/`role:` when a name is both),
+        saved like a step: one transaction, refused if someone changed the instance first."""
+        from procflow.engine.desk.people import Holder, hand_off
+
+        snapshot = opened.session.snapshot
+        moment = self.clock()
+        target, after, result = hand_off(
+            self.site,
+            opened.session.procedures,
+            snapshot,
+            Holder(opened.record.owner, opened.record.assignee),
+            to,
+            note,
+            at=moment.isoformat(),
+            actor=self.actor,
+            instance=opened.id,
+        )
+        self._save(opened, snapshot, result.snapshot, result.events, moment, holder=after)
+        opened.session = self._session(opened.session.procedures, result.snapshot, opened.session.hashes)
+        opened.record = opened.record._replace(
+            owner=after.owner, assignee=after.assignee, version=result.snapshot["version"]
+        )
+        return target
+
+    def cancel(self, opened: Opened, reason: str) -> int:
+        before = opened.session.snapshot
+        moment = self.clock()
+        result = opened.session.cancel(reason, now=moment, actor=self.actor)
+        return self._save(opened, before, result.snapshot, result.events, moment)
+
+    def _save(
+        self,
+        opened: Opened,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        events: Sequence[Mapping[str, Any]],
+        moment: datetime,
+        holder: tuple[str | None, str | None] | None = None,
+    ) -> int:
+        from procflow.engine.runtime.journal import qualified
+
+        if not events:
+            return 0
+        try:
+            self.store.commit(
+                opened.id,
+                int(before["version"]),
+                snapshot=after,
+                state=qualified(dict(after)),
+                status=after["status"],
+                role=_role(opened.session.procedures, after),
+                events=events,
+                actor=self.actor,
+                at=stamp(moment),
+                holder=holder,
+                due=due_rows(after, opened.session.procedures),
+            )
+        except BaseException:  # nothing was saved: the session goes back to what the store holds
+            session = opened.session
+            opened.session = self._session(session.procedures, before, session.hashes)
+            raise
+        return len(events)
+
+
+def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
+    """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
+    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+    from procflow.engine.model.procedure import build_procedure
+
+    procedures: dict[str, Procedure] = {}
+    for pid, digest in pins.items():
+        found = _parsed.get(digest)
+        if found is None:
+            _, path, raw = store.pinned(digest)
+            try:
+                found = build_procedure(load_yaml_bytes(raw, path).data, path)
+            except (LoadError, KeyError, TypeError, ValueError) as exc:
+                raise DatabaseError(
+                    f"the pinned text of '{path}' in the database cannot be read "
+                    f"({type(exc).__name__}); the database was damaged or edited"
+                ) from None
+            _parsed[digest] = found
+        procedures[pid] = found
+    return procedures
+
+
+def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
+    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
+    from procflow.engine.desk.audit import file_state
+
+    notices = []
+    for pid, digest in pins.items():
+        _, path, _ = store.pinned(digest)
+        state = file_state(path, digest)
+        if state != "current":
+            notices.append(
+                f"procedure '{pid}' ({path}) was {state} after this instance started; "
+                "it keeps running on the text it started with"
+            )
+    return notices
+
+
+def _visit(opened: Opened) -> tuple[str, int]:
+    """One visit of the current state: the instance and how many states it had entered then."""
+    return opened.id, len(opened.session.snapshot["path"])
+
+
+def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:
+    frame = snapshot["frames"][-1]
+    return procedures[frame["procedure"]].states[frame["state"]].role
+
+
+def _invalid(path: Path, diagnostics: Sequence[Diagnostic]) -> InvalidProcedureError:
+    errors = [d for d in diagnostics if d.is_error]
+    noun = "error" if len(errors) == 1 else "errors"
+    return InvalidProcedureError(
+        f"procedure '{path}' has {len(errors)} {noun} and cannot be started; see `procflow validate {path}`",
+        errors,
+    )

@@ -1,0 +1,202 @@
+"""Who may act and who holds an instance: roles from the site file, refusals, handoff targets.
+
+Decides from a `Site` and the procedures' declared roles only. Records nothing (the session
+emits `override` and `handoff` events, the store saves them) and never prints or prompts.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from procflow.engine.base.errors import IllegalMoveError, NotFoundError, RoleError, UsageError
+from procflow.engine.site.sitefile import Site
+
+if TYPE_CHECKING:
+    from procflow.engine.model.procedure import Procedure
+    from procflow.engine.runtime.session import StepResult
+
+PERSON, ROLE = "person", "role"
+OVERRIDE_HINT = "to act anyway add --override --reason TEXT"
+
+
+class Target(NamedTuple):
+    """Whom an instance is handed to: a person (it becomes theirs) or a role (anyone holding it)."""
+
+    kind: str  # PERSON or ROLE
+    name: str
+
+
+class Holder(NamedTuple):
+    """Whose an instance is: `owner`, a person; `assignee`, a role it was handed to (then it is the role's)."""
+
+    owner: str | None
+    assignee: str | None
+
+
+def may_act(site: Site, person: str, role: str | None) -> bool:
+    """Whether `person` may act in a state of `role`: a state without a role, or a site without
+    people, restricts nobody."""
+    if role is None:
+        return True
+    held = site.roles_of(person)
+    return held is None or role in held
+
+
+def refusal(site: Site, person: str, role: str, state: str) -> str:
+    """The one sentence that refuses a step: the role, who holds it, and how to override."""
+    holders = site.holders(role)
+    if not holders:
+        return f"role '{role}' of state '{state}' is held by nobody in the site file; {OVERRIDE_HINT}"
+    stranger = "" if person in site.people else " (not among the site file's people)"
+    return (
+        f"role '{role}' of state '{state}' is held by {', '.join(holders)}, not by '{person}'{stranger}; "
+        f"{OVERRIDE_HINT}"
+    )
+
+
+def check_override_reason(reason: str | None) -> str:
+    """The reason of an override, trimmed; an override without one is a usage error."""
+    text = (reason or "").strip()
+    if not text:
+        raise UsageError("--override needs --reason TEXT saying why the step is taken anyway")
+    return text
+
+
+class Gate:
+    """Who may act, for one person at one desk: refusals, and the override reasons given.
+
+    `override` is a reason given up front (`--override --reason`) for every state whose role the
+    person lacks; otherwise `ask(refusal)` may supply one (an interactive run asks the operator).
+    Without either the step is refused with RoleError. An override is recorded once per visit
+    of a state: the desk adds the visit to `recorded` when the step that carried it is saved.
+    """
+
+    def __init__(self, site: Site, person: str, override: str | None = None) -> None:
+        self.site = site
+        self.person = person
+        self.override = override
+        self.ask: Callable[[str], str | None] | None = None
+        self.asked: dict[tuple[str, int], str] = {}
+        self.recorded: set[tuple[str, int]] = set()
+
+    def reason(self, role: str | None, where: str, visit: tuple[str, int]) -> str | None:
+        """The override reason to record with the next step in `visit` of a state of `role`;
+        None when the person holds the role or this visit's override is already recorded."""
+        if may_act(self.site, self.person, role) or visit in self.recorded:
+            return None
+        if self.override:
+            return self.override
+        if visit in self.asked:
+            return self.asked[visit]
+        message = refusal(self.site, self.person, str(role), where)
+        reason = (self.ask(message) or "").strip() if self.ask is not None else ""
+        if not reason:
+            raise RoleError(message)
+        self.asked[visit] = reason
+        return reason
+
+
+def resolve_target(site: Site, text: str, roles: Iterable[str]) -> Target:
+    """`--to` as typed: `person:NAME`, `role:NAME`, or a bare name that is one or the other.
+
+    Without `people` in the site any name that is not a role is taken as a person's.
+    NotFoundError (with "did you mean") for an unknown one; UsageError for an ambiguous one.
+    """
+    declared = sorted(set(roles))
+    given = text.strip()
+    kind, sep, name = given.partition(":")
+    if sep and kind in (PERSON, ROLE):
+        name = name.strip()
+        if not name:
+            raise UsageError(f"--to '{text}' names no {kind}")
+        if kind == ROLE:
+            if name not in declared:
+                raise NotFoundError(
+                    f"unknown role '{name}' (this instance's roles: {_listed(declared)})"
+                    f"{_hint(name, declared)}"
+                )
+            return Target(ROLE, name)
+        if site.people and name not in site.people:
+            raise NotFoundError(
+                f"unknown person '{name}' (the site file's people: {_listed(site.people)})"
+                f"{_hint(name, site.people)}"
+            )
+        return Target(PERSON, name)
+    if not given:
+        raise UsageError("--to needs a person or a role")
+    is_role = given in declared
+    is_person = given in site.people if site.people else not is_role
+    if is_role and is_person:
+        raise UsageError(
+            f"'{given}' is both a person and a role; write --to person:{given} or --to role:{given}"
+        )
+    if is_role:
+        return Target(ROLE, given)
+    if is_person:
+        return Target(PERSON, given)
+    known = [*site.people, *declared]
+    raise NotFoundError(
+        f"unknown person or role '{given}' (people: {_listed(site.people)}; roles: "
+        f"{_listed(declared)}){_hint(given, known)}"
+    )
+
+
+def handed(before: Holder, target: Target) -> Holder:
+    """The holder after a handoff: a person takes it over; a role gets it, the owner kept as who passed it."""
+    if target.kind == PERSON:
+        return Holder(target.name, None)
+    return Holder(before.owner, target.name)
+
+
+def hand_off(
+    site: Site,
+    procedures: Mapping[str, Procedure],
+    snapshot: Mapping[str, Any],
+    before: Holder,
+    to: str,
+    note: str | None,
+    *,
+    at: str,
+    actor: str,
+    instance: str,
+) -> tuple[Target, Holder, StepResult]:
+    """The `handoff` event of an open instance to `to` (resolved against the site's people and
+    the instance's roles), with the holder it leaves; nothing is saved here."""
+    from procflow.engine.runtime.journal import copy_snapshot, qualified
+    from procflow.engine.runtime.routing import Step
+    from procflow.engine.runtime.session import StepResult
+
+    if snapshot["status"] != "open":
+        raise IllegalMoveError(f"instance '{instance}' is {snapshot['status']}; it cannot be handed on")
+    roles = {name for procedure in procedures.values() for name in procedure.roles}
+    target = resolve_target(site, to, roles)
+    after = handed(before, target)
+    if after == before:
+        raise IllegalMoveError(
+            f"instance '{instance}' is already with {target.kind} '{target.name}'; nothing was handed on"
+        )
+    frame = snapshot["frames"][-1]
+    role = procedures[frame["procedure"]].states[frame["state"]].role
+    step = Step(procedures, copy_snapshot(dict(snapshot)), at, actor, role)
+    step.emit(
+        "handoff",
+        to=target.name,
+        target=target.kind,
+        owner=after.owner,
+        assignee=after.assignee,
+        note=(note or "").strip() or None,
+        **{"from": qualified(dict(snapshot))},
+    )
+    return target, after, StepResult(step.work, step.events)
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _listed(names: Iterable[str]) -> str:
+    shown = sorted(names)
+    return ", ".join(shown) if shown else "none"

@@ -1,0 +1,166 @@
+"""Formatters: a list of Diagnostics (plus the number of files) as text, JSON or GitHub annotations.
+
+Each formatter is a pure function chosen from `FORMATS`; the source lines shown under text
+findings are handed in (see `source_lines`), so formatting itself never touches a file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+from procflow.engine.base.diagnostic import Diagnostic
+
+# (path, line) -> the text of that line, without its newline
+Sources = Mapping[tuple[str, int], str]
+
+JSON_FORMAT_VERSION = 1
+
+
+class Formatter(Protocol):
+    def __call__(
+        self, diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None
+    ) -> str: ...
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, int]:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    return {"files": files, "errors": errors, "warnings": len(diagnostics) - errors}
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """`3 files checked: 2 errors, 1 warning` (or `no problems`)."""
+    counts = summary(diagnostics, files)
+    checked = f"{_plural(files, 'file')} checked"
+    if not diagnostics:
+        return f"{checked}: no problems"
+    return f"{checked}: {_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
+    """`path:line:col: severity: message [code]`, the source line with a caret, then a summary.
+
+    A finding about the file as a whole (line 0: too large, not readable) shows `path:` alone.
+    """
+    out: list[str] = []
+    for d in diagnostics:
+        where = f"{d.path}:{d.line}:{d.col}" if d.line > 0 else d.path  # 0: the file as a whole
+        message = d.message.replace("\r", "\\r").replace("\n", "\\n")  # one line per finding
+        out.append(f"{where}: {d.severity.value}: {message} [{d.code}]")
+        line = (sources or {}).get((d.path, d.line))
+        if line is not None and d.line > 0:
+            out.append("    " + line)
+            out.append("    " + caret_prefix(line, d.col) + "^")
+    out.append(summary_line(diagnostics, files))
+    return "\n".join(out) + "\n"
+
+
+def caret_prefix(line: str, col: int) -> str:
+    """Blanks as wide on screen as the text before column `col` (1-based).
+
+    East Asian wide and full-width characters take two cells, combining marks none, and a
+    tab stays a tab so the terminal expands it the same way in both lines.
+    """
+    cells: list[str] = []
+    for char in line[: max(col - 1, 0)]:
+        if char == "\t":
+            cells.append("\t")
+        elif unicodedata.combining(char):
+            continue
+        else:
+            cells.append("  " if unicodedata.east_asian_width(char) in ("W", "F") else " ")
+    return "".join(cells)
+
+
+def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
+    """One object: `version`, `summary` {files, errors, warnings}, `diagnostics` (in order).
+
+    Each diagnostic has path, line, col (1-based; 0 when unknown), severity, code, message and
+    pointer (JSON pointer of the offending node, "" when none). Text stays readable (UTF-8).
+    """
+    import json
+
+    document = {
+        "version": JSON_FORMAT_VERSION,
+        "summary": summary(diagnostics, files),
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "col": d.col,
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+                "pointer": d.pointer,
+            }
+            for d in diagnostics
+        ],
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8: escape its bytes, keep JSON valid UTF-8
+        text = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
+def format_github(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
+    """GitHub Actions workflow commands, one annotation per finding, then the summary line."""
+    out: list[str] = []
+    for d in diagnostics:
+        props = [f"file={_escape_property(d.path)}"]
+        if d.line > 0:
+            props.append(f"line={d.line}")
+            if d.col > 0:
+                props.append(f"col={d.col}")
+        props.append(f"title={_escape_property(d.code)}")
+        out.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}")
+    out.append(summary_line(diagnostics, files))
+    return "\n".join(out) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATS: dict[str, Formatter] = {"text": format_text, "json": format_json, "github": format_github}
+
+
+def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str]:
+    """The lines the text format shows, read once per file; unreadable files are skipped.
+
+    Lines are split where PyYAML counts a line break (not str.splitlines, which also splits
+    at form feeds and other separators YAML does not count).
+    """
+    import re
+
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        if d.line > 0:
+            wanted.setdefault(d.path, set()).add(d.line)
+    out: dict[tuple[str, int], str] = {}
+    for path, lines in wanted.items():
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+        for number in lines:
+            if number <= len(all_lines):
+                out[(path, number)] = _printable(all_lines[number - 1])
+    return out
+
+
+def _printable(line: str) -> str:
+    """Control characters would garble the terminal; show each as U+FFFD (one cell)."""
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in line)

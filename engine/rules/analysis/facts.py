@@ -1,0 +1,265 @@
+"""What several rules need to know about one procedure, computed once and shared.
+
+Guards are parsed once per procedure (and cached by text across procedures); the state graph,
+the flow of asked fields and the list of texts are computed on first use. Rules read this;
+nothing here reports. The last procedure analysed is kept (one slot): every rule runs over
+one procedure before the next one starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import NamedTuple
+
+from procflow.engine.model.guard import Guard, GuardError, parse_guard
+from procflow.engine.model.procedure import Move, Procedure, Route, State, Text
+
+
+class Site(NamedTuple):
+    """One guard in the procedure: on a route or on a move of `state`."""
+
+    state: State
+    pointer: str  # of the `when` scalar
+    text: str
+    route: Route | None = None
+    move: Move | None = None
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` when a close name exists, else nothing."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def quoted(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+class Analysis:
+    """One procedure's parsed guards (by pointer of their `when`), successors, and what is
+    worked out from them on first use."""
+
+    def __init__(self, procedure: Procedure) -> None:
+        self.procedure = procedure
+        self.sites: list[Site] = []
+        self.guards: dict[str, Guard] = {}
+        self.errors: dict[str, GuardError] = {}
+        self.memo: dict[object, object] = {}  # results several rules share
+        states = procedure.states
+        self.succ: dict[str, tuple[str, ...]] = {}
+        self.broken: set[str] = set()  # states with a target that does not exist
+        for name, state in states.items():
+            routes, moves = state.routes, state.moves
+            if len(routes) == 1 and not moves and not state.outcomes:  # `next: NAME`, the usual case
+                to = routes[0].to
+                if to in states:
+                    self.succ[name] = (to,)
+                else:
+                    self.succ[name] = ()
+                    self.broken.add(name)
+                if routes[0].when is not None:
+                    self._add(Site(state, routes[0].ptr + "/when", routes[0].when, routes[0], None))
+                continue
+            targets = [r.to for r in routes]
+            if moves:
+                targets += [m.to for m in moves]
+            if state.outcomes:
+                targets += state.outcomes.values()
+            known = [t for t in targets if t in states]
+            if len(known) < len(targets):
+                self.broken.add(name)
+            self.succ[name] = tuple(dict.fromkeys(known))
+            for route in routes:
+                if route.when is not None:
+                    self._add(Site(state, route.ptr + "/when", route.when, route, None))
+            for move in moves:
+                if move.when is not None:
+                    self._add(Site(state, move.ptr + "/when", move.when, None, move))
+
+    def _add(self, site: Site) -> None:
+        self.sites.append(site)
+        try:
+            self.guards[site.pointer] = parse_guard(site.text)
+        except GuardError as exc:
+            self.errors[site.pointer] = exc
+
+    @cached_property
+    def order(self) -> list[str]:
+        """Reachable states in reverse postorder from `initial` (empty when it does not exist):
+        each state before its successors except along loops, so flows settle in few passes."""
+        initial, succ = self.procedure.initial, self.succ
+        if initial not in succ:
+            return []
+        seen = {initial}
+        post: list[str] = []
+        stack = [(initial, iter(succ[initial]))]
+        while stack:
+            name, children = stack[-1]
+            for child in children:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(succ[child])))
+                    break
+            else:
+                post.append(name)
+                stack.pop()
+        post.reverse()
+        return post
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        """States some path from `initial` reaches."""
+        return frozenset(self.order)
+
+    @cached_property
+    def finishing(self) -> frozenset[str]:
+        """States from which some final state can be reached."""
+        before: dict[str, list[str]] = {}
+        for name, targets in self.succ.items():
+            for target in targets:
+                before.setdefault(target, []).append(name)
+        seen = {s.name for s in self.procedure.states.values() if s.final}
+        stack = list(seen)
+        while stack:
+            for source in before.get(stack.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    stack.append(source)
+        return frozenset(seen)
+
+    @cached_property
+    def field_bits(self) -> dict[str, int]:
+        return {name: 1 << i for i, name in enumerate(self.procedure.fields)}
+
+    @cached_property
+    def asked(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per reachable state, the fields asked by the time it is left, as bit sets:
+        (asked on some path from `initial`, asked as required on every such path).
+
+        A state's own questions count (they are answered before it is left); a
+        sub-procedure's questions do not (its answers are its own).
+        """
+        bits, states, order = self.field_bits, self.procedure.states, self.order
+        if not bits or not order:
+            return dict.fromkeys(order, 0), dict.fromkeys(order, 0)
+        index = {name: i for i, name in enumerate(order)}
+        asks, required = [0] * len(order), [0] * len(order)
+        before: list[list[int]] = [[] for _ in order]
+        for i, name in enumerate(order):
+            for q in states[name].ask:
+                bit = bits.get(q.field, 0)
+                asks[i] |= bit
+                if q.required:
+                    required[i] |= bit
+            for target in self.succ[name]:
+                before[index[target]].append(i)
+        everything = (1 << len(bits)) - 1
+        may = asks[:]
+        must = [everything] * len(order)
+        must[0] = required[0]
+        changed = True
+        while changed:  # `may` only grows and `must` only shrinks: in this order, a pass or two
+            changed = False
+            for i in range(1, len(order)):
+                in_may, in_must = 0, everything
+                for j in before[i]:
+                    in_may |= may[j]
+                    in_must &= must[j]
+                new_may, new_must = in_may | asks[i], in_must | required[i]
+                if new_may != may[i] or new_must != must[i]:
+                    may[i], must[i] = new_may, new_must
+                    changed = True
+            if before[0]:  # loops back to the start add to what may have been asked there
+                in_may = asks[0]
+                for j in before[0]:
+                    in_may |= may[j]
+                if in_may != may[0]:
+                    may[0], changed = in_may, True
+        return dict(zip(order, may, strict=True)), dict(zip(order, must, strict=True))
+
+    def answered(self, state: State) -> frozenset[str]:
+        """Fields certainly answered when `state` is left (asked as required on every path)."""
+        must = self.asked[1].get(state.name, 0)
+        if not must:
+            return frozenset()
+        return frozenset(n for n, bit in self.field_bits.items() if must & bit)
+
+    @cached_property
+    def texts(self) -> list[Text]:
+        """Every text of the procedure that people read, in file order."""
+        return list(_texts(self.procedure))
+
+    @cached_property
+    def strings(self) -> list[tuple[str, Text, str | None]]:
+        """(string, its text, its language or None for a plain string) for every text."""
+        out: list[tuple[str, Text, str | None]] = [
+            (t.plain, t, None) for t in self.texts if t.plain is not None
+        ]
+        out += [(value, t, lang) for t in self.texts for lang, value in t.values.items()]
+        return out
+
+
+def string_pointer(text: Text, lang: str | None) -> str:
+    return text.ptr if lang is None else f"{text.ptr}/{lang}"
+
+
+def _texts(p: Procedure) -> Iterator[Text]:
+    yield p.title
+    if p.description is not None:
+        yield p.description
+    for param in p.params.values():
+        if param.description is not None:
+            yield param.description
+    yield from p.roles.values()
+    for f in p.fields.values():
+        if f.label is not None:
+            yield f.label
+        if f.help is not None:
+            yield f.help
+        yield from f.option_labels.values()
+    for note in p.notes:
+        yield note.text
+    for work_rule in p.work_rules:
+        yield work_rule.text
+    for penalty in p.penalties:
+        yield penalty.text
+        if penalty.note is not None:
+            yield penalty.note.text
+    for s in p.states.values():
+        if s.title is not None:
+            yield s.title
+        for note in s.notes:
+            yield note.text
+        for item in s.do:
+            yield item.text
+            if item.note is not None:
+                yield item.note.text
+        for phrase in s.say:
+            yield phrase.text
+            if phrase.note is not None:
+                yield phrase.note.text
+        for deadline in s.due:
+            if deadline.text is not None:
+                yield deadline.text
+        for route in s.routes:
+            if route.note is not None:
+                yield route.note.text
+        for m in s.moves:
+            if m.label is not None:
+                yield m.label
+            if m.note is not None:
+                yield m.note.text
+
+
+_last: Analysis | None = None
+
+
+def analyse(procedure: Procedure) -> Analysis:
+    """The analysis of `procedure`, shared by every rule that runs over it."""
+    global _last
+    last = _last
+    if last is None or last.procedure is not procedure:
+        last = _last = Analysis(procedure)
+    return last

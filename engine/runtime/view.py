@@ -1,0 +1,287 @@
+"""What the current state of an instance asks of the operator, as plain frozen data.
+
+Text is picked in one language with the frame's parameters filled in; every move says whether
+it can be taken now and, if not, why. Building a View changes nothing and prints nothing;
+`cli.py` decides how it looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from procflow.engine.model.procedure import Note, Procedure, State
+from procflow.engine.model.text import render
+from procflow.engine.runtime.answers import Value, show_answer
+from procflow.engine.runtime.machine import CompiledMachine
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    text: str
+    optional: bool
+    status: str  # open | checked | skipped
+    reason: str | None = None  # why it was skipped
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class PhraseView:
+    text: str
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    number: int  # 1-based, what an operator may type instead of the id
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    field: str
+    type: str
+    label: str
+    required: bool
+    choices: tuple[ChoiceView, ...] = ()
+    answer: Value | None = None  # typed, as stored; None while unanswered
+    shown: str = ""  # the answer as people read it
+    help: str = ""
+    pii: bool = False
+
+
+@dataclass(frozen=True)
+class MoveView:
+    id: str
+    to: str
+    label: str
+    allowed: bool
+    why: tuple[str, ...] = ()  # why it is not allowed now
+
+
+@dataclass(frozen=True)
+class RouteView:
+    to: str
+    guard: str | None  # None: the `otherwise` route
+    holds: bool
+
+
+@dataclass(frozen=True)
+class DueView:
+    id: str
+    kind: str  # within | before | after | every
+    due: str | None  # ISO time; None while its anchor (a date-time answer) is unknown
+    every: float | None
+    text: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A procedure below the current one on the stack, waiting in its `use` state."""
+
+    procedure: str
+    title: str
+    state: str
+    state_title: str
+
+
+@dataclass(frozen=True)
+class View:
+    status: str  # open | finished | cancelled
+    procedure: str
+    procedure_title: str
+    state: str
+    path_name: str  # the state qualified by its callers' `use` states, as in the path
+    title: str
+    role: str | None
+    role_title: str
+    source: str | None
+    kind: str  # moves | routes | final | use | end: how this state is left
+    steps: int  # states entered so far
+    remaining: int | None  # fewest states from here to an end of this procedure
+    callers: tuple[Caller, ...]
+    items: tuple[ItemView, ...]
+    phrases: tuple[PhraseView, ...]
+    questions: tuple[QuestionView, ...]
+    notes: tuple[str, ...]
+    due: tuple[DueView, ...]
+    moves: tuple[MoveView, ...]
+    routes: tuple[RouteView, ...]
+    blockers: tuple[str, ...]  # what must be done before the state can be left
+    can_continue: bool  # `advance()` with nothing more would leave the state
+    outcome: str | None  # of a finished instance; of the sub-procedure just returned in a `use` state
+    caller_due: tuple[DueView, ...] = ()  # due times of the `use` states below: they run on meanwhile
+
+    @property
+    def recurrences(self) -> tuple[DueView, ...]:
+        """The recurrences of this state an operator can mark done (`advance(done=[id])`)."""
+        return tuple(d for d in self.due if d.kind == "every" and d.due is not None)
+
+
+def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
+    """What is missing before `state` can be left, one phrase each (empty: nothing)."""
+    if not state.ask and not state.do:
+        return []
+    answers, checked, skipped = frame["answers"], frame["checked"], frame["skipped"]
+    unmet = [
+        f"question {q.field!r} is not answered"
+        for q in state.ask
+        if q.required and answers.get(q.field) is None
+    ]
+    unmet += [
+        f"item {item.id!r} is not checked"
+        for item in state.do
+        if not item.optional and item.id not in checked and item.id not in skipped
+    ]
+    return unmet
+
+
+def build_view(
+    snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure], machine: CompiledMachine, lang: str
+) -> View:
+    frames = snapshot["frames"]
+    frame = frames[-1]
+    procedure = procedures[frame["procedure"]]
+    state = procedure.states[frame["state"]]
+    params = frame["params"]
+    values = {**params, **frame["answers"]}
+    blockers = tuple(requirements(state, frame))
+    is_open = snapshot["status"] == "open"
+    if not is_open:
+        blockers = (f"the instance is {snapshot['status']}",)
+
+    def text(value: Any) -> str:
+        return render(value, lang, params)
+
+    def note(value: Note | None) -> str | None:
+        return None if value is None else text(value.text)
+
+    moves = tuple(
+        MoveView(
+            m.id,
+            m.to,
+            text(m.label) or m.id,
+            allowed=not blockers and (m.when is None or machine.guard(m.when)(values)),
+            why=blockers
+            + (
+                () if m.when is None or machine.guard(m.when)(values) else (f"the guard {m.when!r} is false",)
+            ),
+        )
+        for m in state.moves
+    )
+    routes = tuple(RouteView(c.to, c.guard, c.holds) for c in machine.check_routes(state.name, values))
+    kind = _kind(state, frame)
+    if kind == "use" and frame["returned"] is not None:
+        blockers += (
+            f"the sub-procedure ended with outcome {frame['returned']!r}, which this state does not route",
+        )
+    can_continue = not blockers and (
+        kind in ("final", "use") or (kind == "routes" and any(r.holds for r in routes))
+    )
+    return View(
+        status=snapshot["status"],
+        procedure=procedure.id,
+        procedure_title=text(procedure.title),
+        state=state.name,
+        path_name=">".join(f["state"] for f in frames),
+        title=text(state.title) or state.name,
+        role=state.role,
+        role_title=text(procedure.roles.get(state.role)) if state.role else "",
+        source=state.source,
+        kind=kind,
+        steps=len(snapshot["path"]),
+        remaining=machine.distance.get(state.name),
+        callers=tuple(_caller(f, procedures, lang) for f in frames[:-1]),
+        items=tuple(
+            ItemView(
+                item.id,
+                text(item.text),
+                item.optional,
+                "checked"
+                if item.id in frame["checked"]
+                else "skipped"
+                if item.id in frame["skipped"]
+                else "open",
+                frame["skipped"].get(item.id),
+                note(item.note),
+                item.source,
+            )
+            for item in state.do
+        ),
+        phrases=tuple(PhraseView(text(p.text), note(p.note), p.source) for p in state.say),
+        questions=tuple(
+            _question(procedure, q.field, q.required, frame["answers"].get(q.field), lang, params)
+            for q in state.ask
+        ),
+        notes=tuple(text(n.text) for n in state.notes),
+        due=tuple(_due(d, state, lang, params) for d in frame["due"]),
+        caller_due=tuple(
+            _due(d, procedures[f["procedure"]].states[f["state"]], lang, f["params"])
+            for f in frames[:-1]
+            for d in f["due"]
+        ),
+        moves=moves if is_open else tuple(MoveView(m.id, m.to, m.label, False, blockers) for m in moves),
+        routes=routes,
+        blockers=blockers,
+        can_continue=is_open and can_continue,
+        outcome=snapshot["outcome"] if not is_open else frame["returned"],
+    )
+
+
+def _kind(state: State, frame: Mapping[str, Any]) -> str:
+    if state.final:
+        return "final"
+    if state.use is not None and frame["returned"] is not None and frame["returned"] in state.outcomes:
+        return "use"
+    if state.moves:
+        return "moves"
+    if state.routes:
+        return "routes"
+    return "use" if state.use is not None else "end"
+
+
+def _question(
+    procedure: Procedure, name: str, required: bool, answer: Any, lang: str, params: Mapping[str, Any]
+) -> QuestionView:
+    field = procedure.fields[name]
+    choices = tuple(
+        ChoiceView(i, option, render(field.option_labels.get(option), lang, params) or option)
+        for i, option in enumerate(field.options, 1)
+    )
+    return QuestionView(
+        field=name,
+        type=field.type,
+        label=render(field.label, lang, params) or name,
+        required=required,
+        choices=choices,
+        answer=answer,
+        shown=show_answer(field, answer),
+        help=render(field.help, lang, params),
+        pii=field.pii,
+    )
+
+
+def _due(entry: Mapping[str, Any], state: State, lang: str, params: Mapping[str, Any]) -> DueView:
+    deadline = next((d for d in state.due if d.id == entry["id"]), None)
+    shown = render(deadline.text, lang, params) if deadline is not None else ""
+    return DueView(
+        entry["id"], entry["kind"], entry["due"], entry.get("every"), shown or entry["id"], entry["state"]
+    )
+
+
+def _caller(frame: Mapping[str, Any], procedures: Mapping[str, Procedure], lang: str) -> Caller:
+    procedure = procedures[frame["procedure"]]
+    state = procedure.states[frame["state"]]
+    params = frame["params"]
+    return Caller(
+        procedure.id,
+        render(procedure.title, lang, params),
+        state.name,
+        render(state.title, lang, params) or state.name,
+    )

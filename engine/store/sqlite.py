@@ -1,0 +1,527 @@
+"""The SQLite store: pinned procedure texts, instances with their snapshot, append-only events.
+
+One write transaction per step (BEGIN IMMEDIATE), guarded by the instance's version, so a
+step is either wholly saved or not at all and two writers cannot both win. Every sqlite3
+failure leaves here as an `engine.base.errors` exception with one sentence. No procedure logic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from procflow.engine.base.clock import stamp
+from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError
+from procflow.engine.store import records
+from procflow.engine.store.migrations import LATEST, MIGRATIONS
+from procflow.engine.store.records import (
+    EVENT_COLUMNS,
+    INSTANCE_COLUMNS,
+    SUMMARY_COLUMNS,
+    Event,
+    Instance,
+    Summary,
+    event_from_row,
+    event_row,
+)
+
+# `normal` (the default) is SQLite's synchronous=NORMAL in WAL mode: a committed step survives
+# any crash of procflow itself; after a power cut or OS crash the last steps committed before it
+# may be rolled back, never half-applied. `full` also survives those, at about six times the cost.
+DURABILITY = {"normal": "NORMAL", "full": "FULL"}
+LAST = "last"  # stands for an id; cannot be one (the id alphabet has no 'l')
+QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
+_MAGIC = b"SQLite format 3\x00"
+
+
+def sha256(raw: bytes) -> str:
+    """The hex sha256 that names a pinned text."""
+    try:  # the built-in implementation: importing hashlib first loads OpenSSL (~2 ms of `status`)
+        from _sha256 import sha256 as new  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # pragma: no cover - Python 3.12 renamed it, other builds may lack it
+        from hashlib import sha256 as new
+    digest: str = new(raw).hexdigest()
+    return digest
+
+
+def now() -> str:
+    return stamp(datetime.now(UTC))
+
+
+class Store:
+    """An open database; use as a context manager or call `close()`."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 5.0,
+        durability: str = "normal",
+        create_dir: bool = False,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.timeout = timeout
+        _check_file(self.path, create_dir)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database '{self.path}': {exc}") from None
+        try:
+            with self._errors():
+                self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+                if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
+                    problems = self.integrity(quick=True)
+                    if problems:
+                        raise DatabaseError(
+                            f"database '{self.path}' is damaged ({problems[0]}); restore it from a backup"
+                        )
+        except BaseException:
+            self.db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """sqlite3 errors as one sentence each; the transaction, if any, is rolled back."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise LockedError(
+                    f"database '{self.path}' is locked by another process; tried for {self.timeout:g} s"
+                ) from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text:
+                raise DatabaseError(f"cannot write to database '{self.path}' ({text})") from None
+            raise DatabaseError(f"database '{self.path}' cannot be used ({text})") from None
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            raise DatabaseError(
+                f"database '{self.path}' is damaged or not a procflow database ({exc}); "
+                "restore it from a backup"
+            ) from None
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self._rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for queries kept beside the module they serve (engine/violations.py);
+        sqlite3 errors leave as engine errors, as everywhere in the store."""
+        with self._errors():
+            yield self.db
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            raise DatabaseError(
+                f"database '{self.path}' was written by a newer procflow (schema version "
+                f"{version}, this one knows up to {LATEST}); upgrade procflow to use it"
+            )
+        if version == LATEST:
+            return
+        if version == 0:  # needs the write lock of a fresh file, so before the transaction
+            self.db.execute("PRAGMA journal_mode=WAL")
+        with self.write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            for target in range(version + 1, LATEST + 1):
+                for statement in MIGRATIONS[target - 1]:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={target}")
+
+    def integrity(self, *, quick: bool = False) -> list[str]:
+        """Problems reported by SQLite's own check; empty when the file is sound."""
+        with self._errors():
+            rows = self.db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+        problems = [str(r[0]) for r in rows]
+        return [] if problems == ["ok"] else problems
+
+    # --- procedures -----------------------------------------------------------------------
+
+    def pin(self, db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
+        """Keep the exact text of a procedure (once per hash); inside a write transaction."""
+        digest = sha256(raw)
+        db.execute(
+            "INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest, procedure_id, path, raw.decode("utf-8"), at),
+        )
+        return digest
+
+    def pinned(self, digest: str) -> tuple[str, str, bytes]:
+        """(procedure id, path it was read from, exact text) of a pinned hash."""
+        with self._errors():
+            row = self.db.execute(
+                "SELECT procedure_id, path, text FROM procedures WHERE hash = ?", (digest,)
+            ).fetchone()
+        if row is None:
+            raise DatabaseError(
+                f"database '{self.path}' lacks the pinned procedure text {digest[:12]}; "
+                "it was damaged or edited by hand"
+            )
+        return row[0], row[1], row[2].encode("utf-8")
+
+    # --- instances ------------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        procedure_id: str,
+        pins: Mapping[str, tuple[str, bytes]],
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        parent: str | None = None,
+        due: Sequence[Sequence[Any]] = (),
+    ) -> Instance:
+        """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
+        its rows of the due table (see `set_due`)."""
+        with self.write() as db:
+            hashes = {pid: self.pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
+            for _ in range(20):
+                new_id = records.new_id()
+                if db.execute("SELECT 1 FROM instances WHERE id = ?", (new_id,)).fetchone() is None:
+                    break
+            else:  # 20 collisions in a space of 887 million: something is wrong with randomness
+                raise DatabaseError("could not find a free instance id; the store holds too many instances")
+            db.execute(
+                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
+                " created_at, created_by, updated_at, updated_by, owner, parent)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new_id,
+                    procedure_id,
+                    hashes[procedure_id],
+                    _dump(hashes),
+                    status,
+                    state,
+                    role,
+                    len(events),
+                    _dump(snapshot),
+                    at,
+                    actor,
+                    at,
+                    actor,
+                    actor,
+                    parent,
+                ),
+            )
+            self._append(db, new_id, 0, events, actor, at)
+            self.set_due(db, new_id, due)
+        return self.load(new_id)
+
+    def commit(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        holder: tuple[str | None, str | None] | None = None,
+        due: Sequence[Sequence[Any]] | None = None,
+    ) -> int:
+        """Save one step: append `events` and replace the snapshot, if nobody changed it since
+        `expected_version`; else `ConflictError` and nothing written. Returns the new version.
+        `holder`, (owner, assignee), is set too: a handoff changes whose the instance is.
+        `due`, the instance's rows of the due table (`set_due`), replaces them; None keeps them.
+
+        An instance's version is the number of its events, so the events of this step are
+        numbered from `expected_version + 1` and the check on the version guards both.
+        """
+        if not events:
+            raise ValueError("a step without events changes nothing and is not saved")
+        version = expected_version + len(events)
+        with self.write() as db:
+            cur = db.execute(
+                "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = ?,"
+                " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
+                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version),
+            )
+            if cur.rowcount != 1:
+                raise self._conflict(db, instance_id, expected_version)
+            if holder is not None:  # the version check above already holds the write lock
+                db.execute(
+                    "UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id)
+                )
+            self._append(db, instance_id, expected_version, events, actor, at)
+            if due is not None:
+                self.set_due(db, instance_id, due)
+        return version
+
+    def holder(self, instance_id: str, db: sqlite3.Connection | None = None) -> tuple[str | None, str | None]:
+        """Whose the instance is now: (owner, assignee). `assignee` is a role it was handed to
+        (then it is that role's), else None and it is the owner's. Pass `db` inside a write."""
+        with self._errors():
+            row = (
+                (db or self.db)
+                .execute("SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,))
+                .fetchone()
+            )
+        if row is None:
+            raise NotFoundError(records.unknown_id_message(instance_id, []))
+        return row[0], row[1]
+
+    # --- what is due: one row per due time of an open instance (migration 3) -----------------
+
+    @staticmethod
+    def set_due(db: sqlite3.Connection, instance_id: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the instance's due rows, inside a write transaction. A row is (procedure, state
+        path, deadline, kind, due_at UTC stamp, every, role, text JSON), as
+        `procflow.engine.runtime.due.due_rows` makes them; owner and assignee are copied from the instance."""
+        db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
+        if rows:
+            db.executemany(
+                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                " owner, assignee) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, owner, assignee FROM instances"
+                " WHERE id = ? AND status = 'open'",
+                [(instance_id, *row, instance_id) for row in rows],
+            )
+
+    def due_of(self, instance_id: str) -> list[tuple[Any, ...]]:
+        """The instance's due rows as `set_due` takes them, in key order."""
+        with self._errors():
+            return self.db.execute(
+                "SELECT procedure, state, deadline, kind, due_at, every, role, text FROM due"
+                " WHERE instance = ? ORDER BY state, deadline",
+                (instance_id,),
+            ).fetchall()
+
+    def agenda(
+        self,
+        until: str,
+        *,
+        limit: int,
+        role: str | None = None,
+        person: str | None = None,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """Due rows with due_at up to `until` (a UTC stamp), soonest first, at most `limit`, and how
+        many match in all. `role` keeps that role's; `person` keeps theirs as `summaries` does.
+        The rows are read along the due_at index and stop at the limit."""
+        where, named = "due_at <= :until", {"until": until, "limit": limit, "role": role, "who": person}
+        if role is not None:
+            where += " AND role = :role"
+        if person is not None:
+            named.update({f"r{n}": held for n, held in enumerate(roles)})
+            held = f" OR assignee IN ({', '.join(f':r{n}' for n in range(len(roles)))})" if roles else ""
+            where += f" AND ((owner = :who AND assignee IS NULL){held})"
+        columns = "instance, procedure, state, deadline, kind, due_at, every, role, text, owner, assignee"
+        with self._errors():
+            rows = self.db.execute(
+                f"SELECT {columns} FROM due WHERE {where} ORDER BY due_at, instance, state, "
+                "deadline LIMIT :limit",
+                named,
+            ).fetchall()
+            total = (
+                len(rows)
+                if len(rows) < limit
+                else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
+            )
+        return rows, total
+
+    def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
+        row = db.execute(
+            "SELECT updated_by, updated_at, version, status FROM instances WHERE id = ?", (instance_id,)
+        ).fetchone()
+        if row is None:
+            return NotFoundError(records.unknown_id_message(instance_id, []))
+        who, when, version, status = row
+        return ConflictError(
+            f"instance '{instance_id}' was changed by {who} at {local_time(when)} (version {version}, "
+            f"{status}) after you read version {expected}; nothing of yours was saved, "
+            f"see where it is now with `procflow resume {instance_id}`"
+        )
+
+    @staticmethod
+    def _append(
+        db: sqlite3.Connection,
+        instance_id: str,
+        last: int,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+    ) -> None:
+        rows = [event_row(instance_id, last + n, event, actor, at) for n, event in enumerate(events, 1)]
+        db.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            rows,
+        )
+
+    def load(self, instance_id: str) -> Instance:
+        """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""
+        key = instance_id.strip().lower()
+        with self._errors():
+            row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
+        try:
+            return Instance.from_row(row)
+        except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
+            raise self._damaged(key, "its snapshot") from None
+
+    def resolve(self, ref: str, person: str) -> str:
+        """An instance id as typed; `last` is `person`'s most recently changed instance."""
+        if ref.strip().lower() != LAST:
+            return ref
+        query = (
+            "SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
+            "ORDER BY updated_at DESC LIMIT 1"
+        )
+        with self._errors():
+            found = [
+                row
+                for status in ("open", "finished", "cancelled")
+                for row in self.db.execute(query, (person, status))
+            ]
+        if not found:
+            raise NotFoundError(
+                f"{person} holds no instances yet, so 'last' means none; `procflow status` lists instances"
+            )
+        return str(max(found)[1])
+
+    def _similar_ids(self, key: str) -> list[str]:
+        with self._errors():
+            return [r[0] for r in self.db.execute("SELECT id FROM instances")]
+
+    def events(self, instance_id: str) -> list[Event]:
+        with self._errors():
+            rows = self.db.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? ORDER BY seq",
+                (instance_id,),
+            ).fetchall()
+        try:
+            return [event_from_row(r) for r in rows]
+        except (ValueError, TypeError):
+            raise self._damaged(instance_id, "its event log") from None
+
+    def _damaged(self, instance_id: str, part: str) -> DatabaseError:
+        return DatabaseError(
+            f"instance '{instance_id}' in database '{self.path}' is damaged ({part} is not "
+            "valid JSON); restore the database from a backup"
+        )
+
+    def summaries(
+        self,
+        *,
+        person: str | None = None,
+        open_limit: int | None = 50,
+        recent_limit: int = 10,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[Summary], list[Summary]]:
+        """(open instances, recently closed ones), newest first; `person` keeps only theirs:
+        those they own that were not handed to a role, and those handed to one of `roles`.
+
+        Each query walks an index in `updated_at` order and stops at its limit, so the cost
+        follows what is shown, not how many instances the store holds: the person's own along
+        `instances_owner`, those handed to their roles along `instances_assignee`, merged. One
+        more open row than the limit is read so the caller can say that more exist.
+        """
+        clauses = [""] if person is None else [" AND i.owner = :who AND i.assignee IS NULL"]
+        if person is not None and roles:  # each role is a bound parameter: :r0, :r1, ...
+            clauses.append(f" AND i.assignee IN ({', '.join(f':r{n}' for n in range(len(roles)))})")
+        named = {"who": person, **{f"r{n}": role for n, role in enumerate(roles)}}
+
+        def read(status: str, limit: int) -> list[Any]:
+            rows = [
+                row
+                for clause in clauses
+                for row in self.db.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM instances i JOIN procedures p ON p.hash = i.hash"
+                    f" WHERE i.status = :status{clause} ORDER BY i.updated_at DESC LIMIT :limit",
+                    {"status": status, "limit": limit, **named},
+                )
+            ]
+            if len(clauses) > 1:
+                rows.sort(key=lambda row: row[9], reverse=True)  # updated_at
+            return rows if limit < 0 else rows[:limit]
+
+        with self._errors():
+            opened = read("open", -1 if open_limit is None else open_limit + 1)
+            closed = read("finished", recent_limit) + read("cancelled", recent_limit)
+        closed.sort(key=lambda row: row[9], reverse=True)  # updated_at
+        return [Summary.from_row(r) for r in opened], [Summary.from_row(r) for r in closed[:recent_limit]]
+
+    def all_ids(self) -> list[str]:
+        with self._errors():
+            return [r[0] for r in self.db.execute("SELECT id FROM instances ORDER BY created_at, id")]
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def local_time(text: str) -> str:
+    """A stored time (UTC stamp or ISO with offset) in local time, to the second, for people."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _check_file(path: str, create_dir: bool) -> None:
+    """Refuse what SQLite would report vaguely or late: a directory, a missing folder,
+    a file that is not SQLite, a file or folder we may not write."""
+    if os.path.isdir(path):
+        raise DatabaseError(f"database path '{path}' is a directory; give a file name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.exists(folder):
+        if not create_dir:
+            raise DatabaseError(f"cannot create database '{path}': folder '{folder}' does not exist")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
+    if os.path.exists(path):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(_MAGIC))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        if head and head != _MAGIC:
+            raise DatabaseError(f"'{path}' is not a procflow database (not an SQLite file)")
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"cannot write to database '{path}': permission denied")
+    if not os.access(folder, os.W_OK):  # WAL needs to create its -wal and -shm files beside it
+        raise DatabaseError(f"cannot write to database '{path}': folder '{folder}' is not writable")

@@ -1,0 +1,162 @@
+"""Accountability under the work rules: `violation record|list` and the monthly `report`."""
+
+from __future__ import annotations
+
+import click
+from procflow.engine.store import open_store
+from procflow.terminal.commands.common import (
+    CONTEXT,
+    DB_HELP,
+    DIR_HELP,
+    LANG_HELP,
+    LANGUAGE_CHOICE,
+    MONTH_HELP,
+    _all_procedures,
+    _instance_options,
+    _site,
+)
+
+
+@click.group(context_settings=CONTEXT)
+def violation() -> None:
+    """Record violations of the work rules and list them with the breaches and overrides."""
+
+
+@violation.command("record", context_settings=CONTEXT)
+@click.option(
+    "--person", required=True, metavar="NAME", help="Who broke the rule (a person of the site file)."
+)
+@click.option(
+    "--rule",
+    required=True,
+    metavar="RULE",
+    help="A work rule id from the procedures' work_rules (PROCEDURE:RULE when two share it).",
+)
+@click.option("--note", default=None, metavar="TEXT", help="What happened.")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="TIME",
+    help="When it happened (default: now), e.g. 2026-03-07T09:30 or 14:30 (today); "
+    "without an offset, in the site's time zone.",
+)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@_instance_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: the violation as `violation list --json` shows it.",
+)
+def violation_record(
+    person: str,
+    rule: str,
+    note: str | None,
+    at: str | None,
+    dirs: tuple[str, ...],
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Record that NAME broke a work rule; the record names who made it and cannot be changed."""
+    import json
+
+    from procflow.engine.accountability import register
+    from procflow.engine.accountability.violations import record_checked, to_json
+    from procflow.engine.base import clock, environment
+
+    site = _site()
+    procedures = _all_procedures(dirs)
+    who = environment.actor(actor)
+    with open_store(db) as store:
+        found, declared = record_checked(
+            store,
+            procedures,
+            site,
+            person=person,
+            rule=rule,
+            note=note,
+            at=at,
+            actor=who,
+            now=clock.now(site.timezone),
+        )
+    if as_json:
+        click.echo(json.dumps(to_json(found, site.timezone), ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            register.format_recorded(found, declared.source, site.timezone, environment.language(lang)),
+            nl=False,
+        )
+
+
+@violation.command("list", context_settings=CONTEXT)
+@click.option("--person", default=None, metavar="NAME", help="Only NAME's violations.")
+@click.option("--month", default=None, metavar="YYYY-MM", help=MONTH_HELP)
+@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="A JSON list: kind, id, person, at, procedure, rule, note, instance, state, deadline, ...",
+)
+def violation_list(
+    person: str | None, month: str | None, db: str | None, lang: str | None, as_json: bool
+) -> None:
+    """Recorded violations, breaches and overrides, oldest first."""
+    from procflow.engine.accountability import register
+    from procflow.engine.accountability.monthly import parse_month
+    from procflow.engine.accountability.violations import read
+    from procflow.engine.base import environment
+
+    site = _site()
+    bounds = parse_month(month, site.timezone) if month is not None else None
+    with open_store(db) as store:
+        found = read(store, bounds.start if bounds else None, bounds.end if bounds else None, person)
+    if as_json:
+        click.echo(register.format_list_json(found, site.timezone), nl=False)
+    else:
+        click.echo(register.format_list(found, site.timezone, environment.language(lang)), nl=False)
+
+
+@click.command("report", context_settings=CONTEXT)
+@click.option("--month", required=True, metavar="YYYY-MM", help=MONTH_HELP)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Aligned text, a JSON object, or CSV with a header row.",
+)
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
+def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], db: str | None) -> None:
+    """Violations per person in one month, and where each stands on the penalty ladders.
+
+    Rungs reached together at one count (第三篇 八.1 and 八.2 at two) are listed together with
+    the procedure's notes on who decides; the report never picks one.
+    """
+    from procflow.engine.accountability.monthly import build_report, parse_month
+    from procflow.engine.accountability.monthly_format import FORMATS
+    from procflow.engine.accountability.penalties import build_ladders
+    from procflow.engine.accountability.violations import read
+    from procflow.engine.base import environment
+
+    site = _site()
+    bounds = parse_month(month, site.timezone)
+    procedures = _all_procedures(dirs)
+    ladders = build_ladders(procedures, site)
+    with open_store(db) as store:
+        found = read(store, bounds.start, bounds.end)
+    result = build_report(bounds, found, ladders, site, procedures)
+    click.echo(FORMATS[format_](result, environment.language(lang)), nl=False)
+
+
+COMMANDS = (
+    violation,
+    report_,
+)

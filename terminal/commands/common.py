@@ -1,0 +1,156 @@
+"""What the command modules share: option help texts, and finding the site and procedures.
+
+Everything here runs inside a command (it may read the click context); nothing is imported
+at start-up that `procflow --help` does not need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from procflow.engine.base import errors
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _site() -> Any:
+    """The site (`--site`, PROCFLOW_SITE, ./procflow.yaml; an empty one when there is none).
+    A site file with errors stops the command: its findings are shown, exit 1."""
+    from procflow.engine.site.sitefile import SiteError, open_site
+
+    obj = click.get_current_context().find_root().obj or {}
+    try:
+        return open_site(obj.get("site"))
+    except SiteError as exc:
+        from procflow.engine.output import diagnostics as report
+
+        shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
+        click.echo(shown, err=True, nl=False)
+        raise
+
+
+LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
+LANG_HELP = "Language of the text (default: from LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
+DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PATH and the bundled set."
+
+
+def _catalog(dirs: tuple[str, ...]) -> Any:
+    from procflow.engine.check.catalog import build_catalog
+
+    found = build_catalog(dirs)
+    for problem in found.problems:
+        click.echo(f"procflow: warning: {problem}", err=True)
+    for hidden, winner in found.shadowed:
+        note = f"{hidden.path} is not used: {winner.path} has its id {hidden.id!r}"
+        click.echo(f"procflow: note: {note}", err=True)
+    return found
+
+
+def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
+    """The procedure named by an id (or a path to its file) with every check passed, and its path."""
+    import os
+    from pathlib import Path
+
+    from procflow.engine.check.catalog import SUFFIXES, load_checked
+    from procflow.engine.output import diagnostics as report
+
+    if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
+        path = Path(ref)
+        if not path.is_file():
+            raise errors.UsageError(f"file {ref!r} does not exist; expected a procedure id or a .yaml file")
+    else:
+        path = _catalog(dirs).find(ref).path
+    procedure, diagnostics = load_checked(path)
+    if procedure is None:
+        problems = [d for d in diagnostics if d.is_error]
+        shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
+        click.echo(shown, err=True, nl=False)
+        raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
+    return procedure, path
+
+
+def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, Any]:
+    """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
+    if not any(state.use for state in procedure.states.values()):
+        return {}
+    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files
+
+    siblings = sorted(p for p in path.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    found = {**index_files((p, "beside") for p in siblings).entries, **build_catalog(dirs).entries}
+    return {proc_id: entry.title for proc_id, entry in found.items()}
+
+
+DB_HELP = "The database file (default: PROCFLOW_DB, else procflow.db in the per-user data directory)."
+AS_HELP = "Who is acting (default: PROCFLOW_USER, else the operating-system user)."
+STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status, outcome, path, answers, ..."
+
+
+def _instance_options(func: Any) -> Any:
+    """--db, --as, --lang and --json, shared by every command on instances."""
+    for option in reversed(
+        [
+            click.option("--db", metavar="PATH", default=None, help=DB_HELP),
+            click.option("--as", "actor", metavar="NAME", default=None, help=AS_HELP),
+            click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+OVERRIDE_HELP = (
+    "Act even in states whose role you do not hold (see the site file's people); "
+    "needs --reason, which is recorded."
+)
+OVERRIDE_REASON_HELP = "With --override: why you act without the role (recorded)."
+
+
+def _session_options(func: Any) -> Any:
+    """--answers, --override and --reason, shared by `run` and `resume`."""
+    for option in reversed(
+        [
+            click.option(
+                "--answers",
+                "answers_file",
+                metavar="FILE",
+                type=click.Path(exists=True, dir_okay=False),
+                help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
+            ),
+            click.option("--override", is_flag=True, help=OVERRIDE_HELP),
+            click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _override(override: bool, reason: str | None) -> str | None:
+    """The reason given with --override (None without it); either alone is a usage error."""
+    if not override:
+        if reason is not None:
+            raise errors.UsageError("--reason goes with --override")
+        return None
+    from procflow.engine.desk.people import check_override_reason
+
+    return check_override_reason(reason)
+
+
+def _site_given() -> bool:
+    """Whether a site file is named or present, checked without loading anything (`status`)."""
+    import os
+
+    obj = click.get_current_context().find_root().obj or {}
+    return bool(obj.get("site") or os.environ.get("PROCFLOW_SITE") or os.path.isfile("procflow.yaml"))
+
+
+MONTH_HELP = "The calendar month, YYYY-MM, in the site's time zone (UTC when the site sets none)."
+
+
+def _all_procedures(dirs: tuple[str, ...]) -> Any:
+    from procflow.engine.accountability.penalties import load_procedures
+
+    procedures, problems = load_procedures(dirs)
+    for problem in problems:
+        click.echo(f"procflow: warning: {problem}", err=True)
+    return procedures

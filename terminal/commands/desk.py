@@ -1,0 +1,147 @@
+"""The operator's commands: `run`, `resume` and `step` on durable instances."""
+
+from __future__ import annotations
+
+import click
+from procflow.terminal.commands.common import (
+    CONTEXT,
+    DIR_HELP,
+    OVERRIDE_HELP,
+    STEP_JSON_HELP,
+    _instance_options,
+    _override,
+    _session_options,
+    _site,
+)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="PROCEDURE")
+@_session_options
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def run(
+    procedure: str,
+    answers_file: str | None,
+    dirs: tuple[str, ...],
+    override: bool,
+    reason: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
+
+    Every step is saved at once. Ctrl-C (exit 130) or the end of the input (exit 1) leaves the
+    instance open and prints the command that resumes it. With --answers FILE the run is
+    scripted: it stops with exit 1, the instance open, at the first answer or move FILE lacks.
+
+    In a state whose role you do not hold (by the site file's people) a run asks why you act
+    anyway, and records it; --override --reason TEXT answers for every such state, and a
+    scripted run without them stops there (exit 10).
+    """
+    from procflow.engine.runtime.script import load_script
+    from procflow.terminal import console
+
+    script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
+    desk = console.open_desk(
+        db, actor, lang, dirs, site=_site(), override=_override(override, reason), ask=script is None
+    )
+    opened = console.start(desk, procedure)
+    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@_session_options
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def resume(
+    instance: str,
+    answers_file: str | None,
+    override: bool,
+    reason: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Continue instance ID where it stopped, on the procedure text it started with.
+
+    ID `last` stands for your most recently changed instance (also in step, history, cancel
+    and verify).
+    """
+    from procflow.engine.runtime.script import load_script
+    from procflow.terminal import console
+
+    script = load_script(answers_file) if answers_file else None
+    desk = console.open_desk(
+        db, actor, lang, site=_site(), override=_override(override, reason), ask=script is None
+    )
+    opened = desk.open(desk.store.resolve(instance, desk.actor))
+    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
+@click.option(
+    "--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable)."
+)
+@click.option("--skip", "skips", multiple=True, metavar="ITEM", help="Skip a checklist item; needs --reason.")
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    metavar="TEXT",
+    help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
+    "with --override (given first).",
+)
+@click.option("--move", default=None, metavar="MOVE", help="Take this move (when the step offers a choice).")
+@click.option(
+    "--done",
+    "done",
+    multiple=True,
+    metavar="DEADLINE",
+    help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.",
+)
+@click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
+@click.option("--override", is_flag=True, help=OVERRIDE_HELP)
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
+def step(
+    instance: str,
+    sets: tuple[str, ...],
+    checks: tuple[str, ...],
+    skips: tuple[str, ...],
+    reasons: tuple[str, ...],
+    move: str | None,
+    done: tuple[str, ...],
+    note: str | None,
+    override: bool,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Take one step of instance ID without prompts (for scripts and other tools).
+
+    With nothing but ID it acknowledges a step that only says something. A wrong answer
+    (exit 5) or a move not allowed now (exit 6) changes nothing; so does losing a race to
+    another operator (exit 7, naming who changed it and when). A step in a state whose role you
+    do not hold is refused (exit 10) unless given --override --reason TEXT.
+    """
+    from procflow.terminal import console
+
+    why, reasons = console.override_reasons(override, skips, reasons)
+    desk = console.open_desk(db, actor, lang, site=_site(), override=why)
+    console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
+
+
+COMMANDS = (
+    run,
+    resume,
+    step,
+)

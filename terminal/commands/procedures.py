@@ -1,0 +1,122 @@
+"""Commands that print procedures: `list`, `show` (a readable SOP) and `graph` (a diagram)."""
+
+from __future__ import annotations
+
+import click
+from procflow.terminal.commands.common import (
+    CONTEXT,
+    DIR_HELP,
+    LANG_HELP,
+    LANGUAGE_CHOICE,
+    _catalog,
+    _checked_procedure,
+    _site,
+    _used_titles,
+)
+
+
+@click.command("list", context_settings=CONTEXT)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list: id, title, path, source, states, origin.")
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
+    """List the procedures: id, title, number of states and source document.
+
+    Procedures are found under each --dir, then each directory of PROCFLOW_PATH (separated by
+    the system's path separator), then the bundled set; the first one found wins an id.
+    """
+    import json
+
+    from procflow.engine.base.environment import language
+    from procflow.engine.model.text import render
+    from procflow.engine.output.layout import display_width, pad
+
+    lang = language(lang)
+    found = _catalog(dirs)
+    rows = [
+        {
+            "id": e.id,
+            "title": render(e.title, lang, {}),
+            "path": str(e.path),
+            "source": e.source,
+            "states": e.states,
+            "origin": e.origin,
+        }
+        for e in found.entries.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("procflow: no procedures found (add some with --dir PATH or PROCFLOW_PATH)", err=True)
+        return
+    table = [("ID", "TITLE", "STATES", "SOURCE")] + [
+        (r["id"], r["title"], str(r["states"]), r["source"] or "") for r in rows
+    ]
+    widths = [max(display_width(str(row[i])) for row in table) for i in range(3)]
+    for ident, title, states, source in table:
+        line = f"{pad(ident, widths[0])}  {pad(title, widths[1])}  {states.rjust(widths[2])}  {source}"
+        click.echo(line.rstrip())
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="ID")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Plain text for the terminal or a printer, or Markdown.",
+)
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+    """Print a procedure as a readable SOP: every step with its role, checklist, words to say,
+    questions, routes, moves, deadlines, notes and source clauses.
+
+    ID is a procedure id (see `procflow list`) or the path of a procedure file. A procedure
+    with errors is not shown: its errors are (exit 1). Parameters take the site file's values
+    (`procflow --site PATH show ID`) where it sets them.
+    """
+    from procflow.engine.base.environment import language
+    from procflow.engine.output.sop import render_sop
+
+    proc, path = _checked_procedure(procedure, dirs)
+    titles = _used_titles(proc, path, dirs)
+    params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
+    click.echo(
+        render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False
+    )
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("procedure", metavar="ID")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.",
+)
+@click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+    """Print a procedure's state diagram: every state and move, guards on the edges.
+
+    Thin arrows are automatic routes (dotted: otherwise), thick ones moves the operator
+    chooses; final states are double circles. ID is an id or the path of a procedure file.
+    """
+    from procflow.engine.base.environment import language
+    from procflow.engine.output.diagram import FORMATS
+
+    proc, _ = _checked_procedure(procedure, dirs)
+    click.echo(FORMATS[format_](proc, language(lang)), nl=False)
+
+
+COMMANDS = (
+    list_,
+    show,
+    graph,
+)
