@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.base import errors, paths
-from procflow.engine.check import catalog
+from procflow.engine.check import catalog, files
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -143,11 +143,11 @@ def test_unreadable_files_are_reported_not_fatal(tmp_path: Path, no_bundled: Pat
 def test_load_checked_refuses_a_procedure_with_errors(tmp_path: Path) -> None:
     broken = write(tmp_path / "b.yaml", minimal("b").replace("next: b", "next: nowhere_at_all"))
     schema_bad = write(tmp_path / "s.yaml", "procflow: 1\nid: s\n")
-    procedure, found = catalog.load_checked(VALID / "visitor.yaml")
+    procedure, found = files.load_checked(VALID / "visitor.yaml")
     assert procedure is not None and procedure.id == "sample-visitor"
     assert not [d for d in found if d.is_error]
     for path in (broken, schema_bad):
-        procedure, found = catalog.load_checked(path)
+        procedure, found = files.load_checked(path)
         assert procedure is None
         assert any(d.is_error for d in found)
 

@@ -17,7 +17,7 @@ from procflow.engine.base import clock
 from procflow.engine.base.calendar import build_calendar
 from procflow.engine.base.clock import Duty, parse_moment
 from procflow.engine.base.errors import InvalidAnswerError, UsageError
-from procflow.engine.check.catalog import load_checked
+from procflow.engine.check.files import load_checked
 from procflow.engine.load.yamlio import load_yaml_bytes
 from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.runtime.driver import Driver, Missing

@@ -60,7 +60,7 @@ def load_procedures(dirs: Sequence[str] = ()) -> tuple[dict[str, Procedure], lis
     """Every procedure in the search path that passes its checks (the first of an id wins),
     and one message per file left out."""
     from procflow.engine.check.catalog import procedure_files, search_dirs
-    from procflow.engine.check.pipeline import check_document
+    from procflow.engine.check.files import check_document
     from procflow.engine.load.yamlio import LoadError, load_yaml
 
     procedures: dict[str, Procedure] = {}

@@ -18,8 +18,7 @@ from procflow.engine.base.errors import NotFoundError, UsageError
 from procflow.engine.base.paths import procedures_dir
 
 if TYPE_CHECKING:
-    from procflow.engine.base.diagnostic import Diagnostic
-    from procflow.engine.model.procedure import Procedure, Text
+    from procflow.engine.model.procedure import Text
 
 SUFFIXES = (".yaml", ".yml")
 PATH_VARIABLE = "PROCFLOW_PATH"
@@ -158,11 +157,3 @@ def _read_entry(path: Path, origin: str, problems: list[str]) -> Entry | None:
         source=source if isinstance(source, str) else None,
         states=len(states) if isinstance(states, dict) else 0,
     )
-
-
-def load_checked(path: Path) -> tuple[Procedure | None, list[Diagnostic]]:
-    """One file through every per-file check: the procedure (None when it has errors) and the findings."""
-    from procflow.engine.check.pipeline import check_file
-
-    procedure, found = check_file(str(path))
-    return (None if any(d.is_error for d in found) else procedure), found

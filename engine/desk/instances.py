@@ -143,7 +143,7 @@ class Desk:
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
         """The entry procedure and every one it uses, each read once and fully checked."""
         from procflow.engine.check.catalog import SUFFIXES, build_catalog
-        from procflow.engine.check.pipeline import check_document
+        from procflow.engine.check.files import check_document
         from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
         from procflow.engine.rules import Checked, run_project_rules
 
