@@ -223,7 +223,7 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
     """Median seconds, on an open store, of `status --by op7` (its queries and its text) and of
     resuming `ident` (reading the row, parsing the pinned text, building the session and its
     view, as a new process does); the whole `procflow status --by op7` process; rows shown."""
-    from procflow.engine.desk import audit, instances
+    from procflow.engine.desk import audit, pins
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime import machine
     from procflow.engine.store.sqlite import Store
@@ -238,7 +238,7 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
             return len(report.open) + len(report.recent)
 
         def resume() -> None:
-            instances._parsed.clear()
+            pins._parsed.clear()
             machine.cache_clear()
             Desk(store, actor="op7", lang="en").open(ident).view()
 

@@ -109,7 +109,7 @@ def _text(raw: str | None, lang: str) -> str:
 def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadline: str, lang: str) -> str:
     """The deadline's text read from the instance's pinned procedure: for rows written before the
     due table kept text (migration 3). Slow (it parses YAML), so only for those rows."""
-    from procflow.engine.desk.instances import pinned_procedures
+    from procflow.engine.desk.pins import pinned_procedures
     from procflow.engine.model.text import render
 
     try:

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import ProcflowError
+from procflow.engine.desk.pins import file_state, pinned_procedures
 from procflow.engine.store.records import Event, Instance, Summary
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.store.sqlite import Store
 
 
 class StatusRow(NamedTuple):
@@ -55,20 +56,8 @@ def status(
     return StatusReport([row(s) for s in opened], more, [row(s) for s in closed])
 
 
-def file_state(path: str, digest: str) -> str:
-    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return "removed"
-    return "current" if sha256(raw) == digest else "changed"
-
-
 def history(store: Store, instance_id: str) -> tuple[Instance, list[Event], frozenset[str]]:
     """The instance, its events in order, and the fields holding personal data (to mask)."""
-    from procflow.engine.desk.instances import pinned_procedures
-
     record = store.load(instance_id)
     procedures = pinned_procedures(store, record.pins)
     pii = frozenset(name for p in procedures.values() for name, f in p.fields.items() if f.pii)
@@ -108,7 +97,6 @@ def verify(store: Store, instance_id: str | None = None) -> VerifyReport:
 
 
 def _verify_one(store: Store, ident: str) -> str | None:
-    from procflow.engine.desk.instances import pinned_procedures
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
 

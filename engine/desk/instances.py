@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import stamp
-from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
+from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.store.records import Instance
 from procflow.engine.store.sqlite import Store, sha256
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from procflow.engine.site.sitefile import Site
 
 Clock = Callable[[], datetime]
-_parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
 
 
 class InvalidProcedureError(ProcflowError):
@@ -123,7 +123,7 @@ class Desk:
             zone=self.site.timezone,
         )
         for digest, pid in ((hashes[p], p) for p in procedures):
-            _parsed.setdefault(digest, procedures[pid])
+            remember_parsed(digest, procedures[pid])
         record = self.store.create(
             procedure_id=entry,
             pins=texts,
@@ -323,44 +323,6 @@ class Desk:
             opened.session = self._session(session.procedures, before, session.hashes)
             raise
         return len(events)
-
-
-def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
-    """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
-    from procflow.engine.model.procedure import build_procedure
-
-    procedures: dict[str, Procedure] = {}
-    for pid, digest in pins.items():
-        found = _parsed.get(digest)
-        if found is None:
-            _, path, raw = store.pinned(digest)
-            try:
-                found = build_procedure(load_yaml_bytes(raw, path).data, path)
-            except (LoadError, KeyError, TypeError, ValueError) as exc:
-                raise DatabaseError(
-                    f"the pinned text of '{path}' in the database cannot be read "
-                    f"({type(exc).__name__}); the database was damaged or edited"
-                ) from None
-            _parsed[digest] = found
-        procedures[pid] = found
-    return procedures
-
-
-def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
-    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
-    from procflow.engine.desk.audit import file_state
-
-    notices = []
-    for pid, digest in pins.items():
-        _, path, _ = store.pinned(digest)
-        state = file_state(path, digest)
-        if state != "current":
-            notices.append(
-                f"procedure '{pid}' ({path}) was {state} after this instance started; "
-                "it keeps running on the text it started with"
-            )
-    return notices
 
 
 def _visit(opened: Opened) -> tuple[str, int]:
