@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from procflow.engine.base.calendar import DAYS, Calendar, build_calendar
+from procflow.engine.base.durations import parse_duration
+from procflow.engine.base.environment import now as current
 from procflow.engine.base.errors import UsageError
 
 HORIZON_DAYS = 3660  # duty arithmetic looks no further: a calendar with no duty for ten years is a mistake
@@ -30,8 +33,6 @@ def stamp(moment: datetime) -> str:
 
 def now(zone: tzinfo | None = None) -> datetime:
     """The current moment, aware: `PROCFLOW_NOW` when set, else the system clock; in `zone` if given."""
-    from procflow.engine.base.environment import now as current
-
     moment = current()
     return moment.astimezone(zone) if zone is not None else moment
 
@@ -39,8 +40,6 @@ def now(zone: tzinfo | None = None) -> datetime:
 def parse_moment(text: str, current: datetime) -> datetime:
     """A moment as typed: an ISO 8601 date-time (`2026-03-07T09:30`, offset optional), a time
     of today (`14:30`), or an offset from `current` (`+90m`, `+1h30m`). UsageError otherwise."""
-    from procflow.engine.base.durations import parse_duration
-
     raw = text.strip()
     try:
         if raw.startswith("+"):
@@ -188,7 +187,5 @@ def _cached(text: str) -> Duty:
     data = json.loads(text)
     zone = None
     if data.get("timezone"):
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(data["timezone"])
     return Duty(build_calendar(data), zone)

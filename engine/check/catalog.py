@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import NotFoundError, UsageError
 from procflow.engine.base.paths import procedures_dir
+from procflow.engine.load.yamlio import LoadError, load_yaml
+from procflow.engine.model.procedure import build_text
 
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Text
@@ -130,9 +132,6 @@ def index_files(files: Iterable[tuple[Path, str]]) -> Catalog:
 
 
 def _read_entry(path: Path, origin: str, problems: list[str]) -> Entry | None:
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-    from procflow.engine.model.procedure import build_text
-
     try:
         data = load_yaml(path).data
     except LoadError as exc:

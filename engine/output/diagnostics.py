@@ -6,6 +6,8 @@ findings are handed in (see `source_lines`), so formatting itself never touches 
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
@@ -83,8 +85,6 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     Each diagnostic has path, line, col (1-based; 0 when unknown), severity, code, message and
     pointer (JSON pointer of the offending node, "" when none). Text stays readable (UTF-8).
     """
-    import json
-
     document = {
         "version": JSON_FORMAT_VERSION,
         "summary": summary(diagnostics, files),
@@ -141,8 +141,6 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
     Lines are split where PyYAML counts a line break (not str.splitlines, which also splits
     at form feeds and other separators YAML does not count).
     """
-    import re
-
     wanted: dict[str, set[int]] = {}
     for d in diagnostics:
         if d.line > 0:
