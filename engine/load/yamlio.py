@@ -46,6 +46,22 @@ class Document:
     data: Any
     root: Node = field(repr=False)
     text: str = field(repr=False, default="")
+    # keys of the large mappings looked up so far, by node identity: a file with thousands of
+    # findings under one mapping (its states) would otherwise scan that mapping for each
+    _keys: dict[int, dict[str, tuple[Node, Node]]] = field(repr=False, compare=False, default_factory=dict)
+
+    def child(self, node: Node, part: str) -> tuple[Node | None, Node] | None:
+        """(key node or None, value node) of `part` under `node`, or None: the first key of
+        that name in a mapping, an index in a sequence."""
+        if isinstance(node, MappingNode) and len(node.value) > _SCAN:
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode):
+                        keys.setdefault(k.value, (k, v))
+            return keys.get(part)
+        return _child(node, part)
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column (in characters) of the node at a JSON pointer.
@@ -56,12 +72,15 @@ class Document:
         node: Node = self.root
         key_node: Node | None = None
         for part in _split_pointer(pointer):
-            found = _child(node, part)
+            found = self.child(node, part)
             if found is None:
                 break
             key_node, node = found
         target = key_node if key and key_node is not None else node
         return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+_SCAN = 16  # mappings up to this many keys are searched in order, larger ones through `_keys`
 
 
 def _split_pointer(pointer: str) -> list[str]:
