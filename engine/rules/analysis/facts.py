@@ -9,7 +9,7 @@ one procedure before the next one starts.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple
 
@@ -27,10 +27,71 @@ class Site(NamedTuple):
     move: Move | None = None
 
 
+SMALL = 200  # candidate lists up to this size are searched whole, exactly as difflib does
+QUERIES = 32  # distinct names a large candidate list suggests for, per list
+SCAN = 500  # candidates compared per name in a large list at most
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`; did you mean 'x'?` when a close name exists, else nothing."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """`; did you mean 'x'?` when a close name exists, else nothing.
+
+    A small list is searched whole. A large one (a file with thousands of states) is indexed
+    once and suggests for its first QUERIES distinct names only, each compared with at most
+    SCAN candidates of the same first letter and a length that can still match: so a file
+    with thousands of unknown names costs linear time, not names x candidates.
+    """
+    if isinstance(candidates, Collection) and len(candidates) <= SMALL:
+        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    else:
+        close = _index(candidates).close(name)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Names:
+    """Candidates by first letter and length, and the suggestions made so far."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.all = list(names)
+        self.buckets: dict[str, dict[int, list[str]]] = {}
+        for name in self.all:
+            self.buckets.setdefault(name[:1], {}).setdefault(len(name), []).append(name)
+        self.made: dict[str, list[str]] = {}
+
+    def close(self, name: str) -> list[str]:
+        if len(self.all) <= SMALL:
+            return difflib.get_close_matches(name, self.all, n=1, cutoff=0.6)
+        if name in self.made:
+            return self.made[name]
+        if len(self.made) >= QUERIES:
+            return []
+        by_length = self.buckets.get(name[:1], {})
+        # a ratio of at least 0.6 needs the shorter name to be at least 3/7 of the pair's length
+        size = len(name)
+        lengths = sorted(
+            (n for n in by_length if 3 * max(n, size) <= 7 * min(n, size)), key=lambda n: abs(n - size)
+        )
+        pool: list[str] = []
+        for length in lengths:
+            pool.extend(by_length[length][: SCAN - len(pool)])
+            if len(pool) >= SCAN:
+                break
+        found = self.made[name] = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+        return found
+
+
+_indexes: list[tuple[object, _Names]] = []  # (candidates, index): the few lists in use lately
+
+
+def _index(candidates: Iterable[str]) -> _Names:
+    """The index of `candidates`, the same object asked about again and again by one rule."""
+    for held, names in _indexes:
+        if held is candidates and len(names.all) == len(held):  # type: ignore[arg-type]
+            return names
+    names = _Names(candidates)
+    if isinstance(candidates, Collection):  # an iterator is used up: nothing to keep
+        _indexes.insert(0, (candidates, names))
+        del _indexes[4:]
+    return names
 
 
 def quoted(names: Iterable[str]) -> str:
