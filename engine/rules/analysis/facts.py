@@ -9,12 +9,13 @@ one procedure before the next one starts.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import NamedTuple
 
 from procflow.engine.model.guard import Guard, GuardError, parse_guard
 from procflow.engine.model.procedure import Move, Procedure, Route, State, Text
+from procflow.engine.rules.analysis.domains import Budget
 
 
 class Site(NamedTuple):
@@ -98,6 +99,18 @@ def quoted(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
+class Answered(Container[str]):
+    """The fields whose bits are set in `must`."""
+
+    __slots__ = ("bits", "must")
+
+    def __init__(self, bits: Mapping[str, int], must: int) -> None:
+        self.bits, self.must = bits, must
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.must & self.bits.get(name, 0))
+
+
 class Analysis:
     """One procedure's parsed guards (by pointer of their `when`), successors, and what is
     worked out from them on first use."""
@@ -108,6 +121,7 @@ class Analysis:
         self.guards: dict[str, Guard] = {}
         self.errors: dict[str, GuardError] = {}
         self.memo: dict[object, object] = {}  # results several rules share
+        self.budget = Budget()  # guard evaluations the rules may still spend on this procedure
         states = procedure.states
         self.succ: dict[str, tuple[str, ...]] = {}
         self.broken: set[str] = set()  # states with a target that does not exist
@@ -240,12 +254,10 @@ class Analysis:
                     may[0], changed = in_may, True
         return dict(zip(order, may, strict=True)), dict(zip(order, must, strict=True))
 
-    def answered(self, state: State) -> frozenset[str]:
-        """Fields certainly answered when `state` is left (asked as required on every path)."""
-        must = self.asked[1].get(state.name, 0)
-        if not must:
-            return frozenset()
-        return frozenset(n for n, bit in self.field_bits.items() if must & bit)
+    def answered(self, state: State) -> Container[str]:
+        """Fields certainly answered when `state` is left (asked as required on every path):
+        a view of the state's bit set, so asking costs nothing per field declared."""
+        return Answered(self.field_bits, self.asked[1].get(state.name, 0))
 
     @cached_property
     def texts(self) -> list[Text]:
