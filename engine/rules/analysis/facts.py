@@ -9,6 +9,7 @@ one procedure before the next one starts.
 from __future__ import annotations
 
 import difflib
+from collections import deque
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import NamedTuple
@@ -234,24 +235,32 @@ class Analysis:
         may = asks[:]
         must = [everything] * len(order)
         must[0] = required[0]
-        changed = True
-        while changed:  # `may` only grows and `must` only shrinks: in this order, a pass or two
-            changed = False
-            for i in range(1, len(order)):
-                in_may, in_must = 0, everything
-                for j in before[i]:
-                    in_may |= may[j]
-                    in_must &= must[j]
-                new_may, new_must = in_may | asks[i], in_must | required[i]
-                if new_may != may[i] or new_must != must[i]:
-                    may[i], must[i] = new_may, new_must
-                    changed = True
-            if before[0]:  # loops back to the start add to what may have been asked there
-                in_may = asks[0]
-                for j in before[0]:
-                    in_may |= may[j]
-                if in_may != may[0]:
-                    may[0], changed = in_may, True
+        after: list[list[int]] = [[] for _ in order]
+        for i, sources in enumerate(before):
+            for j in sources:
+                after[j].append(i)
+        # A worklist: a state is looked at again only when what flows into it changed. `may`
+        # only grows and `must` only shrinks, so each state changes a few times at most, where
+        # passes over every state until nothing changes took one pass per step back along a
+        # chain of loops (quadratic in the states).
+        queued = [True] * len(order)
+        queued[0] = bool(before[0])  # loops back to the start add to what may have been asked there
+        pending = deque(i for i, q in enumerate(queued) if q)
+        while pending:
+            i = pending.popleft()
+            queued[i] = False
+            in_may, in_must = 0, everything
+            for j in before[i]:
+                in_may |= may[j]
+                in_must &= must[j]
+            new_may = in_may | asks[i]
+            new_must = required[0] if i == 0 else in_must | required[i]
+            if new_may != may[i] or new_must != must[i]:
+                may[i], must[i] = new_may, new_must
+                for k in after[i]:
+                    if not queued[k]:
+                        queued[k] = True
+                        pending.append(k)
         return dict(zip(order, may, strict=True)), dict(zip(order, must, strict=True))
 
     def answered(self, state: State) -> Container[str]:
