@@ -174,3 +174,25 @@ def test_what_was_asked_flows_back_along_a_long_chain_of_loops(tmp_path: Path) -
     )
     code, found = validate(path, timeout=40)  # passes over every state took a minute here
     assert (code, found) == (0, [])
+
+
+def test_many_states_routing_on_a_choice_with_thousands_of_options(tmp_path: Path) -> None:
+    count = 8_000
+    options = ", ".join(f"o{i}" for i in range(count))
+    lines = ["initial: s0", "states:"]
+    for i in range(count):
+        to = f"s{i + 1}" if i + 1 < count else "end"
+        lines += [f"  s{i}:", *(["    ask: [k]"] if i == 0 else []), "    next:"]
+        lines += [f'      - {{to: {to}, when: k == "o{i}"}}', f'      - {{to: {to}, when: k != "o{i}"}}']
+    lines.append('      - {to: end, when: k == "o8000"}')  # the last state: not an option
+    path = tmp_path / "choice.yaml"
+    text = (
+        head(f"  k: {{type: choice, options: [{options}]}}") + "\n".join(lines) + "\n  end: {final: true}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < 1 << 20
+    code, found = validate(path, timeout=40)
+    # more options than combinations tried: routes are not decided, the values still checked
+    assert code == 1
+    assert codes(found) == Counter({"P009": 1})
+    assert "'o8000' is not an option of choice field 'k'; did you mean 'o" in found[0]

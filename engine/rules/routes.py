@@ -117,21 +117,21 @@ def unrouted_choice(procedure: Procedure) -> Iterator[Finding]:
             routed: set[object] = set()
             for guard in guards:
                 view = _rows(analysis, state, [guard]) if _sound(analysis, guard) else None
-                if view is None:
-                    routed.update(field.options)
+                if view is None:  # undecided: counts as routing every option
                     break
                 rows, (i,) = view
                 routed.update(row[name] for row, holds in rows if holds[i])
-            missing = [o for o in field.options if o not in routed]
-            if missing:
-                noun = "option" if len(missing) == 1 else "options"
-                verb = "has" if len(missing) == 1 else "have"
-                yield Finding(
-                    state.ptr + "/next",
-                    f"choice field {name!r} routes state {state.name!r}, but {noun} {quoted(missing)} {verb} "
-                    "no route and there is no 'otherwise' route",
-                    key=True,
-                )
+            else:
+                missing = [o for o in field.options if o not in routed]
+                if missing:
+                    noun = "option" if len(missing) == 1 else "options"
+                    verb = "has" if len(missing) == 1 else "have"
+                    yield Finding(
+                        state.ptr + "/next",
+                        f"choice field {name!r} routes state {state.name!r}, but {noun} {quoted(missing)} "
+                        f"{verb} no route and there is no 'otherwise' route",
+                        key=True,
+                    )
 
 
 @rule("P011", "overlapping-routes", "two routes of one state can both apply with no order between them")

@@ -77,8 +77,8 @@ def _domain(
     unset: tuple[Any, ...] = () if answered else (None,)
     field = procedure.fields.get(name)
     if field is not None:
-        if field.type == "choice":
-            return (*field.options, *unset)
+        if field.type == "choice":  # more options than assignments allowed: never listed
+            return (*field.options, *unset) if len(field.options) <= LIMIT else None
         if field.type == "bool":
             return (True, False, *unset)
         if opaque:
