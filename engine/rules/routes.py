@@ -194,21 +194,21 @@ def _overlaps_alone(
     only guards decided alone can be decided in a pair, and the budget bounds the pairs."""
     budget = analysis.budget
     decided = [k for k, (_, g) in enumerate(group) if _rows(analysis, state, [g]) is not None]
-    found = [0] * len(group)
-    for x, i in enumerate(decided):
-        for j in decided[x + 1 :]:
+    for x, j in enumerate(decided):
+        found = 0
+        for i in itertools.islice(decided, x):  # every pair tried is paid: the budget bounds this
             if budget.spent:
                 return
-            if found[j] >= OVERLAPS:
-                continue
             view = _rows(analysis, state, [group[i][1], group[j][1]])
             if view is None:
                 continue
             rows, (a, b) = view
             both = next((row for row, holds in rows if holds[a] and holds[b]), None)
             if both is not None:
-                found[j] += 1
                 yield i, j, both
+                found += 1
+                if found == OVERLAPS:
+                    break
 
 
 @rule("P012", "misplaced-otherwise", "an 'otherwise' route that is not the last route, or more than one")
