@@ -64,4 +64,7 @@ def _escape_length(source: str, at: int) -> int:
 def _split(pointer: str) -> list[str]:
     if not pointer:
         return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    parts = pointer.lstrip("/").split("/")
+    if "~" not in pointer:  # the usual case: nothing escaped
+        return parts
+    return [p.replace("~1", "/").replace("~0", "~") for p in parts]
