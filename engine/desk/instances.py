@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import stamp
 from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
 from procflow.engine.runtime.due import due_rows
+from procflow.engine.runtime.journal import qualified
+from procflow.engine.runtime.state import Event, Snapshot, Status, snapshot_from_json, to_json
 from procflow.engine.store.records import Instance
 from procflow.engine.store.sqlite import Store, sha256
 
@@ -57,13 +59,11 @@ class Opened:
 
     @property
     def version(self) -> int:
-        version: int = self.session.snapshot["version"]
-        return version
+        return self.session.snapshot["version"]
 
     @property
-    def status(self) -> str:
-        status: str = self.session.snapshot["status"]
-        return status
+    def status(self) -> Status:
+        return self.session.snapshot["status"]
 
     def view(self) -> View:
         return self.session.view()
@@ -101,8 +101,7 @@ class Desk:
 
     def start(self, ref: str) -> Opened:
         """A new instance of the procedure `ref` (an id, or the path of a YAML file)."""
-        from procflow.engine.runtime.journal import qualified
-        from procflow.engine.runtime.session import start
+        from procflow.engine.runtime.session import start  # imports transitions: only to run
 
         texts, procedures = self._checked(ref)
         entry = next(iter(procedures))
@@ -127,11 +126,11 @@ class Desk:
         record = self.store.create(
             procedure_id=entry,
             pins=texts,
-            snapshot=snapshot,
+            snapshot=to_json(snapshot),
             state=qualified(snapshot),
             status=snapshot["status"],
             role=_role(procedures, snapshot),
-            events=events,
+            events=[to_json(e) for e in events],
             actor=self.actor,
             at=stamp(moment),
             due=due_rows(snapshot, procedures),
@@ -200,19 +199,20 @@ class Desk:
     def open(self, instance_id: str) -> Opened:
         """The instance with its session on the pinned procedures, wherever the files went."""
         record = self.store.load(instance_id)
+        snapshot = snapshot_from_json(record.snapshot, f"instance '{record.id}'")
         procedures = pinned_procedures(self.store, record.pins)
-        opened = Opened(record, self._session(procedures, record.snapshot, record.pins))
+        opened = Opened(record, self._session(procedures, snapshot, record.pins))
         opened.notices = changed_files(self.store, record.pins)
         return opened
 
     def _session(
-        self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any], hashes: Mapping[str, str]
+        self, procedures: Mapping[str, Procedure], snapshot: Snapshot, hashes: Mapping[str, str]
     ) -> Session:
-        from procflow.engine.runtime.session import Session
+        from procflow.engine.runtime.session import Session  # imports transitions: only to run
 
         return Session(
             procedures,
-            dict(snapshot),
+            snapshot,
             lang=self.lang,
             params=self.params,
             hashes=hashes,
@@ -226,8 +226,6 @@ class Desk:
     def authorise(self, opened: Opened) -> str | None:
         """The override reason the next step in the current state must record (None: the actor
         holds its role, or the override of this visit is recorded); RoleError when refused."""
-        from procflow.engine.runtime.journal import qualified
-
         snapshot = opened.session.snapshot
         frame = snapshot["frames"][-1]
         role = opened.session.procedures[frame["procedure"]].states[frame["state"]].role
@@ -294,25 +292,23 @@ class Desk:
     def _save(
         self,
         opened: Opened,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        events: Sequence[Mapping[str, Any]],
+        before: Snapshot,
+        after: Snapshot,
+        events: Sequence[Event],
         moment: datetime,
         holder: tuple[str | None, str | None] | None = None,
     ) -> int:
-        from procflow.engine.runtime.journal import qualified
-
         if not events:
             return 0
         try:
             self.store.commit(
                 opened.id,
-                int(before["version"]),
-                snapshot=after,
-                state=qualified(dict(after)),
+                before["version"],
+                snapshot=to_json(after),
+                state=qualified(after),
                 status=after["status"],
                 role=_role(opened.session.procedures, after),
-                events=events,
+                events=[to_json(e) for e in events],
                 actor=self.actor,
                 at=stamp(moment),
                 holder=holder,
@@ -368,7 +364,7 @@ def _visit(opened: Opened) -> tuple[str, int]:
     return opened.id, len(opened.session.snapshot["path"])
 
 
-def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:
+def _role(procedures: Mapping[str, Procedure], snapshot: Snapshot) -> str | None:
     frame = snapshot["frames"][-1]
     return procedures[frame["procedure"]].states[frame["state"]].role
 
