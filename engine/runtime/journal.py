@@ -123,6 +123,11 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
     frames = snapshot["frames"]
     depth = event["depth"]
     if depth == len(frames):  # a sub-procedure (or the instance) starts: push its frame
+        missing = [key for key in ("procedure", "hash", "params") if key not in event]
+        if missing:
+            raise CorruptLogError(
+                f"event {event['kind']!r} does not apply: it starts a frame without {missing[0]!r}"
+            )
         ident = event["procedure"]
         procedure = procedures.get(ident)
         if procedure is None:

@@ -249,6 +249,8 @@ def snapshot_from_json(data: object, owner: str = "a stored instance") -> Snapsh
         _check(frame, _FRAME, where, damaged, {"calendar": OBJECT})
         for index, entry in enumerate(frame["due"]):
             _check(entry, _DUE, f"due entry {index} of {where}", damaged, _DUE_OPTIONAL)
+            if entry["kind"] == "every" and "every" not in entry:
+                raise damaged(f"due entry {index} of {where} is a recurrence without 'every'")
     return cast(Snapshot, data)
 
 
