@@ -14,22 +14,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.clock import stamp
+from procflow.engine.base.clock import now, stamp
+from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from procflow.engine.desk.people import Gate, Holder, Target, hand_off
+from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.runtime.journal import qualified
 from procflow.engine.runtime.state import Event, Snapshot, Status, snapshot_from_json, to_json
+from procflow.engine.site.sitefile import Site
 from procflow.engine.store.records import Instance
 from procflow.engine.store.sqlite import Store, sha256
 
 if TYPE_CHECKING:
-    from procflow.engine.base.diagnostic import Diagnostic
     from procflow.engine.check.catalog import Catalog
-    from procflow.engine.desk.people import Target
-    from procflow.engine.model.procedure import Procedure
     from procflow.engine.runtime.session import Session
     from procflow.engine.runtime.view import View
-    from procflow.engine.site.sitefile import Site
 
 Clock = Callable[[], datetime]
 _parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
@@ -84,10 +85,6 @@ class Desk:
         site: Site | None = None,
         override: str | None = None,
     ) -> None:
-        from procflow.engine.base.clock import now
-        from procflow.engine.desk.people import Gate
-        from procflow.engine.site.sitefile import Site
-
         self.store = store
         self.actor = actor
         self.lang = lang
@@ -101,7 +98,9 @@ class Desk:
 
     def start(self, ref: str) -> Opened:
         """A new instance of the procedure `ref` (an id, or the path of a YAML file)."""
-        from procflow.engine.runtime.session import start  # imports transitions: only to run
+        # `history` and the agenda read pinned procedures from here without running any:
+        # the session (transitions) is imported where an instance is run
+        from procflow.engine.runtime.session import start
 
         texts, procedures = self._checked(ref)
         entry = next(iter(procedures))
@@ -141,9 +140,9 @@ class Desk:
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
         """The entry procedure and every one it uses, each read once and fully checked."""
+        # the schema check (jsonschema) and the rules are needed only to start an instance
         from procflow.engine.check.catalog import SUFFIXES, build_catalog
         from procflow.engine.check.pipeline import check_document
-        from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
         from procflow.engine.rules import Checked, run_project_rules
 
         dirs = self.dirs
@@ -208,7 +207,7 @@ class Desk:
     def _session(
         self, procedures: Mapping[str, Procedure], snapshot: Snapshot, hashes: Mapping[str, str]
     ) -> Session:
-        from procflow.engine.runtime.session import Session  # imports transitions: only to run
+        from procflow.engine.runtime.session import Session  # transitions: see `start`
 
         return Session(
             procedures,
@@ -261,8 +260,6 @@ class Desk:
     def handoff(self, opened: Opened, to: str, note: str | None = None) -> Target:
         """Pass the instance on to a person or a role (`person:`/`role:` when a name is both),
         saved like a step: one transaction, refused if someone changed the instance first."""
-        from procflow.engine.desk.people import Holder, hand_off
-
         snapshot = opened.session.snapshot
         moment = self.clock()
         target, after, result = hand_off(
@@ -323,9 +320,6 @@ class Desk:
 
 def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
     """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
-    from procflow.engine.model.procedure import build_procedure
-
     procedures: dict[str, Procedure] = {}
     for pid, digest in pins.items():
         found = _parsed.get(digest)
@@ -345,7 +339,7 @@ def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Proced
 
 def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
     """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
-    from procflow.engine.desk.audit import file_state
+    from procflow.engine.desk.audit import file_state  # audit imports this module: no cycle at import
 
     notices = []
     for pid, digest in pins.items():
