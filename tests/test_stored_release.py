@@ -47,7 +47,7 @@ def session_blocks() -> list[tuple[str, str]]:
 @pytest.fixture
 def desk(tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of the release's database as PROCFLOW_DB, an empty working directory (the pinned
-    procedure files are not there) with the site and answers files, and the desk in UTC."""
+    procedure files are not there) with the site and answers files, the desk in UTC."""
     shutil.copy(RELEASE, tmp_path / "procflow.db")  # run_cli's PROCFLOW_DB
     work = tmp_path / "desk"
     work.mkdir()
@@ -55,6 +55,7 @@ def desk(tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.Mon
     shutil.copy(STORE / "release-0.1.car-service.yaml", work / "car-service.yaml")
     monkeypatch.chdir(work)
     monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # as when the session was recorded: zh-Hant by default
     time.tzset()
     yield tmp_path / "procflow.db"
     monkeypatch.undo()

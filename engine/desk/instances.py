@@ -22,7 +22,7 @@ from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
 from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.runtime.journal import qualified
-from procflow.engine.runtime.state import Event, Snapshot, Status, snapshot_from_json, to_json
+from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, to_json
 from procflow.engine.site.sitefile import Site
 from procflow.engine.store.records import Instance
 from procflow.engine.store.sqlite import Store, sha256
@@ -81,7 +81,7 @@ class Desk:
         lang: str = "zh-Hant",
         dirs: Sequence[str] = (),
         clock: Clock | None = None,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Scalar] | None = None,
         site: Site | None = None,
         override: str | None = None,
     ) -> None:

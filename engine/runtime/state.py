@@ -8,7 +8,7 @@ KeyError further on. Knows nothing of procedures, the store or the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal, NotRequired, TypedDict, cast, get_args
 
 from procflow.engine.base.errors import EXIT_DATABASE, ProcflowError
@@ -275,10 +275,6 @@ def event_from_json(data: object) -> Event:
     event = {key: None for key in _EVENT_COMMON} | dict(data)
     _check(event, {**_EVENT, **_EVENT_COMMON, **_NEEDS.get(kind, {})}, "it", damaged, _EVENT_EXTRA)
     return cast(Event, event)
-
-
-def events_from_json(data: Iterable[object]) -> list[Event]:
-    return [event_from_json(item) for item in data]
 
 
 def _check(
