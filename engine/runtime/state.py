@@ -3,7 +3,7 @@
 TypedDicts, so the JSON an instance is stored as keeps exactly its shape; the only place that
 reads that JSON back is here: `snapshot_from_json` and `event_from_json` check every key a
 session reads and raise CorruptLogError with one sentence for a damaged or foreign row, never a
-KeyError further on. Knows nothing of procedures, the store or the clock.
+KeyError further on. Reads no procedure, store or clock.
 """
 
 from __future__ import annotations
