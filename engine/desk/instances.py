@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import stamp
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
 from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
+from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.store.records import Instance
 from procflow.engine.store.sqlite import Store, sha256
@@ -144,7 +145,7 @@ class Desk:
         """The entry procedure and every one it uses, each read once and fully checked."""
         from procflow.engine.check.catalog import SUFFIXES, build_catalog
         from procflow.engine.check.files import check_document
-        from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+        from procflow.engine.load.yamlio import load_yaml_bytes
         from procflow.engine.rules import Checked, run_project_rules
 
         dirs = self.dirs
@@ -170,9 +171,13 @@ class Desk:
             wanted = pending.pop(0)
             path = wanted if isinstance(wanted, Path) else find(wanted)
             try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise NotFoundError(f"cannot read procedure file '{path}': {exc.strerror}") from None
+                raw = read_bytes(str(path))  # bounded, and never blocks on a pipe
+            except LoadError as exc:
+                if exc.diagnostic.code in ("Y011", "Y014"):  # missing, not a file, unreadable
+                    raise NotFoundError(
+                        f"cannot read procedure file '{path}': {exc.diagnostic.message}"
+                    ) from None
+                raise _invalid(path, [exc.diagnostic]) from None
             try:
                 document = load_yaml_bytes(raw, str(path))
             except LoadError as exc:

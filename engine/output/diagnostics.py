@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.load.reader import LoadError, read_bytes
 
 # (path, line) -> the text of that line, without its newline
 Sources = Mapping[tuple[str, int], str]
@@ -147,10 +148,9 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
             wanted.setdefault(d.path, set()).add(d.line)
     out: dict[tuple[str, int], str] = {}
     for path, lines in wanted.items():
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-                text = handle.read()
-        except OSError:
+        try:  # the file was loaded once; it may have changed since: read it bounded all the same
+            text = read_bytes(path).decode("utf-8", "replace").removeprefix("\ufeff")
+        except LoadError:
             continue
         all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
         for number in lines:
