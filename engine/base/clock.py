@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from procflow.engine.base.calendar import DAYS, Calendar, build_calendar
 from procflow.engine.base.durations import parse_duration
@@ -227,5 +226,9 @@ def _cached(text: str) -> Duty:
     data = json.loads(text)
     zone = None
     if data.get("timezone"):
+        # zoneinfo costs ~2 ms to import: status stores stamps through this module and never
+        # needs a zone, so it loads only when a calendar names one
+        from zoneinfo import ZoneInfo
+
         zone = ZoneInfo(data["timezone"])
     return Duty(build_calendar(data), zone)

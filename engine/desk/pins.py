@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import DatabaseError
 from procflow.engine.load.reader import DEFAULT_MAX_BYTES, LoadError, read_bytes
-from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.store.sqlite import Store, sha256
+
+if TYPE_CHECKING:
+    from procflow.engine.model.procedure import Procedure
 
 _parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
 
@@ -25,8 +28,10 @@ def remember_parsed(digest: str, procedure: Procedure) -> None:
 
 def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
     """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    # the YAML loader (PyYAML) is imported only when a text must be parsed: `status` never does
+    # the YAML loader (PyYAML) and the model load only when a text must be parsed: `status`,
+    # which imports this module, never parses one and must start fast
     from procflow.engine.load.yamlio import load_yaml_bytes
+    from procflow.engine.model.procedure import build_procedure
 
     procedures: dict[str, Procedure] = {}
     for pid, digest in pins.items():
