@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from procflow.engine.base.errors import UsageError
+from procflow.engine.base.safetext import unstorable, visible
 
 LANGUAGES = ("zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hant"
@@ -40,6 +41,10 @@ def actor(explicit: str | None = None) -> str:
             name = candidate.strip()
             if not name:
                 raise UsageError("the actor name is empty; give a name with --as NAME or PROCFLOW_USER")
+            why = unstorable(name)
+            if why is not None:
+                source = "--as" if candidate is explicit else "PROCFLOW_USER"
+                raise UsageError(f"the actor name '{visible(name)}' from {source} cannot be recorded: {why}")
             return name
     import getpass  # only when no name was given: it pulls in terminal modules
 

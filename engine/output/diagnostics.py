@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.base.safetext import is_control
 from procflow.engine.load.reader import LoadError, read_bytes
 
 # (path, line) -> the text of that line, without its newline
@@ -160,5 +161,6 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
 
 
 def _printable(line: str) -> str:
-    """Control characters would garble the terminal; show each as U+FFFD (one cell)."""
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in line)
+    """Control characters would garble the terminal (or drive it); show each as U+FFFD (one
+    cell, so the caret below still lines up), bidi controls included."""
+    return "".join("\ufffd" if is_control(c, allow="\t") else c for c in line)
