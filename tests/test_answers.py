@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from procflow.engine.base.errors import InvalidAnswerError
+from procflow.engine.model.fields import FieldTypeName
 from procflow.engine.model.procedure import Field, build_text
 from procflow.engine.runtime.answers import parse_answer, show_answer
 
 CST = timezone(timedelta(hours=8))
 
 
-def field(type_: str, **extra: Any) -> Field:
+def field(type_: FieldTypeName, **extra: Any) -> Field:
     return Field(name="f", type=type_, **extra)
 
 
