@@ -68,6 +68,9 @@ def _in(words: Mapping[str, str], lang: str) -> str:
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "對", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "不是", "f"})
 _INT = re.compile(r"[-+]?\d+")
+# 1,500 and 12,345,678.5: groups of three after the first; and anything else of digits and commas
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+_COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
 
@@ -108,7 +111,7 @@ def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     if isinstance(raw, (int, float)):
         value: int | float = raw
     elif isinstance(raw, str):
-        text = raw.strip().replace(",", "")
+        text = _ungrouped(field, raw)
         try:
             value = int(text) if _INT.fullmatch(text) else float(text)
         except ValueError:
@@ -129,6 +132,25 @@ def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     if field.max is not None and value > field.max:
         raise _bad(field, raw, f"{kind} of at most {_num(field.max)}")
     return value
+
+
+def _ungrouped(field: Field, raw: str) -> str:
+    """`1,500` without its thousands separators; a comma that may be a decimal comma is refused,
+    since dropping it would store `1,5` as 15."""
+    text = raw.strip()
+    if "," not in text or not _COMMAS.fullmatch(text):
+        return text  # no comma, or not a number at all: the caller refuses that in its own words
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    whole, _, fraction = text.partition(",")
+    if "," in fraction or "." in fraction or "e" in fraction.lower():
+        fix = f"write the number without commas ({text.replace(',', '')})"
+    else:
+        fix = f"write a decimal with a point ({whole}.{fraction})"
+    raise InvalidAnswerError(
+        f"answer {raw!r} for {field.name!r} is ambiguous: a comma separates thousands only in groups "
+        f"of three digits (1,500); {fix}"
+    )
 
 
 def _num(value: float) -> str:
