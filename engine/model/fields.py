@@ -14,17 +14,55 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from procflow.engine.base.durations import format_duration, parse_duration
 from procflow.engine.base.errors import InvalidAnswerError
 
-if TYPE_CHECKING:  # only for annotations: procedure.py imports this module for `FieldTypeName`
-    from procflow.engine.model.procedure import Field, Text
-
 FieldTypeName = Literal["text", "number", "bool", "choice", "datetime", "duration"]
 Value = str | int | float | bool
 LANGUAGES = ("zh-Hant", "en")  # every label and hint is given in each; other languages read English
+
+
+class Labelled(Protocol):
+    """A procedure's text as far as the parsers read one (`model.procedure.Text` is one)."""
+
+    def all_strings(self) -> tuple[str, ...]: ...
+
+
+L = TypeVar("L", bound=Labelled)
+L_co = TypeVar("L_co", bound=Labelled, covariant=True)
+
+
+class Declared(Protocol[L_co]):
+    """What the registry reads of a declared field; `model.procedure.Field` is one. A protocol and
+    not an import: procedure.py imports `FieldTypeName` from here, and imports run one way."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+    @property
+    def option_labels(self) -> Mapping[str, L_co]: ...
+    @property
+    def pattern(self) -> str | None: ...
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def max(self) -> float | None: ...
+    @property
+    def integer(self) -> bool: ...
+
+
+AnyField = Declared[Labelled]  # what a parser or a read-back is given
+
+
+class Describe(Protocol):
+    """The field's type in a printed SOP; `text` renders one of its texts (labels of options)."""
+
+    def __call__(self, field: Declared[L], lang: str, text: Callable[[L], str], /) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -37,9 +75,9 @@ class FieldType:
     requires: tuple[str, ...]  # of those, the ones it must have (and no other type may)
     label: Mapping[str, str]  # its name per language, in prompts and printed SOPs
     hint: Mapping[str, str]  # per language, what to type, after the name in a prompt ("" for nothing)
-    parse: Callable[[Field, Any, tzinfo | None], Value]  # raw answer, zone of naive times -> value
-    show: Callable[[Field, Value], str]  # a stored value as people read it
-    describe: Callable[[Field, str, Callable[[Text], str]], str]  # the field in a printed SOP
+    parse: Callable[[AnyField, Any, tzinfo | None], Value]  # raw answer, zone of naive times -> value
+    show: Callable[[AnyField, Value], str]  # a stored value as people read it
+    describe: Describe  # the field in a printed SOP
     sample: tuple[Mapping[str, Any], str]  # a declaration (besides `type`) and an answer it takes
 
 
@@ -54,7 +92,7 @@ def prompt_hint(name: str, lang: str) -> str:
     return ", ".join(part for part in (type_label(name, lang), hint) if part)
 
 
-def describe_field(field: Field, lang: str, text: Callable[[Text], str]) -> str:
+def describe_field(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
     """The field's type in a printed SOP (`one of a = A | b`); `text` renders a procedure's text."""
     return TYPES[field.type].describe(field, lang, text)
 
@@ -74,12 +112,12 @@ _COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
 
-def _bad(field: Field, raw: Any, expected: str) -> InvalidAnswerError:
+def _bad(field: AnyField, raw: Any, expected: str) -> InvalidAnswerError:
     shown = raw if isinstance(raw, str) else repr(raw)
     return InvalidAnswerError(f"answer {shown!r} for {field.name!r} is not valid; expected {expected}")
 
 
-def _text(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise _bad(field, raw, "text")
     value = str(raw).strip()
@@ -94,7 +132,7 @@ def _text(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     return value
 
 
-def _matches(field: Field, value: str) -> re.Match[str] | None:
+def _matches(field: AnyField, value: str) -> re.Match[str] | None:
     try:
         return re.fullmatch(str(field.pattern), value)
     except re.error as exc:  # the procedure's fault, but the operator must not see a traceback
@@ -104,7 +142,7 @@ def _matches(field: Field, value: str) -> re.Match[str] | None:
         ) from None
 
 
-def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     kind = "a whole number" if field.integer else "a number"
     if isinstance(raw, bool):
         raise _bad(field, raw, kind)
@@ -134,7 +172,7 @@ def _number(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     return value
 
 
-def _ungrouped(field: Field, raw: str) -> str:
+def _ungrouped(field: AnyField, raw: str) -> str:
     """`1,500` without its thousands separators; a comma that may be a decimal comma is refused,
     since dropping it would store `1,5` as 15."""
     text = raw.strip()
@@ -157,7 +195,7 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _bool(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _bool(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int) and raw in (0, 1):
@@ -170,7 +208,7 @@ def _bool(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     raise _bad(field, raw, "yes or no (y/n, true/false, 是/否, 1/0)")
 
 
-def _choice(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _choice(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     options = field.options
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
@@ -194,7 +232,7 @@ def _choice(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     raise _bad(field, raw, f"one of {numbered} (a number, an id or a label){hint}")
 
 
-def _datetime(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _datetime(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     if isinstance(raw, datetime):
         value = raw
     elif isinstance(raw, str):
@@ -212,7 +250,7 @@ def _datetime(field: Field, raw: Any, tz: tzinfo | None) -> Value:
     return value.isoformat()
 
 
-def _duration(field: Field, raw: Any, tz: tzinfo | None) -> Value:
+def _duration(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         seconds = float(raw)
     elif isinstance(raw, str):
@@ -230,23 +268,23 @@ def _duration(field: Field, raw: Any, tz: tzinfo | None) -> Value:
 # --- read-back and printed SOPs -----------------------------------------------------------------
 
 
-def _as_typed(field: Field, value: Value) -> str:
+def _as_typed(field: AnyField, value: Value) -> str:
     return str(value)
 
 
-def _as_yes_no(field: Field, value: Value) -> str:
+def _as_yes_no(field: AnyField, value: Value) -> str:
     return "yes" if value else "no"
 
 
-def _as_duration(field: Field, value: Value) -> str:
+def _as_duration(field: AnyField, value: Value) -> str:
     return format_duration(value) if isinstance(value, (int, float)) else str(value)
 
 
-def _named(field: Field, lang: str, text: Callable[[Text], str]) -> str:
+def _named(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
     return type_label(field.type, lang)
 
 
-def _with_options(field: Field, lang: str, text: Callable[[Text], str]) -> str:
+def _with_options(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
     shown = {o: f"{o} = {text(field.option_labels[o])}" for o in field.option_labels}
     return f"{type_label(field.type, lang)} " + " | ".join(shown.get(o, o) for o in field.options)
 
