@@ -125,6 +125,12 @@ def test_a_datetime_without_an_offset_takes_the_offset_of_now() -> None:
             "answer '1,00,000' for 'f' is ambiguous: a comma separates thousands only in groups of three "
             "digits (1,500); write the number without commas (100000)",
         ),
+        (
+            field("number"),
+            "0,500",
+            "answer '0,500' for 'f' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write a decimal with a point (0.500)",
+        ),
         (field("number"), "1,500,", "answer '1,500,' for 'f' is not valid; expected a number"),
         (field("number"), ",500", "answer ',500' for 'f' is not valid; expected a number"),
         (field("number"), "nan", "answer 'nan' for 'f' is not valid; expected a number (a finite one)"),
@@ -226,11 +232,14 @@ def test_a_number_with_thousands_separators_reads_back(n: int) -> None:
 
 @given(
     st.lists(st.text("0123456789", min_size=1, max_size=6), min_size=2, max_size=5).filter(
-        lambda groups: not (len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+        lambda groups: (
+            not (len(groups[0]) <= 3 and groups[0][0] != "0" and all(len(g) == 3 for g in groups[1:]))
+        )
     ),
     st.sampled_from(["", "-", "+"]),
 )
 def test_a_comma_group_not_of_three_digits_is_refused(groups: list[str], sign: str) -> None:
+    """Nor a first group with a leading zero: `0,500` is a decimal comma, not five hundred."""
     raw = sign + ",".join(groups)
     with pytest.raises(
         InvalidAnswerError, match=r" is ambiguous: a comma separates thousands only in groups"

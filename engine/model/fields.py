@@ -106,8 +106,9 @@ def _in(words: Mapping[str, str], lang: str) -> str:
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "對", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "不是", "f"})
 _INT = re.compile(r"[-+]?\d+")
-# 1,500 and 12,345,678.5: groups of three after the first; and anything else of digits and commas
-_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+# 1,500 and 12,345,678.5: groups of three after a first that starts with 1-9 (`0,500` is a decimal
+# comma); and anything else of digits and commas
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
