@@ -311,3 +311,36 @@ def test_a_row_damaged_outside_procflow_is_one_sentence(store: SQLiteStore) -> N
         DatabaseError, match=rf"^instance '{iid}' in database .* is damaged \(its snapshot is not"
     ):
         store.load(iid)
+
+
+def test_version_6_leaves_the_due_rows_to_the_store_alone(tmp_path: Path) -> None:
+    """A version-5 database had triggers copying holders into the due rows and emptying them on
+    close; after migration 6 only the store writes them, with each step, and the agenda agrees."""
+    path = tmp_path / "v5.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    for statement in (s for migration in MIGRATIONS[:5] for s in migration):
+        db.execute(statement)
+    db.execute("PRAGMA user_version=5")
+    db.close()
+    row = ("p", "a", "d1", "within", "2026-03-09T01:10:00.000Z", None, "desk", None)
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == LATEST
+        triggers = store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        assert [name for (name,) in triggers] == [
+            "events_no_delete",
+            "events_no_update",
+            "violations_no_delete",
+            "violations_no_update",
+        ]
+        iid = make(store, due=[row])
+        store.append_step(
+            iid, 1, snapshot={}, state="a", status="open", role="desk", events=[{"kind": "handoff"}],
+            actor="ann", at=now(), holder=("ann", "hr"), due=[row],
+        )  # fmt: skip
+        assert store.db.execute("SELECT owner, assignee FROM due").fetchall() == [("ann", "hr")]
+        store.append_step(
+            iid, 2, snapshot={}, state="z", status="finished", role=None, events=[{"kind": "finish"}],
+            actor="ann", at=now(), due=[row],
+        )  # fmt: skip
+        assert store.db.execute("SELECT count(*) FROM due").fetchone() == (0,)

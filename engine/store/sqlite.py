@@ -316,7 +316,7 @@ class SQLiteStore:
         instance row is written. A row is (procedure, state path, deadline, kind, due_at UTC
         stamp, every, role, text JSON), as `procflow.engine.runtime.due.due_rows` makes them;
         owner and assignee are copied from the instance, and an instance that is not open keeps
-        none."""
+        none. The only writer of the due table (migration 6 dropped the triggers that were)."""
         db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
         if rows:
             db.executemany(
