@@ -13,6 +13,7 @@ from procflow.engine.base import environment
 from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError, UsageError
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, new_id, sha256
+from procflow.engine.store.results import ResultFile
 from procflow.engine.store.sqlite import SQLiteStore, now
 
 TEXT = "id: p\ntitle: 來訪者接待\n".encode()
@@ -344,3 +345,23 @@ def test_version_6_leaves_the_due_rows_to_the_store_alone(tmp_path: Path) -> Non
             actor="ann", at=now(), due=[row],
         )  # fmt: skip
         assert store.db.execute("SELECT count(*) FROM due").fetchone() == (0,)
+
+
+def test_the_result_file_keeps_the_newest_entries_up_to_its_cap(tmp_path: Path) -> None:
+    results = ResultFile(tmp_path / "r.sqlite3", max_entries=3)
+    assert results.get("a") is None  # a fresh file: a miss
+    results.put_many([("a", "1"), ("b", "2")])
+    results.put_many([("c", "3"), ("d", "4"), ("a", "5")])  # `a` rewritten: now the newest
+    assert [results.get(key) for key in "abcd"] == ["5", None, "3", "4"]
+    results.close()
+    assert ResultFile(tmp_path / "r.sqlite3", max_entries=3).get("d") == "4"
+
+
+def test_a_result_file_that_is_not_a_database_is_a_miss_and_removed(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    path.write_text("not a database\n" * 100)
+    results = ResultFile(path, max_entries=10)
+    assert results.get("a") is None
+    results.put_many([("a", "1")])  # written nowhere, and no error
+    assert not path.exists()
+    assert ResultFile(path, max_entries=10).get("a") is None
