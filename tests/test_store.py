@@ -1,5 +1,6 @@
-"""The SQLite store on its own: schema and migrations, one transaction per step, optimistic
-concurrency, pinning, and one clear error for every way a database file can be unusable."""
+"""The SQLite store on its own: its file (WAL, durability, migrations from older versions), what
+SQLite itself enforces, and one clear error for every way a database file can be unusable. What
+every backend must do is in test_store_conformance.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from procflow.engine.base import environment
-from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError, UsageError
+from procflow.engine.base.errors import DatabaseError, LockedError, UsageError
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, new_id, sha256
 from procflow.engine.store.results import ResultFile
@@ -67,62 +68,8 @@ def test_full_durability_is_synchronous_full(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
-def test_a_step_appends_events_and_replaces_the_snapshot(store: SQLiteStore) -> None:
+def test_an_event_number_is_never_used_twice(store: SQLiteStore) -> None:
     iid = make(store)
-    assert step(store, iid, 1, actor="bob") == 2
-    loaded = store.load(iid)
-    assert (loaded.version, loaded.state, loaded.updated_by) == (2, "b", "bob")
-    assert loaded.snapshot == {"state": "b", "n": 1}
-    events = store.events(iid)
-    assert [(e.seq, e.kind, e.actor, e.from_state, e.to_state) for e in events] == [
-        (1, "start", "ann", None, "a"),
-        (2, "step", "bob", "a", "b"),
-    ]
-    assert events[1].answers == {"x": 1}
-    assert events[1].body == {
-        "kind": "step",
-        "from": "a",
-        "to": "b",
-        "answers": {"x": 1},
-        "at": events[1].at,
-        "actor": "bob",
-    }
-
-
-def test_the_loser_of_a_race_is_told_who_won_and_nothing_of_theirs_is_written(store: SQLiteStore) -> None:
-    iid = make(store)
-    step(store, iid, 1, actor="bob")
-    with pytest.raises(ConflictError) as caught:
-        step(store, iid, 1, actor="carol", n=99)
-    message = caught.value.message
-    assert f"instance '{iid}' was changed by bob at " in message
-    assert "nothing of yours was saved" in message and f"procflow resume {iid}" in message
-    assert store.load(iid).snapshot["n"] == 1
-    assert [e.actor for e in store.events(iid)] == ["ann", "bob"]
-
-
-def test_a_failure_inside_a_step_writes_nothing(store: SQLiteStore) -> None:
-    iid = make(store)
-    with pytest.raises(TypeError):
-        store.append_step(
-            iid,
-            1,
-            snapshot={"ok": 1},
-            state="b",
-            status="open",
-            role=None,
-            events=[{"kind": "step", "answers": {"x": object()}}],
-            actor="bob",
-            at=now(),
-        )
-    assert store.load(iid).version == 1 and len(store.events(iid)) == 1
-
-
-def test_events_are_append_only(store: SQLiteStore) -> None:
-    iid = make(store)
-    for statement in ("UPDATE events SET note = 'x'", "DELETE FROM events"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            store.db.execute(statement)
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute(
             "INSERT INTO events (instance, seq, at, actor, kind, body) VALUES (?, 1, '', '', 'x', '{}')",
@@ -137,21 +84,10 @@ def test_pinning_keeps_the_exact_text_once_per_hash(store: SQLiteStore) -> None:
     assert store.db.execute("SELECT COUNT(*) FROM procedures").fetchone()[0] == 1
 
 
-def test_ids_are_short_typeable_and_case_insensitive(store: SQLiteStore) -> None:
-    iid = make(store)
-    assert len(iid) == ID_LENGTH and set(iid) <= set(ID_ALPHABET)
+def test_ids_are_short_and_typeable() -> None:
+    assert all(len(i) == ID_LENGTH and set(i) <= set(ID_ALPHABET) for i in {new_id() for _ in range(2000)})
     assert not set("01ilo") & set(ID_ALPHABET)
-    assert store.load(iid.upper()).id == iid
     assert len({new_id() for _ in range(2000)}) == 2000
-
-
-def test_an_unknown_id_suggests_a_close_one(store: SQLiteStore) -> None:
-    iid = make(store)
-    typo = iid[:-1] + ("2" if iid[-1] != "2" else "3")
-    with pytest.raises(NotFoundError, match=rf"unknown instance '{typo}'; did you mean '{iid}'\?"):
-        store.load(typo)
-    with pytest.raises(NotFoundError, match="`procflow status` lists instances"):
-        store.load("zzzzzzzzzzzz")
 
 
 def test_status_queries_walk_an_index_and_stop_at_the_limit(store: SQLiteStore) -> None:
