@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -301,3 +303,21 @@ def test_a_result_file_that_is_not_a_database_is_a_miss_and_removed(tmp_path: Pa
     results.put_many([("a", "1")])  # written nowhere, and no error
     assert not path.exists()
     assert ResultFile(path, max_entries=10).get("a") is None
+
+
+def test_status_reads_the_store_without_yaml_jsonschema_or_transitions(tmp_path: Path) -> None:
+    path = tmp_path / "procflow.db"
+    with SQLiteStore(path) as store:
+        iid = make(store)
+    code = (
+        "import sys\nfrom procflow import cli\n"
+        "try:\n    cli.cli.main(['status', '--db', sys.argv[1]], prog_name='procflow')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('yaml', 'jsonschema', 'transitions', 'fastjsonschema') if m in sys.modules)\n"
+        "print('heavy:', ','.join(heavy))\n"
+    )
+    env = {**os.environ, "PROCFLOW_USER": "ann", "LANG": "en_US.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, env=env
+    )
+    assert iid in done.stdout and done.stdout.rstrip().endswith("heavy:")
