@@ -83,10 +83,10 @@ def _loop_script(loops: int) -> Any:
 def _step_times(durability: str, steps: int, folder: Path) -> list[float]:
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime.driver import Driver, Missing
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
     times: list[float] = []
-    with Store(folder / f"b-{durability}.db", durability=durability) as store:
+    with SQLiteStore(folder / f"b-{durability}.db", durability=durability) as store:
         desk = Desk(store, actor="bench", lang="en", clock=_clock())
         while len(times) < steps:
             opened = desk.start(str(SHIFT))
@@ -151,9 +151,9 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
     from procflow.engine.base.clock import stamp
     from procflow.engine.desk.instances import Desk
     from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         desk = Desk(store, actor="op7", lang="en", clock=_clock())
         real = desk.start(str(SHIFT))
         desk.step(real, check=["lights"], answers={"guests": 3})
@@ -226,10 +226,10 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
     from procflow.engine.desk import audit, pins
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime import machine
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
     from procflow.terminal import listings
 
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
 
         def status() -> int:
             with redirect_stdout(io.StringIO()):

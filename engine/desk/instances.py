@@ -19,8 +19,8 @@ from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowEr
 from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.runtime.due import due_rows
-from procflow.engine.store.records import Instance
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.store import Store
+from procflow.engine.store.records import Instance, sha256
 
 if TYPE_CHECKING:
     from procflow.engine.base.diagnostic import Diagnostic
@@ -125,7 +125,7 @@ class Desk:
         )
         for digest, pid in ((hashes[p], p) for p in procedures):
             remember_parsed(digest, procedures[pid])
-        record = self.store.create(
+        record = self.store.start_instance(
             procedure_id=entry,
             pins=texts,
             snapshot=snapshot,
@@ -310,7 +310,7 @@ class Desk:
         if not events:
             return 0
         try:
-            self.store.commit(
+            self.store.append_step(
                 opened.id,
                 int(before["version"]),
                 snapshot=after,

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import DatabaseError
 from procflow.engine.load.reader import DEFAULT_MAX_BYTES, LoadError, read_bytes
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.store import Store
+from procflow.engine.store.records import sha256
 
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Procedure
