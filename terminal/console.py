@@ -16,6 +16,7 @@ from typing import Any
 import click
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
 from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
 
@@ -299,18 +300,14 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
 
 
 def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[str, Any]:
-    from procflow.engine.output.labels import words
     from procflow.engine.runtime.answers import parse_answer
 
-    types = words(screen.lang)["types"]
     fields = opened.session.procedures[view.procedure].fields
     answers: dict[str, Any] = {}
     for question in view.questions:
         if question.answer is not None:
             continue
-        hint = [types.get(question.type, question.type)]
-        if question.type in ("bool", "datetime", "duration"):
-            hint.append(screen.w(question.type))
+        hint = [prompt_hint(question.type, screen.lang)]
         if not question.required:
             hint.append(screen.w("optional"))
         screen.out(

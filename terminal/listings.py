@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 from procflow.engine.desk.audit import StatusReport, StatusRow
-from procflow.engine.store.records import Event
-from procflow.engine.store.sqlite import Store, local_time
+from procflow.engine.store import Store
+from procflow.engine.store.records import EventRecord, local_time
 
 HEADINGS = {
     "en": {
@@ -168,7 +168,7 @@ def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) 
     return {k: MASK if k in pii else v for k, v in answers.items()}
 
 
-def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
+def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
     """What one event did, in a line."""
     body = event.body
     kind = event.kind

@@ -19,13 +19,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from procflow.engine.base.errors import ProcflowError
-from procflow.engine.desk.instances import pinned_procedures
+from procflow.engine.desk.pins import pinned_procedures
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.runtime.journal import replay
 from procflow.engine.runtime.session import Session
 from procflow.engine.runtime.state import CorruptLogError, snapshot_from_json
-from procflow.engine.store.sqlite import Store
+from procflow.engine.store.sqlite import SQLiteStore
 
 RELEASE = Path(__file__).parent / "fixtures" / "store" / "release-0.1.db"
 LATER = datetime(2026, 3, 20, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -38,7 +38,7 @@ def stored() -> list[tuple[dict[str, Procedure], dict[str, Any], list[dict[str, 
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "copy.db"
         shutil.copy(RELEASE, path)
-        with Store(path) as store:
+        with SQLiteStore(path) as store:
             return [
                 (
                     pinned_procedures(store, (record := store.load(ident)).pins),

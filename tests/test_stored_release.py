@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.base.errors import EXIT_DATABASE
-from procflow.engine.desk.instances import pinned_procedures
+from procflow.engine.desk.pins import pinned_procedures
 from procflow.engine.runtime.journal import replay
 from procflow.engine.runtime.session import Session
 from procflow.engine.runtime.state import CorruptLogError, event_from_json, snapshot_from_json
-from procflow.engine.store.sqlite import Store
+from procflow.engine.store.sqlite import SQLiteStore
 
 STORE = Path(__file__).parent / "fixtures" / "store"
 RELEASE = STORE / "release-0.1.db"
@@ -82,7 +82,7 @@ def test_the_session_of_the_release_prints_the_same_today(
 
 
 def test_every_instance_of_the_release_verifies_and_has_a_readable_snapshot(desk: Path) -> None:
-    with Store(desk) as store:
+    with SQLiteStore(desk) as store:
         ids = store.all_ids()
         assert len(ids) == 8
         statuses = set()
@@ -103,7 +103,7 @@ def test_every_instance_of_the_release_verifies_and_has_a_readable_snapshot(desk
 def test_the_release_covers_every_kind_of_event_it_wrote(desk: Path) -> None:
     """The fixture is worth its bytes only if it holds what can go wrong: every event kind but
     none missing, and a frame of a sub-procedure still open."""
-    with Store(desk) as store:
+    with SQLiteStore(desk) as store:
         kinds = {e.kind for ident in store.all_ids() for e in store.events(ident)}
         deepest = max(len(store.load(i).snapshot["frames"]) for i in store.all_ids())
     assert kinds == {"start", "enter", "move", "answer", "check", "skip", "note", "override",
@@ -121,7 +121,7 @@ def _damage(db: Path, ident: str, change: Callable[[dict[str, object]], None]) -
 
 
 def _open_one(db: Path) -> str:
-    with Store(db) as store:
+    with SQLiteStore(db) as store:
         return next(i for i in store.all_ids() if store.load(i).status == "open")
 
 

@@ -97,7 +97,8 @@ def trace(
     from procflow.engine.authoring import trace as tracing
     from procflow.engine.base.environment import language
     from procflow.engine.base.paths import sources_dir as bundled_sources
-    from procflow.engine.check.pipeline import check_document, collect_paths
+    from procflow.engine.check.files import check_document
+    from procflow.engine.check.pipeline import collect_paths
     from procflow.engine.load.yamlio import LoadError, load_yaml
 
     directory = Path(sources_dir) if sources_dir else bundled_sources()

@@ -52,7 +52,8 @@ def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     import os
     from pathlib import Path
 
-    from procflow.engine.check.catalog import SUFFIXES, load_checked
+    from procflow.engine.check.catalog import SUFFIXES
+    from procflow.engine.check.files import load_checked
     from procflow.engine.output import diagnostics as report
 
     if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
