@@ -61,7 +61,7 @@ def add_step_event(procedure: str, actor: str, kind: str, at: str, extra: dict[s
         opened = Desk(store, actor=actor, clock=lambda: moment).start(procedure)
         snapshot = opened.session.snapshot
         rest = {k: v for k, v in extra.items() if k != "role"}  # an override's role is the event's own
-        event = make_event(kind, at, actor, extra.get("role"), **rest)
+        event = make_event(kind, at, actor, extra.get("role"), rest)
         store.append_step(
             opened.id,
             opened.version,
