@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import click
+from procflow.engine.base.width import align
 from procflow.engine.desk.audit import StatusReport, StatusRow
 from procflow.engine.store.records import Event
 from procflow.engine.store.sqlite import Store, local_time
@@ -61,19 +62,6 @@ def _bold(text: str) -> str:
     import sys
 
     return click.style(text, bold=True) if sys.stdout.isatty() and "NO_COLOR" not in os.environ else text
-
-
-def _cells(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_cells(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(c + " " * (w - _cells(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    ]
 
 
 def _row_json(row: StatusRow) -> dict[str, Any]:
@@ -131,7 +119,7 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             ]
             for r in report.open
         ]
-        for line in table(rows):
+        for line in align(rows):
             click.echo(line)
         if report.more_open:
             click.echo(h["more"])
@@ -150,7 +138,7 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             ]
             for r in report.recent
         ]
-        for line in table(rows):
+        for line in align(rows):
             click.echo(line)
 
 
@@ -263,8 +251,8 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
         ]
         for e in events
     ]
-    for line in table(rows):
-        click.echo("  " + line)
+    for line in align(rows, indent="  "):
+        click.echo(line)
 
 
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:

@@ -13,8 +13,8 @@ from procflow.engine.accountability.monthly import Counted, MonthReport, PersonM
 from procflow.engine.accountability.monthly_export import STATEMENT, format_csv, format_json
 from procflow.engine.accountability.penalties import conflict_notes
 from procflow.engine.accountability.violations import KINDS
+from procflow.engine.base.width import align
 from procflow.engine.model.text import render
-from procflow.engine.output.layout import display_width, pad
 
 WORDS = {
     "en": {
@@ -54,18 +54,6 @@ def _words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["en"])
 
 
-def _table(rows: list[list[str]], right: frozenset[int], indent: str = "") -> list[str]:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for row in rows:
-        cells = [
-            " " * (w - display_width(c)) + c if i in right else pad(c, w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        out.append((indent + "  ".join(cells)).rstrip())
-    return out
-
-
 def _applies(counted: Counted, w: dict[str, str]) -> str:
     """The rungs of the highest threshold reached, and those reached below them, named too."""
     standing = counted.standing
@@ -100,7 +88,7 @@ def format_text(report: MonthReport, lang: str) -> str:
         [p.person, p.name or "", *(str(p.total(k)) for k in KINDS), str(sum(p.total(k) for k in KINDS))]
         for p in report.people
     ]
-    out += _table([head, *rows], frozenset({2, 3, 4, 5}))
+    out += align([head, *rows], right={2, 3, 4, 5})
     if not report.ladders:
         out += ["", w["no_ladders"]]
     for index, ladder in enumerate(report.ladders):
@@ -109,7 +97,7 @@ def format_text(report: MonthReport, lang: str) -> str:
             w["ladder"].format(id=ladder.procedure, title=render(ladder.title, lang, {})),
             "  " + w["scope"].format(ids=", ".join(ladder.scope)),
         ]
-        out += _table(
+        out += align(
             [
                 [
                     r.id,
@@ -120,8 +108,7 @@ def format_text(report: MonthReport, lang: str) -> str:
                 ]
                 for r in ladder.rungs
             ],
-            frozenset(),
-            "  ",
+            indent="  ",
         )
         head = [w["person"], w["count"], w["rules"], w["breaches"], w["overrides"], w["applies"], w["next"]]
         rows = [
@@ -137,10 +124,10 @@ def format_text(report: MonthReport, lang: str) -> str:
             for p in report.people
             for c in p.ladders[index : index + 1]
         ]
-        out += ["", *_table([head, *rows], frozenset({1, 2, 3, 4}), "  ")]
+        out += ["", *align([head, *rows], right={1, 2, 3, 4}, indent="  ")]
     details = _detail_rows(report, lang, w)
     if details:
-        out += ["", w["details"], *_table(details, frozenset({4}), "  ")]
+        out += ["", w["details"], *align(details, right={4}, indent="  ")]
     conflicts = _conflict_lines(report, lang, w)
     if conflicts:
         out += ["", w["conflicts"], *conflicts]

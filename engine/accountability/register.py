@@ -12,7 +12,7 @@ from datetime import UTC, tzinfo
 
 from procflow.engine.accountability.violations import Violation, to_json
 from procflow.engine.base.durations import format_duration
-from procflow.engine.output.layout import display_width, pad
+from procflow.engine.base.width import align
 
 WORDS = {
     "en": {
@@ -92,8 +92,7 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
         ]
         for v in violations
     ]
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(pad(c, n) for c, n in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows)
+    return "".join(line + "\n" for line in align(rows))
 
 
 def format_list_json(violations: Sequence[Violation], zone: tzinfo | None) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import stamp
+from procflow.engine.base.width import GAP, align, column_widths
 from procflow.engine.store.sqlite import Store
 
 if TYPE_CHECKING:
@@ -150,15 +151,16 @@ def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] |
     until, moment = _clock(agenda.until, now), f"{now:%Y-%m-%d %H:%M}"
     items = agenda.items
     lines = [words["head" if items else "none"].format(n=len(items), until=until, now=moment)]
-    whens = [when(item, now, lang) for item in items]
-    clocks = [_clock(item.due, now) for item in items]
-    width, at = max((_cells(w) for w in whens), default=0), max((len(c) for c in clocks), default=0)
-    indent = ("" if flagged is None else "  ") + " " * (width + at + 4)
-    for item, shown, clock in zip(items, whens, clocks, strict=True):
-        gutter = "" if flagged is None else "! " if item.key in flagged else "  "
+    rows = [
+        [("" if flagged is None else "! " if item.key in flagged else "  ") + when(item, now, lang),
+         _clock(item.due, now), item.text]
+        for item in items
+    ]  # fmt: skip
+    indent = " " * sum(column_widths([row[:2] for row in rows])) + GAP * 2
+    for item, line in zip(items, align(rows), strict=True):
         who = " · ".join(p for p in (item.role, _holder(item)) if p)
         lines += [
-            f"{gutter}{shown}{' ' * (width - _cells(shown))}  {clock.ljust(at)}  {item.text}",
+            line,
             f"{indent}{item.procedure} › {item.state}" + (f" · {who}" if who else ""),
             f"{indent}{item.command}",
         ]
@@ -195,12 +197,6 @@ def _holder(item: Item) -> str:
 
 def _clock(moment: datetime, now: datetime) -> str:
     return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%Y-%m-%d %H:%M}"
-
-
-def _cells(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 # --- watching ---------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     import json
 
     from procflow.engine.base.environment import language
+    from procflow.engine.base.width import align
     from procflow.engine.model.text import render
-    from procflow.engine.output.layout import display_width, pad
 
     lang = language(lang)
     found = _catalog(dirs)
@@ -53,10 +53,8 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     table = [("ID", "TITLE", "STATES", "SOURCE")] + [
         (r["id"], r["title"], str(r["states"]), r["source"] or "") for r in rows
     ]
-    widths = [max(display_width(str(row[i])) for row in table) for i in range(3)]
-    for ident, title, states, source in table:
-        line = f"{pad(ident, widths[0])}  {pad(title, widths[1])}  {states.rjust(widths[2])}  {source}"
-        click.echo(line.rstrip())
+    for line in align(table, right={2}):
+        click.echo(line)
 
 
 @click.command(context_settings=CONTEXT)
