@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
+from procflow.engine.base.messages import words
 from procflow.engine.desk.instances import Desk, Opened
-from procflow.engine.output.labels import words
 from procflow.engine.runtime.answers import parse_answer
 from procflow.terminal.screen import Screen
 
@@ -34,9 +34,9 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
             check or skip or answers or view.items or view.questions
         ):
             if not view.can_continue:
-                screen.error(screen.w("blocked", why="; ".join(view.blockers)))
+                screen.error(screen.w("run.blocked", why="; ".join(view.blockers)))
                 return False
-            screen.ask(screen.style(screen.w("go_on"), dim=True))
+            screen.ask(screen.style(screen.w("run.go_on"), dim=True))
         try:
             desk.step(opened, answers=answers, check=check, skip=skip)
         except InvalidAnswerError as exc:  # checked as typed, so rare: show it and ask again
@@ -49,7 +49,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         if opened.status != "open" or after.steps != view.steps:
             continue
         if after.kind != "moves":
-            screen.error(screen.w("blocked", why="; ".join(after.blockers) or after.kind))
+            screen.error(screen.w("run.blocked", why="; ".join(after.blockers) or after.kind))
             return False
         if not _choose(after, opened, desk, screen):
             return False
@@ -64,25 +64,27 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
     for number, item in todo:
         label = f"{number}. " if len(view.items) > 1 else ""
         while True:
-            key = "confirm_optional" if item.optional else "confirm"
+            key = "run.confirm_optional" if item.optional else "run.confirm"
             reply = screen.ask("   " + screen.w(key, n=label)).lower()
             if reply in SKIP:
                 reason = ""
                 while not reason:
-                    reason = screen.ask("     " + screen.w("reason") + ":")
+                    reason = screen.ask("     " + screen.w("run.reason") + ":")
                 skip[item.id] = reason
             elif reply in (YES_OPTIONAL if item.optional else YES):
                 check.append(item.id)
             elif not (item.optional and reply in NO | {""}):
-                help_key = "optional_help" if item.optional else "confirm_help"
-                screen.error(screen.w("required_item") if reply in NO else f"'{reply}': {screen.w(help_key)}")
+                help_key = "run.optional_help" if item.optional else "run.confirm_help"
+                screen.error(
+                    screen.w("run.required_item") if reply in NO else f"'{reply}': {screen.w(help_key)}"
+                )
                 continue
             break
     return check, skip
 
 
 def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[str, Any]:
-    types = words(screen.lang)["types"]
+    types = words(screen.lang, "sop.type")
     fields = opened.session.procedures[view.procedure].fields
     answers: dict[str, Any] = {}
     for question in view.questions:
@@ -90,9 +92,9 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
             continue
         hint = [types.get(question.type, question.type)]
         if question.type in ("bool", "datetime", "duration"):
-            hint.append(screen.w(question.type))
+            hint.append(screen.w(f"run.{question.type}"))
         if not question.required:
-            hint.append(screen.w("optional"))
+            hint.append(screen.w("run.optional"))
         screen.out(
             " "
             + screen.style("? " + question.label, bold=True)
@@ -119,26 +121,28 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
 def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
     moves = list(view.moves)
     if not any(m.allowed for m in moves):
-        screen.error(screen.w("blocked", why="; ".join(w for m in moves for w in m.why) or "-"))
+        screen.error(screen.w("run.blocked", why="; ".join(w for m in moves for w in m.why) or "-"))
         return False
-    screen.out(" " + screen.style(screen.w("next"), bold=True))
+    screen.out(" " + screen.style(screen.w("run.next"), bold=True))
     for number, move in enumerate(moves, 1):
         line = f"   {number}. {move.label}"
         if not move.allowed:
-            line += "  " + screen.style("(" + screen.w("not_now", why="; ".join(move.why)) + ")", dim=True)
+            line += "  " + screen.style(
+                "(" + screen.w("run.not_now", why="; ".join(move.why)) + ")", dim=True
+            )
         screen.out(line)
     recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}
     for key, due in done.items():
-        screen.out(f"   {key}. {screen.w('done', text=due.text)}")
+        screen.out(f"   {key}. {screen.w('run.done', text=due.text)}")
     while True:
-        raw = screen.ask("   " + screen.w("choose", n=len(moves)) + " >")
+        raw = screen.ask("   " + screen.w("run.choose", n=len(moves)) + " >")
         if raw in done:
             desk.step(opened, done=[done[raw].id])
             return True
         chosen = _pick(raw, moves)
         if chosen is None:
-            screen.error(screen.w("bad_choice", raw=raw))
+            screen.error(screen.w("run.bad_choice", raw=raw))
             continue
         try:
             desk.step(opened, move=chosen.id)

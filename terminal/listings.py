@@ -8,52 +8,15 @@ transitions is imported on its path. Only `cli.py` calls this.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import click
+from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import StatusReport, StatusRow
 from procflow.engine.store.records import Event
 from procflow.engine.store.sqlite import Store, local_time
-
-HEADINGS = {
-    "en": {
-        "id": "ID",
-        "procedure": "PROCEDURE",
-        "state": "STATE",
-        "who": "WHO",
-        "since": "SINCE",
-        "status": "STATUS",
-        "when": "WHEN",
-        "open": "Open",
-        "recent": "Recently closed",
-        "none": "no open instances",
-        "more": "... more open instances: list them all with --all",
-        "changed": "procedure file changed since it started",
-        "removed": "procedure file removed",
-        "finished": "finished",
-        "cancelled": "cancelled",
-        "open_status": "open",
-    },
-    "zh-Hant": {
-        "id": "編號",
-        "procedure": "程序",
-        "state": "步驟",
-        "who": "負責人",
-        "since": "更新於",
-        "status": "狀態",
-        "when": "時間",
-        "open": "進行中",
-        "recent": "最近結束",
-        "none": "沒有進行中的實例",
-        "more": "……還有更多進行中的實例:加 --all 全部列出",
-        "changed": "開始後程序檔已修改",
-        "removed": "程序檔已刪除",
-        "finished": "已完成",
-        "cancelled": "已取消",
-        "open_status": "進行中",
-    },
-}
 
 
 def _bold(text: str) -> str:
@@ -96,18 +59,20 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             )
         )
         return
-    h = HEADINGS.get(lang, HEADINGS["en"])
+    h = partial(message, lang)
 
     def who(row: StatusRow) -> str:
         s = row.summary
         return s.owner or s.updated_by if not s.assignee else f"{s.owner} → {s.assignee}"
 
     def mark(row: StatusRow) -> str:
-        return "" if row.file == "current" else f"* {h[row.file]}"
+        return "" if row.file == "current" else "* " + h(f"status.{row.file}")
 
-    click.echo(_bold(h["open"]) if report.open else h["none"])
+    click.echo(_bold(h("status.open")) if report.open else h("status.none"))
     if report.open:
-        rows = [[h["id"], h["procedure"], h["state"], h["who"], h["since"], ""]]
+        rows = [
+            [h("status.id"), h("status.procedure"), h("status.state"), h("status.who"), h("status.since"), ""]
+        ]
         rows += [
             [
                 r.summary.id,
@@ -122,16 +87,25 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
         for line in align(rows):
             click.echo(line)
         if report.more_open:
-            click.echo(h["more"])
+            click.echo(h("status.more"))
     if report.recent:
         click.echo()
-        click.echo(_bold(h["recent"]))
-        rows = [[h["id"], h["procedure"], h["status"], h["state"], h["who"], h["when"]]]
+        click.echo(_bold(h("status.recent")))
+        rows = [
+            [
+                h("status.id"),
+                h("status.procedure"),
+                h("status.status"),
+                h("status.state"),
+                h("status.who"),
+                h("status.when"),
+            ]
+        ]
         rows += [
             [
                 r.summary.id,
                 r.summary.procedure_id,
-                h[r.summary.status],
+                h(f"status.{r.summary.status}"),
                 r.summary.state,
                 r.summary.updated_by,
                 local_time(r.summary.updated_at)[:16],
@@ -232,8 +206,8 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
         )
         return
     outcome = record.snapshot.get("outcome")
-    h = HEADINGS.get(lang, HEADINGS["en"])
-    shown = h["open_status" if record.status == "open" else record.status]
+    h = partial(message, lang)
+    shown = h("status.open_status" if record.status == "open" else f"status.{record.status}")
     click.echo(
         _bold(
             f"{record.id} · {record.procedure_id} · {shown}"

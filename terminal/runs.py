@@ -71,7 +71,7 @@ def open_desk(
         def reason(refusal: str) -> str | None:
             screen.error(refusal)
             try:
-                return screen.ask("   " + screen.w("override") + " >")
+                return screen.ask("   " + screen.w("run.override") + " >")
             except EndOfInput:  # no reason given: the step is refused
                 return None
 
@@ -131,17 +131,17 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
         elif not interactive(desk, opened, screen):
             stopped["stopped"], code = "blocked", EXIT_FINDINGS
     except EndOfInput:
-        click.echo(f"procflow: {screen.w('input_ended')}", err=True)
+        click.echo(f"procflow: {screen.w('run.input_ended')}", err=True)
         stopped["stopped"], code = "input_ended", EXIT_FINDINGS
     except KeyboardInterrupt:
-        click.echo(f"\nprocflow: {screen.w('interrupted')}", err=True)
+        click.echo(f"\nprocflow: {screen.w('run.interrupted')}", err=True)
         stopped["stopped"], code = "interrupted", EXIT_INTERRUPTED
     except ProcflowError as exc:
         failure, code = exc, exc.exit_code
         stopped.update(stopped="error", error={"code": exc.exit_code, "message": exc.message})
         opened = reread(desk, opened)
     if opened.status == "open":
-        click.echo("procflow: " + screen.w("open", id=opened.id, state=opened.view().path_name), err=True)
+        click.echo("procflow: " + screen.w("run.open", id=opened.id, state=opened.view().path_name), err=True)
     if as_json:
         data = result(opened, lambda: answers_of(desk.store.events(opened.id)), **stopped)
         click.echo(to_json(data))

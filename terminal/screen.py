@@ -14,94 +14,8 @@ from typing import Any
 
 import click
 from procflow.engine.base.durations import format_duration
+from procflow.engine.base.messages import message
 from procflow.engine.desk.instances import Opened
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "instance": "instance {id}",
-        "step": "step {n}",
-        "remaining": "at least {n} more to the end",
-        "source": "source",
-        "due": "due",
-        "by": "by {t}",
-        "every": "every {d}, next by {t}",
-        "unknown": "when {text} is known",
-        "do": "Do",
-        "say": "Say",
-        "notes": "Note",
-        "confirm": "{n}done? [Enter = yes, s = skip]",
-        "confirm_optional": "{n}done? [y = yes, Enter = no, s = skip]",
-        "required_item": "this item is required: confirm it, or skip it with a reason",
-        "confirm_help": "Enter or y when it is done, s to skip it with a reason",
-        "optional_help": "y when it is done, Enter if not, s to skip it with a reason",
-        "reason": "reason for skipping",
-        "optional": "optional, Enter leaves it unanswered",
-        "bool": "y/n",
-        "datetime": "e.g. 2026-03-07 09:30",
-        "duration": "e.g. 15 minutes",
-        "next": "Next",
-        "choose": "choose 1-{n}",
-        "not_now": "not now: {why}",
-        "bad_choice": "'{raw}' is not one of the numbers or move ids above",
-        "go_on": "press Enter to go on",
-        "finished": "finished · outcome: {outcome}",
-        "cancelled": "cancelled",
-        "blocked": "this step cannot be left: {why}",
-        "open": "instance {id} stays open at '{state}'; continue with: procflow resume {id}",
-        "input_ended": "input ended",
-        "interrupted": "interrupted",
-        "answered": "answered",
-        "done": "done: {text}",
-        "override": "reason to act anyway, recorded (Enter stops here)",
-        "handed": "instance {id} is now with {kind} {name}",
-        "person": "person",
-        "role": "role",
-        "yes": "yes",
-        "no": "no",
-    },
-    "zh-Hant": {
-        "instance": "實例 {id}",
-        "step": "第 {n} 步",
-        "remaining": "距結束至少 {n} 步",
-        "source": "依據",
-        "due": "時限",
-        "by": "{t} 前",
-        "every": "每{d},下次 {t} 前",
-        "unknown": "待「{text}」確定",
-        "do": "執行",
-        "say": "話術",
-        "notes": "說明",
-        "confirm": "{n}完成了嗎?[Enter=是, s=略過]",
-        "confirm_optional": "{n}完成了嗎?[y=是, Enter=否, s=略過]",
-        "required_item": "此項必須完成:請確認,或註明原因後略過",
-        "confirm_help": "完成請按 Enter 或 y;要略過請按 s 並說明原因",
-        "optional_help": "完成請按 y;未做按 Enter;要略過請按 s 並說明原因",
-        "reason": "略過原因",
-        "optional": "可不答,按 Enter 略過",
-        "bool": "y/n",
-        "datetime": "例 2026-03-07 09:30",
-        "duration": "例 15 minutes",
-        "next": "下一步",
-        "choose": "請選 1-{n}",
-        "not_now": "暫不可選:{why}",
-        "bad_choice": "「{raw}」不是上列的編號或選項代號",
-        "go_on": "按 Enter 繼續",
-        "finished": "已完成 · 結果:{outcome}",
-        "cancelled": "已取消",
-        "blocked": "此步驟無法離開:{why}",
-        "open": "實例 {id} 保持開啟,停在「{state}」;繼續請執行:procflow resume {id}",
-        "input_ended": "輸入已結束",
-        "interrupted": "已中斷",
-        "answered": "已回答",
-        "done": "已完成:{text}",
-        "override": "仍要執行的原因,將被記錄(按 Enter 停止)",
-        "handed": "實例 {id} 已交給{kind} {name}",
-        "person": "人員",
-        "role": "角色",
-        "yes": "是",
-        "no": "否",
-    },
-}
 
 
 class EndOfInput(Exception):
@@ -113,12 +27,12 @@ class Screen:
 
     def __init__(self, lang: str, *, color: bool | None = None) -> None:
         self.lang = lang
-        self.words = WORDS.get(lang, WORDS["en"])
         self.color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
         self.echo_input = not sys.stdin.isatty()  # piped answers appear in the transcript
 
     def w(self, key: str, **values: Any) -> str:
-        return self.words[key].format(**values)
+        """The message `key` in the operator's language (see `engine.base.messages`)."""
+        return message(self.lang, key, **values)
 
     def style(self, text: str, **how: Any) -> str:
         return click.style(text, **how) if self.color else text
@@ -143,7 +57,7 @@ class Screen:
 
     def instance(self, opened: Opened) -> None:
         snapshot = opened.session.snapshot
-        self.out(self.style(f"{self.w('instance', id=opened.id)} · {snapshot['procedure']}", dim=True))
+        self.out(self.style(f"{self.w('run.instance', id=opened.id)} · {snapshot['procedure']}", dim=True))
 
     def state(self, view: Any, instance: str, now: datetime) -> None:
         crumbs = [c.title for c in view.callers] + [view.procedure_title, view.title]
@@ -152,25 +66,27 @@ class Screen:
         meta = []
         if view.role_title:
             meta.append(view.role_title)
-        meta.append(self.w("step", n=view.steps))
+        meta.append(self.w("run.step", n=view.steps))
         if view.remaining:
-            meta.append(self.w("remaining", n=view.remaining))
+            meta.append(self.w("run.remaining", n=view.remaining))
         self.out("   " + self.style(" · ".join(meta), dim=True))
         if view.source:
-            self.out("   " + self.style(f"{self.w('source')}: {view.source}", dim=True))
+            self.out("   " + self.style(f"{self.w('run.source')}: {view.source}", dim=True))
         for due in (*view.caller_due, *view.due):  # a caller's deadline runs on inside its sub-procedure
-            self.out("   " + self.style(f"{self.w('due')}: {due.text} · {self._when(due, now)}", fg="yellow"))
+            self.out(
+                "   " + self.style(f"{self.w('run.due')}: {due.text} · {self._when(due, now)}", fg="yellow")
+            )
         for note in view.notes:
-            self.out(f"   {self.w('notes')}: {note}")
+            self.out(f"   {self.w('run.notes')}: {note}")
         if view.items:
-            self.out(" " + self.style(self.w("do"), bold=True))
+            self.out(" " + self.style(self.w("run.do"), bold=True))
             for number, item in enumerate(view.items, 1):
                 mark = {"checked": "[x]", "skipped": "[-]"}.get(item.status, "[ ]")
                 self.out(f"   {mark} {number}. {item.text}")
                 if item.note:
                     self.out("          " + self.style(item.note, dim=True))
         if view.phrases:
-            self.out(" " + self.style(self.w("say"), bold=True))
+            self.out(" " + self.style(self.w("run.say"), bold=True))
             for phrase in view.phrases:  # the words to say, set apart: a bar and colour
                 self.out("   " + self.style("┃ " + phrase.text, fg="cyan", bold=True))
                 if phrase.note:
@@ -178,13 +94,13 @@ class Screen:
 
     def _when(self, due: Any, now: datetime) -> str:
         if due.due is None:
-            return self.w("unknown", text=due.text)
+            return self.w("run.unknown", text=due.text)
         at = datetime.fromisoformat(due.due)
         at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
         shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
         if due.every:
-            return self.w("every", d=format_duration(due.every), t=shown)
-        return self.w("by", t=shown)
+            return self.w("run.every", d=format_duration(due.every), t=shown)
+        return self.w("run.by", t=shown)
 
     def played(
         self, view: Any, answers: dict[str, Any], check: list[str], skip: dict[str, str], move: str | None
@@ -202,7 +118,7 @@ class Screen:
             self.out(f"   ? {label} > {self._shown(question, value)}")
         if move is not None:
             label = next((m.label for m in view.moves if m.id == move), move)
-            self.out(f"   {self.w('next')} > {label}")
+            self.out(f"   {self.w('run.next')} > {label}")
 
     def _shown(self, question: Any, value: Any) -> str:
         """A scripted answer as the operator would have typed it: a choice by its label, yes/no."""
@@ -213,7 +129,7 @@ class Screen:
                 if str(value) in (choice.id, str(choice.number), choice.label):
                     return str(choice.label)
         if question.type == "bool" and isinstance(value, bool):
-            return self.w("yes" if value else "no")
+            return self.w("run.yes" if value else "run.no")
         return str(value)
 
     def error(self, message: str) -> None:
@@ -221,6 +137,6 @@ class Screen:
 
     def end(self, view: Any) -> None:
         if view.status == "finished":
-            self.out(self.style("✔ " + self.w("finished", outcome=view.outcome), fg="green", bold=True))
+            self.out(self.style("✔ " + self.w("run.finished", outcome=view.outcome), fg="green", bold=True))
         elif view.status == "cancelled":
-            self.out(self.style(self.w("cancelled"), fg="yellow", bold=True))
+            self.out(self.style(self.w("run.cancelled"), fg="yellow", bold=True))

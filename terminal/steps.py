@@ -68,7 +68,7 @@ def step_once(
         if view.kind == "moves":
             screen.out(
                 " "
-                + screen.style(screen.w("next"), bold=True)
+                + screen.style(screen.w("run.next"), bold=True)
                 + ": "
                 + ", ".join(f"{m.id} ({m.label})" for m in view.moves)
             )
@@ -91,7 +91,7 @@ def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
             )
         )
     else:
-        click.echo(f"{opened.id}: {Screen(desk.lang).w('cancelled')} ({reason.strip()})")
+        click.echo(f"{opened.id}: {Screen(desk.lang).w('run.cancelled')} ({reason.strip()})")
 
 
 def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: bool) -> None:
@@ -114,4 +114,6 @@ def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: boo
         )
     else:
         screen = Screen(desk.lang)
-        click.echo(screen.w("handed", id=opened.id, kind=screen.w(target.kind), name=target.name))
+        click.echo(
+            screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=target.name)
+        )
