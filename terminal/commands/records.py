@@ -10,6 +10,7 @@ import click
 from procflow.engine.base import environment
 from procflow.engine.desk.audit import status as read_status
 from procflow.engine.store import open_store
+from procflow.terminal import history as histories
 from procflow.terminal import listings
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import _instance_options, _site, _site_given
@@ -63,7 +64,7 @@ def history(
     """The audit trail of instance ID: every event with its time, actor, role and what it did."""
     store = open_store(db)
     instance = store.resolve(instance, environment.actor(actor))
-    listings.show_history(store, instance, show_pii, environment.language(lang), as_json)
+    histories.show_history(store, instance, show_pii, environment.language(lang), as_json)
 
 
 @click.command(context_settings=CONTEXT)
@@ -79,4 +80,4 @@ def verify(instance: str | None, db: str | None, actor: str | None, lang: str | 
     store = open_store(db)
     if instance is not None:
         instance = store.resolve(instance, environment.actor(actor))
-    click.get_current_context().exit(listings.show_verify(store, instance, as_json))
+    click.get_current_context().exit(histories.show_verify(store, instance, as_json))

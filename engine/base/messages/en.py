@@ -48,7 +48,7 @@ MESSAGES: dict[str, str] = {
     "run.role": "role",
     "run.yes": "yes",
     "run.no": "no",
-    # `procflow status` and `history` (terminal/listings.py)
+    # `procflow status` and `history` (terminal/listings.py, terminal/history.py)
     "status.id": "ID",
     "status.procedure": "PROCEDURE",
     "status.state": "STATE",

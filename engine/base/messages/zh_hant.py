@@ -48,7 +48,7 @@ MESSAGES: dict[str, str] = {
     "run.role": "角色",
     "run.yes": "是",
     "run.no": "否",
-    # `procflow status` and `history` (terminal/listings.py)
+    # `procflow status` and `history` (terminal/listings.py, terminal/history.py)
     "status.id": "編號",
     "status.procedure": "程序",
     "status.state": "步驟",
