@@ -1,4 +1,7 @@
-"""Accountability under the work rules: `violation record|list` and the monthly `report`."""
+"""Accountability under the work rules: `violation record|list` and the monthly `report`.
+
+Options, help and printing only: counting and formatting are `engine.accountability`'s.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`procflow agenda`: what is due and overdue across all open instances."""
+"""`procflow agenda`: what is due and overdue across all open instances, once or watching.
+
+Options, the refresh loop and printing only; what is due and its text are `engine.desk.agenda`'s.
+"""
 
 from __future__ import annotations
 

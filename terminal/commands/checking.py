@@ -1,4 +1,7 @@
-"""Commands for authors and CI: `validate`, `trace` and `test` (scenarios and coverage)."""
+"""Commands for authors and CI: `validate`, `trace` and `test` (scenarios and coverage).
+
+Options, help and exit codes only: the checks themselves are `engine.check` and `engine.authoring`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Commands that print procedures: `list`, `show` (a readable SOP) and `graph` (a diagram)."""
+"""Commands that print procedures: `list`, `show` (a readable SOP) and `graph` (a diagram).
+
+Options and printing only: rendering is `engine.output`'s, finding procedures `engine.check`'s.
+"""
 
 from __future__ import annotations
 
