@@ -49,7 +49,7 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
 def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     """The procedure named by an id (or a path to its file) with every check passed, and its path."""
-    from procflow.engine.check.catalog import SUFFIXES, load_checked
+    from procflow.engine.check.catalog import SUFFIXES, load_checked  # lazy: loads procedures
 
     if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
         path = Path(ref)
@@ -70,7 +70,7 @@ def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, 
     """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
     if not any(state.use for state in procedure.states.values()):
         return {}
-    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files
+    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files  # lazy: as above
 
     siblings = sorted(p for p in path.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
     found = {**index_files((p, "beside") for p in siblings).entries, **build_catalog(dirs).entries}
