@@ -16,8 +16,8 @@ from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import history, verify
-from procflow.engine.store.records import Event
-from procflow.engine.store.sqlite import Store
+from procflow.engine.store import Store
+from procflow.engine.store.records import EventRecord
 from procflow.terminal.listings import bold
 
 MASK = "•••"
@@ -34,7 +34,7 @@ def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) 
     return {k: MASK if k in pii else v for k, v in answers.items()}
 
 
-def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
+def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
     """What one event did, in a line."""
     body = event.body
     kind = event.kind

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
-from procflow.engine.base.messages import words
 from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.answers import parse_answer
 from procflow.terminal.screen import Screen
 
@@ -84,15 +84,12 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
 
 
 def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[str, Any]:
-    types = words(screen.lang, "sop.type")
     fields = opened.session.procedures[view.procedure].fields
     answers: dict[str, Any] = {}
     for question in view.questions:
         if question.answer is not None:
             continue
-        hint = [types.get(question.type, question.type)]
-        if question.type in ("bool", "datetime", "duration"):
-            hint.append(screen.w(f"run.{question.type}"))
+        hint = [prompt_hint(question.type, screen.lang)]
         if not question.required:
             hint.append(screen.w("run.optional"))
         screen.out(

@@ -16,7 +16,7 @@ import click
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import StatusReport, StatusRow
-from procflow.engine.store.sqlite import local_time
+from procflow.engine.store.records import local_time
 
 
 def bold(text: str) -> str:

@@ -51,7 +51,7 @@ def test_every_key_the_source_uses_is_in_the_catalogue() -> None:
     used = _keys_used()
     assert len([u for u in used if u[2]]) > 100  # the scan does see the call sites
     known = set(CATALOGUES[FALLBACK])
-    areas = {key.rsplit(".", 1)[0] + "." for key in known}  # `sop.type` as `words()` takes it
+    areas = {key.rsplit(".", 1)[0] + "." for key in known}  # `sop.note` as `words()` takes it
 
     def found(key: str, whole: bool) -> bool:
         return key in known or key + "." in areas if whole else any(k.startswith(key) for k in known)
@@ -64,7 +64,7 @@ def test_a_language_without_a_catalogue_reads_english() -> None:
     assert messages("fr") is CATALOGUES["en"]
     assert message("fr", "run.step", n=3) == "step 3"
     assert message("zh-Hant", "run.step", n=3) == "第 3 步"
-    assert words("fr", "sop.type")["bool"] == "yes/no"
+    assert words("fr", "sop.note")["gap"] == "gap"
 
 
 def test_an_unknown_key_is_an_error_not_a_blank() -> None:

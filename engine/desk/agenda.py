@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import stamp
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import GAP, align, column_widths
-from procflow.engine.store.sqlite import Store
+from procflow.engine.store import Store
 
 if TYPE_CHECKING:
     from procflow.engine.base.clock import Duty
@@ -78,14 +78,18 @@ def read_agenda(
     rows, total = store.agenda(stamp(until), limit=limit, role=role, person=person, roles=roles)
     items: list[Item] = []
     for row in rows:
-        scheduled = datetime.fromisoformat(row[5]).astimezone(now.tzinfo)
+        scheduled = datetime.fromisoformat(row.due_at).astimezone(now.tzinfo)
         shown = duty.next_start(scheduled) if duty is not None else scheduled
         if shown > until:  # moved past the horizon to the next duty start, like every later row
             total = len(items)
             break
-        text = _text(row[8], lang) or _pinned_text(store, row[0], row[1], row[2], row[3], lang) or row[3]
-        items.append(Item(row[0], row[1], row[2], row[3], row[4], shown, scheduled, row[6], row[7], row[9],
-                          row[10], text))  # fmt: skip
+        text = (
+            _text(row.text, lang)
+            or _pinned_text(store, row.instance, row.procedure, row.state, row.deadline, lang)
+            or row.deadline
+        )
+        items.append(Item(row.instance, row.procedure, row.state, row.deadline, row.kind, shown, scheduled,
+                          row.every, row.role, row.owner, row.assignee, text))  # fmt: skip
     return Agenda(now, until, tuple(items), total)
 
 
@@ -99,7 +103,7 @@ def _text(raw: str | None, lang: str) -> str:
 def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadline: str, lang: str) -> str:
     """The deadline's text read from the instance's pinned procedure: for rows written before the
     due table kept text (migration 3). Slow (it parses YAML), so only for those rows."""
-    from procflow.engine.desk.instances import pinned_procedures
+    from procflow.engine.desk.pins import pinned_procedures
     from procflow.engine.model.text import render
 
     try:

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import stamp
-from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
+from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
+from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.runtime.due import due_rows
-from procflow.engine.store.records import Instance
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.store import Store
+from procflow.engine.store.records import Instance, sha256
 
 if TYPE_CHECKING:
     from procflow.engine.base.diagnostic import Diagnostic
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from procflow.engine.site.sitefile import Site
 
 Clock = Callable[[], datetime]
-_parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
 
 
 class InvalidProcedureError(ProcflowError):
@@ -123,8 +124,8 @@ class Desk:
             zone=self.site.timezone,
         )
         for digest, pid in ((hashes[p], p) for p in procedures):
-            _parsed.setdefault(digest, procedures[pid])
-        record = self.store.create(
+            remember_parsed(digest, procedures[pid])
+        record = self.store.start_instance(
             procedure_id=entry,
             pins=texts,
             snapshot=snapshot,
@@ -143,8 +144,8 @@ class Desk:
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
         """The entry procedure and every one it uses, each read once and fully checked."""
         from procflow.engine.check.catalog import SUFFIXES, build_catalog
-        from procflow.engine.check.pipeline import check_document
-        from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+        from procflow.engine.check.files import check_document
+        from procflow.engine.load.yamlio import load_yaml_bytes
         from procflow.engine.rules import Checked, run_project_rules
 
         dirs = self.dirs
@@ -170,9 +171,13 @@ class Desk:
             wanted = pending.pop(0)
             path = wanted if isinstance(wanted, Path) else find(wanted)
             try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise NotFoundError(f"cannot read procedure file '{path}': {exc.strerror}") from None
+                raw = read_bytes(str(path))  # bounded, and never blocks on a pipe
+            except LoadError as exc:
+                if exc.diagnostic.code in ("Y011", "Y014"):  # missing, not a file, unreadable
+                    raise NotFoundError(
+                        f"cannot read procedure file '{path}': {exc.diagnostic.message}"
+                    ) from None
+                raise _invalid(path, [exc.diagnostic]) from None
             try:
                 document = load_yaml_bytes(raw, str(path))
             except LoadError as exc:
@@ -305,7 +310,7 @@ class Desk:
         if not events:
             return 0
         try:
-            self.store.commit(
+            self.store.append_step(
                 opened.id,
                 int(before["version"]),
                 snapshot=after,
@@ -323,44 +328,6 @@ class Desk:
             opened.session = self._session(session.procedures, before, session.hashes)
             raise
         return len(events)
-
-
-def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
-    """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
-    from procflow.engine.model.procedure import build_procedure
-
-    procedures: dict[str, Procedure] = {}
-    for pid, digest in pins.items():
-        found = _parsed.get(digest)
-        if found is None:
-            _, path, raw = store.pinned(digest)
-            try:
-                found = build_procedure(load_yaml_bytes(raw, path).data, path)
-            except (LoadError, KeyError, TypeError, ValueError) as exc:
-                raise DatabaseError(
-                    f"the pinned text of '{path}' in the database cannot be read "
-                    f"({type(exc).__name__}); the database was damaged or edited"
-                ) from None
-            _parsed[digest] = found
-        procedures[pid] = found
-    return procedures
-
-
-def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
-    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
-    from procflow.engine.desk.audit import file_state
-
-    notices = []
-    for pid, digest in pins.items():
-        _, path, _ = store.pinned(digest)
-        state = file_state(path, digest)
-        if state != "current":
-            notices.append(
-                f"procedure '{pid}' ({path}) was {state} after this instance started; "
-                "it keeps running on the text it started with"
-            )
-    return notices
 
 
 def _visit(opened: Opened) -> tuple[str, int]:

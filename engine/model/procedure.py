@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from procflow.engine.model.fields import FIELD_TYPES as FIELD_TYPES
+from procflow.engine.model.fields import FieldTypeName
+
 DEFAULT_LANGUAGES = ("zh-Hant", "en")
-FIELD_TYPES = ("text", "number", "bool", "choice", "datetime", "duration")
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Field:
+    """A declared answer; what its `type` accepts, shows and prints is registered in `model.fields`."""
+
     name: str
-    type: str
+    type: FieldTypeName
     label: Text | None = None
     help: Text | None = None
     options: tuple[str, ...] = ()

@@ -19,11 +19,10 @@ from procflow.engine.model.procedure import Deadline
 
 @cache
 def words(lang: str) -> Mapping[str, Any]:
-    """The `sop.` messages of `lang` by their short key, field types under `types` and note kinds
-    under `note_kinds` (English when procflow has none for `lang`)."""
+    """The `sop.` messages of `lang` by their short key, and note kinds under `note_kinds`
+    (English when procflow has none for `lang`). Field types name themselves (`model.fields`)."""
     flat = catalogue_words(lang, "sop")
     found: dict[str, Any] = {k: v for k, v in flat.items() if "." not in k}
-    found["types"] = catalogue_words(lang, "sop.type")
     found["note_kinds"] = catalogue_words(lang, "sop.note")
     return found
 

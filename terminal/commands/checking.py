@@ -14,7 +14,8 @@ from procflow.engine.authoring import trace as tracing
 from procflow.engine.base import errors
 from procflow.engine.base.environment import language
 from procflow.engine.base.paths import sources_dir as bundled_sources
-from procflow.engine.check.pipeline import check_document, collect_paths, validate_paths
+from procflow.engine.check.files import check_document
+from procflow.engine.check.pipeline import collect_paths, validate_paths
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.output import diagnostics as report
 from procflow.engine.site.sitefile import find_site

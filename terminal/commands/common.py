@@ -50,9 +50,10 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
 def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     """The procedure named by an id (or a path to its file) with every check passed, and its path."""
-    from pathlib import Path  # lazy, like the two below: see the module's docstring
+    from pathlib import Path  # lazy, like those below: see the module's docstring
 
-    from procflow.engine.check.catalog import SUFFIXES, load_checked
+    from procflow.engine.check.catalog import SUFFIXES
+    from procflow.engine.check.files import load_checked
     from procflow.engine.output import diagnostics as report
 
     if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
