@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.safetext import is_control
+from procflow.engine.base.width import char_width
 from procflow.engine.load.reader import LoadError, read_bytes
 
 # (path, line) -> the text of that line, without its newline
@@ -70,15 +70,7 @@ def caret_prefix(line: str, col: int) -> str:
     East Asian wide and full-width characters take two cells, combining marks none, and a
     tab stays a tab so the terminal expands it the same way in both lines.
     """
-    cells: list[str] = []
-    for char in line[: max(col - 1, 0)]:
-        if char == "\t":
-            cells.append("\t")
-        elif unicodedata.combining(char):
-            continue
-        else:
-            cells.append("  " if unicodedata.east_asian_width(char) in ("W", "F") else " ")
-    return "".join(cells)
+    return "".join("\t" if char == "\t" else " " * char_width(char) for char in line[: max(col - 1, 0)])
 
 
 def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
