@@ -56,7 +56,9 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
     wanted = set().union(*(_uses(s) for s in summaries)) - known
     if not wanted:
         return []
-    catalog = build_catalog(sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}))
+    catalog = build_catalog(
+        sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}), use_index=cache is not None
+    )
     found: list[FileResult] = []
     while wanted:
         name = wanted.pop()

@@ -7,11 +7,17 @@ Shared by the desk services; reads files and the store, never writes either.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import DatabaseError
-from procflow.engine.model.procedure import Procedure, build_procedure
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.load.reader import DEFAULT_MAX_BYTES, LoadError, read_bytes
+from procflow.engine.store import Store
+from procflow.engine.store.records import sha256
+
+if TYPE_CHECKING:
+    from procflow.engine.model.procedure import Procedure
 
 _parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
 
@@ -23,8 +29,10 @@ def remember_parsed(digest: str, procedure: Procedure) -> None:
 
 def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
     """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    # the YAML loader (PyYAML) is imported only when a text must be parsed: `status` never does
-    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+    # the YAML loader (PyYAML) and the model load only when a text must be parsed: `status`,
+    # which imports this module, never parses one and must start fast
+    from procflow.engine.load.yamlio import load_yaml_bytes
+    from procflow.engine.model.procedure import build_procedure
 
     procedures: dict[str, Procedure] = {}
     for pid, digest in pins.items():
@@ -44,12 +52,15 @@ def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Proced
 
 
 def file_state(path: str, digest: str) -> str:
-    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
+    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML).
+
+    Read through the bounded reader: a pinned text passed the loader, so a file over its size
+    limit, or one that is not a regular file (a pipe, a device, a symlink to /dev/zero) is not
+    it, and is never read (or waited for) to find that out."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return "removed"
+        raw = read_bytes(path, DEFAULT_MAX_BYTES)
+    except LoadError:
+        return "changed" if os.path.exists(path) else "removed"
     return "current" if sha256(raw) == digest else "changed"
 
 
