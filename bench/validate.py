@@ -7,13 +7,19 @@ ratios, the issue's goals, and peak memory for a small and a full set. procflow 
 with a cold cache (nothing cached, not even the generated schema validator), with no results
 cached (`--no-cache`, the validator's code cached as after any earlier run) and warm.
 
-    python bench/validate.py [--files 1000] [--small 100] [--repeat 3] [--dir DIR]
+Then the shape table of issue 9: one generated file of each slow shape (many states with
+guarded routes, one state with many guarded routes, many missing targets, many empty states)
+at growing sizes, each validated as a whole process, with its time against the smallest size
+and the goal (every file under the 1 MiB limit in at most 2 s, time growing at most as n log n).
+
+    python bench/validate.py [--files 1000] [--small 100] [--repeat 3] [--dir DIR] [--shapes-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -305,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=100, help="procedures in the small set (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (default 3)")
     parser.add_argument("--dir", type=Path, help="work here instead of a temporary directory (kept)")
+    parser.add_argument("--shapes-only", action="store_true", help="only the table of slow shapes")
     args = parser.parse_args(argv)
     procflow, checker = str(BIN / "procflow"), str(BIN / "check-jsonschema")
     for tool in (procflow, checker):
@@ -312,7 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit(f"bench: {tool} not found; install procflow with its test extra here")
     work = args.dir or Path(tempfile.mkdtemp(prefix="procflow-bench-"))
     try:
-        return measure(args, work, procflow, checker)
+        if not args.shapes_only:
+            measure(args, work, procflow, checker)
+            print()
+        return shape_table(args.repeat, work / "shapes", procflow)
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -434,6 +444,106 @@ def measure(args: argparse.Namespace, work: Path, procflow: str, checker: str) -
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end; every run's seconds:")
     for (part, label), these in runs.items():
         print(f"  {part:<5} {label:<56} {' '.join(f'{r.seconds:.3f}' for r in these)}")
+    return 0
+
+
+# --- the slow shapes of issue 9 ------------------------------------------------------------
+
+GOAL_SECONDS = 2.0
+LIMIT_BYTES = 1 << 20
+
+
+def _head(fields: str = "") -> list[str]:
+    return ["procflow: 1", "id: shape", "title: Shape", *([f"fields:\n{fields}"] if fields else [])]
+
+
+def chain_of_states(count: int) -> str:
+    """`count` states in a chain, each routing on a number by a guard and an `otherwise`."""
+    out = [*_head("  n: {type: number, integer: true}"), "initial: s0", "states:", "  s0:", "    ask: [n]"]
+    for i in range(count):
+        if i:
+            out.append(f"  s{i}:")
+        to = f"s{i + 1}" if i + 1 < count else "end"
+        out += ["    next:", f"      - {{to: {to}, when: n > {i}}}", f"      - {{to: {to}, otherwise: true}}"]
+    return "\n".join([*out, "  end: {final: true}"]) + "\n"
+
+
+def one_state_routes(count: int) -> str:
+    """One state with `count` guarded routes on a number (`n == i`) and an `otherwise`."""
+    out = [
+        *_head("  n: {type: number, integer: true}"),
+        "initial: s",
+        "states:",
+        "  s:",
+        "    ask: [n]",
+        "    next:",
+    ]
+    out += [f"      - {{to: end, when: n == {i}}}" for i in range(count)]
+    return "\n".join([*out, "      - {to: end, otherwise: true}", "  end: {final: true}"]) + "\n"
+
+
+def missing_targets(count: int) -> str:
+    """`count` states, each going to a state that does not exist (one finding each)."""
+    states = [f"  s{i}: {{next: t{i}}}" for i in range(count)]
+    return "\n".join([*_head(), "initial: s0", "states:", *states, "  end: {final: true}"]) + "\n"
+
+
+def empty_states(count: int) -> str:
+    """`count` states with nothing in them (no way out, unreachable: two findings each)."""
+    states = [f"  s{i}: {{}}" for i in range(count)]
+    return "\n".join([*_head(), "initial: s0", "states:", *states, "  end: {final: true}"]) + "\n"
+
+
+SHAPES: list[tuple[str, str, Callable[[int], str], tuple[int, ...]]] = [
+    ("states", "states with guarded routes", chain_of_states, (100, 1_000, 10_000)),
+    ("routes", "guarded routes in one state", one_state_routes, (10, 100, 1_000, 10_000)),
+    ("missing", "missing targets", missing_targets, (100, 1_000, 10_000, 20_000)),
+    ("empty", "empty states", empty_states, (100, 1_000, 10_000, 75_000)),
+]
+
+
+def shape_table(repeat: int, work: Path, procflow: str) -> int:
+    """Validate one file of each shape and size, sizes interleaved sample by sample."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "NO_COLOR": "1"}
+    files: dict[tuple[str, int], Path] = {}
+    for key, _, make, sizes in SHAPES:
+        for size in sizes:
+            path = files[key, size] = work / f"{key}-{size}.yaml"
+            path.write_text(make(size), encoding="utf-8")
+    print(
+        f"shapes (issue 9): `procflow validate --no-cache FILE`, one whole process each, median of "
+        f"{repeat} runs, sizes interleaved; load average {os.getloadavg()[0]:.2f} at start"
+    )
+    seconds: dict[tuple[str, int], list[float]] = {k: [] for k in files}
+    for _ in range(repeat):
+        for (key, size), path in files.items():
+            result = run([procflow, "validate", "--no-cache", str(path)], env)
+            if result.code not in (0, 1):
+                raise SystemExit(
+                    f"bench: validate {path.name} exited {result.code}:\n{result.output[-2000:]}"
+                )
+            seconds[key, size].append(result.seconds)
+    met = True
+    for key, title, _, sizes in SHAPES:
+        print(f"\n  {title}:")
+        print(
+            f"    {'size':>8} {'KiB':>7} {'seconds':>8} {'ratio':>7} {'n log n':>8}  goal <= {GOAL_SECONDS:g} s"
+        )
+        base = statistics.median(seconds[key, sizes[0]])
+        for size in sizes:
+            bytes_ = files[key, size].stat().st_size
+            took = statistics.median(seconds[key, size])
+            bound = size * math.log(size) / (sizes[0] * math.log(sizes[0]))
+            under = bytes_ <= LIMIT_BYTES
+            ok = took <= GOAL_SECONDS or not under
+            met = met and ok
+            verdict = ("met" if ok else "NOT met") if under else "over the size limit: refused"
+            print(
+                f"    {size:>8,} {bytes_ / 1024:7.0f} {took:8.3f} {took / base:6.1f}x {bound:7.1f}x  {verdict}"
+            )
+    print(f"\n  every file under the limit in <= {GOAL_SECONDS:g} s: {'met' if met else 'NOT met'}")
+    print(f"  load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 
 
 class Severity(StrEnum):
@@ -36,4 +37,7 @@ class Diagnostic:
 
 def sort_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Sorted by file and position, each finding once."""
-    return sorted(set(diagnostics))
+    return sorted(set(diagnostics), key=_ORDER)  # the dataclass order, without a tuple per comparison
+
+
+_ORDER = attrgetter("path", "line", "col", "code", "severity", "message", "pointer")

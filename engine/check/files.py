@@ -17,6 +17,7 @@ from procflow.engine.load.yamlio import (
     DEFAULT_MAX_BYTES,
     Document,
     LoadError,
+    collection_paused,
     load_yaml,
     load_yaml_bytes,
     read_bytes,
@@ -49,6 +50,11 @@ def check_file(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Proced
 
 def check_document(document: Document) -> tuple[Procedure | None, list[Diagnostic]]:
     """Schema, model and per-procedure rules over a loaded document."""
+    with collection_paused():  # a large file's model and findings would be traced over and over
+        return _check_document(document)
+
+
+def _check_document(document: Document) -> tuple[Procedure | None, list[Diagnostic]]:
     diagnostics = check_schema(document)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics

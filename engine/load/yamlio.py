@@ -7,7 +7,10 @@ stable code (Y001-Y015); this module never prints and never lets a parser except
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +38,22 @@ class Document:
     data: Any
     root: Node = field(repr=False)
     text: str = field(repr=False, default="")
+    # keys of the large mappings looked up so far, by node identity: a file with thousands of
+    # findings under one mapping (its states) would otherwise scan that mapping for each
+    _keys: dict[int, dict[str, tuple[Node, Node]]] = field(repr=False, compare=False, default_factory=dict)
+
+    def child(self, node: Node, part: str) -> tuple[Node | None, Node] | None:
+        """(key node or None, value node) of `part` under `node`, or None: the first key of
+        that name in a mapping, an index in a sequence."""
+        if isinstance(node, MappingNode) and len(node.value) > _SCAN:
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode):
+                        keys.setdefault(k.value, (k, v))
+            return keys.get(part)
+        return _child(node, part)
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column (in characters) of the node at a JSON pointer.
@@ -45,12 +64,15 @@ class Document:
         node: Node = self.root
         key_node: Node | None = None
         for part in _split_pointer(pointer):
-            found = _child(node, part)
+            found = self.child(node, part)
             if found is None:
                 break
             key_node, node = found
         target = key_node if key and key_node is not None else node
         return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+_SCAN = 16  # mappings up to this many keys are searched in order, larger ones through `_keys`
 
 
 def _split_pointer(pointer: str) -> list[str]:
@@ -82,6 +104,33 @@ def load_yaml_bytes(raw: bytes, path: str = "<string>", *, max_bytes: int = DEFA
     if len(raw) > max_bytes:
         raise too_big(path, len(raw), max_bytes)
     text = _decode(raw, path)
+    with collection_paused():
+        return _parse(text, path)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Run the block with Python's cyclic garbage collector off, as it was again afterwards.
+
+    Building a large tree allocates objects that all stay alive, and the collector would trace
+    the growing tree again and again (a 2,000-state file parsed in twice the time). Reference
+    counting still frees what is dropped; a cycle made meanwhile is collected later as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # file what was built with the old objects, so the next young collections do not
+        # trace it either (freeze moves every object aside, unfreeze puts them in the oldest
+        # generation, which is collected only after it has grown by a quarter)
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> Document:
     try:
         root = compose(text)
         if root is None or (isinstance(root, ScalarNode) and root.tag == PLAIN and root.value == ""):

@@ -26,7 +26,8 @@ def _targets(state: State) -> Iterator[tuple[str, str]]:
 @rule("P001", "unknown-target", "a route, move or outcome goes to a state that does not exist")
 def unknown_target(procedure: Procedure) -> Iterator[Finding]:
     states = procedure.states
-    for name in sorted(analyse(procedure).broken, key=list(states).index):
+    order = {name: i for i, name in enumerate(states)}
+    for name in sorted(analyse(procedure).broken, key=order.__getitem__):
         for target, pointer in _targets(states[name]):
             if target not in states:
                 yield Finding(pointer, f"target state {target!r} does not exist{suggest(target, states)}")

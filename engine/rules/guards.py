@@ -61,15 +61,11 @@ def _problems(procedure: Procedure, guard: Guard) -> Iterator[Problem]:
         if kind is None or (c.op in ("in", "not in") and not c.listed):
             continue
         field = procedure.fields.get(c.name)
+        options = _options(procedure, c.name) if kind == "choice" else frozenset()
         for value, offset in zip(c.values, c.value_offsets, strict=True):
             if value is None:
                 continue
-            if (
-                kind == "choice"
-                and isinstance(value, str)
-                and field is not None
-                and value not in field.options
-            ):
+            if kind == "choice" and isinstance(value, str) and field is not None and value not in options:
                 hint = suggest(value, field.options) or f" (options: {', '.join(field.options)})"
                 message = f"{value!r} is not an option of choice field {c.name!r}{hint}"
                 yield "P009", c, value, offset, message
@@ -79,6 +75,16 @@ def _problems(procedure: Procedure, guard: Guard) -> Iterator[Problem]:
                     f"{kind} {what} {c.name!r} is compared with {_show(value)}; expected {_EXPECTED[kind]}"
                 )
                 yield "P026", c, value, offset, message
+
+
+def _options(procedure: Procedure, name: str) -> frozenset[str]:
+    """The options of choice field `name` as a set, made once per procedure: a field may have
+    thousands, and every guard comparing it asks."""
+    memo = analyse(procedure).memo
+    key = ("options", name)
+    if key not in memo:
+        memo[key] = frozenset(procedure.fields[name].options)
+    return memo[key]  # type: ignore[return-value]
 
 
 def _kind(procedure: Procedure, name: str) -> str | None:

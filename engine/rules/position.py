@@ -16,17 +16,10 @@ def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bo
     node: yaml.Node = document.root
     key_node: yaml.Node | None = None
     for part in _split(pointer):
-        if isinstance(node, yaml.MappingNode):
-            found = next(
-                ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None
-            )
-            if found is None:
-                return node, False
-            key_node, node = found
-        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-            key_node, node = None, node.value[int(part)]
-        else:
+        found = document.child(node, part)  # through an index of large mappings
+        if found is None:
             return node, False
+        key_node, node = found
     return (key_node if key and key_node is not None else node), True
 
 
@@ -71,4 +64,7 @@ def _escape_length(source: str, at: int) -> int:
 def _split(pointer: str) -> list[str]:
     if not pointer:
         return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    parts = pointer.lstrip("/").split("/")
+    if "~" not in pointer:  # the usual case: nothing escaped
+        return parts
+    return [p.replace("~1", "/").replace("~0", "~") for p in parts]

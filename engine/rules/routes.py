@@ -7,8 +7,9 @@ cannot be listed exactly (free text tested with patterns, date-times) nothing is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import combinations
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from procflow.engine.base.diagnostic import Severity
 from procflow.engine.model.guard import Guard
@@ -17,6 +18,8 @@ from procflow.engine.rules import Finding, rule
 from procflow.engine.rules.analysis.domains import Assignment, describe, truth_table
 from procflow.engine.rules.analysis.facts import Analysis, analyse, quoted
 from procflow.engine.rules.guards import value_problems
+
+OVERLAPS = 3  # earlier routes reported for one route at most
 
 Rows = list[tuple[Assignment, tuple[bool, ...]]]
 Table = tuple[list[str], Rows]
@@ -51,13 +54,27 @@ def _sound(analysis: Analysis, guard: Guard) -> bool:
     return bool(found)
 
 
-def _joint(analysis: Analysis, state: State) -> Table | None:
+class Joint(NamedTuple):
+    """A state's sound route guards evaluated together: the rows, and each guard's column."""
+
+    rows: Rows
+    column: dict[int, int]  # id(guard) -> where its truth sits in a row
+
+
+def _joint(analysis: Analysis, state: State) -> Joint | None:
     """All of the state's sound route guards evaluated together, when that can be decided."""
     key = ("joint", state.name)
     if key not in analysis.memo:
         guards = [g for _, g, sound in _routes(analysis, state) if sound]
-        table = truth_table(analysis.procedure, guards, analysis.answered(state)) if guards else None
-        analysis.memo[key] = table
+        table = (
+            truth_table(analysis.procedure, guards, analysis.answered(state), analysis.budget)
+            if guards
+            else None
+        )
+        column: dict[int, int] = {}
+        for i, guard in enumerate(guards):
+            column.setdefault(id(guard), i)  # a guard text repeated: its first column, as before
+        analysis.memo[key] = None if table is None else Joint(table[1], column)
     return analysis.memo[key]  # type: ignore[return-value]
 
 
@@ -66,9 +83,16 @@ def _rows(analysis: Analysis, state: State, guards: list[Guard]) -> tuple[Rows, 
     sits in a row: the state's joint table when it exists, else a table of just these."""
     joint = _joint(analysis, state)
     if joint is not None:
-        sound = [g for _, g, ok in _routes(analysis, state) if ok]
-        return joint[1], [next(i for i, s in enumerate(sound) if s is g) for g in guards]
-    table = truth_table(analysis.procedure, guards, analysis.answered(state))
+        return joint.rows, [joint.column[id(g)] for g in guards]
+    if len(guards) > 1:  # pairs are asked once each: nothing to keep
+        table = truth_table(analysis.procedure, guards, analysis.answered(state), analysis.budget)
+    else:
+        key = ("alone", state.name, guards[0].source)
+        if key not in analysis.memo:
+            analysis.memo[key] = truth_table(
+                analysis.procedure, guards, analysis.answered(state), analysis.budget
+            )
+        table = analysis.memo[key]  # type: ignore[assignment]
     return None if table is None else (table[1], list(range(len(guards))))
 
 
@@ -80,57 +104,111 @@ def _rows(analysis: Analysis, state: State, guards: list[Guard]) -> tuple[Rows, 
 def unrouted_choice(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
     for state in _routed_states(analysis):
-        guarded = [(r, g) for r, g, _ in _routes(analysis, state)]
         if any(r.when is None for r in state.routes):
             continue
-        for name in dict.fromkeys(n for _, g in guarded for n in g.names):
+        readers: dict[str, list[Guard]] = {}  # each name read, in order, with the guards reading it
+        for _, guard, _ in _routes(analysis, state):
+            for name in guard.names:
+                readers.setdefault(name, []).append(guard)
+        for name, guards in readers.items():
             field = procedure.fields.get(name)
             if field is None or field.type != "choice":
                 continue
             routed: set[object] = set()
-            for _, guard in guarded:
-                if name not in guard.names:
-                    continue
+            for guard in guards:
                 view = _rows(analysis, state, [guard]) if _sound(analysis, guard) else None
-                if view is None:
-                    routed.update(field.options)
+                if view is None:  # undecided: counts as routing every option
                     break
                 rows, (i,) = view
                 routed.update(row[name] for row, holds in rows if holds[i])
-            missing = [o for o in field.options if o not in routed]
-            if missing:
-                noun = "option" if len(missing) == 1 else "options"
-                verb = "has" if len(missing) == 1 else "have"
-                yield Finding(
-                    state.ptr + "/next",
-                    f"choice field {name!r} routes state {state.name!r}, but {noun} {quoted(missing)} {verb} "
-                    "no route and there is no 'otherwise' route",
-                    key=True,
-                )
+            else:
+                missing = [o for o in field.options if o not in routed]
+                if missing:
+                    noun = "option" if len(missing) == 1 else "options"
+                    verb = "has" if len(missing) == 1 else "have"
+                    yield Finding(
+                        state.ptr + "/next",
+                        f"choice field {name!r} routes state {state.name!r}, but {noun} {quoted(missing)} "
+                        f"{verb} no route and there is no 'otherwise' route",
+                        key=True,
+                    )
 
 
 @rule("P011", "overlapping-routes", "two routes of one state can both apply with no order between them")
 def overlapping_routes(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
     for state in _routed_states(analysis):
-        guarded = [(r, g) for r, g, sound in _routes(analysis, state) if sound]
-        for (first, a), (second, b) in combinations(guarded, 2):
-            if first.priority != second.priority:
-                continue
-            view = _rows(analysis, state, [a, b])
+        groups: dict[int, list[tuple[Route, Guard]]] = {}  # only routes of equal priority can clash
+        for route, guard, sound in _routes(analysis, state):
+            if sound:
+                groups.setdefault(route.priority, []).append((route, guard))
+        joint = _joint(analysis, state)
+        for group in groups.values():
+            pairs: Iterable[tuple[int, int, Assignment]]
+            if joint is not None:
+                pairs = _overlaps(joint, [g for _, g in group])
+            else:
+                pairs = _overlaps_alone(analysis, state, group)
+            for i, j, both in pairs:
+                (first, a), (second, b) = group[i], group[j]
+                names = sorted(set(a.names) | set(b.names))
+                yield Finding(
+                    second.ptr + "/when",
+                    f"the route to {second.to!r} and the route to {first.to!r} at {{related}} can both apply "
+                    f"(e.g. when {describe(both, names)}) with no order between them; give one a higher 'priority'",
+                    related=first.ptr + "/when",
+                )
+
+
+def _overlaps(joint: Joint, guards: list[Guard]) -> list[tuple[int, int, Assignment]]:
+    """(i, j, the first row where both hold) for guards i < j that can both hold, at most
+    OVERLAPS for each j (the earliest i), from the joint table: in time linear in its size."""
+    columns = [joint.column[id(g)] for g in guards]
+    held: list[list[int]] = []  # per row: the guards holding there, in order
+    rows_of: list[list[int]] = [[] for _ in guards]  # per guard: the rows where it holds
+    for r, (_, holds) in enumerate(joint.rows):
+        here = [k for k, c in enumerate(columns) if holds[c]]
+        held.append(here)
+        for k in here:
+            rows_of[k].append(r)
+    out: list[tuple[int, int, Assignment]] = []
+    for j in range(len(guards)):
+        first_row: dict[int, int] = {}  # earlier guard -> the first row where both hold
+        for r in rows_of[j]:
+            # the OVERLAPS earliest guards of any row are enough: a later one of this row has
+            # OVERLAPS earlier ones before it that overlap j as well
+            for i in itertools.islice(held[r], OVERLAPS):
+                if i >= j:
+                    break
+                first_row.setdefault(i, r)
+        for i in sorted(first_row)[:OVERLAPS]:
+            out.append((i, j, joint.rows[first_row[i]][0]))
+    out.sort()
+    return out
+
+
+def _overlaps_alone(
+    analysis: Analysis, state: State, group: list[tuple[Route, Guard]]
+) -> Iterator[tuple[int, int, Assignment]]:
+    """The same pair by pair, when the state's guards together have too many combinations:
+    only guards decided alone can be decided in a pair, and the budget bounds the pairs."""
+    budget = analysis.budget
+    decided = [k for k, (_, g) in enumerate(group) if _rows(analysis, state, [g]) is not None]
+    for x, j in enumerate(decided):
+        found = 0
+        for i in itertools.islice(decided, x):  # every pair tried is paid: the budget bounds this
+            if budget.spent:
+                return
+            view = _rows(analysis, state, [group[i][1], group[j][1]])
             if view is None:
                 continue
-            rows, (i, j) = view
-            both = next((row for row, holds in rows if holds[i] and holds[j]), None)
-            if both is None:
-                continue
-            names = sorted(set(a.names) | set(b.names))
-            yield Finding(
-                second.ptr + "/when",
-                f"the route to {second.to!r} and the route to {first.to!r} at {{related}} can both apply "
-                f"(e.g. when {describe(both, names)}) with no order between them; give one a higher 'priority'",
-                related=first.ptr + "/when",
-            )
+            rows, (a, b) = view
+            both = next((row for row, holds in rows if holds[a] and holds[b]), None)
+            if both is not None:
+                yield i, j, both
+                found += 1
+                if found == OVERLAPS:
+                    break
 
 
 @rule("P012", "misplaced-otherwise", "an 'otherwise' route that is not the last route, or more than one")
@@ -165,7 +243,7 @@ def guard_never_holds(procedure: Procedure) -> Iterator[Finding]:
             view = _rows(analysis, site.state, [guard])
             what = f"the route to {site.route.to!r} is never taken"
         else:
-            table = truth_table(procedure, [guard], analysis.answered(site.state))
+            table = truth_table(procedure, [guard], analysis.answered(site.state), analysis.budget)
             view = None if table is None else (table[1], [0])
             what = f"move {site.move.id!r} is never offered" if site.move is not None else "never"
         if view is not None and not any(holds[view[1][0]] for _, holds in view[0]):

@@ -4,20 +4,43 @@ A name gets a finite list of candidate values when that list is exact: a choice 
 options, a bool, numbers at and between the literals it is compared with, text equal to a
 literal or to none of them, and `None` while it may be unanswered. Guards are evaluated on
 the product of those lists (bounded); where a name has no such list the answer is None
-(undecided), and rules then report nothing. Nothing here reports.
+(undecided), and rules then report nothing. Every evaluation is paid from a budget shared by
+one procedure's questions, so no file makes the rules try more than EVALUATIONS assignments
+in all: beyond that, questions are undecided too. Nothing here reports.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from procflow.engine.model.guard import Guard
 from procflow.engine.model.procedure import Procedure
 
 LIMIT = 4096  # assignments evaluated per question at most
+EVALUATIONS = 250_000  # guard evaluations per procedure at most, over every question
+ATTEMPT = 16  # what asking a question costs even when it is not decided: a few names looked at
+
+
+class Budget:
+    """Guard evaluations a procedure's questions may still spend."""
+
+    def __init__(self, evaluations: int = EVALUATIONS) -> None:
+        self.left = evaluations
+
+    def spend(self, evaluations: int) -> bool:
+        """Take `evaluations` if that many are left (else take nothing and say no)."""
+        if evaluations > self.left:
+            return False
+        self.left -= evaluations
+        return True
+
+    @property
+    def spent(self) -> bool:
+        """Nothing is left for even a question that is not decided."""
+        return self.left < ATTEMPT
 
 
 class _Other:
@@ -45,11 +68,17 @@ def domain(
     """
     comparisons = [c for g in guards for c in g.comparisons if c.name == name]
     opaque = any(name in g.opaque for g in guards)
+    return _domain(procedure, name, comparisons, opaque, answered)
+
+
+def _domain(
+    procedure: Procedure, name: str, comparisons: Sequence[Any], opaque: bool, answered: bool
+) -> tuple[Any, ...] | None:
     unset: tuple[Any, ...] = () if answered else (None,)
     field = procedure.fields.get(name)
     if field is not None:
-        if field.type == "choice":
-            return (*field.options, *unset)
+        if field.type == "choice":  # more options than assignments allowed: never listed
+            return (*field.options, *unset) if len(field.options) <= LIMIT else None
         if field.type == "bool":
             return (True, False, *unset)
         if opaque:
@@ -130,21 +159,35 @@ def _texts(comparisons: Iterable[Any]) -> tuple[Any, ...] | None:
 
 
 def truth_table(
-    procedure: Procedure, guards: Sequence[Guard], answered: frozenset[str]
+    procedure: Procedure,
+    guards: Sequence[Guard],
+    answered: Container[str],
+    budget: Budget | None = None,
 ) -> tuple[list[str], list[tuple[Assignment, tuple[bool, ...]]]] | None:
     """Every candidate assignment of the guards' names with whether each guard holds, or None
-    when a name has no exact candidates or there are more than LIMIT assignments."""
+    when a name has no exact candidates, there are more than LIMIT assignments, or `budget`
+    cannot pay for evaluating every guard on each of them."""
+    if budget is not None and not budget.spend(ATTEMPT):
+        return None
     names = sorted({n for g in guards for n in g.names})
+    comparisons: dict[str, list[Any]] = {}
+    opaque: set[str] = set()
+    for g in guards:  # one pass: a state's guards may read thousands of names between them
+        for c in g.comparisons:
+            comparisons.setdefault(c.name, []).append(c)
+        opaque.update(g.opaque)
     domains = []
     size = 1
     for name in names:
-        values = domain(procedure, name, guards, name in answered)
+        values = _domain(procedure, name, comparisons.get(name, ()), name in opaque, name in answered)
         if values is None:
             return None
         size *= len(values)
         if size > LIMIT:
             return None
         domains.append(values)
+    if budget is not None and not budget.spend(size * len(guards)):
+        return None
     runs = [g.run for g in guards]
     rows = []
     for combo in itertools.product(*domains):

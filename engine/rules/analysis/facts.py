@@ -9,12 +9,14 @@ one procedure before the next one starts.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import NamedTuple
 
 from procflow.engine.model.guard import Guard, GuardError, parse_guard
 from procflow.engine.model.procedure import Move, Procedure, Route, State, Text
+from procflow.engine.rules.analysis.domains import Budget
 
 
 class Site(NamedTuple):
@@ -27,14 +29,87 @@ class Site(NamedTuple):
     move: Move | None = None
 
 
+SMALL = 200  # candidate lists up to this size are searched whole, exactly as difflib does
+QUERIES = 32  # distinct names a large candidate list suggests for, per list
+SCAN = 500  # candidates compared per name in a large list at most
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`; did you mean 'x'?` when a close name exists, else nothing."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """`; did you mean 'x'?` when a close name exists, else nothing.
+
+    A small list is searched whole. A large one (a file with thousands of states) is indexed
+    once and suggests for its first QUERIES distinct names only, each compared with at most
+    SCAN candidates of the same first letter and a length that can still match: so a file
+    with thousands of unknown names costs linear time, not names x candidates.
+    """
+    if isinstance(candidates, Collection) and len(candidates) <= SMALL:
+        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    else:
+        close = _index(candidates).close(name)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Names:
+    """Candidates by first letter and length, and the suggestions made so far."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.all = list(names)
+        self.buckets: dict[str, dict[int, list[str]]] = {}
+        for name in self.all:
+            self.buckets.setdefault(name[:1], {}).setdefault(len(name), []).append(name)
+        self.made: dict[str, list[str]] = {}
+
+    def close(self, name: str) -> list[str]:
+        if len(self.all) <= SMALL:
+            return difflib.get_close_matches(name, self.all, n=1, cutoff=0.6)
+        if name in self.made:
+            return self.made[name]
+        if len(self.made) >= QUERIES:
+            return []
+        by_length = self.buckets.get(name[:1], {})
+        # a ratio of at least 0.6 needs the shorter name to be at least 3/7 of the pair's length
+        size = len(name)
+        lengths = sorted(
+            (n for n in by_length if 3 * max(n, size) <= 7 * min(n, size)), key=lambda n: abs(n - size)
+        )
+        pool: list[str] = []
+        for length in lengths:
+            pool.extend(by_length[length][: SCAN - len(pool)])
+            if len(pool) >= SCAN:
+                break
+        found = self.made[name] = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+        return found
+
+
+_indexes: list[tuple[object, _Names]] = []  # (candidates, index): the few lists in use lately
+
+
+def _index(candidates: Iterable[str]) -> _Names:
+    """The index of `candidates`, the same object asked about again and again by one rule."""
+    for held, names in _indexes:
+        if held is candidates and len(names.all) == len(held):  # type: ignore[arg-type]
+            return names
+    names = _Names(candidates)
+    if isinstance(candidates, Collection):  # an iterator is used up: nothing to keep
+        _indexes.insert(0, (candidates, names))
+        del _indexes[4:]
+    return names
 
 
 def quoted(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)
+
+
+class Answered(Container[str]):
+    """The fields whose bits are set in `must`."""
+
+    __slots__ = ("bits", "must")
+
+    def __init__(self, bits: Mapping[str, int], must: int) -> None:
+        self.bits, self.must = bits, must
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.must & self.bits.get(name, 0))
 
 
 class Analysis:
@@ -47,6 +122,7 @@ class Analysis:
         self.guards: dict[str, Guard] = {}
         self.errors: dict[str, GuardError] = {}
         self.memo: dict[object, object] = {}  # results several rules share
+        self.budget = Budget()  # guard evaluations the rules may still spend on this procedure
         states = procedure.states
         self.succ: dict[str, tuple[str, ...]] = {}
         self.broken: set[str] = set()  # states with a target that does not exist
@@ -159,32 +235,38 @@ class Analysis:
         may = asks[:]
         must = [everything] * len(order)
         must[0] = required[0]
-        changed = True
-        while changed:  # `may` only grows and `must` only shrinks: in this order, a pass or two
-            changed = False
-            for i in range(1, len(order)):
-                in_may, in_must = 0, everything
-                for j in before[i]:
-                    in_may |= may[j]
-                    in_must &= must[j]
-                new_may, new_must = in_may | asks[i], in_must | required[i]
-                if new_may != may[i] or new_must != must[i]:
-                    may[i], must[i] = new_may, new_must
-                    changed = True
-            if before[0]:  # loops back to the start add to what may have been asked there
-                in_may = asks[0]
-                for j in before[0]:
-                    in_may |= may[j]
-                if in_may != may[0]:
-                    may[0], changed = in_may, True
+        after: list[list[int]] = [[] for _ in order]
+        for i, sources in enumerate(before):
+            for j in sources:
+                after[j].append(i)
+        # A worklist: a state is looked at again only when what flows into it changed. `may`
+        # only grows and `must` only shrinks, so each state changes a few times at most, where
+        # passes over every state until nothing changes took one pass per step back along a
+        # chain of loops (quadratic in the states).
+        queued = [True] * len(order)
+        queued[0] = bool(before[0])  # loops back to the start add to what may have been asked there
+        pending = deque(i for i, q in enumerate(queued) if q)
+        while pending:
+            i = pending.popleft()
+            queued[i] = False
+            in_may, in_must = 0, everything
+            for j in before[i]:
+                in_may |= may[j]
+                in_must &= must[j]
+            new_may = in_may | asks[i]
+            new_must = required[0] if i == 0 else in_must | required[i]
+            if new_may != may[i] or new_must != must[i]:
+                may[i], must[i] = new_may, new_must
+                for k in after[i]:
+                    if not queued[k]:
+                        queued[k] = True
+                        pending.append(k)
         return dict(zip(order, may, strict=True)), dict(zip(order, must, strict=True))
 
-    def answered(self, state: State) -> frozenset[str]:
-        """Fields certainly answered when `state` is left (asked as required on every path)."""
-        must = self.asked[1].get(state.name, 0)
-        if not must:
-            return frozenset()
-        return frozenset(n for n, bit in self.field_bits.items() if must & bit)
+    def answered(self, state: State) -> Container[str]:
+        """Fields certainly answered when `state` is left (asked as required on every path):
+        a view of the state's bit set, so asking costs nothing per field declared."""
+        return Answered(self.field_bits, self.asked[1].get(state.name, 0))
 
     @cached_property
     def texts(self) -> list[Text]:
