@@ -1,5 +1,5 @@
-"""Shared fixtures: the CLI through its front door, with an isolated database and user, and
-golden files.
+"""Shared fixtures: the CLI through its front door, with an isolated database and user; golden
+files; and the order that keeps every core busy.
 
 `pytest --update-goldens` (or PROCFLOW_UPDATE_GOLDEN=1) rewrites every golden file a test
 compares with instead of failing on a difference: review the diff before committing it.
@@ -25,6 +25,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help=f"rewrite golden files with what the tests produce (as {UPDATE_VARIABLE}=1 does)",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (those marked slow, then the property tests): pytest-xdist hands out
+    the first tests round-robin, so each long one starts at once and the quick ones fill the
+    other cores around it, instead of one long test starting last and keeping the run waiting."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow") is not None:
+            return 0
+        return 1 if getattr(getattr(item, "obj", None), "is_hypothesis_test", False) else 2
+
+    items.sort(key=rank)  # stable: otherwise as collected
 
 
 @pytest.fixture
