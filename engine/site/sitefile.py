@@ -229,9 +229,13 @@ def check_site(document: Document, procedures: Iterable[Procedure] | None = None
             Severity.WARNING,
         )
     if procedures is not None:
-        from procflow.engine.site.rules import check_names
+        from procflow.engine.rules import SiteChecked, locate_finding
+        from procflow.engine.site.rules import site_rules
 
-        check_names(data, list(procedures), add)
+        checked = SiteChecked(data, list(procedures))
+        for rule in site_rules():
+            assert rule.check_site is not None  # site_rule registers nothing else
+            found.extend(locate_finding(rule, document, f) for f in rule.check_site(checked))
     return sort_unique(found)
 
 
