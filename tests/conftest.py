@@ -28,9 +28,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests first (those marked slow, then the property tests): pytest-xdist hands out
-    the first tests round-robin, so each long one starts at once and the quick ones fill the
-    other cores around it, instead of one long test starting last and keeping the run waiting."""
+    """The long tests first (those marked slow, then the property tests): with pytest-xdist
+    handing out one test at a time (--maxschedchunk=1), each long one starts early on whichever
+    worker is free and the quick ones fill the other cores around it, instead of one long test
+    starting last and keeping the whole run waiting."""
 
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("slow") is not None:
