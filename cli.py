@@ -1,9 +1,9 @@
 """The `procflow` command: the click group, its error policy and the entry point.
 
-The subcommands live in `commands/` (one module per family) and are registered here; with
-`terminal.console.py` and `terminal.listings.py` they are the only code that talks to the terminal. Each command
-imports what it needs when it runs, so `procflow --help` stays fast; engine errors become one
-line and an exit code here, in ProcflowGroup, and nowhere else.
+The subcommands live in `terminal/commands/` and are listed in its `COMMANDS` registry: the
+group shows them from there and imports a command's module only when that command runs, so
+`procflow --help` stays fast. Engine errors become one line and an exit code here, in
+ProcflowGroup, and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,11 +12,34 @@ from typing import Any
 
 import click
 from procflow.engine.base import errors
-from procflow.terminal.commands.common import CONTEXT
+from procflow.terminal.commands import COMMANDS, CONTEXT, load_command
 
 
 class ProcflowGroup(click.Group):
-    """A group that maps every error to one line and the exit code of `engine.base.errors`."""
+    """A group that maps every error to one line and the exit code of `engine.base.errors`, and
+    loads its commands lazily from the registry (click's documented lazy-group pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of --help from the registry's summaries: no command module is imported.
+        Each summary is shortened to the line as click shortens a command's own help."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit))
+            if name in COMMANDS and name not in self.commands
+            else (name, self.commands[name].get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -54,17 +77,6 @@ class ProcflowGroup(click.Group):
 def cli(ctx: click.Context, traceback: bool, site: str | None) -> None:
     """Standard operating procedures as checked, executable state machines."""
     ctx.obj = {"traceback": traceback, "site": site}
-
-
-def _register() -> None:
-    from procflow.terminal.commands import accountability, agenda, checking, desk, procedures, records
-
-    for family in (checking, procedures, desk, records, agenda, accountability):
-        for command in family.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 # --- entry point --------------------------------------------------------------------------

@@ -43,10 +43,10 @@ def fill(path: Path, count: int) -> float:
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime.driver import Driver, Missing
     from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
     began = time.perf_counter()
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         desk = Desk(store, actor="op0", lang="en", clock=lambda: T0 - timedelta(minutes=10))
         real = desk.start("art1-meeting-service")
         driver = Driver(ANSWERS, [], {})

@@ -83,10 +83,10 @@ def _loop_script(loops: int) -> Any:
 def _step_times(durability: str, steps: int, folder: Path) -> list[float]:
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime.driver import Driver, Missing
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
     times: list[float] = []
-    with Store(folder / f"b-{durability}.db", durability=durability) as store:
+    with SQLiteStore(folder / f"b-{durability}.db", durability=durability) as store:
         desk = Desk(store, actor="bench", lang="en", clock=_clock())
         while len(times) < steps:
             opened = desk.start(str(SHIFT))
@@ -151,9 +151,9 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
     from procflow.engine.base.clock import stamp
     from procflow.engine.desk.instances import Desk
     from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         desk = Desk(store, actor="op7", lang="en", clock=_clock())
         real = desk.start(str(SHIFT))
         desk.step(real, check=["lights"], answers={"guests": 3})
@@ -223,13 +223,13 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
     """Median seconds, on an open store, of `status --by op7` (its queries and its text) and of
     resuming `ident` (reading the row, parsing the pinned text, building the session and its
     view, as a new process does); the whole `procflow status --by op7` process; rows shown."""
-    from procflow.engine.desk import audit, instances
+    from procflow.engine.desk import audit, pins
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime import machine
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
     from procflow.terminal import listings
 
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
 
         def status() -> int:
             with redirect_stdout(io.StringIO()):
@@ -238,7 +238,7 @@ def _costs(path: Path, ident: str, repeat: int) -> tuple[float, float, float, in
             return len(report.open) + len(report.recent)
 
         def resume() -> None:
-            instances._parsed.clear()
+            pins._parsed.clear()
             machine.cache_clear()
             Desk(store, actor="op7", lang="en").open(ident).view()
 
@@ -262,10 +262,12 @@ def section_c(options: argparse.Namespace) -> Section:
         small_id, _ = _fill(small, 100)
         big_id, _ = _fill(big, big_count)
         built = time.perf_counter() - began
-        rounds = [(_costs(small, small_id, 31), _costs(big, big_id, 31)) for _ in range(3)]
-        (s_status, s_resume, s_process, s_rows), (b_status, b_resume, b_process, b_rows) = min(
-            rounds, key=lambda r: r[1][0] / r[0][0] + r[1][1] / r[0][1]
-        )  # the quietest of three rounds
+        # the two sizes interleaved round by round, each figure the median over the rounds: no
+        # round is picked for looking good
+        rounds = [(_costs(small, small_id, 11), _costs(big, big_id, 11)) for _ in range(5)]
+        s_status, s_resume, s_process = (statistics.median(r[0][i] for r in rounds) for i in range(3))
+        b_status, b_resume, b_process = (statistics.median(r[1][i] for r in rounds) for i in range(3))
+        s_rows, b_rows = rounds[0][0][3], rounds[0][1][3]
         size = big.stat().st_size / 2**20
     status_ratio, resume_ratio = b_status / s_status, b_resume / s_resume
     section.rows += [
@@ -306,12 +308,38 @@ def _wall(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - began
 
 
+# Runs the command's procflow in a fresh interpreter and writes that process's own peak resident
+# memory (VmHWM) to the file named by PROCFLOW_BENCH_PEAK when it exits. ru_maxrss from wait4
+# would not do: exec records the forking parent's high-water mark into the child's, so the
+# bench's own size (tens of MiB after filling stores) would be reported as procflow's.
+_LAUNCHER = """
+import atexit, os, sys
+def _report():
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["PROCFLOW_BENCH_PEAK"], "w", encoding="ascii") as out:
+        out.write(peak)
+atexit.register(_report)
+sys.argv[0] = "procflow"
+from procflow import cli
+cli.main()
+"""
+
+
 def _peak_rss(command: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory of a child process, in MiB (Linux reports KiB, macOS bytes)."""
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0
-    return usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    """Peak resident memory, in MiB, of the procflow process that `command` (`procflow ARGS`)
+    starts, as that process itself measured it (Linux: /proc/self/status)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "peak"
+        launched = [sys.executable, "-c", _LAUNCHER, *command[1:]]
+        subprocess.run(
+            launched,
+            env={**env, "PROCFLOW_BENCH_PEAK": str(report)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        return int(report.read_text(encoding="ascii")) / 2**10  # KiB
 
 
 def section_d(options: argparse.Namespace) -> Section:
@@ -358,7 +386,7 @@ def section_d(options: argparse.Namespace) -> Section:
             for name, command in commands.items():
                 samples[name].append(_wall(command, env))
         probe = (
-            "import sys, cli\ntry:\n    cli.cli.main(['status'], prog_name='procflow')\nexcept SystemExit:\n"
+            "import sys\nfrom procflow import cli\ntry:\n    cli.cli.main(['status'], prog_name='procflow')\nexcept SystemExit:\n"
             "    pass\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'jsonschema', "
             "'fastjsonschema', 'transitions'}), file=sys.stderr)"
         )
@@ -369,7 +397,7 @@ def section_d(options: argparse.Namespace) -> Section:
             .stderr.strip()
             .splitlines()[-1]
         )
-        peak = max(_peak_rss(run, env) for _ in range(3))
+        peak = statistics.median(_peak_rss(run, env) for _ in range(5))
     base = statistics.median(samples["python -c pass"])
     section.rows.append(("python -c pass", f"{base * 1e3:.1f} ms"))
     for name in ("procflow --help", "procflow status"):

@@ -1,79 +1,27 @@
-"""`procflow status`, `history` and `verify` as the terminal shows them, or as JSON.
+"""`procflow status` as the terminal shows it (two aligned tables), or as JSON.
 
-Reads through `engine.desk.audit` and only formats: tables aligned by display width (Chinese
-text takes two cells), times in local time. `status` must stay light: no yaml, jsonschema or
-transitions is imported on its path. Only `cli.py` calls this.
+Reads through `engine.desk.audit` and only formats, times in local time. `status` must stay
+light: nothing on its path may import yaml, jsonschema or transitions.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+from functools import partial
 from typing import Any
 
 import click
+from procflow.engine.base.messages import message
+from procflow.engine.base.width import align
 from procflow.engine.desk.audit import StatusReport, StatusRow
-from procflow.engine.store.records import Event
-from procflow.engine.store.sqlite import Store, local_time
-
-HEADINGS = {
-    "en": {
-        "id": "ID",
-        "procedure": "PROCEDURE",
-        "state": "STATE",
-        "who": "WHO",
-        "since": "SINCE",
-        "status": "STATUS",
-        "when": "WHEN",
-        "open": "Open",
-        "recent": "Recently closed",
-        "none": "no open instances",
-        "more": "... more open instances: list them all with --all",
-        "changed": "procedure file changed since it started",
-        "removed": "procedure file removed",
-        "finished": "finished",
-        "cancelled": "cancelled",
-        "open_status": "open",
-    },
-    "zh-Hant": {
-        "id": "編號",
-        "procedure": "程序",
-        "state": "步驟",
-        "who": "負責人",
-        "since": "更新於",
-        "status": "狀態",
-        "when": "時間",
-        "open": "進行中",
-        "recent": "最近結束",
-        "none": "沒有進行中的實例",
-        "more": "……還有更多進行中的實例:加 --all 全部列出",
-        "changed": "開始後程序檔已修改",
-        "removed": "程序檔已刪除",
-        "finished": "已完成",
-        "cancelled": "已取消",
-        "open_status": "進行中",
-    },
-}
+from procflow.engine.store.records import local_time
 
 
-def _bold(text: str) -> str:
+def bold(text: str) -> str:
     """Bold on a terminal; plain when piped or with NO_COLOR (click strips it when piped too)."""
-    import os
-    import sys
-
     return click.style(text, bold=True) if sys.stdout.isatty() and "NO_COLOR" not in os.environ else text
-
-
-def _cells(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_cells(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(c + " " * (w - _cells(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    ]
 
 
 def _row_json(row: StatusRow) -> dict[str, Any]:
@@ -108,18 +56,20 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             )
         )
         return
-    h = HEADINGS.get(lang, HEADINGS["en"])
+    h = partial(message, lang)
 
     def who(row: StatusRow) -> str:
         s = row.summary
         return s.owner or s.updated_by if not s.assignee else f"{s.owner} → {s.assignee}"
 
     def mark(row: StatusRow) -> str:
-        return "" if row.file == "current" else f"* {h[row.file]}"
+        return "" if row.file == "current" else "* " + h(f"status.{row.file}")
 
-    click.echo(_bold(h["open"]) if report.open else h["none"])
+    click.echo(bold(h("status.open")) if report.open else h("status.none"))
     if report.open:
-        rows = [[h["id"], h["procedure"], h["state"], h["who"], h["since"], ""]]
+        rows = [
+            [h("status.id"), h("status.procedure"), h("status.state"), h("status.who"), h("status.since"), ""]
+        ]
         rows += [
             [
                 r.summary.id,
@@ -131,176 +81,33 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             ]
             for r in report.open
         ]
-        for line in table(rows):
+        for line in align(rows):
             click.echo(line)
         if report.more_open:
-            click.echo(h["more"])
+            click.echo(h("status.more"))
     if report.recent:
         click.echo()
-        click.echo(_bold(h["recent"]))
-        rows = [[h["id"], h["procedure"], h["status"], h["state"], h["who"], h["when"]]]
+        click.echo(bold(h("status.recent")))
+        rows = [
+            [
+                h("status.id"),
+                h("status.procedure"),
+                h("status.status"),
+                h("status.state"),
+                h("status.who"),
+                h("status.when"),
+            ]
+        ]
         rows += [
             [
                 r.summary.id,
                 r.summary.procedure_id,
-                h[r.summary.status],
+                h(f"status.{r.summary.status}"),
                 r.summary.state,
                 r.summary.updated_by,
                 local_time(r.summary.updated_at)[:16],
             ]
             for r in report.recent
         ]
-        for line in table(rows):
+        for line in align(rows):
             click.echo(line)
-
-
-MASK = "•••"
-
-
-def desk_time(at: str) -> str:
-    """An event's time as the desk's clock showed it (the offset it was recorded with)."""
-    return at[:19].replace("T", " ")
-
-
-def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) -> dict[str, Any] | None:
-    if answers is None or show_pii:
-        return answers
-    return {k: MASK if k in pii else v for k, v in answers.items()}
-
-
-def detail(event: Event, pii: frozenset[str], show_pii: bool) -> str:
-    """What one event did, in a line."""
-    body = event.body
-    kind = event.kind
-    if kind == "start":
-        return f"→ {event.to_state}"
-    if kind in ("enter", "move"):
-        text = f"{event.from_state} → {event.to_state}"
-        if kind == "move":
-            return f"{event.move}: {text}"
-        via = body.get("via")
-        guard = body.get("guard")
-        return text + (f"  (when {guard})" if guard else f"  ({via})" if via else "")
-    if kind == "answer":
-        answers = _shown(event.answers, pii, show_pii) or {}
-        return ", ".join(f"{k} = {v}" for k, v in answers.items())
-    if kind == "check":
-        return "✓ " + ", ".join(event.items or [])
-    if kind == "skip":
-        return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
-    if kind in ("breach", "done"):  # a missed due time (how late), a recurrence acknowledged
-        due = desk_time(str(body.get("due")))[11:16]
-        from procflow.engine.base.durations import format_duration
-
-        late = f", {format_duration(float(body.get('late') or 0))} late" if kind == "breach" else ""
-        return f"{body.get('deadline')} (due {due}{late})"
-    if kind == "finish":
-        return f"outcome {body.get('outcome')}"
-    if kind == "override":
-        return f"acted without role {event.role}: {body.get('reason')}"
-    if kind == "handoff":
-        return f"→ {body.get('target')} {event.to_state}" + (f": {event.note}" if event.note else "")
-    return event.note or ""
-
-
-def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json: bool) -> None:
-    from procflow.engine.desk.audit import history
-
-    record, events, pii = history(store, instance)
-    if as_json:
-        out = [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "actor": e.actor,
-                "role": e.role,
-                "kind": e.kind,
-                "from": e.from_state,
-                "to": e.to_state,
-                "answers": _shown(e.answers, pii, show_pii),
-                "items": e.items,
-                "move": e.move,
-                "note": e.note,
-                **{
-                    k: v
-                    for k, v in e.body.items()
-                    if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")
-                },
-            }
-            for e in events
-        ]
-        click.echo(
-            json.dumps(
-                {
-                    "instance": record.id,
-                    "procedure": record.procedure_id,
-                    "status": record.status,
-                    "state": record.state,
-                    "version": record.version,
-                    "events": out,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    outcome = record.snapshot.get("outcome")
-    h = HEADINGS.get(lang, HEADINGS["en"])
-    shown = h["open_status" if record.status == "open" else record.status]
-    click.echo(
-        _bold(
-            f"{record.id} · {record.procedure_id} · {shown}"
-            + (f" ({outcome})" if outcome else "")
-            + f" · {record.state}"
-        )
-    )
-    rows = [
-        [
-            str(e.seq),
-            desk_time(e.at),
-            e.actor + (f" ({e.role})" if e.role else ""),
-            e.kind,
-            detail(e, pii, show_pii),
-        ]
-        for e in events
-    ]
-    for line in table(rows):
-        click.echo("  " + line)
-
-
-def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
-    """Print the verification; the exit code (0 sound, 1 mismatches, 9 a damaged file)."""
-    from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
-    from procflow.engine.desk.audit import verify
-
-    report = verify(store, instance)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "checked": report.checked,
-                    "integrity": report.integrity or "ok",
-                    "mismatches": [{"instance": i, "problem": p} for i, p in report.mismatches],
-                    "ok": report.ok,
-                },
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for ident, problem in report.mismatches:
-            click.echo(f"{ident}: {problem}")
-        for problem in report.integrity:
-            click.echo(f"integrity_check: {problem}")
-        noun = "instance" if report.checked == 1 else "instances"
-        verdict = (
-            "ok"
-            if report.ok
-            else f"{len(report.mismatches)} mismatched, integrity "
-            + ("ok" if not report.integrity else "FAILED")
-        )
-        click.echo(
-            f"verified {report.checked} {noun} against their events; integrity_check "
-            f"{'ok' if not report.integrity else 'failed'}: {verdict}"
-        )
-    if report.integrity:
-        return EXIT_DATABASE
-    return EXIT_FINDINGS if report.mismatches else 0

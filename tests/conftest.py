@@ -41,6 +41,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: otherwise as collected
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test caches (validation results, procedure indexes) in a directory of its own,
+    never in the user's; a test may point PROCFLOW_CACHE_DIR elsewhere itself."""
+    monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Invoke `procflow ARGS...` in-process; the store and the actor are the test's own."""

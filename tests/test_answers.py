@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import timedelta, timezone
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 from procflow.engine.base.errors import InvalidAnswerError
+from procflow.engine.model.fields import FieldTypeName
 from procflow.engine.model.procedure import Field, build_text
 from procflow.engine.runtime.answers import parse_answer, show_answer
 
 CST = timezone(timedelta(hours=8))
 
 
-def field(type_: str, **extra: Any) -> Field:
-    return Field(name="f", type=type_, **extra)
+def field(type_: FieldTypeName, name: str = "f", **extra: Any) -> Field:
+    return Field(name=name, type=type_, **extra)
 
 
 KIND = field(
@@ -40,6 +48,9 @@ KIND = field(
         (field("number"), "12", 12),
         (field("number"), "-3.5", -3.5),
         (field("number"), "1,200", 1200),
+        (field("number"), "12,345,678", 12345678),
+        (field("number"), "-1,500.25", -1500.25),
+        (field("number", integer=True), "1,500.0", 1500),
         (field("number"), 2.5, 2.5),
         (field("number", integer=True), "4.0", 4),
         (field("number", min=1, max=10), "10", 10),
@@ -90,6 +101,38 @@ def test_a_datetime_without_an_offset_takes_the_offset_of_now() -> None:
         ),
         (field("text"), None, "answer 'None' for 'f' is not valid; expected text"),
         (field("number"), "twelve", "answer 'twelve' for 'f' is not valid; expected a number"),
+        (
+            field("number", name="mileage"),
+            "1,5",
+            "answer '1,5' for 'mileage' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write a decimal with a point (1.5)",
+        ),
+        (
+            field("number"),
+            " 1,50",
+            "answer ' 1,50' for 'f' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write a decimal with a point (1.50)",
+        ),
+        (
+            field("number"),
+            "1234,567",
+            "answer '1234,567' for 'f' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write a decimal with a point (1234.567)",
+        ),
+        (
+            field("number"),
+            "1,00,000",
+            "answer '1,00,000' for 'f' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write the number without commas (100000)",
+        ),
+        (
+            field("number"),
+            "0,500",
+            "answer '0,500' for 'f' is ambiguous: a comma separates thousands only in groups of three "
+            "digits (1,500); write a decimal with a point (0.500)",
+        ),
+        (field("number"), "1,500,", "answer '1,500,' for 'f' is not valid; expected a number"),
+        (field("number"), ",500", "answer ',500' for 'f' is not valid; expected a number"),
         (field("number"), "nan", "answer 'nan' for 'f' is not valid; expected a number (a finite one)"),
         (field("number"), True, "answer 'True' for 'f' is not valid; expected a number"),
         (field("number", integer=True), "2.5", "answer '2.5' for 'f' is not valid; expected a whole number"),
@@ -180,3 +223,46 @@ def test_a_broken_pattern_is_a_refusal_not_a_crash() -> None:
         InvalidAnswerError, match=r"field 'f' cannot be answered: its pattern '\(' is not a valid"
     ):
         parse_answer(field("text", pattern="("), "x")
+
+
+@given(st.integers())
+def test_a_number_with_thousands_separators_reads_back(n: int) -> None:
+    assert parse_answer(field("number"), f"{n:,}") == n
+
+
+@given(
+    st.lists(st.text("0123456789", min_size=1, max_size=6), min_size=2, max_size=5).filter(
+        lambda groups: (
+            not (len(groups[0]) <= 3 and groups[0][0] != "0" and all(len(g) == 3 for g in groups[1:]))
+        )
+    ),
+    st.sampled_from(["", "-", "+"]),
+)
+def test_a_comma_group_not_of_three_digits_is_refused(groups: list[str], sign: str) -> None:
+    """Nor a first group with a leading zero: `0,500` is a decimal comma, not five hundred."""
+    raw = sign + ",".join(groups)
+    with pytest.raises(
+        InvalidAnswerError, match=r" is ambiguous: a comma separates thousands only in groups"
+    ):
+        parse_answer(field("number"), raw)
+
+
+MILEAGE = {
+    "procflow": 1,
+    "id": "sample-mileage",
+    "title": {"zh-Hant": "里程", "en": "Mileage"},
+    "fields": {"mileage": {"type": "number", "label": {"zh-Hant": "里程", "en": "Mileage"}}},
+    "initial": "read",
+    "states": {"read": {"ask": ["mileage"], "next": "done"}, "done": {"final": True}},
+}
+
+
+def test_the_operator_is_asked_again_after_an_ambiguous_number(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    path = tmp_path / "mileage.yaml"
+    path.write_text(yaml.safe_dump(MILEAGE, allow_unicode=True), encoding="utf-8")
+    result = run_cli("run", str(path), "--lang", "en", "--json", input="1,5\n1,500\n")
+    assert result.exit_code == 0, result.output
+    assert "! answer '1,5' for 'mileage' is ambiguous:" in result.stdout
+    assert json.loads(result.stdout.splitlines()[-1])["answers"] == {"mileage": 1500}

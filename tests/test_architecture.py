@@ -4,6 +4,7 @@ the engine never prints, prompts or exits, and starting the CLI imports no heavy
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,65 @@ def test_starting_the_cli_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def _modules_on_disk() -> set[str]:
+    found = {
+        p.relative_to(ROOT).as_posix() for top in ("engine", "terminal") for p in (ROOT / top).rglob("*.py")
+    }
+    return found | {"cli.py"}
+
+
+def test_architecture_md_lists_every_module_and_no_other() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `((?:engine|terminal)/[\w/]+\.py|cli\.py)` \|", page, flags=re.M))
+    on_disk = _modules_on_disk()
+    assert not on_disk - listed, f"docs/architecture.md does not list: {sorted(on_disk - listed)}"
+    assert not listed - on_disk, (
+        f"docs/architecture.md lists modules that do not exist: {sorted(listed - on_disk)}"
+    )
+
+
+def test_no_import_cycles_between_procflow_modules() -> None:
+    """Every import counts, inside functions too: a cycle hidden in a function body is still one."""
+    graph = {}
+    known = {
+        "procflow." + path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        for path in _modules_on_disk()
+    }
+    for path in _modules_on_disk():
+        name = "procflow." + path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        targets = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("procflow."):
+                # `from package import module` depends on the module; `from module import name` on it
+                submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+                targets |= (submodules & known) or {node.module}
+            elif isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names if alias.name.startswith("procflow.")}
+        graph[name] = targets
+    graph = {name: {t for t in targets if t in graph and t != name} for name, targets in graph.items()}
+    cycles = [_cycle_from(name, graph) for name in sorted(graph)]
+    found = sorted({" -> ".join(c) for c in cycles if c})
+    assert not found, "import cycles:\n  " + "\n  ".join(found)
+
+
+def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str]:
+    """The shortest path from `start` back to itself, or [] (a breadth-first search)."""
+    parents: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for name in frontier:
+            for target in sorted(graph[name]):
+                if target == start:
+                    path = [name]
+                    while path[-1] != start:
+                        path.append(parents[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if target not in parents:
+                    parents[target] = name
+                    following.append(target)
+        frontier = following
+    return []

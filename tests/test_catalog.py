@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.base import errors, paths
-from procflow.engine.check import catalog
+from procflow.engine.check import catalog, files
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -143,11 +143,11 @@ def test_unreadable_files_are_reported_not_fatal(tmp_path: Path, no_bundled: Pat
 def test_load_checked_refuses_a_procedure_with_errors(tmp_path: Path) -> None:
     broken = write(tmp_path / "b.yaml", minimal("b").replace("next: b", "next: nowhere_at_all"))
     schema_bad = write(tmp_path / "s.yaml", "procflow: 1\nid: s\n")
-    procedure, found = catalog.load_checked(VALID / "visitor.yaml")
+    procedure, found = files.load_checked(VALID / "visitor.yaml")
     assert procedure is not None and procedure.id == "sample-visitor"
     assert not [d for d in found if d.is_error]
     for path in (broken, schema_bad):
-        procedure, found = catalog.load_checked(path)
+        procedure, found = files.load_checked(path)
         assert procedure is None
         assert any(d.is_error for d in found)
 
@@ -254,3 +254,49 @@ def test_list_shows_the_bundled_procedures(run_cli: RunCli, monkeypatch: pytest.
     listed = json.loads(run_cli("list", "--json").stdout)
     assert {row["id"] for row in listed} == set(ids)
     assert all(row["origin"] == "bundled" for row in listed)
+
+
+def test_an_unchanged_directory_is_indexed_without_reading_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_bundled: Path
+) -> None:
+    procs = tmp_path / "procs"
+    for n in range(5):
+        write(procs / f"p{n}.yaml", minimal(f"p{n}", f"T{n}"))
+    first = catalog.build_catalog([procs])
+    reads: list[Path] = []
+    real = catalog.load_yaml
+    monkeypatch.setattr(catalog, "load_yaml", lambda path, **kw: reads.append(path) or real(path, **kw))
+    again = catalog.build_catalog([procs])
+    assert reads == [] and again == first  # every entry from the index, none read again
+
+    write(procs / "p1.yaml", minimal("renamed", "New"))  # changed: read again
+    (procs / "p2.yaml").unlink()  # removed: gone from the catalog
+    write(procs / "sub" / "p9.yaml", minimal("p9"))  # added, in a sub-directory
+    changed = catalog.build_catalog([procs])
+    assert sorted(reads) == [procs / "p1.yaml", procs / "sub" / "p9.yaml"]
+    assert sorted(changed.entries) == ["p0", "p3", "p4", "p9", "renamed"]
+
+
+def test_a_damaged_index_only_costs_reading_the_files_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_bundled: Path
+) -> None:
+    procs = tmp_path / "procs"
+    write(procs / "a.yaml", minimal("a"))
+    write(procs / "b.yaml", "id: [unclosed\n")
+    first = catalog.build_catalog([procs])
+    assert list(first.entries) == ["a"] and len(first.problems) == 1
+    (index_file,) = (Path(os.environ["PROCFLOW_CACHE_DIR"]) / "index").glob("*.json")
+    for damage in ("{torn", '{"format": 99}', '{"format": 1, "files": 3}', ""):
+        index_file.write_text(damage, encoding="utf-8")
+        assert catalog.build_catalog([procs]) == first  # problems are kept in the index too
+
+
+def test_validate_no_cache_writes_no_index(tmp_path: Path, run_cli: RunCli, no_bundled: Path) -> None:
+    procs = tmp_path / "procs"
+    write(
+        procs / "caller.yaml",
+        minimal("caller").replace("a: {next: b}", "a: {use: {procedure: callee}, next: b}"),
+    )
+    write(tmp_path / "elsewhere" / "callee.yaml", minimal("callee"))
+    run_cli("validate", "--no-cache", str(procs / "caller.yaml"))
+    assert not (Path(os.environ["PROCFLOW_CACHE_DIR"]) / "index").exists()

@@ -17,7 +17,7 @@ from procflow.engine.base import clock
 from procflow.engine.base.calendar import build_calendar
 from procflow.engine.base.clock import Duty, parse_moment
 from procflow.engine.base.errors import InvalidAnswerError, UsageError
-from procflow.engine.check.catalog import load_checked
+from procflow.engine.check.files import load_checked
 from procflow.engine.load.yamlio import load_yaml_bytes
 from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.runtime.driver import Driver, Missing
@@ -402,13 +402,13 @@ def test_due_rows_follow_the_snapshot() -> None:
 def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Path) -> None:
     from procflow.engine.desk.instances import Desk
     from procflow.engine.store.migrations import MIGRATIONS
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
     path = tmp_path / "v2.db"
     run = meeting()
-    with Store(path) as store:  # an instance as a version-2 procflow kept it
+    with SQLiteStore(path) as store:  # an instance as a version-2 procflow kept it
         raw = (ROOT / "procedures" / "art1-meeting-service.yaml").read_bytes()
-        record = store.create(procedure_id="art1-meeting-service", pins={"art1-meeting-service": ("m.yaml", raw)},
+        record = store.start_instance(procedure_id="art1-meeting-service", pins={"art1-meeting-service": ("m.yaml", raw)},
                               snapshot=run.session.snapshot, state="set_up", status="open", role="front_desk",
                               events=run.events, actor="amy", at="2026-03-09T00:50:00.000Z")  # fmt: skip
     db = sqlite3.connect(path)  # undo migration 3 and every later one
@@ -419,7 +419,7 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
     db.execute("PRAGMA user_version=2")
     db.commit()
     db.close()
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         assert store.due_of(record.id) == [("art1-meeting-service", "set_up", "set_up_by_t_minus_30", "before",
                                             "2026-03-09T01:30:00.000Z", None, "front_desk", None)]  # fmt: skip
         from procflow.engine.desk.audit import verify
@@ -439,9 +439,9 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
 def test_verify_names_a_due_row_that_differs_from_its_snapshot(tmp_path: Path) -> None:
     from procflow.engine.desk.audit import verify
     from procflow.engine.desk.instances import Desk
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
-    with Store(tmp_path / "s.db") as store:
+    with SQLiteStore(tmp_path / "s.db") as store:
         desk = Desk(store, actor="amy", clock=lambda: at(8, 50))
         opened = desk.start("art1-meeting-service")
         driver = Driver(MEETING_ANSWERS, [], {})

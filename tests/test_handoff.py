@@ -249,7 +249,7 @@ def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path)
     import sqlite3
 
     from procflow.engine.store.migrations import MIGRATIONS
-    from procflow.engine.store.sqlite import Store
+    from procflow.engine.store.sqlite import SQLiteStore
 
     path = tmp_path / "v4.db"
     db = sqlite3.connect(path)
@@ -258,8 +258,8 @@ def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path)
     db.execute("PRAGMA user_version=4")
     db.commit()
     db.close()
-    with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 5
+    with SQLiteStore(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         plan = store.db.execute(
             "EXPLAIN QUERY PLAN SELECT id FROM instances WHERE assignee IN ('hr') "
             "AND status = 'open' ORDER BY updated_at DESC"

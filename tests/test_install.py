@@ -114,6 +114,7 @@ def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path
     import re
     import tomllib
 
+    import click
     import yaml
     from procflow import cli
 
@@ -123,7 +124,7 @@ def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path
     assert hook["types"] == ["yaml"] and hook["require_serial"] is True
     script, command = hook["entry"].split()
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts[script] == "procflow.cli:main" and command in cli.cli.commands
+    assert scripts[script] == "procflow.cli:main" and command in cli.cli.list_commands(click.Context(cli.cli))
 
     files = re.compile(hook["files"])  # pre-commit searches the repository-relative path
     for path in ("procedures/a.yaml", "hotel/procedures/phone/b.yml"):

@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 from conftest import Golden
 from procflow.engine.base import errors
-from procflow.engine.check.pipeline import check_document
+from procflow.engine.check.files import check_document
 from procflow.engine.load.yamlio import load_yaml
 from procflow.engine.model.procedure import Procedure, build_procedure
 from procflow.engine.output.layout import display_width, md_code, md_escape

@@ -61,8 +61,8 @@ def add_step_event(procedure: str, actor: str, kind: str, at: str, extra: dict[s
         opened = Desk(store, actor=actor, clock=lambda: moment).start(procedure)
         snapshot = opened.session.snapshot
         rest = {k: v for k, v in extra.items() if k != "role"}  # an override's role is the event's own
-        event = make_event(kind, at, actor, extra.get("role"), **rest)
-        store.commit(
+        event = make_event(kind, at, actor, extra.get("role"), rest)
+        store.append_step(
             opened.id,
             opened.version,
             snapshot=snapshot,
@@ -72,6 +72,7 @@ def add_step_event(procedure: str, actor: str, kind: str, at: str, extra: dict[s
             events=[event],
             actor=actor,
             at=stamp(moment),
+            due=store.due_of(opened.id),
         )
     return opened.id
 

@@ -16,7 +16,7 @@ from conftest import Golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.check.pipeline import check_document
+from procflow.engine.check.files import check_document
 from procflow.engine.load.yamlio import load_yaml_bytes
 from procflow.engine.model.procedure import build_procedure
 from procflow.engine.rules import REGISTRY, Checked, all_rules, run_project_rules

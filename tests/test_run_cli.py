@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.store.migrations import LATEST
-from procflow.terminal import console
+from procflow.terminal.screen import Screen
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VISITOR = str(FIXTURES / "valid" / "visitor.yaml")
@@ -109,10 +109,10 @@ def test_end_of_input_leaves_the_instance_open_and_resume_finishes_it(run_cli: R
 
 
 def test_ctrl_c_exits_130_and_says_how_to_resume(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(self: console.Screen, prompt: str) -> str:
+    def interrupted(self: Screen, prompt: str) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(console.Screen, "ask", interrupted)
+    monkeypatch.setattr(Screen, "ask", interrupted)
     result = run_cli("run", VISITOR, "--lang", "en")
     assert result.exit_code == 130
     assert "procflow: interrupted" in result.stderr and "continue with: procflow resume" in result.stderr
@@ -354,13 +354,13 @@ def test_chinese_screens(run_cli: Run) -> None:
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "\x1b[" in console.Screen("en", color=True).style("Say", bold=True)
-    assert console.Screen("en", color=False).style("Say", bold=True) == "Say"
+    assert "\x1b[" in Screen("en", color=True).style("Say", bold=True)
+    assert Screen("en", color=False).style("Say", bold=True) == "Say"
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not console.Screen("en").color
+    assert not Screen("en").color
     monkeypatch.delenv("NO_COLOR")
-    assert console.Screen("en").color
+    assert Screen("en").color
 
 
 def test_a_json_answers_file(run_cli: Run) -> None:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from procflow.engine.base.diagnostic import Severity
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
-from procflow.engine.check.pipeline import check_file
+from procflow.engine.check.files import check_file
 from procflow.engine.model.procedure import Field, Procedure
 from procflow.engine.runtime.session import Session, replay, start, used_procedures
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.base.diagnostic import Diagnostic, Severity, sort_unique
+from procflow.engine.check import crossfile, workers
+from procflow.engine.check import files as check_files
 from procflow.engine.check import pipeline as validate
-from procflow.engine.check import workers
-from procflow.engine.check.pipeline import check_file, validate_paths
+from procflow.engine.check.files import check_file
+from procflow.engine.check.pipeline import validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VISITOR = FIXTURES / "valid" / "visitor.yaml"
@@ -145,12 +147,11 @@ def test_every_schema_error_of_a_file_is_reported(work: Path) -> None:
 
 
 def test_rules_do_not_run_after_a_failed_schema_stage(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from procflow.engine import rules as rules_package
 
     def must_not_run(checked: object) -> list[Diagnostic]:
         raise AssertionError("rules ran on a file that failed the schema check")
 
-    monkeypatch.setattr(rules_package, "run_rules", must_not_run)
+    monkeypatch.setattr(check_files, "run_rules", must_not_run)
     bad_field_type(work / "bad.yaml")
     result = validate_paths(["bad.yaml"], use_cache=False)
     assert result.counts["errors"] == 1
@@ -164,7 +165,7 @@ def warn_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
         line, col = checked.document.locate("/title")
         return [Diagnostic(checked.document.path, line, col, "P999", Severity.WARNING, "a warning", "/title")]
 
-    monkeypatch.setattr(rules_package, "run_rules", run_rules)
+    monkeypatch.setattr(check_files, "run_rules", run_rules)
 
 
 def test_warnings_fail_only_with_strict(run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -180,12 +181,11 @@ def test_warnings_fail_only_with_strict(run_cli: RunCli, work: Path, monkeypatch
 def test_internal_error_is_one_line_and_exit_3(
     run_cli: RunCli, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from procflow.engine import rules as rules_package
 
     def broken(checked: object) -> list[Diagnostic]:
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr(rules_package, "run_rules", broken)
+    monkeypatch.setattr(check_files, "run_rules", broken)
     copy_valid(work / "visitor.yaml")
     result = run_cli("validate", "--no-cache", "visitor.yaml")
     assert result.exit_code == 3
@@ -261,7 +261,7 @@ def test_project_rules_run_again_only_when_the_set_changes(
         calls.append(1)
         return real(checked)
 
-    monkeypatch.setattr(rules_package, "run_project_rules", counting)
+    monkeypatch.setattr(crossfile, "run_project_rules", counting)
     copy_valid(work / "a.yaml", procedure_id="a")
     copy_valid(work / "b.yaml", procedure_id="b")
     first = validate_paths(["."])
@@ -392,7 +392,7 @@ def test_project_rules_see_every_procedure_and_place_findings(
         line, col = first.document.locate("/states/inquire/next/1/to")
         return [Diagnostic(first.document.path, line, col, "P998", Severity.ERROR, "project finding", "")]
 
-    monkeypatch.setattr(rules_package, "run_project_rules", project)
+    monkeypatch.setattr(crossfile, "run_project_rules", project)
     many_files(work, workers.PARALLEL_FROM + 2)
     expected = (os.path.join("many", "p000.yaml"), 44, 14)
     for use_cache in (False, True, True):  # fresh; fresh, stored; every result from the cache

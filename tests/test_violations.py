@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from procflow.engine.store.migrations import MIGRATIONS
-from procflow.engine.store.sqlite import Store
+from procflow.engine.store.sqlite import SQLiteStore
 from test_report_month import SITE, add_step_event
 
 NOW = "2026-03-20T10:00:00+08:00"
@@ -249,7 +249,7 @@ def test_a_version_2_database_gains_the_table_and_keeps_its_events(tmp_path: Pat
         for statement in (*MIGRATIONS[0], *MIGRATIONS[1]):
             db.execute(statement)
         db.execute("PRAGMA user_version=2")
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.db.execute("SELECT count(*) FROM violations").fetchone() == (0,)
         plan = store.db.execute(

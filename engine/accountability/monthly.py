@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from procflow.engine.accountability.penalties import Ladder, Rung, Standing, stand
 from procflow.engine.accountability.violations import KINDS
+from procflow.engine.base.clock import EARLIEST_YEAR, LATEST_YEAR
 from procflow.engine.base.errors import UsageError
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ def parse_month(text: str, zone: tzinfo | None) -> Month:
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise UsageError(f"month {text!r} is not valid; expected YYYY-MM such as 2026-03")
     year, month = int(match.group(1)), int(match.group(2))
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise UsageError(
+            f"month {text!r} is in the year {year}; procflow accepts years {EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
     where = zone or UTC
     start = datetime(year, month, 1, tzinfo=where)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=where)

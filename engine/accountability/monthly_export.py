@@ -14,13 +14,8 @@ from typing import Any
 from procflow.engine.accountability.monthly import Counted, MonthReport, PersonMonth
 from procflow.engine.accountability.penalties import Ladder, Rung, conflict_notes
 from procflow.engine.accountability.violations import KINDS
+from procflow.engine.base.messages import message
 from procflow.engine.model.text import render
-
-STATEMENT = {
-    "en": "The source contradicts itself; procflow does not choose between the rungs. "
-    "Who decides, as the procedure says:",
-    "zh-Hant": "原文自相矛盾;procflow 不在兩級之間作選擇。由誰決定,見程序說明:",
-}
 
 
 def to_json(report: MonthReport, lang: str) -> dict[str, Any]:
@@ -89,7 +84,7 @@ def _conflict_json(p: PersonMonth, c: Counted, lang: str) -> dict[str, Any]:
         "person": p.person, "procedure": c.ladder.procedure, "count": c.standing.count,
         "rungs": [r.id for r in rungs], "min_count": rungs[0].min_count,
         "sources": [r.source for r in rungs],
-        "statement": STATEMENT.get(lang, STATEMENT["en"]),
+        "statement": message(lang, "month.statement"),
         "notes": [{"of": whose, "kind": n.kind, "source": n.source, "text": render(n.text, lang, c.ladder.params)}
                   for whose, n in conflict_notes(c.ladder, rungs)],
     }  # fmt: skip

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.errors import UsageError
+from procflow.engine.check.catalog import procedure_files, search_dirs
+from procflow.engine.check.files import check_document
+from procflow.engine.load.yamlio import LoadError, load_yaml
 
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Note, Procedure, Text
@@ -59,10 +62,6 @@ class Standing:
 def load_procedures(dirs: Sequence[str] = ()) -> tuple[dict[str, Procedure], list[str]]:
     """Every procedure in the search path that passes its checks (the first of an id wins),
     and one message per file left out."""
-    from procflow.engine.check.catalog import procedure_files, search_dirs
-    from procflow.engine.check.pipeline import check_document
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-
     procedures: dict[str, Procedure] = {}
     problems: list[str] = []
     seen: set[Path] = set()
@@ -154,8 +153,6 @@ def _bad_threshold(site: Site, pid: str, param: str, value: Any) -> str:
 
 
 def _position(path: str, pointer: str) -> str:
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-
     try:
         line, col = load_yaml(Path(os.fspath(path))).locate(pointer)
     except (LoadError, KeyError, ValueError):

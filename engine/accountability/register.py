@@ -9,27 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
+from functools import partial
 
 from procflow.engine.accountability.violations import Violation, to_json
 from procflow.engine.base.durations import format_duration
-from procflow.engine.output.layout import display_width, pad
+from procflow.engine.base.messages import message
+from procflow.engine.base.width import align
 
-WORDS = {
-    "en": {
-        "id": "ID", "at": "AT ({zone})", "person": "PERSON", "kind": "KIND", "procedure": "PROCEDURE",
-        "what": "WHAT", "by": "RECORDED BY", "none": "no violations",
-        "rule": "rule", "breach": "breach", "override": "override",
-        "late": "{deadline} in {state}, {late} late", "role": "a step of role {role}",
-        "recorded": "recorded violation {id}: {person} broke {rule} ({procedure}{source}) at {at} {zone}",
-    },
-    "zh-Hant": {
-        "id": "編號", "at": "時間 ({zone})", "person": "人員", "kind": "類別", "procedure": "程序",
-        "what": "內容", "by": "記錄人", "none": "沒有違反記錄",
-        "rule": "細則", "breach": "逾時", "override": "越權",
-        "late": "{state} 的 {deadline},逾時 {late}", "role": "代行角色 {role} 的步驟",
-        "recorded": "已記錄違反 {id}:{person} 違反 {rule}({procedure}{source}),時間 {at} {zone}",
-    },
-}  # fmt: skip
 STAMP = "%Y-%m-%d %H:%M"
 
 
@@ -39,20 +25,21 @@ def zone_name(zone: tzinfo | None) -> str:
 
 def what(violation: Violation, lang: str) -> str:
     """The violation in a few words: the rule and note, the deadline missed, the role taken."""
-    w = WORDS.get(lang, WORDS["en"])
+    w = partial(message, lang)
     if violation.kind == "rule":
         return f"{violation.rule}: {violation.note}" if violation.note else str(violation.rule)
     if violation.kind == "breach":
         late = format_duration(violation.late) if violation.late is not None else "?"
-        return w["late"].format(deadline=violation.deadline, state=violation.state, late=late)
-    text = w["role"].format(role=violation.role)
+        return w("violation.late", deadline=violation.deadline, state=violation.state, late=late)
+    text = w("violation.role", role=violation.role)
     return f"{text}: {violation.reason}" if violation.reason else text
 
 
 def format_recorded(violation: Violation, source: str | None, zone: tzinfo | None, lang: str) -> str:
-    w = WORDS.get(lang, WORDS["en"])
+    w = partial(message, lang)
     return (
-        w["recorded"].format(
+        w(
+            "violation.recorded",
             id=violation.id,
             person=violation.person,
             rule=violation.rule,
@@ -66,18 +53,18 @@ def format_recorded(violation: Violation, source: str | None, zone: tzinfo | Non
 
 
 def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str) -> str:
-    w = WORDS.get(lang, WORDS["en"])
+    w = partial(message, lang)
     if not violations:
-        return w["none"] + "\n"
+        return w("violation.none") + "\n"
     rows = [
         [
-            w["id"],
-            w["at"].format(zone=zone_name(zone)),
-            w["person"],
-            w["kind"],
-            w["procedure"],
-            w["what"],
-            w["by"],
+            w("violation.id"),
+            w("violation.at", zone=zone_name(zone)),
+            w("violation.person"),
+            w("violation.kind"),
+            w("violation.procedure"),
+            w("violation.what"),
+            w("violation.by"),
         ]
     ]
     rows += [
@@ -85,15 +72,14 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
             v.id,
             v.at.astimezone(zone or UTC).strftime(STAMP),
             v.person,
-            w[v.kind],
+            w(f"violation.{v.kind}"),
             v.procedure,
             what(v, lang),
             v.recorded_by or "-",
         ]
         for v in violations
     ]
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(pad(c, n) for c, n in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows)
+    return "".join(line + "\n" for line in align(rows))
 
 
 def format_list_json(violations: Sequence[Violation], zone: tzinfo | None) -> str:

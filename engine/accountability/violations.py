@@ -2,29 +2,28 @@
 event log already holds (every `breach` and `override` event), read as one kind of record.
 
 Recorded violations name a work rule of a procedure; breaches and overrides are read from the
-events at report time and never copied. Validation of names lives here; no printing, no clock.
+events at report time and never copied. Validation of names lives here, the queries in the store
+(`Store.record_violation`, `violations`, `accountable_events`); no SQL, no printing, no clock.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from procflow.engine.base.clock import parse_moment, stamp
 from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.store import Store
+from procflow.engine.store.records import AccountableEvent, ViolationRow, utc
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from procflow.engine.model.procedure import Procedure, WorkRule
     from procflow.engine.site.sitefile import Site
-    from procflow.engine.store.sqlite import Store
 
 KINDS = ("rule", "breach", "override")  # the order reports show them in
-STEP_KINDS = ("breach", "override")  # event kinds that are violations of the person who took the step
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,6 @@ def record_checked(
     """Check every name and the time, then record: the rule must be declared, the person (and
     the recorder) named by the site when it names people, the time (`--at` as typed, read by
     `procflow.engine.base.clock.parse_moment` on the clock of `now`) not after `now`."""
-    from procflow.engine.base.clock import parse_moment
-
     person = person.strip()
     if not person:
         raise UsageError("the person is empty; give the id the site file (or the person) signs in with")
@@ -138,26 +135,26 @@ def record(
     recorded_by: str,
     recorded_at: datetime,
 ) -> Violation:
-    """Append one violation (its own transaction); the table refuses updates and deletes."""
-    from procflow.engine.base.clock import stamp
-
-    with store.write() as db:
-        cur = db.execute(
-            "INSERT INTO violations (person, rule, procedure, at, note, recorded_by, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (person, rule, procedure, stamp(at), note, recorded_by, stamp(recorded_at)),
-        )
-        number = cur.lastrowid
+    """Append one violation (its own transaction); the store refuses updates and deletes."""
+    number = store.record_violation(
+        person=person,
+        rule=rule,
+        procedure=procedure,
+        at=stamp(at),
+        note=note,
+        recorded_by=recorded_by,
+        recorded_at=stamp(recorded_at),
+    )
     return Violation(
         "rule",
         str(number),
         person,
-        _utc(stamp(at)),
+        utc(stamp(at)),
         procedure,
         rule=rule,
         note=note,
         recorded_by=recorded_by,
-        recorded_at=_utc(stamp(recorded_at)),
+        recorded_at=utc(stamp(recorded_at)),
     )
 
 
@@ -166,73 +163,31 @@ def read(
 ) -> list[Violation]:
     """Every violation with `start <= at < end` (either may be open), oldest first: recorded
     ones and the `breach`/`override` events, attributed to their instance's procedure."""
-    from procflow.engine.base.clock import stamp
-
-    where, args = ["1"], []
-    if start is not None:
-        where.append("at >= ?")
-        args.append(stamp(start))
-    if end is not None:
-        where.append("at < ?")
-        args.append(stamp(end))
-    if person is not None:
-        where.append("person = ?")
-        args.append(person)
-    query = (
-        "SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
-        f" WHERE {' AND '.join(where)} ORDER BY at, id"
-    )
-    with store.read() as db:
-        rows = db.execute(query, args).fetchall()
-        found = [
-            Violation(
-                "rule",
-                str(r[0]),
-                r[1],
-                _utc(r[4]),
-                r[3],
-                rule=r[2],
-                note=r[5],
-                recorded_by=r[6],
-                recorded_at=_utc(r[7]),
-            )
-            for r in rows
-        ]
-        found += _step_violations(db, start, end, person)
+    found = [_recorded(row) for row in store.violations(start=start, end=end, person=person)]
+    found += [_of_step(event) for event in store.accountable_events(start=start, end=end, person=person)]
     found.sort(key=lambda v: (v.at, KINDS.index(v.kind), v.id))
     return found
 
 
-def _step_violations(
-    db: sqlite3.Connection, start: datetime | None, end: datetime | None, person: str | None
-) -> list[Violation]:
-    """Breach and override events. Their `at` keeps the offset the step was taken with, so text
-    order is not time order across offsets: the query takes a day more on each side (the partial
-    index `events_accountable` serves it) and the exact bounds are applied here."""
-    where = [f"e.kind IN ({', '.join(repr(k) for k in STEP_KINDS)})"]
-    args: list[str] = []
-    if start is not None:
-        where.append("e.at >= ?")
-        args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
-    if end is not None:
-        where.append("e.at < ?")
-        args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
-    if person is not None:
-        where.append("e.actor = ?")
-        args.append(person)
-    query = (
-        "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
-        f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)}"
+def _recorded(row: ViolationRow) -> Violation:
+    return Violation(
+        "rule",
+        str(row.number),
+        row.person,
+        utc(row.at),
+        row.procedure,
+        rule=row.rule,
+        note=row.note,
+        recorded_by=row.recorded_by,
+        recorded_at=utc(row.recorded_at),
     )
-    found = []
-    for instance, seq, at, actor, kind, body, procedure in db.execute(query, args):
-        moment = _utc(at)
-        if (start is not None and moment < start) or (end is not None and moment >= end):
-            continue
-        found.append(
-            from_event(kind, f"{instance}#{seq}", actor, moment, procedure, instance, json.loads(body))
-        )
-    return found
+
+
+def _of_step(event: AccountableEvent) -> Violation:
+    ident = f"{event.instance}#{event.seq}"
+    return from_event(
+        event.kind, ident, event.actor, utc(event.at), event.procedure, event.instance, event.body
+    )
 
 
 def from_event(
@@ -279,11 +234,6 @@ def to_json(violation: Violation, zone: Any) -> dict[str, Any]:
 
 def people_of(violations: Iterable[Violation]) -> list[str]:
     return sorted({v.person for v in violations})
-
-
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _text(value: Any) -> str | None:

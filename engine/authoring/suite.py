@@ -15,7 +15,8 @@ from procflow.engine.authoring.scenario import Outcome, Scenario, Transition, co
 from procflow.engine.base.errors import ProcflowError, UsageError
 from procflow.engine.base.paths import scenarios_dir
 from procflow.engine.check.catalog import build_catalog
-from procflow.engine.check.pipeline import check_file, collect_paths
+from procflow.engine.check.files import check_file
+from procflow.engine.check.pipeline import collect_paths
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.model.procedure import Procedure
 

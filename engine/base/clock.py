@@ -9,6 +9,7 @@ Pure apart from reading the clock and the environment in `now()`; never sleeps o
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -16,46 +17,83 @@ from functools import lru_cache
 from typing import Any
 
 from procflow.engine.base.calendar import DAYS, Calendar, build_calendar
+from procflow.engine.base.durations import parse_duration
 from procflow.engine.base.errors import UsageError
 
 HORIZON_DAYS = 3660  # duty arithmetic looks no further: a calendar with no duty for ten years is a mistake
 _DAY = timedelta(days=1)
 
 
+# The years procflow accepts in a moment a person or a file gives (documented in docs/time.md):
+# wide enough for any real record, narrow enough that a typo such as 0202-03-09 is refused
+# rather than stored, and that every stored time has a four-digit year, so text order is time
+# order.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
 def stamp(moment: datetime) -> str:
-    """A moment as the store keeps it: UTC with milliseconds, so text order is time order."""
+    """A moment as the store keeps it: UTC with milliseconds, fixed width (`%Y` is not padded
+    below the year 1000 on every platform), so text order is time order."""
     utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
+        f"{utc.microsecond // 1000:03d}Z"
+    )
+
+
+def plausible(moment: datetime, what: str) -> datetime:
+    """`moment` if its year is in the accepted window, else a UsageError naming `what`."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise UsageError(
+            f"{what} is in the year {moment.year}; procflow accepts years {EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
+    return moment
 
 
 def now(zone: tzinfo | None = None) -> datetime:
     """The current moment, aware: `PROCFLOW_NOW` when set, else the system clock; in `zone` if given."""
-    from procflow.engine.base.environment import now as current
-
-    moment = current()
+    moment = _fixed_now() or datetime.now().astimezone()
     return moment.astimezone(zone) if zone is not None else moment
+
+
+def _fixed_now() -> datetime | None:
+    """`PROCFLOW_NOW` (ISO 8601, its own offset or local time) for demonstrations and
+    reproducible transcripts; None when unset."""
+    raw = os.environ.get("PROCFLOW_NOW")
+    if raw is None or not raw.strip():
+        return None
+    try:
+        fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        fixed = fixed if fixed.tzinfo is not None else fixed.astimezone()  # no offset: local time
+    except (ValueError, OverflowError):
+        raise UsageError(
+            f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30"
+        ) from None
+    return plausible(fixed, f"PROCFLOW_NOW '{raw}'")
 
 
 def parse_moment(text: str, current: datetime) -> datetime:
     """A moment as typed: an ISO 8601 date-time (`2026-03-07T09:30`, offset optional), a time
     of today (`14:30`), or an offset from `current` (`+90m`, `+1h30m`). UsageError otherwise."""
-    from procflow.engine.base.durations import parse_duration
-
     raw = text.strip()
     try:
         if raw.startswith("+"):
-            return current + timedelta(seconds=parse_duration(raw[1:]))
-        if len(raw) <= 5 and ":" in raw:
+            moment = current + timedelta(seconds=parse_duration(raw[1:]))
+        elif len(raw) <= 5 and ":" in raw:
             clock = time.fromisoformat(raw.zfill(5))
-            return datetime.combine(current.date(), clock, tzinfo=current.tzinfo)
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+            moment = datetime.combine(current.date(), clock, tzinfo=current.tzinfo)
+        else:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if moment.tzinfo is None:  # a time without an offset is on the desk's clock
+                moment = moment.replace(tzinfo=current.tzinfo)
+            elif current.tzinfo is not None:
+                moment = moment.astimezone(current.tzinfo)
+    except (ValueError, OverflowError):
         raise UsageError(
             f"time {text!r} is not understood; expected e.g. 2026-03-07T09:30, 14:30 or +90m"
         ) from None
-    if moment.tzinfo is None:  # a time without an offset is on the desk's clock
-        return moment.replace(tzinfo=current.tzinfo)
-    return moment.astimezone(current.tzinfo) if current.tzinfo is not None else moment
+    return plausible(moment, f"time {text!r}")
 
 
 @dataclass(frozen=True)
@@ -188,6 +226,8 @@ def _cached(text: str) -> Duty:
     data = json.loads(text)
     zone = None
     if data.get("timezone"):
+        # zoneinfo costs ~2 ms to import: status stores stamps through this module and never
+        # needs a zone, so it loads only when a calendar names one
         from zoneinfo import ZoneInfo
 
         zone = ZoneInfo(data["timezone"])

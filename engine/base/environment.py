@@ -7,9 +7,9 @@ Each answer follows the same order: an explicit value (a command-line option), t
 from __future__ import annotations
 
 import os
-from datetime import datetime
 
 from procflow.engine.base.errors import UsageError
+from procflow.engine.base.safetext import unstorable, visible
 
 LANGUAGES = ("zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hant"
@@ -41,6 +41,10 @@ def actor(explicit: str | None = None) -> str:
             name = candidate.strip()
             if not name:
                 raise UsageError("the actor name is empty; give a name with --as NAME or PROCFLOW_USER")
+            why = unstorable(name)
+            if why is not None:
+                source = "--as" if candidate is explicit else "PROCFLOW_USER"
+                raise UsageError(f"the actor name '{visible(name)}' from {source} cannot be recorded: {why}")
             return name
     import getpass  # only when no name was given: it pulls in terminal modules
 
@@ -90,18 +94,3 @@ def lock_timeout() -> float:
     if not 0 <= value <= 3600:
         raise UsageError(f"PROCFLOW_LOCK_TIMEOUT '{raw}' is out of range; expected 0 to 3600 seconds")
     return value
-
-
-def now() -> datetime:
-    """The current local time, aware; `PROCFLOW_NOW` (ISO 8601) fixes it, with its own offset,
-    for demonstrations and reproducible transcripts."""
-    raw = os.environ.get("PROCFLOW_NOW")
-    if raw is None or not raw.strip():
-        return datetime.now().astimezone()
-    try:
-        fixed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"PROCFLOW_NOW '{raw}' is not an ISO 8601 date-time such as 2026-03-07T09:30"
-        ) from None
-    return fixed if fixed.tzinfo is not None else fixed.astimezone()  # no offset: local time

@@ -3,8 +3,9 @@
 A file's entry is keyed on its path and bytes, the project rules' entry on the keys of all
 files checked together; both also on the identity of everything else that decides a result
 (procflow's version and source, the schema, PyYAML, Python). Entries are JSON (never pickle)
-in one SQLite file per identity, in the user cache directory or PROCFLOW_CACHE_DIR, written
-by this process alone in a few transactions. A broken, locked or read-only cache is a miss.
+in one key-value file per identity (`engine.store.results`), in the user cache directory or
+PROCFLOW_CACHE_DIR, written by this process alone in a few batches. A broken, locked or
+read-only cache is a miss. No SQL here.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from procflow.engine.base.diagnostic import Diagnostic, Severity
 from procflow.engine.base.paths import cache_dir
-
-if TYPE_CHECKING:
-    import sqlite3
+from procflow.engine.store.results import ResultFile
 
 LAYOUT = "validate-v2"
 STALE_SECONDS = 7 * 24 * 3600  # results of other procflow versions are removed after a week
@@ -36,8 +35,7 @@ class Cache:
         self.path = directory / LAYOUT / f"{identity[:24]}.sqlite3"
         self.identity = identity
         self.pending: dict[str, str] = {}
-        self._db: sqlite3.Connection | None = None
-        self._broken = False
+        self._results: ResultFile | None = None
 
     @classmethod
     def open(cls) -> Cache:
@@ -74,13 +72,10 @@ class Cache:
         self._put(key, {"project": [_row(d) for d in diagnostics]})
 
     def _get(self, key: str) -> Any:
-        db = self._connect()
-        if db is None:
-            return None
+        stored = self._file().get(key)
         try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            return None if row is None else json.loads(row[0])
-        except (ValueError, self._errors()):
+            return None if stored is None else json.loads(stored)
+        except ValueError:
             return None
 
     def _put(self, key: str, value: dict[str, Any]) -> None:
@@ -90,63 +85,26 @@ class Cache:
             self.flush()
 
     def flush(self) -> None:
-        """Write what is pending in one transaction; on any trouble, drop it."""
+        """Write what is pending in one batch; on any trouble, drop it."""
         pending, self.pending = self.pending, {}
-        db = self._connect()
-        if db is None or not pending:
-            return
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items())
-                db.execute(
-                    "DELETE FROM entries WHERE rowid <= (SELECT max(rowid) FROM entries) - ?", (MAX_ENTRIES,)
-                )
-        except (UnicodeError, self._errors()):
-            self._broken = True  # locked by another run for too long, disk full, read-only
+        if pending:
+            self._file().put_many(pending.items())
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and not self._broken:
-            import sqlite3
-
-            try:
-                fresh = not self.path.exists()
-                if fresh:
+    def _file(self) -> ResultFile:
+        """The file of this identity; a new one first clears out other versions' stale files."""
+        if self._results is None:
+            if not self.path.exists():
+                with contextlib.suppress(OSError):  # a folder we cannot make: the file fails to open
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     _prune_siblings(self.path)
-                db = sqlite3.connect(self.path, timeout=0.5)
-            except (OSError, sqlite3.Error):
-                self._broken = True
-                return None
-            try:
-                # WAL: readers never wait for a writer, and a crash cannot leave a torn database
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                self._db = db
-            except sqlite3.Error:
-                db.close()
-                self._broken = True
-                self._discard_if_damaged()
-        return self._db
-
-    def _discard_if_damaged(self) -> None:
-        """A file that is not a database (a crash, a foreign file) is removed for the next run."""
-        with contextlib.suppress(OSError), open(self.path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\0":
-                self.path.unlink()
-
-    @staticmethod
-    def _errors() -> type[Exception]:
-        import sqlite3
-
-        return sqlite3.Error
+            self._results = ResultFile(self.path, max_entries=MAX_ENTRIES)
+        return self._results
 
     def close(self) -> None:
         self.flush()
-        if self._db is not None:
-            with contextlib.suppress(Exception):
-                self._db.close()
-            self._db = None
+        if self._results is not None:
+            self._results.close()
+            self._results = None
 
 
 def file_key(identity: str, path: str, raw: bytes) -> str:

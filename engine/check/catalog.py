@@ -1,25 +1,29 @@
 """Where procedures live and how to find one by id: bundled data, `--dir`, `PROCFLOW_PATH`.
 
 The bundled procedures are found through `engine.base.paths`. The index reads each file just
-far enough to know its id and title; it never checks a procedure (that is `validate`'s job)
-and never prints.
+far enough to know its id and title, and keeps that per directory (`check/index.py`) so an
+unchanged file is not read again; it never checks a procedure (that is `validate`'s job) and
+never prints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import NotFoundError, UsageError
 from procflow.engine.base.paths import procedures_dir
+from procflow.engine.check.index import DirectoryIndex, Record
+from procflow.engine.load.yamlio import LoadError, load_yaml
+from procflow.engine.model.procedure import build_text
 
 if TYPE_CHECKING:
-    from procflow.engine.base.diagnostic import Diagnostic
-    from procflow.engine.model.procedure import Procedure, Text
+    from procflow.engine.model.procedure import Text
 
 SUFFIXES = (".yaml", ".yml")
 PATH_VARIABLE = "PROCFLOW_PATH"
@@ -29,14 +33,16 @@ def procedure_files(directory: Path) -> list[Path]:
     """Every `*.yaml`/`*.yml` under `directory`, recursively, sorted; hidden folders skipped."""
     if not directory.is_dir():
         return []
-    found = [
-        path
-        for path in directory.rglob("*")
-        if path.suffix in SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(directory).parts[:-1])
-    ]
-    return sorted(found)
+    found: list[str] = []
+    pending = [os.fspath(directory)]
+    while pending:  # scandir: the kind of each entry comes with its name, no stat per file
+        with contextlib.suppress(OSError), os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(SUFFIXES) and entry.is_file():
+                    found.append(entry.path)
+                elif not entry.name.startswith(".") and entry.is_dir():
+                    pending.append(entry.path)
+    return [Path(path) for path in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -102,26 +108,64 @@ def _existing_dir(path: Path, what: str) -> Path:
     return path
 
 
-def build_catalog(extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None) -> Catalog:
-    """Index every procedure file in the search directories."""
-    dirs = search_dirs(extra, environ)
-    return index_files((path, origin) for directory, origin in dirs for path in procedure_files(directory))
+def build_catalog(
+    extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None, *, use_index: bool = True
+) -> Catalog:
+    """Index every procedure file in the search directories. With `use_index`, each directory's
+    index is kept in the cache, so only files changed since the last run are read again."""
+    files: list[tuple[Path, str]] = []
+    owners: dict[Path, DirectoryIndex] = {}  # each file's index: the search directory it is under
+    indexes = []
+    searched: set[Path] = set()
+    for directory, origin in search_dirs(extra, environ):
+        real = directory.resolve()
+        if real in searched:  # the same directory given twice, or the bundled set also on the path
+            continue
+        searched.add(real)
+        index = DirectoryIndex(directory) if use_index else None
+        for path in procedure_files(directory):
+            files.append((path, origin))
+            if index is not None:
+                owners.setdefault(path, index)
+        if index is not None:
+            indexes.append(index)
+    catalog = index_files(files, owners.get, resolved=False)
+    for index in indexes:
+        index.save()
+    return catalog
 
 
-def index_files(files: Iterable[tuple[Path, str]]) -> Catalog:
-    """Index the given (path, origin) pairs, earlier ones winning a duplicate id."""
+def index_files(
+    files: Iterable[tuple[Path, str]],
+    index_of: Callable[[Path], DirectoryIndex | None] = lambda _: None,
+    *,
+    resolved: bool = True,
+) -> Catalog:
+    """Index the given (path, origin) pairs, earlier ones winning a duplicate id. A file reached
+    twice is indexed once: by its resolved path, or (`resolved=False`, when the caller already
+    searched each real directory once) by the path as given."""
     entries: dict[str, Entry] = {}
     shadowed: list[tuple[Entry, Entry]] = []
     problems: list[str] = []
     seen: set[Path] = set()
     for path, origin in files:
-        real = path.resolve()
-        if real in seen:  # the same directory given twice, or the bundled set also on the path
+        real = path.resolve() if resolved else path
+        if real in seen:
             continue
         seen.add(real)
-        entry = _read_entry(path, origin, problems)
-        if entry is None:
+        index = index_of(path)
+        record = _read_record(path) if index is None else index.record(path, _read_record)
+        if "problem" in record:
+            problems.append(str(record["problem"]))
             continue
+        entry = Entry(
+            id=record["id"],
+            path=path,
+            origin=origin,
+            title=build_text(record["title"], "/title"),
+            source=record["source"],
+            states=record["states"],
+        )
         if entry.id in entries:
             shadowed.append((entry, entries[entry.id]))
         else:
@@ -130,39 +174,25 @@ def index_files(files: Iterable[tuple[Path, str]]) -> Catalog:
     return Catalog(ordered, tuple(shadowed), tuple(problems))
 
 
-def _read_entry(path: Path, origin: str, problems: list[str]) -> Entry | None:
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-    from procflow.engine.model.procedure import build_text
-
+def _read_record(path: Path) -> Record:
+    """What the index keeps of one file (JSON): its id, title, source and number of states, or
+    why it is not listed."""
     try:
         data = load_yaml(path).data
     except LoadError as exc:
-        problems.append(str(exc.diagnostic))
-        return None
+        return {"problem": str(exc.diagnostic)}
     proc_id = data.get("id")
     if not isinstance(proc_id, str) or not proc_id:
-        problems.append(f"{path}: no procedure `id`; the file is not listed")
-        return None
+        return {"problem": f"{path}: no procedure `id`; the file is not listed"}
     raw_title = data.get("title")
     title_ok = isinstance(raw_title, str) or (
         isinstance(raw_title, dict) and raw_title and all(isinstance(v, str) for v in raw_title.values())
     )
-    title = build_text(raw_title if title_ok else proc_id, "/title")
     source = data.get("source")
     states = data.get("states")
-    return Entry(
-        id=proc_id,
-        path=path,
-        origin=origin,
-        title=title,
-        source=source if isinstance(source, str) else None,
-        states=len(states) if isinstance(states, dict) else 0,
-    )
-
-
-def load_checked(path: Path) -> tuple[Procedure | None, list[Diagnostic]]:
-    """One file through every per-file check: the procedure (None when it has errors) and the findings."""
-    from procflow.engine.check.pipeline import check_file
-
-    procedure, found = check_file(str(path))
-    return (None if any(d.is_error for d in found) else procedure), found
+    return {
+        "id": proc_id,
+        "title": raw_title if title_ok else proc_id,
+        "source": source if isinstance(source, str) else None,
+        "states": len(states) if isinstance(states, dict) else 0,
+    }

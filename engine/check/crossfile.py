@@ -9,16 +9,20 @@ procedures of the run. Nothing here reads a file that `validate` did not point i
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.load.yamlio import LoadError
-
-if TYPE_CHECKING:
-    from procflow.engine.check.cache import Cache
-    from procflow.engine.check.pipeline import FileResult
+from procflow.engine.check.cache import Cache
+from procflow.engine.check.catalog import build_catalog
+from procflow.engine.check.digest import checked_from_summary
+from procflow.engine.check.files import FileResult, check_path, reuse_or_none
+from procflow.engine.load.yamlio import LoadError, load_yaml
+from procflow.engine.model.procedure import build_procedure
+from procflow.engine.rules import run_project_rules
+from procflow.engine.site.sitefile import check_site
 
 
 def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
@@ -32,9 +36,6 @@ def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | N
     found = cache.get_project(key) if cache is not None else None
     if found is not None:
         return found
-    from procflow.engine.check.digest import checked_from_summary
-    from procflow.engine.rules import run_project_rules
-
     shown = {r.path for r in usable}  # a procedure read only because one checked uses it is not reported on
     checked = [checked_from_summary(r.path, r.summary or "", max_bytes) for r in together]
     diagnostics = [d for d in run_project_rules(checked) if d.path in shown]
@@ -55,11 +56,9 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
     wanted = set().union(*(_uses(s) for s in summaries)) - known
     if not wanted:
         return []
-    import difflib
-
-    from procflow.engine.check.catalog import build_catalog
-
-    catalog = build_catalog(sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}))
+    catalog = build_catalog(
+        sorted({os.path.dirname(os.path.abspath(r.path)) for r in usable}), use_index=cache is not None
+    )
     found: list[FileResult] = []
     while wanted:
         name = wanted.pop()
@@ -81,8 +80,6 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
 def _result(path: str, max_bytes: int, cache: Cache | None) -> FileResult:
     """A file's result from the cache, or checked now (and stored) with its key, so that a
     change to a used procedure changes the project key too."""
-    from procflow.engine.check.pipeline import check_path, reuse_or_none
-
     if cache is None:
         return check_path(path, max_bytes=max_bytes)
     reused = reuse_or_none(path, max_bytes, cache)
@@ -106,10 +103,6 @@ def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]
     usable = [r for r in results if r.summary is not None]
     if not sites or not usable:
         return []
-    from procflow.engine.load.yamlio import load_yaml
-    from procflow.engine.model.procedure import build_procedure
-    from procflow.engine.site.sitefile import check_site
-
     procedures, found = [], []
     for result in usable:
         try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, Document, LoadError
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, Document, LoadError, load_yaml, load_yaml_bytes
+from procflow.engine.model.procedure import build_procedure
+from procflow.engine.rules import Checked
 
 if TYPE_CHECKING:
     from procflow.engine.rules import Checked
@@ -71,9 +73,6 @@ def _sound_state(state: dict[str, Any]) -> bool:
 
 def checked_from_summary(path: str, summary: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
     """A `Checked` for project rules: the summary's model and the file's deferred document."""
-    from procflow.engine.model.procedure import build_procedure
-    from procflow.engine.rules import Checked
-
     return Checked(build_procedure(json.loads(summary), path), DeferredDocument(path, max_bytes))
 
 
@@ -90,8 +89,6 @@ class DeferredDocument(Document):
         object.__setattr__(self, "_full", None)
 
     def _load(self) -> Document:
-        from procflow.engine.load.yamlio import load_yaml, load_yaml_bytes
-
         full = self._full
         if full is None:
             try:

@@ -1,8 +1,8 @@
-"""The checking pipeline: load -> schema -> model -> rules per file, then `crossfile` checks.
+"""The checking pipeline: the per-file stages (`files`) over every file, then `crossfile` checks.
 
 Each stage collects every finding; a file stops only after a stage that failed. Unchanged
-files and an unchanged set come from `cache`; large sets are checked by `workers`. Results
-are Diagnostics, sorted and de-duplicated. This module never prints: formatting is `report`'s.
+files and an unchanged set come from `cache`; large sets are checked by `workers`. Results are
+Diagnostics, sorted and de-duplicated. Never prints: `engine.output.diagnostics` formats them.
 """
 
 from __future__ import annotations
@@ -11,27 +11,19 @@ import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from procflow.engine.base.diagnostic import Diagnostic, sort_unique
 from procflow.engine.base.errors import UsageError
-from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, Document, LoadError, read_bytes
-
-if TYPE_CHECKING:
-    from procflow.engine.check.cache import Cache
-    from procflow.engine.model.procedure import Procedure
+from procflow.engine.base.paths import procedures_dir
+from procflow.engine.check.cache import Cache
+from procflow.engine.check.crossfile import project_findings, site_findings
+from procflow.engine.check.files import FileResult, check_path, reuse_or_none
+from procflow.engine.check.workers import map_paths
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES
+from procflow.engine.rules import all_rules
+from procflow.engine.schema import check as schema
 
 SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic]
-    summary: str | None  # what project rules read (engine.summary); None: not checked that far
-    key: str = ""  # the cache key of the bytes that were checked
-    cached: bool = False
-    site: bool = False  # a site file (`procflow-site:`), checked by engine.site, never cached
 
 
 @dataclass(frozen=True)
@@ -53,8 +45,6 @@ def collect_paths(paths: Sequence[str]) -> list[str]:
     A path that does not exist, or a directory without procedure files, is a usage error.
     """
     if not paths:
-        from procflow.engine.base.paths import procedures_dir
-
         bundled = _display(str(procedures_dir()))
         return _walk(bundled) if os.path.isdir(bundled) else []
     found: set[str] = set()
@@ -88,32 +78,6 @@ def _display(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def check_file(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Procedure | None, list[Diagnostic]]:
-    """One procedure with every per-file stage (no project rules): its model if one could be built."""
-    from procflow.engine.load.yamlio import load_yaml
-
-    try:
-        document = load_yaml(path, max_bytes=max_bytes)
-    except LoadError as exc:
-        return None, [exc.diagnostic]
-    procedure, diagnostics = check_document(document)
-    return procedure, sort_unique(diagnostics)
-
-
-def check_document(document: Document) -> tuple[Procedure | None, list[Diagnostic]]:
-    """Schema, model and per-procedure rules over a loaded document."""
-    from procflow.engine.model.procedure import build_procedure
-    from procflow.engine.rules import Checked, run_rules
-    from procflow.engine.schema.check import check_schema
-
-    diagnostics = check_schema(document)
-    if any(d.is_error for d in diagnostics):
-        return None, diagnostics
-    procedure = build_procedure(document.data, document.path)
-    diagnostics.extend(run_rules(Checked(procedure, document)))
-    return procedure, diagnostics
-
-
 def validate_paths(
     paths: Sequence[str],
     *,
@@ -138,8 +102,6 @@ def validate_paths(
         if cache is not None and result.key:
             cache.put_file(result.key, result.diagnostics, result.summary)
     diagnostics = [d for path in files for d in results[path].diagnostics]
-    from procflow.engine.check.crossfile import project_findings, site_findings
-
     checked = [results[path] for path in files]
     diagnostics.extend(project_findings(checked, max_bytes, cache))
     diagnostics.extend(site_findings(checked, max_bytes))
@@ -153,8 +115,6 @@ def validate_paths(
 
 
 def _open_cache() -> Cache | None:
-    from procflow.engine.check.cache import Cache
-
     try:
         return Cache.open()
     except (OSError, ValueError):  # no home directory, unreadable install: validate without one
@@ -169,25 +129,10 @@ def _reuse(files: list[str], max_bytes: int, cache: Cache) -> Iterator[FileResul
             yield found
 
 
-def reuse_or_none(path: str, max_bytes: int, cache: Cache) -> FileResult | None:
-    """The cached result of an unchanged file (or the refusal of an unreadable one), else None."""
-    from procflow.engine.check.cache import file_key
-
-    try:
-        raw = read_bytes(path, max_bytes)
-    except LoadError as exc:
-        return FileResult(path, [exc.diagnostic], None)
-    key = file_key(cache.identity, path, raw)
-    found = cache.get_file(key, path)
-    return None if found is None else FileResult(path, found[0], found[1], key, cached=True)
-
-
 def _check_files(
     files: list[str], max_bytes: int, cache: Cache | None, jobs: int | None
 ) -> Iterator[FileResult]:
     """Results in the order of `files`, checked here or, for a large set, by worker processes."""
-    from procflow.engine.check.workers import map_paths
-
     identity = cache.identity if cache is not None else None
     check = functools.partial(check_path, max_bytes=max_bytes, identity=identity)
     return map_paths(check, files, jobs, prepare=_prepare_workers)
@@ -195,37 +140,5 @@ def _check_files(
 
 def _prepare_workers() -> None:
     """Import every rule and load the schema validator once, before the workers are forked."""
-    import procflow.engine.site.sitefile  # noqa: F401 - every file is asked whether it is a site file
-    from procflow.engine.rules import all_rules
-    from procflow.engine.schema import check as schema
-
     all_rules()
     schema.is_valid({})
-
-
-def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> FileResult:
-    """Every per-file stage for one path; with the cache's `identity`, the result carries its key."""
-    from procflow.engine.check.digest import summarize
-    from procflow.engine.load.yamlio import load_yaml_bytes
-
-    try:
-        raw = read_bytes(path, max_bytes)
-    except LoadError as exc:
-        return FileResult(path, [exc.diagnostic], None)
-    try:
-        document = load_yaml_bytes(raw, path)
-    except LoadError as exc:
-        diagnostics, summary = [exc.diagnostic], None
-    else:
-        if "procflow" not in document.data:  # every procedure has it; a site file may be meant
-            from procflow.engine.site.sitefile import check_site, is_site
-
-            if is_site(document.data):  # no key: its names are checked against each run's procedures
-                return FileResult(path, check_site(document), None, site=True)
-        procedure, diagnostics = check_document(document)
-        summary = None if procedure is None else summarize(document.data)
-    if identity is None:
-        return FileResult(path, diagnostics, summary)
-    from procflow.engine.check.cache import file_key
-
-    return FileResult(path, diagnostics, summary, file_key(identity, path, raw))

@@ -12,26 +12,16 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import stamp
-from procflow.engine.store.sqlite import Store
+from procflow.engine.base.messages import message
+from procflow.engine.base.width import GAP, align, column_widths
+from procflow.engine.store import Store
 
 if TYPE_CHECKING:
     from procflow.engine.base.clock import Duty
-
-WORDS = {
-    "en": {
-        "head": "{n} due by {until} (now {now})", "none": "nothing due by {until} (now {now})",
-        "more": "{n} more due by {until}: show them with --limit {total}",
-        "late": "overdue {d}", "soon": "in {d}", "now": "due now",
-    },
-    "zh-Hant": {
-        "head": "截至 {until} 到期 {n} 項(現在 {now})", "none": "截至 {until} 沒有到期事項(現在 {now})",
-        "more": "另有 {n} 項在 {until} 前到期:加 --limit {total} 全部列出",
-        "late": "已逾時 {d}", "soon": "{d}後到期", "now": "現在到期",
-    },
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,14 +78,18 @@ def read_agenda(
     rows, total = store.agenda(stamp(until), limit=limit, role=role, person=person, roles=roles)
     items: list[Item] = []
     for row in rows:
-        scheduled = datetime.fromisoformat(row[5]).astimezone(now.tzinfo)
+        scheduled = datetime.fromisoformat(row.due_at).astimezone(now.tzinfo)
         shown = duty.next_start(scheduled) if duty is not None else scheduled
         if shown > until:  # moved past the horizon to the next duty start, like every later row
             total = len(items)
             break
-        text = _text(row[8], lang) or _pinned_text(store, row[0], row[1], row[2], row[3], lang) or row[3]
-        items.append(Item(row[0], row[1], row[2], row[3], row[4], shown, scheduled, row[6], row[7], row[9],
-                          row[10], text))  # fmt: skip
+        text = (
+            _text(row.text, lang)
+            or _pinned_text(store, row.instance, row.procedure, row.state, row.deadline, lang)
+            or row.deadline
+        )
+        items.append(Item(row.instance, row.procedure, row.state, row.deadline, row.kind, shown, scheduled,
+                          row.every, row.role, row.owner, row.assignee, text))  # fmt: skip
     return Agenda(now, until, tuple(items), total)
 
 
@@ -109,7 +103,7 @@ def _text(raw: str | None, lang: str) -> str:
 def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadline: str, lang: str) -> str:
     """The deadline's text read from the instance's pinned procedure: for rows written before the
     due table kept text (migration 3). Slow (it parses YAML), so only for those rows."""
-    from procflow.engine.desk.instances import pinned_procedures
+    from procflow.engine.desk.pins import pinned_procedures
     from procflow.engine.model.text import render
 
     try:
@@ -127,11 +121,11 @@ def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadli
 
 def when(item: Item, now: datetime, lang: str) -> str:
     """How late or how soon: `overdue 12m`, `in 3m`, `due now`."""
-    words = WORDS.get(lang, WORDS["en"])
+    words = partial(message, lang)
     seconds = (item.due - now).total_seconds()
     if abs(seconds) < 1:
-        return words["now"]
-    return words["late" if seconds < 0 else "soon"].format(d=span(abs(seconds)))
+        return words("agenda.now")
+    return words("agenda.late" if seconds < 0 else "agenda.soon", d=span(abs(seconds)))
 
 
 def span(seconds: float) -> str:
@@ -145,25 +139,26 @@ def span(seconds: float) -> str:
 def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] | None = None) -> str:
     """The agenda as the terminal shows it; with `flagged` (watching), a gutter marks with `!`
     what has fallen due since the last refresh."""
-    words = WORDS.get(lang, WORDS["en"])
+    words = partial(message, lang)
     now = agenda.now
     until, moment = _clock(agenda.until, now), f"{now:%Y-%m-%d %H:%M}"
     items = agenda.items
-    lines = [words["head" if items else "none"].format(n=len(items), until=until, now=moment)]
-    whens = [when(item, now, lang) for item in items]
-    clocks = [_clock(item.due, now) for item in items]
-    width, at = max((_cells(w) for w in whens), default=0), max((len(c) for c in clocks), default=0)
-    indent = ("" if flagged is None else "  ") + " " * (width + at + 4)
-    for item, shown, clock in zip(items, whens, clocks, strict=True):
-        gutter = "" if flagged is None else "! " if item.key in flagged else "  "
+    lines = [words("agenda.head" if items else "agenda.none", n=len(items), until=until, now=moment)]
+    rows = [
+        [("" if flagged is None else "! " if item.key in flagged else "  ") + when(item, now, lang),
+         _clock(item.due, now), item.text]
+        for item in items
+    ]  # fmt: skip
+    indent = " " * sum(column_widths([row[:2] for row in rows])) + GAP * 2
+    for item, line in zip(items, align(rows), strict=True):
         who = " · ".join(p for p in (item.role, _holder(item)) if p)
         lines += [
-            f"{gutter}{shown}{' ' * (width - _cells(shown))}  {clock.ljust(at)}  {item.text}",
+            line,
             f"{indent}{item.procedure} › {item.state}" + (f" · {who}" if who else ""),
             f"{indent}{item.command}",
         ]
     if agenda.total > len(items):
-        lines.append(words["more"].format(n=agenda.total - len(items), until=until, total=agenda.total))
+        lines.append(words("agenda.more", n=agenda.total - len(items), until=until, total=agenda.total))
     return "\n".join(lines) + "\n"
 
 
@@ -195,12 +190,6 @@ def _holder(item: Item) -> str:
 
 def _clock(moment: datetime, now: datetime) -> str:
     return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%Y-%m-%d %H:%M}"
-
-
-def _cells(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 # --- watching ---------------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import ProcflowError
-from procflow.engine.store.records import Event, Instance, Summary
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.desk.pins import file_state, pinned_procedures
+from procflow.engine.store import Store
+from procflow.engine.store.records import DueRow, EventRecord, Instance, InstanceSummary
 
 
 class StatusRow(NamedTuple):
-    summary: Summary
+    summary: InstanceSummary
     file: str  # current | changed | removed: the procedure file against the pinned text
 
 
@@ -46,7 +47,7 @@ def status(
         opened = opened[:open_limit]
     states: dict[tuple[str, str], str] = {}
 
-    def row(summary: Summary) -> StatusRow:
+    def row(summary: InstanceSummary) -> StatusRow:
         key = (summary.path, summary.hash)
         if key not in states:
             states[key] = file_state(*key)
@@ -55,27 +56,15 @@ def status(
     return StatusReport([row(s) for s in opened], more, [row(s) for s in closed])
 
 
-def file_state(path: str, digest: str) -> str:
-    """`current`, `changed` or `removed`: the file at `path` against a pinned hash (no YAML)."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return "removed"
-    return "current" if sha256(raw) == digest else "changed"
-
-
-def history(store: Store, instance_id: str) -> tuple[Instance, list[Event], frozenset[str]]:
+def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord], frozenset[str]]:
     """The instance, its events in order, and the fields holding personal data (to mask)."""
-    from procflow.engine.desk.instances import pinned_procedures
-
     record = store.load(instance_id)
     procedures = pinned_procedures(store, record.pins)
     pii = frozenset(name for p in procedures.values() for name, f in p.fields.items() if f.pii)
     return record, store.events(record.id), pii
 
 
-def answers_of(events: list[Event]) -> dict[str, Any]:
+def answers_of(events: list[EventRecord]) -> dict[str, Any]:
     """Every answer given in an instance, by field (a later answer wins): sub-procedures too."""
     found: dict[str, Any] = {}
     for event in events:
@@ -108,7 +97,6 @@ def verify(store: Store, instance_id: str | None = None) -> VerifyReport:
 
 
 def _verify_one(store: Store, ident: str) -> str | None:
-    from procflow.engine.desk.instances import pinned_procedures
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
 
@@ -135,7 +123,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
     return _due_difference(store.due_of(ident), due_rows(rebuilt, pinned_procedures(store, record.pins)))
 
 
-def _due_difference(stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> str | None:
+def _due_difference(stored: list[DueRow], expected: list[tuple[Any, ...]]) -> str | None:
     """How the agenda's rows of an instance differ from its snapshot's due times (None: they
     agree). A role or text the store lacks (rows carried over by migration 3) is not compared."""
     wanted = {(row[1], row[2]): row for row in expected}

@@ -14,23 +14,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.clock import stamp
-from procflow.engine.base.errors import EXIT_FINDINGS, DatabaseError, NotFoundError, ProcflowError
+from procflow.engine.base.clock import now, stamp
+from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
+from procflow.engine.desk.people import Gate, Holder, Target, hand_off
+from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
+from procflow.engine.load.reader import LoadError, read_bytes
+from procflow.engine.model.procedure import Procedure
 from procflow.engine.runtime.due import due_rows
-from procflow.engine.store.records import Instance
-from procflow.engine.store.sqlite import Store, sha256
+from procflow.engine.runtime.journal import qualified
+from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, to_json
+from procflow.engine.site.sitefile import Site
+from procflow.engine.store import Store
+from procflow.engine.store.records import Instance, sha256
 
 if TYPE_CHECKING:
-    from procflow.engine.base.diagnostic import Diagnostic
     from procflow.engine.check.catalog import Catalog
-    from procflow.engine.desk.people import Target
-    from procflow.engine.model.procedure import Procedure
     from procflow.engine.runtime.session import Session
     from procflow.engine.runtime.view import View
-    from procflow.engine.site.sitefile import Site
 
 Clock = Callable[[], datetime]
-_parsed: dict[str, Procedure] = {}  # pinned text hash -> model; texts never change under a hash
 
 
 class InvalidProcedureError(ProcflowError):
@@ -57,13 +60,11 @@ class Opened:
 
     @property
     def version(self) -> int:
-        version: int = self.session.snapshot["version"]
-        return version
+        return self.session.snapshot["version"]
 
     @property
-    def status(self) -> str:
-        status: str = self.session.snapshot["status"]
-        return status
+    def status(self) -> Status:
+        return self.session.snapshot["status"]
 
     def view(self) -> View:
         return self.session.view()
@@ -80,14 +81,10 @@ class Desk:
         lang: str = "zh-Hant",
         dirs: Sequence[str] = (),
         clock: Clock | None = None,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Scalar] | None = None,
         site: Site | None = None,
         override: str | None = None,
     ) -> None:
-        from procflow.engine.base.clock import now
-        from procflow.engine.desk.people import Gate
-        from procflow.engine.site.sitefile import Site
-
         self.store = store
         self.actor = actor
         self.lang = lang
@@ -101,7 +98,8 @@ class Desk:
 
     def start(self, ref: str) -> Opened:
         """A new instance of the procedure `ref` (an id, or the path of a YAML file)."""
-        from procflow.engine.runtime.journal import qualified
+        # `history` and the agenda read pinned procedures from here without running any:
+        # the session (transitions) is imported where an instance is run
         from procflow.engine.runtime.session import start
 
         texts, procedures = self._checked(ref)
@@ -123,15 +121,15 @@ class Desk:
             zone=self.site.timezone,
         )
         for digest, pid in ((hashes[p], p) for p in procedures):
-            _parsed.setdefault(digest, procedures[pid])
-        record = self.store.create(
+            remember_parsed(digest, procedures[pid])
+        record = self.store.start_instance(
             procedure_id=entry,
             pins=texts,
-            snapshot=snapshot,
+            snapshot=to_json(snapshot),
             state=qualified(snapshot),
             status=snapshot["status"],
             role=_role(procedures, snapshot),
-            events=events,
+            events=[to_json(e) for e in events],
             actor=self.actor,
             at=stamp(moment),
             due=due_rows(snapshot, procedures),
@@ -142,9 +140,10 @@ class Desk:
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
         """The entry procedure and every one it uses, each read once and fully checked."""
+        # the schema check (jsonschema), YAML and the rules are needed only to start an instance
         from procflow.engine.check.catalog import SUFFIXES, build_catalog
-        from procflow.engine.check.pipeline import check_document
-        from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
+        from procflow.engine.check.files import check_document
+        from procflow.engine.load.yamlio import load_yaml_bytes
         from procflow.engine.rules import Checked, run_project_rules
 
         dirs = self.dirs
@@ -170,9 +169,13 @@ class Desk:
             wanted = pending.pop(0)
             path = wanted if isinstance(wanted, Path) else find(wanted)
             try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise NotFoundError(f"cannot read procedure file '{path}': {exc.strerror}") from None
+                raw = read_bytes(str(path))  # bounded, and never blocks on a pipe
+            except LoadError as exc:
+                if exc.diagnostic.code in ("Y011", "Y014"):  # missing, not a file, unreadable
+                    raise NotFoundError(
+                        f"cannot read procedure file '{path}': {exc.diagnostic.message}"
+                    ) from None
+                raise _invalid(path, [exc.diagnostic]) from None
             try:
                 document = load_yaml_bytes(raw, str(path))
             except LoadError as exc:
@@ -200,19 +203,20 @@ class Desk:
     def open(self, instance_id: str) -> Opened:
         """The instance with its session on the pinned procedures, wherever the files went."""
         record = self.store.load(instance_id)
+        snapshot = snapshot_from_json(record.snapshot, f"instance '{record.id}'")
         procedures = pinned_procedures(self.store, record.pins)
-        opened = Opened(record, self._session(procedures, record.snapshot, record.pins))
+        opened = Opened(record, self._session(procedures, snapshot, record.pins))
         opened.notices = changed_files(self.store, record.pins)
         return opened
 
     def _session(
-        self, procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any], hashes: Mapping[str, str]
+        self, procedures: Mapping[str, Procedure], snapshot: Snapshot, hashes: Mapping[str, str]
     ) -> Session:
-        from procflow.engine.runtime.session import Session
+        from procflow.engine.runtime.session import Session  # transitions: see `start`
 
         return Session(
             procedures,
-            dict(snapshot),
+            snapshot,
             lang=self.lang,
             params=self.params,
             hashes=hashes,
@@ -226,8 +230,6 @@ class Desk:
     def authorise(self, opened: Opened) -> str | None:
         """The override reason the next step in the current state must record (None: the actor
         holds its role, or the override of this visit is recorded); RoleError when refused."""
-        from procflow.engine.runtime.journal import qualified
-
         snapshot = opened.session.snapshot
         frame = snapshot["frames"][-1]
         role = opened.session.procedures[frame["procedure"]].states[frame["state"]].role
@@ -263,8 +265,6 @@ class Desk:
     def handoff(self, opened: Opened, to: str, note: str | None = None) -> Target:
         """Pass the instance on to a person or a role (`person:`/`role:` when a name is both),
         saved like a step: one transaction, refused if someone changed the instance first."""
-        from procflow.engine.desk.people import Holder, hand_off
-
         snapshot = opened.session.snapshot
         moment = self.clock()
         target, after, result = hand_off(
@@ -294,25 +294,23 @@ class Desk:
     def _save(
         self,
         opened: Opened,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        events: Sequence[Mapping[str, Any]],
+        before: Snapshot,
+        after: Snapshot,
+        events: Sequence[Event],
         moment: datetime,
         holder: tuple[str | None, str | None] | None = None,
     ) -> int:
-        from procflow.engine.runtime.journal import qualified
-
         if not events:
             return 0
         try:
-            self.store.commit(
+            self.store.append_step(
                 opened.id,
-                int(before["version"]),
-                snapshot=after,
-                state=qualified(dict(after)),
+                before["version"],
+                snapshot=to_json(after),
+                state=qualified(after),
                 status=after["status"],
                 role=_role(opened.session.procedures, after),
-                events=events,
+                events=[to_json(e) for e in events],
                 actor=self.actor,
                 at=stamp(moment),
                 holder=holder,
@@ -325,50 +323,12 @@ class Desk:
         return len(events)
 
 
-def pinned_procedures(store: Store, pins: Mapping[str, str]) -> dict[str, Procedure]:
-    """The procedures an instance runs on, from their pinned texts (parsed once per hash)."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml_bytes
-    from procflow.engine.model.procedure import build_procedure
-
-    procedures: dict[str, Procedure] = {}
-    for pid, digest in pins.items():
-        found = _parsed.get(digest)
-        if found is None:
-            _, path, raw = store.pinned(digest)
-            try:
-                found = build_procedure(load_yaml_bytes(raw, path).data, path)
-            except (LoadError, KeyError, TypeError, ValueError) as exc:
-                raise DatabaseError(
-                    f"the pinned text of '{path}' in the database cannot be read "
-                    f"({type(exc).__name__}); the database was damaged or edited"
-                ) from None
-            _parsed[digest] = found
-        procedures[pid] = found
-    return procedures
-
-
-def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
-    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
-    from procflow.engine.desk.audit import file_state
-
-    notices = []
-    for pid, digest in pins.items():
-        _, path, _ = store.pinned(digest)
-        state = file_state(path, digest)
-        if state != "current":
-            notices.append(
-                f"procedure '{pid}' ({path}) was {state} after this instance started; "
-                "it keeps running on the text it started with"
-            )
-    return notices
-
-
 def _visit(opened: Opened) -> tuple[str, int]:
     """One visit of the current state: the instance and how many states it had entered then."""
     return opened.id, len(opened.session.snapshot["path"])
 
 
-def _role(procedures: Mapping[str, Procedure], snapshot: Mapping[str, Any]) -> str | None:
+def _role(procedures: Mapping[str, Procedure], snapshot: Snapshot) -> str | None:
     frame = snapshot["frames"][-1]
     return procedures[frame["procedure"]].states[frame["state"]].role
 

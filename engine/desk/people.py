@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from procflow.engine.base.errors import IllegalMoveError, NotFoundError, RoleError, UsageError
+from procflow.engine.runtime.journal import copy_snapshot, qualified
+from procflow.engine.runtime.state import Snapshot
 from procflow.engine.site.sitefile import Site
 
 if TYPE_CHECKING:
@@ -153,7 +155,7 @@ def handed(before: Holder, target: Target) -> Holder:
 def hand_off(
     site: Site,
     procedures: Mapping[str, Procedure],
-    snapshot: Mapping[str, Any],
+    snapshot: Snapshot,
     before: Holder,
     to: str,
     note: str | None,
@@ -164,7 +166,7 @@ def hand_off(
 ) -> tuple[Target, Holder, StepResult]:
     """The `handoff` event of an open instance to `to` (resolved against the site's people and
     the instance's roles), with the holder it leaves; nothing is saved here."""
-    from procflow.engine.runtime.journal import copy_snapshot, qualified
+    # the machine behind a step imports transitions: loaded when a handoff is made, not by `status`
     from procflow.engine.runtime.routing import Step
     from procflow.engine.runtime.session import StepResult
 
@@ -179,15 +181,17 @@ def hand_off(
         )
     frame = snapshot["frames"][-1]
     role = procedures[frame["procedure"]].states[frame["state"]].role
-    step = Step(procedures, copy_snapshot(dict(snapshot)), at, actor, role)
+    step = Step(procedures, copy_snapshot(snapshot), at, actor, role)
     step.emit(
         "handoff",
-        to=target.name,
-        target=target.kind,
-        owner=after.owner,
-        assignee=after.assignee,
-        note=(note or "").strip() or None,
-        **{"from": qualified(dict(snapshot))},
+        {
+            "to": target.name,
+            "target": target.kind,
+            "owner": after.owner,
+            "assignee": after.assignee,
+            "note": (note or "").strip() or None,
+            "from": qualified(snapshot),
+        },
     )
     return target, after, StepResult(step.work, step.events)
 

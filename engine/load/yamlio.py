@@ -2,22 +2,19 @@
 
 Reads only regular files within a size limit, decodes UTF-8 only (a BOM is fine), and
 hands the text to `yamltree`. Every refusal is a `LoadError` carrying one Diagnostic with a
-stable code (Y001-Y014); this module never prints and never lets a parser exception escape.
+stable code (Y001-Y015); this module never prints and never lets a parser exception escape.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-from procflow.engine.base.diagnostic import Diagnostic, Severity
+from procflow.engine.load.reader import DEFAULT_MAX_BYTES, LoadError, error, read_bytes, too_big
 from procflow.engine.load.yamltree import MAX_ALIAS_NODES, MAX_DEPTH, PLAIN, Builder, TreeError, clip, compose
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-DEFAULT_MAX_BYTES = 1 << 20
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_ALIAS_NODES",
@@ -28,14 +25,6 @@ __all__ = [
     "load_yaml_bytes",
     "read_bytes",
 ]
-
-
-class LoadError(Exception):
-    """The file cannot be read as a procflow YAML document; `diagnostic` says why."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True)
@@ -91,7 +80,7 @@ def load_yaml(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
 def load_yaml_bytes(raw: bytes, path: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Parse bytes already read; `path` is only used in messages."""
     if len(raw) > max_bytes:
-        raise _too_big(path, len(raw), max_bytes)
+        raise too_big(path, len(raw), max_bytes)
     text = _decode(raw, path)
     try:
         root = compose(text)
@@ -108,67 +97,8 @@ def load_yaml_bytes(raw: bytes, path: str = "<string>", *, max_bytes: int = DEFA
             )
         data = Builder().build(root)
     except TreeError as exc:
-        raise _error(path, exc.line, exc.col, exc.code, exc.message) from None
+        raise error(path, exc.line, exc.col, exc.code, exc.message) from None
     return Document(path=path, data=data, root=root, text=text)
-
-
-def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; LoadError (Y004, Y011, Y014) otherwise."""
-    # Open first, then look at what was opened: no race between a check and the read, and
-    # O_NONBLOCK keeps a named pipe from blocking the open.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise _error(path, 0, 0, "Y011", "is a symlink to a file that does not exist") from None
-        raise _error(path, 0, 0, "Y011", "no such file") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise _error(path, 0, 0, "Y011", "is a symlink loop") from None
-        if exc.errno == errno.ENOTDIR:
-            raise _error(path, 0, 0, "Y011", "no such file (a part of the path is not a directory)") from None
-        if os.path.isdir(path):
-            raise _error(path, 0, 0, "Y011", "is a directory, not a file") from None
-        raise _unreadable(path, exc) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _error(path, 0, 0, "Y011", "is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _error(path, 0, 0, "Y011", "is not a regular file (a device, pipe or socket)")
-        if info.st_size > max_bytes:
-            raise _too_big(path, info.st_size, max_bytes)
-        raw = _read_at_most(fd, max_bytes + 1)
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-    finally:
-        os.close(fd)
-    if len(raw) > max_bytes:  # the file grew since fstat
-        raise _too_big(path, len(raw), max_bytes)
-    return raw
-
-
-_read = read_bytes  # the name other modules first imported
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    while limit > 0:
-        chunk = os.read(fd, limit)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        limit -= len(chunk)
-    return b"".join(chunks)
-
-
-def _unreadable(path: str, exc: OSError) -> LoadError:
-    return _error(path, 0, 0, "Y014", f"cannot be read: {(exc.strerror or str(exc)).lower()}")
-
-
-def _too_big(path: str, size: int, max_bytes: int) -> LoadError:
-    return _error(path, 0, 0, "Y004", f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -176,16 +106,16 @@ def _decode(raw: bytes, path: str) -> str:
         raw = raw[3:]
     wide = _wide_encoding(raw)
     if wide:
-        raise _error(path, 1, 1, "Y002", f"file is {wide}; save it as UTF-8")
+        raise error(path, 1, 1, "Y002", f"file is {wide}; save it as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _position_of_byte(raw, nul)
-        raise _error(path, line, col, "Y003", "file contains a NUL byte; it is binary, not YAML text")
+        raise error(path, line, col, "Y003", "file contains a NUL byte; it is binary, not YAML text")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position_of_byte(raw, exc.start)
-        raise _error(
+        raise error(
             path,
             line,
             col,
@@ -212,7 +142,3 @@ def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     """Line and column in characters, as an editor shows them, of a byte offset."""
     start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
-
-
-def _error(path: str, line: int, col: int, code: str, message: str) -> LoadError:
-    return LoadError(Diagnostic(path, line, col, code, Severity.ERROR, message))

@@ -7,6 +7,7 @@ TreeError with a code and a 1-based position; files, paths and Diagnostics are `
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -233,7 +234,9 @@ class Builder:
                 raise _at(key_node.start_mark, "Y006", message)
             if inline and type(value_node) is ScalarNode:
                 result[key] = (
-                    core_scalar(value_node.value) if value_node.tag == PLAIN else self.scalar(value_node)
+                    _number(core_scalar(value_node.value), value_node)
+                    if value_node.tag == PLAIN
+                    else self.scalar(value_node)
                 )
             else:
                 result[key] = self.build(value_node, depth + 1)
@@ -242,7 +245,7 @@ class Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == PLAIN:
-            return core_scalar(value)
+            return _number(core_scalar(value), node)
         if tag == _STR:
             return value
         expected = _TYPED.get(tag)
@@ -255,7 +258,30 @@ class Builder:
             resolved = float(resolved)
         if type(resolved) is not expected:
             raise _at(node.start_mark, "Y010", f"{clip(value)!r} is not a valid {_short(tag)}")
-        return resolved
+        return _number(resolved, node)
+
+
+# Numbers a procedure or site file can mean: a count, a threshold, a temperature, an amount. A
+# NaN or an infinity passes comparisons in surprising ways and cannot be stored and replayed
+# faithfully; an integer beyond 64 bits overflows every float it meets (a deadline, a bound).
+MAX_INTEGER = 2**63 - 1
+
+
+def _number(value: Any, node: ScalarNode) -> Any:
+    """`value` unless it is a number procflow cannot compute with: then Y015 at the node."""
+    if type(value) is float and not math.isfinite(value):
+        raise _at(
+            node.start_mark,
+            "Y015",
+            f"{clip(node.value)!r} is not a finite number; write a number, or quote it to keep it as text",
+        )
+    if type(value) is int and not -MAX_INTEGER <= value <= MAX_INTEGER:
+        raise _at(
+            node.start_mark,
+            "Y015",
+            f"{clip(node.value)!r} is out of range: numbers must lie within ±{MAX_INTEGER:,}; quote it to keep it as text",
+        )
+    return value
 
 
 def core_scalar(value: str) -> Any:

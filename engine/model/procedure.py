@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, get_args
+
+from procflow.engine.model.fields import FIELD_TYPES as FIELD_TYPES
+from procflow.engine.model.fields import FieldTypeName
 
 DEFAULT_LANGUAGES = ("zh-Hant", "en")
-FIELD_TYPES = ("text", "number", "bool", "choice", "datetime", "duration")
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Field:
+    """A declared answer; what its `type` accepts, shows and prints is registered in `model.fields`."""
+
     name: str
-    type: str
+    type: FieldTypeName
     label: Text | None = None
     help: Text | None = None
     options: tuple[str, ...] = ()
@@ -126,14 +130,17 @@ class Use:
     ptr: str = ""
 
 
+DeadlineKind = Literal["within", "before", "after", "every"]
+DEADLINE_KINDS: tuple[DeadlineKind, ...] = get_args(DeadlineKind)  # the keys that say a deadline's kind
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """kind is `within`, `before`, `after` or `every`; `anchor` is a field, `state:NAME` or None.
-
-    `duration` is a duration or `{param}`; `during` is `duty_hours` to count duty time only."""
+    """`anchor` is a field, `state:NAME` or None; `duration` is a duration or `{param}`; `during`
+    is `duty_hours` to count duty time only."""
 
     id: str
-    kind: str
+    kind: DeadlineKind
     duration: str
     anchor: str | None = None
     text: Text | None = None
@@ -391,7 +398,7 @@ def _question(raw: Any, ptr: str) -> Question:
 
 
 def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
-    kind = next(k for k in ("within", "before", "after", "every") if k in raw)
+    kind = next(k for k in DEADLINE_KINDS if k in raw)
     return Deadline(
         raw["id"],
         kind,

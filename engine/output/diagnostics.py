@@ -6,11 +6,15 @@ findings are handed in (see `source_lines`), so formatting itself never touches 
 
 from __future__ import annotations
 
-import unicodedata
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.base.safetext import is_control
+from procflow.engine.base.width import char_width
+from procflow.engine.load.reader import LoadError, read_bytes
 
 # (path, line) -> the text of that line, without its newline
 Sources = Mapping[tuple[str, int], str]
@@ -66,15 +70,7 @@ def caret_prefix(line: str, col: int) -> str:
     East Asian wide and full-width characters take two cells, combining marks none, and a
     tab stays a tab so the terminal expands it the same way in both lines.
     """
-    cells: list[str] = []
-    for char in line[: max(col - 1, 0)]:
-        if char == "\t":
-            cells.append("\t")
-        elif unicodedata.combining(char):
-            continue
-        else:
-            cells.append("  " if unicodedata.east_asian_width(char) in ("W", "F") else " ")
-    return "".join(cells)
+    return "".join("\t" if char == "\t" else " " * char_width(char) for char in line[: max(col - 1, 0)])
 
 
 def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
@@ -83,8 +79,6 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     Each diagnostic has path, line, col (1-based; 0 when unknown), severity, code, message and
     pointer (JSON pointer of the offending node, "" when none). Text stays readable (UTF-8).
     """
-    import json
-
     document = {
         "version": JSON_FORMAT_VERSION,
         "summary": summary(diagnostics, files),
@@ -141,18 +135,15 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
     Lines are split where PyYAML counts a line break (not str.splitlines, which also splits
     at form feeds and other separators YAML does not count).
     """
-    import re
-
     wanted: dict[str, set[int]] = {}
     for d in diagnostics:
         if d.line > 0:
             wanted.setdefault(d.path, set()).add(d.line)
     out: dict[tuple[str, int], str] = {}
     for path, lines in wanted.items():
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-                text = handle.read()
-        except OSError:
+        try:  # the file was loaded once; it may have changed since: read it bounded all the same
+            text = read_bytes(path).decode("utf-8", "replace").removeprefix("\ufeff")
+        except LoadError:
             continue
         all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
         for number in lines:
@@ -162,5 +153,6 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
 
 
 def _printable(line: str) -> str:
-    """Control characters would garble the terminal; show each as U+FFFD (one cell)."""
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in line)
+    """Control characters would garble the terminal (or drive it); show each as U+FFFD (one
+    cell, so the caret below still lines up), bidi controls included."""
+    return "".join("\ufffd" if is_control(c, allow="\t") else c for c in line)

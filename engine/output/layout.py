@@ -1,15 +1,17 @@
 """Layout of printed documents: a tiny writer interface with plain-text and Markdown writers.
 
 Content arrives as entries of prose and code segments; a writer decides only line layout,
-alignment (CJK takes two cells) and escaping. No procedure knowledge and no I/O here.
+alignment (by `engine.base.width`: CJK takes two cells) and escaping. No procedure knowledge and
+no I/O here.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Protocol
+
+from procflow.engine.base.width import align, display_width
 
 # A line of content: segments that are either prose (escaped as needed) or code (kept verbatim).
 Segment = tuple[bool, str]
@@ -22,18 +24,6 @@ def prose(text: str) -> Segment:
 
 def code(text: str) -> Segment:
     return (True, text)
-
-
-def display_width(text: str) -> int:
-    """Terminal cells `text` takes: East Asian wide and full-width characters count two."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-        for c in text
-    )
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * max(width - display_width(text), 0)
 
 
 class Writer(Protocol):
@@ -66,11 +56,7 @@ class TextWriter:
         self.lines += ["", text, "-" * display_width(text)]
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Entry]]) -> None:
-        cells = [[self._flat(c) for c in row] for row in rows]
-        widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
-        for row in cells:
-            line = "  ".join(pad(c, w) for c, w in zip(row, widths, strict=True))
-            self.lines.append(("  " + line).rstrip())
+        self.lines += align([[self._flat(c) for c in row] for row in rows], indent="  ")
 
     def step(self, number: int, title: str, name: str) -> None:
         self.lines += ["", f"{number}. {title} ({name})"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from procflow.engine.model.fields import describe_field
 from procflow.engine.model.procedure import Deadline, Field, Note, Procedure, State, Text
 from procflow.engine.model.text import fill, render
 from procflow.engine.output import labels
@@ -145,10 +146,7 @@ class _Sop:
         entry: Entry = [prose(f"{label} ("), code(name), prose("): ")]
         if f is None:
             return [*entry, prose("?")]
-        details = [words["types"].get(f.type, f.type)]
-        if f.type == "choice":
-            shown = {o: f"{o} = {self.t(f.option_labels[o])}" for o in f.option_labels}
-            details[0] += " " + " | ".join(shown.get(o, o) for o in f.options)
+        details = [describe_field(f, self.lang, self.t)]
         pattern: Entry = [prose(f", {words['pattern']} "), code(f.pattern)] if f.pattern else []
         if f.min is not None:
             details.append(f"{words['min']} {_number(f.min)}")

@@ -18,22 +18,24 @@ occurrence waiting to be acknowledged; the next one counts from its acknowledgem
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+import difflib
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
+from procflow.engine.base.clock import Duty, stamp
 from procflow.engine.base.durations import parse_duration
-from procflow.engine.model.procedure import Deadline, State
+from procflow.engine.model.procedure import Deadline, Procedure, State
+from procflow.engine.model.text import render
+from procflow.engine.runtime.answers import Value
+from procflow.engine.runtime.state import DueEntry, Frame, Scalar, Snapshot
 
-if TYPE_CHECKING:
-    from procflow.engine.base.clock import Duty
-    from procflow.engine.model.procedure import Procedure
-
-Due = dict[str, Any]
+Due = DueEntry
+DueRow = tuple[str, str, str, str, str, int | float | None, str | None, str | None]
 DUTY = "duty_hours"
 
 
-def seconds_of(deadline: Deadline, params: Mapping[str, Any]) -> float:
+def seconds_of(deadline: Deadline, params: Mapping[str, Scalar]) -> float:
     """The deadline's duration in seconds, reading a `{param}` from `params`; ValueError when
     the value is missing or not a duration."""
     name = deadline.param
@@ -48,8 +50,8 @@ def seconds_of(deadline: Deadline, params: Mapping[str, Any]) -> float:
 def due_entries(
     state: State,
     entered: Mapping[str, str],
-    answers: Mapping[str, Any],
-    params: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Value],
+    params: Mapping[str, Scalar] | None = None,
     duty: Duty | None = None,
 ) -> list[Due]:
     """Every deadline of `state`; `entered` maps state names to their latest entering time."""
@@ -60,8 +62,8 @@ def refresh(
     state: State,
     entries: list[Due],
     entered: Mapping[str, str],
-    answers: Mapping[str, Any],
-    params: Mapping[str, Any],
+    answers: Mapping[str, Value],
+    params: Mapping[str, Scalar],
     changed: Collection[str],
     duty: Duty | None = None,
 ) -> list[Due]:
@@ -87,8 +89,8 @@ def _entry(
     name: str,
     deadline: Deadline,
     entered: Mapping[str, str],
-    answers: Mapping[str, Any],
-    params: Mapping[str, Any],
+    answers: Mapping[str, Value],
+    params: Mapping[str, Scalar],
     duty: Duty | None,
 ) -> Due:
     anchor = _anchor(name, deadline.anchor, entered, answers)
@@ -115,7 +117,7 @@ def _shift(start: datetime, seconds: float, duty: Duty | None) -> str:
 
 
 def _anchor(
-    name: str, anchor: str | None, entered: Mapping[str, str], answers: Mapping[str, Any]
+    name: str, anchor: str | None, entered: Mapping[str, str], answers: Mapping[str, Value]
 ) -> str | None:
     if anchor is None:
         return entered.get(name)
@@ -137,21 +139,22 @@ def _anchor(
 def acknowledge(entry: Due, at: str, duty: Duty | None = None) -> Due:
     """A recurrence after its occurrence was acknowledged at `at`: the next counts from then."""
     counted = duty if entry.get("during") == DUTY else None
-    return dict(entry, anchor=at, due=_shift(datetime.fromisoformat(at), entry["every"], counted))
+    return {**entry, "anchor": at, "due": _shift(datetime.fromisoformat(at), entry["every"], counted)}
 
 
 def lateness(entry: Due, at: str, duty: Duty | None = None) -> float:
     """Seconds `at` is past the entry's due time (duty time only for a duty-hours deadline); 0
     when it is not late or has no due time."""
-    if entry.get("due") is None:
+    text = entry["due"]
+    if text is None:
         return 0.0
-    due, moment = _aware(entry["due"]), _aware(at)
+    due, moment = _aware(text), _aware(at)
     if entry.get("during") == DUTY and duty is not None:
         return duty.between(due, moment)
     return max((moment - due).total_seconds(), 0.0)
 
 
-def missed(entries: list[Due], at: str, duty: Duty | None = None) -> Iterator[tuple[Due, float]]:
+def missed(entries: Sequence[Due], at: str, duty: Duty | None = None) -> Iterator[tuple[Due, float]]:
     """Each entry that is late at `at`, with how late: the state is being left then."""
     for entry in entries:
         late = lateness(entry, at, duty)
@@ -174,20 +177,13 @@ def _aware(text: str) -> datetime:
 # --- the store's due table -------------------------------------------------------------------------
 
 
-def due_rows(
-    snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure] | None
-) -> list[tuple[Any, ...]]:
-    """One row per entry with a due time, for the store's `due` table (see engine/store.py):
+def due_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> list[DueRow]:
+    """One row per entry with a due time, for the store's `due` table (see engine/store/):
     (procedure, state path, deadline, kind, due_at UTC, every, role, text JSON). Without
     `procedures` the role and text are None. An instance that is not open has none."""
-    import json
-
-    from procflow.engine.base.clock import stamp
-    from procflow.engine.model.text import render
-
-    if snapshot.get("status") != "open":
+    if snapshot["status"] != "open":
         return []
-    rows: list[tuple[Any, ...]] = []
+    rows: list[DueRow] = []
     path: list[str] = []
     for frame in snapshot["frames"]:
         path.append(frame["state"])
@@ -210,7 +206,7 @@ def due_rows(
     return rows
 
 
-def recurrence(frames: list[Mapping[str, Any]], ref: str) -> tuple[int, Due]:
+def recurrence(frames: Sequence[Frame], ref: str) -> tuple[int, Due]:
     """The frame depth and entry of the recurrence `ref` (its id, or a prefix only it has)
     among those in force (the current state's and its callers'); LookupError saying why not."""
     found = [(depth, e) for depth, frame in enumerate(frames) for e in frame["due"]]
@@ -229,8 +225,6 @@ def recurrence(frames: list[Mapping[str, Any]], ref: str) -> tuple[int, Due]:
     names = [e["id"] for _, e in every]
     if chosen:
         raise LookupError(f"{ref!r} could be any of {', '.join(repr(n) for n in names if n.startswith(ref))}")
-    import difflib
-
     close = difflib.get_close_matches(ref, names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     listed = ", ".join(repr(n) for n in names) or "none"

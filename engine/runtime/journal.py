@@ -9,81 +9,79 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from procflow.engine.base.clock import duty_from_data
-from procflow.engine.base.errors import EXIT_DATABASE, ProcflowError
 from procflow.engine.model.procedure import Procedure
+from procflow.engine.runtime.answers import Value
 from procflow.engine.runtime.due import acknowledge, due_entries, reads_fields, refresh
+from procflow.engine.runtime.state import (
+    EVENT_KEYS,
+    CorruptLogError,
+    Event,
+    EventKind,
+    Frame,
+    Snapshot,
+    event_from_json,
+    event_kind,
+    make_event,
+)
 
-Snapshot = dict[str, Any]
-Event = dict[str, Any]
+__all__ = ["EVENT_KEYS", "SEPARATOR", "CorruptLogError", "Event", "Snapshot", "apply", "make_event", "replay"]
+
 SEPARATOR = ">"  # `use_state>child_state`: a state inside a sub-procedure, qualified by its caller
-EVENT_KEYS = ("kind", "at", "actor", "role", "from", "to", "answers", "items", "move", "note")
-
-
-class CorruptLogError(ProcflowError):
-    """The events do not replay on the procedures given (a damaged or foreign log)."""
-
-    exit_code = EXIT_DATABASE
-
-
-def make_event(kind: str, at: str, actor: str, role: str | None, **extra: Any) -> Event:
-    """An event with every common key present (None when unused) plus kind-specific keys."""
-    event: Event = {
-        "kind": kind, "at": at, "actor": actor, "role": role, "from": None, "to": None,
-        "answers": None, "items": None, "move": None, "note": None,
-    }  # fmt: skip
-    event.update(extra)
-    return event
 
 
 def qualified(snapshot: Snapshot) -> str:
     """The current state, qualified by the `use` states of the frames below it."""
     frames = snapshot["frames"]
     if len(frames) == 1:
-        return str(frames[0]["state"])
+        return frames[0]["state"]
     return SEPARATOR.join(frame["state"] for frame in frames)
 
 
-def replay(procedures: Mapping[str, Procedure], events: Iterable[Mapping[str, Any]]) -> Snapshot:
-    """The snapshot the events lead to; CorruptLogError when they cannot apply."""
+def replay(procedures: Mapping[str, Procedure], events: Iterable[object]) -> Snapshot:
+    """The snapshot the events (as stored: JSON objects) lead to; CorruptLogError when they
+    cannot apply."""
     snapshot: Snapshot | None = None
-    for event in events:
-        snapshot = apply(procedures, snapshot, event)
+    for raw in events:
+        _in_order(snapshot, event_kind(raw))  # a misplaced event is named before its keys are read
+        snapshot = apply(procedures, snapshot, event_from_json(raw))
     if snapshot is None:
         raise CorruptLogError("the event log is empty; an instance starts with a 'start' event")
     return snapshot
 
 
-def apply(
-    procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Mapping[str, Any]
-) -> Snapshot:
+def _in_order(snapshot: Snapshot | None, kind: EventKind) -> None:
+    if snapshot is not None and snapshot["status"] != "open":
+        raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
+    if kind == "start" and snapshot is not None:
+        raise CorruptLogError("a second 'start' event in one instance")
+    if kind != "start" and snapshot is None:
+        raise CorruptLogError(f"the event log begins with {kind!r}; expected 'start'")
+
+
+def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Event) -> Snapshot:
     """Apply one event in place (a `start` makes the snapshot) and return the snapshot."""
-    kind = event.get("kind") if isinstance(event, Mapping) else None
+    kind = event["kind"]
+    _in_order(snapshot, kind)
     try:
-        if snapshot is not None and snapshot["status"] != "open":
-            raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
-        if kind == "start":
-            if snapshot is not None:
-                raise CorruptLogError("a second 'start' event in one instance")
+        if snapshot is None:  # a start: _in_order refused anything else
             snapshot = _new(event)
             _enter(procedures, snapshot, event)
-        elif snapshot is None:
-            raise CorruptLogError(f"the event log begins with {kind!r}; expected 'start'")
         elif kind in ("enter", "move"):
             _enter(procedures, snapshot, event)
         elif kind == "answer":
-            _answer(procedures, snapshot, event["answers"])
+            _answer(procedures, snapshot, event["answers"] or {})
         elif kind == "check":
             frame = snapshot["frames"][-1]
-            for item in event["items"]:
+            for item in event["items"] or ():
                 frame["skipped"].pop(item, None)
                 if item not in frame["checked"]:
                     frame["checked"].append(item)
         elif kind == "skip":
             frame = snapshot["frames"][-1]
-            for item, reason in event["items"].items():
+            items = event["items"]
+            for item, reason in (items if isinstance(items, dict) else {}).items():
                 if item in frame["checked"]:
                     frame["checked"].remove(item)
                 frame["skipped"][item] = reason
@@ -93,10 +91,8 @@ def apply(
             snapshot["status"] = "cancelled"
         elif kind == "done":
             _done(snapshot, event)
-        elif kind in ("override", "handoff"):  # who acted or holds it; where it is does not change
-            pass
-        elif kind not in ("note", "breach"):  # a breach records a missed time; it changes nothing
-            raise CorruptLogError(f"unknown event kind {kind!r}")
+        # override and handoff say who acted or holds it, not where it is; a note is a remark;
+        # a breach records a missed time: none of them changes the snapshot
         snapshot["version"] += 1
         snapshot["updated_at"] = event["at"]
         snapshot["updated_by"] = event["actor"]
@@ -105,7 +101,7 @@ def apply(
     return snapshot
 
 
-def _new(event: Mapping[str, Any]) -> Snapshot:
+def _new(event: Event) -> Snapshot:
     return {
         "procedure": event["procedure"],
         "hash": event["hash"],
@@ -123,32 +119,46 @@ def _new(event: Mapping[str, Any]) -> Snapshot:
     }
 
 
-def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mapping[str, Any]) -> None:
+def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event) -> None:
     frames = snapshot["frames"]
     depth = event["depth"]
     if depth == len(frames):  # a sub-procedure (or the instance) starts: push its frame
-        frames.append(
-            {
-                "procedure": event["procedure"],
-                "hash": event["hash"],
-                "params": dict(event["params"]),
-                "state": None,
-                "answers": {},
-                "checked": [],
-                "skipped": {},
-                "visits": {},
-                "due": [],
-                "returned": None,
-            }
-        )
+        missing = [key for key in ("procedure", "hash", "params") if key not in event]
+        if missing:
+            raise CorruptLogError(
+                f"event {event['kind']!r} does not apply: it starts a frame without {missing[0]!r}"
+            )
+        ident = event["procedure"]
+        procedure = procedures.get(ident)
+        if procedure is None:
+            raise CorruptLogError(
+                f"event {event['kind']!r} starts procedure {ident!r}, which is not among those given"
+            )
+        frame: Frame = {
+            "procedure": ident,
+            "hash": event["hash"],
+            "params": dict(event["params"]),
+            "state": procedure.initial,  # set below: the state the event enters
+            "answers": {},
+            "checked": [],
+            "skipped": {},
+            "visits": {},
+            "due": [],
+            "returned": None,
+        }
         if event.get("calendar"):  # the site calendar, pinned when its deadlines count duty hours
-            frames[-1]["calendar"] = event["calendar"]
+            frame["calendar"] = event["calendar"]
+        frames.append(frame)
     elif depth != len(frames) - 1:
         raise CorruptLogError(f"event {event['kind']!r} enters frame {depth} of {len(frames)}")
     frame = frames[depth]
     procedure = procedures[frame["procedure"]]
-    state = procedure.states[event["state"]]
-    frame.update(state=state.name, checked=[], skipped={}, returned=None)
+    state = procedure.states.get(event["state"])
+    if state is None:
+        raise CorruptLogError(
+            f"event {event['kind']!r} does not apply: procedure {procedure.id!r} has no state {event['state']!r}"
+        )
+    frame["state"], frame["checked"], frame["skipped"], frame["returned"] = state.name, [], {}, None
     for question in state.ask:  # every visit asks its questions afresh
         frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
@@ -163,7 +173,7 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Mappi
     snapshot["entered"].append(event["at"])
 
 
-def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Mapping[str, Any]) -> None:
+def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Mapping[str, Value]) -> None:
     frame = snapshot["frames"][-1]
     frame["answers"].update(answers)
     state = procedures[frame["procedure"]].states[frame["state"]]
@@ -175,7 +185,7 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
         )
 
 
-def _done(snapshot: Snapshot, event: Mapping[str, Any]) -> None:
+def _done(snapshot: Snapshot, event: Event) -> None:
     """A recurrence acknowledged: its next occurrence counts from the acknowledgement."""
     frame = snapshot["frames"][event["depth"]]
     for index, entry in enumerate(frame["due"]):
@@ -200,20 +210,23 @@ def _finish(snapshot: Snapshot, outcome: str) -> None:
 
 def copy_snapshot(snapshot: Snapshot) -> Snapshot:
     """A copy a step can change freely; the structure is small and known, so no deepcopy."""
-    result = dict(snapshot)
-    result["path"] = list(snapshot["path"])
-    result["entered"] = list(snapshot["entered"])
-    result["frames"] = [_copy_frame(f) for f in snapshot["frames"]]
-    return result
+    return {
+        **snapshot,
+        "path": list(snapshot["path"]),
+        "entered": list(snapshot["entered"]),
+        "frames": [_copy_frame(f) for f in snapshot["frames"]],
+    }
 
 
-def _copy_frame(frame: Mapping[str, Any]) -> dict[str, Any]:
-    result = dict(frame)
+def _copy_frame(frame: Frame) -> Frame:
     # params and due entries are replaced, never changed in place, so they are shared
-    for key in ("answers", "skipped", "visits"):
-        result[key] = dict(frame[key])
-    result["checked"] = list(frame["checked"])
-    return result
+    return {
+        **frame,
+        "answers": dict(frame["answers"]),
+        "skipped": dict(frame["skipped"]),
+        "visits": dict(frame["visits"]),
+        "checked": list(frame["checked"]),
+    }
 
 
 def clone(value: Snapshot) -> Snapshot:

@@ -12,10 +12,10 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from procflow.engine.model.guard import Guard, parse_guard
 from procflow.engine.model.procedure import Procedure, State
+from procflow.engine.runtime.state import Scalar
 from transitions import Machine
 
 ROUTE = "route"  # the event of a state's automatic routes (guards in priority order)
@@ -51,7 +51,7 @@ class Condition:
         self.source = guard.source
         self.run = guard.run
 
-    def __call__(self, values: Mapping[str, Any]) -> bool:
+    def __call__(self, values: Mapping[str, Scalar]) -> bool:
         try:
             return bool(self.run(values))
         except (TypeError, ValueError, OverflowError):
@@ -117,7 +117,7 @@ class CompiledMachine:
         for outcome, target in state.outcomes.items():
             add(OUTCOME_PREFIX + outcome, state.name, target)
 
-    def fire(self, event: str, state: str, values: Mapping[str, Any]) -> str | None:
+    def fire(self, event: str, state: str, values: Mapping[str, Scalar]) -> str | None:
         """Fire `event` from `state`; the new state, or None when no transition's guard held."""
         found = self.machine.events.get(event)
         if found is None or state not in found.transitions:
@@ -127,14 +127,14 @@ class CompiledMachine:
             return None
         return cursor.state
 
-    def taken(self, state: str, target: str, values: Mapping[str, Any]) -> str | None:
+    def taken(self, state: str, target: str, values: Mapping[str, Scalar]) -> str | None:
         """The guard of the route from `state` to `target` that `fire` took (None: unguarded)."""
         known = self._taken.get((state, target))
         if known is not None:
             return known[0]
         return next((c.guard for c in self.check_routes(state, values) if c.to == target and c.holds), None)
 
-    def check_routes(self, state: str, values: Mapping[str, Any]) -> tuple[RouteCheck, ...]:
+    def check_routes(self, state: str, values: Mapping[str, Scalar]) -> tuple[RouteCheck, ...]:
         """Every automatic route of `state` with whether its guard holds, in trial order."""
         return tuple(
             RouteCheck(to, None if g is None else g.source, True if g is None else g(values))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Any
+from typing import Literal
 
-from procflow.engine.base.clock import duty_data, duty_from_data
+from procflow.engine.base.clock import Duty, duty_data, duty_from_data
 from procflow.engine.base.errors import IllegalMoveError, UsageError
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.model.text import fill
 from procflow.engine.runtime.due import DUTY, missed, seconds_of
-from procflow.engine.runtime.journal import SEPARATOR, Event, Snapshot, apply, make_event, qualified
+from procflow.engine.runtime.journal import SEPARATOR, apply, qualified
 from procflow.engine.runtime.machine import (
     MOVE_PREFIX,
     OUTCOME_PREFIX,
@@ -25,19 +25,16 @@ from procflow.engine.runtime.machine import (
     compile_machine,
     model_hash,
 )
+from procflow.engine.runtime.state import Event, EventBody, EventKind, Frame, Scalar, Snapshot, make_event
 from procflow.engine.runtime.view import requirements
 
-if TYPE_CHECKING:
-    from procflow.engine.base.clock import Duty
-
-Scalar = str | int | float | bool
 MAX_DEPTH = 16  # frames; deeper means procedures that use each other in a cycle
 
 
 class Step:
     """The events of one step being made, each applied at once to a private snapshot copy."""
 
-    __slots__ = ("actor", "at", "events", "procedures", "role", "work")
+    __slots__ = ("_work", "actor", "at", "events", "procedures", "role")
 
     def __init__(
         self,
@@ -48,13 +45,19 @@ class Step:
         role: str | None,
     ) -> None:
         self.procedures = procedures
-        self.work: Snapshot = work if work is not None else {}
+        self._work = work  # None until the `start` event of a new instance
         self.at, self.actor, self.role = at, actor, role
         self.events: list[Event] = []
 
-    def emit(self, kind: str, **extra: Any) -> None:
-        event = make_event(kind, self.at, self.actor, self.role, **extra)
-        self.work = apply(self.procedures, self.work or None, event)
+    @property
+    def work(self) -> Snapshot:
+        if self._work is None:
+            raise IllegalMoveError("the instance has not started")
+        return self._work
+
+    def emit(self, kind: EventKind, body: EventBody) -> None:
+        event = make_event(kind, self.at, self.actor, self.role, body)
+        self._work = apply(self.procedures, self._work, event)
         self.events.append(event)
 
 
@@ -84,17 +87,17 @@ class Router:
         as an override), then whatever its first states need."""
         procedure = self.procedures[entry_id]
         initial = procedure.initial
-        step.emit(
-            "start", procedure=entry_id, hash=pins[entry_id], hashes=dict(pins),
-            params=self.frame_params(procedure, {}), depth=0, state=initial, to=initial,
+        step.emit("start", {
+            "procedure": entry_id, "hash": pins[entry_id], "hashes": dict(pins),
+            "params": self.frame_params(procedure, {}), "depth": 0, "state": initial, "to": initial,
             **self.calendar(procedure),
-        )  # fmt: skip
+        })  # fmt: skip
         if then is not None:
             then(step)
         self._arrive(step)
         self.settle(step, acknowledged=False)
 
-    def machine(self, frame: Mapping[str, Any]) -> CompiledMachine:
+    def machine(self, frame: Frame) -> CompiledMachine:
         key = (frame["procedure"], frame["hash"])
         found = self.machines.get(key)
         if found is None:
@@ -124,8 +127,8 @@ class Router:
                         ) from None
         return values
 
-    def calendar(self, procedure: Procedure) -> dict[str, Any]:
-        """`calendar=` for the event that creates a frame, when its deadlines count duty hours."""
+    def calendar(self, procedure: Procedure) -> EventBody:
+        """`calendar` for the event that creates a frame, when its deadlines count duty hours."""
         if self.duty is None or not any(d.during == DUTY for s in procedure.states.values() for d in s.due):
             return {}
         return {"calendar": duty_data(self.duty)}
@@ -138,7 +141,8 @@ class Router:
         here = qualified(step.work)
         for entry, late in missed(frame["due"], step.at, duty_from_data(frame.get("calendar"))):
             step.emit(
-                "breach", deadline=entry["id"], due=entry["due"], late=late, state=here, **{"from": here}
+                "breach",
+                {"deadline": entry["id"], "due": entry["due"], "late": late, "state": here, "from": here},
             )
 
     def move(self, step: Step, state: State, move_id: str) -> None:
@@ -160,14 +164,14 @@ class Router:
         if target is None:
             guard = next(m.when for m in state.moves if m.id == move_id)
             raise IllegalMoveError(f"move {move_id!r} is not allowed: the guard {guard!r} is false")
-        self._enter(step, "move", target, move=move_id)
+        self._enter(step, "move", target, {"move": move_id})
 
-    def _enter(self, step: Step, kind: str, target: str, **extra: Any) -> None:
+    def _enter(self, step: Step, kind: Literal["enter", "move"], target: str, extra: EventBody) -> None:
         frames = step.work["frames"]
         here = qualified(step.work)
         to = here.rsplit(SEPARATOR, 1)[0] + SEPARATOR + target if len(frames) > 1 else target
         self.breaches(step)
-        step.emit(kind, depth=len(frames) - 1, state=target, to=to, **{"from": here}, **extra)
+        step.emit(kind, {"depth": len(frames) - 1, "state": target, "to": to, "from": here, **extra})
         self._arrive(step)
 
     def _arrive(self, step: Step) -> None:
@@ -190,15 +194,17 @@ class Router:
             here = qualified(step.work)
             step.emit(
                 "enter",
-                depth=len(frames),
-                procedure=child.id,
-                hash=self.hash(child.id),
-                params=self.frame_params(child, given),
-                **self.calendar(child),
-                state=child.initial,
-                to=here + SEPARATOR + child.initial,
-                via="use",
-                **{"from": here},
+                {
+                    "depth": len(frames),
+                    "procedure": child.id,
+                    "hash": self.hash(child.id),
+                    "params": self.frame_params(child, given),
+                    **self.calendar(child),
+                    "state": child.initial,
+                    "to": here + SEPARATOR + child.initial,
+                    "via": "use",
+                    "from": here,
+                },
             )
 
     def settle(self, step: Step, *, acknowledged: bool) -> None:
@@ -215,14 +221,16 @@ class Router:
             acknowledged = False
             if state.final:
                 self.breaches(step)
-                step.emit("finish", outcome=state.result, depth=len(frames) - 1, **{"from": qualified(work)})
+                step.emit(
+                    "finish", {"outcome": state.result, "depth": len(frames) - 1, "from": qualified(work)}
+                )
                 continue
             returned = frame["returned"]
             if returned is not None and state.use is not None and returned in state.outcomes:
                 target = self.machine(frame).fire(OUTCOME_PREFIX + returned, state.name, {})
                 if target is None:  # pragma: no cover - compiled from the same mapping
                     return
-                self._enter(step, "enter", target, via="outcome")
+                self._enter(step, "enter", target, {"via": "outcome"})
                 continue
             if not state.routes:
                 return  # the operator chooses a move, or a dead end the rules report
@@ -235,13 +243,15 @@ class Router:
                     f"no route out of state {qualified(work)!r} applies: "
                     + ", ".join(f"{g!r} is false" for g in false)
                 )
-            self._enter(step, "enter", target, via="route", guard=machine.taken(state.name, target, values))
+            self._enter(
+                step, "enter", target, {"via": "route", "guard": machine.taken(state.name, target, values)}
+            )
         raise IllegalMoveError(
             f"automatic routes go round in a loop from state {qualified(work)!r}; "
             "the procedure needs a way out"
         )
 
 
-def _values(frame: Mapping[str, Any]) -> dict[str, Any]:
+def _values(frame: Frame) -> dict[str, Scalar]:
     """What guards read: the frame's parameters, overlaid by its answers."""
     return {**frame["params"], **frame["answers"]}

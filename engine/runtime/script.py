@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procflow.engine.base.errors import UsageError
+from procflow.engine.load.yamlio import LoadError, load_yaml
 
 KEYS = ("answers", "moves", "skip")
 
@@ -28,8 +29,6 @@ class Script:
 
 def load_script(path: str) -> Script:
     """The answers file at `path`; UsageError naming the place of the first problem."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-
     try:
         document = load_yaml(path)
     except LoadError as exc:

@@ -2,13 +2,14 @@
 
 `start` makes an instance; `Session(procedures, snapshot)` resumes one; `view()` says what the
 current state asks for; `advance(...)` records answers, checks, skips and a move and routes on.
-Every change is an event dict (see engine/journal.py) and the snapshot is their replay. No
+Every change is an event (typed in engine/runtime/state.py, applied by engine/runtime/journal.py)
+and the snapshot is their replay. No
 terminal I/O and no clock: time comes in as `now` (the current time only as a default here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from typing import Any, NamedTuple
@@ -19,8 +20,9 @@ from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, No
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.runtime.answers import Value, parse_answer
 from procflow.engine.runtime.due import lateness, recurrence, seconds
-from procflow.engine.runtime.journal import CorruptLogError, Event, Snapshot, copy_snapshot, qualified, replay
-from procflow.engine.runtime.routing import Router, Scalar, Step
+from procflow.engine.runtime.journal import copy_snapshot, qualified, replay
+from procflow.engine.runtime.routing import Router, Step
+from procflow.engine.runtime.state import CorruptLogError, Event, Frame, Scalar, Snapshot
 from procflow.engine.runtime.view import View, build_view
 
 __all__ = ["Event", "Session", "Snapshot", "StepResult", "View", "replay", "start", "used_procedures"]
@@ -180,15 +182,15 @@ class Session:
         step = Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
         here = qualified(before)
         if override is not None:
-            step.emit("override", reason=override, **{"from": here})
+            step.emit("override", {"reason": override, "from": here})
         if typed:
-            step.emit("answer", answers=typed, **{"from": here})
+            step.emit("answer", {"answers": typed, "from": here})
         if checks:
-            step.emit("check", items=checks, **{"from": here})
+            step.emit("check", {"items": checks, "from": here})
         if skips:
-            step.emit("skip", items=skips, **{"from": here})
+            step.emit("skip", {"items": skips, "from": here})
         if note:
-            step.emit("note", note=str(note), **{"from": here})
+            step.emit("note", {"note": str(note), "from": here})
         acknowledged = [done] if isinstance(done, str) else list(done)
         for ref in acknowledged:
             self._acknowledge(step, ref)
@@ -212,7 +214,7 @@ class Session:
         if not isinstance(reason, str) or not reason.strip():
             raise IllegalMoveError("a cancel needs a reason")
         step = Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
-        step.emit("cancel", note=reason.strip(), **{"from": qualified(before)})
+        step.emit("cancel", {"note": reason.strip(), "from": qualified(before)})
         self._snapshot = step.work
         return StepResult(step.work, step.events)
 
@@ -227,10 +229,10 @@ class Session:
         where = ">".join(f["state"] for f in frames[: depth + 1])
         late = lateness(entry, step.at, duty_from_data(frames[depth].get("calendar")))
         if late > 0:
-            step.emit("breach", deadline=entry["id"], due=entry["due"], late=seconds(late), state=where,
-                      **{"from": qualified(step.work)})  # fmt: skip
-        step.emit("done", deadline=entry["id"], due=entry["due"], depth=depth, state=where,
-                  **{"from": qualified(step.work)})  # fmt: skip
+            step.emit("breach", {"deadline": entry["id"], "due": entry["due"], "late": seconds(late),
+                                 "state": where, "from": qualified(step.work)})  # fmt: skip
+        step.emit("done", {"deadline": entry["id"], "due": entry["due"], "depth": depth, "state": where,
+                           "from": qualified(step.work)})  # fmt: skip
 
     def _start(
         self, entry_id: str, now: datetime, actor: str, role: str | None, override: str | None = None
@@ -241,11 +243,14 @@ class Session:
             self.procedures, None, self._iso(now), actor, role or procedure.states[procedure.initial].role
         )
         initial = procedure.initial
+        then: Callable[[Step], None] | None = None
+        if override is not None:
+            reason = override
 
-        def overridden(step: Step) -> None:
-            step.emit("override", reason=override, **{"from": initial})
+            def then(step: Step) -> None:
+                step.emit("override", {"reason": reason, "from": initial})
 
-        self._router.begin(step, entry_id, pins, None if override is None else overridden)
+        self._router.begin(step, entry_id, pins, then)
         self._snapshot = step.work
         return step.work, step.events
 
@@ -273,7 +278,7 @@ class Session:
 
 
 def _items(
-    state: State, frame: Mapping[str, Any], check: Iterable[str], skip: Mapping[str, str] | None
+    state: State, frame: Frame, check: Iterable[str], skip: Mapping[str, str] | None
 ) -> tuple[list[str], dict[str, str]]:
     """The checks and skips that change something, after refusing unknown items."""
     if not check and not skip:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from procflow.engine.model.procedure import Note, Procedure, State
+from procflow.engine.model.procedure import DeadlineKind, Note, Procedure, State, Text
 from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value, show_answer
 from procflow.engine.runtime.machine import CompiledMachine
+from procflow.engine.runtime.state import DueEntry, Frame, Scalar, Snapshot, Status
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class RouteView:
 @dataclass(frozen=True)
 class DueView:
     id: str
-    kind: str  # within | before | after | every
+    kind: DeadlineKind
     due: str | None  # ISO time; None while its anchor (a date-time answer) is unknown
     every: float | None
     text: str
@@ -93,7 +93,7 @@ class Caller:
 
 @dataclass(frozen=True)
 class View:
-    status: str  # open | finished | cancelled
+    status: Status
     procedure: str
     procedure_title: str
     state: str
@@ -124,7 +124,7 @@ class View:
         return tuple(d for d in self.due if d.kind == "every" and d.due is not None)
 
 
-def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
+def requirements(state: State, frame: Frame) -> list[str]:
     """What is missing before `state` can be left, one phrase each (empty: nothing)."""
     if not state.ask and not state.do:
         return []
@@ -143,7 +143,7 @@ def requirements(state: State, frame: Mapping[str, Any]) -> list[str]:
 
 
 def build_view(
-    snapshot: Mapping[str, Any], procedures: Mapping[str, Procedure], machine: CompiledMachine, lang: str
+    snapshot: Snapshot, procedures: Mapping[str, Procedure], machine: CompiledMachine, lang: str
 ) -> View:
     frames = snapshot["frames"]
     frame = frames[-1]
@@ -156,7 +156,7 @@ def build_view(
     if not is_open:
         blockers = (f"the instance is {snapshot['status']}",)
 
-    def text(value: Any) -> str:
+    def text(value: Text | None) -> str:
         return render(value, lang, params)
 
     def note(value: Note | None) -> str | None:
@@ -234,7 +234,7 @@ def build_view(
     )
 
 
-def _kind(state: State, frame: Mapping[str, Any]) -> str:
+def _kind(state: State, frame: Frame) -> str:
     if state.final:
         return "final"
     if state.use is not None and frame["returned"] is not None and frame["returned"] in state.outcomes:
@@ -247,7 +247,12 @@ def _kind(state: State, frame: Mapping[str, Any]) -> str:
 
 
 def _question(
-    procedure: Procedure, name: str, required: bool, answer: Any, lang: str, params: Mapping[str, Any]
+    procedure: Procedure,
+    name: str,
+    required: bool,
+    answer: Value | None,
+    lang: str,
+    params: Mapping[str, Scalar],
 ) -> QuestionView:
     field = procedure.fields[name]
     choices = tuple(
@@ -267,7 +272,7 @@ def _question(
     )
 
 
-def _due(entry: Mapping[str, Any], state: State, lang: str, params: Mapping[str, Any]) -> DueView:
+def _due(entry: DueEntry, state: State, lang: str, params: Mapping[str, Scalar]) -> DueView:
     deadline = next((d for d in state.due if d.id == entry["id"]), None)
     shown = render(deadline.text, lang, params) if deadline is not None else ""
     return DueView(
@@ -275,7 +280,7 @@ def _due(entry: Mapping[str, Any], state: State, lang: str, params: Mapping[str,
     )
 
 
-def _caller(frame: Mapping[str, Any], procedures: Mapping[str, Procedure], lang: str) -> Caller:
+def _caller(frame: Frame, procedures: Mapping[str, Procedure], lang: str) -> Caller:
     procedure = procedures[frame["procedure"]]
     state = procedure.states[frame["state"]]
     params = frame["params"]

@@ -65,8 +65,8 @@ _V2 = (
 )
 
 # Version 3: what is due, one row per due time of an open instance, for the agenda. Rewritten with
-# each step in its transaction (engine/deadlines.py `due_rows`); owner and assignee are copies
-# kept current by a trigger, and closing an instance empties its rows. Instances open before this
+# each step in its transaction (engine/runtime/due.py `due_rows`); owner and assignee are copies
+# kept current by a trigger, and closing an instance empties its rows (until version 6). Instances open before this
 # version get rows from their snapshots; their role (below the current frame) and text are NULL
 # until their next step, and the agenda then reads the text from the pinned procedure.
 _V3 = (
@@ -131,5 +131,14 @@ _V5 = (
     "CREATE INDEX instances_assignee ON instances (assignee, status, updated_at) WHERE assignee IS NOT NULL",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: the store writes an instance's due rows whole with each step, owner and assignee
+# included and none once it is closed (`SQLiteStore._set_due`), so the triggers that kept those
+# copies are gone: one way to keep the agenda's rows, the same for every backend. Every step
+# already rewrote the rows after the instance row, so the data needs no change.
+_V6 = (
+    "DROP TRIGGER due_holder",
+    "DROP TRIGGER due_closed",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST = len(MIGRATIONS)

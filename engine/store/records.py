@@ -1,15 +1,22 @@
-"""Rows of the store as typed records, and the short ids people type for instances.
+"""What the store hands out and takes in, as typed records, and the short ids people type.
 
-Converts between sqlite rows and Python values (JSON columns decoded); knows nothing of
-SQL transactions or of procedures. Named tuples, not dataclasses: `status` imports this and
-must start fast.
+The records every backend shares (the `Store` protocol speaks in them): an instance, its summary
+for `status`, a stored event, a due row, a recorded violation. Converts between database rows and
+Python values (JSON columns decoded); knows nothing of SQL transactions or of procedures. Named
+tuples, not dataclasses: `status` imports this and must start fast.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
+
+try:  # the built-in implementation: importing hashlib first loads OpenSSL (~2 ms of `status`)
+    from _sha256 import sha256 as _new_sha256  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # pragma: no cover - Python 3.12 renamed it, other builds may lack it
+    from hashlib import sha256 as _new_sha256
 
 # No 0/o, 1/l/i: an id read aloud or copied from paper is unambiguous. 31**6 ≈ 887 million.
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -40,6 +47,12 @@ EVENT_COLUMNS = (
 )
 
 
+def sha256(raw: bytes) -> str:
+    """The hex sha256 that names a pinned text."""
+    digest: str = _new_sha256(raw).hexdigest()
+    return digest
+
+
 def new_id() -> str:
     import secrets  # not at import time: `status` never makes ids
 
@@ -47,7 +60,7 @@ def new_id() -> str:
 
 
 def unknown_id_message(key: str, known: list[str]) -> str:
-    import difflib
+    import difflib  # only when an id is wrong: `status` and every step never need it
 
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else "; `procflow status` lists instances"
@@ -82,7 +95,7 @@ class Instance(NamedTuple):
         return cls(*values)
 
 
-class Summary(NamedTuple):
+class InstanceSummary(NamedTuple):
     """What `status` shows of an instance: no snapshot, so listing stays cheap."""
 
     id: str
@@ -101,12 +114,13 @@ class Summary(NamedTuple):
     path: str  # of the procedure file the instance's text was pinned from
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> Summary:
+    def from_row(cls, row: tuple[Any, ...]) -> InstanceSummary:
         return cls(*row)
 
 
-class Event(NamedTuple):
-    """One stored event: the readable columns, and `body`, the event as the session made it."""
+class EventRecord(NamedTuple):
+    """One stored event: the readable columns, and `body`, the event as the session made it.
+    (Not the runtime's journal event: this is its row in the store's append-only log.)"""
 
     instance: str
     seq: int
@@ -145,14 +159,93 @@ def event_row(instance: str, seq: int, event: Mapping[str, Any], actor: str, at:
     )
 
 
-def event_from_row(row: tuple[Any, ...]) -> Event:
+def event_from_row(row: tuple[Any, ...]) -> EventRecord:
     values = list(row)
     for index in (8, 9, 12):
         values[index] = None if values[index] is None else json.loads(values[index])
-    return Event(*values)
+    return EventRecord(*values)
 
 
 def _json(value: Any) -> str | None:
     if value is None or value == {} or value == []:
         return None
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class PinnedText(NamedTuple):
+    """The exact text of a procedure an instance runs on, kept once per hash."""
+
+    procedure_id: str
+    path: str  # where the text was read from when it was pinned
+    text: bytes
+
+
+class DueRow(NamedTuple):
+    """One due time of an open instance as the caller computes it with each step
+    (`procflow.engine.runtime.due.due_rows`); the store adds whose instance it is."""
+
+    procedure: str  # the procedure whose deadline it is (a sub-procedure's own)
+    state: str  # path name of the state it belongs to: `use_state>child_state`
+    deadline: str  # the deadline's id
+    kind: str  # within | before | after | every
+    due_at: str  # UTC stamp, so text order is time order
+    every: float | None  # seconds between occurrences (kind every)
+    role: str | None  # the role of its state
+    text: str | None  # JSON {language: what is due}, parameters filled in
+
+
+class DueEntry(NamedTuple):
+    """A due row as the agenda reads it: with its instance and who holds that instance."""
+
+    instance: str
+    procedure: str
+    state: str
+    deadline: str
+    kind: str
+    due_at: str
+    every: float | None
+    role: str | None
+    text: str | None
+    owner: str | None
+    assignee: str | None
+
+
+class ViolationRow(NamedTuple):
+    """A violation of a work rule as a manager recorded it (append-only)."""
+
+    number: int
+    person: str
+    rule: str
+    procedure: str  # the procedure that declares the rule
+    at: str  # UTC stamp
+    note: str | None
+    recorded_by: str
+    recorded_at: str  # UTC stamp
+
+
+class AccountableEvent(NamedTuple):
+    """A `breach` or `override` event, for the violations it stands for: the person who took the
+    step is `actor`; `procedure` is its instance's entry procedure."""
+
+    instance: str
+    seq: int
+    at: str  # as the step stored it (its offset kept)
+    actor: str
+    kind: str
+    body: dict[str, Any]
+    procedure: str
+
+
+def utc(text: str) -> datetime:
+    """A stored time (UTC stamp, or ISO with an offset; none read as UTC) as an aware UTC moment."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def local_time(text: str) -> str:
+    """A stored time (UTC stamp or ISO with offset) in local time, to the second, for people."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")

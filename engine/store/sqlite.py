@@ -1,8 +1,10 @@
-"""The SQLite store: pinned procedure texts, instances with their snapshot, append-only events.
+"""The SQLite store, the embedded default backend of the `Store` protocol (engine/store/protocol.py).
 
-One write transaction per step (BEGIN IMMEDIATE), guarded by the instance's version, so a
-step is either wholly saved or not at all and two writers cannot both win. Every sqlite3
-failure leaves here as an `engine.base.errors` exception with one sentence. No procedure logic.
+Pinned procedure texts, instances with their snapshot, append-only events, due rows and recorded
+violations in one file (WAL). One write transaction per step (BEGIN IMMEDIATE), guarded by the
+instance's version, so a step is either wholly saved or not at all and two writers cannot both
+win. Every sqlite3 failure leaves here as an `engine.base.errors` exception with one sentence.
+No procedure logic.
 """
 
 from __future__ import annotations
@@ -12,49 +14,49 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
 from typing import Any
 
 from procflow.engine.base.clock import stamp
 from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError
 from procflow.engine.store import records
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
+from procflow.engine.store.protocol import LAST
 from procflow.engine.store.records import (
     EVENT_COLUMNS,
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
-    Event,
+    AccountableEvent,
+    DueEntry,
+    DueRow,
+    EventRecord,
     Instance,
-    Summary,
+    InstanceSummary,
+    PinnedText,
+    ViolationRow,
     event_from_row,
     event_row,
+    local_time,
+    sha256,
 )
 
 # `normal` (the default) is SQLite's synchronous=NORMAL in WAL mode: a committed step survives
 # any crash of procflow itself; after a power cut or OS crash the last steps committed before it
 # may be rolled back, never half-applied. `full` also survives those, at about six times the cost.
 DURABILITY = {"normal": "NORMAL", "full": "FULL"}
-LAST = "last"  # stands for an id; cannot be one (the id alphabet has no 'l')
+ACCOUNTABLE_KINDS = ("breach", "override")  # the event kinds the partial index `events_accountable` holds
 QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
 _MAGIC = b"SQLite format 3\x00"
 
 
-def sha256(raw: bytes) -> str:
-    """The hex sha256 that names a pinned text."""
-    try:  # the built-in implementation: importing hashlib first loads OpenSSL (~2 ms of `status`)
-        from _sha256 import sha256 as new  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # pragma: no cover - Python 3.12 renamed it, other builds may lack it
-        from hashlib import sha256 as new
-    digest: str = new(raw).hexdigest()
-    return digest
-
-
 def now() -> str:
+    """The current moment as the store stamps it (UTC, milliseconds)."""
     return stamp(datetime.now(UTC))
 
 
-class Store:
-    """An open database; use as a context manager or call `close()`."""
+class SQLiteStore:
+    """An open database file; use as a context manager or call `close()`. Implements `Store`."""
 
     def __init__(
         self,
@@ -65,6 +67,7 @@ class Store:
         create_dir: bool = False,
     ) -> None:
         self.path = os.fspath(path)
+        self.location = self.path
         self.timeout = timeout
         _check_file(self.path, create_dir)
         try:
@@ -75,7 +78,7 @@ class Store:
             with self._errors():
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
                 self.db.execute("PRAGMA foreign_keys=ON")
-                self._migrate()
+                self.upgrade()
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
@@ -89,10 +92,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SQLiteStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     # --- plumbing -------------------------------------------------------------------------
@@ -126,7 +131,8 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any exception."""
+        """One write transaction: committed on success, rolled back on any exception. SQLite's
+        own plumbing, not part of the `Store` protocol (the benches fill databases with it)."""
         with self._errors():
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -136,22 +142,23 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for queries kept beside the module they serve (engine/violations.py);
-        sqlite3 errors leave as engine errors, as everywhere in the store."""
-        with self._errors():
-            yield self.db
+    # --- schema ---------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def schema_version(self) -> int:
+        with self._errors():
+            version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def upgrade(self) -> int:
+        """Apply the migrations the file lacks (engine/store/migrations.py) in one transaction."""
+        version = self.schema_version()
         if version > LATEST:
             raise DatabaseError(
                 f"database '{self.path}' was written by a newer procflow (schema version "
                 f"{version}, this one knows up to {LATEST}); upgrade procflow to use it"
             )
         if version == LATEST:
-            return
+            return version
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
             self.db.execute("PRAGMA journal_mode=WAL")
         with self.write() as db:
@@ -160,6 +167,7 @@ class Store:
                 for statement in MIGRATIONS[target - 1]:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
+        return LATEST
 
     def integrity(self, *, quick: bool = False) -> list[str]:
         """Problems reported by SQLite's own check; empty when the file is sound."""
@@ -168,9 +176,10 @@ class Store:
         problems = [str(r[0]) for r in rows]
         return [] if problems == ["ok"] else problems
 
-    # --- procedures -----------------------------------------------------------------------
+        # --- procedures -----------------------------------------------------------------------
 
-    def pin(self, db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
+    @staticmethod
+    def _pin(db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
         """Keep the exact text of a procedure (once per hash); inside a write transaction."""
         digest = sha256(raw)
         db.execute(
@@ -180,7 +189,7 @@ class Store:
         )
         return digest
 
-    def pinned(self, digest: str) -> tuple[str, str, bytes]:
+    def pinned(self, digest: str) -> PinnedText:
         """(procedure id, path it was read from, exact text) of a pinned hash."""
         with self._errors():
             row = self.db.execute(
@@ -191,11 +200,11 @@ class Store:
                 f"database '{self.path}' lacks the pinned procedure text {digest[:12]}; "
                 "it was damaged or edited by hand"
             )
-        return row[0], row[1], row[2].encode("utf-8")
+        return PinnedText(row[0], row[1], row[2].encode("utf-8"))
 
     # --- instances ------------------------------------------------------------------------
 
-    def create(
+    def start_instance(
         self,
         *,
         procedure_id: str,
@@ -211,9 +220,9 @@ class Store:
         due: Sequence[Sequence[Any]] = (),
     ) -> Instance:
         """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
-        its rows of the due table (see `set_due`)."""
+        its rows of the due table (see `_set_due`)."""
         with self.write() as db:
-            hashes = {pid: self.pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
+            hashes = {pid: self._pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
             for _ in range(20):
                 new_id = records.new_id()
                 if db.execute("SELECT 1 FROM instances WHERE id = ?", (new_id,)).fetchone() is None:
@@ -243,10 +252,10 @@ class Store:
                 ),
             )
             self._append(db, new_id, 0, events, actor, at)
-            self.set_due(db, new_id, due)
+            self._set_due(db, new_id, due)
         return self.load(new_id)
 
-    def commit(
+    def append_step(
         self,
         instance_id: str,
         expected_version: int,
@@ -259,12 +268,12 @@ class Store:
         actor: str,
         at: str,
         holder: tuple[str | None, str | None] | None = None,
-        due: Sequence[Sequence[Any]] | None = None,
+        due: Sequence[Sequence[Any]] = (),
     ) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
         `expected_version`; else `ConflictError` and nothing written. Returns the new version.
         `holder`, (owner, assignee), is set too: a handoff changes whose the instance is.
-        `due`, the instance's rows of the due table (`set_due`), replaces them; None keeps them.
+        `due`, the instance's rows of the due table, replaces them (`_set_due`).
 
         An instance's version is the number of its events, so the events of this step are
         numbered from `expected_version + 1` and the check on the version guards both.
@@ -285,30 +294,29 @@ class Store:
                     "UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id)
                 )
             self._append(db, instance_id, expected_version, events, actor, at)
-            if due is not None:
-                self.set_due(db, instance_id, due)
+            self._set_due(db, instance_id, due)
         return version
 
-    def holder(self, instance_id: str, db: sqlite3.Connection | None = None) -> tuple[str | None, str | None]:
+    def holder(self, instance_id: str) -> tuple[str | None, str | None]:
         """Whose the instance is now: (owner, assignee). `assignee` is a role it was handed to
-        (then it is that role's), else None and it is the owner's. Pass `db` inside a write."""
+        (then it is that role's), else None and it is the owner's."""
         with self._errors():
-            row = (
-                (db or self.db)
-                .execute("SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,))
-                .fetchone()
-            )
+            row = self.db.execute(
+                "SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,)
+            ).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(instance_id, []))
+            raise NotFoundError(records.unknown_id_message(instance_id, self._similar_ids()))
         return row[0], row[1]
 
     # --- what is due: one row per due time of an open instance (migration 3) -----------------
 
     @staticmethod
-    def set_due(db: sqlite3.Connection, instance_id: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Replace the instance's due rows, inside a write transaction. A row is (procedure, state
-        path, deadline, kind, due_at UTC stamp, every, role, text JSON), as
-        `procflow.engine.runtime.due.due_rows` makes them; owner and assignee are copied from the instance."""
+    def _set_due(db: sqlite3.Connection, instance_id: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the instance's due rows, inside the write transaction of its step, after the
+        instance row is written. A row is (procedure, state path, deadline, kind, due_at UTC
+        stamp, every, role, text JSON), as `procflow.engine.runtime.due.due_rows` makes them;
+        owner and assignee are copied from the instance, and an instance that is not open keeps
+        none. The only writer of the due table (migration 6 dropped the triggers that were)."""
         db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
         if rows:
             db.executemany(
@@ -318,14 +326,15 @@ class Store:
                 [(instance_id, *row, instance_id) for row in rows],
             )
 
-    def due_of(self, instance_id: str) -> list[tuple[Any, ...]]:
-        """The instance's due rows as `set_due` takes them, in key order."""
+    def due_of(self, instance_id: str) -> list[DueRow]:
+        """The instance's due rows as `_set_due` takes them, in key order."""
         with self._errors():
-            return self.db.execute(
+            rows = self.db.execute(
                 "SELECT procedure, state, deadline, kind, due_at, every, role, text FROM due"
                 " WHERE instance = ? ORDER BY state, deadline",
                 (instance_id,),
             ).fetchall()
+        return [DueRow(*row) for row in rows]
 
     def agenda(
         self,
@@ -335,7 +344,7 @@ class Store:
         role: str | None = None,
         person: str | None = None,
         roles: Sequence[str] = (),
-    ) -> tuple[list[tuple[Any, ...]], int]:
+    ) -> tuple[list[DueEntry], int]:
         """Due rows with due_at up to `until` (a UTC stamp), soonest first, at most `limit`, and how
         many match in all. `role` keeps that role's; `person` keeps theirs as `summaries` does.
         The rows are read along the due_at index and stop at the limit."""
@@ -358,7 +367,7 @@ class Store:
                 if len(rows) < limit
                 else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
             )
-        return rows, total
+        return [DueEntry(*row) for row in rows], total
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute(
@@ -394,37 +403,42 @@ class Store:
         with self._errors():
             row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
+            raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
         try:
             return Instance.from_row(row)
         except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
             raise self._damaged(key, "its snapshot") from None
 
     def resolve(self, ref: str, person: str) -> str:
-        """An instance id as typed; `last` is `person`'s most recently changed instance."""
-        if ref.strip().lower() != LAST:
-            return ref
+        """An instance id as typed, as stored; `last` is `person`'s most recently changed instance."""
+        key = ref.strip().lower()
+        if key != LAST:
+            with self._errors():
+                found = self.db.execute("SELECT 1 FROM instances WHERE id = ?", (key,)).fetchone()
+            if found is None:
+                raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
+            return key
         query = (
             "SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
             "ORDER BY updated_at DESC LIMIT 1"
         )
         with self._errors():
-            found = [
+            last = [
                 row
                 for status in ("open", "finished", "cancelled")
                 for row in self.db.execute(query, (person, status))
             ]
-        if not found:
+        if not last:
             raise NotFoundError(
                 f"{person} holds no instances yet, so 'last' means none; `procflow status` lists instances"
             )
-        return str(max(found)[1])
+        return str(max(last)[1])
 
-    def _similar_ids(self, key: str) -> list[str]:
+    def _similar_ids(self) -> list[str]:
         with self._errors():
             return [r[0] for r in self.db.execute("SELECT id FROM instances")]
 
-    def events(self, instance_id: str) -> list[Event]:
+    def events(self, instance_id: str) -> list[EventRecord]:
         with self._errors():
             rows = self.db.execute(
                 f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? ORDER BY seq",
@@ -448,7 +462,7 @@ class Store:
         open_limit: int | None = 50,
         recent_limit: int = 10,
         roles: Sequence[str] = (),
-    ) -> tuple[list[Summary], list[Summary]]:
+    ) -> tuple[list[InstanceSummary], list[InstanceSummary]]:
         """(open instances, recently closed ones), newest first; `person` keeps only theirs:
         those they own that were not handed to a role, and those handed to one of `roles`.
 
@@ -480,24 +494,97 @@ class Store:
             opened = read("open", -1 if open_limit is None else open_limit + 1)
             closed = read("finished", recent_limit) + read("cancelled", recent_limit)
         closed.sort(key=lambda row: row[9], reverse=True)  # updated_at
-        return [Summary.from_row(r) for r in opened], [Summary.from_row(r) for r in closed[:recent_limit]]
+        return (
+            [InstanceSummary.from_row(r) for r in opened],
+            [InstanceSummary.from_row(r) for r in closed[:recent_limit]],
+        )
 
     def all_ids(self) -> list[str]:
         with self._errors():
             return [r[0] for r in self.db.execute("SELECT id FROM instances ORDER BY created_at, id")]
 
+    # --- violations (migration 4) ------------------------------------------------------------
+
+    def record_violation(
+        self,
+        *,
+        person: str,
+        rule: str,
+        procedure: str,
+        at: str,
+        note: str | None,
+        recorded_by: str,
+        recorded_at: str,
+    ) -> int:
+        """Append one violation (its own transaction); the table refuses updates and deletes."""
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO violations (person, rule, procedure, at, note, recorded_by, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (person, rule, procedure, at, note, recorded_by, recorded_at),
+            )
+        return int(cur.lastrowid or 0)
+
+    def violations(
+        self, *, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+    ) -> list[ViolationRow]:
+        """Recorded violations with `start <= at < end` (either may be open), oldest first."""
+        where, args = ["1"], []
+        if start is not None:
+            where.append("at >= ?")
+            args.append(stamp(start))
+        if end is not None:
+            where.append("at < ?")
+            args.append(stamp(end))
+        if person is not None:
+            where.append("person = ?")
+            args.append(person)
+        query = (
+            "SELECT id, person, rule, procedure, at, note, recorded_by, recorded_at FROM violations"
+            f" WHERE {' AND '.join(where)} ORDER BY at, id"
+        )
+        with self._errors():
+            return [ViolationRow(*row) for row in self.db.execute(query, args)]
+
+    def accountable_events(
+        self, *, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+    ) -> list[AccountableEvent]:
+        """Breach and override events with `start <= at < end`, by instance and number. Their
+        `at` keeps the offset the step was taken with, so text order is not time order across
+        offsets: the query takes a day more on each side (the partial index `events_accountable`
+        serves it) and the exact bounds are applied here."""
+        where = [f"e.kind IN ({', '.join(repr(k) for k in ACCOUNTABLE_KINDS)})"]
+        args: list[str] = []
+        if start is not None:
+            where.append("e.at >= ?")
+            args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+        if end is not None:
+            where.append("e.at < ?")
+            args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
+        if person is not None:
+            where.append("e.actor = ?")
+            args.append(person)
+        query = (
+            "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.body, i.procedure_id FROM events e"
+            f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)} ORDER BY e.instance, e.seq"
+        )
+        found = []
+        with self._errors():
+            rows = self.db.execute(query, args).fetchall()
+        for instance, seq, at, actor, kind, body, procedure in rows:
+            moment = records.utc(at)
+            if (start is not None and moment < start) or (end is not None and moment >= end):
+                continue
+            try:
+                decoded = json.loads(body)
+            except ValueError:
+                raise self._damaged(instance, "its event log") from None
+            found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
+        return found
+
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def local_time(text: str) -> str:
-    """A stored time (UTC stamp or ISO with offset) in local time, to the second, for people."""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _check_file(path: str, create_dir: bool) -> None:

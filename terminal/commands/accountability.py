@@ -1,11 +1,22 @@
-"""Accountability under the work rules: `violation record|list` and the monthly `report`."""
+"""Accountability under the work rules: `violation record|list` and the monthly `report`.
+
+Options, help and printing only: counting and formatting are `engine.accountability`'s.
+"""
 
 from __future__ import annotations
 
+import json
+
 import click
+from procflow.engine.accountability import register
+from procflow.engine.accountability.monthly import build_report, parse_month
+from procflow.engine.accountability.monthly_format import FORMATS
+from procflow.engine.accountability.penalties import build_ladders
+from procflow.engine.accountability.violations import read, record_checked, to_json
+from procflow.engine.base import clock, environment
 from procflow.engine.store import open_store
+from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
-    CONTEXT,
     DB_HELP,
     DIR_HELP,
     LANG_HELP,
@@ -61,12 +72,6 @@ def violation_record(
     as_json: bool,
 ) -> None:
     """Record that NAME broke a work rule; the record names who made it and cannot be changed."""
-    import json
-
-    from procflow.engine.accountability import register
-    from procflow.engine.accountability.violations import record_checked, to_json
-    from procflow.engine.base import clock, environment
-
     site = _site()
     procedures = _all_procedures(dirs)
     who = environment.actor(actor)
@@ -106,11 +111,6 @@ def violation_list(
     person: str | None, month: str | None, db: str | None, lang: str | None, as_json: bool
 ) -> None:
     """Recorded violations, breaches and overrides, oldest first."""
-    from procflow.engine.accountability import register
-    from procflow.engine.accountability.monthly import parse_month
-    from procflow.engine.accountability.violations import read
-    from procflow.engine.base import environment
-
     site = _site()
     bounds = parse_month(month, site.timezone) if month is not None else None
     with open_store(db) as store:
@@ -140,12 +140,6 @@ def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], d
     Rungs reached together at one count (第三篇 八.1 and 八.2 at two) are listed together with
     the procedure's notes on who decides; the report never picks one.
     """
-    from procflow.engine.accountability.monthly import build_report, parse_month
-    from procflow.engine.accountability.monthly_format import FORMATS
-    from procflow.engine.accountability.penalties import build_ladders
-    from procflow.engine.accountability.violations import read
-    from procflow.engine.base import environment
-
     site = _site()
     bounds = parse_month(month, site.timezone)
     procedures = _all_procedures(dirs)
@@ -154,9 +148,3 @@ def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], d
         found = read(store, bounds.start, bounds.end)
     result = build_report(bounds, found, ladders, site, procedures)
     click.echo(FORMATS[format_](result, environment.language(lang)), nl=False)
-
-
-COMMANDS = (
-    violation,
-    report_,
-)

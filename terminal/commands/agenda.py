@@ -1,13 +1,22 @@
-"""`procflow agenda`: what is due and overdue across all open instances."""
+"""`procflow agenda`: what is due and overdue across all open instances, once or watching.
+
+Options, the refresh loop and printing only; what is due and its text are `engine.desk.agenda`'s.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 from typing import Any
 
 import click
-from procflow.engine.base import errors
+from procflow.engine.base import clock, environment, errors
+from procflow.engine.base.durations import parse_duration
+from procflow.engine.desk import agenda as agendas
 from procflow.engine.store import open_store
-from procflow.terminal.commands.common import CONTEXT, _instance_options, _site, _site_given
+from procflow.terminal.commands import CONTEXT
+from procflow.terminal.commands.common import _instance_options, _site, _site_given
 
 
 @click.command(context_settings=CONTEXT)
@@ -79,14 +88,6 @@ def agenda(
     Reads only the database (and the site file, for its calendar and people, when there is one):
     an item due outside the site's duty hours shows when duty resumes.
     """
-    import json
-    import sys
-    import time
-
-    from procflow.engine.base import clock, environment
-    from procflow.engine.base.durations import parse_duration
-    from procflow.engine.desk import agenda as agendas
-
     try:
         ahead = parse_duration(within)
     except ValueError:
@@ -139,6 +140,3 @@ def agenda(
         elif number:
             click.echo()
         show(found, flagged)
-
-
-COMMANDS = (agenda,)

@@ -1,10 +1,26 @@
-"""Commands for authors and CI: `validate`, `trace` and `test` (scenarios and coverage)."""
+"""Commands for authors and CI: `validate`, `trace` and `test` (scenarios and coverage).
+
+Options, help and exit codes only: the checks themselves are `engine.check` and `engine.authoring`.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
+from procflow.engine.authoring import suite as testing
+from procflow.engine.authoring import trace as tracing
 from procflow.engine.base import errors
-from procflow.terminal.commands.common import CONTEXT, DIR_HELP, LANG_HELP, LANGUAGE_CHOICE
+from procflow.engine.base.environment import language
+from procflow.engine.base.paths import sources_dir as bundled_sources
+from procflow.engine.check.files import check_document
+from procflow.engine.check.pipeline import collect_paths, validate_paths
+from procflow.engine.load.yamlio import LoadError, load_yaml
+from procflow.engine.output import diagnostics as report
+from procflow.engine.site.sitefile import find_site
+from procflow.terminal.commands import CONTEXT
+from procflow.terminal.commands.common import DIR_HELP, LANG_HELP, LANGUAGE_CHOICE
 
 
 @click.command(context_settings=CONTEXT)
@@ -45,14 +61,9 @@ def validate(
     file of PROCFLOW_SITE or ./procflow.yaml is checked too.
     Exit 0 when clean, 1 when there are findings (warnings only with --strict), 2 on usage errors.
     """
-    from procflow.engine.check.pipeline import validate_paths
-    from procflow.engine.output import diagnostics as report
-
     named = (click.get_current_context().find_root().obj or {}).get("site")
     sites: list[str] = []
     if not paths or named:
-        from procflow.engine.site.sitefile import find_site
-
         site = find_site(named)
         sites = [str(site)] if site is not None else []
     result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache, sites=sites)
@@ -91,15 +102,6 @@ def trace(
     not executable with a reason. Exit 1 if any clause is unaccounted for, a `source:` names a
     clause the index does not have, or the index does not match the documents' text.
     """
-    import json
-    from pathlib import Path
-
-    from procflow.engine.authoring import trace as tracing
-    from procflow.engine.base.environment import language
-    from procflow.engine.base.paths import sources_dir as bundled_sources
-    from procflow.engine.check.pipeline import check_document, collect_paths
-    from procflow.engine.load.yamlio import LoadError, load_yaml
-
     directory = Path(sources_dir) if sources_dir else bundled_sources()
     if not directory.is_dir():
         raise errors.UsageError(f"clause index directory {str(directory)!r} does not exist")
@@ -163,10 +165,6 @@ def test_(
     path, final state, outcome and recorded answers with what it expects. Without PATH the
     coverage counts every procedure found; with PATH, the procedures the scenarios run.
     """
-    import json
-
-    from procflow.engine.authoring import suite as testing
-
     report = testing.run_paths(list(paths), dirs)
     if as_json:
         click.echo(json.dumps(testing.to_json(report), ensure_ascii=False, indent=2))
@@ -176,10 +174,3 @@ def test_(
         )
     if not report.ok(min_coverage=min_coverage, all_languages=all_languages):
         click.get_current_context().exit(errors.EXIT_FINDINGS)
-
-
-COMMANDS = (
-    validate,
-    trace,
-    test_,
-)

@@ -1,29 +1,30 @@
 """What the command modules share: option help texts, and finding the site and procedures.
 
-Everything here runs inside a command (it may read the click context); nothing is imported
-at start-up that `procflow --help` does not need.
+Everything here runs inside a command (it may read the click context). `status` imports this
+module, so what only other commands need is imported inside the helpers that need it: the site
+file, catalogue and penalty modules (YAML and schema machinery), pathlib and the diagnostics
+formatter (together ~15 ms of every `status`).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
 from procflow.engine.base import errors
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
 
 def _site() -> Any:
     """The site (`--site`, PROCFLOW_SITE, ./procflow.yaml; an empty one when there is none).
     A site file with errors stops the command: its findings are shown, exit 1."""
-    from procflow.engine.site.sitefile import SiteError, open_site
+    from procflow.engine.site.sitefile import SiteError, open_site  # lazy: `status` needs it only with a site
 
     obj = click.get_current_context().find_root().obj or {}
     try:
         return open_site(obj.get("site"))
     except SiteError as exc:
-        from procflow.engine.output import diagnostics as report
+        from procflow.engine.output import diagnostics as report  # lazy: see the module's docstring
 
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
         click.echo(shown, err=True, nl=False)
@@ -36,7 +37,7 @@ DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PA
 
 
 def _catalog(dirs: tuple[str, ...]) -> Any:
-    from procflow.engine.check.catalog import build_catalog
+    from procflow.engine.check.catalog import build_catalog  # lazy: the catalogue loads procedures
 
     found = build_catalog(dirs)
     for problem in found.problems:
@@ -49,10 +50,10 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
 def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     """The procedure named by an id (or a path to its file) with every check passed, and its path."""
-    import os
-    from pathlib import Path
+    from pathlib import Path  # lazy, like those below: see the module's docstring
 
-    from procflow.engine.check.catalog import SUFFIXES, load_checked
+    from procflow.engine.check.catalog import SUFFIXES
+    from procflow.engine.check.files import load_checked
     from procflow.engine.output import diagnostics as report
 
     if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
@@ -74,7 +75,7 @@ def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, 
     """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
     if not any(state.use for state in procedure.states.values()):
         return {}
-    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files
+    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files  # lazy: as above
 
     siblings = sorted(p for p in path.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
     found = {**index_files((p, "beside") for p in siblings).entries, **build_catalog(dirs).entries}
@@ -131,15 +132,13 @@ def _override(override: bool, reason: str | None) -> str | None:
         if reason is not None:
             raise errors.UsageError("--reason goes with --override")
         return None
-    from procflow.engine.desk.people import check_override_reason
+    from procflow.engine.desk.people import check_override_reason  # lazy: it loads the site file reader
 
     return check_override_reason(reason)
 
 
 def _site_given() -> bool:
     """Whether a site file is named or present, checked without loading anything (`status`)."""
-    import os
-
     obj = click.get_current_context().find_root().obj or {}
     return bool(obj.get("site") or os.environ.get("PROCFLOW_SITE") or os.path.isfile("procflow.yaml"))
 
@@ -148,7 +147,7 @@ MONTH_HELP = "The calendar month, YYYY-MM, in the site's time zone (UTC when the
 
 
 def _all_procedures(dirs: tuple[str, ...]) -> Any:
-    from procflow.engine.accountability.penalties import load_procedures
+    from procflow.engine.accountability.penalties import load_procedures  # lazy: loads procedures
 
     procedures, problems = load_procedures(dirs)
     for problem in problems:

@@ -1,10 +1,16 @@
-"""The operator's commands: `run`, `resume` and `step` on durable instances."""
+"""The operator's commands on durable instances: `run`, `resume` and `step`, and `cancel` and
+`handoff`.
+
+Options and help only; the bodies are `terminal.runs` and `terminal.steps`.
+"""
 
 from __future__ import annotations
 
 import click
+from procflow.engine.runtime.script import load_script
+from procflow.terminal import runs, steps
+from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
-    CONTEXT,
     DIR_HELP,
     OVERRIDE_HELP,
     STEP_JSON_HELP,
@@ -42,15 +48,12 @@ def run(
     anyway, and records it; --override --reason TEXT answers for every such state, and a
     scripted run without them stops there (exit 10).
     """
-    from procflow.engine.runtime.script import load_script
-    from procflow.terminal import console
-
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
-    desk = console.open_desk(
+    desk = runs.open_desk(
         db, actor, lang, dirs, site=_site(), override=_override(override, reason), ask=script is None
     )
-    opened = console.start(desk, procedure)
-    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+    opened = runs.start(desk, procedure)
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
 
 
 @click.command(context_settings=CONTEXT)
@@ -73,15 +76,12 @@ def resume(
     ID `last` stands for your most recently changed instance (also in step, history, cancel
     and verify).
     """
-    from procflow.engine.runtime.script import load_script
-    from procflow.terminal import console
-
     script = load_script(answers_file) if answers_file else None
-    desk = console.open_desk(
+    desk = runs.open_desk(
         db, actor, lang, site=_site(), override=_override(override, reason), ask=script is None
     )
     opened = desk.open(desk.store.resolve(instance, desk.actor))
-    click.get_current_context().exit(console.drive(desk, opened, script, as_json))
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
 
 
 @click.command(context_settings=CONTEXT)
@@ -133,15 +133,53 @@ def step(
     another operator (exit 7, naming who changed it and when). A step in a state whose role you
     do not hold is refused (exit 10) unless given --override --reason TEXT.
     """
-    from procflow.terminal import console
-
-    why, reasons = console.override_reasons(override, skips, reasons)
-    desk = console.open_desk(db, actor, lang, site=_site(), override=why)
-    console.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
+    why, reasons = runs.override_reasons(override, skips, reasons)
+    desk = runs.open_desk(db, actor, lang, site=_site(), override=why)
+    steps.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
 
 
-COMMANDS = (
-    run,
-    resume,
-    step,
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the instance is cancelled (recorded).")
+@_instance_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
+def cancel(
+    instance: str, reason: str, db: str | None, actor: str | None, lang: str | None, as_json: bool
+) -> None:
+    """Close instance ID without finishing it; the reason is recorded in its history."""
+    desk = runs.open_desk(db, actor, lang)
+    steps.cancel(desk, instance, reason, as_json)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="PERSON|ROLE",
+    help="A person of the site file, or a role of the instance's procedures "
+    "(person:NAME or role:NAME when a name is both).",
 )
+@click.option("--note", default=None, metavar="TEXT", help="What the next holder should know (recorded).")
+@_instance_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."
+)
+def handoff(
+    instance: str,
+    to: str,
+    note: str | None,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Pass instance ID on to a person (it becomes theirs) or a role (anyone holding it).
+
+    `status` and the agenda then show whose it is; `status --mine` lists it for the person, or
+    for everyone holding the role. Saved like a step: refused (exit 7) if someone changed the
+    instance first, and an unknown person or role is exit 4.
+    """
+    desk = runs.open_desk(db, actor, lang, site=_site())
+    steps.hand_over(desk, instance, to, note, as_json)

@@ -1,10 +1,20 @@
-"""Commands that print procedures: `list`, `show` (a readable SOP) and `graph` (a diagram)."""
+"""Commands that print procedures: `list`, `show` (a readable SOP) and `graph` (a diagram).
+
+Options and printing only: rendering is `engine.output`'s, finding procedures `engine.check`'s.
+"""
 
 from __future__ import annotations
 
+import json
+
 import click
+from procflow.engine.base.environment import language
+from procflow.engine.base.width import align
+from procflow.engine.model.text import render
+from procflow.engine.output.diagram import FORMATS
+from procflow.engine.output.sop import render_sop
+from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
-    CONTEXT,
     DIR_HELP,
     LANG_HELP,
     LANGUAGE_CHOICE,
@@ -25,12 +35,6 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     Procedures are found under each --dir, then each directory of PROCFLOW_PATH (separated by
     the system's path separator), then the bundled set; the first one found wins an id.
     """
-    import json
-
-    from procflow.engine.base.environment import language
-    from procflow.engine.model.text import render
-    from procflow.engine.output.layout import display_width, pad
-
     lang = language(lang)
     found = _catalog(dirs)
     rows = [
@@ -53,10 +57,8 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     table = [("ID", "TITLE", "STATES", "SOURCE")] + [
         (r["id"], r["title"], str(r["states"]), r["source"] or "") for r in rows
     ]
-    widths = [max(display_width(str(row[i])) for row in table) for i in range(3)]
-    for ident, title, states, source in table:
-        line = f"{pad(ident, widths[0])}  {pad(title, widths[1])}  {states.rjust(widths[2])}  {source}"
-        click.echo(line.rstrip())
+    for line in align(table, right={2}):
+        click.echo(line)
 
 
 @click.command(context_settings=CONTEXT)
@@ -79,9 +81,6 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     with errors is not shown: its errors are (exit 1). Parameters take the site file's values
     (`procflow --site PATH show ID`) where it sets them.
     """
-    from procflow.engine.base.environment import language
-    from procflow.engine.output.sop import render_sop
-
     proc, path = _checked_procedure(procedure, dirs)
     titles = _used_titles(proc, path, dirs)
     params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
@@ -108,15 +107,5 @@ def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...])
     Thin arrows are automatic routes (dotted: otherwise), thick ones moves the operator
     chooses; final states are double circles. ID is an id or the path of a procedure file.
     """
-    from procflow.engine.base.environment import language
-    from procflow.engine.output.diagram import FORMATS
-
     proc, _ = _checked_procedure(procedure, dirs)
     click.echo(FORMATS[format_](proc, language(lang)), nl=False)
-
-
-COMMANDS = (
-    list_,
-    show,
-    graph,
-)

@@ -1,0 +1,443 @@
+"""The field types, each registered once in `TYPES`: its schema entry, its answer parser, its read-back,
+its name in zh-Hant and English, its prompt hint and its line in a printed SOP.
+
+A new type is one `FieldType` here and its name in `FieldTypeName`; tests fail until every part is
+given and the schema file's field fragment equals `field_schema()`. No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from difflib import get_close_matches
+from typing import Any, Literal, Protocol, TypeVar
+
+from procflow.engine.base.durations import format_duration, parse_duration
+from procflow.engine.base.errors import InvalidAnswerError
+
+FieldTypeName = Literal["text", "number", "bool", "choice", "datetime", "duration"]
+Value = str | int | float | bool
+LANGUAGES = ("zh-Hant", "en")  # every label and hint is given in each; other languages read English
+
+
+class Labelled(Protocol):
+    """A procedure's text as far as the parsers read one (`model.procedure.Text` is one)."""
+
+    def all_strings(self) -> tuple[str, ...]: ...
+
+
+L = TypeVar("L", bound=Labelled)
+L_co = TypeVar("L_co", bound=Labelled, covariant=True)
+
+
+class Declared(Protocol[L_co]):
+    """What the registry reads of a declared field; `model.procedure.Field` is one. A protocol and
+    not an import: procedure.py imports `FieldTypeName` from here, and imports run one way."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+    @property
+    def option_labels(self) -> Mapping[str, L_co]: ...
+    @property
+    def pattern(self) -> str | None: ...
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def max(self) -> float | None: ...
+    @property
+    def integer(self) -> bool: ...
+
+
+AnyField = Declared[Labelled]  # what a parser or a read-back is given
+
+
+class Describe(Protocol):
+    """The field's type in a printed SOP; `text` renders one of its texts (labels of options)."""
+
+    def __call__(self, field: Declared[L], lang: str, text: Callable[[L], str], /) -> str: ...
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """Everything procflow knows about one field type; no part has a default, so none is forgotten."""
+
+    name: FieldTypeName
+    doc: str  # its entry in the schema's description of `type`
+    keys: tuple[str, ...]  # the keys of `_KEYS` a field of this type reads
+    requires: tuple[str, ...]  # of those, the ones it must have (and no other type may)
+    label: Mapping[str, str]  # its name per language, in prompts and printed SOPs
+    hint: Mapping[str, str]  # per language, what to type, after the name in a prompt ("" for nothing)
+    parse: Callable[[AnyField, Any, tzinfo | None], Value]  # raw answer, zone of naive times -> value
+    show: Callable[[AnyField, Value], str]  # a stored value as people read it
+    describe: Describe  # the field in a printed SOP
+    sample: tuple[Mapping[str, Any], str]  # a declaration (besides `type`) and an answer it takes
+
+
+def type_label(name: str, lang: str) -> str:
+    """The type's name in `lang` (`yes/no`, `是/否`)."""
+    return _in(TYPES[name].label, lang)
+
+
+def prompt_hint(name: str, lang: str) -> str:
+    """What a prompt shows after a question: the type's name and what to type (`yes/no, y/n`)."""
+    hint = _in(TYPES[name].hint, lang)
+    return ", ".join(part for part in (type_label(name, lang), hint) if part)
+
+
+def describe_field(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
+    """The field's type in a printed SOP (`one of a = A | b`); `text` renders a procedure's text."""
+    return TYPES[field.type].describe(field, lang, text)
+
+
+def _in(words: Mapping[str, str], lang: str) -> str:
+    return words.get(lang, words["en"])
+
+
+# --- parsers: what an answer may be, and one refusal sentence when it is not -------------------
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "對", "t"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "不是", "f"})
+_INT = re.compile(r"[-+]?\d+")
+# 1,500 and 12,345,678.5: groups of three after a first that starts with 1-9 (`0,500` is a decimal
+# comma); and anything else of digits and commas
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+_COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+_ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
+
+
+def _bad(field: AnyField, raw: Any, expected: str) -> InvalidAnswerError:
+    shown = raw if isinstance(raw, str) else repr(raw)
+    return InvalidAnswerError(f"answer {shown!r} for {field.name!r} is not valid; expected {expected}")
+
+
+def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+        raise _bad(field, raw, "text")
+    value = str(raw).strip()
+    if not value:
+        raise _bad(field, raw, "some text (an empty answer is not an answer)")
+    if field.min is not None and len(value) < field.min:
+        raise _bad(field, value, f"at least {int(field.min)} characters")
+    if field.max is not None and len(value) > field.max:
+        raise _bad(field, value, f"at most {int(field.max)} characters")
+    if field.pattern is not None and _matches(field, value) is None:
+        raise _bad(field, value, f"text matching the pattern {field.pattern!r}")
+    return value
+
+
+def _matches(field: AnyField, value: str) -> re.Match[str] | None:
+    try:
+        return re.fullmatch(str(field.pattern), value)
+    except re.error as exc:  # the procedure's fault, but the operator must not see a traceback
+        raise InvalidAnswerError(
+            f"field {field.name!r} cannot be answered: its pattern {field.pattern!r} is not a valid "
+            f"regular expression ({exc})"
+        ) from None
+
+
+def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    kind = "a whole number" if field.integer else "a number"
+    if isinstance(raw, bool):
+        raise _bad(field, raw, kind)
+    if isinstance(raw, (int, float)):
+        value: int | float = raw
+    elif isinstance(raw, str):
+        text = _ungrouped(field, raw)
+        try:
+            value = int(text) if _INT.fullmatch(text) else float(text)
+        except ValueError:
+            raise _bad(field, raw, kind) from None
+    else:
+        raise _bad(field, raw, kind)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _bad(field, raw, f"{kind} (a finite one)")
+        if value.is_integer() and (
+            field.integer or (isinstance(raw, str) and "." not in raw and "e" not in raw.lower())
+        ):
+            value = int(value)
+        elif field.integer:
+            raise _bad(field, raw, kind)
+    if field.min is not None and value < field.min:
+        raise _bad(field, raw, f"{kind} of at least {_num(field.min)}")
+    if field.max is not None and value > field.max:
+        raise _bad(field, raw, f"{kind} of at most {_num(field.max)}")
+    return value
+
+
+def _ungrouped(field: AnyField, raw: str) -> str:
+    """`1,500` without its thousands separators; a comma that may be a decimal comma is refused,
+    since dropping it would store `1,5` as 15."""
+    text = raw.strip()
+    if "," not in text or not _COMMAS.fullmatch(text):
+        return text  # no comma, or not a number at all: the caller refuses that in its own words
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    whole, _, fraction = text.partition(",")
+    if "," in fraction or "." in fraction or "e" in fraction.lower():
+        fix = f"write the number without commas ({text.replace(',', '')})"
+    else:
+        fix = f"write a decimal with a point ({whole}.{fraction})"
+    raise InvalidAnswerError(
+        f"answer {raw!r} for {field.name!r} is ambiguous: a comma separates thousands only in groups "
+        f"of three digits (1,500); {fix}"
+    )
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _bool(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    word = str(raw).strip().lower() if isinstance(raw, str) else None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _bad(field, raw, "yes or no (y/n, true/false, 是/否, 1/0)")
+
+
+def _choice(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    options = field.options
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise _bad(field, raw, "one of " + ", ".join(options))
+    text = raw.strip()
+    if text in options:
+        return text
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    folded = text.casefold()
+    for option in options:
+        label = field.option_labels.get(option)
+        if option.casefold() == folded or (
+            label is not None and folded in (s.strip().casefold() for s in label.all_strings())
+        ):
+            return option
+    numbered = ", ".join(f"{i} {o}" for i, o in enumerate(options, 1))
+    close = get_close_matches(text, options, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise _bad(field, raw, f"one of {numbered} (a number, an id or a label){hint}")
+
+
+def _datetime(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if len(text) < 16 or text[10] not in "Tt ":  # a date alone is not a time of day
+            raise _bad(field, raw, _ISO_HINT)
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise _bad(field, raw, _ISO_HINT) from None
+    else:
+        raise _bad(field, raw, _ISO_HINT)
+    if value.tzinfo is None and tz is not None:
+        value = value.replace(tzinfo=tz)
+    return value.isoformat()
+
+
+def _duration(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        seconds = float(raw)
+    elif isinstance(raw, str):
+        try:
+            seconds = parse_duration(raw)
+        except ValueError:
+            raise _bad(field, raw, "a duration such as '15 minutes', '1h30m' or 'PT15M'") from None
+    else:
+        raise _bad(field, raw, "a duration such as '15 minutes'")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise _bad(field, raw, "a duration of zero or more")
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+# --- read-back and printed SOPs -----------------------------------------------------------------
+
+
+def _as_typed(field: AnyField, value: Value) -> str:
+    return str(value)
+
+
+def _as_yes_no(field: AnyField, value: Value) -> str:
+    return "yes" if value else "no"
+
+
+def _as_duration(field: AnyField, value: Value) -> str:
+    return format_duration(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _named(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
+    return type_label(field.type, lang)
+
+
+def _with_options(field: Declared[L], lang: str, text: Callable[[L], str]) -> str:
+    shown = {o: f"{o} = {text(field.option_labels[o])}" for o in field.option_labels}
+    return f"{type_label(field.type, lang)} " + " | ".join(shown.get(o, o) for o in field.options)
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+_NO_HINT = {"zh-Hant": "", "en": ""}
+
+TYPES: Mapping[str, FieldType] = {
+    t.name: t
+    for t in (
+        FieldType(
+            name="text",
+            doc="`text`",
+            keys=("pattern", "min", "max"),
+            requires=(),
+            label={"zh-Hant": "文字", "en": "text"},
+            hint=_NO_HINT,
+            parse=_text,
+            show=_as_typed,
+            describe=_named,
+            sample=({"pattern": "[A-Z].*"}, "Li Wei"),
+        ),
+        FieldType(
+            name="number",
+            doc="`number`",
+            keys=("min", "max", "integer"),
+            requires=(),
+            label={"zh-Hant": "數字", "en": "number"},
+            hint=_NO_HINT,
+            parse=_number,
+            show=_as_typed,
+            describe=_named,
+            sample=({"min": 0}, "1,500"),
+        ),
+        FieldType(
+            name="bool",
+            doc="`bool`",
+            keys=(),
+            requires=(),
+            label={"zh-Hant": "是/否", "en": "yes/no"},
+            hint={"zh-Hant": "y/n", "en": "y/n"},
+            parse=_bool,
+            show=_as_yes_no,
+            describe=_named,
+            sample=({}, "y"),
+        ),
+        FieldType(
+            name="choice",
+            doc="`choice`",
+            keys=("options",),
+            requires=("options",),
+            label={"zh-Hant": "選項", "en": "one of"},
+            hint=_NO_HINT,
+            parse=_choice,
+            show=_as_typed,
+            describe=_with_options,
+            sample=({"options": ["desk", "phone"]}, "phone"),
+        ),
+        FieldType(
+            name="datetime",
+            doc="`datetime` (ISO 8601, e.g. 2026-03-07T09:30)",
+            keys=(),
+            requires=(),
+            label={"zh-Hant": "日期時間", "en": "date and time"},
+            hint={"zh-Hant": "例 2026-03-07 09:30", "en": "e.g. 2026-03-07 09:30"},
+            parse=_datetime,
+            show=_as_typed,
+            describe=_named,
+            sample=({}, "2026-03-07 09:30"),
+        ),
+        FieldType(
+            name="duration",
+            doc="`duration` (e.g. `15 minutes`)",
+            keys=(),
+            requires=(),
+            label={"zh-Hant": "時長", "en": "duration"},
+            hint={"zh-Hant": "例 15 minutes", "en": "e.g. 15 minutes"},
+            parse=_duration,
+            show=_as_duration,
+            describe=_named,
+            sample=({}, "15 minutes"),
+        ),
+    )
+}
+FIELD_TYPES: tuple[str, ...] = tuple(TYPES)
+
+
+# --- the schema fragment ------------------------------------------------------------------------
+
+_KEYS: Mapping[str, Mapping[str, Any]] = {
+    "options": {
+        "description": "For `choice`: the allowed values, as a list of ids or a mapping of id to label.",
+        "oneOf": [
+            {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/identifier"}},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"$ref": "#/$defs/identifier"},
+                "additionalProperties": {"$ref": "#/$defs/text"},
+            },
+        ],
+    },
+    "pattern": {
+        "description": "For `text`: a regular expression the whole answer must match.",
+        "type": "string",
+    },
+    "min": {
+        "description": "For `number`: the smallest allowed value; for `text`: the shortest length.",
+        "type": "number",
+    },
+    "max": {
+        "description": "For `number`: the largest allowed value; for `text`: the longest length.",
+        "type": "number",
+    },
+    "integer": {"description": "For `number`: only whole numbers are accepted.", "type": "boolean"},
+}
+
+
+def field_schema() -> dict[str, Any]:
+    """`$defs/field` of schemas/procedure.schema.json as the registry says it must be."""
+    docs = [t.doc for t in TYPES.values()]
+    conditions = []
+    for key in _KEYS:
+        needing = [t.name for t in TYPES.values() if key in t.requires]
+        if needing:
+            which = {"const": needing[0]} if len(needing) == 1 else {"enum": needing}
+            conditions.append(
+                {
+                    "if": {"properties": {"type": which}},
+                    "then": {"required": [key]},
+                    "else": {"not": {"required": [key]}},
+                }
+            )
+    return {
+        "description": "A typed answer: its type, a label, and constraints.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type"],
+        "properties": {
+            "type": {"description": ", ".join(docs[:-1]) + f" or {docs[-1]}.", "enum": list(TYPES)},
+            "label": {"description": "The question as the operator reads it.", "$ref": "#/$defs/text"},
+            "help": {"description": "A hint shown under the question.", "$ref": "#/$defs/text"},
+            **copy.deepcopy(dict(_KEYS)),
+            "pii": {
+                "description": "The answer is personal data: masked in listings and exports unless asked for.",
+                "type": "boolean",
+            },
+            "source": {
+                "description": "Where the source asks for this information.",
+                "$ref": "#/$defs/sourceRef",
+            },
+        },
+        "allOf": conditions,
+    }

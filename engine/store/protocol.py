@@ -1,0 +1,194 @@
+"""The `Store` protocol: every operation the desk services and the engine ask of a store.
+
+Desk and accountability code is typed against this, never against a backend; a backend
+(engine/store/sqlite.py, the embedded default) implements all of it and passes the
+conformance suite (tests/test_store_conformance.py). No implementation and no SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from procflow.engine.store.records import (
+    AccountableEvent,
+    DueEntry,
+    DueRow,
+    EventRecord,
+    Instance,
+    InstanceSummary,
+    PinnedText,
+    ViolationRow,
+)
+
+LAST = "last"  # stands for an instance id in `resolve`; cannot be one (the id alphabet has no 'l')
+
+
+class Store(Protocol):
+    """An open store: instances with their snapshot, the append-only event log, pinned procedure
+    texts, due rows, recorded violations. Every failure leaves as an `engine.base.errors`
+    exception with one sentence (`ConflictError`, `NotFoundError`, `LockedError`, `DatabaseError`).
+
+    Times are stamps (`procflow.engine.base.clock.stamp`: UTC, so text order is time order)
+    except the bounds of the violation queries, which are aware moments."""
+
+    location: str  # where the data lives (a file, a URL without its password), for messages
+
+    # --- lifetime and schema ----------------------------------------------------------------
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+    def schema_version(self) -> int:
+        """The number of migrations the data has had (opening a store applies the missing ones)."""
+        ...
+
+    def upgrade(self) -> int:
+        """Apply every migration the data lacks, in one transaction; the version reached.
+        A store at the latest version is left as it is."""
+        ...
+
+    def integrity(self, *, quick: bool = False) -> list[str]:
+        """The backend's own check of its data, one problem a line; empty when sound (`verify`)."""
+        ...
+
+    # --- instances and steps -----------------------------------------------------------------
+
+    def start_instance(
+        self,
+        *,
+        procedure_id: str,
+        pins: Mapping[str, tuple[str, bytes]],
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        parent: str | None = None,
+        due: Sequence[Sequence[Any]] = (),
+    ) -> Instance:
+        """A new instance under a fresh short id, with its first events and due rows, in one
+        transaction. `pins` maps each procedure id it uses to (path, exact text): each text is
+        kept once per hash. Its owner is `actor`; its version the number of `events`."""
+        ...
+
+    def append_step(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        snapshot: Mapping[str, Any],
+        state: str,
+        status: str,
+        role: str | None,
+        events: Sequence[Mapping[str, Any]],
+        actor: str,
+        at: str,
+        holder: tuple[str | None, str | None] | None = None,
+        due: Sequence[Sequence[Any]] = (),
+    ) -> int:
+        """Save one step in one transaction: append `events` (numbered on from `expected_version`),
+        replace the snapshot, set the holder (owner, assignee) when given, and replace the
+        instance's due rows with `due` (none once it is closed). If anyone changed the instance
+        since `expected_version`: `ConflictError` naming who and when, and nothing written.
+        Returns the new version (the number of events)."""
+        ...
+
+    def load(self, instance_id: str) -> Instance:
+        """The instance (id case-insensitive); `NotFoundError` with a suggestion when unknown."""
+        ...
+
+    def resolve(self, ref: str, person: str) -> str:
+        """The id `ref` stands for, as stored: a short id as typed (any case, spaces around), or
+        `last`, `person`'s most recently changed instance. `NotFoundError` with a suggestion."""
+        ...
+
+    def all_ids(self) -> list[str]:
+        """Every instance id, oldest first (`verify`)."""
+        ...
+
+    def holder(self, instance_id: str) -> tuple[str | None, str | None]:
+        """Whose the instance is: (owner, assignee); with an assignee (a role it was handed to)
+        it is that role's, else the owner's."""
+        ...
+
+    # --- what it runs on and what happened ----------------------------------------------------
+
+    def pinned(self, digest: str) -> PinnedText:
+        """The pinned text with this sha256; `DatabaseError` when the store lacks it."""
+        ...
+
+    def events(self, instance_id: str) -> list[EventRecord]:
+        """The instance's events in order (`history`, `verify`)."""
+        ...
+
+    # --- listings ---------------------------------------------------------------------------
+
+    def summaries(
+        self,
+        *,
+        person: str | None = None,
+        open_limit: int | None = 50,
+        recent_limit: int = 10,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[InstanceSummary], list[InstanceSummary]]:
+        """(open instances, recently closed ones), newest change first. One more open instance
+        than `open_limit` is returned when more exist (None: all). `person` keeps only theirs:
+        those they own and did not hand to a role, and those handed to one of `roles`."""
+        ...
+
+    def due_of(self, instance_id: str) -> list[DueRow]:
+        """The instance's due rows, by state and deadline."""
+        ...
+
+    def agenda(
+        self,
+        until: str,
+        *,
+        limit: int,
+        role: str | None = None,
+        person: str | None = None,
+        roles: Sequence[str] = (),
+    ) -> tuple[list[DueEntry], int]:
+        """Due rows up to `until`, soonest first, at most `limit`, and how many match in all.
+        `role` keeps that role's; `person` keeps theirs as `summaries` does."""
+        ...
+
+    # --- accountability ---------------------------------------------------------------------
+
+    def record_violation(
+        self,
+        *,
+        person: str,
+        rule: str,
+        procedure: str,
+        at: str,
+        note: str | None,
+        recorded_by: str,
+        recorded_at: str,
+    ) -> int:
+        """Append one violation of a work rule (its own transaction); its number. Recorded
+        violations are never changed or removed."""
+        ...
+
+    def violations(
+        self, *, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+    ) -> list[ViolationRow]:
+        """Recorded violations with `start <= at < end` (either may be open), by time."""
+        ...
+
+    def accountable_events(
+        self, *, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+    ) -> list[AccountableEvent]:
+        """The `breach` and `override` events with `start <= at < end`, of `person`'s steps when
+        given: what the monthly report counts besides recorded violations."""
+        ...

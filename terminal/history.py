@@ -1,0 +1,164 @@
+"""`procflow history` and `verify` as the terminal shows them, or as JSON: the events of an
+instance one per line, and the result of rebuilding snapshots from their events.
+
+Reads through `engine.desk.audit` and only formats; answers marked as personal data stay
+masked unless asked for. Never writes to the store.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from procflow.engine.base.durations import format_duration
+from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
+from procflow.engine.base.messages import message
+from procflow.engine.base.width import align
+from procflow.engine.desk.audit import history, verify
+from procflow.engine.store import Store
+from procflow.engine.store.records import EventRecord
+from procflow.terminal.listings import bold
+
+MASK = "•••"
+
+
+def desk_time(at: str) -> str:
+    """An event's time as the desk's clock showed it (the offset it was recorded with)."""
+    return at[:19].replace("T", " ")
+
+
+def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) -> dict[str, Any] | None:
+    if answers is None or show_pii:
+        return answers
+    return {k: MASK if k in pii else v for k, v in answers.items()}
+
+
+def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
+    """What one event did, in a line."""
+    body = event.body
+    kind = event.kind
+    if kind == "start":
+        return f"→ {event.to_state}"
+    if kind in ("enter", "move"):
+        text = f"{event.from_state} → {event.to_state}"
+        if kind == "move":
+            return f"{event.move}: {text}"
+        via = body.get("via")
+        guard = body.get("guard")
+        return text + (f"  (when {guard})" if guard else f"  ({via})" if via else "")
+    if kind == "answer":
+        answers = _shown(event.answers, pii, show_pii) or {}
+        return ", ".join(f"{k} = {v}" for k, v in answers.items())
+    if kind == "check":
+        return "✓ " + ", ".join(event.items or [])
+    if kind == "skip":
+        return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
+    if kind in ("breach", "done"):  # a missed due time (how late), a recurrence acknowledged
+        due = desk_time(str(body.get("due")))[11:16]
+        late = f", {format_duration(float(body.get('late') or 0))} late" if kind == "breach" else ""
+        return f"{body.get('deadline')} (due {due}{late})"
+    if kind == "finish":
+        return f"outcome {body.get('outcome')}"
+    if kind == "override":
+        return f"acted without role {event.role}: {body.get('reason')}"
+    if kind == "handoff":
+        return f"→ {body.get('target')} {event.to_state}" + (f": {event.note}" if event.note else "")
+    return event.note or ""
+
+
+def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json: bool) -> None:
+    record, events, pii = history(store, instance)
+    if as_json:
+        out = [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "role": e.role,
+                "kind": e.kind,
+                "from": e.from_state,
+                "to": e.to_state,
+                "answers": _shown(e.answers, pii, show_pii),
+                "items": e.items,
+                "move": e.move,
+                "note": e.note,
+                **{
+                    k: v
+                    for k, v in e.body.items()
+                    if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")
+                },
+            }
+            for e in events
+        ]
+        click.echo(
+            json.dumps(
+                {
+                    "instance": record.id,
+                    "procedure": record.procedure_id,
+                    "status": record.status,
+                    "state": record.state,
+                    "version": record.version,
+                    "events": out,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    outcome = record.snapshot.get("outcome")
+    shown = message(lang, "status.open_status" if record.status == "open" else f"status.{record.status}")
+    click.echo(
+        bold(
+            f"{record.id} · {record.procedure_id} · {shown}"
+            + (f" ({outcome})" if outcome else "")
+            + f" · {record.state}"
+        )
+    )
+    rows = [
+        [
+            str(e.seq),
+            desk_time(e.at),
+            e.actor + (f" ({e.role})" if e.role else ""),
+            e.kind,
+            detail(e, pii, show_pii),
+        ]
+        for e in events
+    ]
+    for line in align(rows, indent="  "):
+        click.echo(line)
+
+
+def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
+    """Print the verification; the exit code (0 sound, 1 mismatches, 9 a damaged file)."""
+    report = verify(store, instance)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "checked": report.checked,
+                    "integrity": report.integrity or "ok",
+                    "mismatches": [{"instance": i, "problem": p} for i, p in report.mismatches],
+                    "ok": report.ok,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for ident, problem in report.mismatches:
+            click.echo(f"{ident}: {problem}")
+        for problem in report.integrity:
+            click.echo(f"integrity_check: {problem}")
+        noun = "instance" if report.checked == 1 else "instances"
+        verdict = (
+            "ok"
+            if report.ok
+            else f"{len(report.mismatches)} mismatched, integrity "
+            + ("ok" if not report.integrity else "FAILED")
+        )
+        click.echo(
+            f"verified {report.checked} {noun} against their events; integrity_check "
+            f"{'ok' if not report.integrity else 'failed'}: {verdict}"
+        )
+    if report.integrity:
+        return EXIT_DATABASE
+    return EXIT_FINDINGS if report.mismatches else 0

@@ -1,0 +1,444 @@
+"""What every store backend must do, written against the `Store` protocol and nothing else.
+
+Each test runs once per backend in `BACKENDS`; a new backend (PostgreSQL) passes by adding one
+`Backend` there: how to open a store at a fresh place, how to run one statement behind its back
+(to prove the database itself refuses), and the error its driver raises then.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from procflow.engine.base.errors import ConflictError, DatabaseError, NotFoundError
+from procflow.engine.store import Store
+from procflow.engine.store.migrations import LATEST
+from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, PinnedText, local_time, sha256
+from procflow.engine.store.sqlite import SQLiteStore
+
+TEXT = "id: p\ntitle: 來訪者接待\n".encode()
+OTHER = b"id: q\ntitle: other\n"
+T0 = "2026-03-09T01:00:00.000Z"
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    open: Callable[[Path], Store]  # the store kept at this folder (made on first use)
+    raw: Callable[[Store, str, Sequence[object]], object]  # one statement, `?` placeholders
+    refusal: type[Exception]  # what `raw` raises when the database refuses a statement
+    latest: int  # the schema version a fresh store reaches
+
+
+def _sqlite_raw(store: Store, statement: str, args: Sequence[object]) -> object:
+    assert isinstance(store, SQLiteStore)
+    return store.db.execute(statement, tuple(args)).fetchall()
+
+
+BACKENDS = {
+    "sqlite": Backend(
+        "sqlite",
+        lambda place: SQLiteStore(place / "procflow.db", timeout=5.0),
+        _sqlite_raw,
+        sqlite3.IntegrityError,
+        LATEST,
+    ),
+}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> Backend:
+    found: Backend = BACKENDS[request.param]
+    return found
+
+
+@pytest.fixture
+def store(backend: Backend, tmp_path: Path) -> Iterator[Store]:
+    with backend.open(tmp_path) as opened:
+        yield opened
+
+
+def at(minute: int, hour: int = 1) -> str:
+    return f"2026-03-09T{hour:02d}:{minute:02d}:00.000Z"
+
+
+def due(deadline: str, due_at: str, role: str | None = "desk", state: str = "a") -> tuple[Any, ...]:
+    """A due row as the caller computes it: (procedure, state, deadline, kind, due_at, every, role, text)."""
+    return ("p", state, deadline, "within", due_at, None, role, '{"en":"' + deadline + '"}')
+
+
+def start(store: Store, actor: str = "ann", when: str = T0, **extra: Any) -> str:
+    instance = store.start_instance(
+        procedure_id="p",
+        pins={"p": ("p.yaml", TEXT)},
+        snapshot={"state": "a", "n": 0, "note": "來訪者"},
+        state="a",
+        status="open",
+        role="desk",
+        events=[{"kind": "start", "to": "a"}],
+        actor=actor,
+        at=when,
+        **extra,
+    )
+    return instance.id
+
+
+def step(
+    store: Store,
+    instance_id: str,
+    version: int,
+    actor: str = "ann",
+    *,
+    when: str = T0,
+    status: str = "open",
+    events: Sequence[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> int:
+    return store.append_step(
+        instance_id,
+        version,
+        snapshot={"state": "b", "n": version},
+        state="b",
+        status=status,
+        role="desk",
+        events=[{"kind": "step", "from": "a", "to": "b", "answers": {"x": version}}]
+        if events is None
+        else events,
+        actor=actor,
+        at=when,
+        **extra,
+    )
+
+
+# --- instances and steps ---------------------------------------------------------------------
+
+
+def test_a_started_instance_loads_as_it_was_stored(store: Store) -> None:
+    iid = start(store, due=[due("d1", at(30))])
+    assert len(iid) == ID_LENGTH and set(iid) <= set(ID_ALPHABET)
+    loaded = store.load(iid)
+    assert (loaded.procedure_id, loaded.status, loaded.state, loaded.role, loaded.version) == (
+        "p",
+        "open",
+        "a",
+        "desk",
+        1,
+    )
+    assert loaded.snapshot == {"state": "a", "n": 0, "note": "來訪者"}
+    assert loaded.pins == {"p": sha256(TEXT)} and loaded.hash == sha256(TEXT)
+    assert (loaded.created_by, loaded.updated_by, loaded.owner, loaded.assignee) == (
+        "ann",
+        "ann",
+        "ann",
+        None,
+    )
+    assert (loaded.created_at, loaded.updated_at, loaded.parent) == (T0, T0, None)
+    assert store.load(f" {iid.upper()} ").id == iid
+    [event] = store.events(iid)
+    assert (event.instance, event.seq, event.kind, event.actor, event.at, event.to_state) == (
+        iid,
+        1,
+        "start",
+        "ann",
+        T0,
+        "a",
+    )
+    assert event.body == {"kind": "start", "to": "a", "at": T0, "actor": "ann"}
+    child = start(store, when=at(5), parent=iid)
+    assert store.load(child).parent == iid and store.all_ids() == [iid, child]
+
+
+def test_a_step_appends_its_events_and_replaces_the_snapshot(store: Store) -> None:
+    iid = start(store)
+    events = [{"kind": "step", "from": "a", "to": "b", "answers": {"x": 1}}, {"kind": "note", "note": "ok"}]
+    assert step(store, iid, 1, actor="bob", when=at(5), events=events) == 3
+    loaded = store.load(iid)
+    assert (loaded.version, loaded.state, loaded.updated_by, loaded.updated_at) == (3, "b", "bob", at(5))
+    assert loaded.snapshot == {"state": "b", "n": 1}
+    found = store.events(iid)
+    assert [(e.seq, e.kind, e.actor, e.from_state, e.to_state) for e in found] == [
+        (1, "start", "ann", None, "a"),
+        (2, "step", "bob", "a", "b"),
+        (3, "note", "bob", None, None),
+    ]
+    assert found[1].answers == {"x": 1} and found[2].note == "ok"
+
+
+def test_a_step_without_events_is_refused(store: Store) -> None:
+    iid = start(store)
+    with pytest.raises(ValueError, match="without events"):
+        step(store, iid, 1, events=[])
+    assert store.load(iid).version == 1
+
+
+def test_a_failure_inside_a_step_writes_nothing(store: Store) -> None:
+    iid = start(store, due=[due("d1", at(30))])
+    with pytest.raises(TypeError):
+        step(store, iid, 1, events=[{"kind": "step", "answers": {"x": object()}}], due=[due("d2", at(40))])
+    assert store.load(iid).version == 1 and len(store.events(iid)) == 1
+    assert [row.deadline for row in store.due_of(iid)] == ["d1"]
+
+
+def test_of_two_writers_of_one_version_exactly_one_wins(backend: Backend, tmp_path: Path) -> None:
+    with backend.open(tmp_path) as first:
+        iid = start(first)
+    results: dict[str, object] = {}
+    ready = threading.Barrier(2)
+
+    def write(actor: str, minute: int) -> None:
+        with backend.open(tmp_path) as mine:  # each writer its own connection, as two processes
+            ready.wait()
+            try:
+                results[actor] = step(mine, iid, 1, actor=actor, when=at(minute))
+            except ConflictError as exc:
+                results[actor] = exc
+
+    threads = [threading.Thread(target=write, args=args) for args in (("bob", 10), ("carol", 20))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [winner] = [who for who, result in results.items() if result == 2]
+    [(loser, refusal)] = [(who, r) for who, r in results.items() if isinstance(r, ConflictError)]
+    when = at(10) if winner == "bob" else at(20)
+    assert f"instance '{iid}' was changed by {winner} at {local_time(when)} " in refusal.message
+    assert "nothing of yours was saved" in refusal.message
+    with backend.open(tmp_path) as after:
+        assert [e.actor for e in after.events(iid)] == ["ann", winner]
+        assert after.load(iid).updated_by == winner != loser
+
+
+def test_a_step_on_a_version_already_passed_names_who_changed_it_and_when(store: Store) -> None:
+    iid = start(store)
+    step(store, iid, 1, actor="bob", when=at(7))
+    with pytest.raises(ConflictError) as caught:
+        step(store, iid, 1, actor="carol", when=at(8))
+    assert caught.value.message.startswith(
+        f"instance '{iid}' was changed by bob at {local_time(at(7))} (version 2, open) after you read version 1"
+    )
+    assert store.load(iid).snapshot == {"state": "b", "n": 1}
+
+
+def test_events_are_append_only_in_the_database_itself(backend: Backend, store: Store) -> None:
+    iid = start(store)
+    step(store, iid, 1)
+    for statement in (
+        "UPDATE events SET note = 'x' WHERE instance = ?",
+        "DELETE FROM events WHERE instance = ?",
+    ):
+        with pytest.raises(backend.refusal, match="append-only"):
+            backend.raw(store, statement, [iid])
+    assert [e.seq for e in store.events(iid)] == [1, 2] and all(e.note is None for e in store.events(iid))
+
+
+# --- pins ----------------------------------------------------------------------------------------
+
+
+def test_the_same_text_is_pinned_once(store: Store) -> None:
+    first = start(store)
+    second = store.start_instance(
+        procedure_id="q",
+        pins={"q": ("elsewhere/q.yaml", OTHER), "p": ("moved/p.yaml", TEXT)},
+        snapshot={},
+        state="a",
+        status="open",
+        role=None,
+        events=[{"kind": "start"}],
+        actor="bob",
+        at=T0,
+    )
+    assert second.pins == {"q": sha256(OTHER), "p": sha256(TEXT)} and second.hash == sha256(OTHER)
+    assert store.load(first).hash == sha256(TEXT)
+    assert store.pinned(sha256(TEXT)) == PinnedText("p", "p.yaml", TEXT)  # the first pin stays
+    assert store.pinned(sha256(OTHER)) == ("q", "elsewhere/q.yaml", OTHER)
+    with pytest.raises(DatabaseError, match="lacks the pinned procedure text 000000000000"):
+        store.pinned("0" * 64)
+
+
+# --- due rows and the agenda ---------------------------------------------------------------------
+
+
+def test_due_rows_are_replaced_with_each_step_and_read_in_due_order(store: Store) -> None:
+    one = start(store, due=[due("late", at(50)), due("early", at(10))])
+    two = start(store, actor="bob", due=[due("middle", at(30), role="hr")])
+    assert [row.deadline for row in store.due_of(one)] == ["early", "late"]  # by state and deadline
+    rows, total = store.agenda(at(59), limit=10)
+    assert [(r.instance, r.deadline, r.due_at) for r in rows] == [
+        (one, "early", at(10)),
+        (two, "middle", at(30)),
+        (one, "late", at(50)),
+    ]
+    assert total == 3 and (rows[0].owner, rows[0].assignee, rows[0].kind, rows[0].text) == (
+        "ann",
+        None,
+        "within",
+        '{"en":"early"}',
+    )
+    assert store.agenda(at(40), limit=10)[1] == 2
+    assert ([r.deadline for r in store.agenda(at(59), limit=1)[0]], store.agenda(at(59), limit=1)[1]) == (
+        ["early"],
+        3,
+    )
+    assert [r.deadline for r in store.agenda(at(59), limit=10, role="hr")[0]] == ["middle"]
+    assert [r.deadline for r in store.agenda(at(59), limit=10, person="bob")[0]] == ["middle"]
+
+    step(store, one, 1, due=[due("next", at(20), state="b")])
+    assert store.due_of(one) == [("p", "b", "next", "within", at(20), None, "desk", '{"en":"next"}')]
+    assert [r.deadline for r in store.agenda(at(59), limit=10)[0]] == ["next", "middle"]
+    step(store, one, 2)  # no rows: nothing of it is due any more
+    assert store.due_of(one) == []
+
+
+def test_a_closed_instance_has_nothing_due(store: Store) -> None:
+    iid = start(store, due=[due("d1", at(10))])
+    step(store, iid, 1, status="finished", due=[due("d2", at(20))])
+    assert store.due_of(iid) == [] and store.agenda(at(59), limit=10) == ([], 0)
+
+
+# --- holders and hand-overs ----------------------------------------------------------------------
+
+
+def test_a_hand_over_changes_whose_the_instance_and_its_due_rows_are(store: Store) -> None:
+    iid = start(store, actor="amy", due=[due("d1", at(10))])
+    assert store.holder(iid) == ("amy", None)
+    step(store, iid, 1, actor="amy", holder=("amy", "hr"), due=[due("d1", at(10))])
+    assert store.holder(iid) == ("amy", "hr") and store.load(iid).assignee == "hr"
+    assert store.agenda(at(59), limit=10, person="amy")[0] == []
+    [row] = store.agenda(at(59), limit=10, person="bo", roles=["hr"])[0]
+    assert (row.owner, row.assignee) == ("amy", "hr")
+    assert store.summaries(person="amy")[0] == []
+    assert [s.id for s in store.summaries(person="bo", roles=["hr"])[0]] == [iid]
+    step(store, iid, 2, actor="bo", holder=("bo", None), due=[due("d1", at(10))])
+    assert store.holder(iid) == ("bo", None)
+    assert [r.owner for r in store.agenda(at(59), limit=10, person="bo")[0]] == ["bo"]
+    with pytest.raises(NotFoundError, match="unknown instance 'zzzzzz'"):
+        store.holder("zzzzzz")
+
+
+# --- status ------------------------------------------------------------------------------------------
+
+
+def test_status_summaries_list_open_and_recently_closed_newest_first(store: Store) -> None:
+    ids = [start(store, actor="ann" if n % 3 else "bob", when=at(n)) for n in range(12)]
+    for n in (0, 3, 6):
+        step(store, ids[n], 1, actor="bob", when=at(30 + n), status="finished")
+    step(store, ids[9], 1, actor="bob", when=at(40), status="cancelled")
+    opened, closed = store.summaries()
+    assert [s.id for s in opened] == [ids[n] for n in (11, 10, 8, 7, 5, 4, 2, 1)]
+    assert [(s.id, s.status) for s in closed] == [
+        (ids[9], "cancelled"),
+        (ids[6], "finished"),
+        (ids[3], "finished"),
+        (ids[0], "finished"),
+    ]
+    assert (opened[0].procedure_id, opened[0].state, opened[0].path, opened[0].hash) == (
+        "p",
+        "a",
+        "p.yaml",
+        sha256(TEXT),
+    )
+    limited, recent = store.summaries(open_limit=3, recent_limit=2)
+    assert len(limited) == 4 and [s.id for s in recent] == [ids[9], ids[6]]  # one more: more exist
+    assert len(store.summaries(open_limit=None)[0]) == 8
+    mine, _ = store.summaries(person="ann")
+    assert {s.id for s in mine} == {ids[n] for n in (1, 2, 4, 5, 7, 8, 10, 11)}
+
+
+# --- short ids ------------------------------------------------------------------------------------
+
+
+def test_a_short_id_resolves_as_typed_and_last_is_the_latest_change(store: Store) -> None:
+    first = start(store, when=at(1))
+    second = start(store, when=at(2))
+    assert store.resolve(f"  {first.upper()} ", "ann") == first
+    assert store.resolve("last", "ann") == second
+    step(store, first, 1, when=at(3))
+    assert store.resolve("LAST", "ann") == first
+    with pytest.raises(NotFoundError, match="bob holds no instances yet"):
+        store.resolve("last", "bob")
+
+
+def test_an_unknown_id_is_not_found_with_a_suggestion(store: Store) -> None:
+    iid = start(store)
+    typo = iid[:-1] + ("2" if iid[-1] != "2" else "3")
+    for lookup in (store.load, lambda ref: store.resolve(ref, "ann")):
+        with pytest.raises(NotFoundError, match=rf"^unknown instance '{typo}'; did you mean '{iid}'\?$"):
+            lookup(typo)
+        with pytest.raises(NotFoundError, match="`procflow status` lists instances"):
+            lookup("zzzzzzzzzzzz")
+
+
+# --- violations ------------------------------------------------------------------------------------
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def test_violations_are_recorded_and_listed_by_time_and_never_changed(backend: Backend, store: Store) -> None:
+    record = dict(rule="no_eating", procedure="p", note=None, recorded_by="zhao", recorded_at=at(59))
+    numbers = [
+        store.record_violation(person="wang", at=at(20), **record),
+        store.record_violation(person="li", at=at(10), **{**record, "note": "noodles"}),
+        store.record_violation(person="wang", at=at(40), **record),
+    ]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 3
+    found = store.violations()
+    assert [(v.number, v.person, v.at) for v in found] == [
+        (numbers[1], "li", at(10)),
+        (numbers[0], "wang", at(20)),
+        (numbers[2], "wang", at(40)),
+    ]
+    assert (found[0].rule, found[0].procedure, found[0].note, found[0].recorded_by, found[0].recorded_at) == (
+        "no_eating",
+        "p",
+        "noodles",
+        "zhao",
+        at(59),
+    )
+    assert [v.number for v in store.violations(start=moment(at(20)), end=moment(at(40)))] == [numbers[0]]
+    assert [v.number for v in store.violations(person="wang", start=moment(at(30)))] == [numbers[2]]
+    for statement in ("UPDATE violations SET note = 'x'", "DELETE FROM violations"):
+        with pytest.raises(backend.refusal, match="append-only"):
+            backend.raw(store, statement, [])
+    assert len(store.violations()) == 3
+
+
+def test_breach_and_override_events_are_the_accountable_ones(store: Store) -> None:
+    iid = start(store)
+    breach = {"kind": "breach", "state": "a", "deadline": "d1", "late": 90, "at": "2026-03-09T09:20:00+08:00"}
+    override = {"kind": "override", "state": "a", "role": "hr", "reason": "short-handed", "at": at(30)}
+    step(store, iid, 1, actor="wang", when=at(30), events=[breach, {"kind": "note", "note": "x"}, override])
+    found = store.accountable_events()
+    assert [(e.instance, e.seq, e.kind, e.actor, e.procedure) for e in found] == [
+        (iid, 2, "breach", "wang", "p"),
+        (iid, 4, "override", "wang", "p"),
+    ]
+    assert found[0].at == "2026-03-09T09:20:00+08:00" and found[0].body["late"] == 90
+    assert found[1].body["reason"] == "short-handed"
+    # bounds are exact moments, whatever offset the event was stored with (09:20+08:00 is 01:20Z)
+    assert [e.seq for e in store.accountable_events(start=moment(at(20)), end=moment(at(21)))] == [2]
+    assert [e.seq for e in store.accountable_events(start=moment(at(21)))] == [4]
+    assert store.accountable_events(person="li") == []
+
+
+# --- schema ----------------------------------------------------------------------------------------
+
+
+def test_a_fresh_store_reaches_the_latest_version_and_reopening_changes_nothing(
+    backend: Backend, tmp_path: Path
+) -> None:
+    with backend.open(tmp_path) as fresh:
+        assert fresh.schema_version() == backend.latest
+        iid = start(fresh)
+        assert fresh.upgrade() == backend.latest  # already there: a no-op
+        assert fresh.integrity() == [] and fresh.integrity(quick=True) == []
+    with backend.open(tmp_path) as again:
+        assert again.schema_version() == backend.latest
+        assert again.load(iid).version == 1 and [e.seq for e in again.events(iid)] == [1]
