@@ -1,7 +1,13 @@
-"""Shared fixtures: the CLI through its front door, with an isolated database and user."""
+"""Shared fixtures: the CLI through its front door, with an isolated database and user; golden
+files; and the order that keeps every core busy.
+
+`pytest --update-goldens` (or PROCFLOW_UPDATE_GOLDEN=1) rewrites every golden file a test
+compares with instead of failing on a difference: review the diff before committing it.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +16,29 @@ from click.testing import CliRunner, Result
 from procflow import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
+UPDATE_VARIABLE = "PROCFLOW_UPDATE_GOLDEN"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help=f"rewrite golden files with what the tests produce (as {UPDATE_VARIABLE}=1 does)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (those marked slow, then the property tests): with pytest-xdist
+    handing out one test at a time (--maxschedchunk=1), each long one starts early on whichever
+    worker is free and the quick ones fill the other cores around it, instead of one long test
+    starting last and keeping the whole run waiting."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow") is not None:
+            return 0
+        return 1 if getattr(getattr(item, "obj", None), "is_hypothesis_test", False) else 2
+
+    items.sort(key=rank)  # stable: otherwise as collected
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +61,22 @@ def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Re
         return CliRunner().invoke(cli.cli, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+Golden = Callable[[Path, str], None]
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    """`golden(path, actual)`: `actual` must be exactly the text of the golden file at `path`
+    (compared as bytes, so line endings count); with --update-goldens the file is written."""
+    update = bool(request.config.getoption("--update-goldens") or os.environ.get(UPDATE_VARIABLE))
+
+    def compare(path: Path, actual: str) -> None:
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(actual.encode("utf-8"))
+        assert path.is_file(), f"no golden file {path}; run `pytest --update-goldens` to create it"
+        assert actual == path.read_bytes().decode("utf-8")
+
+    return compare

@@ -2,18 +2,18 @@
 
 The Mermaid output was also checked once with Mermaid's own parser and the DOT output with
 Graphviz (see docs/design.md); here a strict line grammar of what `graph` may emit stands in
-for them, so the suite needs neither Node nor Graphviz. PROCFLOW_UPDATE_GOLDEN=1 rewrites.
+for them, so the suite needs neither Node nor Graphviz. `--update-goldens` rewrites.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import Golden
 from hypothesis import given
 from hypothesis import strategies as st
 from procflow.engine.base import errors
@@ -60,14 +60,6 @@ DOT_LINE = re.compile(
 )
 
 
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; run with PROCFLOW_UPDATE_GOLDEN=1 to create it"
-    assert actual == path.read_text(encoding="utf-8")
-
-
 def load(path: Path) -> Procedure:
     return build_procedure(load_yaml(path).data, str(path))
 
@@ -79,18 +71,18 @@ def assert_grammar(text: str, grammar: re.Pattern[str]) -> None:
 
 @pytest.mark.parametrize(("fmt", "ext"), [("mermaid", "mmd"), ("dot", "dot")])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
-def test_graph_visitor_golden(run_cli: RunCli, fmt: str, ext: str, lang: str) -> None:
+def test_graph_visitor_golden(run_cli: RunCli, fmt: str, ext: str, lang: str, golden: Golden) -> None:
     result = run_cli("graph", "sample-visitor", "--dir", str(VISITOR.parent), "--format", fmt, "--lang", lang)
     assert result.exit_code == 0, result.output
-    assert_golden(f"visitor.{lang}.{ext}", result.stdout)
+    golden(GOLDEN / f"visitor.{lang}.{ext}", result.stdout)
 
 
 @pytest.mark.parametrize(("fmt", "ext"), [("mermaid", "mmd"), ("dot", "dot")])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
-def test_graph_tricky_labels_golden(run_cli: RunCli, fmt: str, ext: str, lang: str) -> None:
+def test_graph_tricky_labels_golden(run_cli: RunCli, fmt: str, ext: str, lang: str, golden: Golden) -> None:
     result = run_cli("graph", "tricky-labels", "--dir", str(GOLDEN), "--format", fmt, "--lang", lang)
     assert result.exit_code == 0, result.output
-    assert_golden(f"tricky.{lang}.{ext}", result.stdout)
+    golden(GOLDEN / f"tricky.{lang}.{ext}", result.stdout)
     assert_grammar(result.stdout, MERMAID_LINE if fmt == "mermaid" else DOT_LINE)
 
 

@@ -2,7 +2,7 @@
 
 Each refusal has a fixture (tests/fixtures/loader/, or made in tmp_path when a file of that
 kind cannot live in git: NUL bytes, UTF-16, symlinks, a pipe) and its exact expected message
-in tests/golden/loader/NAME.txt. PROCFLOW_UPDATE_GOLDEN=1 rewrites the golden files.
+in tests/golden/loader/NAME.txt. `pytest --update-goldens` rewrites the golden files.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 import procflow.engine.load.yamltree as yamltree
 import pytest
 import yaml
+from conftest import Golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from procflow.engine.load.yamlio import (
@@ -51,25 +52,17 @@ def refusal(path: str, **kwargs: int) -> str:
     return str(caught.value.diagnostic)
 
 
-def check_golden(name: str, actual: str) -> None:
-    golden = GOLDEN / f"{name}.txt"
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        golden.write_text(actual + "\n", encoding="utf-8")
-    assert golden.is_file(), f"no golden file {golden}; run with PROCFLOW_UPDATE_GOLDEN=1 to create it"
-    assert actual + "\n" == golden.read_text(encoding="utf-8")
-
-
 # --- one fixture file per refusal -------------------------------------------------------------
 
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture_refusal_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixture_refusal_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch, golden: Golden) -> None:
     monkeypatch.chdir(FIXTURES)
     message = refusal(f"{name}.yaml")
     assert f"[{name[:4].upper()}]" in message, "a fixture's name starts with the code it must produce"
-    check_golden(name, message)
+    golden(GOLDEN / f"{name}.txt", message + "\n")
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -155,25 +148,25 @@ SPECIAL_FILES: list[tuple[str, Callable[[Path], None]]] = [
 
 @pytest.mark.parametrize(("name", "make"), SPECIAL_FILES, ids=[n for n, _ in SPECIAL_FILES])
 def test_special_file_refusal_matches_golden(
-    name: str, make: Callable[[Path], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, make: Callable[[Path], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     make(tmp_path / f"{name}.yaml")
     monkeypatch.chdir(tmp_path)
     started = time.perf_counter()
     message = refusal(f"{name}.yaml")
     assert time.perf_counter() - started < 1, "a pipe or a loop must not block the loader"
-    check_golden(name, message)
+    golden(GOLDEN / f"{name}.txt", message + "\n")
 
 
-def test_size_limit_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_limit_is_configurable(monkeypatch: pytest.MonkeyPatch, golden: Golden) -> None:
     monkeypatch.chdir(VALID.parent)
-    check_golden("y004-max-bytes", refusal(VALID.name, max_bytes=100))
+    golden(GOLDEN / "y004-max-bytes.txt", refusal(VALID.name, max_bytes=100) + "\n")
     assert load_yaml(VALID.name, max_bytes=VALID.stat().st_size).data["id"] == "sample-visitor"
     with pytest.raises(LoadError, match=r"over the limit of 100 bytes \[Y004\]"):
         load_yaml_bytes(VALID.read_bytes(), "x.yaml", max_bytes=100)
 
 
-def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden) -> None:
     target = tmp_path / "locked.yaml"
     target.write_text("procflow: 1\n")
     monkeypatch.chdir(tmp_path)
@@ -186,7 +179,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         raise PermissionError(errno.EACCES, "Permission denied", path)
 
     monkeypatch.setattr(os, "open", denied)
-    check_golden("y014-unreadable", refusal("locked.yaml"))
+    golden(GOLDEN / "y014-unreadable.txt", refusal("locked.yaml") + "\n")
 
 
 # --- what loads, and how --------------------------------------------------------------------------

@@ -1,18 +1,18 @@
 """`procflow show`: the printable SOP in text and Markdown, both languages, against golden files.
 
-Set PROCFLOW_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
-read the diff before committing it.
+`pytest --update-goldens` rewrites the golden files after a deliberate change: read the diff
+before committing it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import Golden
 from procflow.engine.base import errors
 from procflow.engine.check.files import check_document
 from procflow.engine.load.yamlio import load_yaml
@@ -27,14 +27,6 @@ RunCli = Callable[..., Result]
 SUFFIX = {"text": "txt", "markdown": "md"}
 
 
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; run with PROCFLOW_UPDATE_GOLDEN=1 to create it"
-    assert actual == path.read_text(encoding="utf-8")
-
-
 def rich() -> Procedure:
     """A procedure that uses every part of the language a printed SOP shows (and is valid)."""
     document = load_yaml(GOLDEN / "rich.yaml")
@@ -45,15 +37,15 @@ def rich() -> Procedure:
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
-def test_show_visitor_golden(run_cli: RunCli, fmt: str, lang: str) -> None:
+def test_show_visitor_golden(run_cli: RunCli, fmt: str, lang: str, golden: Golden) -> None:
     result = run_cli("show", "sample-visitor", "--dir", str(VISITOR.parent), "--format", fmt, "--lang", lang)
     assert result.exit_code == 0, result.output
-    assert_golden(f"visitor.{lang}.{SUFFIX[fmt]}", result.stdout)
+    golden(GOLDEN / f"visitor.{lang}.{SUFFIX[fmt]}", result.stdout)
 
 
 @pytest.mark.parametrize(("fmt", "lang"), [("text", "en"), ("markdown", "zh-Hant")])
-def test_rich_golden(fmt: str, lang: str) -> None:
-    assert_golden(f"rich.{lang}.{SUFFIX[fmt]}", render_sop(rich(), lang=lang, fmt=fmt))
+def test_rich_golden(fmt: str, lang: str, golden: Golden) -> None:
+    golden(GOLDEN / f"rich.{lang}.{SUFFIX[fmt]}", render_sop(rich(), lang=lang, fmt=fmt))
 
 
 def test_show_reading_order_and_parts() -> None:

@@ -1,16 +1,16 @@
 """Formatters against golden files; the caret under wide characters; source line reading.
 
-Set PROCFLOW_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then
+Run `pytest --update-goldens` to rewrite the golden files after an intended change, then
 review the diff.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from conftest import Golden
 from procflow.engine.base.diagnostic import Diagnostic, Severity
 from procflow.engine.output import diagnostics as report
 
@@ -64,25 +64,17 @@ SOURCES = {
 }
 
 
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("name", sorted(report.FORMATS))
-def test_formats_match_their_golden_files(name: str) -> None:
+def test_formats_match_their_golden_files(name: str, golden: Golden) -> None:
     extension = {"json": "json"}.get(name, "txt")
     output = report.FORMATS[name](DIAGNOSTICS, files=3, sources=SOURCES)
-    check_golden(f"{name}.{extension}", output)
+    golden(GOLDEN / f"{name}.{extension}", output)
 
 
 @pytest.mark.parametrize("name", sorted(report.FORMATS))
-def test_clean_runs_match_their_golden_files(name: str) -> None:
+def test_clean_runs_match_their_golden_files(name: str, golden: Golden) -> None:
     extension = {"json": "json"}.get(name, "txt")
-    check_golden(f"{name}-clean.{extension}", report.FORMATS[name]([], files=12))
+    golden(GOLDEN / f"{name}-clean.{extension}", report.FORMATS[name]([], files=12))
 
 
 def caret_column(prefix: str) -> int:

@@ -1,7 +1,7 @@
 """`procflow report --month`: people below, at and above each threshold of the 第三篇 八 ladder,
 the 八.1/八.2 contradiction stated and never resolved, site thresholds, month bounds.
 
-Set PROCFLOW_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then
+Run `pytest --update-goldens` to rewrite the golden files after an intended change, then
 review the diff.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import Golden
 from procflow import cli
 from procflow.engine.base.clock import stamp
 from procflow.engine.desk.instances import Desk
@@ -116,21 +116,16 @@ def seeded(
     return run_cli
 
 
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        path.write_bytes(actual.encode("utf-8"))
-    assert actual == path.read_bytes().decode("utf-8")  # bytes: CSV lines end in CRLF
-
-
-@pytest.mark.parametrize(("fmt", "lang", "golden"), [
+@pytest.mark.parametrize(("fmt", "lang", "expected"), [
     ("text", "en", "march.txt"), ("text", "zh-Hant", "march.zh-Hant.txt"),
     ("json", "en", "march.json"), ("csv", "en", "march.csv"),
 ])  # fmt: skip
-def test_report_matches_golden(seeded: Callable[..., Result], fmt: str, lang: str, golden: str) -> None:
+def test_report_matches_golden(
+    seeded: Callable[..., Result], fmt: str, lang: str, expected: str, golden: Golden
+) -> None:
     result = seeded("report", "--month", "2026-03", "--format", fmt, "--lang", lang)
     assert result.exit_code == 0, result.output
-    check_golden(golden, result.stdout_bytes.decode("utf-8"))
+    golden(GOLDEN / expected, result.stdout_bytes.decode("utf-8"))  # compared as bytes: CSV lines end in CRLF
 
 
 def ladder_of(report: dict[str, Any], person: str) -> dict[str, Any]:
@@ -163,12 +158,12 @@ def test_below_at_and_above_the_source_thresholds(seeded: Callable[..., Result])
 
 
 def test_site_raises_a_threshold_and_separates_the_rungs(
-    seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+    seeded: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     monkeypatch.setenv("PROCFLOW_SITE", str(RAISED))
     text = seeded("report", "--month", "2026-03", "--lang", "en")
     assert text.exit_code == 0, text.output
-    check_golden("march-raised.txt", text.stdout_bytes.decode("utf-8"))
+    golden(GOLDEN / "march-raised.txt", text.stdout_bytes.decode("utf-8"))
     report = json.loads(seeded("report", "--month", "2026-03", "--format", "json").output)
     rungs = {r["id"]: r["min_count"] for r in report["ladders"][0]["rungs"]}
     assert rungs == {"negligence": 2, "serious_negligence": 3}

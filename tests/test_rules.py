@@ -1,18 +1,18 @@
 """Semantic rules: the registry, a golden file per rule, docs/rules.md, and the decisions behind them.
 
-Golden files hold exactly what `procflow validate <fixture>` prints. Set
-PROCFLOW_UPDATE_GOLDEN=1 to rewrite them after an intended change, then review the diff.
+Golden files hold exactly what `procflow validate <fixture>` prints. Run `pytest --update-goldens`
+to rewrite them after an intended change, then review the diff.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import Golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from procflow.engine.base.diagnostic import Diagnostic
@@ -86,17 +86,13 @@ def test_registering_a_code_twice_is_refused() -> None:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_rule_matches_its_golden_output(code: str, run_cli: RunCli, at_root: Path) -> None:
+def test_rule_matches_its_golden_output(code: str, run_cli: RunCli, at_root: Path, golden: Golden) -> None:
     fixture = fixture_of(GOLDEN, code)
     assert fixture.exists(), f"rule {code} has no golden fixture under {GOLDEN}"
     result = run_cli("validate", "--no-cache", str(fixture.relative_to(ROOT)))
     assert f"[{code}]" in result.output, "the fixture must exercise its rule"
     assert "[S0" not in result.output and "[Y0" not in result.output, "fixtures are schema-valid"
-    expected = GOLDEN / f"{code}.txt"
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        expected.write_text(result.output, encoding="utf-8")
-    assert expected.is_file(), f"no golden file {expected}; run with PROCFLOW_UPDATE_GOLDEN=1 to create it"
-    assert result.output == expected.read_text(encoding="utf-8")
+    golden(GOLDEN / f"{code}.txt", result.output)
 
 
 def test_tricky_valid_procedures_have_no_findings(run_cli: RunCli, at_root: Path) -> None:

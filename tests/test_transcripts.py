@@ -3,7 +3,7 @@
 Each case in tests/transcripts/ is NAME.args (the command line after `procflow`), NAME.in
 (what the operator types, one answer a line) and NAME.out (the screen: standard output and
 error as they interleave, the instance id written `<ID>`, then `[exit N]`). The clock is fixed
-so due times are stable. `PROCFLOW_UPDATE_GOLDEN=1 pytest tests/test_transcripts.py` rewrites
+so due times are stable. `pytest tests/test_transcripts.py --update-goldens` rewrites
 the .out files after an intended change; review the diff before committing it.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import Golden
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
@@ -39,16 +40,15 @@ def test_there_are_transcripts_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_transcript(name: str, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_transcript(
+    name: str, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, golden: Golden
+) -> None:
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00:00+08:00")
     args = shlex.split((TRANSCRIPTS / f"{name}.args").read_text(encoding="utf-8"))
     typed = (TRANSCRIPTS / f"{name}.in").read_text(encoding="utf-8")
     screen = screen_of(run_cli(*args, input=typed))
-    golden = TRANSCRIPTS / f"{name}.out"
-    if os.environ.get("PROCFLOW_UPDATE_GOLDEN"):
-        golden.write_text(screen, encoding="utf-8")
-    assert screen == golden.read_text(encoding="utf-8")
+    golden(TRANSCRIPTS / f"{name}.out", screen)
     verified = run_cli("verify")
     assert verified.exit_code == 0, verified.output
 

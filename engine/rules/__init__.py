@@ -2,16 +2,17 @@
 
 A rule reads the typed model (and, for project rules, every procedure checked together) and
 yields Findings; `run_rules` turns them into Diagnostics with positions. Rules never raise on
-a procedure that passed the schema check, and never import the runtime.
+a procedure that passed the schema check, and never import the runtime. The site file's rules
+(C-codes) register here too, with `site_rule`; they live and run in `engine.site`.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.diagnostic import Diagnostic, Severity
 
@@ -28,7 +29,8 @@ class Finding:
     a single-line scalar (e.g. to the name inside a guard), counted in characters of the value
     (None: the scalar itself, at its opening quote if it has one).
     `related` is the pointer of an earlier node the message refers to: its `line:col` (of the
-    key when `key`) replaces `{related}` in the message.
+    key when `key`) replaces `{related}` in the message. `severity` overrides the rule's for
+    this finding (a site parameter nobody declares is only a warning where it applies to all).
     """
 
     pointer: str
@@ -36,6 +38,7 @@ class Finding:
     key: bool = False
     offset: int | None = None
     related: str | None = None
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,18 @@ class Checked:
     document: Document
 
 
+@dataclass(frozen=True)
+class SiteChecked:
+    """A site file that passed its schema check (its data as loaded), and the procedures it is
+    checked with."""
+
+    data: Mapping[str, Any]
+    procedures: Sequence[Procedure]
+
+
 ProcedureCheck = Callable[["Procedure"], Iterator[Finding]]
 ProjectCheck = Callable[[Mapping[str, list[Checked]]], Iterator[tuple[Checked, Finding]]]
+SiteCheck = Callable[[SiteChecked], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,11 @@ class Rule:
     severity: Severity
     check: ProcedureCheck | None = None
     check_project: ProjectCheck | None = None
+    check_site: SiteCheck | None = None
 
 
-REGISTRY: dict[str, Rule] = {}
+REGISTRY: dict[str, Rule] = {}  # the procedure rules (P-codes), found by `all_rules`
+SITE_REGISTRY: dict[str, Rule] = {}  # the site file's rules (C-codes), registered by `engine.site.rules`
 
 
 def rule(
@@ -87,10 +102,22 @@ def project_rule(
     return register
 
 
-def _add(new: Rule) -> None:
-    if new.code in REGISTRY:
+def site_rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.ERROR
+) -> Callable[[SiteCheck], SiteCheck]:
+    """Register a rule over a site file and the procedures checked with it."""
+
+    def register(check: SiteCheck) -> SiteCheck:
+        _add(Rule(code, name, summary, severity, check_site=check), SITE_REGISTRY)
+        return check
+
+    return register
+
+
+def _add(new: Rule, registry: dict[str, Rule] = REGISTRY) -> None:
+    if new.code in registry:
         raise RuntimeError(f"rule code {new.code} registered twice")
-    REGISTRY[new.code] = new
+    registry[new.code] = new
 
 
 _ordered: list[Rule] = []
@@ -106,15 +133,20 @@ def all_rules() -> list[Rule]:
 
 
 def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic:
+    return locate_finding(rule_, checked.document, finding)
+
+
+def locate_finding(rule_: Rule, document: Document, finding: Finding) -> Diagnostic:
+    """The Diagnostic of a finding in `document`: its position, and the rule's code and severity."""
     from procflow.engine.rules.position import position
 
-    document = checked.document
     line, col = position(document, finding.pointer, key=finding.key, offset=finding.offset)
     message = finding.message
     if finding.related is not None:
         at_line, at_col = position(document, finding.related, key=finding.key)
         message = message.replace("{related}", f"{at_line}:{at_col}")
-    return Diagnostic(document.path, line, col, rule_.code, rule_.severity, message, finding.pointer)
+    severity = finding.severity or rule_.severity
+    return Diagnostic(document.path, line, col, rule_.code, severity, message, finding.pointer)
 
 
 def run_rules(checked: Checked) -> list[Diagnostic]:

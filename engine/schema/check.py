@@ -29,15 +29,36 @@ if TYPE_CHECKING:
 
 _FORMAT = "schema-code-v3"  # bump when the way the code is generated or patched changes
 
-# fastjsonschema's generated code imports the package (20 ms) for its exception classes and
-# `decimal` (3 ms) for isinstance checks; YAML data never holds a Decimal, so both are
-# replaced by local stand-ins when the code is cached.
-_IMPORTS = (
-    "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n",
-    "from decimal import Decimal\n",
+# What fastjsonschema's code does that the fast path must not, each removed from the generated
+# text by one substitution: the code imports the package (20 ms) for its exception classes and
+# `decimal` (3 ms) for isinstance checks (YAML data never holds a Decimal: both get local
+# stand-ins), and builds a detailed message, with the failing definition's repr and a path
+# made per call, for every failure (so a failed `oneOf` branch, and so every text, cost a lot).
+# `unpatched` finds any of them left in a generator's output: a test holds the shipped
+# validator to it, and `python -m procflow.engine.schema.check` refuses to write code that fails
+# it, so a fastjsonschema release that writes its code differently cannot slow the fast path
+# unseen. (Code generated at run time for a stale shipped file stays correct either way: its
+# exceptions are then not `_Invalid`, and `is_valid` asks jsonschema.)
+_PATCHES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("an import of fastjsonschema", re.compile(r"^\s*(?:from|import) fastjsonschema\b.*\n", re.M), ""),
+    ("an import of decimal", re.compile(r"^\s*(?:from|import) decimal\b.*\n", re.M), ""),
+    (
+        "a detailed exception",
+        re.compile(r"^(\s*)raise JsonSchemaValueException\(.*\)$", re.M),
+        r"\1raise JsonSchemaValueException",
+    ),
+    (
+        "a message path built on every call",
+        re.compile(r'\(name_prefix or "data"\) \+ "(?:[^"\\]|\\.)*"(?:\.format\(\*\*locals\(\)\))?'),
+        "None",
+    ),
 )
-_RAISE = re.compile(r"^(\s*)raise JsonSchemaValueException\(.*\)$", re.MULTILINE)
-_PREFIX = re.compile(r'\(name_prefix or "data"\) \+ "(?:[^"\\]|\\.)*"(?:\.format\(\*\*locals\(\)\))?')
+_LEFTOVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an import of fastjsonschema", re.compile(r"^\s*(?:from|import) fastjsonschema\b", re.M)),
+    ("an import of decimal", re.compile(r"^\s*(?:from|import) decimal\b", re.M)),
+    ("a detailed exception", re.compile(r"raise JsonSchemaValueException\(")),
+    ("a message path built on every call", re.compile(r"name_prefix or ")),
+)
 
 
 class _Invalid(ValueError):
@@ -92,8 +113,8 @@ def shipped_source() -> str:
     """The text of engine/schema/generated.py for the current schema (`python -m procflow.engine.schema.check`)."""
     header = f'''"""The procedure schema's fast validator, generated from schemas/procedure.schema.json.
 
-Do not edit: `python -m procflow.engine.schema.check` writes this file, and a test fails when it no longer
-matches the schema. Shipped so that no run has to generate it (which costs 60-90 ms).
+Do not edit: `python -m procflow.engine.schema.check` writes this file; tests fail when it was made from
+another schema, or answers otherwise than jsonschema. Shipped so that no run generates it (60-90 ms).
 """
 # ruff: noqa
 # fmt: off
@@ -144,18 +165,19 @@ def _generate() -> Any:
     return compile(_generated_code(), "<procflow schema validator>", "exec")
 
 
+def unpatched(code: str) -> list[str]:
+    """What generated validator code still does that the fast path must not (see `_PATCHES`)."""
+    return [what for what, pattern in _LEFTOVERS if pattern.search(code)]
+
+
 def _generated_code() -> str:
     import fastjsonschema
 
     # A fresh copy: fastjsonschema rewrites `$ref`s in the schema it is given. use_default=False:
     # the validator must never write defaults into the data it checks.
     code = fastjsonschema.compile_to_code(json.loads(_schema_bytes()), use_default=False)
-    for line in _IMPORTS:
-        code = code.replace(line, "", 1)
-    # Only "invalid" is wanted from this validator: building each detailed message (with the
-    # failing definition's repr) made a failed `oneOf` branch, and so every text, cost a lot.
-    code = _RAISE.sub(r"\1raise JsonSchemaValueException", code)
-    code = _PREFIX.sub("None", code)  # the path for those messages, built with locals() per call
+    for _what, pattern, replacement in _PATCHES:
+        code = pattern.sub(replacement, code)
     first = re.search(r"^def (\w+)\(", code, re.MULTILINE)
     if first is None:  # pragma: no cover - fastjsonschema always generates functions
         raise RuntimeError("fastjsonschema generated no validation function")
@@ -188,4 +210,9 @@ def _reference_validator() -> Any:
 
 
 if __name__ == "__main__":  # regenerate engine/schema/generated.py after changing the schema
-    SHIPPED_MODULE.write_text(shipped_source(), encoding="utf-8")
+    source = shipped_source()
+    if left := unpatched(source):
+        raise RuntimeError(
+            f"not written: this fastjsonschema's code still has {', '.join(left)}; update _PATCHES"
+        )
+    SHIPPED_MODULE.write_text(source, encoding="utf-8")

@@ -1,7 +1,7 @@
 """The procedure schema's fast validator, generated from schemas/procedure.schema.json.
 
-Do not edit: `python -m procflow.engine.schema.check` writes this file, and a test fails when it no longer
-matches the schema. Shipped so that no run has to generate it (which costs 60-90 ms).
+Do not edit: `python -m procflow.engine.schema.check` writes this file; tests fail when it was made from
+another schema, or answers otherwise than jsonschema. Shipped so that no run generates it (60-90 ms).
 """
 # ruff: noqa
 # fmt: off

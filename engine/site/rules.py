@@ -1,73 +1,116 @@
-"""The site file's rules that need the procedures: unknown procedures, parameters and roles,
-parameter values of the wrong type, and values that do not suit their use (C004-C008).
+"""The site file's rules that need the procedures (C004-C008): unknown procedures, parameters
+and roles, parameter values of the wrong kind, and values that do not suit their use.
 
-Run by `check_site` when procedures are given (`procflow validate` with both in one run).
-Reports through the `add` callback it is handed; reads no files and never prints.
+Each is a registered rule (`engine.rules.site_rule`) with a stable code, a name and a summary,
+listed in docs/site.md; `check_site` runs them when procedures are given (`procflow validate`
+with both in one run). They read no files and never print.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.diagnostic import Severity
+from procflow.engine.base.durations import parse_duration
+from procflow.engine.rules import SITE_REGISTRY, Finding, Rule, SiteChecked, site_rule
 
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Procedure
 
-Add = Callable[..., None]  # (pointer, code, message, severity=ERROR, key=False)
+
+def site_rules() -> list[Rule]:
+    """Every site rule, by code."""
+    return [SITE_REGISTRY[code] for code in sorted(SITE_REGISTRY)]
 
 
-def check_names(data: Mapping[str, Any], procedures: list[Procedure], add: Add) -> None:
-    """Every name in the site file against the procedures checked with it."""
-    by_id = {p.id: p for p in procedures}
-    params = {name for p in procedures for name in p.params}
-    roles = {name for p in procedures for name in p.roles}
-    for ident in data.get("procedures") or {}:
-        if ident not in by_id:
-            add(f"/procedures/{ident}", "C004", f"unknown procedure {ident!r}{hint(ident, by_id)}", key=True)
-    for name, value in (data.get("params") or {}).items():
-        if name not in params:
-            add(
-                f"/params/{name}",
-                "C005",
-                f"no procedure declares parameter {name!r}{hint(name, params)}",
-                Severity.WARNING,
-                key=True,
+@site_rule(
+    "C004", "unknown-site-procedure", "`procedures:` names a procedure that is not among those checked"
+)
+def unknown_procedure(site: SiteChecked) -> Iterator[Finding]:
+    known = {p.id for p in site.procedures}
+    for ident in _section(site.data, "procedures"):
+        if ident not in known:
+            yield Finding(
+                f"/procedures/{ident}", f"unknown procedure {ident!r}{hint(ident, known)}", key=True
             )
-            continue
-        wrong = next(
-            (p for p in procedures if name in p.params and not _fits(value, p.params[name].default)), None
-        )
+
+
+@site_rule(
+    "C005",
+    "undeclared-site-param",
+    "a parameter that no procedure declares (a warning), or that the procedure it is set for does not",
+)
+def undeclared_param(site: SiteChecked) -> Iterator[Finding]:
+    declared = {name for p in site.procedures for name in p.params}
+    for name in _section(site.data, "params"):
+        if name not in declared:
+            message = f"no procedure declares parameter {name!r}{hint(name, declared)}"
+            yield Finding(f"/params/{name}", message, key=True, severity=Severity.WARNING)
+    by_id = {p.id: p for p in site.procedures}
+    for ident, settings in _section(site.data, "procedures").items():
+        procedure = by_id.get(ident)
+        if procedure is None:
+            continue  # C004
+        for name in settings.get("params") or {}:
+            if name not in procedure.params:
+                message = f"procedure {ident!r} has no parameter {name!r}{hint(name, procedure.params)}"
+                yield Finding(f"/procedures/{ident}/params/{name}", message, key=True)
+
+
+@site_rule("C006", "unknown-site-role", "a person holds a role that no procedure declares")
+def unknown_role(site: SiteChecked) -> Iterator[Finding]:
+    roles = {name for p in site.procedures for name in p.roles}
+    for person, raw in _section(site.data, "people").items():
+        for index, role in enumerate(raw["roles"]):
+            if role not in roles:
+                yield Finding(f"/people/{person}/roles/{index}", f"unknown role {role!r}{hint(role, roles)}")
+
+
+@site_rule(
+    "C007",
+    "param-kind-mismatch",
+    "a parameter value of another kind (text, number, yes/no) than the parameter's default",
+)
+def kind_mismatch(site: SiteChecked) -> Iterator[Finding]:
+    for pointer, name, value, users in _values(site):
+        wrong = next((p for p in users if not _fits(value, p.params[name].default)), None)
         if wrong is not None:
-            add(f"/params/{name}", "C007", _mistyped(name, value, wrong))
-            continue
-        unsuited = next(
-            (m for p in procedures if name in p.params for m in [_unsuited(p, name, value)] if m), None
-        )
-        if unsuited:
-            add(f"/params/{name}", "C008", unsuited)
-    for ident, settings in (data.get("procedures") or {}).items():
+            yield Finding(pointer, _mistyped(name, value, wrong))
+
+
+@site_rule(
+    "C008",
+    "unsuited-param-value",
+    "a value that cannot serve where the procedure uses the parameter (a duration, a count)",
+)
+def unsuited_value(site: SiteChecked) -> Iterator[Finding]:
+    for pointer, name, value, users in _values(site):
+        if all(_fits(value, p.params[name].default) for p in users):  # else C007 says why
+            unsuited = next((m for p in users if (m := _unsuited(p, name, value))), None)
+            if unsuited:
+                yield Finding(pointer, unsuited)
+
+
+def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    section: Mapping[str, Any] = data.get(key) or {}
+    return section
+
+
+def _values(site: SiteChecked) -> Iterator[tuple[str, str, object, list[Procedure]]]:
+    """Every parameter value the site sets: its pointer, name and value, and the procedures it
+    goes to that declare the parameter (none: C005's finding, not these rules')."""
+    for name, value in _section(site.data, "params").items():
+        yield f"/params/{name}", name, value, [p for p in site.procedures if name in p.params]
+    by_id = {p.id: p for p in site.procedures}
+    for ident, settings in _section(site.data, "procedures").items():
         procedure = by_id.get(ident)
         if procedure is None:
             continue
         for name, value in (settings.get("params") or {}).items():
-            if name not in procedure.params:
-                add(
-                    f"/procedures/{ident}/params/{name}",
-                    "C005",
-                    f"procedure {ident!r} has no parameter {name!r}{hint(name, procedure.params)}",
-                    key=True,
-                )
-            elif not _fits(value, procedure.params[name].default):
-                add(f"/procedures/{ident}/params/{name}", "C007", _mistyped(name, value, procedure))
-            elif unsuited := _unsuited(procedure, name, value):
-                add(f"/procedures/{ident}/params/{name}", "C008", unsuited)
-    for person, raw in (data.get("people") or {}).items():
-        for index, role in enumerate(raw["roles"]):
-            if role not in roles:
-                add(f"/people/{person}/roles/{index}", "C006", f"unknown role {role!r}{hint(role, roles)}")
+            users = [procedure] if name in procedure.params else []
+            yield f"/procedures/{ident}/params/{name}", name, value, users
 
 
 def _unsuited(procedure: Procedure, name: str, value: object) -> str | None:
@@ -77,8 +120,6 @@ def _unsuited(procedure: Procedure, name: str, value: object) -> str | None:
     if isinstance(value, str) and any(
         d.duration == placeholder for state in procedure.states.values() for d in state.due
     ):
-        from procflow.engine.base.durations import parse_duration
-
         try:
             parse_duration(value)
         except ValueError:

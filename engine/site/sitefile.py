@@ -21,6 +21,8 @@ from procflow.engine.base.calendar import Calendar, build_calendar, overlaps
 from procflow.engine.base.diagnostic import Diagnostic, Severity, sort_unique
 from procflow.engine.base.errors import EXIT_FINDINGS, ProcflowError, UsageError
 from procflow.engine.base.paths import cache_dir, schema_path
+from procflow.engine.rules import SiteChecked, locate_finding
+from procflow.engine.site.rules import site_rules
 
 if TYPE_CHECKING:
     from procflow.engine.load.yamlio import Document
@@ -229,9 +231,10 @@ def check_site(document: Document, procedures: Iterable[Procedure] | None = None
             Severity.WARNING,
         )
     if procedures is not None:
-        from procflow.engine.site.rules import check_names
-
-        check_names(data, list(procedures), add)
+        checked = SiteChecked(data, list(procedures))
+        for rule in site_rules():
+            assert rule.check_site is not None  # site_rule registers nothing else
+            found.extend(locate_finding(rule, document, f) for f in rule.check_site(checked))
     return sort_unique(found)
 
 
