@@ -296,10 +296,10 @@ def test_no_cache_writes_nothing(run_cli: RunCli, work: Path, cache_dir: Path) -
 @pytest.mark.parametrize(
     "stored",
     [
-        '{"diagnostics": [[1, "x"]], "summary": null}',
-        '{"diagnostics": [], "summary": {"id": "x"}}',
-        '{"diagnostics": [], "summary": "{\\"id\\": 5}"}',
-        '{"diagnostics": [], "summary": "not json"}',
+        '{"diagnostics": [[1, "x"]], "digest": null}',
+        '{"diagnostics": [], "digest": {"id": "x"}}',
+        '{"diagnostics": [], "digest": "{\\"id\\": 5}"}',
+        '{"diagnostics": [], "digest": "not json"}',
         '{"project": [["a.yaml", true]]}',
         "not json",
         "[]",
@@ -315,15 +315,15 @@ def test_entries_this_version_did_not_write_are_misses(work: Path, cache_dir: Pa
     assert again.counts["cached"] == 0
 
 
-def test_summaries_have_the_shape_the_cache_checks() -> None:
-    from procflow.engine.check.digest import is_summary, summarize
+def test_digests_have_the_shape_the_cache_checks() -> None:
+    from procflow.engine.check.digest import is_digest, make_digest
     from procflow.engine.load.yamlio import load_yaml
 
-    summary = summarize(load_yaml(VISITOR).data)
-    assert is_summary(summary)
-    data = json.loads(summary)
+    digest = make_digest(load_yaml(VISITOR).data)
+    assert is_digest(digest)
+    data = json.loads(digest)
     data["states"]["done"]["outcome"] = 3
-    assert not is_summary(json.dumps(data))
+    assert not is_digest(json.dumps(data))
 
 
 def test_a_damaged_cache_file_is_replaced(work: Path, cache_dir: Path) -> None:
@@ -434,7 +434,7 @@ states:
 
 
 def test_project_rules_find_the_same_with_summaries_as_with_whole_procedures(work: Path) -> None:
-    """Project rules get a summary of each procedure (see engine.summary); they must not need more."""
+    """Project rules get a digest of each procedure (see check/digest.py); they must not need more."""
     from procflow.engine.load.yamlio import load_yaml
     from procflow.engine.rules import Checked, run_project_rules
 

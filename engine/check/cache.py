@@ -15,11 +15,15 @@ import hashlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import yaml
+from procflow.engine import __version__
 from procflow.engine.base.diagnostic import Diagnostic, Severity
-from procflow.engine.base.paths import cache_dir
+from procflow.engine.base.paths import ENGINE_DIR, cache_dir, schema_path
+from procflow.engine.check.digest import is_digest
 from procflow.engine.store.results import ResultFile
 
 LAYOUT = "validate-v2"
@@ -46,20 +50,18 @@ class Cache:
         return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
     def get_file(self, key: str, path: str) -> tuple[list[Diagnostic], str | None] | None:
-        """The diagnostics (for `path`) and summary stored under `key`, or None."""
-        from procflow.engine.check.digest import is_summary
-
+        """The diagnostics (for `path`) and digest stored under `key`, or None."""
         stored = self._get(key)
         try:
-            summary = stored["summary"]
-            if summary is not None and not (isinstance(summary, str) and is_summary(summary)):
+            digest = stored["digest"]
+            if digest is not None and not (isinstance(digest, str) and is_digest(digest)):
                 return None
-            return [_diagnostic(path, *row) for row in stored["diagnostics"]], summary
+            return [_diagnostic(path, *row) for row in stored["diagnostics"]], digest
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # missing, or not what this version writes: check again
 
-    def put_file(self, key: str, diagnostics: list[Diagnostic], summary: str | None) -> None:
-        self._put(key, {"diagnostics": [_row(d)[1:] for d in diagnostics], "summary": summary})
+    def put_file(self, key: str, diagnostics: list[Diagnostic], digest: str | None) -> None:
+        self._put(key, {"diagnostics": [_row(d)[1:] for d in diagnostics], "digest": digest})
 
     def get_project(self, key: str) -> list[Diagnostic] | None:
         stored = self._get(key)
@@ -140,10 +142,6 @@ def code_identity() -> str:
     """A digest of everything besides the files that decides a result; computed once per process."""
     global _identity
     if _identity is None:
-        import yaml
-        from procflow.engine import __version__
-        from procflow.engine.base.paths import ENGINE_DIR, schema_path
-
         versions = f"{__version__}|{sys.version}|{yaml.__version__}|{yaml.__with_libyaml__}"
         digest = hashlib.sha256(versions.encode())
         package = ENGINE_DIR
@@ -156,8 +154,6 @@ def code_identity() -> str:
 
 def _prune_siblings(current: Path) -> None:
     """Remove results of other procflow versions that nobody has written to for a week."""
-    import time
-
     now = time.time()
     for sibling in current.parent.iterdir():
         with contextlib.suppress(OSError):

@@ -1,6 +1,6 @@
 """Checks across files, after each file's own stages: project rules and site files.
 
-Project rules run over the summaries of every procedure checked together, plus the procedures
+Project rules run over the digests of every procedure checked together, plus the procedures
 those use from elsewhere (found as `procflow run` finds them, so a file checked alone is not
 flagged for using one that exists); findings are reported only for the files checked, and
 reused from the cache while the set is unchanged. Site files are checked against the
@@ -17,7 +17,7 @@ from typing import Any
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.check.cache import Cache
 from procflow.engine.check.catalog import build_catalog
-from procflow.engine.check.digest import checked_from_summary
+from procflow.engine.check.digest import checked_from_digest
 from procflow.engine.check.files import FileResult, check_path, reuse_or_none
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.model.procedure import build_procedure
@@ -27,7 +27,7 @@ from procflow.engine.site.sitefile import check_site
 
 def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
     """Project rules over every file that got through its own stages."""
-    usable = [r for r in results if r.summary is not None]
+    usable = [r for r in results if r.digest is not None]
     if not usable:
         return []
     context = _used_elsewhere(usable, max_bytes, cache)
@@ -37,7 +37,7 @@ def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | N
     if found is not None:
         return found
     shown = {r.path for r in usable}  # a procedure read only because one checked uses it is not reported on
-    checked = [checked_from_summary(r.path, r.summary or "", max_bytes) for r in together]
+    checked = [checked_from_digest(r.path, r.digest or "", max_bytes) for r in together]
     diagnostics = [d for d in run_project_rules(checked) if d.path in shown]
     if cache is not None:
         cache.put_project(key, diagnostics)
@@ -51,9 +51,9 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
     So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
     for using a procedure that exists; one that exists nowhere still is.
     """
-    summaries = [json.loads(r.summary or "{}") for r in usable]
-    known = {str(s.get("id", "")) for s in summaries}
-    wanted = set().union(*(_uses(s) for s in summaries)) - known
+    digests = [json.loads(r.digest or "{}") for r in usable]
+    known = {str(s.get("id", "")) for s in digests}
+    wanted = set().union(*(_uses(s) for s in digests)) - known
     if not wanted:
         return []
     catalog = build_catalog(
@@ -69,11 +69,11 @@ def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | Non
         if entry is None or entry.id in known:
             continue
         result = _result(str(entry.path), max_bytes, cache)
-        if result.summary is None:
+        if result.digest is None:
             continue
         found.append(result)
         known.add(entry.id)
-        wanted |= _uses(json.loads(result.summary)) - known
+        wanted |= _uses(json.loads(result.digest)) - known
     return found
 
 
@@ -87,12 +87,12 @@ def _result(path: str, max_bytes: int, cache: Cache | None) -> FileResult:
         return reused
     fresh = check_path(path, max_bytes=max_bytes, identity=cache.identity)
     if fresh.key:
-        cache.put_file(fresh.key, fresh.diagnostics, fresh.summary)
+        cache.put_file(fresh.key, fresh.diagnostics, fresh.digest)
     return fresh
 
 
-def _uses(summary: dict[str, Any]) -> set[str]:
-    states = summary.get("states", {})
+def _uses(digest: dict[str, Any]) -> set[str]:
+    states = digest.get("states", {})
     return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
 
 
@@ -100,7 +100,7 @@ def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]
     """Each sound site file against the procedures of the run: unknown procedures, parameters,
     roles, mistyped values. A site file checked alone has no names to check."""
     sites = [r for r in results if r.site and not any(d.is_error for d in r.diagnostics)]
-    usable = [r for r in results if r.summary is not None]
+    usable = [r for r in results if r.digest is not None]
     if not sites or not usable:
         return []
     procedures, found = [], []

@@ -1,6 +1,6 @@
 """What project rules need of a checked procedure, small enough to keep for thousands of files.
 
-A summary is the part of a procedure's data that project rules read: its id, parameter names
+A digest is the part of a procedure's data that project rules read: its id, parameter names
 and defaults, the states that use another procedure and the final states with their outcomes,
 as compact JSON (a few hundred bytes). It is cached with the file's result and rebuilt into a
 model whose document reads the file again only if a project rule reports something in it.
@@ -19,14 +19,14 @@ from procflow.engine.rules import Checked
 if TYPE_CHECKING:
     from procflow.engine.rules import Checked
 
-# A test checks that project rules find the same with summaries as with whole procedures.
+# A test checks that project rules find the same with digests as with whole procedures.
 _STATE_KEYS = ("use", "outcomes", "final", "outcome")
 
 
-def summarize(data: dict[str, Any]) -> str:
-    """The summary of schema-valid procedure data."""
+def make_digest(data: dict[str, Any]) -> str:
+    """The digest of schema-valid procedure data."""
     params = data.get("params", {})
-    summary = {
+    digest = {
         "id": data["id"],
         "title": data["id"],  # the model wants one; no project rule shows it
         "initial": data["initial"],
@@ -37,15 +37,15 @@ def summarize(data: dict[str, Any]) -> str:
             if "use" in state or "final" in state
         },
     }
-    return json.dumps(summary, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(digest, ensure_ascii=False, separators=(",", ":"))
 
 
-def is_summary(text: str) -> bool:
-    """Whether `text` has the shape `summarize` gives (a cached one may have been damaged)."""
+def is_digest(text: str) -> bool:
+    """Whether `text` has the shape `make_digest` gives (a cached one may have been damaged)."""
     try:
-        summary = json.loads(text)
-        names = (summary["id"], summary["title"], summary["initial"])
-        params, states = summary["params"], summary["states"]
+        digest = json.loads(text)
+        names = (digest["id"], digest["title"], digest["initial"])
+        params, states = digest["params"], digest["states"]
     except (ValueError, TypeError, KeyError):
         return False
     return (
@@ -71,9 +71,9 @@ def _sound_state(state: dict[str, Any]) -> bool:
     )
 
 
-def checked_from_summary(path: str, summary: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
-    """A `Checked` for project rules: the summary's model and the file's deferred document."""
-    return Checked(build_procedure(json.loads(summary), path), DeferredDocument(path, max_bytes))
+def checked_from_digest(path: str, digest: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
+    """A `Checked` for project rules: the digest's model and the file's deferred document."""
+    return Checked(build_procedure(json.loads(digest), path), DeferredDocument(path, max_bytes))
 
 
 class DeferredDocument(Document):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from procflow.engine.base.diagnostic import Diagnostic, sort_unique
 from procflow.engine.check.cache import Cache, file_key
-from procflow.engine.check.digest import summarize
+from procflow.engine.check.digest import make_digest
 from procflow.engine.load.yamlio import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -32,7 +32,7 @@ from procflow.engine.site.sitefile import check_site, is_site
 class FileResult:
     path: str
     diagnostics: list[Diagnostic]
-    summary: str | None  # what project rules read (engine.summary); None: not checked that far
+    digest: str | None  # what project rules read (check/digest.py); None: not checked that far
     key: str = ""  # the cache key of the bytes that were checked
     cached: bool = False
     site: bool = False  # a site file (`procflow-site:`), checked by engine.site, never cached
@@ -89,14 +89,14 @@ def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> Fil
     try:
         document = load_yaml_bytes(raw, path)
     except LoadError as exc:
-        diagnostics, summary = [exc.diagnostic], None
+        diagnostics, digest = [exc.diagnostic], None
     else:
         # every procedure has the key `procflow`; without it a site file may be meant (no cache
         # key: its names are checked against each run's procedures)
         if "procflow" not in document.data and is_site(document.data):
             return FileResult(path, check_site(document), None, site=True)
         procedure, diagnostics = check_document(document)
-        summary = None if procedure is None else summarize(document.data)
+        digest = None if procedure is None else make_digest(document.data)
     if identity is None:
-        return FileResult(path, diagnostics, summary)
-    return FileResult(path, diagnostics, summary, file_key(identity, path, raw))
+        return FileResult(path, diagnostics, digest)
+    return FileResult(path, diagnostics, digest, file_key(identity, path, raw))

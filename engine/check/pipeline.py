@@ -100,7 +100,7 @@ def validate_paths(
     for result in _check_files(misses, max_bytes, cache, jobs):
         results[result.path] = result
         if cache is not None and result.key:
-            cache.put_file(result.key, result.diagnostics, result.summary)
+            cache.put_file(result.key, result.diagnostics, result.digest)
     diagnostics = [d for path in files for d in results[path].diagnostics]
     checked = [results[path] for path in files]
     diagnostics.extend(project_findings(checked, max_bytes, cache))

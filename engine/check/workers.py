@@ -36,6 +36,7 @@ def map_paths(
 
 
 def _in_processes(check: Callable[[str], T], paths: list[str], workers: int) -> Iterator[T]:
+    # the pool machinery costs ~10 ms to import: only a set big enough for workers pays it
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -52,7 +53,7 @@ def _in_processes(check: Callable[[str], T], paths: list[str], workers: int) -> 
 
 
 def _ignore_interrupts() -> None:
-    import signal
+    import signal  # in the worker, where it runs once
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone answers Ctrl-C
 

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import stamp
+from procflow.engine.base.durations import format_duration
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import GAP, align, column_widths
 from procflow.engine.store import Store
@@ -103,6 +104,7 @@ def _text(raw: str | None, lang: str) -> str:
 def _pinned_text(store: Store, instance: str, procedure: str, state: str, deadline: str, lang: str) -> str:
     """The deadline's text read from the instance's pinned procedure: for rows written before the
     due table kept text (migration 3). Slow (it parses YAML), so only for those rows."""
+    # parsing a pinned text loads YAML and the model, which `agenda` otherwise never needs
     from procflow.engine.desk.pins import pinned_procedures
     from procflow.engine.model.text import render
 
@@ -130,8 +132,6 @@ def when(item: Item, now: datetime, lang: str) -> str:
 
 def span(seconds: float) -> str:
     """A length of time to the minute (`1h 5m`), or in seconds under a minute (`40s`)."""
-    from procflow.engine.base.durations import format_duration
-
     whole = int(seconds)
     return format_duration(whole if whole < 60 else whole - whole % 60)
 

@@ -97,6 +97,8 @@ def verify(store: Store, instance_id: str | None = None) -> VerifyReport:
 
 
 def _verify_one(store: Store, ident: str) -> str | None:
+    # replay loads the runtime and the model: verify needs them, status (which imports this
+    # module) does not
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.diagnostic import Diagnostic, Severity
+from procflow.engine.rules.position import position
 
 if TYPE_CHECKING:
     from procflow.engine.load.yamlio import Document
@@ -138,8 +139,6 @@ def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic
 
 def locate_finding(rule_: Rule, document: Document, finding: Finding) -> Diagnostic:
     """The Diagnostic of a finding in `document`: its position, and the rule's code and severity."""
-    from procflow.engine.rules.position import position
-
     line, col = position(document, finding.pointer, key=finding.key, offset=finding.offset)
     message = finding.message
     if finding.related is not None:

@@ -73,7 +73,7 @@ def check_schema(document: Document) -> list[Diagnostic]:
     """Every schema error in the document, sorted; empty when it is valid."""
     if is_valid(document.data):
         return []
-    from procflow.engine.schema.messages import explain
+    from procflow.engine.schema.messages import explain  # jsonschema: only an invalid file pays for it
 
     return sort_unique(explain(document, _reference_validator(), schema()))
 
@@ -132,7 +132,7 @@ SCHEMA_KEY = "{shipped_key()}"
 def fast_validator() -> Callable[[Any], Any]:
     """The generated validator: shipped with procflow, else from the disk cache, else made now."""
     if USE_SHIPPED:
-        import importlib
+        import importlib  # the shipped module is looked up by name so a missing one is survivable
 
         try:
             shipped_module: Any = importlib.import_module("procflow.engine.schema.generated")
@@ -171,7 +171,7 @@ def unpatched(code: str) -> list[str]:
 
 
 def _generated_code() -> str:
-    import fastjsonschema
+    import fastjsonschema  # only to regenerate the shipped validator, never in a normal run
 
     # A fresh copy: fastjsonschema rewrites `$ref`s in the schema it is given. use_default=False:
     # the validator must never write defaults into the data it checks.

@@ -115,7 +115,7 @@ def load_site(path: Path | None, *, cached: bool = False) -> tuple[Site | None, 
 
     `cached` reuses the findings of the same text checked before (the schema check costs a
     third of a second the first time in a process; commands that only read a site use this)."""
-    from procflow.engine.load.yamlio import LoadError, load_yaml
+    from procflow.engine.load.yamlio import LoadError, load_yaml  # PyYAML: only when a site file exists
 
     if path is None:
         return Site(), []
@@ -141,7 +141,7 @@ def load_site(path: Path | None, *, cached: bool = False) -> tuple[Site | None, 
 
 def _cached_check(document: Document) -> list[Diagnostic]:
     """`check_site` of a document, kept on disk by the text and the checking code's identity."""
-    import hashlib
+    import hashlib  # loads OpenSSL (~2 ms): only when a site file is checked
 
     digest = hashlib.sha256(document.text.encode("utf-8"))
     for source in (Path(__file__), Path(calendar_module.__file__), _schema_file()):
@@ -190,7 +190,7 @@ def check_site(document: Document, procedures: Iterable[Procedure] | None = None
     path = document.path
     validator = _validator()
     if not validator.is_valid(document.data):
-        from procflow.engine.schema.messages import explain
+        from procflow.engine.schema.messages import explain  # jsonschema: only for an invalid site
 
         return sort_unique(explain(document, validator, validator.schema))
     found: list[Diagnostic] = []
