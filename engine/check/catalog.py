@@ -135,6 +135,19 @@ def build_catalog(
     return catalog
 
 
+def index_beside(directory: Path) -> Catalog:
+    """The procedures directly in `directory` (not below it), through its kept index: the files
+    beside one being shown, which may use them."""
+    if not directory.is_dir():
+        return Catalog({}, (), ())
+    index = DirectoryIndex(directory)
+    with os.scandir(directory) as entries:
+        siblings = sorted(Path(e.path) for e in entries if e.name.endswith(SUFFIXES) and e.is_file())
+    catalog = index_files(((p, "beside") for p in siblings), lambda _: index, resolved=False)
+    index.save()
+    return catalog
+
+
 def index_files(
     files: Iterable[tuple[Path, str]],
     index_of: Callable[[Path], DirectoryIndex | None] = lambda _: None,

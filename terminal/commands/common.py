@@ -75,10 +75,9 @@ def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, 
     """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
     if not any(state.use for state in procedure.states.values()):
         return {}
-    from procflow.engine.check.catalog import SUFFIXES, build_catalog, index_files  # lazy: as above
+    from procflow.engine.check.catalog import build_catalog, index_beside  # lazy: as above
 
-    siblings = sorted(p for p in path.parent.iterdir() if p.suffix in SUFFIXES and p.is_file())
-    found = {**index_files((p, "beside") for p in siblings).entries, **build_catalog(dirs).entries}
+    found = {**index_beside(path.parent).entries, **build_catalog(dirs).entries}
     return {proc_id: entry.title for proc_id, entry in found.items()}
 
 
