@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -48,6 +49,7 @@ DURABILITY = {"normal": "NORMAL", "full": "FULL"}
 ACCOUNTABLE_KINDS = ("breach", "override")  # the event kinds the partial index `events_accountable` holds
 QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
 _MAGIC = b"SQLite format 3\x00"
+_OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
 def now() -> str:
@@ -157,6 +159,7 @@ class SQLiteStore:
                 f"database '{self.path}' was written by a newer procflow (schema version "
                 f"{version}, this one knows up to {LATEST}); upgrade procflow to use it"
             )
+        self._refuse_foreign(version)
         if version == LATEST:
             return version
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
@@ -168,6 +171,20 @@ class SQLiteStore:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
         return LATEST
+
+    def _refuse_foreign(self, version: int) -> None:
+        """Refuse, before anything is written or the journal mode is changed, a database that
+        is neither empty nor procflow's: another application's file keeps its bytes. Procflow's
+        has a schema version and its own tables; a new one has no tables at all (migrations run
+        in one transaction, so nobody sees procflow's tables without its version)."""
+        with self._errors():
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
+            return
+        raise DatabaseError(
+            f"'{self.path}' is not a procflow database (an SQLite file of another application); "
+            "give another file name"
+        )
 
     def integrity(self, *, quick: bool = False) -> list[str]:
         """Problems reported by SQLite's own check; empty when the file is sound."""
@@ -589,9 +606,24 @@ def _dump(value: Any) -> str:
 
 def _check_file(path: str, create_dir: bool) -> None:
     """Refuse what SQLite would report vaguely or late: a directory, a missing folder,
-    a file that is not SQLite, a file or folder we may not write."""
-    if os.path.isdir(path):
+    anything but a regular file (a FIFO would block the open for ever, a device would be read
+    without end), a file that is not SQLite, a file or folder we may not write.
+
+    The path is looked at with `stat` (which never blocks) before anything opens it, and the
+    file is then opened without blocking and looked at again, so a FIFO put there in between
+    is refused too."""
+    try:
+        found: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise DatabaseError(f"database path '{path}' is a directory; give a file name")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise DatabaseError(
+            f"database path '{path}' is {_kind(found.st_mode)}, not a regular file; give a file name"
+        )
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.exists(folder):
         if not create_dir:
@@ -600,15 +632,38 @@ def _check_file(path: str, create_dir: bool) -> None:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
-    if os.path.exists(path):
+    if found is not None:
         try:
-            with open(path, "rb") as fh:
-                head = fh.read(len(_MAGIC))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise DatabaseError(
+                    f"database path '{path}' is {_kind(mode)}, not a regular file; give a file name"
+                )
+            head = os.read(fd, len(_MAGIC))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        finally:
+            os.close(fd)
         if head and head != _MAGIC:
             raise DatabaseError(f"'{path}' is not a procflow database (not an SQLite file)")
         if not os.access(path, os.W_OK):
             raise DatabaseError(f"cannot write to database '{path}': permission denied")
     if not os.access(folder, os.W_OK):  # WAL needs to create its -wal and -shm files beside it
         raise DatabaseError(f"cannot write to database '{path}': folder '{folder}' is not writable")
+
+
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
