@@ -194,6 +194,14 @@ class DueRow(NamedTuple):
     text: str | None  # JSON {language: what is due}, parameters filled in
 
 
+class WholeInstance(NamedTuple):
+    """An instance with its events and due rows, read at one moment (`Store.whole`)."""
+
+    instance: Instance
+    events: list[EventRecord]
+    due: list[DueRow]
+
+
 class DueEntry(NamedTuple):
     """A due row as the agenda reads it: with its instance and who holds that instance."""
 

@@ -36,6 +36,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     ViolationRow,
+    WholeInstance,
     event_from_row,
     event_row,
     local_time,
@@ -425,6 +426,23 @@ class SQLiteStore:
             return Instance.from_row(row)
         except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
             raise self._damaged(key, "its snapshot") from None
+
+    def whole(self, instance_id: str) -> WholeInstance:
+        """The instance, its events and its due rows in one read transaction: in WAL mode it
+        reads the database as of its first statement, whatever is committed meanwhile."""
+        with self._reading():
+            instance = self.load(instance_id)
+            return WholeInstance(instance, self.events(instance.id), self.due_of(instance.id))
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction around the statements inside (not for writes, not nested)."""
+        with self._errors():
+            self.db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._rollback()  # a read transaction has nothing to keep
 
     def resolve(self, ref: str, person: str) -> str:
         """An instance id as typed, as stored; `last` is `person`'s most recently changed instance."""
