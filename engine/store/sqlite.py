@@ -50,6 +50,8 @@ DURABILITY = {"normal": "NORMAL", "full": "FULL"}
 ACCOUNTABLE_KINDS = ("breach", "override")  # the event kinds the partial index `events_accountable` holds
 QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
 _MAGIC = b"SQLite format 3\x00"
+SUGGEST_ALL_BELOW = 2000  # instances: below this every id is a candidate for "did you mean"
+SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared prefix
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
@@ -323,7 +325,7 @@ class SQLiteStore:
                 "SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,)
             ).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(instance_id, self._similar_ids()))
+            raise NotFoundError(records.unknown_id_message(instance_id, self._similar_ids(instance_id)))
         return row[0], row[1]
 
     # --- what is due: one row per due time of an open instance (migration 3) -----------------
@@ -421,7 +423,7 @@ class SQLiteStore:
         with self._errors():
             row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
+            raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
         try:
             return Instance.from_row(row)
         except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
@@ -451,7 +453,7 @@ class SQLiteStore:
             with self._errors():
                 found = self.db.execute("SELECT 1 FROM instances WHERE id = ?", (key,)).fetchone()
             if found is None:
-                raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
+                raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
             return key
         query = (
             "SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
@@ -469,9 +471,35 @@ class SQLiteStore:
             )
         return str(max(last)[1])
 
-    def _similar_ids(self) -> list[str]:
+    def _similar_ids(self, key: str) -> list[str]:
+        """Ids to suggest for the unknown `key`: every id of a small store; in a big one, a
+        bounded set read along the primary key: ids sharing its first three or two characters
+        and ids one edit away from it. The cost does not grow with the number of instances."""
         with self._errors():
-            return [r[0] for r in self.db.execute("SELECT id FROM instances")]
+            few = [r[0] for r in self.db.execute("SELECT id FROM instances LIMIT ?", (SUGGEST_ALL_BELOW,))]
+            if len(few) < SUGGEST_ALL_BELOW:
+                return few
+            found: set[str] = set()
+            for size in (3, 2):
+                prefix = key[:size]
+                if len(prefix) == size:
+                    found.update(
+                        r[0]
+                        for r in self.db.execute(
+                            "SELECT id FROM instances WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                            (prefix, prefix + "\U0010ffff", SUGGEST_PER_PREFIX),
+                        )
+                    )
+            near = sorted(records.near_ids(key))
+            for start in range(0, len(near), 500):
+                chunk = near[start : start + 500]
+                found.update(
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT id FROM instances WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                    )
+                )
+        return sorted(found)
 
     def events(self, instance_id: str) -> list[EventRecord]:
         with self._errors():
