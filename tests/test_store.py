@@ -5,6 +5,7 @@ every backend must do is in test_store_conformance.py."""
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from procflow.engine.base import environment
-from procflow.engine.base.errors import DatabaseError, LockedError, UsageError
+from procflow.engine.base.errors import DatabaseError, LockedError, NotFoundError, UsageError
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, new_id, sha256
 from procflow.engine.store.results import ResultFile
@@ -321,3 +322,45 @@ def test_status_reads_the_store_without_yaml_jsonschema_or_transitions(tmp_path:
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, env=env
     )
     assert iid in done.stdout and done.stdout.rstrip().endswith("heavy:")
+
+
+def fill_ids(store: SQLiteStore, ids: list[str]) -> None:
+    """Copies of one real instance under the given ids (a big store, quickly)."""
+    model = make(store)
+    with store.write() as db:
+        db.executemany(
+            "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
+            " created_at, created_by, updated_at, updated_by, owner) SELECT ?, procedure_id, hash, pins,"
+            " status, state, role, version, snapshot, created_at, created_by, updated_at, updated_by,"
+            " owner FROM instances WHERE id = ?",
+            [(ident, model) for ident in ids],
+        )
+
+
+def test_an_unknown_id_in_a_big_store_is_suggested_from_a_bounded_set(store: SQLiteStore) -> None:
+    rng = random.Random(17)
+    known = {"".join(rng.choice(ID_ALPHABET) for _ in range(ID_LENGTH)) for _ in range(6000)}
+    known -= {"abcdef", "abcdeg", "bacdef", "bcdef", "abcdefg", "zzzzzz", "xbcdey"}
+    fill_ids(store, sorted(known))
+    target = "kmn234"
+    fill_ids(store, [target])
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    for typo in ("kmn235", "KMN523", "mkn234", "kmn24", "kmn2344", " Kmn23x "):
+        statements.clear()
+        with pytest.raises(NotFoundError) as caught:
+            store.load(typo)
+        assert caught.value.message == f"unknown instance '{typo.strip().lower()}'; did you mean '{target}'?"
+        assert not any(s.strip() == "SELECT id FROM instances" for s in statements)  # never every id
+        with pytest.raises(NotFoundError, match=rf"did you mean '{target}'\?$"):
+            store.resolve(typo, "ann")
+        with pytest.raises(NotFoundError, match=rf"did you mean '{target}'\?$"):
+            store.holder(typo.strip().lower())
+    with pytest.raises(NotFoundError, match=r"^unknown instance 'qqqqqqqqqqqqqqqq'; `procflow status` lists"):
+        store.load("qqqqqqqqqqqqqqqq")
+
+
+def test_an_unknown_id_in_a_small_store_is_compared_with_every_id(store: SQLiteStore) -> None:
+    fill_ids(store, ["xbcdey"])  # four characters in order, but not one edit away nor a prefix
+    with pytest.raises(NotFoundError, match=r"^unknown instance 'abcdef'; did you mean 'xbcdey'\?$"):
+        store.load("abcdef")

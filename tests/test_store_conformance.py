@@ -364,6 +364,20 @@ def test_a_short_id_resolves_as_typed_and_last_is_the_latest_change(store: Store
         store.resolve("last", "bob")
 
 
+def test_an_instance_is_read_whole_as_its_parts_say(store: Store) -> None:
+    iid = start(store, due=[due("d1", at(30))])
+    step(store, iid, 1, due=[due("d2", at(40))])
+    whole = store.whole(iid.upper())
+    assert whole.instance == store.load(iid) and whole.instance.version == 2
+    assert whole.events == store.events(iid) and [e.seq for e in whole.events] == [1, 2]
+    assert whole.due == store.due_of(iid) and [d.deadline for d in whole.due] == ["d2"]
+    typo = iid[:-1] + ("2" if iid[-1] != "2" else "3")
+    with pytest.raises(NotFoundError, match=rf"^unknown instance '{typo}'; did you mean '{iid}'\?$"):
+        store.whole(typo)
+    step(store, iid, 2)  # the store is usable for writes again after a read, found or not
+    assert store.whole(iid).instance.version == 3
+
+
 def test_an_unknown_id_is_not_found_with_a_suggestion(store: Store) -> None:
     iid = start(store)
     typo = iid[:-1] + ("2" if iid[-1] != "2" else "3")

@@ -102,8 +102,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
 
-    record = store.load(ident)
-    events = store.events(ident)
+    record, events, due = store.whole(ident)  # one read: a step saved meanwhile is wholly in or out
     seqs = [e.seq for e in events]
     if seqs != list(range(1, len(seqs) + 1)):
         return f"its events are numbered {_ranges(seqs)}; expected 1 to {len(seqs)} without gaps"
@@ -122,7 +121,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
             f"its row says {record.status} at '{record.state}' but its events lead to "
             f"{rebuilt['status']} at '{qualified(rebuilt)}'"
         )
-    return _due_difference(store.due_of(ident), due_rows(rebuilt, pinned_procedures(store, record.pins)))
+    return _due_difference(due, due_rows(rebuilt, pinned_procedures(store, record.pins)))
 
 
 def _due_difference(stored: list[DueRow], expected: list[tuple[Any, ...]]) -> str | None:

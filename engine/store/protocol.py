@@ -21,6 +21,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     ViolationRow,
+    WholeInstance,
 )
 
 LAST = "last"  # stands for an instance id in `resolve`; cannot be one (the id alphabet has no 'l')
@@ -110,6 +111,12 @@ class Store(Protocol):
     def resolve(self, ref: str, person: str) -> str:
         """The id `ref` stands for, as stored: a short id as typed (any case, spaces around), or
         `last`, `person`'s most recently changed instance. `NotFoundError` with a suggestion."""
+        ...
+
+    def whole(self, instance_id: str) -> WholeInstance:
+        """The instance, its events and its due rows as one consistent read: a step saved by
+        another process meanwhile is in all three or in none (`verify`). `NotFoundError` with a
+        suggestion when unknown."""
         ...
 
     def all_ids(self) -> list[str]:

@@ -59,6 +59,24 @@ def new_id() -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
 
 
+def near_ids(key: str) -> set[str]:
+    """The well-formed ids one edit away from `key` (a character changed, added, left out, or
+    two neighbours swapped): at most a few hundred, whatever the store holds."""
+    found: set[str] = set()
+    if len(key) == ID_LENGTH:
+        for at in range(ID_LENGTH):
+            found.update(key[:at] + c + key[at + 1 :] for c in ID_ALPHABET)
+            if at + 1 < ID_LENGTH:
+                found.add(key[:at] + key[at + 1] + key[at] + key[at + 2 :])
+    elif len(key) == ID_LENGTH - 1:
+        for at in range(ID_LENGTH):
+            found.update(key[:at] + c + key[at:] for c in ID_ALPHABET)
+    elif len(key) == ID_LENGTH + 1:
+        found.update(key[:at] + key[at + 1 :] for at in range(len(key)))
+    found.discard(key)
+    return {ident for ident in found if all(c in ID_ALPHABET for c in ident)}
+
+
 def unknown_id_message(key: str, known: list[str]) -> str:
     import difflib  # only when an id is wrong: `status` and every step never need it
 
@@ -192,6 +210,14 @@ class DueRow(NamedTuple):
     every: float | None  # seconds between occurrences (kind every)
     role: str | None  # the role of its state
     text: str | None  # JSON {language: what is due}, parameters filled in
+
+
+class WholeInstance(NamedTuple):
+    """An instance with its events and due rows, read at one moment (`Store.whole`)."""
+
+    instance: Instance
+    events: list[EventRecord]
+    due: list[DueRow]
 
 
 class DueEntry(NamedTuple):

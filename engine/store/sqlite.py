@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -35,6 +36,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     ViolationRow,
+    WholeInstance,
     event_from_row,
     event_row,
     local_time,
@@ -48,6 +50,9 @@ DURABILITY = {"normal": "NORMAL", "full": "FULL"}
 ACCOUNTABLE_KINDS = ("breach", "override")  # the event kinds the partial index `events_accountable` holds
 QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs about a millisecond
 _MAGIC = b"SQLite format 3\x00"
+SUGGEST_ALL_BELOW = 2000  # instances: below this every id is a candidate for "did you mean"
+SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared prefix
+_OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
 def now() -> str:
@@ -157,6 +162,7 @@ class SQLiteStore:
                 f"database '{self.path}' was written by a newer procflow (schema version "
                 f"{version}, this one knows up to {LATEST}); upgrade procflow to use it"
             )
+        self._refuse_foreign(version)
         if version == LATEST:
             return version
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
@@ -168,6 +174,20 @@ class SQLiteStore:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
         return LATEST
+
+    def _refuse_foreign(self, version: int) -> None:
+        """Refuse, before anything is written or the journal mode is changed, a database that
+        is neither empty nor procflow's: another application's file keeps its bytes. Procflow's
+        has a schema version and its own tables; a new one has no tables at all (migrations run
+        in one transaction, so nobody sees procflow's tables without its version)."""
+        with self._errors():
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
+            return
+        raise DatabaseError(
+            f"'{self.path}' is not a procflow database (an SQLite file of another application); "
+            "give another file name"
+        )
 
     def integrity(self, *, quick: bool = False) -> list[str]:
         """Problems reported by SQLite's own check; empty when the file is sound."""
@@ -305,7 +325,7 @@ class SQLiteStore:
                 "SELECT owner, assignee FROM instances WHERE id = ?", (instance_id,)
             ).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(instance_id, self._similar_ids()))
+            raise NotFoundError(records.unknown_id_message(instance_id, self._similar_ids(instance_id)))
         return row[0], row[1]
 
     # --- what is due: one row per due time of an open instance (migration 3) -----------------
@@ -403,11 +423,28 @@ class SQLiteStore:
         with self._errors():
             row = self.db.execute(f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (key,)).fetchone()
         if row is None:
-            raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
+            raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
         try:
             return Instance.from_row(row)
         except (ValueError, TypeError):  # a JSON column edited or damaged outside procflow
             raise self._damaged(key, "its snapshot") from None
+
+    def whole(self, instance_id: str) -> WholeInstance:
+        """The instance, its events and its due rows in one read transaction: in WAL mode it
+        reads the database as of its first statement, whatever is committed meanwhile."""
+        with self._reading():
+            instance = self.load(instance_id)
+            return WholeInstance(instance, self.events(instance.id), self.due_of(instance.id))
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction around the statements inside (not for writes, not nested)."""
+        with self._errors():
+            self.db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._rollback()  # a read transaction has nothing to keep
 
     def resolve(self, ref: str, person: str) -> str:
         """An instance id as typed, as stored; `last` is `person`'s most recently changed instance."""
@@ -416,7 +453,7 @@ class SQLiteStore:
             with self._errors():
                 found = self.db.execute("SELECT 1 FROM instances WHERE id = ?", (key,)).fetchone()
             if found is None:
-                raise NotFoundError(records.unknown_id_message(key, self._similar_ids()))
+                raise NotFoundError(records.unknown_id_message(key, self._similar_ids(key)))
             return key
         query = (
             "SELECT updated_at, id FROM instances WHERE owner = ? AND status = ? "
@@ -434,9 +471,35 @@ class SQLiteStore:
             )
         return str(max(last)[1])
 
-    def _similar_ids(self) -> list[str]:
+    def _similar_ids(self, key: str) -> list[str]:
+        """Ids to suggest for the unknown `key`: every id of a small store; in a big one, a
+        bounded set read along the primary key: ids sharing its first three or two characters
+        and ids one edit away from it. The cost does not grow with the number of instances."""
         with self._errors():
-            return [r[0] for r in self.db.execute("SELECT id FROM instances")]
+            few = [r[0] for r in self.db.execute("SELECT id FROM instances LIMIT ?", (SUGGEST_ALL_BELOW,))]
+            if len(few) < SUGGEST_ALL_BELOW:
+                return few
+            found: set[str] = set()
+            for size in (3, 2):
+                prefix = key[:size]
+                if len(prefix) == size:
+                    found.update(
+                        r[0]
+                        for r in self.db.execute(
+                            "SELECT id FROM instances WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                            (prefix, prefix + "\U0010ffff", SUGGEST_PER_PREFIX),
+                        )
+                    )
+            near = sorted(records.near_ids(key))
+            for start in range(0, len(near), 500):
+                chunk = near[start : start + 500]
+                found.update(
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT id FROM instances WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                    )
+                )
+        return sorted(found)
 
     def events(self, instance_id: str) -> list[EventRecord]:
         with self._errors():
@@ -589,9 +652,24 @@ def _dump(value: Any) -> str:
 
 def _check_file(path: str, create_dir: bool) -> None:
     """Refuse what SQLite would report vaguely or late: a directory, a missing folder,
-    a file that is not SQLite, a file or folder we may not write."""
-    if os.path.isdir(path):
+    anything but a regular file (a FIFO would block the open for ever, a device would be read
+    without end), a file that is not SQLite, a file or folder we may not write.
+
+    The path is looked at with `stat` (which never blocks) before anything opens it, and the
+    file is then opened without blocking and looked at again, so a FIFO put there in between
+    is refused too."""
+    try:
+        found: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise DatabaseError(f"database path '{path}' is a directory; give a file name")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise DatabaseError(
+            f"database path '{path}' is {_kind(found.st_mode)}, not a regular file; give a file name"
+        )
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.exists(folder):
         if not create_dir:
@@ -600,15 +678,38 @@ def _check_file(path: str, create_dir: bool) -> None:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
-    if os.path.exists(path):
+    if found is not None:
         try:
-            with open(path, "rb") as fh:
-                head = fh.read(len(_MAGIC))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise DatabaseError(
+                    f"database path '{path}' is {_kind(mode)}, not a regular file; give a file name"
+                )
+            head = os.read(fd, len(_MAGIC))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database '{path}': {exc.strerror}") from None
+        finally:
+            os.close(fd)
         if head and head != _MAGIC:
             raise DatabaseError(f"'{path}' is not a procflow database (not an SQLite file)")
         if not os.access(path, os.W_OK):
             raise DatabaseError(f"cannot write to database '{path}': permission denied")
     if not os.access(folder, os.W_OK):  # WAL needs to create its -wal and -shm files beside it
         raise DatabaseError(f"cannot write to database '{path}': folder '{folder}' is not writable")
+
+
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
