@@ -5,8 +5,6 @@ Options, help and printing only: counting and formatting are `engine.accountabil
 
 from __future__ import annotations
 
-import json
-
 import click
 from procflow.engine.accountability import register
 from procflow.engine.accountability.monthly import build_report, parse_month
@@ -15,6 +13,7 @@ from procflow.engine.accountability.penalties import build_ladders
 from procflow.engine.accountability.violations import read, record_checked, to_json
 from procflow.engine.base import clock, environment
 from procflow.engine.store import open_store
+from procflow.terminal import inert
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     DB_HELP,
@@ -26,6 +25,7 @@ from procflow.terminal.commands.common import (
     _instance_options,
     _site,
 )
+from procflow.terminal.inert import say
 
 
 @click.group(context_settings=CONTEXT)
@@ -88,9 +88,9 @@ def violation_record(
             now=clock.now(site.timezone),
         )
     if as_json:
-        click.echo(json.dumps(to_json(found, site.timezone), ensure_ascii=False, indent=2))
+        click.echo(inert.to_json(to_json(found, site.timezone), indent=2))
     else:
-        click.echo(
+        say(
             register.format_recorded(found, declared.source, site.timezone, environment.language(lang)),
             nl=False,
         )
@@ -116,9 +116,9 @@ def violation_list(
     with open_store(db) as store:
         found = read(store, bounds.start if bounds else None, bounds.end if bounds else None, person)
     if as_json:
-        click.echo(register.format_list_json(found, site.timezone), nl=False)
+        click.echo(inert.inert_json(register.format_list_json(found, site.timezone)), nl=False)
     else:
-        click.echo(register.format_list(found, site.timezone, environment.language(lang)), nl=False)
+        say(register.format_list(found, site.timezone, environment.language(lang)), nl=False)
 
 
 @click.command("report", context_settings=CONTEXT)
@@ -147,4 +147,8 @@ def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], d
     with open_store(db) as store:
         found = read(store, bounds.start, bounds.end)
     result = build_report(bounds, found, ladders, site, procedures)
-    click.echo(FORMATS[format_](result, environment.language(lang)), nl=False)
+    shown = FORMATS[format_](result, environment.language(lang))
+    if format_ == "json":
+        click.echo(inert.inert_json(shown), nl=False)
+    else:  # CSV ends its lines with CRLF, as RFC 4180 says
+        say(shown, nl=False, allow="\r\n\t" if format_ == "csv" else "\n\t")

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from procflow.engine.base import errors
+from procflow.terminal.inert import say
 
 
 def _site() -> Any:
@@ -27,7 +28,7 @@ def _site() -> Any:
         from procflow.engine.output import diagnostics as report  # lazy: see the module's docstring
 
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
-        click.echo(shown, err=True, nl=False)
+        say(shown, err=True, nl=False)
         raise
 
 
@@ -41,10 +42,10 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
     found = build_catalog(dirs)
     for problem in found.problems:
-        click.echo(f"procflow: warning: {problem}", err=True)
+        say(f"procflow: warning: {problem}", err=True)
     for hidden, winner in found.shadowed:
         note = f"{hidden.path} is not used: {winner.path} has its id {hidden.id!r}"
-        click.echo(f"procflow: note: {note}", err=True)
+        say(f"procflow: note: {note}", err=True)
     return found
 
 
@@ -66,7 +67,7 @@ def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     if procedure is None:
         problems = [d for d in diagnostics if d.is_error]
         shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
-        click.echo(shown, err=True, nl=False)
+        say(shown, err=True, nl=False)
         raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
     return procedure, path
 
@@ -151,5 +152,5 @@ def _all_procedures(dirs: tuple[str, ...]) -> Any:
 
     procedures, problems = load_procedures(dirs)
     for problem in problems:
-        click.echo(f"procflow: warning: {problem}", err=True)
+        say(f"procflow: warning: {problem}", err=True)
     return procedures
