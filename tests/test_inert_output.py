@@ -105,3 +105,36 @@ def test_violation_list_shows_stored_text_inert(run_cli: Callable[..., Result], 
     shown = run_cli("violation", "list", "--json")
     assert_inert(shown)
     assert EVIL in [v["note"] for v in json.loads(shown.output)]
+
+
+# A procedure text with a control character is refused by `validate`, wherever it is -----------
+
+PLACES = {
+    "procedure title": "en: Visitor reception}",
+    "option label": "courier: {zh-Hant: 快遞人員, en: Courier}",
+    "role title": "hr: {zh-Hant: 人力部, en: HR}",
+    "move label": "en: HR notified}",
+    "field label": "en: Visitor's name}",
+}
+CONTROLS = ["\x1b", "\x07", "\x00", "\x9b", "\x7f", "\u202e", "\u2066", "\r", "\x85"]
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("char", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_validate_reports_a_control_character_in_any_text(
+    place: str, char: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    original = PLACES[place]
+    key, _, value = original.rpartition(": ")
+    hostile = f'{key}: "{value.rstrip("}")}\\u{ord(char):04x}!"' + ("}" if value.endswith("}") else "")
+    text = VISITOR.read_text(encoding="utf-8")
+    assert text.count(original) == 1
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace(original, hostile), encoding="utf-8")
+    result = run_cli("validate", "--no-cache", str(path))
+    assert result.exit_code == 1
+    found = [line for line in result.output.splitlines() if line.endswith("[P032]")]
+    assert len(found) == 1 and f"U+{ord(char):04X}" in found[0], result.output
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "\\u" in row)
+    assert found[0].startswith(f"{path}:{line}:")
+    assert not raw_controls(result.output)
