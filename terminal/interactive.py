@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
-from procflow.engine.base.safetext import visible
+from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.answers import parse_answer
@@ -71,6 +71,10 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
                 reason = ""
                 while not reason:
                     reason = screen.ask("     " + screen.w("run.reason") + ":")
+                    why = unstorable(reason, allow="\t")
+                    if why is not None:  # bytes in another encoding, a control character: ask again
+                        screen.error(f"the reason cannot be recorded: {why}")
+                        reason = ""
                 skip[item.id] = reason
             elif reply in (YES_OPTIONAL if item.optional else YES):
                 check.append(item.id)

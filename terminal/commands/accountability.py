@@ -24,6 +24,7 @@ from procflow.terminal.commands.common import (
     _all_procedures,
     _instance_options,
     _site,
+    recordable,
 )
 from procflow.terminal.inert import say
 
@@ -35,15 +36,20 @@ def violation() -> None:
 
 @violation.command("record", context_settings=CONTEXT)
 @click.option(
-    "--person", required=True, metavar="NAME", help="Who broke the rule (a person of the site file)."
+    "--person",
+    required=True,
+    metavar="NAME",
+    callback=recordable,
+    help="Who broke the rule (a person of the site file).",
 )
 @click.option(
     "--rule",
     required=True,
     metavar="RULE",
+    callback=recordable,
     help="A work rule id from the procedures' work_rules (PROCEDURE:RULE when two share it).",
 )
-@click.option("--note", default=None, metavar="TEXT", help="What happened.")
+@click.option("--note", default=None, metavar="TEXT", callback=recordable, help="What happened.")
 @click.option(
     "--at",
     "at",
@@ -97,7 +103,7 @@ def violation_record(
 
 
 @violation.command("list", context_settings=CONTEXT)
-@click.option("--person", default=None, metavar="NAME", help="Only NAME's violations.")
+@click.option("--person", default=None, metavar="NAME", callback=recordable, help="Only NAME's violations.")
 @click.option("--month", default=None, metavar="YYYY-MM", help=MONTH_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)

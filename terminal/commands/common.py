@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from procflow.engine.base import errors
+from procflow.engine.base.safetext import unstorable, visible
 from procflow.terminal.inert import say
 
 
@@ -30,6 +31,16 @@ def _site() -> Any:
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
         say(shown, err=True, nl=False)
         raise
+
+
+def recordable(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A click callback for an option whose text is recorded (a note, a reason, a name): text
+    that is not UTF-8 or holds a control character is a usage error, one line, exit 2."""
+    for text in value if isinstance(value, tuple) else (value,):
+        why = unstorable(text, allow="\t") if isinstance(text, str) else None
+        if why is not None:
+            raise errors.UsageError(f"{param.opts[0]} '{visible(text)}' cannot be recorded: {why}")
+    return value
 
 
 LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
@@ -120,7 +131,9 @@ def _session_options(func: Any) -> Any:
                 help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
             ),
             click.option("--override", is_flag=True, help=OVERRIDE_HELP),
-            click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP),
+            click.option(
+                "--reason", default=None, metavar="TEXT", callback=recordable, help=OVERRIDE_REASON_HELP
+            ),
         ]
     ):
         func = option(func)

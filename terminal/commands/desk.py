@@ -18,6 +18,7 @@ from procflow.terminal.commands.common import (
     _override,
     _session_options,
     _site,
+    recordable,
 )
 
 
@@ -95,6 +96,7 @@ def resume(
     "--reason",
     "reasons",
     multiple=True,
+    callback=recordable,
     metavar="TEXT",
     help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
     "with --override (given first).",
@@ -107,7 +109,9 @@ def resume(
     metavar="DEADLINE",
     help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.",
 )
-@click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
+@click.option(
+    "--note", default=None, metavar="TEXT", callback=recordable, help="Record a note with the step."
+)
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
@@ -140,7 +144,13 @@ def step(
 
 @click.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID")
-@click.option("--reason", required=True, metavar="TEXT", help="Why the instance is cancelled (recorded).")
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    callback=recordable,
+    help="Why the instance is cancelled (recorded).",
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
 def cancel(
@@ -157,11 +167,18 @@ def cancel(
     "--to",
     "to",
     required=True,
+    callback=recordable,
     metavar="PERSON|ROLE",
     help="A person of the site file, or a role of the instance's procedures "
     "(person:NAME or role:NAME when a name is both).",
 )
-@click.option("--note", default=None, metavar="TEXT", help="What the next holder should know (recorded).")
+@click.option(
+    "--note",
+    default=None,
+    metavar="TEXT",
+    callback=recordable,
+    help="What the next holder should know (recorded).",
+)
 @_instance_options
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."
