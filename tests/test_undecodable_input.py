@@ -97,3 +97,24 @@ def test_a_skip_reason_that_cannot_be_stored_is_asked_again(tmp_path: Path) -> N
     run = procflow(tmp_path, "run", str(VISITOR), stdin=b"s\n" + BIG5_WANG + b"\nbusy\n")
     screen = run.stdout.decode("utf-8", "replace")
     assert screen.count("the reason cannot be recorded") == 1 and "Traceback" not in run.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("history", BIG5_WANG),
+        ("resume", BIG5_WANG),
+        ("verify", BIG5_WANG),
+        ("cancel", BIG5_WANG, "--reason", "x"),
+        ("agenda", "--role", BIG5_WANG),
+        ("violation", "list", "--person", BIG5_WANG),
+    ],
+    ids=["history", "resume", "verify", "cancel", "agenda", "violation-list"],
+)
+def test_an_id_or_name_that_is_not_utf8_is_a_usage_error(
+    args: tuple[bytes | str, ...], tmp_path: Path
+) -> None:
+    run = procflow(tmp_path, *args)
+    message = run.stderr.decode("utf-8", "replace")
+    assert run.returncode == EXIT_USAGE, message
+    assert message.count("\n") == 1 and "names nothing procflow could have recorded" in message

@@ -24,6 +24,7 @@ from procflow.terminal.commands.common import (
     _all_procedures,
     _instance_options,
     _site,
+    findable,
     recordable,
 )
 from procflow.terminal.inert import say
@@ -103,7 +104,7 @@ def violation_record(
 
 
 @violation.command("list", context_settings=CONTEXT)
-@click.option("--person", default=None, metavar="NAME", callback=recordable, help="Only NAME's violations.")
+@click.option("--person", default=None, metavar="NAME", callback=findable, help="Only NAME's violations.")
 @click.option("--month", default=None, metavar="YYYY-MM", help=MONTH_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)

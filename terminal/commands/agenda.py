@@ -15,12 +15,14 @@ from procflow.engine.base.durations import parse_duration
 from procflow.engine.desk import agenda as agendas
 from procflow.engine.store import open_store
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, _site, _site_given
+from procflow.terminal.commands.common import _instance_options, _site, _site_given, findable
 from procflow.terminal.inert import say, to_json
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--role", default=None, metavar="ROLE", help="Only what is due in states of ROLE.")
+@click.option(
+    "--role", default=None, metavar="ROLE", callback=findable, help="Only what is due in states of ROLE."
+)
 @click.option(
     "--mine",
     is_flag=True,

@@ -33,14 +33,26 @@ def _site() -> Any:
         raise
 
 
-def recordable(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """A click callback for an option whose text is recorded (a note, a reason, a name): text
-    that is not UTF-8 or holds a control character is a usage error, one line, exit 2."""
-    for text in value if isinstance(value, tuple) else (value,):
-        why = unstorable(text, allow="\t") if isinstance(text, str) else None
-        if why is not None:
-            raise errors.UsageError(f"{param.opts[0]} '{visible(text)}' cannot be recorded: {why}")
-    return value
+def _refused(verdict: str) -> Any:
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        for text in value if isinstance(value, tuple) else (value,):
+            why = unstorable(text, allow="\t") if isinstance(text, str) else None
+            if why is not None:
+                name = (
+                    param.opts[0]
+                    if isinstance(param, click.Option)
+                    else param.human_readable_name.strip("[]")
+                )
+                raise errors.UsageError(f"{name} '{visible(text)}' {verdict}: {why}")
+        return value
+
+    return check
+
+
+# Click callbacks: text that is not UTF-8 (bytes in another encoding) or holds a control
+# character is a usage error, one line, exit 2, before it reaches the store.
+recordable = _refused("cannot be recorded")  # a note, a reason, a name that is stored
+findable = _refused("names nothing procflow could have recorded")  # an id or a name looked up
 
 
 LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])

@@ -18,6 +18,7 @@ from procflow.terminal.commands.common import (
     _override,
     _session_options,
     _site,
+    findable,
     recordable,
 )
 
@@ -58,7 +59,7 @@ def run(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @_session_options
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
@@ -86,7 +87,7 @@ def resume(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
 @click.option(
     "--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable)."
@@ -143,7 +144,7 @@ def step(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option(
     "--reason",
     required=True,
@@ -162,7 +163,7 @@ def cancel(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option(
     "--to",
     "to",
