@@ -5,14 +5,18 @@ C1 control, BEL, NUL or bidi override that text holds reaches `history`, `status
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace as Node
 
 import pytest
 from click.testing import Result
 from procflow.engine.base.safetext import BIDI_CONTROLS
 from procflow.engine.store.sqlite import SQLiteStore, now
+from procflow.terminal.screen import Screen
 
 HOSTILE = [
     "\x1b[2J",  # clear the screen
@@ -138,3 +142,35 @@ def test_validate_reports_a_control_character_in_any_text(
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "\\u" in row)
     assert found[0].startswith(f"{path}:{line}:")
     assert not raw_controls(result.output)
+
+
+def test_the_coloured_screen_styles_its_own_text_and_shows_stored_text_inert(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On a colour terminal the screen keeps its own styles (SGR) but no value's controls."""
+    screen = Screen("en", color=True)
+    view = Node(
+        callers=[Node(title=EVIL)],
+        procedure_title=EVIL,
+        title=EVIL,
+        role_title=EVIL,
+        steps=1,
+        remaining=0,
+        source=EVIL,
+        caller_due=(),
+        due=[Node(text=EVIL, due=None, every=None)],
+        notes=[EVIL],
+        items=[Node(id="x", status="open", text=EVIL, note=EVIL)],
+        phrases=[Node(text=EVIL, note=EVIL)],
+        questions=[Node(field="f", label=EVIL, type="text", choices=[])],
+        moves=[Node(id="go", label=EVIL)],
+        status="finished",
+        outcome=EVIL,
+    )
+    screen.state(view, "abc123", datetime(2026, 3, 9, 10, 0))
+    screen.played(view, {"f": EVIL}, ["x"], {"x": EVIL}, "go")
+    screen.error(EVIL)
+    screen.end(view)
+    shown = capsys.readouterr().out
+    assert "\x1b[1m" in shown  # its own styles are there
+    assert not raw_controls(re.sub(r"\x1b\[[0-9;]*m", "", shown)), repr(shown)
