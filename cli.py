@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from procflow.engine.base import errors
+from procflow.engine.base.safetext import visible
 from procflow.terminal.commands import COMMANDS, CONTEXT, load_command
 
 
@@ -45,7 +46,7 @@ class ProcflowGroup(click.Group):
         try:
             return super().invoke(ctx)
         except errors.ProcflowError as exc:
-            click.echo(f"procflow: {exc.message}", err=True)
+            click.echo(f"procflow: {visible(exc.message)}", err=True)  # it may quote what was typed
             ctx.exit(exc.exit_code)
         except (KeyboardInterrupt, click.exceptions.Abort):
             click.echo("\ninterrupted", err=True)

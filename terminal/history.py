@@ -7,7 +7,6 @@ masked unless asked for. Never writes to the store.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -18,7 +17,7 @@ from procflow.engine.base.width import align
 from procflow.engine.desk.audit import history, verify
 from procflow.engine.store import Store
 from procflow.engine.store.records import EventRecord
-from procflow.terminal.listings import bold
+from procflow.terminal.inert import bold, say, to_json
 
 MASK = "•••"
 
@@ -92,7 +91,7 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
             for e in events
         ]
         click.echo(
-            json.dumps(
+            to_json(
                 {
                     "instance": record.id,
                     "procedure": record.procedure_id,
@@ -100,8 +99,7 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
                     "state": record.state,
                     "version": record.version,
                     "events": out,
-                },
-                ensure_ascii=False,
+                }
             )
         )
         return
@@ -125,7 +123,7 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
         for e in events
     ]
     for line in align(rows, indent="  "):
-        click.echo(line)
+        say(line)
 
 
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
@@ -133,21 +131,20 @@ def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
     report = verify(store, instance)
     if as_json:
         click.echo(
-            json.dumps(
+            to_json(
                 {
                     "checked": report.checked,
                     "integrity": report.integrity or "ok",
                     "mismatches": [{"instance": i, "problem": p} for i, p in report.mismatches],
                     "ok": report.ok,
-                },
-                ensure_ascii=False,
+                }
             )
         )
     else:
         for ident, problem in report.mismatches:
-            click.echo(f"{ident}: {problem}")
+            say(f"{ident}: {problem}")
         for problem in report.integrity:
-            click.echo(f"integrity_check: {problem}")
+            say(f"integrity_check: {problem}")
         noun = "instance" if report.checked == 1 else "instances"
         verdict = (
             "ok"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
+from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.answers import parse_answer
@@ -70,6 +71,10 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
                 reason = ""
                 while not reason:
                     reason = screen.ask("     " + screen.w("run.reason") + ":")
+                    why = unstorable(reason, allow="\t")
+                    if why is not None:  # bytes in another encoding, a control character: ask again
+                        screen.error(f"the reason cannot be recorded: {why}")
+                        reason = ""
                 skip[item.id] = reason
             elif reply in (YES_OPTIONAL if item.optional else YES):
                 check.append(item.id)
@@ -100,7 +105,7 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
         if question.help:
             screen.out("   " + screen.style(question.help, dim=True))
         for choice in question.choices:
-            screen.out(f"     {choice.number}. {choice.label}")
+            screen.out(f"     {choice.number}. {visible(choice.label)}")
         while True:
             raw = screen.ask("   >")
             if not raw and not question.required:
@@ -122,7 +127,7 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
         return False
     screen.out(" " + screen.style(screen.w("run.next"), bold=True))
     for number, move in enumerate(moves, 1):
-        line = f"   {number}. {move.label}"
+        line = f"   {number}. {visible(move.label)}"
         if not move.allowed:
             line += "  " + screen.style(
                 "(" + screen.w("run.not_now", why="; ".join(move.why)) + ")", dim=True
@@ -131,7 +136,7 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
     recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}
     for key, due in done.items():
-        screen.out(f"   {key}. {screen.w('run.done', text=due.text)}")
+        screen.out(f"   {key}. {screen.w('run.done', text=visible(due.text))}")
     while True:
         raw = screen.ask("   " + screen.w("run.choose", n=len(moves)) + " >")
         if raw in done:

@@ -6,9 +6,6 @@ light: nothing on its path may import yaml, jsonschema or transitions.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from functools import partial
 from typing import Any
 
@@ -17,11 +14,7 @@ from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import StatusReport, StatusRow
 from procflow.engine.store.records import local_time
-
-
-def bold(text: str) -> str:
-    """Bold on a terminal; plain when piped or with NO_COLOR (click strips it when piped too)."""
-    return click.style(text, bold=True) if sys.stdout.isatty() and "NO_COLOR" not in os.environ else text
+from procflow.terminal.inert import bold, say, to_json
 
 
 def _row_json(row: StatusRow) -> dict[str, Any]:
@@ -45,16 +38,12 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
 
 def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "open": [_row_json(r) for r in report.open],
-                    "more_open": report.more_open,
-                    "recent": [_row_json(r) for r in report.recent],
-                },
-                ensure_ascii=False,
-            )
-        )
+        data = {
+            "open": [_row_json(r) for r in report.open],
+            "more_open": report.more_open,
+            "recent": [_row_json(r) for r in report.recent],
+        }
+        click.echo(to_json(data))
         return
     h = partial(message, lang)
 
@@ -82,7 +71,7 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             for r in report.open
         ]
         for line in align(rows):
-            click.echo(line)
+            say(line)
         if report.more_open:
             click.echo(h("status.more"))
     if report.recent:
@@ -110,4 +99,4 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
             for r in report.recent
         ]
         for line in align(rows):
-            click.echo(line)
+            say(line)

@@ -7,7 +7,6 @@ or asks a question itself (`terminal.interactive`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,8 @@ from procflow.engine.desk.people import check_override_reason
 from procflow.engine.output import diagnostics as report
 from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
+from procflow.terminal import inert
+from procflow.terminal.inert import say
 from procflow.terminal.interactive import interactive
 from procflow.terminal.screen import EndOfInput, Screen
 from procflow.terminal.scripted import scripted
@@ -106,7 +107,7 @@ def start(desk: Desk, ref: str) -> Opened:
         return desk.start(ref)
     except InvalidProcedureError as exc:
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
-        click.echo(shown, err=True, nl=False)
+        say(shown, err=True, nl=False)
         raise
 
 
@@ -115,7 +116,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
     open whenever the run stops short, and the command that resumes it is printed."""
     screen = Screen(desk.lang)
     for notice in opened.notices:
-        click.echo(f"procflow: note: {notice}", err=True)
+        say(f"procflow: note: {notice}", err=True)
     if not (as_json and script is not None):
         screen.instance(opened)
     stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
@@ -126,7 +127,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
             missing = scripted(desk, opened, script, None if as_json else screen)
             if missing is not None:
                 stopped.update(stopped="missing", missing=missing)
-                click.echo(f"procflow: the answers file has no {missing}", err=True)
+                say(f"procflow: the answers file has no {missing}", err=True)
                 code = EXIT_FINDINGS
         elif not interactive(desk, opened, screen):
             stopped["stopped"], code = "blocked", EXIT_FINDINGS
@@ -141,7 +142,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
         stopped.update(stopped="error", error={"code": exc.exit_code, "message": exc.message})
         opened = reread(desk, opened)
     if opened.status == "open":
-        click.echo("procflow: " + screen.w("run.open", id=opened.id, state=opened.view().path_name), err=True)
+        say("procflow: " + screen.w("run.open", id=opened.id, state=opened.view().path_name), err=True)
     if as_json:
         data = result(opened, lambda: answers_of(desk.store.events(opened.id)), **stopped)
         click.echo(to_json(data))
@@ -159,4 +160,4 @@ def reread(desk: Desk, opened: Opened) -> Opened:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return inert.to_json(data, separators=(",", ":"))

@@ -15,6 +15,7 @@ from typing import Any
 import click
 from procflow.engine.base.durations import format_duration
 from procflow.engine.base.messages import message
+from procflow.engine.base.safetext import visible
 from procflow.engine.desk.instances import Opened
 
 
@@ -35,32 +36,42 @@ class Screen:
         return message(self.lang, key, **values)
 
     def style(self, text: str, **how: Any) -> str:
-        return click.style(text, **how) if self.color else text
+        return click.style(visible(text), **how) if self.color else text
 
     def out(self, text: str = "") -> None:
-        click.echo(text, color=self.color)
+        # Without colour the whole line is made inert here; with colour our own styles must
+        # survive, so every value from a record or a file is made inert where it is put in.
+        click.echo(text if self.color else visible(text), color=self.color)
 
     def ask(self, prompt: str) -> str:
         # A terminal echoes what is typed after the space; piped answers are echoed here, so
         # the screen reads as a transcript (with no space left dangling after an empty answer).
-        click.echo(prompt + ("" if self.echo_input else " "), nl=False, color=self.color)
+        shown = prompt if self.color else visible(prompt)
+        click.echo(shown + ("" if self.echo_input else " "), nl=False, color=self.color)
         line = sys.stdin.readline()
         if not line:
             click.echo()
             raise EndOfInput
         text = line.rstrip("\r\n")
         if self.echo_input:
-            click.echo(" " + text if text else "")
+            click.echo(" " + visible(text) if text else "")
         return text.strip()
 
     # --- drawing ---------------------------------------------------------------------------
 
     def instance(self, opened: Opened) -> None:
         snapshot = opened.session.snapshot
-        self.out(self.style(f"{self.w('run.instance', id=opened.id)} · {snapshot['procedure']}", dim=True))
+        self.out(
+            self.style(
+                f"{self.w('run.instance', id=opened.id)} · {visible(str(snapshot['procedure']))}", dim=True
+            )
+        )
 
     def state(self, view: Any, instance: str, now: datetime) -> None:
-        crumbs = [c.title for c in view.callers] + [view.procedure_title, view.title]
+        crumbs = [visible(c.title) for c in view.callers] + [
+            visible(view.procedure_title),
+            visible(view.title),
+        ]
         self.out()
         self.out(self.style("── " + " › ".join(crumbs) + " ──", bold=True))
         meta = []
@@ -71,18 +82,21 @@ class Screen:
             meta.append(self.w("run.remaining", n=view.remaining))
         self.out("   " + self.style(" · ".join(meta), dim=True))
         if view.source:
-            self.out("   " + self.style(f"{self.w('run.source')}: {view.source}", dim=True))
+            self.out("   " + self.style(f"{self.w('run.source')}: {visible(view.source)}", dim=True))
         for due in (*view.caller_due, *view.due):  # a caller's deadline runs on inside its sub-procedure
             self.out(
-                "   " + self.style(f"{self.w('run.due')}: {due.text} · {self._when(due, now)}", fg="yellow")
+                "   "
+                + self.style(
+                    f"{self.w('run.due')}: {visible(due.text)} · {self._when(due, now)}", fg="yellow"
+                )
             )
         for note in view.notes:
-            self.out(f"   {self.w('run.notes')}: {note}")
+            self.out(f"   {self.w('run.notes')}: {visible(note)}")
         if view.items:
             self.out(" " + self.style(self.w("run.do"), bold=True))
             for number, item in enumerate(view.items, 1):
                 mark = {"checked": "[x]", "skipped": "[-]"}.get(item.status, "[ ]")
-                self.out(f"   {mark} {number}. {item.text}")
+                self.out(f"   {mark} {number}. {visible(item.text)}")
                 if item.note:
                     self.out("          " + self.style(item.note, dim=True))
         if view.phrases:
@@ -94,7 +108,7 @@ class Screen:
 
     def _when(self, due: Any, now: datetime) -> str:
         if due.due is None:
-            return self.w("run.unknown", text=due.text)
+            return self.w("run.unknown", text=visible(due.text))
         at = datetime.fromisoformat(due.due)
         at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
         shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
@@ -110,15 +124,15 @@ class Screen:
         if check:  # the items were listed just above: their numbers are enough
             self.out("   [x] " + ", ".join(str(numbers.get(item, item)) for item in check))
         for item, reason in skip.items():
-            self.out(f"   [-] {numbers.get(item, item)}. ({reason})")
+            self.out(visible(f"   [-] {numbers.get(item, item)}. ({reason})"))
         questions = {q.field: q for q in view.questions}
         for name, value in answers.items():
             question = questions.get(name)
             label = question.label if question else name
-            self.out(f"   ? {label} > {self._shown(question, value)}")
+            self.out(visible(f"   ? {label} > {self._shown(question, value)}"))
         if move is not None:
             label = next((m.label for m in view.moves if m.id == move), move)
-            self.out(f"   {self.w('run.next')} > {label}")
+            self.out(visible(f"   {self.w('run.next')} > {label}"))
 
     def _shown(self, question: Any, value: Any) -> str:
         """A scripted answer as the operator would have typed it: a choice by its label, yes/no."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import click
 from procflow.engine.base.errors import ProcflowError, UsageError
+from procflow.engine.base.safetext import visible
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
+from procflow.terminal.inert import say
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
 
@@ -42,7 +44,7 @@ def step_once(
     skip = {item: reasons[0] if len(reasons) == 1 else reasons[n] for n, item in enumerate(skips)}
     opened = desk.open(desk.store.resolve(instance, desk.actor))
     for notice in opened.notices:
-        click.echo(f"procflow: note: {notice}", err=True)
+        say(f"procflow: note: {notice}", err=True)
     events = lambda: answers_of(desk.store.events(opened.id))  # noqa: E731 - read only if needed
     try:
         recorded = desk.step(
@@ -70,7 +72,7 @@ def step_once(
                 " "
                 + screen.style(screen.w("run.next"), bold=True)
                 + ": "
-                + ", ".join(f"{m.id} ({m.label})" for m in view.moves)
+                + visible(", ".join(f"{m.id} ({m.label})" for m in view.moves))
             )
     else:
         screen.end(opened.view())
@@ -91,7 +93,7 @@ def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
             )
         )
     else:
-        click.echo(f"{opened.id}: {Screen(desk.lang).w('run.cancelled')} ({reason.strip()})")
+        say(f"{opened.id}: {Screen(desk.lang).w('run.cancelled')} ({reason.strip()})")
 
 
 def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: bool) -> None:
@@ -114,6 +116,4 @@ def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: boo
         )
     else:
         screen = Screen(desk.lang)
-        click.echo(
-            screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=target.name)
-        )
+        say(screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=target.name))

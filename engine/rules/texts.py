@@ -1,4 +1,5 @@
-"""Rules on the words people read: placeholders name parameters, every language is there.
+"""Rules on the words people read: placeholders name parameters, every language is there,
+nothing in them can drive a terminal.
 
 A plain string (no language keys) serves every language on purpose (a name, a code), so
 only language mappings are checked for missing languages.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from procflow.engine.base.diagnostic import Severity
+from procflow.engine.base.safetext import describe, is_control
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.model.text import PLACEHOLDER, placeholders
 from procflow.engine.rules import Finding, rule
@@ -57,4 +59,21 @@ def blank_text(procedure: Procedure) -> Iterator[Finding]:
         if value.isspace():
             yield Finding(
                 string_pointer(text, lang), "text is blank; write what to do, say or show, or remove it"
+            )
+
+
+@rule("P032", "control-character", "a text holds a control character that would drive a terminal")
+def control_character(procedure: Procedure) -> Iterator[Finding]:
+    # Newline and tab are layout (a block scalar, an aligned note); every other C0/C1 control,
+    # DEL and bidi control would be sent to the operator's terminal by `show` and `run`.
+    for value, text, lang in analyse(procedure).strings:
+        if value.isprintable():  # the common case, without a look at each character
+            continue
+        at = next((n for n, char in enumerate(value) if is_control(char, allow="\n\t")), None)
+        if at is not None:
+            yield Finding(
+                string_pointer(text, lang),
+                f"text contains the control character {describe(value[at])}; "
+                "it would drive the reader's terminal: remove it",
+                offset=at,
             )

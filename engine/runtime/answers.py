@@ -11,6 +11,8 @@ import unicodedata
 from datetime import datetime, tzinfo
 from typing import Any
 
+from procflow.engine.base.errors import InvalidAnswerError
+from procflow.engine.base.safetext import unstorable
 from procflow.engine.model.fields import TYPES, Value
 from procflow.engine.model.procedure import Field
 
@@ -23,6 +25,12 @@ def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None, naive: boo
     A date-time without an offset takes `tz`; with `naive` (an instance kept in naive local
     time) one with an offset is converted to local time and loses it, so times compare.
     """
+    if isinstance(raw, str):
+        # bytes that were not UTF-8 (a Big5 keyboard in a UTF-8 terminal) or a control
+        # character cannot be recorded; a text field may hold tabs and line breaks
+        why = unstorable(raw, allow="\t\n" if field.type == "text" else "")
+        if why is not None:
+            raise InvalidAnswerError(f"the answer for {field.name!r} cannot be recorded: {why}")
     if naive and field.type == "datetime":
         return _naive(parse_answer(field, raw))
     if isinstance(raw, str) and field.type != "text":

@@ -5,8 +5,6 @@ Options, help and printing only: counting and formatting are `engine.accountabil
 
 from __future__ import annotations
 
-import json
-
 import click
 from procflow.engine.accountability import register
 from procflow.engine.accountability.monthly import build_report, parse_month
@@ -15,6 +13,7 @@ from procflow.engine.accountability.penalties import build_ladders
 from procflow.engine.accountability.violations import read, record_checked, to_json
 from procflow.engine.base import clock, environment
 from procflow.engine.store import open_store
+from procflow.terminal import inert
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     DB_HELP,
@@ -25,7 +24,10 @@ from procflow.terminal.commands.common import (
     _all_procedures,
     _instance_options,
     _site,
+    findable,
+    recordable,
 )
+from procflow.terminal.inert import say
 
 
 @click.group(context_settings=CONTEXT)
@@ -35,15 +37,20 @@ def violation() -> None:
 
 @violation.command("record", context_settings=CONTEXT)
 @click.option(
-    "--person", required=True, metavar="NAME", help="Who broke the rule (a person of the site file)."
+    "--person",
+    required=True,
+    metavar="NAME",
+    callback=recordable,
+    help="Who broke the rule (a person of the site file).",
 )
 @click.option(
     "--rule",
     required=True,
     metavar="RULE",
+    callback=recordable,
     help="A work rule id from the procedures' work_rules (PROCEDURE:RULE when two share it).",
 )
-@click.option("--note", default=None, metavar="TEXT", help="What happened.")
+@click.option("--note", default=None, metavar="TEXT", callback=recordable, help="What happened.")
 @click.option(
     "--at",
     "at",
@@ -88,16 +95,16 @@ def violation_record(
             now=clock.now(site.timezone),
         )
     if as_json:
-        click.echo(json.dumps(to_json(found, site.timezone), ensure_ascii=False, indent=2))
+        click.echo(inert.to_json(to_json(found, site.timezone), indent=2))
     else:
-        click.echo(
+        say(
             register.format_recorded(found, declared.source, site.timezone, environment.language(lang)),
             nl=False,
         )
 
 
 @violation.command("list", context_settings=CONTEXT)
-@click.option("--person", default=None, metavar="NAME", help="Only NAME's violations.")
+@click.option("--person", default=None, metavar="NAME", callback=findable, help="Only NAME's violations.")
 @click.option("--month", default=None, metavar="YYYY-MM", help=MONTH_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
@@ -116,9 +123,9 @@ def violation_list(
     with open_store(db) as store:
         found = read(store, bounds.start if bounds else None, bounds.end if bounds else None, person)
     if as_json:
-        click.echo(register.format_list_json(found, site.timezone), nl=False)
+        click.echo(inert.inert_json(register.format_list_json(found, site.timezone)), nl=False)
     else:
-        click.echo(register.format_list(found, site.timezone, environment.language(lang)), nl=False)
+        say(register.format_list(found, site.timezone, environment.language(lang)), nl=False)
 
 
 @click.command("report", context_settings=CONTEXT)
@@ -147,4 +154,8 @@ def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], d
     with open_store(db) as store:
         found = read(store, bounds.start, bounds.end)
     result = build_report(bounds, found, ladders, site, procedures)
-    click.echo(FORMATS[format_](result, environment.language(lang)), nl=False)
+    shown = FORMATS[format_](result, environment.language(lang))
+    if format_ == "json":
+        click.echo(inert.inert_json(shown), nl=False)
+    else:  # CSV ends its lines with CRLF, as RFC 4180 says
+        say(shown, nl=False, allow="\r\n\t" if format_ == "csv" else "\n\t")

@@ -5,7 +5,6 @@ Options, the refresh loop and printing only; what is due and its text are `engin
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import Any
@@ -16,11 +15,14 @@ from procflow.engine.base.durations import parse_duration
 from procflow.engine.desk import agenda as agendas
 from procflow.engine.store import open_store
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, _site, _site_given
+from procflow.terminal.commands.common import _instance_options, _site, _site_given, findable
+from procflow.terminal.inert import say, to_json
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--role", default=None, metavar="ROLE", help="Only what is due in states of ROLE.")
+@click.option(
+    "--role", default=None, metavar="ROLE", callback=findable, help="Only what is due in states of ROLE."
+)
 @click.option(
     "--mine",
     is_flag=True,
@@ -121,12 +123,10 @@ def agenda(
         )
 
     def show(found: Any, flagged: Any) -> None:
-        click.echo(
-            json.dumps(agendas.to_json(found), ensure_ascii=False)
-            if as_json
-            else agendas.format_text(found, lang, flagged if watch else None),
-            nl=as_json,
-        )
+        if as_json:
+            click.echo(to_json(agendas.to_json(found)))
+        else:
+            say(agendas.format_text(found, lang, flagged if watch else None), nl=False)
 
     if not watch:
         show(read(clock.parse_moment(at, clock.now(zone)) if at else clock.now(zone)), None)

@@ -5,7 +5,6 @@ Options, help and exit codes only: the checks themselves are `engine.check` and 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -21,6 +20,7 @@ from procflow.engine.output import diagnostics as report
 from procflow.engine.site.sitefile import find_site
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import DIR_HELP, LANG_HELP, LANGUAGE_CHOICE
+from procflow.terminal.inert import inert_json, say, to_json
 
 
 @click.command(context_settings=CONTEXT)
@@ -69,7 +69,11 @@ def validate(
     result = validate_paths(paths, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache, sites=sites)
     sources = report.source_lines(result.diagnostics) if format_ == "text" else None
     formatter = report.FORMATS[format_]
-    click.echo(formatter(result.diagnostics, files=len(result.files), sources=sources), nl=False)
+    shown = formatter(result.diagnostics, files=len(result.files), sources=sources)
+    if format_ == "json":
+        click.echo(inert_json(shown), nl=False)
+    else:  # the text format quotes the file's lines: a control character in them is shown, not obeyed
+        say(shown, nl=False)
     if result.failed(strict=strict):
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
@@ -126,9 +130,9 @@ def trace(
     result = tracing.build_report(articles, documents, problems)
     lang_ = language(lang)
     if as_json:
-        click.echo(json.dumps(tracing.to_json(result, lang_), ensure_ascii=False, indent=2))
+        click.echo(to_json(tracing.to_json(result, lang_), indent=2))
     else:
-        click.echo(tracing.format_text(result, lang_, only_missing=only_missing), nl=False)
+        say(tracing.format_text(result, lang_, only_missing=only_missing), nl=False)
     if not result.complete:
         click.get_current_context().exit(errors.EXIT_FINDINGS)
 
@@ -167,10 +171,8 @@ def test_(
     """
     report = testing.run_paths(list(paths), dirs)
     if as_json:
-        click.echo(json.dumps(testing.to_json(report), ensure_ascii=False, indent=2))
+        click.echo(to_json(testing.to_json(report), indent=2))
     else:
-        click.echo(
-            testing.format_text(report, min_coverage=min_coverage, all_languages=all_languages), nl=False
-        )
+        say(testing.format_text(report, min_coverage=min_coverage, all_languages=all_languages), nl=False)
     if not report.ok(min_coverage=min_coverage, all_languages=all_languages):
         click.get_current_context().exit(errors.EXIT_FINDINGS)

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 from procflow.engine.base import errors
+from procflow.engine.base.safetext import unstorable, visible
+from procflow.terminal.inert import say
 
 
 def _site() -> Any:
@@ -27,8 +29,30 @@ def _site() -> Any:
         from procflow.engine.output import diagnostics as report  # lazy: see the module's docstring
 
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
-        click.echo(shown, err=True, nl=False)
+        say(shown, err=True, nl=False)
         raise
+
+
+def _refused(verdict: str) -> Any:
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        for text in value if isinstance(value, tuple) else (value,):
+            why = unstorable(text, allow="\t") if isinstance(text, str) else None
+            if why is not None:
+                name = (
+                    param.opts[0]
+                    if isinstance(param, click.Option)
+                    else param.human_readable_name.strip("[]")
+                )
+                raise errors.UsageError(f"{name} '{visible(text)}' {verdict}: {why}")
+        return value
+
+    return check
+
+
+# Click callbacks: text that is not UTF-8 (bytes in another encoding) or holds a control
+# character is a usage error, one line, exit 2, before it reaches the store.
+recordable = _refused("cannot be recorded")  # a note, a reason, a name that is stored
+findable = _refused("names nothing procflow could have recorded")  # an id or a name looked up
 
 
 LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
@@ -41,10 +65,10 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
 
     found = build_catalog(dirs)
     for problem in found.problems:
-        click.echo(f"procflow: warning: {problem}", err=True)
+        say(f"procflow: warning: {problem}", err=True)
     for hidden, winner in found.shadowed:
         note = f"{hidden.path} is not used: {winner.path} has its id {hidden.id!r}"
-        click.echo(f"procflow: note: {note}", err=True)
+        say(f"procflow: note: {note}", err=True)
     return found
 
 
@@ -66,7 +90,7 @@ def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     if procedure is None:
         problems = [d for d in diagnostics if d.is_error]
         shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
-        click.echo(shown, err=True, nl=False)
+        say(shown, err=True, nl=False)
         raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
     return procedure, path
 
@@ -118,7 +142,9 @@ def _session_options(func: Any) -> Any:
                 help="Take answers, moves and skipped items from FILE (YAML or JSON) instead of asking.",
             ),
             click.option("--override", is_flag=True, help=OVERRIDE_HELP),
-            click.option("--reason", default=None, metavar="TEXT", help=OVERRIDE_REASON_HELP),
+            click.option(
+                "--reason", default=None, metavar="TEXT", callback=recordable, help=OVERRIDE_REASON_HELP
+            ),
         ]
     ):
         func = option(func)
@@ -150,5 +176,5 @@ def _all_procedures(dirs: tuple[str, ...]) -> Any:
 
     procedures, problems = load_procedures(dirs)
     for problem in problems:
-        click.echo(f"procflow: warning: {problem}", err=True)
+        say(f"procflow: warning: {problem}", err=True)
     return procedures

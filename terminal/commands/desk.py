@@ -18,6 +18,8 @@ from procflow.terminal.commands.common import (
     _override,
     _session_options,
     _site,
+    findable,
+    recordable,
 )
 
 
@@ -57,7 +59,7 @@ def run(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @_session_options
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
@@ -85,7 +87,7 @@ def resume(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
 @click.option(
     "--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable)."
@@ -95,6 +97,7 @@ def resume(
     "--reason",
     "reasons",
     multiple=True,
+    callback=recordable,
     metavar="TEXT",
     help="Why the --skip items are skipped (once for all, or once per --skip), or why you act "
     "with --override (given first).",
@@ -107,7 +110,9 @@ def resume(
     metavar="DEADLINE",
     help="Acknowledge a recurrence (e.g. a refill every 15 minutes): the next counts from now.",
 )
-@click.option("--note", default=None, metavar="TEXT", help="Record a note with the step.")
+@click.option(
+    "--note", default=None, metavar="TEXT", callback=recordable, help="Record a note with the step."
+)
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
@@ -139,8 +144,14 @@ def step(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
-@click.option("--reason", required=True, metavar="TEXT", help="Why the instance is cancelled (recorded).")
+@click.argument("instance", metavar="ID", callback=findable)
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    callback=recordable,
+    help="Why the instance is cancelled (recorded).",
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
 def cancel(
@@ -152,16 +163,23 @@ def cancel(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option(
     "--to",
     "to",
     required=True,
+    callback=recordable,
     metavar="PERSON|ROLE",
     help="A person of the site file, or a role of the instance's procedures "
     "(person:NAME or role:NAME when a name is both).",
 )
-@click.option("--note", default=None, metavar="TEXT", help="What the next holder should know (recorded).")
+@click.option(
+    "--note",
+    default=None,
+    metavar="TEXT",
+    callback=recordable,
+    help="What the next holder should know (recorded).",
+)
 @_instance_options
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."

@@ -5,8 +5,6 @@ Options and printing only: rendering is `engine.output`'s, finding procedures `e
 
 from __future__ import annotations
 
-import json
-
 import click
 from procflow.engine.base.environment import language
 from procflow.engine.base.width import align
@@ -23,6 +21,7 @@ from procflow.terminal.commands.common import (
     _site,
     _used_titles,
 )
+from procflow.terminal.inert import say, to_json
 
 
 @click.command("list", context_settings=CONTEXT)
@@ -49,7 +48,7 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
         for e in found.entries.values()
     ]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(to_json(rows, indent=2))
         return
     if not rows:
         click.echo("procflow: no procedures found (add some with --dir PATH or PROCFLOW_PATH)", err=True)
@@ -58,7 +57,7 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
         (r["id"], r["title"], str(r["states"]), r["source"] or "") for r in rows
     ]
     for line in align(table, right={2}):
-        click.echo(line)
+        say(line)
 
 
 @click.command(context_settings=CONTEXT)
@@ -84,9 +83,7 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     proc, path = _checked_procedure(procedure, dirs)
     titles = _used_titles(proc, path, dirs)
     params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
-    click.echo(
-        render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False
-    )
+    say(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False)
 
 
 @click.command(context_settings=CONTEXT)
@@ -108,4 +105,4 @@ def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...])
     chooses; final states are double circles. ID is an id or the path of a procedure file.
     """
     proc, _ = _checked_procedure(procedure, dirs)
-    click.echo(FORMATS[format_](proc, language(lang)), nl=False)
+    say(FORMATS[format_](proc, language(lang)), nl=False)

@@ -13,7 +13,7 @@ from procflow.engine.store import open_store
 from procflow.terminal import history as histories
 from procflow.terminal import listings
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, _site, _site_given
+from procflow.terminal.commands.common import _instance_options, _site, _site_given, findable
 
 
 @click.command(context_settings=CONTEXT)
@@ -54,7 +54,7 @@ def status(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID")
+@click.argument("instance", metavar="ID", callback=findable)
 @click.option("--show-pii", is_flag=True, help="Show answers to fields marked as personal data.")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
@@ -68,7 +68,7 @@ def history(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="[ID]", required=False)
+@click.argument("instance", metavar="[ID]", required=False, callback=findable)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: checked, integrity, mismatches, ok.")
 def verify(instance: str | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
