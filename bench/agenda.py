@@ -39,7 +39,7 @@ ANSWERS = {
 
 def fill(path: Path, count: int) -> float:
     """A store of `count` instances, half open with one due row each; seconds it took."""
-    from procflow.engine.base.clock import stamp
+    from procflow.engine.base.stamps import stamp
     from procflow.engine.desk.instances import Desk
     from procflow.engine.runtime.driver import Driver, Missing
     from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH

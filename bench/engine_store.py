@@ -148,7 +148,7 @@ def _fill(path: Path, count: int) -> tuple[str, str]:
     """A store with `count` instances, half open, over a year: op7 holds MINE of them, the
     other OPERATORS - 1 people the rest. One real instance is copied (its pinned text,
     snapshot and events) under new ids. Returns (an open instance of op7, the real one's id)."""
-    from procflow.engine.base.clock import stamp
+    from procflow.engine.base.stamps import stamp
     from procflow.engine.desk.instances import Desk
     from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH
     from procflow.engine.store.sqlite import SQLiteStore

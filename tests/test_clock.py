@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from procflow.engine.base.clock import EARLIEST_YEAR, LATEST_YEAR, parse_moment, plausible, stamp
+from procflow.engine.base.clock import parse_moment
 from procflow.engine.base.errors import EXIT_USAGE, UsageError
+from procflow.engine.base.stamps import EARLIEST_YEAR, LATEST_YEAR, plausible, stamp
 
 moments = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC))
 

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import Golden
 from procflow import cli
-from procflow.engine.base.clock import stamp
+from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.instances import Desk
 from procflow.engine.runtime.journal import make_event
 from procflow.engine.store import open_store

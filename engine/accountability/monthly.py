@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from procflow.engine.accountability.penalties import Ladder, Rung, Standing, stand
 from procflow.engine.accountability.violations import KINDS
-from procflow.engine.base.clock import EARLIEST_YEAR, LATEST_YEAR
 from procflow.engine.base.errors import UsageError
+from procflow.engine.base.stamps import EARLIEST_YEAR, LATEST_YEAR
 
 if TYPE_CHECKING:
     from procflow.engine.accountability.violations import Violation

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.clock import parse_moment, stamp
+from procflow.engine.base.clock import parse_moment
 from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.base.stamps import stamp
 from procflow.engine.store import Store
 from procflow.engine.store.records import AccountableEvent, ViolationRow, utc
 

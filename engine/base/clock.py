@@ -12,43 +12,17 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from procflow.engine.base.calendar import DAYS, Calendar, build_calendar
 from procflow.engine.base.durations import parse_duration
 from procflow.engine.base.errors import UsageError
+from procflow.engine.base.stamps import plausible
 
 HORIZON_DAYS = 3660  # duty arithmetic looks no further: a calendar with no duty for ten years is a mistake
 _DAY = timedelta(days=1)
-
-
-# The years procflow accepts in a moment a person or a file gives (documented in docs/time.md):
-# wide enough for any real record, narrow enough that a typo such as 0202-03-09 is refused
-# rather than stored, and that every stored time has a four-digit year, so text order is time
-# order.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-
-
-def stamp(moment: datetime) -> str:
-    """A moment as the store keeps it: UTC with milliseconds, fixed width (`%Y` is not padded
-    below the year 1000 on every platform), so text order is time order."""
-    utc = moment.astimezone(UTC)
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
-        f"{utc.microsecond // 1000:03d}Z"
-    )
-
-
-def plausible(moment: datetime, what: str) -> datetime:
-    """`moment` if its year is in the accepted window, else a UsageError naming `what`."""
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise UsageError(
-            f"{what} is in the year {moment.year}; procflow accepts years {EARLIEST_YEAR}-{LATEST_YEAR}"
-        )
-    return moment
 
 
 def now(zone: tzinfo | None = None) -> datetime:

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.clock import stamp
 from procflow.engine.base.durations import format_duration
 from procflow.engine.base.messages import message
+from procflow.engine.base.stamps import stamp
 from procflow.engine.base.width import GAP, align, column_widths
 from procflow.engine.store import Store
 

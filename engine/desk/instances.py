@@ -14,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.clock import now, stamp
+from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
+from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import Gate, Holder, Target, hand_off
 from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes

@@ -23,8 +23,9 @@ import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from procflow.engine.base.clock import Duty, stamp
+from procflow.engine.base.clock import Duty
 from procflow.engine.base.durations import parse_duration
+from procflow.engine.base.stamps import stamp
 from procflow.engine.model.procedure import Deadline, Procedure, State
 from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from procflow.engine.base.clock import stamp
 from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError
+from procflow.engine.base.stamps import stamp
 from procflow.engine.store import records
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.protocol import LAST

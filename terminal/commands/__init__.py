@@ -57,7 +57,7 @@ COMMANDS: dict[str, Registered] = {
         "questions, routes, moves, deadlines, notes and source clauses.",
     ),
     "status": Registered(
-        "records", "Open instances and those closed recently: id, procedure, state, who, since when."
+        "status", "Open instances and those closed recently: id, procedure, state, who, since when."
     ),
     "step": Registered("desk", "Take one step of instance ID without prompts (for scripts and other tools)."),
     "test": Registered(
