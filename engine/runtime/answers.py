@@ -11,7 +11,7 @@ import unicodedata
 from datetime import datetime, tzinfo
 from typing import Any
 
-from procflow.engine.model.fields import TYPES, Value
+from procflow.engine.model.fields import TYPES, Value, too_long
 from procflow.engine.model.procedure import Field
 
 __all__ = ["Value", "parse_answer", "show_answer"]
@@ -20,9 +20,15 @@ __all__ = ["Value", "parse_answer", "show_answer"]
 def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None, naive: bool = False) -> Value:
     """The typed value of `raw` for `field`; every refusal is one InvalidAnswerError sentence.
 
+    An answer of more than `MAX_ANSWER_CHARS` (10,000) characters is refused before it is read,
+    so that no parser and no field pattern works on more; refusals quote a long answer clipped.
+
     A date-time without an offset takes `tz`; with `naive` (an instance kept in naive local
     time) one with an offset is converted to local time and loses it, so times compare.
     """
+    refused = too_long(field, raw)
+    if refused is not None:
+        raise refused
     if naive and field.type == "datetime":
         return _naive(parse_answer(field, raw))
     if isinstance(raw, str) and field.type != "text":

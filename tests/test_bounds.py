@@ -1,0 +1,141 @@
+"""Bounded work on hostile patterns, answers and numbers (issue 9, defects 5, 8 and 13): each is
+refused with one line and a documented exit code, in bounded time, never with a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+RunCli = Callable[..., Result]
+
+PROCEDURE = """\
+procflow: 1
+id: bounds-probe
+title: Bounds probe
+fields:
+  kind: {type: choice, options: [a, b]}
+  n: {type: number}
+  note: {type: text}
+initial: s
+states:
+  s:
+    ask: [kind, n, note]
+    next: e
+  e:
+    final: true
+"""
+
+
+def procflow(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PROCFLOW_DB": str(cwd / "procflow.db"), "PROCFLOW_USER": "t", "NO_COLOR": "1"}
+    command = [sys.executable, "-c", "from procflow import cli; cli.main()", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def with_patterns(patterns: list[str]) -> str:
+    fields = "".join(f"  f{i}: {{type: text, pattern: {p!r}}}\n" for i, p in enumerate(patterns))
+    asked = ", ".join(f"f{i}" for i in range(len(patterns)))
+    return (
+        "procflow: 1\nid: patterns\ntitle: Patterns\nfields:\n"
+        + fields
+        + f"initial: s\nstates:\n  s:\n    ask: [{asked}]\n    next: e\n  e:\n    final: true\n"
+    )
+
+
+# --- defect 5: patterns ---------------------------------------------------------------------
+
+ATOM = st.sampled_from(["a", "b", "[a-z]", r"\d", ".", "ab"])
+INNER = st.sampled_from(["+", "*", "?", "{1,3}", "{0,}", "{2,}"])
+OUTER = st.sampled_from(["+", "*", "{2,}", "{1,9}", "+?", "*?"])
+
+
+@st.composite
+def nested(draw: st.DrawFn) -> str:
+    """A repeat whose body holds a variable repeat or overlapping alternatives: exponential shapes."""
+    inner = draw(ATOM) + draw(INNER)
+    body = draw(st.sampled_from([inner, f"x{inner}", f"{inner}y", f"(?:{inner})", f"a|a{draw(ATOM)}"]))
+    return draw(st.sampled_from(["", "^"])) + f"({body}){draw(OUTER)}" + draw(st.sampled_from(["", "$", "z"]))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(nested(), min_size=1, max_size=12, unique=True))
+def test_validate_flags_every_nested_quantifier_shape(tmp_path: Path, patterns: list[str]) -> None:
+    (tmp_path / "p.yaml").write_text(with_patterns(patterns), encoding="utf-8")
+    result = procflow("validate", "--no-cache", "p.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    flagged = [line for line in result.stdout.splitlines() if line.endswith("[P032]")]
+    assert len(flagged) == len(patterns), result.stdout
+
+
+def test_safe_patterns_pass(run_cli: RunCli, tmp_path: Path) -> None:
+    safe = [r"[A-Z].*", r"(a|b)+", r"(\d{3}-)+\d{4}", r"^(?>[A-Z]+[0-9]*)+$", r"^([A-Z]++[0-9]*+)+$", r"x{2}"]
+    (tmp_path / "p.yaml").write_text(with_patterns(safe), encoding="utf-8")
+    result = run_cli("validate", "--no-cache", str(tmp_path / "p.yaml"))
+    assert "[P032]" not in result.output and result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        ("[A-Z", "unterminated character set"),
+        ("a{4294967296}", "repetition number is too large"),
+        ("(a", "missing )"),
+    ],
+)
+def test_patterns_that_do_not_compile_are_findings(
+    run_cli: RunCli, tmp_path: Path, pattern: str, says: str
+) -> None:
+    (tmp_path / "p.yaml").write_text(with_patterns([pattern]), encoding="utf-8")
+    result = run_cli("validate", "--no-cache", str(tmp_path / "p.yaml"))
+    assert result.exit_code == 1 and says in result.output and "[P032]" in result.output
+
+
+def test_an_answer_to_a_forced_nested_pattern_cannot_hang(tmp_path: Path) -> None:
+    # a procedure that skipped validate (pinned before P032, or built in code) still cannot hang a step
+    script = textwrap.dedent(
+        """
+        from procflow.engine.base.errors import InvalidAnswerError
+        from procflow.engine.model.procedure import Field
+        from procflow.engine.runtime.answers import parse_answer
+        field = Field(name="code", type="text", pattern="^(a+)+$")
+        try:
+            parse_answer(field, "a" * 40 + "!")
+        except InvalidAnswerError as exc:
+            print(exc)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=20)
+    assert "cannot be answered" in result.stdout and "matches in more than one way" in result.stdout
+
+
+# --- defect 8: answers too long to quote, or to read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ("{kind: '" + "9" * 5000 + "'}", "kind"),
+        ("{kind: a, n: '" + "9" * 5000 + "'}", "n"),
+        ("{kind: a, n: 1, note: " + "x" * 10_001 + "}", "note"),
+    ],
+)
+def test_huge_answers_are_refused_with_a_clipped_quote(
+    run_cli: RunCli, tmp_path: Path, answers: str, field: str
+) -> None:
+    (tmp_path / "p.yaml").write_text(PROCEDURE, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(f"answers: {answers}\n", encoding="utf-8")
+    result = run_cli("run", str(tmp_path / "p.yaml"), "--answers", str(tmp_path / "a.yaml"), "--lang", "en")
+    assert result.exit_code == 5, result.output
+    refusal = [line for line in result.output.splitlines() if f"for {field!r} is not valid" in line]
+    assert len(refusal) == 1 and len(refusal[0]) < 250, result.output
+    assert "characters)" in refusal[0]
