@@ -139,3 +139,35 @@ def test_huge_answers_are_refused_with_a_clipped_quote(
     refusal = [line for line in result.output.splitlines() if f"for {field!r} is not valid" in line]
     assert len(refusal) == 1 and len(refusal[0]) < 250, result.output
     assert "characters)" in refusal[0]
+
+
+# --- defect 13: validate --max-bytes, both ways ---------------------------------------------
+
+
+def big_procedure(path: Path, size: int) -> int:
+    head = "procflow: 1\nid: big\ntitle: Big\ninitial: s\nstates:\n  s: {final: true}\n# "
+    path.write_text(head + "x" * (size - len(head) - 1) + "\n", encoding="utf-8")
+    return path.stat().st_size
+
+
+def test_max_bytes_raises_the_limit_above_one_mebibyte(run_cli: RunCli, tmp_path: Path) -> None:
+    size = big_procedure(tmp_path / "big.yaml", 1_300_000)
+    refused = run_cli("validate", "--no-cache", str(tmp_path / "big.yaml"))
+    assert (
+        refused.exit_code == 1
+        and f"file is {size:,} bytes, over the limit of 1,048,576 bytes" in refused.output
+    )
+    for cache in ("--no-cache", None):  # checked afresh, then through the cache
+        args = ["validate", "--max-bytes", str(2 << 20), str(tmp_path / "big.yaml")]
+        result = run_cli(*args[:1], *([cache] if cache else []), *args[1:])
+        assert result.exit_code == 0 and result.output == "1 file checked: no problems\n", result.output
+    lowered = run_cli("validate", "--no-cache", "--max-bytes", "1000", str(tmp_path / "big.yaml"))
+    assert lowered.exit_code == 1 and "over the limit of 1,000 bytes [Y004]" in lowered.output
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.integers(max_value=0), st.integers(min_value=(1 << 30) + 1), st.just(10**400)))
+def test_nonsensical_max_bytes_is_a_usage_error(run_cli: RunCli, value: int) -> None:
+    result = run_cli("validate", "--max-bytes", str(value), "tests/fixtures/valid/visitor.yaml")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--max-bytes'" in result.output and "Traceback" not in result.output
