@@ -171,3 +171,71 @@ def test_nonsensical_max_bytes_is_a_usage_error(run_cli: RunCli, value: int) -> 
     result = run_cli("validate", "--max-bytes", str(value), "tests/fixtures/valid/visitor.yaml")
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--max-bytes'" in result.output and "Traceback" not in result.output
+
+
+# --- defect 8: numbers out of range ---------------------------------------------------------
+
+DEADLINE = """\
+procflow: 1
+id: far
+title: Far
+fields:
+  wait: {type: duration}
+initial: s
+states:
+  s:
+    ask: [wait]
+    due:
+      - {id: a, KIND: DURATION}
+    next: e
+  e: {final: true}
+"""
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.integers(min_value=10**8, max_value=10**30),
+    st.sampled_from(["weeks", "days", "hours", "minutes", "w", "d"]),
+    st.sampled_from(["within", "every"]),
+)
+def test_durations_too_long_for_a_date_are_findings(
+    run_cli: RunCli, tmp_path: Path, count: int, unit: str, kind: str
+) -> None:
+    (tmp_path / "far.yaml").write_text(DEADLINE.replace("KIND", kind).replace("DURATION", f"{count} {unit}"))
+    result = run_cli("validate", "--no-cache", str(tmp_path / "far.yaml"))
+    assert result.exit_code == 1, result.output
+    assert "is longer than 100 years, the longest duration procflow counts with [P023]" in result.output
+
+
+def test_a_deadline_too_long_does_not_crash_a_run(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "far.yaml").write_text(
+        DEADLINE.replace("KIND", "within").replace("DURATION", "99999999999 weeks")
+    )
+    (tmp_path / "a.yaml").write_text("answers: {wait: 9999999999 weeks}\n")
+    result = run_cli("run", str(tmp_path / "far.yaml"), "--answers", str(tmp_path / "a.yaml"), "--lang", "en")
+    assert result.exit_code == 1 and "[P023]" in result.output, result.output
+
+
+def test_a_duration_answer_over_100_years_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "far.yaml").write_text(DEADLINE.replace("KIND", "within").replace("DURATION", "2 hours"))
+    (tmp_path / "a.yaml").write_text("answers: {wait: 9999999999 weeks}\n")
+    result = run_cli("run", str(tmp_path / "far.yaml"), "--answers", str(tmp_path / "a.yaml"), "--lang", "en")
+    assert result.exit_code == 5, result.output
+    assert "expected a duration of at most 100 years" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--within", "99999999999 weeks"),
+        ("--within", "5300 weeks"),
+        ("--limit", "99999999999999999999999"),
+        ("--limit", "1000001"),
+        ("--limit", "0"),
+    ],
+)
+def test_extreme_agenda_options_are_usage_errors(args: tuple[str, str], tmp_path: Path) -> None:
+    result = procflow("agenda", *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3

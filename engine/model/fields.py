@@ -103,6 +103,15 @@ def _in(words: Mapping[str, str], lang: str) -> str:
     return words.get(lang, words["en"])
 
 
+def bounded_duration(text: str) -> float:
+    """`parse_duration(text)`, or ValueError when it does not parse or is longer than 100 years,
+    which no deadline can be counted with (dates end in the year 9999)."""
+    seconds = parse_duration(text)
+    if not math.isfinite(seconds) or abs(seconds) > MAX_DURATION_SECONDS:
+        raise ValueError(f"{text!r} is longer than 100 years, the longest duration procflow counts with")
+    return seconds
+
+
 # --- parsers: what an answer may be, and one refusal sentence when it is not -------------------
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "對", "t"})
@@ -115,6 +124,7 @@ _COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
 
+MAX_DURATION_SECONDS = 36_525 * 86_400  # 100 years: the longest deadline or duration a date can carry
 MAX_ANSWER_CHARS = 10_000  # the longest answer of any type; keeps every parse and pattern match bounded
 _SHOWN = 40  # a refused answer longer than this is quoted clipped
 
@@ -380,6 +390,8 @@ def _duration(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
         raise _bad(field, raw, "a duration such as '15 minutes'")
     if not math.isfinite(seconds) or seconds < 0:
         raise _bad(field, raw, "a duration of zero or more")
+    if seconds > MAX_DURATION_SECONDS:
+        raise _bad(field, raw, "a duration of at most 100 years")
     return int(seconds) if seconds.is_integer() else seconds
 
 
