@@ -87,7 +87,7 @@ def check_path(path: str, *, max_bytes: int, identity: str | None = None) -> Fil
     except LoadError as exc:
         return FileResult(path, [exc.diagnostic], None)
     try:
-        document = load_yaml_bytes(raw, path)
+        document = load_yaml_bytes(raw, path, max_bytes=max_bytes)
     except LoadError as exc:
         diagnostics, digest = [exc.diagnostic], None
     else:

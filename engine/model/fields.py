@@ -8,12 +8,14 @@ given and the schema file's field fragment equals `field_schema()`. No I/O, no c
 from __future__ import annotations
 
 import copy
+import importlib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
+from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
 from procflow.engine.base.durations import format_duration, parse_duration
@@ -101,6 +103,15 @@ def _in(words: Mapping[str, str], lang: str) -> str:
     return words.get(lang, words["en"])
 
 
+def bounded_duration(text: str) -> float:
+    """`parse_duration(text)`, or ValueError when it does not parse or is longer than 100 years,
+    which no deadline can be counted with (dates end in the year 9999)."""
+    seconds = parse_duration(text)
+    if not math.isfinite(seconds) or abs(seconds) > MAX_DURATION_SECONDS:
+        raise ValueError(f"{text!r} is longer than 100 years, the longest duration procflow counts with")
+    return seconds
+
+
 # --- parsers: what an answer may be, and one refusal sentence when it is not -------------------
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "對", "t"})
@@ -113,9 +124,26 @@ _COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
 
 
+MAX_DURATION_SECONDS = 36_525 * 86_400  # 100 years: the longest deadline or duration a date can carry
+MAX_ANSWER_CHARS = 10_000  # the longest answer of any type; keeps every parse and pattern match bounded
+_SHOWN = 40  # a refused answer longer than this is quoted clipped
+
+
 def _bad(field: AnyField, raw: Any, expected: str) -> InvalidAnswerError:
     shown = raw if isinstance(raw, str) else repr(raw)
-    return InvalidAnswerError(f"answer {shown!r} for {field.name!r} is not valid; expected {expected}")
+    return InvalidAnswerError(f"answer {clip(shown)!r} for {field.name!r} is not valid; expected {expected}")
+
+
+def clip(text: str) -> str:
+    """`text` as a message quotes it: at most `_SHOWN` characters, and the length when clipped."""
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({len(text):,} characters)"
+
+
+def too_long(field: AnyField, raw: Any) -> InvalidAnswerError | None:
+    """The refusal of an answer longer than `MAX_ANSWER_CHARS` characters, before any parser reads it."""
+    if isinstance(raw, str) and len(raw) > MAX_ANSWER_CHARS:
+        return _bad(field, raw, f"at most {MAX_ANSWER_CHARS:,} characters")
+    return None
 
 
 def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
@@ -134,13 +162,112 @@ def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
 
 
 def _matches(field: AnyField, value: str) -> re.Match[str] | None:
+    # validate refuses such a pattern (rule P033); a procedure run anyway must not hang or crash
+    problem = pattern_problem(str(field.pattern))
+    if problem is not None:
+        raise InvalidAnswerError(f"field {field.name!r} cannot be answered: its pattern {problem}")
+    return re.fullmatch(str(field.pattern), value)
+
+
+# --- patterns: what validate refuses and the answer parser will not run ---------------------------
+
+# the standard library's own parser of regular expressions (it has no typed stubs)
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)  # a possessive repeat never backtracks into its body
+
+
+@lru_cache(maxsize=256)
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` must not be matched against answers, as the end of a sentence, or None.
+
+    Either it does not compile, or it has a shape that backtracks exponentially: a repeat that
+    may run more than once (`+`, `*`, `{2,}`, `{1,5}`) whose body, outside an atomic group or a
+    possessive repeat, holds a part that matches in more than one way: another repeat of variable
+    count (`(a+)+`, `(a*)*`, `(a?b)*`), or an alternation with an empty alternative or two that may
+    begin with the same character (`(a|aa)+`, `(a|ab)*`, `(.|x)+`).
+    """
     try:
-        return re.fullmatch(str(field.pattern), value)
-    except re.error as exc:  # the procedure's fault, but the operator must not see a traceback
-        raise InvalidAnswerError(
-            f"field {field.name!r} cannot be answered: its pattern {field.pattern!r} is not a valid "
-            f"regular expression ({exc})"
-        ) from None
+        tree = _sre_parse.parse(pattern)
+        re.compile(pattern)
+    except re.error as exc:
+        return f"{pattern!r} is not a valid regular expression ({exc})"
+    except (OverflowError, RecursionError, MemoryError) as exc:
+        return f"{pattern!r} cannot be compiled ({exc})"
+    shape = _ambiguous_repeat(tree)
+    if shape is None:
+        return None
+    return (
+        f"{pattern!r} repeats a part that matches in more than one way ({shape}), so matching may take "
+        f"time that doubles with every character; rewrite it without the nested repetition"
+    )
+
+
+def _ambiguous_repeat(items: Iterable[tuple[Any, Any]]) -> str | None:
+    for op, av in items:
+        if op in _REPEATS:
+            _low, high, body = av
+            if high > 1:  # MAXREPEAT, the count of `*` and `+`, is above 1 too
+                inner = _variable(body)
+                if inner is not None:
+                    return inner
+        found = _ambiguous_repeat(_children(op, av))
+        if found is not None:
+            return found
+    return None
+
+
+def _children(op: Any, av: Any) -> list[tuple[Any, Any]]:
+    if op in _REPEATS or op == _sre.POSSESSIVE_REPEAT:
+        return list(av[2])
+    if op == _sre.SUBPATTERN:
+        return list(av[3])
+    if op == _sre.ATOMIC_GROUP or op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        return list(av if op == _sre.ATOMIC_GROUP else av[1])
+    if op == _sre.BRANCH:
+        return [item for branch in av[1] for item in branch]
+    if op == _sre.GROUPREF_EXISTS:
+        return [item for branch in av[1:] if branch is not None for item in branch]
+    return []
+
+
+def _variable(items: Iterable[tuple[Any, Any]]) -> str | None:
+    """The first part of a repeated body that may match the same text in more than one way."""
+    for op, av in items:
+        if op in _REPEATS and av[0] != av[1]:
+            return "a repetition inside a repetition"
+        if op == _sre.BRANCH:
+            starts = [_first(branch) for branch in av[1]]
+            if any(s == set() for s in starts):
+                return "alternatives that overlap, inside a repetition"
+            seen: set[Any] = set()
+            for start in starts:
+                if start is None or start & seen or (None in seen):
+                    return "alternatives that overlap, inside a repetition"
+                seen |= start
+        if op in (_sre.ATOMIC_GROUP, _sre.POSSESSIVE_REPEAT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue
+        found = _variable(_children(op, av))
+        if found is not None:
+            return found
+    return None
+
+
+def _first(items: Any) -> set[Any] | None:
+    """The literal characters `items` may begin with; an empty set when it may match nothing, None
+    when it may begin with a class of characters (treated as overlapping with anything)."""
+    for op, av in items:
+        if op == _sre.LITERAL:
+            return {av}
+        if op == _sre.AT:
+            continue
+        if op == _sre.SUBPATTERN:
+            inner = _first(av[3])
+            if inner == set():
+                continue
+            return inner
+        return None
+    return set()
 
 
 def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
@@ -218,7 +345,7 @@ def _choice(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     text = raw.strip()
     if text in options:
         return text
-    if text.isdigit() and 1 <= int(text) <= len(options):
+    if text.isascii() and text.isdigit() and len(text) <= 9 and 1 <= int(text) <= len(options):
         return options[int(text) - 1]
     folded = text.casefold()
     for option in options:
@@ -263,6 +390,8 @@ def _duration(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
         raise _bad(field, raw, "a duration such as '15 minutes'")
     if not math.isfinite(seconds) or seconds < 0:
         raise _bad(field, raw, "a duration of zero or more")
+    if seconds > MAX_DURATION_SECONDS:
+        raise _bad(field, raw, "a duration of at most 100 years")
     return int(seconds) if seconds.is_integer() else seconds
 
 

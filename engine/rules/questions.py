@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from procflow.engine.base.diagnostic import Severity
+from procflow.engine.model.fields import pattern_problem
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.rules import Finding, rule
 from procflow.engine.rules.analysis.facts import analyse, suggest
@@ -67,3 +68,17 @@ def unused_field(procedure: Procedure) -> Iterator[Finding]:
     for name, field in procedure.fields.items():
         if name not in asked:
             yield Finding(field.ptr, f"field {name!r} is never asked, so it never has an answer", key=True)
+
+
+@rule(
+    "P033",
+    "bad-pattern",
+    "a field's pattern does not compile or repeats a part that matches in more than one way",
+)
+def bad_pattern(procedure: Procedure) -> Iterator[Finding]:
+    for name, field in procedure.fields.items():
+        if field.pattern is None:
+            continue
+        problem = pattern_problem(field.pattern)
+        if problem is not None:
+            yield Finding(field.ptr + "/pattern", f"the pattern of field {name!r}: {problem}")

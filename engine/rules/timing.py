@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from procflow.engine.base.durations import parse_duration
+from procflow.engine.model.fields import bounded_duration
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.rules import Finding, rule
 from procflow.engine.rules.analysis.facts import suggest
@@ -52,7 +52,11 @@ def bad_anchor(procedure: Procedure) -> Iterator[Finding]:
                 )
 
 
-@rule("P023", "bad-duration", "a deadline's duration does not parse, or a recurrence is not longer than zero")
+@rule(
+    "P023",
+    "bad-duration",
+    "a deadline's duration does not parse, or a recurrence is not longer than zero",
+)
 def bad_duration(procedure: Procedure) -> Iterator[Finding]:
     for state in procedure.states.values():
         for deadline in state.due:
@@ -71,4 +75,4 @@ def bad_duration(procedure: Procedure) -> Iterator[Finding]:
                 )
 
 
-_seconds = lru_cache(maxsize=1024)(parse_duration)  # procedures repeat a few durations
+_seconds = lru_cache(maxsize=1024)(bounded_duration)  # procedures repeat a few durations

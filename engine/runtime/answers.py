@@ -13,7 +13,7 @@ from typing import Any
 
 from procflow.engine.base.errors import InvalidAnswerError
 from procflow.engine.base.safetext import unstorable
-from procflow.engine.model.fields import TYPES, Value
+from procflow.engine.model.fields import TYPES, Value, too_long
 from procflow.engine.model.procedure import Field
 
 __all__ = ["Value", "parse_answer", "show_answer"]
@@ -22,9 +22,15 @@ __all__ = ["Value", "parse_answer", "show_answer"]
 def parse_answer(field: Field, raw: Any, *, tz: tzinfo | None = None, naive: bool = False) -> Value:
     """The typed value of `raw` for `field`; every refusal is one InvalidAnswerError sentence.
 
+    An answer of more than `MAX_ANSWER_CHARS` (10,000) characters is refused before it is read,
+    so that no parser and no field pattern works on more; refusals quote a long answer clipped.
+
     A date-time without an offset takes `tz`; with `naive` (an instance kept in naive local
     time) one with an offset is converted to local time and loses it, so times compare.
     """
+    refused = too_long(field, raw)
+    if refused is not None:
+        raise refused
     if isinstance(raw, str):
         # bytes that were not UTF-8 (a Big5 keyboard in a UTF-8 terminal) or a control
         # character cannot be recorded; a text field may hold tabs and line breaks

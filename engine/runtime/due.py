@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from procflow.engine.base.clock import Duty
 from procflow.engine.base.durations import parse_duration
 from procflow.engine.base.stamps import stamp
+from procflow.engine.model.fields import MAX_DURATION_SECONDS, bounded_duration
 from procflow.engine.model.procedure import Deadline, Procedure, State
 from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value
@@ -41,11 +42,11 @@ def seconds_of(deadline: Deadline, params: Mapping[str, Scalar]) -> float:
     the value is missing or not a duration."""
     name = deadline.param
     if name is None:
-        return parse_duration(deadline.duration)
+        return bounded_duration(deadline.duration)
     value = params.get(name)
     if not isinstance(value, str):
         raise ValueError(f"parameter {name!r} of deadline {deadline.id!r} is {value!r}, not a duration")
-    return parse_duration(value)
+    return bounded_duration(value)
 
 
 def due_entries(
@@ -95,7 +96,10 @@ def _entry(
     duty: Duty | None,
 ) -> Due:
     anchor = _anchor(name, deadline.anchor, entered, answers)
-    seconds = seconds_of(deadline, params)
+    try:
+        seconds = seconds_of(deadline, params)
+    except ValueError:  # too long: validate refuses it (P023); a run without validate counts 100 years
+        seconds = MAX_DURATION_SECONDS
     counted = duty if deadline.during == DUTY else None
     due: str | None = None
     if anchor is not None:
@@ -110,10 +114,14 @@ def _entry(
     return entry
 
 
-def _shift(start: datetime, seconds: float, duty: Duty | None) -> str:
-    if duty is None:
-        return (start + timedelta(seconds=seconds)).isoformat()
-    moved = duty.add(start, seconds) if seconds >= 0 else duty.subtract(start, -seconds)
+def _shift(start: datetime, seconds: float, duty: Duty | None) -> str | None:
+    """The due time, or None when it falls outside the dates a datetime holds (no due time)."""
+    try:
+        if duty is None:
+            return (start + timedelta(seconds=seconds)).isoformat()
+        moved = duty.add(start, seconds) if seconds >= 0 else duty.subtract(start, -seconds)
+    except (OverflowError, ValueError):
+        return None
     return moved.isoformat()
 
 

@@ -13,6 +13,7 @@ import click
 from procflow.engine.base import clock, environment, errors
 from procflow.engine.base.durations import parse_duration
 from procflow.engine.desk import agenda as agendas
+from procflow.engine.model.fields import MAX_DURATION_SECONDS
 from procflow.engine.store import open_store
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import _instance_options, _site, _site_given, findable
@@ -44,7 +45,7 @@ from procflow.terminal.inert import say, to_json
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1_000_000),
     default=20,
     show_default=True,
     metavar="N",
@@ -96,6 +97,8 @@ def agenda(
         raise errors.UsageError(
             f"--within {within!r} is not a duration; expected e.g. 30m or 2 hours"
         ) from None
+    if not 0 <= ahead <= MAX_DURATION_SECONDS:
+        raise errors.UsageError(f"--within {within!r} is out of range; give a duration of at most 100 years")
     if watch and at is not None:
         raise errors.UsageError("--at and --watch do not go together: --watch follows the clock")
     sources = click.get_current_context().get_parameter_source

@@ -36,11 +36,11 @@ from procflow.terminal.inert import inert_json, say, to_json
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option(
     "--max-bytes",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1 << 30),
     default=1 << 20,
     show_default=True,
     metavar="N",
-    help="Refuse files larger than N bytes.",
+    help="Refuse files larger than N bytes (1 to 1073741824, 1 GiB).",
 )
 @click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing earlier results.")
 @click.option(
