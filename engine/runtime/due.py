@@ -24,7 +24,6 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from procflow.engine.base.clock import Duty
-from procflow.engine.base.durations import parse_duration
 from procflow.engine.base.stamps import stamp
 from procflow.engine.model.fields import MAX_DURATION_SECONDS, bounded_duration
 from procflow.engine.model.procedure import Deadline, Procedure, State
