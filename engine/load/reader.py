@@ -11,8 +11,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from typing import TYPE_CHECKING
 
-from procflow.engine.base.diagnostic import Diagnostic, Severity
+if TYPE_CHECKING:
+    from procflow.engine.base.diagnostic import Diagnostic
 
 DEFAULT_MAX_BYTES = 1 << 20
 
@@ -83,4 +85,8 @@ def too_big(path: str, size: int, max_bytes: int) -> LoadError:
 
 def error(path: str, line: int, col: int, code: str, message: str) -> LoadError:
     """A refusal of `path` at `line:col` (0:0 for the file as a whole)."""
+    # status reads pinned files through this module on every run and never builds a finding:
+    # the Diagnostic dataclass (~2 ms to import) loads only for a refusal
+    from procflow.engine.base.diagnostic import Diagnostic, Severity
+
     return LoadError(Diagnostic(path, line, col, code, Severity.ERROR, message))
