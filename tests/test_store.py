@@ -196,13 +196,44 @@ def test_wrong_places_for_a_database(tmp_path: Path) -> None:
     SQLiteStore(tmp_path / "made" / "procflow.db", create_dir=True).close()
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
 def test_a_read_only_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "procflow.db"
-    SQLiteStore(path).close()
-    path.chmod(0o444)
-    with pytest.raises(DatabaseError, match="cannot write to database"):
-        SQLiteStore(path)
+    """Root may write anywhere, so as root the opening is done by an unprivileged child."""
+    import subprocess
+    import sys
+    import tempfile
+
+    unprivileged = hasattr(os, "geteuid") and os.geteuid() == 0
+    folder = Path(tempfile.mkdtemp(dir="/tmp")) if unprivileged else tmp_path  # tmp_path is 0700
+    try:
+        path = folder / "procflow.db"
+        SQLiteStore(path).close()
+        path.chmod(0o444)
+        if not unprivileged:
+            with pytest.raises(DatabaseError, match="cannot write to database"):
+                SQLiteStore(path)
+            return
+        nobody = 65534
+        folder.chmod(0o755)
+        os.chown(folder, nobody, nobody)
+        os.chown(path, nobody, nobody)
+
+        # the child loads Python and procflow as root (the interpreter may live under /root),
+        # then gives up root before it opens the database
+        probe = (
+            "import os, sys\nfrom procflow.engine.base.errors import DatabaseError\n"
+            "from procflow.engine.store.sqlite import SQLiteStore\n"
+            f"os.setgid({nobody})\nos.setuid({nobody})\n"
+            "try:\n    SQLiteStore(sys.argv[1])\nexcept DatabaseError as exc:\n    print(exc.message)\n"
+        )
+        opened = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=False
+        )
+        assert "cannot write to database" in opened.stdout, opened.stdout + opened.stderr
+    finally:
+        if unprivileged:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_database_we_may_not_write_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
