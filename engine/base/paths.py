@@ -54,10 +54,3 @@ def cache_dir(*parts: str) -> Path:
     from platformdirs import user_cache_dir  # ~20 ms: only commands that use a cache pay it
 
     return Path(user_cache_dir("procflow", appauthor=False), *parts)
-
-
-def data_home() -> Path:
-    """The platform's per-user data directory for procflow (the default database lives here)."""
-    from platformdirs import user_data_dir  # ~20 ms: only when no --db or PROCFLOW_DB is given
-
-    return Path(user_data_dir("procflow", appauthor=False))
