@@ -101,6 +101,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
     # module) does not
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
+    from procflow.engine.runtime.state import stored
 
     record, events, due = store.whole(ident)  # one read: a step saved meanwhile is wholly in or out
     seqs = [e.seq for e in events]
@@ -112,7 +113,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
         rebuilt = replay(pinned_procedures(store, record.pins), [e.body for e in events])
     except ProcflowError as exc:
         return f"its events do not replay: {exc.message}"
-    rebuilt = json.loads(json.dumps(rebuilt, ensure_ascii=False))  # as stored: JSON types only
+    rebuilt = json.loads(json.dumps(stored(rebuilt), ensure_ascii=False))  # as stored: JSON types only
     where = first_difference(record.snapshot, rebuilt)
     if where is not None:
         return f"its snapshot differs from its events at {where}"

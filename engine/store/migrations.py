@@ -140,5 +140,17 @@ _V6 = (
     "DROP TRIGGER due_closed",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: the snapshot row no longer holds the trail (every state entered, and when), which
+# grew with the history and made each step rewrite more: a step now rewrites a row of the same
+# size whatever came before (engine/runtime/state.py `stored`). The events hold the trail
+# (engine/runtime/journal.py `trail`); the row keeps its length as `steps`. A snapshot that is
+# not valid JSON (damaged) is left as it is, for `verify` to report.
+_V7 = (
+    """UPDATE instances
+          SET snapshot = json_remove(json_set(snapshot, '$.steps', json_array_length(snapshot, '$.path')),
+                                     '$.path', '$.entered')
+        WHERE CASE WHEN json_valid(snapshot) THEN json_type(snapshot, '$.path') END = 'array'""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST = len(MIGRATIONS)
