@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import ProcflowError
-from procflow.engine.desk.pins import file_state, pinned_procedures
+from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
 from procflow.engine.store import Store
 from procflow.engine.store.records import DueRow, EventRecord, Instance, InstanceSummary
 
@@ -62,6 +62,15 @@ def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord]
     procedures = pinned_procedures(store, record.pins)
     pii = frozenset(name for p in procedures.values() for name, f in p.fields.items() if f.pii)
     return record, store.events(record.id), pii
+
+
+def files_of(store: Store, record: Instance) -> list[tuple[str, str, str]]:
+    """(procedure id, file, current | changed | removed) of each procedure the instance runs on:
+    the file it was started from, compared with the text it runs on."""
+    return [
+        (pid, path, file_state(path, record.pins[pid]))
+        for pid, path in sorted(pinned_paths(store, record.pins, record.paths).items())
+    ]
 
 
 def answers_of(events: list[EventRecord]) -> dict[str, Any]:

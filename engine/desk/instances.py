@@ -19,7 +19,7 @@ from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import Gate, Holder, Target, hand_off
-from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
+from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.runtime.due import due_rows
@@ -196,7 +196,7 @@ class Desk:
             if procedure.id in procedures:
                 continue
             procedures[procedure.id] = procedure
-            texts[procedure.id] = (str(path), raw)
+            texts[procedure.id] = (absolute(str(path)), raw)  # names it from any working directory
             checked.append(Checked(procedure, document))
             pending += [
                 s.use.procedure
@@ -216,7 +216,7 @@ class Desk:
         snapshot = snapshot_from_json(record.snapshot, f"instance '{record.id}'")
         procedures = pinned_procedures(self.store, record.pins)
         opened = Opened(record, self._session(procedures, snapshot, record.pins), store=self.store)
-        opened.notices = changed_files(self.store, record.pins)
+        opened.notices = changed_files(self.store, record.pins, record.paths)
         return opened
 
     def _session(
