@@ -208,7 +208,7 @@ def section_b(options: argparse.Namespace) -> Section:
         label = (
             "fresh instance (at most one round behind it)"
             if name == "fresh"
-            else f"{name} (ends at {events:,})"
+            else f"{name} (to {events:,} by the last sample)"
         )
         section.rows.append(
             (
