@@ -61,14 +61,14 @@ COMMANDS: dict[str, Registered] = {
     ),
     "step": Registered("desk", "Take one step of instance ID without prompts (for scripts and other tools)."),
     "test": Registered(
-        "checking", "Run scenario files (default: the bundled scenarios) and report transition coverage."
+        "checking", "Run scenario files (default: the project's scenarios) and report transition coverage."
     ),
     "trace": Registered(
         "checking",
-        "Show, clause by clause, where the source documents are encoded (default: the bundled set).",
+        "Show, clause by clause, where the source documents are encoded (default: the project).",
     ),
     "validate": Registered(
-        "checking", "Check procedure files and directories (default: the bundled procedures)."
+        "checking", "Check procedure files and directories (default: the project's procedures)."
     ),
     "verify": Registered(
         "records", "Rebuild every snapshot (or ID's) from its events and check the database file."
