@@ -73,6 +73,11 @@ COMMANDS: dict[str, Registered] = {
     "verify": Registered(
         "records", "Rebuild every snapshot (or ID's) from its events and check the database file."
     ),
+    "where": Registered(
+        "where",
+        "Show every path procflow uses here (project, procedures, scenarios, sources, database, "
+        "site, cache, schema) and why each was chosen: flag, environment, project file or default.",
+    ),
     "violation": Registered(
         "accountability",
         "Record violations of the work rules and list them with the breaches and overrides.",
