@@ -41,6 +41,9 @@ COMMANDS: dict[str, Registered] = {
         "records", "The audit trail of instance ID: every event with its time, actor, role and what it did."
     ),
     "list": Registered("procedures", "List the procedures: id, title, number of states and source document."),
+    "new": Registered(
+        "authoring", "Write a new procedure ID.yaml (or a copy of another with --from) that validates clean."
+    ),
     "report": Registered(
         "accountability",
         "Violations per person in one month, and where each stands on the penalty ladders.",
@@ -50,6 +53,10 @@ COMMANDS: dict[str, Registered] = {
     ),
     "run": Registered(
         "desk", "Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step."
+    ),
+    "schema": Registered(
+        "authoring",
+        "Print the JSON Schema of procedure files (or its installed path) for editors and tools.",
     ),
     "show": Registered(
         "procedures",
