@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from procflow.engine.base import paths
-from procflow.engine.base.errors import EXIT_PROJECT
+from procflow.engine.base.errors import EXIT_PROJECT, ProcflowError
 from procflow.engine.base.project import ProjectFileError, find_project
 
 
@@ -97,3 +97,17 @@ def test_malformed_project_file_is_one_message_at_its_place(tmp_path: Path, text
         find_project(tmp_path, environ={})
     assert caught.value.message.startswith(str(tmp_path / "procflow.toml") + message), caught.value.message
     assert caught.value.exit_code == EXIT_PROJECT == 11
+
+
+def test_a_removed_working_directory_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procflow.engine.base.errors import EXIT_USAGE
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(ProcflowError) as caught:
+        find_project(environ={})
+    assert caught.value.exit_code == EXIT_USAGE

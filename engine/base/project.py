@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.engine.base.errors import EXIT_PROJECT, ProcflowError
+from procflow.engine.base.errors import EXIT_PROJECT, ProcflowError, UsageError
 from procflow.engine.base.paths import data_dir
 
 PROJECT_FILE = "procflow.toml"
@@ -73,7 +73,10 @@ def find_project(
     `bundled` (the `--bundled` flag) skips the search. A malformed project file raises
     ProjectFileError."""
     env = os.environ if environ is None else environ
-    here = Path(start if start is not None else os.getcwd()).absolute()
+    try:
+        here = Path(start if start is not None else os.getcwd()).absolute()
+    except OSError:  # the working directory was removed under the command
+        raise UsageError("the working directory no longer exists; cd to your project") from None
     if bundled:
         return _bundled(Chosen(None, "flag", "--bundled"), here, site_flag, env)
     named = env.get(PROJECT_VARIABLE, "").strip()
