@@ -89,6 +89,11 @@ def test_environment_variable_names_the_project(tmp_path: Path) -> None:
             ":1:1: 'procedures' path '../up' must be relative and inside the project",
         ),
         ("x = 1 = 2\n", ":1:7: not valid TOML"),
+        (
+            "# x\nscenarios = []\n",
+            ":2:1: 'scenarios' is an empty list; name at least one path or leave it out",
+        ),
+        ("[procedures]\n", ":1:1: 'procedures' must be a path or a list of paths (a quoted string)"),
     ],
 )
 def test_malformed_project_file_is_one_message_at_its_place(tmp_path: Path, text: str, message: str) -> None:

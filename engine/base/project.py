@@ -223,6 +223,10 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
             raise ProjectFileError(f"{file}:{line}:1: {key!r} must be {kind} (a quoted string)")
         if expected is str and isinstance(value, list):
             raise ProjectFileError(f"{file}:{line}:1: {key!r} must be one path, not a list")
+        if not items:
+            raise ProjectFileError(
+                f"{file}:{line}:1: {key!r} is an empty list; name at least one path or leave it out"
+            )
         for item in items:
             if not item.strip() or Path(item).is_absolute() or ".." in Path(item).parts:
                 raise ProjectFileError(
