@@ -137,3 +137,14 @@ def test_a_subdirectory_finds_the_project_above(
     monkeypatch.chdir(project / "deep" / "er")
     result = run_cli("validate")
     assert result.exit_code == 1 and f"checked: project {project}\n" in result.stdout, result.output
+
+
+def test_the_project_files_site_is_checked_with_its_procedures(run_cli: RunCli, project: Path) -> None:
+    (project / "procflow.toml").write_text(
+        'procedures = "procedures"\nsite = "desk.yaml"\n', encoding="utf-8"
+    )
+    (project / "desk.yaml").write_text("procflow-site: 1\nparams:\n  no_such: 1\n", encoding="utf-8")
+    result = run_cli("validate", "--strict", "--format", "github")
+    assert result.exit_code == 1
+    assert "::warning file=desk.yaml,line=3,col=3,title=C005::" in result.stdout, result.output
+    assert result.stdout.endswith("checked: project .\n2 files checked: 0 errors, 1 warning\n")

@@ -130,3 +130,15 @@ def test_a_malformed_project_file_stops_where(run_cli: RunCli, home: Path) -> No
         result.stderr
         == f"procflow: {home / 'procflow.toml'}:1:1: 'procedures' must be a path or a list of paths (a quoted string)\n"
     )
+
+
+def test_a_subdirectory_sees_the_site_file_at_the_projects_root(
+    run_cli: RunCli, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (home / "procedures").mkdir()
+    (home / "procflow.yaml").write_text("procflow-site: 1\n", encoding="utf-8")
+    (home / "sub").mkdir()
+    monkeypatch.chdir(home / "sub")
+    found = where(run_cli, "where")
+    assert reason(found["project"]) == (str(home), "found", f"procedures/ in {home}")
+    assert reason(found["site"]) == (str(home / "procflow.yaml"), "default", "procflow.yaml in the project")

@@ -16,7 +16,7 @@ from procflow.engine.base.paths import data_dir
 from procflow.engine.base.paths import sources_dir as bundled_sources
 from procflow.engine.base.project import Project, find_project
 from procflow.engine.check.files import check_document
-from procflow.engine.check.pipeline import collect_paths, project_paths, validate_paths
+from procflow.engine.check.pipeline import collect_paths, display_path, project_paths, validate_paths
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.output import diagnostics as report
 from procflow.terminal.commands import CONTEXT
@@ -91,7 +91,7 @@ def validate(
     project = _project(paths, bundled)
     named = (click.get_current_context().find_root().obj or {}).get("site")
     site = project.site.path
-    sites = [str(site)] if site is not None and (not paths or named) else []
+    sites = [display_path(str(site))] if site is not None and (not paths or named) else []
     targets = list(paths) or project_paths(project)
     result = validate_paths(targets, max_bytes=max_bytes, jobs=jobs, use_cache=not no_cache, sites=sites)
     sources = report.source_lines(result.diagnostics) if format_ == "text" else None
