@@ -81,7 +81,14 @@ def test_environment_variable_names_the_project(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("procedures = [\n", ":2:1: not valid TOML: invalid value"),
-        ('procedures = ["a"]\nprocedure = ["b"]\n', ":2:1: unknown key 'procedure' in the project file"),
+        (
+            'procedures = ["a"]\nprocedure = ["b"]\n',
+            ":2:1: unknown key 'procedure' in the project file; did you mean 'procedures'?",
+        ),
+        (
+            "colour = 3\n",
+            ":1:1: unknown key 'colour' in the project file; expected procedures, scenarios, site, sources",
+        ),
         ("sources = 3\n", ":1:1: 'sources' must be a path (a quoted string)"),
         ('site = ["a", "b"]\n', ":1:1: 'site' must be one path, not a list"),
         (

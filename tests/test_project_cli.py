@@ -109,7 +109,7 @@ def test_a_malformed_project_file_is_one_line_and_exit_11(run_cli: RunCli, proje
         assert result.exit_code == 11, (args, result.output)
         assert result.stderr == (
             f"procflow: {project / 'procflow.toml'}:2:1: unknown key 'scenario' in the project file; "
-            "expected procedures, scenarios, site, sources\n"
+            "did you mean 'scenarios'?\n"
         )
 
 

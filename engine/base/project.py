@@ -7,6 +7,7 @@ set. Each path comes with why it was chosen. Reads only `procflow.toml`; never p
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -210,10 +211,9 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
     for key, value in table.items():
         line = _key_line(file, key, text)
         if key not in KEYS:
-            known = ", ".join(sorted(KEYS))
-            raise ProjectFileError(
-                f"{file}:{line}:1: unknown key {key!r} in the project file; expected {known}"
-            )
+            close = difflib.get_close_matches(key, list(KEYS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "expected " + ", ".join(sorted(KEYS))
+            raise ProjectFileError(f"{file}:{line}:1: unknown key {key!r} in the project file; {hint}")
         expected = KEYS[key]
         items = value if isinstance(value, list) else [value]
         if (expected is list and not isinstance(value, list | str)) or not all(
