@@ -233,7 +233,7 @@ class Builder:
             key = key_node.value  # keys are names: `1` or `true` as a key stays text
             if key_node.tag != PLAIN:
                 self.scalar(key_node)  # refuses a non-standard tag on a key
-            elif (typo := key_typo(key)) is not None:  # `名稱：值` or `　　title:` read as a key
+            elif not key.isascii() and (typo := key_typo(key)) is not None:  # `名稱：值`, `　　title:`
                 code, index = typo
                 mark = key_node.start_mark
                 raise TreeError(code, describe(code), mark.line + 1, mark.column + 1 + index)
