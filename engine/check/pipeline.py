@@ -21,7 +21,7 @@ from procflow.engine.check.catalog import project_dirs
 from procflow.engine.check.crossfile import project_findings, site_findings
 from procflow.engine.check.files import FileResult, check_path, reuse_or_none
 from procflow.engine.check.workers import map_paths
-from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, collection_paused
 from procflow.engine.rules import all_rules
 from procflow.engine.schema import check as schema
 
@@ -97,6 +97,13 @@ def validate_paths(
 ) -> ValidationResult:
     """Check every file under `paths` (the bundled procedures when empty) and the site files
     `sites`, then project rules, then each site file's names against the procedures checked."""
+    with collection_paused():  # the findings of a large file are kept to the end: not traced
+        return _validate_paths(paths, max_bytes, jobs, use_cache, sites)
+
+
+def _validate_paths(
+    paths: Sequence[str], max_bytes: int, jobs: int | None, use_cache: bool, sites: Sequence[str]
+) -> ValidationResult:
     files = collect_paths(paths)
     for site in sites:
         if not os.path.isfile(site):
