@@ -135,10 +135,9 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
     screen.out(" " + screen.style(screen.w("run.next"), bold=True))
     for number, move in enumerate(moves, 1):
         line = f"   {number}. {visible(move.label)}"
-        if not move.allowed:
-            line += "  " + screen.style(
-                "(" + screen.w("run.not_now", why="; ".join(move.why)) + ")", dim=True
-            )
+        if not move.allowed:  # why names guards and ids: shown with --ids only
+            why = screen.w("run.not_now", why="; ".join(move.why)) if screen.ids else screen.w("run.not_yet")
+            line += "  " + screen.style("(" + why + ")", dim=True)
         screen.out(line)
     recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import click
-from procflow.engine.base.durations import format_duration
+from procflow.engine.base.durations import say_duration
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
@@ -135,7 +135,7 @@ class Screen:
         at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
         shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
         if due.every:
-            return self.w("run.every", d=format_duration(due.every), t=shown)
+            return self.w("run.every", d=say_duration(due.every, self.lang), t=shown)
         return self.w("run.by", t=shown)
 
     def played(

@@ -13,7 +13,7 @@ import pytest
 from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
-from procflow.engine.base.durations import parse_duration
+from procflow.engine.base.durations import parse_duration, say_duration
 from procflow.engine.base.errors import InvalidAnswerError
 from procflow.engine.base.moments import read_moment
 from procflow.engine.model.procedure import Field
@@ -162,3 +162,10 @@ def test_the_stored_answer_is_the_full_stamp(
     assert answers["entry_time"] == "2026-03-09T09:00:00+08:00"
     assert answers["promised_time"] == "2026-03-10T09:00:00+08:00"
     assert answers["estimate"] == 90
+
+
+def test_a_length_of_time_is_said_in_the_run_language() -> None:
+    assert say_duration(5400, "zh-Hant") == "1小時30分鐘"
+    assert say_duration(900, "zh-Hant") == "15分鐘"
+    assert say_duration(0, "zh-Hant") == "0秒"
+    assert say_duration(5400, "en") == "1h 30m"

@@ -142,3 +142,53 @@ def test_a_site_language_outside_the_list_is_refused(run_cli: Callable[..., Resu
     result = run_cli("validate", str(site))
     assert result.exit_code == 1
     assert "language" in result.output
+
+
+def test_an_answer_that_cannot_be_stored_is_refused_in_the_run_language() -> None:
+    procedure = build_procedure(yaml.safe_load(CAR.read_text(encoding="utf-8")))
+    with pytest.raises(Refusal) as caught:
+        parse_answer(procedure.fields["service_kind"], "a\x1b[2Jb")
+    assert caught.value.said("zh-Hant").startswith("「a\x1b[2Jb」無法記錄:含有控制字元 U+001B")
+    assert caught.value.message.startswith("the answer for 'service_kind' cannot be recorded:")
+
+
+def test_the_end_names_the_outcome_by_the_final_state_and_ids_add_the_id(
+    run_cli: Callable[..., Result], fixed_clock: None
+) -> None:
+    plain = run_cli("run", str(CAR), "--lang", "en", input=TYPED[CAR])
+    assert plain.output.rstrip().endswith("✔ finished · outcome: Car received")
+    with_ids = run_cli("run", str(CAR), "--lang", "en", "--ids", input=TYPED[CAR])
+    assert with_ids.output.rstrip().endswith("✔ finished · outcome: Car received (received)")
+
+
+GUARDED = {
+    "procflow": 1,
+    "id": "sample-release",
+    "title": {"zh-Hant": "放行", "en": "Release"},
+    "fields": {"paid": {"type": "bool", "label": {"zh-Hant": "已付款", "en": "Paid"}}},
+    "initial": "ask",
+    "states": {
+        "ask": {"title": {"zh-Hant": "詢問", "en": "Ask"}, "ask": ["paid"], "next": "decide"},
+        "decide": {
+            "title": {"zh-Hant": "決定", "en": "Decide"},
+            "moves": [
+                {"id": "release", "to": "out", "when": "paid", "label": {"zh-Hant": "放行", "en": "Release"}},
+                {"id": "hold", "to": "out", "label": {"zh-Hant": "扣留", "en": "Hold"}},
+            ],
+        },
+        "out": {"title": {"zh-Hant": "結束", "en": "Out"}, "final": True},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("flag", "shown"), [((), "(暫不可選)"), (("--ids",), "(暫不可選:the guard 'paid' is false)")]
+)
+def test_a_move_not_allowed_says_so_without_its_guard(
+    flag: tuple[str, ...], shown: str, run_cli: Callable[..., Result], fixed_clock: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "release.yaml"
+    path.write_text(yaml.safe_dump(GUARDED, allow_unicode=True), encoding="utf-8")
+    result = run_cli("run", str(path), "--lang", "zh-Hant", *flag, input="n\n2\n")
+    assert result.exit_code == 0, result.output
+    assert f"   1. 放行  {shown}" in result.output

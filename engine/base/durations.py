@@ -84,3 +84,20 @@ def format_duration(seconds: float) -> str:
             parts.append(f"{rest // size}{unit}")
             rest %= size
     return sign + " ".join(parts)
+
+
+_CHINESE_UNITS = (("天", 86400), ("小時", 3600), ("分鐘", 60), ("秒", 1))
+
+
+def say_duration(seconds: float, lang: str) -> str:
+    """A length of time in the operator's language: `1h 30m`, or `1小時30分鐘` in zh-Hant."""
+    if lang != "zh-Hant":
+        return format_duration(seconds)
+    sign = "-" if seconds < 0 else ""
+    rest = round(abs(seconds))
+    parts: list[str] = []
+    for unit, size in _CHINESE_UNITS:
+        if rest >= size or (size == 1 and not parts):
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return sign + "".join(parts)

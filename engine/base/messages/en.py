@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "run.next": "Next",
     "run.choose": "choose 1-{n}",
     "run.not_now": "not now: {why}",
+    "run.not_yet": "not now",
     "run.bad_choice": "'{raw}' is not one of the numbers or move ids above",
     "run.go_on": "press Enter to go on",
     "run.finished": "finished · outcome: {outcome}",

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "run.next": "下一步",
     "run.choose": "請選 1-{n}",
     "run.not_now": "暫不可選:{why}",
+    "run.not_yet": "暫不可選",
     "run.bad_choice": "「{raw}」不是上列的編號或選項代號",
     "run.go_on": "按 Enter 繼續",
     "run.finished": "已完成 · 結果:{outcome}",
