@@ -98,7 +98,7 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
         hint = [prompt_hint(question.type, screen.lang)]
         if field.default == "now":
             hint.append(screen.w("answer.default_now"))
-        if not question.required:
+        elif not question.required:
             hint.append(screen.w("run.optional"))
         screen.out(
             " "
@@ -111,7 +111,7 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
             screen.out(f"     {choice.number}. {visible(choice.label)}")
         while True:
             raw = screen.ask("   >")
-            if not raw and not question.required:
+            if not raw and not question.required and field.default is None:  # `default: now` answers Enter
                 break
             try:
                 now = desk.clock()

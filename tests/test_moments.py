@@ -4,12 +4,14 @@ full, and refused outside the years procflow accepts. Property tests over the wh
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
@@ -156,8 +158,6 @@ def test_the_stored_answer_is_the_full_stamp(
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00:00+08:00")
     result = run_cli("run", str(CAR), "--lang", "en", "--json", input="\n1\ntomorrow 9:00\n90s\n")
     assert result.exit_code == 0, result.output
-    import json
-
     answers = json.loads(result.output.strip().splitlines()[-1])["answers"]
     assert answers["entry_time"] == "2026-03-09T09:00:00+08:00"
     assert answers["promised_time"] == "2026-03-10T09:00:00+08:00"
@@ -169,3 +169,37 @@ def test_a_length_of_time_is_said_in_the_run_language() -> None:
     assert say_duration(900, "zh-Hant") == "15分鐘"
     assert say_duration(0, "zh-Hant") == "0秒"
     assert say_duration(5400, "en") == "1h 30m"
+
+
+OPTIONAL_NOW = {
+    "procflow": 1,
+    "id": "sample-arrival",
+    "title": {"zh-Hant": "到達", "en": "Arrival"},
+    "fields": {
+        "arrived": {"type": "datetime", "default": "now", "label": {"zh-Hant": "到達時間", "en": "Arrived"}}
+    },
+    "initial": "note",
+    "states": {
+        "note": {
+            "title": {"zh-Hant": "登記", "en": "Note"},
+            "ask": [{"field": "arrived", "required": False}],
+            "next": "end",
+        },
+        "end": {"title": {"zh-Hant": "完成", "en": "Noted"}, "final": True},
+    },
+}
+
+
+def test_enter_on_an_optional_question_with_default_now_takes_the_moment(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00:00+08:00")
+    path = tmp_path / "arrival.yaml"
+    path.write_text(yaml.safe_dump(OPTIONAL_NOW, allow_unicode=True), encoding="utf-8")
+    result = run_cli("run", str(path), "--lang", "en", "--json", input="\n")
+    assert result.exit_code == 0, result.output
+    assert "(date and time, e.g. 14:30, tomorrow 9:00, now, Enter = now)" in result.output
+    assert "optional" not in result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["answers"] == {
+        "arrived": "2026-03-09T09:00:00+08:00"
+    }
