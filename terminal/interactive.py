@@ -13,7 +13,7 @@ from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
 from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
-from procflow.engine.runtime.answers import parse_answer
+from procflow.engine.runtime.answers import echo_answer, parse_answer
 from procflow.terminal.screen import Screen
 
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -41,7 +41,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         try:
             desk.step(opened, answers=answers, check=check, skip=skip)
         except InvalidAnswerError as exc:  # checked as typed, so rare: show it and ask again
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             continue
         except IllegalMoveError as exc:  # e.g. no automatic route holds
             screen.error(exc.message)
@@ -94,8 +94,11 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
     for question in view.questions:
         if question.answer is not None:
             continue
+        field = fields[question.field]
         hint = [prompt_hint(question.type, screen.lang)]
-        if not question.required:
+        if field.default == "now":
+            hint.append(screen.w("answer.default_now"))
+        elif not question.required:
             hint.append(screen.w("run.optional"))
         screen.out(
             " "
@@ -108,14 +111,18 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
             screen.out(f"     {choice.number}. {visible(choice.label)}")
         while True:
             raw = screen.ask("   >")
-            if not raw and not question.required:
+            if not raw and not question.required and field.default is None:  # `default: now` answers Enter
                 break
             try:
-                parse_answer(fields[question.field], raw, tz=desk.clock().tzinfo)
+                now = desk.clock()
+                value = parse_answer(field, raw, tz=now.tzinfo, now=now)
             except InvalidAnswerError as exc:
-                screen.error(exc.message)
+                screen.error(screen.refusal(exc))
                 continue
-            answers[question.field] = raw
+            echo = echo_answer(field, raw, value, screen.lang)  # `明天 9:00` said back in full
+            if echo is not None:
+                screen.out("     " + screen.style(echo, dim=True))
+            answers[question.field] = value if echo is not None else raw
             break
     return answers
 
@@ -128,10 +135,9 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
     screen.out(" " + screen.style(screen.w("run.next"), bold=True))
     for number, move in enumerate(moves, 1):
         line = f"   {number}. {visible(move.label)}"
-        if not move.allowed:
-            line += "  " + screen.style(
-                "(" + screen.w("run.not_now", why="; ".join(move.why)) + ")", dim=True
-            )
+        if not move.allowed:  # why names guards and ids: shown with --ids only
+            why = screen.w("run.not_now", why="; ".join(move.why)) if screen.ids else screen.w("run.not_yet")
+            line += "  " + screen.style("(" + why + ")", dim=True)
         screen.out(line)
     recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}

@@ -61,7 +61,7 @@ def open_desk(
     desk = Desk(
         open_store(db),
         actor=environment.actor(actor),
-        lang=environment.language(lang),
+        lang=environment.language(lang, getattr(site, "language", None)),
         dirs=dirs,
         site=site,
         override=override,
@@ -142,7 +142,9 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
         stopped.update(stopped="error", error={"code": exc.exit_code, "message": exc.message})
         opened = reread(desk, opened)
     if opened.status == "open":
-        say("procflow: " + screen.w("run.open", id=opened.id, state=opened.view().path_name), err=True)
+        view = opened.view()  # the state by its title; its qualified id only with --ids
+        where = f"{view.title} ({view.path_name})" if screen.ids else view.title
+        say("procflow: " + screen.w("run.open", id=opened.id, state=where), err=True)
     if as_json:
         data = result(opened, lambda: answers_of(desk.store.events(opened.id)), **stopped)
         click.echo(to_json(data))

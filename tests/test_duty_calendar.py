@@ -19,7 +19,7 @@ def start_shift(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
     started = run_cli(
         "--site", SITE, "run", "art3-front-desk-shift", "--as", "wang", "--lang", "en", input=""
     )
-    assert "stays open at 'start_of_shift'" in started.output, started.output
+    assert "stays open at 'On post'" in started.output, started.output
 
 
 def test_a_shift_started_before_duty_is_due_on_post_when_duty_begins(

@@ -73,6 +73,7 @@ class Field:
     pii: bool = False
     source: str | None = None
     ptr: str = ""
+    default: str | None = None  # `now` for a date-time: what an empty answer means
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,7 @@ def _field(name: str, raw: Mapping[str, Any], ptr: str) -> Field:
         pii=bool(raw.get("pii", False)),
         source=raw.get("source"),
         ptr=ptr,
+        default=raw.get("default"),
     )
 
 

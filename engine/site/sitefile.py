@@ -49,6 +49,7 @@ class Site:
     procedure_params: Mapping[str, Mapping[str, Scalar]] = field(default_factory=dict)
     people: Mapping[str, Person] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
+    language: str | None = None  # `language:`, the site's default (see `environment.language`)
 
     def params_for(self, procedure_id: str) -> dict[str, Scalar]:
         """Site-wide values, then this procedure's own (a session keeps those each procedure declares)."""
@@ -182,6 +183,7 @@ def build_site(data: Mapping[str, Any], path: str | None = None) -> Site:
         procedure_params={k: dict(v.get("params") or {}) for k, v in (data.get("procedures") or {}).items()},
         people=people,
         calendar=build_calendar(data.get("calendar")),
+        language=data.get("language"),
     )
 
 

@@ -31,6 +31,9 @@ COMMANDS: dict[str, Registered] = {
     "cancel": Registered(
         "desk", "Close instance ID without finishing it; the reason is recorded in its history."
     ),
+    "completion": Registered(
+        "completion", "Print the shell completion script for SHELL (bash, zsh or fish)."
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),

@@ -62,7 +62,21 @@ findable = _refused("names nothing procflow could have recorded")  # an id or a 
 
 
 LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
-LANG_HELP = "Language of the text (default: from LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
+LANG_HELP = (
+    "Language of the text (default: PROCFLOW_LANG, else the site file's language, else "
+    "LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
+)
+IDS_HELP = "Show internal ids (procedure, states, fields, options, outcomes) beside their names."
+
+
+def _keep_ids(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """`--ids`, kept on the root context where the screen looks for it (`terminal.screen.ids_wanted`)."""
+    root = ctx.find_root()
+    if value:
+        root.obj = {**(root.obj or {}), "ids": True}
+    return value
+
+
 DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PATH and the project's."
 BUNDLED_HELP = "Use the procedures that ship with procflow instead of the project's."
 
@@ -135,6 +149,10 @@ def _instance_options(func: Any) -> Any:
     ):
         func = option(func)
     return func
+
+
+ids_option = click.option("--ids", is_flag=True, expose_value=False, callback=_keep_ids, help=IDS_HELP)
+"""`--ids` on the commands that draw the operator's screen: run, resume, step."""
 
 
 OVERRIDE_HELP = (

@@ -11,6 +11,7 @@ from procflow.engine.base.width import align
 from procflow.engine.model.text import render
 from procflow.engine.output.diagram import FORMATS
 from procflow.engine.output.sop import render_sop
+from procflow.terminal import completing
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     BUNDLED_HELP,
@@ -64,7 +65,7 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool)
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("procedure", metavar="ID")
+@click.argument("procedure", metavar="ID", shell_complete=completing.procedures)
 @click.option(
     "--format",
     "format_",
@@ -91,7 +92,7 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...], 
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("procedure", metavar="ID")
+@click.argument("procedure", metavar="ID", shell_complete=completing.procedures)
 @click.option(
     "--format",
     "format_",
