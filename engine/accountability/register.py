@@ -52,6 +52,22 @@ def format_recorded(violation: Violation, source: str | None, zone: tzinfo | Non
     )
 
 
+def format_decided(violation: Violation, lang: str) -> str:
+    w = partial(message, lang)
+    return (
+        w(
+            "violation.decided",
+            id=violation.id,
+            person=violation.person,
+            kind=w(f"violation.{violation.kind}"),
+            status=w(f"violation.{violation.status}"),
+            by=violation.decided_by,
+            reason=violation.decision_reason,
+        )
+        + "\n"
+    )
+
+
 def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str) -> str:
     w = partial(message, lang)
     if not violations:
@@ -65,6 +81,7 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
             w("violation.procedure"),
             w("violation.what"),
             w("violation.by"),
+            w("violation.status"),
         ]
     ]
     rows += [
@@ -76,6 +93,7 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
             v.procedure,
             what(v, lang),
             v.recorded_by or "-",
+            w(f"violation.{v.status}") + (f" ({v.decided_by})" if v.decided_by else ""),
         ]
         for v in violations
     ]

@@ -29,6 +29,7 @@ from procflow.engine.store.records import (
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
+    DecisionRow,
     DueEntry,
     DueRow,
     EventRecord,
@@ -644,6 +645,24 @@ class SQLiteStore:
                 raise self._damaged(instance, "its event log") from None
             found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
         return found
+
+    def decide_violation(
+        self, *, violation: str, decision: str, reason: str, decided_by: str, decided_at: str
+    ) -> int:
+        """Append one decision (its own transaction); the table refuses updates and deletes."""
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO violation_decisions (violation, decision, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (violation, decision, reason, decided_by, decided_at),
+            )
+        return int(cur.lastrowid or 0)
+
+    def violation_decisions(self) -> list[DecisionRow]:
+        """Every decision, oldest first."""
+        query = "SELECT id, violation, decision, reason, decided_by, decided_at FROM violation_decisions ORDER BY id"
+        with self._errors():
+            return [DecisionRow(*row) for row in self.db.execute(query)]
 
 
 def _dump(value: Any) -> str:
