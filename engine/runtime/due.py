@@ -38,11 +38,13 @@ DUTY = "duty_hours"
 
 def seconds_of(deadline: Deadline, params: Mapping[str, Scalar]) -> float:
     """The deadline's duration in seconds, reading a `{param}` from `params`; ValueError when
-    the value is missing or not a duration."""
+    the value is missing or not a duration (empty is allowed: a timer nobody has set)."""
     name = deadline.param
     if name is None:
         return bounded_duration(deadline.duration)
     value = params.get(name)
+    if value == "":  # untimed until a site sets it: `due_entries` makes no entry for it
+        return 0.0
     if not isinstance(value, str):
         raise ValueError(f"parameter {name!r} of deadline {deadline.id!r} is {value!r}, not a duration")
     return bounded_duration(value)
@@ -55,8 +57,16 @@ def due_entries(
     params: Mapping[str, Scalar] | None = None,
     duty: Duty | None = None,
 ) -> list[Due]:
-    """Every deadline of `state`; `entered` maps state names to their latest entering time."""
-    return [_entry(state.name, d, entered, answers, params or {}, duty) for d in state.due]
+    """Every deadline of `state` that is timed; `entered` maps state names to their latest
+    entering time. A deadline read from a parameter left empty (`default: ""`, a timer the
+    documents do not give) is not timed until a site sets it: no entry, no agenda item, no breach."""
+    given = params or {}
+    return [_entry(state.name, d, entered, answers, given, duty) for d in state.due if timed(d, given)]
+
+
+def timed(deadline: Deadline, params: Mapping[str, Scalar]) -> bool:
+    """False for a deadline whose duration parameter is empty: nobody has set that timer."""
+    return deadline.param is None or params.get(deadline.param) != ""
 
 
 def refresh(
