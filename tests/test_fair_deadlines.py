@@ -96,3 +96,27 @@ def test_validate_flags_an_invented_length(run_cli: Callable[..., Result], tmp_p
     assert result.exit_code == 1
     assert "deadline 'ring' counts '15 seconds' against a person" in result.output
     assert "'brief'" not in result.output
+
+
+def test_a_window_closed_before_the_notice_arrived_is_not_applicable_never_a_breach(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notice of a 10:00 meeting arrives at 09:40: the set-up was due at 09:30 (第一篇 二.4),
+    before anyone could act. It is not counted; the 09:45 return to the desk still is."""
+    answers = "docs/examples/time/answers/meeting.yaml"
+
+    def at(moment: str, *args: str) -> Result:
+        monkeypatch.setenv("PROCFLOW_NOW", moment)
+        return run_cli(*args, "--as", "amy", "--lang", "en")
+
+    assert at("2026-03-09T09:40+08:00", "run", "art1-meeting-service", "--answers", answers).exit_code == 1
+    entered = at("2026-03-09T09:41+08:00", "step", "last", "--set", "departments_notified=IT")
+    assert entered.exit_code == 0, entered.output
+    agenda = json.loads(at("2026-03-09T09:42+08:00", "agenda", "--json").output)
+    assert [i["deadline"] for i in agenda["items"]] == []  # nothing overdue that nobody could meet
+    items = ("notepaper", "pens", "ashtrays", "tea", "other_supplies")
+    left = at("2026-03-09T09:50+08:00", "step", "last", *(a for i in items for a in ("--check", i)))
+    assert left.exit_code == 0, left.output
+    at("2026-03-09T09:52+08:00", "step", "last", "--check", "stand_at_desk")
+    found = json.loads(run_cli("violation", "list", "--json").output)
+    assert [(v["deadline"], v["late_seconds"]) for v in found] == [("at_desk_by_t_minus_15", 420.0)]

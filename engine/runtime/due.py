@@ -10,7 +10,9 @@ An entry (stored in the frame of the snapshot, JSON-ready):
    "anchor": ISO time the rule counts from, or None while unknown,
    "due": ISO time, or None while the anchor is unknown,
    "every": seconds between recurrences (kind `every` only),
-   "during": "duty_hours" (only when the deadline counts duty time)}
+   "during": "duty_hours" (only when the deadline counts duty time),
+   "not_applicable": why (a `before` lead time whose window closed before the frame began,
+   its moment still to come: never a breach)}
 The anchor is entering this state, the latest entering of `of: state:NAME` in the same
 frame, or the answer of the date-time field named by `of`. For `every`, `due` is the
 occurrence waiting to be acknowledged; the next one counts from its acknowledgement.
@@ -120,6 +122,20 @@ def _entry(
         entry["every"] = int(seconds) if float(seconds).is_integer() else seconds
     if deadline.during is not None:
         entry["during"] = deadline.during
+    began = min((_aware(t) for t in entered.values()), default=None)
+    # a lead time before a moment still to come (set up 30 minutes before a meeting) whose
+    # window had closed when the instance began (the notice came at 09:40 for 10:00)
+    if (
+        deadline.kind == "before"
+        and due is not None
+        and anchor is not None
+        and began is not None
+        and _aware(due) < began < _aware(anchor)
+    ):
+        entry["not_applicable"] = (
+            f"its window closed at {due} before the instance began at {began.isoformat()}; "
+            "nobody could have met it"
+        )
     return entry
 
 
@@ -157,14 +173,20 @@ def _anchor(
 def acknowledge(entry: Due, at: str, duty: Duty | None = None) -> Due:
     """A recurrence after its occurrence was acknowledged at `at`: the next counts from then."""
     counted = duty if entry.get("during") == DUTY else None
-    return {**entry, "anchor": at, "due": _shift(datetime.fromisoformat(at), entry["every"], counted)}
+    following: Due = {
+        **entry,
+        "anchor": at,
+        "due": _shift(datetime.fromisoformat(at), entry["every"], counted),
+    }
+    following.pop("not_applicable", None)  # the next occurrence is the acknowledger's to meet
+    return following
 
 
 def lateness(entry: Due, at: str, duty: Duty | None = None) -> float:
     """Seconds `at` is past the entry's due time (duty time only for a duty-hours deadline); 0
-    when it is not late or has no due time."""
+    when it is not late, has no due time, or is not applicable (never a breach)."""
     text = entry["due"]
-    if text is None:
+    if text is None or "not_applicable" in entry:  # closed before anyone could act
         return 0.0
     due, moment = _aware(text), _aware(at)
     if entry.get("during") == DUTY and duty is not None:
@@ -210,7 +232,7 @@ def due_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> 
         procedure = procedures.get(frame["procedure"]) if procedures is not None else None
         state = procedure.states.get(frame["state"]) if procedure is not None else None
         for entry in frame["due"]:
-            if entry["due"] is None:
+            if entry["due"] is None or "not_applicable" in entry:
                 continue
             text = None
             deadline = next((d for d in state.due if d.id == entry["id"]), None) if state else None
