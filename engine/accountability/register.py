@@ -7,9 +7,10 @@ Chinese text is aligned by display width. Nothing here reads the store or decide
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, tzinfo
 from functools import partial
+from typing import Any
 
 from procflow.engine.accountability.violations import Violation, to_json
 from procflow.engine.base.durations import format_duration
@@ -63,6 +64,20 @@ def format_decided(violation: Violation, lang: str) -> str:
             status=w(f"violation.{violation.status}"),
             by=violation.decided_by,
             reason=violation.decision_reason,
+        )
+        + "\n"
+    )
+
+
+def format_review(summary: Mapping[str, Any], lang: str) -> str:
+    """The line `violation review` starts a review with: the count and rungs `report` computes."""
+    w = partial(message, lang)
+    applies = " + ".join(summary["applies"]) or w("month.none")
+    return (
+        w(
+            "violation.review",
+            applies=applies,
+            **{k: summary[k] for k in ("instance", "person", "month", "count")},
         )
         + "\n"
     )

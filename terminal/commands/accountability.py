@@ -5,6 +5,8 @@ Options, help and printing only: counting and formatting are `engine.accountabil
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 from procflow.engine.accountability import register
 from procflow.engine.accountability.decisions import (
@@ -13,6 +15,7 @@ from procflow.engine.accountability.decisions import (
     RETRACTED,
     counted,
     decide,
+    not_against_self,
     pending,
     read_with_status,
 )
@@ -21,7 +24,8 @@ from procflow.engine.accountability.monthly_format import FORMATS
 from procflow.engine.accountability.penalties import build_ladders
 from procflow.engine.accountability.violations import record_checked, require_supervisor, to_json
 from procflow.engine.base import clock, environment
-from procflow.engine.base.errors import UsageError
+from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.desk.instances import Desk
 from procflow.engine.store import open_store
 from procflow.terminal import inert
 from procflow.terminal.commands import CONTEXT
@@ -257,3 +261,82 @@ violation.add_command(
         "Retract a confirmed violation ID: it stops counting; the confirmation stays on record.",
     )
 )
+
+
+REVIEW = "art3-violation-review"
+
+
+@violation.command("review", context_settings=CONTEXT)
+@click.option(
+    "--person", required=True, metavar="NAME", callback=findable, help="Whose violations to deal with."
+)
+@click.option("--month", required=True, metavar="YYYY-MM", help=MONTH_HELP)
+@click.option(
+    "--ladder",
+    default="art3-front-desk-shift",
+    show_default=True,
+    metavar="PROCEDURE",
+    help="The procedure whose penalty ladder counts (its thresholds, as `report` reads them).",
+)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@_instance_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: instance, person, month, count, reached, applies, params.",
+)
+def violation_review(
+    person: str,
+    month: str,
+    ladder: str,
+    dirs: tuple[str, ...],
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Start art3-violation-review for NAME's month, with the count and thresholds `report` computes.
+
+    The count is the month's confirmed violations read from the records, and the thresholds and
+    amounts come from the ladder's procedure and the site file, exactly as `report` has them;
+    continue the review with `procflow resume ID`.
+    """
+    site = _site()
+    who = environment.actor(actor)
+    require_supervisor(site, who, "review violations")
+    not_against_self(who, person, "review")
+    bounds = parse_month(month, site.timezone)
+    procedures = _all_procedures(dirs)
+    ladders = [found for found in build_ladders(procedures, site) if found.procedure == ladder]
+    if not ladders:
+        raise NotFoundError(f"no procedure {ladder!r} with penalties; `procflow report` lists the ladders")
+    with open_store(db) as store:
+        found = counted(read_with_status(store, bounds.start, bounds.end, person))
+        result = build_report(bounds, found, ladders, site, procedures)
+        standing = next(p for p in result.people if p.person == person).ladders[0].standing
+        declared = procedures[REVIEW].params if REVIEW in procedures else {}
+        params = {k: v for k, v in ladders[0].params.items() if k in declared}
+        params |= {"person": person, "month": bounds.label, "violations_this_month": standing.count}
+        own = {**site.procedure_params.get(REVIEW, {}), **params}  # the report's values win
+        desk = Desk(
+            store,
+            actor=who,
+            lang=environment.language(lang),
+            dirs=dirs,
+            site=replace(site, procedure_params={**site.procedure_params, REVIEW: own}),
+        )
+        opened = desk.start(REVIEW)
+    summary = {
+        "instance": opened.id,
+        "person": person,
+        "month": bounds.label,
+        "count": standing.count,
+        "reached": [r.id for r in standing.reached],
+        "applies": [r.id for r in standing.applies],
+        "params": params,
+    }
+    if as_json:
+        click.echo(inert.to_json(summary, indent=2))
+    else:
+        say(register.format_review(summary, environment.language(lang)), nl=False)

@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "violation.confirmed": "confirmed",
     "violation.dismissed": "dismissed",
     "violation.retracted": "retracted",
+    "violation.review": "started art3-violation-review {instance} for {person}, {month}: {count} confirmed violations; applies: {applies}. Continue with: procflow resume {instance}",
     "violation.decided": "violation {id} ({person}, {kind}) is {status} by {by}: {reason}",
     "month.proposed": "Proposed violations counted above (--include-proposed; no supervisor has confirmed them):",
     "month.proposed_line": "{person}: {n} proposed",

@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "violation.confirmed": "已確認",
     "violation.dismissed": "已駁回",
     "violation.retracted": "已撤銷",
+    "violation.review": "已開始 art3-violation-review {instance}:{person},{month},已確認違反 {count} 次;適用:{applies}。繼續:procflow resume {instance}",
     "violation.decided": "違反 {id}({person},{kind})由 {by} {status}:{reason}",
     "month.proposed": "上面計入的待確認違反(--include-proposed;監督人尚未確認):",
     "month.proposed_line": "{person}:{n} 項待確認",
