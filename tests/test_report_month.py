@@ -286,7 +286,9 @@ def test_a_late_step_and_an_override_count_end_to_end(
     manager's step taken with --override count for the shift's ladder of whoever took them."""
     monkeypatch.setenv("PROCFLOW_SITE", str(SITE))
     answers = tmp_path / "answers.yaml"
-    answers.write_text("moves: [colleague_discussion]\n", encoding="utf-8")
+    answers.write_text(
+        "answers: {arrived_at: 2026-03-09T08:30}\nmoves: [colleague_discussion]\n", encoding="utf-8"
+    )
 
     def at(moment: str, *args: str) -> Result:
         monkeypatch.setenv("PROCFLOW_NOW", moment)

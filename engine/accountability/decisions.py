@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from procflow.engine.accountability.violations import Violation, read, require_supervisor
+from procflow.engine.accountability.arrivals import late_arrivals
+from procflow.engine.accountability.violations import KINDS, Violation, read, require_supervisor
 from procflow.engine.base.errors import IllegalMoveError, NotFoundError, RoleError, UsageError
 from procflow.engine.base.stamps import stamp
 from procflow.engine.store import Store
@@ -58,9 +59,18 @@ def with_status(violations: Sequence[Violation], decisions: Sequence[DecisionRow
 
 
 def read_with_status(
-    store: Store, start: datetime | None = None, end: datetime | None = None, person: str | None = None
+    store: Store,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    person: str | None = None,
+    site: Site | None = None,
 ) -> list[Violation]:
-    return with_status(read(store, start, end, person), store.violation_decisions())
+    """Every violation with its status; with `site`, late arrivals measured on its calendar too."""
+    found = read(store, start, end, person)
+    if site is not None:
+        found += late_arrivals(store, site, start, end, person)
+        found.sort(key=lambda v: (v.at, KINDS.index(v.kind), v.id))
+    return with_status(found, store.violation_decisions())
 
 
 def counted(violations: Sequence[Violation], include_proposed: bool = False) -> list[Violation]:
@@ -80,7 +90,7 @@ def decide(
     if not reason:
         raise UsageError(f"a reason is needed to {verb} a violation (--reason TEXT)")
     ref = ref.strip()
-    found = next((v for v in read_with_status(store) if v.id == ref), None)
+    found = next((v for v in read_with_status(store, site=site) if v.id == ref), None)
     if found is None:
         raise NotFoundError(
             f"unknown violation {ref!r}; `procflow violation list` shows their ids "
@@ -99,11 +109,13 @@ def decide(
     )
 
 
-def pending(store: Store, decision: str, person: str, start: datetime, end: datetime) -> list[str]:
+def pending(
+    store: Store, decision: str, person: str, start: datetime, end: datetime, site: Site | None = None
+) -> list[str]:
     """The ids of `person`'s violations in [start, end) that `decision` may follow, oldest first
     (`violation confirm --person NAME --month YYYY-MM` after reading the list)."""
     after = DECISIONS[decision][1]
-    found = [v.id for v in read_with_status(store, start, end, person) if v.status in after]
+    found = [v.id for v in read_with_status(store, start, end, person, site) if v.status in after]
     if not found:
         raise NotFoundError(f"{person} has no {' or '.join(after)} violations in that month")
     return found

@@ -208,6 +208,19 @@ class Store(Protocol):
         are never changed or removed: a retraction is one more."""
         ...
 
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """The `answer` events that answer `field`, taken with `start <= at < end` (a day's margin
+        either side: the answer is a time the accountability layer bounds exactly), of `person`'s
+        steps when given; `body` holds the event's answers."""
+        ...
+
     def violation_decisions(self) -> list[DecisionRow]:
         """Every decision about a violation, oldest first (the latest of each is its status)."""
         ...

@@ -658,6 +658,41 @@ class SQLiteStore:
             )
         return int(cur.lastrowid or 0)
 
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """Answer events of `field`, by instance and number; the bounds widened by a day."""
+        where = ["e.kind = 'answer'", "json_extract(e.answers, '$.' || ?) IS NOT NULL"]
+        args: list[str] = [field]
+        if start is not None:
+            where.append("e.at >= ?")
+            args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+        if end is not None:
+            where.append("e.at < ?")
+            args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
+        if person is not None:
+            where.append("e.actor = ?")
+            args.append(person)
+        query = (
+            "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.answers, i.procedure_id FROM events e"
+            f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)} ORDER BY e.instance, e.seq"
+        )
+        found = []
+        with self._errors():
+            rows = self.db.execute(query, args).fetchall()
+        for instance, seq, at, actor, kind, answers, procedure in rows:
+            try:
+                decoded = json.loads(answers)
+            except ValueError:
+                raise self._damaged(instance, "its event log") from None
+            found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
+        return found
+
     def violation_decisions(self) -> list[DecisionRow]:
         """Every decision, oldest first."""
         query = "SELECT id, violation, decision, reason, decided_by, decided_at FROM violation_decisions ORDER BY id"

@@ -136,7 +136,7 @@ def violation_list(
     bounds = parse_month(month, site.timezone) if month is not None else None
     with open_store(db) as store:
         found = read_with_status(
-            store, bounds.start if bounds else None, bounds.end if bounds else None, person
+            store, bounds.start if bounds else None, bounds.end if bounds else None, person, site
         )
     if as_json:
         click.echo(inert.inert_json(register.format_list_json(found, site.timezone)), nl=False)
@@ -176,7 +176,7 @@ def report_(
     procedures = _all_procedures(dirs)
     ladders = build_ladders(procedures, site)
     with open_store(db) as store:
-        found = counted(read_with_status(store, bounds.start, bounds.end), include_proposed)
+        found = counted(read_with_status(store, bounds.start, bounds.end, site=site), include_proposed)
     result = build_report(bounds, found, ladders, site, procedures)
     shown = FORMATS[format_](result, environment.language(lang))
     if format_ == "json":
@@ -219,7 +219,7 @@ def _decision_command(decision: str, verb: str, doc: str) -> click.Command:
             if not violation_ids:
                 require_supervisor(site, who, f"{verb} violations")
                 bounds = parse_month(month or "", site.timezone)
-                violation_ids = tuple(pending(store, decision, person or "", bounds.start, bounds.end))
+                violation_ids = tuple(pending(store, decision, person or "", bounds.start, bounds.end, site))
             found = [
                 decide(
                     store,
@@ -312,7 +312,7 @@ def violation_review(
     if not ladders:
         raise NotFoundError(f"no procedure {ladder!r} with penalties; `procflow report` lists the ladders")
     with open_store(db) as store:
-        found = counted(read_with_status(store, bounds.start, bounds.end, person))
+        found = counted(read_with_status(store, bounds.start, bounds.end, person, site))
         result = build_report(bounds, found, ladders, site, procedures)
         standing = next(p for p in result.people if p.person == person).ladders[0].standing
         declared = procedures[REVIEW].params if REVIEW in procedures else {}
