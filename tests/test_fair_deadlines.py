@@ -120,3 +120,50 @@ def test_a_window_closed_before_the_notice_arrived_is_not_applicable_never_a_bre
     at("2026-03-09T09:52+08:00", "step", "last", "--check", "stand_at_desk")
     found = json.loads(run_cli("violation", "list", "--json").output)
     assert [(v["deadline"], v["late_seconds"]) for v in found] == [("at_desk_by_t_minus_15", 420.0)]
+
+
+MESSAGE = """procflow: 1
+id: sample-callback
+title: Call back
+params:
+  reply_within: {default: 10 minutes, description: a length no document gives}
+roles:
+  front_desk: Front desk
+initial: reply
+states:
+  reply:
+    role: front_desk
+    do: [{id: call_back, text: Call the customer back}]
+    due:
+      - {id: reply, within: "{reply_within}", text: Call back}
+    next: done
+  done: {final: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "counted"),
+    [
+        ("", 0),
+        ("confirmed: [sample-callback.reply_within]\n", 1),
+        ("params: {reply_within: 10 minutes}\n", 1),
+    ],
+)
+def test_a_disclosed_default_counts_only_once_the_site_confirms_or_sets_it(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extra: str, counted: int
+) -> None:
+    procs = tmp_path / "procs"
+    procs.mkdir()
+    (procs / "callback.yaml").write_text(MESSAGE, encoding="utf-8")
+    (tmp_path / "site.yaml").write_text(SITE + extra, encoding="utf-8")
+    monkeypatch.setenv("PROCFLOW_SITE", str(tmp_path / "site.yaml"))
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00:00+08:00")
+    run_cli("run", "sample-callback", "--dir", str(procs), "--as", "wang", input="")
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:30:00+08:00")
+    assert run_cli("step", "last", "--check", "call_back", "--as", "wang").exit_code == 0
+    [breach] = json.loads(run_cli("violation", "list", "--json").output)
+    confirmed = run_cli("violation", "confirm", breach["id"], "--reason", "late", "--as", "zhao")
+    assert confirmed.exit_code == 0, confirmed.output
+    report = run_cli("report", "--month", "2026-03", "--format", "json", "--dir", str(procs))
+    wang = next(p for p in json.loads(report.output)["people"] if p["person"] == "wang")
+    assert wang["counts"]["breach"] == counted

@@ -19,6 +19,7 @@ from procflow.engine.store import Store
 from procflow.engine.store.records import DecisionRow, utc
 
 if TYPE_CHECKING:
+    from procflow.engine.model.procedure import Procedure
     from procflow.engine.site.sitefile import Site
 
 PROPOSED, CONFIRMED, DISMISSED, RETRACTED = "proposed", "confirmed", "dismissed", "retracted"
@@ -119,3 +120,32 @@ def pending(
     if not found:
         raise NotFoundError(f"{person} has no {' or '.join(after)} violations in that month")
     return found
+
+
+def unconfirmed_default(violation: Violation, procedures: Mapping[str, Procedure], site: Site) -> bool:
+    """Whether `violation` is a breach of a deadline whose length is a parameter's default that
+    no clause gives (the parameter has no `source`) and that the site has neither set nor
+    confirmed (`confirmed: [PROCEDURE.PARAM]`): such a length counts against nobody."""
+    if violation.kind != "breach" or not violation.state or not violation.deadline:
+        return False
+    procedure = procedures.get(violation.procedure)
+    parts = violation.state.split(">")
+    for part in parts[:-1]:
+        used = procedure.states.get(part) if procedure is not None else None
+        procedure = procedures.get(used.use.procedure) if used is not None and used.use is not None else None
+    state = procedure.states.get(parts[-1]) if procedure is not None else None
+    deadline = next((d for d in state.due if d.id == violation.deadline), None) if state is not None else None
+    if procedure is None or deadline is None or deadline.param is None:
+        return False
+    param = procedure.params.get(deadline.param)
+    return param is not None and param.source is None and not site.sets(procedure.id, deadline.param)
+
+
+def countable(
+    violations: Sequence[Violation],
+    procedures: Mapping[str, Procedure],
+    site: Site,
+    include_proposed: bool = False,
+) -> list[Violation]:
+    """What `report` and the review count: `counted`, without breaches of unconfirmed defaults."""
+    return [v for v in counted(violations, include_proposed) if not unconfirmed_default(v, procedures, site)]

@@ -13,7 +13,7 @@ from procflow.engine.accountability.decisions import (
     CONFIRMED,
     DISMISSED,
     RETRACTED,
-    counted,
+    countable,
     decide,
     not_against_self,
     pending,
@@ -176,7 +176,9 @@ def report_(
     procedures = _all_procedures(dirs)
     ladders = build_ladders(procedures, site)
     with open_store(db) as store:
-        found = counted(read_with_status(store, bounds.start, bounds.end, site=site), include_proposed)
+        found = countable(
+            read_with_status(store, bounds.start, bounds.end, site=site), procedures, site, include_proposed
+        )
     result = build_report(bounds, found, ladders, site, procedures)
     shown = FORMATS[format_](result, environment.language(lang))
     if format_ == "json":
@@ -312,7 +314,7 @@ def violation_review(
     if not ladders:
         raise NotFoundError(f"no procedure {ladder!r} with penalties; `procflow report` lists the ladders")
     with open_store(db) as store:
-        found = counted(read_with_status(store, bounds.start, bounds.end, person, site))
+        found = countable(read_with_status(store, bounds.start, bounds.end, person, site), procedures, site)
         result = build_report(bounds, found, ladders, site, procedures)
         standing = next(p for p in result.people if p.person == person).ladders[0].standing
         declared = procedures[REVIEW].params if REVIEW in procedures else {}
