@@ -1,8 +1,8 @@
 """Rules on durations read from parameters: `within: "{setup_lead}"` and the like.
 
 A site sets such a parameter (e.g. the meeting set-up lead time), so the procedure must
-declare it, and its default must itself be a duration no longer than 100 years; a recurrence's
-must be above zero.
+declare it, and its default must itself be a duration no longer than 100 years (or empty: not
+timed until a site sets it); a recurrence's must be above zero.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                 yield Finding(pointer, message + suggest(name, procedure.params), offset=1)
                 continue
             default = param.default
+            if default == "":  # a timer the documents do not give: untimed until a site sets it
+                continue
             try:
                 if not isinstance(default, str):
                     raise ValueError

@@ -44,6 +44,7 @@ class DueEntry(TypedDict):
     due: str | None
     every: NotRequired[int | float]  # seconds, for kind `every`
     during: NotRequired[str]  # `duty_hours`: only duty time counts
+    not_applicable: NotRequired[str]  # why it cannot be met: its window closed before the instance began
 
 
 class Frame(TypedDict):
@@ -212,7 +213,7 @@ OPT_TEXT = _optional(TEXT)
 _DUE: dict[str, Check] = {
     "id": TEXT, "kind": _one_of(DEADLINE_KINDS), "state": TEXT, "anchor": OPT_TEXT, "due": OPT_TEXT,
 }  # fmt: skip
-_DUE_OPTIONAL: dict[str, Check] = {"every": NUMBER, "during": TEXT}
+_DUE_OPTIONAL: dict[str, Check] = {"every": NUMBER, "during": TEXT, "not_applicable": TEXT}
 _FRAME: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "params": SCALAR_MAP, "state": TEXT, "answers": SCALAR_MAP,
     "checked": TEXTS, "skipped": TEXT_MAP, "visits": TEXT_MAP, "due": (lambda v: isinstance(v, list), "a list"),

@@ -171,5 +171,25 @@ _V8 = (
          JOIN procedures p ON p.hash = j.value""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# Version 9: what a supervisor decided about each violation, append-only. A
+# violation is a recorded one's number or `instance#seq` of its breach or override event; its
+# latest decision is its status (none: proposed). A retraction is a decision too, so nothing
+# is ever changed or removed.
+_V9 = (
+    """CREATE TABLE violation_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        violation TEXT NOT NULL,        -- a recorded violation's number, or instance#seq of an event
+        decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'retracted')),
+        reason TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL        -- UTC stamp
+    )""",
+    "CREATE INDEX violation_decisions_of ON violation_decisions (violation, id)",
+    """CREATE TRIGGER violation_decisions_no_update BEFORE UPDATE ON violation_decisions
+       BEGIN SELECT RAISE(ABORT, 'violation decisions are append-only'); END""",
+    """CREATE TRIGGER violation_decisions_no_delete BEFORE DELETE ON violation_decisions
+       BEGIN SELECT RAISE(ABORT, 'violation decisions are append-only'); END""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)

@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from procflow.engine.store.records import (
     AccountableEvent,
+    DecisionRow,
     DueEntry,
     DueRow,
     EventRecord,
@@ -202,4 +203,28 @@ class Store(Protocol):
     ) -> list[AccountableEvent]:
         """The `breach` and `override` events with `start <= at < end`, of `person`'s steps when
         given: what the monthly report counts besides recorded violations."""
+        ...
+
+    def decide_violation(
+        self, *, violation: str, decision: str, reason: str, decided_by: str, decided_at: str
+    ) -> int:
+        """Append one decision about a violation (its own transaction); its number. Decisions
+        are never changed or removed: a retraction is one more."""
+        ...
+
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """The `answer` events that answer `field`, taken with `start <= at < end` (a day's margin
+        either side: the answer is a time the accountability layer bounds exactly), of `person`'s
+        steps when given; `body` holds the event's answers."""
+        ...
+
+    def violation_decisions(self) -> list[DecisionRow]:
+        """Every decision about a violation, oldest first (the latest of each is its status)."""
         ...

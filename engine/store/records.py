@@ -252,6 +252,18 @@ class ViolationRow(NamedTuple):
     recorded_at: str  # UTC stamp
 
 
+class DecisionRow(NamedTuple):
+    """A supervisor's decision about one violation (append-only): `violation` is a recorded
+    violation's number or `instance#seq` of its event; `decision` confirmed, dismissed or retracted."""
+
+    number: int
+    violation: str
+    decision: str
+    reason: str
+    decided_by: str
+    decided_at: str  # UTC stamp
+
+
 class AccountableEvent(NamedTuple):
     """A `breach` or `override` event, for the violations it stands for: the person who took the
     step is `actor`; `procedure` is its instance's entry procedure."""

@@ -29,6 +29,7 @@ from procflow.engine.store.records import (
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
+    DecisionRow,
     DueEntry,
     DueRow,
     EventRecord,
@@ -649,6 +650,59 @@ class SQLiteStore:
                 raise self._damaged(instance, "its event log") from None
             found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
         return found
+
+    def decide_violation(
+        self, *, violation: str, decision: str, reason: str, decided_by: str, decided_at: str
+    ) -> int:
+        """Append one decision (its own transaction); the table refuses updates and deletes."""
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO violation_decisions (violation, decision, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (violation, decision, reason, decided_by, decided_at),
+            )
+        return int(cur.lastrowid or 0)
+
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """Answer events of `field`, by instance and number; the bounds widened by a day."""
+        where = ["e.kind = 'answer'", "json_extract(e.answers, '$.' || ?) IS NOT NULL"]
+        args: list[str] = [field]
+        if start is not None:
+            where.append("e.at >= ?")
+            args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+        if end is not None:
+            where.append("e.at < ?")
+            args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
+        if person is not None:
+            where.append("e.actor = ?")
+            args.append(person)
+        query = (
+            "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.answers, i.procedure_id FROM events e"
+            f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)} ORDER BY e.instance, e.seq"
+        )
+        found = []
+        with self._errors():
+            rows = self.db.execute(query, args).fetchall()
+        for instance, seq, at, actor, kind, answers, procedure in rows:
+            try:
+                decoded = json.loads(answers)
+            except ValueError:
+                raise self._damaged(instance, "its event log") from None
+            found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
+        return found
+
+    def violation_decisions(self) -> list[DecisionRow]:
+        """Every decision, oldest first."""
+        query = "SELECT id, violation, decision, reason, decided_by, decided_at FROM violation_decisions ORDER BY id"
+        with self._errors():
+            return [DecisionRow(*row) for row in self.db.execute(query)]
 
 
 def _dump(value: Any) -> str:
