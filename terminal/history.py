@@ -14,9 +14,9 @@ from procflow.engine.base.durations import format_duration
 from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
-from procflow.engine.desk.audit import history, verify
+from procflow.engine.desk.audit import drafts, history, verify
 from procflow.engine.store import Store
-from procflow.engine.store.records import EventRecord
+from procflow.engine.store.records import DraftRecord, EventRecord
 from procflow.terminal.inert import bold, say, to_json
 
 MASK = "•••"
@@ -66,8 +66,36 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
     return event.note or ""
 
 
-def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json: bool) -> None:
+def draft_detail(draft: DraftRecord, pii: frozenset[str], show_pii: bool) -> str:
+    """What one draft holds, in a line."""
+    if draft.kind == "answer":
+        shown = MASK if draft.name in pii and not show_pii else draft.value
+        return f"{draft.name} = {shown}"
+    if draft.kind == "check":
+        return f"✓ {draft.name}"
+    return f"{draft.name}: {draft.value}"
+
+
+def _drafts_json(found: list[DraftRecord], pii: frozenset[str], show_pii: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": d.at,
+            "actor": d.actor,
+            "state": d.state,
+            "version": d.version,
+            "kind": d.kind,
+            "name": d.name,
+            "value": MASK if d.kind == "answer" and d.name in pii and not show_pii else d.value,
+        }
+        for d in found
+    ]
+
+
+def show_history(
+    store: Store, instance: str, show_pii: bool, lang: str, as_json: bool, with_drafts: bool = False
+) -> None:
     record, events, pii = history(store, instance)
+    kept = drafts(store, record.id) if with_drafts else []
     if as_json:
         out = [
             {
@@ -99,6 +127,7 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
                     "state": record.state,
                     "version": record.version,
                     "events": out,
+                    **({"drafts": _drafts_json(kept, pii, show_pii)} if with_drafts else {}),
                 }
             )
         )
@@ -124,6 +153,11 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
     ]
     for line in align(rows, indent="  "):
         say(line)
+    if with_drafts:
+        click.echo(bold(message(lang, "history.drafts", n=len(kept))))
+        listed = [[desk_time(d.at), d.actor, d.kind, d.state, draft_detail(d, pii, show_pii)] for d in kept]
+        for line in align(listed, indent="  "):
+            say(line)
 
 
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:

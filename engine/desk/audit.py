@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.desk.pins import file_state, pinned_procedures
 from procflow.engine.store import Store
-from procflow.engine.store.records import DueRow, EventRecord, Instance, InstanceSummary
+from procflow.engine.store.records import DraftRecord, DueRow, EventRecord, Instance, InstanceSummary
 
 
 class StatusRow(NamedTuple):
@@ -62,6 +62,11 @@ def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord]
     procedures = pinned_procedures(store, record.pins)
     pii = frozenset(name for p in procedures.values() for name, f in p.fields.items() if f.pii)
     return record, store.events(record.id), pii
+
+
+def drafts(store: Store, instance_id: str) -> list[DraftRecord]:
+    """What was confirmed inside the step not yet taken (`history --drafts`): never events."""
+    return store.drafts(instance_id)
 
 
 def answers_of(events: list[EventRecord]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from procflow.engine.store.records import (
     AccountableEvent,
+    DraftRecord,
     DueEntry,
     DueRow,
     EventRecord,
@@ -102,6 +103,34 @@ class Store(Protocol):
         instance's due rows with `due` (none once it is closed). If anyone changed the instance
         since `expected_version`: `ConflictError` naming who and when, and nothing written.
         Returns the new version (the number of events)."""
+        ...
+
+    # --- drafts: what is confirmed inside a step not yet taken (migration 7) --------------------
+
+    def save_draft(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        kind: str,
+        name: str,
+        value: Any,
+        visit: int,
+        state: str,
+        actor: str,
+        at: str,
+    ) -> None:
+        """Keep one answer (`kind` answer, `value` as typed), ticked item (check) or skipped item
+        (skip, `value` its reason) of the current step, in its own transaction, durable when this
+        returns. It replaces an earlier draft of the same field or item. Written only if the
+        instance is open at `expected_version`, else `ConflictError` naming who changed it, and
+        nothing written. A draft is never an event: the next step that records work or leaves the
+        state (`append_step` with an answer, check, skip, enter, move, finish or cancel event)
+        removes the instance's drafts in its own transaction."""
+        ...
+
+    def drafts(self, instance_id: str) -> list[DraftRecord]:
+        """The instance's drafts, fields then items, each in the order first given."""
         ...
 
     def load(self, instance_id: str) -> Instance:

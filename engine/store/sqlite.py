@@ -25,10 +25,13 @@ from procflow.engine.store import records
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.protocol import LAST
 from procflow.engine.store.records import (
+    DRAFT_COLUMNS,
+    DRAFT_KINDS,
     EVENT_COLUMNS,
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
+    DraftRecord,
     DueEntry,
     DueRow,
     EventRecord,
@@ -37,6 +40,7 @@ from procflow.engine.store.records import (
     PinnedText,
     ViolationRow,
     WholeInstance,
+    draft_from_row,
     event_from_row,
     event_row,
     local_time,
@@ -416,6 +420,62 @@ class SQLiteStore:
             f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
             rows,
         )
+
+    # --- drafts (migration 7) ------------------------------------------------------------------
+
+    def save_draft(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        kind: str,
+        name: str,
+        value: Any,
+        visit: int,
+        state: str,
+        actor: str,
+        at: str,
+    ) -> None:
+        """One draft in its own write transaction, guarded by the instance's version like a step.
+        New methods and table only: the step's path (`append_step`) is untouched, and the trigger
+        of migration 7 clears the drafts when a step records its work."""
+        subject = DRAFT_KINDS.get(kind)
+        if subject is None:
+            raise ValueError(f"unknown draft kind {kind!r}")
+        with self.write() as db:
+            row = db.execute("SELECT version, status FROM instances WHERE id = ?", (instance_id,)).fetchone()
+            if row is None or row[0] != expected_version or row[1] != "open":
+                raise self._conflict(db, instance_id, expected_version)
+            # keep the first-given order of a field or item answered again: update in place
+            db.execute(
+                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (instance, subject, name) DO UPDATE SET kind = excluded.kind,"
+                " value = excluded.value, visit = excluded.visit, state = excluded.state,"
+                " version = excluded.version, at = excluded.at, actor = excluded.actor",
+                (
+                    instance_id,
+                    subject,
+                    name,
+                    kind,
+                    None if value is None else _dump(value),
+                    visit,
+                    state,
+                    expected_version,
+                    at,
+                    actor,
+                ),
+            )
+
+    def drafts(self, instance_id: str) -> list[DraftRecord]:
+        with self._errors():
+            rows = self.db.execute(
+                f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance = ? ORDER BY subject, rowid",
+                (instance_id,),
+            ).fetchall()
+        try:
+            return [draft_from_row(r) for r in rows]
+        except (ValueError, TypeError):
+            raise self._damaged(instance_id, "its drafts") from None
 
     def load(self, instance_id: str) -> Instance:
         """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""

@@ -45,6 +45,13 @@ MESSAGES: dict[str, str] = {
     "run.role": "role",
     "run.yes": "yes",
     "run.no": "no",
+    # drafts, practice runs, hand-over notes (terminal/drafted.py, terminal/runs.py)
+    "draft.given": "already given (kept as it was typed):",
+    "history.drafts": "drafts, not steps ({n}): confirmed in the step not yet taken",
+    "draft.answer": "{label} > {value}",
+    "practice.banner": "PRACTICE · nothing here is real or counted · scratch database {path}",
+    "handoff.note": "handed over by {who} at {at}: {note}",
+    "handoff.no_note": "handed over by {who} at {at} (no note)",
     # `procflow status` and `history` (terminal/listings.py, terminal/history.py)
     "status.id": "ID",
     "status.procedure": "PROCEDURE",

@@ -45,6 +45,13 @@ MESSAGES: dict[str, str] = {
     "run.role": "角色",
     "run.yes": "是",
     "run.no": "否",
+    # drafts, practice runs, hand-over notes (terminal/drafted.py, terminal/runs.py)
+    "draft.given": "已填寫(輸入時已保存):",
+    "history.drafts": "草稿,非步驟({n}):尚未完成的步驟中已確認的內容",
+    "draft.answer": "{label} > {value}",
+    "practice.banner": "練習 · 此處一切不算數、不計入報表 · 練習資料庫 {path}",
+    "handoff.note": "{who} 於 {at} 交接:{note}",
+    "handoff.no_note": "{who} 於 {at} 交接(無說明)",
     # `procflow status` and `history` (terminal/listings.py, terminal/history.py)
     "status.id": "編號",
     "status.procedure": "程序",
