@@ -22,12 +22,17 @@ from procflow.terminal.commands.common import (
     recordable,
 )
 
+PRACTICE_HELP = (
+    "Practise: use a scratch database beside the real one (never counted by `report`); every screen says so."
+)
+
 
 @click.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="PROCEDURE")
 @_session_options
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @_instance_options
+@click.option("--practice", is_flag=True, help=PRACTICE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def run(
     procedure: str,
@@ -38,6 +43,7 @@ def run(
     db: str | None,
     actor: str | None,
     lang: str | None,
+    practice: bool,
     as_json: bool,
 ) -> None:
     """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
@@ -49,19 +55,30 @@ def run(
     In a state whose role you do not hold (by the site file's people) a run asks why you act
     anyway, and records it; --override --reason TEXT answers for every such state, and a
     scripted run without them stops there (exit 10).
+
+    With --practice nothing is real: the run uses a scratch database beside the real one (its
+    name ends in .practice.db), which `report` never reads, and says so on every screen.
     """
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
     desk = runs.open_desk(
-        db, actor, lang, dirs, site=_site(), override=_override(override, reason), ask=script is None
+        db,
+        actor,
+        lang,
+        dirs,
+        site=_site(),
+        override=_override(override, reason),
+        ask=script is None,
+        practice=practice,
     )
     opened = runs.start(desk, procedure)
-    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json, practice))
 
 
 @click.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID", callback=findable)
 @_session_options
 @_instance_options
+@click.option("--practice", is_flag=True, help="Resume a practice instance (in the scratch database).")
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def resume(
     instance: str,
@@ -71,6 +88,7 @@ def resume(
     db: str | None,
     actor: str | None,
     lang: str | None,
+    practice: bool,
     as_json: bool,
 ) -> None:
     """Continue instance ID where it stopped, on the procedure text it started with.
@@ -80,10 +98,16 @@ def resume(
     """
     script = load_script(answers_file) if answers_file else None
     desk = runs.open_desk(
-        db, actor, lang, site=_site(), override=_override(override, reason), ask=script is None
+        db,
+        actor,
+        lang,
+        site=_site(),
+        override=_override(override, reason),
+        ask=script is None,
+        practice=practice,
     )
     opened = desk.open(desk.store.resolve(instance, desk.actor))
-    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json, practice))
 
 
 @click.command(context_settings=CONTEXT)

@@ -49,6 +49,8 @@ MESSAGES: dict[str, str] = {
     "draft.given": "already given (kept as it was typed):",
     "history.drafts": "drafts, not steps ({n}): confirmed in the step not yet taken",
     "draft.answer": "{label} > {value}",
+    "practice.open": "practice instance {id} stays open at '{state}' in the scratch database; continue with: procflow resume {id} --practice",
+    "practice.ended": "practice over: nothing was recorded for real (scratch database {path})",
     "practice.banner": "PRACTICE · nothing here is real or counted · scratch database {path}",
     "handoff.note": "handed over by {who} at {at}: {note}",
     "handoff.no_note": "handed over by {who} at {at} (no note)",

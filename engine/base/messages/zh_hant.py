@@ -49,6 +49,8 @@ MESSAGES: dict[str, str] = {
     "draft.given": "已填寫(輸入時已保存):",
     "history.drafts": "草稿,非步驟({n}):尚未完成的步驟中已確認的內容",
     "draft.answer": "{label} > {value}",
+    "practice.open": "練習實例 {id} 保持開啟,停在「{state}」(練習資料庫);繼續請執行:procflow resume {id} --practice",
+    "practice.ended": "練習結束:沒有任何正式紀錄(練習資料庫 {path})",
     "practice.banner": "練習 · 此處一切不算數、不計入報表 · 練習資料庫 {path}",
     "handoff.note": "{who} 於 {at} 交接:{note}",
     "handoff.no_note": "{who} 於 {at} 交接(無說明)",
