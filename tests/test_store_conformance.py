@@ -542,3 +542,24 @@ def test_a_failed_step_keeps_the_drafts(store: Store) -> None:
     with pytest.raises(TypeError):
         step(store, iid, 1, events=[{"kind": "answer", "answers": {"x": object()}}])
     assert [d.value for d in store.drafts(iid)] == ["Lin"]
+
+
+# --- hand-overs: who passed it on, and who has been seen ----------------------------------------
+
+
+def test_the_last_hand_over_of_each_instance_is_read_with_its_note(store: Store) -> None:
+    first, second, third = start(store), start(store), start(store)
+    step(store, first, 1, events=[{"kind": "handoff", "to": "bob", "note": "call Mr Lin back"}])
+    step(store, first, 2, actor="bob", events=[{"kind": "handoff", "to": "carol", "note": "交給你了"}])
+    step(store, second, 1)
+    found = store.last_handoffs([first, second, third, "zzzzzz"])
+    assert set(found) == {first}
+    assert (found[first].seq, found[first].actor, found[first].note) == (3, "bob", "交給你了")
+
+
+def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store: Store) -> None:
+    assert not store.knows_person("ann")
+    iid = start(store, actor="ann")
+    assert store.knows_person("ann") and not store.knows_person("bob")
+    step(store, iid, 1, actor="bob")
+    assert store.knows_person("bob") and not store.knows_person("Bob")

@@ -64,6 +64,34 @@ def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord]
     return record, store.events(record.id), pii
 
 
+class Handover(NamedTuple):
+    """The hand-over that gave an instance to its holder: who passed it on, when, to whom, why."""
+
+    by: str
+    at: str
+    to: str
+    kind: str  # person | role
+    note: str | None
+    holder: tuple[str | None, str | None]  # (owner, assignee) it left
+
+
+def handovers(store: Store, holders: Mapping[str, tuple[str | None, str | None]]) -> dict[str, Handover]:
+    """Of each instance (id: its (owner, assignee) now), the hand-over that gave it to that
+    holder, for them to read; none when it was not handed over, or moved on since."""
+    found = {
+        ident: Handover(
+            event.actor,
+            event.at,
+            str(event.body.get("to") or ""),
+            str(event.body.get("target") or ""),
+            event.note,
+            (event.body.get("owner"), event.body.get("assignee")),
+        )
+        for ident, event in store.last_handoffs(list(holders)).items()
+    }
+    return {ident: h for ident, h in found.items() if h.holder == tuple(holders[ident])}
+
+
 def drafts(store: Store, instance_id: str) -> list[DraftRecord]:
     """What was confirmed inside the step not yet taken (`history --drafts`): never events."""
     return store.drafts(instance_id)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import InvalidAnswerError
-from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.runtime.answers import parse_answer
 from procflow.engine.runtime.journal import qualified
@@ -61,7 +60,7 @@ def _save(desk: Desk, opened: Opened, kind: str, name: str, value: Any) -> None:
         visit=len(snapshot["path"]),
         state=qualified(snapshot),
         actor=desk.actor,
-        at=stamp(desk.clock()),
+        at=desk.clock().isoformat(),  # as events keep it: the desk's clock, its offset kept
     )
 
 

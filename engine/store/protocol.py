@@ -133,6 +133,18 @@ class Store(Protocol):
         """The instance's drafts, fields then items, each in the order first given."""
         ...
 
+    # --- hand-overs --------------------------------------------------------------------------
+
+    def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """Of each instance, its latest `handoff` event (none: not in the result), so the next
+        holder reads who passed it on, when and why (`resume`, `status --mine`)."""
+        ...
+
+    def knows_person(self, name: str) -> bool:
+        """Whether `name` has ever started, held, changed or acted on an instance here (a
+        hand-over to a name never seen is confirmed first when no site file names people)."""
+        ...
+
     def load(self, instance_id: str) -> Instance:
         """The instance (id case-insensitive); `NotFoundError` with a suggestion when unknown."""
         ...

@@ -202,7 +202,7 @@ class DraftRecord(NamedTuple):
     visit: int  # which visit of its state: how many states the instance had entered
     state: str  # the qualified state
     version: int  # the instance's version when it was written
-    at: str  # UTC stamp
+    at: str  # as the desk's clock showed it, like an event's (ISO with its offset)
     actor: str
 
 

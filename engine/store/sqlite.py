@@ -477,6 +477,35 @@ class SQLiteStore:
         except (ValueError, TypeError):
             raise self._damaged(instance_id, "its drafts") from None
 
+    # --- hand-overs -----------------------------------------------------------------------------
+
+    def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """One query per instance, each read backwards along the events' primary key: the cost
+        follows the instances listed, not the store."""
+        found: dict[str, EventRecord] = {}
+        query = (
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? AND kind = 'handoff'"
+            " ORDER BY seq DESC LIMIT 1"
+        )
+        with self._errors():
+            for ident in instance_ids:
+                row = self.db.execute(query, (ident,)).fetchone()
+                if row is not None:
+                    try:
+                        found[ident] = event_from_row(row)
+                    except (ValueError, TypeError):
+                        raise self._damaged(ident, "its event log") from None
+        return found
+
+    def knows_person(self, name: str) -> bool:
+        with self._errors():
+            row = self.db.execute(
+                "SELECT 1 FROM instances WHERE owner = :n OR created_by = :n OR updated_by = :n"
+                " UNION ALL SELECT 1 FROM events WHERE actor = :n LIMIT 1",
+                {"n": name},
+            ).fetchone()
+        return row is not None
+
     def load(self, instance_id: str) -> Instance:
         """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""
         key = instance_id.strip().lower()

@@ -202,7 +202,13 @@ def cancel(
     default=None,
     metavar="TEXT",
     callback=recordable,
-    help="What the next holder should know (recorded).",
+    help="What the next holder should know (recorded; shown to them when they resume it).",
+)
+@click.option(
+    "--new-person",
+    is_flag=True,
+    help="Hand over to a person never seen in this database (without a site file naming people "
+    "this is asked on a terminal, and refused otherwise).",
 )
 @_instance_options
 @click.option(
@@ -212,6 +218,7 @@ def handoff(
     instance: str,
     to: str,
     note: str | None,
+    new_person: bool,
     db: str | None,
     actor: str | None,
     lang: str | None,
@@ -221,7 +228,12 @@ def handoff(
 
     `status` and the agenda then show whose it is; `status --mine` lists it for the person, or
     for everyone holding the role. Saved like a step: refused (exit 7) if someone changed the
-    instance first, and an unknown person or role is exit 4.
+    instance first, and an unknown person or role is exit 4. The next holder sees the note, who
+    handed it over and when, as they resume it and in `status --mine`.
+
+    Without a site file naming people, a name never seen in this database may be a typo: on a
+    terminal procflow asks before handing over; elsewhere it refuses (exit 2) unless given
+    --new-person.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
-    steps.hand_over(desk, instance, to, note, as_json)
+    steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)

@@ -52,6 +52,8 @@ MESSAGES: dict[str, str] = {
     "practice.open": "practice instance {id} stays open at '{state}' in the scratch database; continue with: procflow resume {id} --practice",
     "practice.ended": "practice over: nothing was recorded for real (scratch database {path})",
     "practice.banner": "PRACTICE · nothing here is real or counted · scratch database {path}",
+    "handoff.confirm": "'{name}' has never used procflow with this database; hand over to this new person?",
+    "handoff.heading": "Handed over to you",
     "handoff.note": "handed over by {who} at {at}: {note}",
     "handoff.no_note": "handed over by {who} at {at} (no note)",
     # `procflow status` and `history` (terminal/listings.py, terminal/history.py)

@@ -52,6 +52,8 @@ MESSAGES: dict[str, str] = {
     "practice.open": "練習實例 {id} 保持開啟,停在「{state}」(練習資料庫);繼續請執行:procflow resume {id} --practice",
     "practice.ended": "練習結束:沒有任何正式紀錄(練習資料庫 {path})",
     "practice.banner": "練習 · 此處一切不算數、不計入報表 · 練習資料庫 {path}",
+    "handoff.confirm": "「{name}」從未在此資料庫使用過 procflow;確定交接給這位新同事?",
+    "handoff.heading": "交接給你的",
     "handoff.note": "{who} 於 {at} 交接:{note}",
     "handoff.no_note": "{who} 於 {at} 交接(無說明)",
     # `procflow status` and `history` (terminal/listings.py, terminal/history.py)
