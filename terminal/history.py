@@ -61,6 +61,19 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
         return f"outcome {body.get('outcome')}"
     if kind == "override":
         return f"acted without role {event.role}: {body.get('reason')}"
+    if kind == "correct":  # the original answer stays in its own event above
+        field = str(body.get("field"))
+        hidden = field in pii and not show_pii
+        was, now = (MASK, MASK) if hidden else (body.get("was"), (event.answers or {}).get(field))
+        text = f"{field}: {was} → {now} (answered in event {body.get('answered')}): {event.note}"
+        if body.get("rerouted"):
+            taken, would = body.get("taken"), body.get("would")
+            text += (
+                f"; move {taken} would not have been allowed"
+                if body.get("how") == "move"
+                else f"; would have gone to {would or 'no route'}, not {taken} (stands)"
+            )
+        return text
     if kind == "handoff":
         return f"→ {body.get('target')} {event.to_state}" + (f": {event.note}" if event.note else "")
     return event.note or ""
@@ -113,7 +126,25 @@ def show_history(
                 **{
                     k: v
                     for k, v in e.body.items()
-                    if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")
+                    if k
+                    in (
+                        "outcome",
+                        "via",
+                        "guard",
+                        "procedure",
+                        "reason",
+                        "target",
+                        "owner",
+                        "assignee",
+                        "field",
+                        "was",
+                        "answered",
+                        "rerouted",
+                        "how",
+                        "taken",
+                        "would",
+                    )
+                    and not (k == "was" and e.body.get("field") in pii and not show_pii)
                 },
             }
             for e in events

@@ -307,6 +307,15 @@ class Desk:
         result = opened.session.cancel(reason, now=moment, actor=self.actor)
         return self._save(opened, before, result.snapshot, result.events, moment)
 
+    def commit(
+        self, opened: Opened, before: Snapshot, after: Snapshot, events: Sequence[Event], moment: datetime
+    ) -> int:
+        """Save events a desk service made on `before` (a correction) like a step, and go on
+        from `after`; the number saved."""
+        saved = self._save(opened, before, after, events, moment)
+        opened.session = self._session(opened.session.procedures, after, opened.session.hashes)
+        return saved
+
     def _save(
         self,
         opened: Opened,

@@ -31,6 +31,9 @@ COMMANDS: dict[str, Registered] = {
     "cancel": Registered(
         "desk", "Close instance ID without finishing it; the reason is recorded in its history."
     ),
+    "correct": Registered(
+        "desk", "Correct the recorded answer to FIELD of instance ID; the original stays in its history."
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),

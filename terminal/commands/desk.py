@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 from procflow.engine.runtime.script import load_script
-from procflow.terminal import runs, steps
+from procflow.terminal import corrections, runs, steps
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     DIR_HELP,
@@ -237,3 +237,41 @@ def handoff(
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
     steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("field", metavar="FIELD", callback=findable)
+@click.argument("value", metavar="[VALUE]", required=False, callback=recordable)
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    callback=recordable,
+    help="Why the answer is corrected (recorded).",
+)
+@_instance_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: instance, field, was, value, reason, routing."
+)
+def correct(
+    instance: str,
+    field: str,
+    value: str | None,
+    reason: str,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Correct the recorded answer to FIELD of instance ID; the original stays in its history.
+
+    VALUE is checked like an answer (exit 5 when refused); without it a terminal asks for it.
+    The correction is an event of its own with the reason, saved like a step by someone holding
+    the role of the state where the answer was given (exit 10 otherwise). Where the instance
+    went is never rewritten: when the corrected answer would have routed it elsewhere, or not
+    allowed the move taken, procflow says so and records it. Exit 4 for an unknown instance or
+    a field it has no answer to.
+    """
+    desk = runs.open_desk(db, actor, lang, site=_site())
+    corrections.correct_answer(desk, instance, field, value, reason.strip(), as_json)
