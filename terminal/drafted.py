@@ -38,11 +38,13 @@ class Keeper:
         if not given:
             return
         screen.out(" " + screen.style(screen.w("draft.given"), bold=True))
-        numbers = {item.id: n for n, item in enumerate(view.items, 1)}
+        items = {item.id: (n, item.text) for n, item in enumerate(view.items, 1)}
         for item in given.checked:
-            screen.out(f"   [x] {numbers.get(item, item)}.")
+            number, text = items.get(item, (item, ""))
+            screen.out(visible(f"   [x] {number}. {text}"))
         for item, reason in given.skipped.items():
-            screen.out(visible(f"   [-] {numbers.get(item, item)}. ({reason})"))
+            number, text = items.get(item, (item, ""))
+            screen.out(visible(f"   [-] {number}. {text} ({reason})"))
         labels = {q.field: q.label for q in view.questions}
         for field, value in given.answers.items():
             text = screen.w("draft.answer", label=labels.get(field, field), value=value)

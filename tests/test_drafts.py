@@ -115,3 +115,32 @@ def test_a_wrong_answer_is_never_kept_as_a_draft(run_cli: Run) -> None:
         with pytest.raises(Exception, match="not valid"):
             drafts.save_answer(desk, opened, "guests", "-1")
         assert [d.name for d in store.drafts(opened.id)] == ["lights"]
+
+
+def test_history_drafts_of_an_unknown_instance_is_not_found(run_cli: Run) -> None:
+    result = run_cli("history", "zzzzzz", "--drafts")
+    assert result.exit_code == 4 and "unknown instance 'zzzzzz'" in result.stderr
+
+
+def test_a_refused_draft_stops_the_interactive_run_with_exit_7(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else takes the step while the operator types: the next answer kept is refused
+    (exit 7, who and when), and what they took stands."""
+    stopped = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed="y\n")
+    ident = instance(stopped)
+    from procflow.terminal import drafted
+
+    real_answer = drafted.Keeper.answer
+
+    def meanwhile(self: drafted.Keeper, field: str, raw: str) -> None:
+        took = run_cli("step", ident, "--check", "lights", "--set", "guests=3", "--as", "bob")
+        assert took.exit_code == 0, took.output
+        real_answer(self, field, raw)
+
+    monkeypatch.setattr(drafted.Keeper, "answer", meanwhile)
+    result = run_cli("resume", ident, "--lang", "en", input="\n2\n")
+    assert result.exit_code == 7, result.output
+    assert " already given (kept as it was typed):\n   [x] 1. Switch the lights on\n" in result.stdout
+    assert f"instance '{ident}' was changed by bob" in result.stderr
+    assert json.loads(run_cli("history", ident, "--json", "--drafts").stdout)["drafts"] == []

@@ -5,6 +5,9 @@ only when confirmed (`--new-person`), and refused otherwise (exit 2, nothing sav
 from __future__ import annotations
 
 import json
+import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +93,43 @@ def test_a_hand_over_without_a_note_says_who_and_when_and_a_later_holder_sees_on
     again = run_cli("resume", instance, "--as", "ann", "--lang", "en", input="").stdout
     assert "handed over by bob at " in again and ": back to you" in again and "by ann" not in again
     assert "Handed over" not in run_cli("status", "--mine", "--as", "bob", "--lang", "en").stdout
+
+
+PROCFLOW = Path(sys.executable).with_name("procflow")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    sys.platform == "win32" or not PROCFLOW.exists(), reason="needs a POSIX pty and the script"
+)
+@pytest.mark.parametrize(("typed", "code"), [("y", 0), ("n", EXIT_USAGE)])
+def test_on_a_terminal_a_new_person_is_asked_about(
+    run_cli: Run, instance: str, typed: str, code: int
+) -> None:
+    """The console script on a pseudo-terminal asks before handing to a name never seen."""
+    import pty
+    import select
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PROCFLOW_PATH"}
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(PROCFLOW), "handoff", instance, "--to", "mei", "--as", "ann", "--lang", "en"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"hand over to this new person? [y/N]" not in seen:
+        assert time.monotonic() < deadline, seen.decode(errors="replace")
+        if select.select([master], [], [], 0.5)[0]:
+            seen += os.read(master, 4096)
+    os.write(master, typed.encode() + b"\n")
+    assert process.wait(timeout=30) == code
+    os.close(master)
+    owner = json.loads(run_cli("status", "--json").stdout)["open"][0]["owner"]
+    assert owner == ("mei" if code == 0 else "ann")

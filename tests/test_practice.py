@@ -82,3 +82,12 @@ def test_a_breach_made_in_practice_is_never_counted_by_report(
     assert json.loads(run_cli("violation", "list", "--json").stdout) == []
     report = json.loads(run_cli("report", "--month", "2026-03", "--format", "json").stdout)
     assert {p["person"]: sum(p["counts"].values()) for p in report["people"]}.get("wang", 0) == 0
+
+
+def test_practice_refusals_have_their_exit_codes_and_never_touch_the_real_database(run_cli: Run) -> None:
+    real = Path(os.environ["PROCFLOW_DB"])
+    unknown = run_cli("run", "no-such-procedure", "--practice")
+    assert unknown.exit_code == 4 and "no-such-procedure" in unknown.stderr
+    missing = run_cli("resume", "zzzzzz", "--practice")
+    assert missing.exit_code == 4 and "unknown instance 'zzzzzz'" in missing.stderr
+    assert not real.exists()
