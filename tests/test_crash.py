@@ -306,16 +306,21 @@ def test_sigkill_between_answers_of_a_step_loses_no_confirmed_answer(tmp_path: P
 
     def lane_loop(lane: int) -> None:
         nonlocal kills, all_confirmed
+        ever: set[str] = set()  # every answer confirmed on this lane, by every process so far
         while True:
             with lock:
                 if kills >= DRAFT_KILLS:
                     return
                 kills += 1
             confirmed = drive_until_killed(db, idents[lane], lane, rngs[lane], counter)
-            missing = confirmed - kept(db, idents[lane])
+            ever |= confirmed
+            # all of them, not only this process's: a resume that asked a kept answer again
+            # would replace its draft and lose it
+            missing = ever - kept(db, idents[lane])
             with lock:
                 all_confirmed += len(confirmed)
                 lost.extend((idents[lane], value) for value in sorted(missing))
+            ever -= missing  # each loss counted once
 
     threads = [threading.Thread(target=lane_loop, args=(lane,)) for lane in range(LANES)]
     for thread in threads:
