@@ -6,8 +6,10 @@ Reads through `engine.desk.audit.handovers` and only formats.
 
 from __future__ import annotations
 
+from typing import Any
+
 from procflow.engine.base.messages import message
-from procflow.engine.desk.audit import Handover
+from procflow.engine.desk.audit import Handover, handovers
 from procflow.engine.store.records import local_time
 
 
@@ -27,3 +29,10 @@ def as_json(handover: Handover) -> dict[str, str | None]:
         "target": handover.kind,
         "note": handover.note,
     }
+
+
+def show(desk: Any, opened: Any, screen: Any) -> None:
+    """Under the instance's first line: the hand-over that gave it to its holder, if one did."""
+    holder = (opened.record.owner, opened.record.assignee)
+    for handover in handovers(desk.store, {opened.id: holder}).values():
+        screen.out("   " + screen.style("↳ " + line(handover, desk.lang), fg="yellow"))

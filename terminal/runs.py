@@ -13,7 +13,7 @@ from typing import Any
 import click
 from procflow.engine.base import environment
 from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, ProcflowError, UsageError
-from procflow.engine.desk.audit import answers_of, handovers
+from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk, InvalidProcedureError, Opened
 from procflow.engine.desk.people import check_override_reason
 from procflow.engine.output import diagnostics as report
@@ -124,9 +124,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         say(f"procflow: note: {notice}", err=True)
     if not (as_json and script is not None):
         screen.instance(opened)
-        holder = (opened.record.owner, opened.record.assignee)
-        for handover in handovers(desk.store, {opened.id: holder}).values():  # what the last holder said
-            screen.out("   " + screen.style("↳ " + handed.line(handover, desk.lang), fg="yellow"))
+        handed.show(desk, opened, screen)  # what the last holder said
     stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
     code = 0
     failure: ProcflowError | None = None

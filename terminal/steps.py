@@ -13,6 +13,7 @@ from procflow.engine.base.errors import ProcflowError, UsageError
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
+from procflow.terminal import handovers
 from procflow.terminal.inert import say
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
@@ -66,6 +67,7 @@ def step_once(
         return
     screen = Screen(desk.lang)
     screen.instance(opened)
+    handovers.show(desk, opened, screen)
     if opened.status == "open":
         screen.state(opened.view(), opened.id, desk.clock())
         view = opened.view()

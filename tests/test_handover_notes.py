@@ -77,6 +77,10 @@ def test_the_next_holder_reads_the_note_on_resume_and_in_status_mine(run_cli: Ru
     zh = run_cli("status", "--mine", "--as", "bob", "--lang", "zh-Hant").stdout
     assert f"交接給你的\n  {instance}  ann 於 {when} 交接:{note}\n" in zh
 
+    stepped = run_cli("step", instance, "--as", "bob", "--lang", "en", "--set", "guests=2")
+    assert stepped.stdout.startswith(
+        f"instance {instance} · sample-shift\n   ↳ handed over by ann at {when}: {note}\n"
+    )
     resumed = run_cli("resume", instance, "--as", "bob", "--lang", "en", input="")
     assert resumed.stdout.startswith(
         f"instance {instance} · sample-shift\n   ↳ handed over by ann at {when}: {note}\n"
