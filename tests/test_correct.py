@@ -6,6 +6,9 @@ replay and verify handle it; reports count nothing from it; every refusal has it
 from __future__ import annotations
 
 import json
+import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,3 +153,38 @@ def test_a_correction_is_shown_in_chinese(run_cli: Run, shift: str) -> None:
         "   原因:其實很急",
         "   依更正後的答案,「phone>ask_caller」本應轉往「transfer」,而非「take_message」;已走的路線不變(已隨更正記錄)",
     ]
+
+
+PROCFLOW = Path(sys.executable).with_name("procflow")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    sys.platform == "win32" or not PROCFLOW.exists(), reason="needs a POSIX pty and the script"
+)
+def test_on_a_terminal_a_missing_value_is_asked_for(run_cli: Run, shift: str) -> None:
+    import pty
+    import select
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PROCFLOW_PATH"}
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(PROCFLOW), "correct", shift, "guests", "--reason", "miscounted", "--lang", "en"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"corrected answer for guests > " not in seen:
+        assert time.monotonic() < deadline, seen.decode(errors="replace")
+        if select.select([master], [], [], 0.5)[0]:
+            seen += os.read(master, 4096)
+    os.write(master, b"5\n")
+    assert process.wait(timeout=30) == 0
+    os.close(master)
+    assert events(run_cli, shift)[-1]["answers"] == {"guests": 5}
