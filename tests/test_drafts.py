@@ -144,3 +144,25 @@ def test_a_refused_draft_stops_the_interactive_run_with_exit_7(
     assert " already given (kept as it was typed):\n   [x] 1. Switch the lights on\n" in result.stdout
     assert f"instance '{ident}' was changed by bob" in result.stderr
     assert json.loads(run_cli("history", ident, "--json", "--drafts").stdout)["drafts"] == []
+
+
+def test_a_kept_answer_its_field_refuses_now_is_asked_again(run_cli: Run) -> None:
+    stopped = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed="y\n")
+    ident = instance(stopped)
+    with open_store() as store:  # as an older procflow might have kept it
+        store.save_draft(
+            ident,
+            1,
+            kind="answer",
+            name="guests",
+            value="many",
+            visit=1,
+            state="open_desk",
+            actor="x",
+            at="2026-03-09T09:00:00+08:00",
+        )
+    with open_store() as store:
+        desk = Desk(store, actor="ann", lang="en")
+        assert drafts.given(desk, desk.open(ident)).answers == {}
+    resumed = run_cli("resume", ident, "--lang", "en", input="\n2\n")
+    assert "? Number of guests (number)\n   > 2\n" in resumed.stdout

@@ -65,8 +65,20 @@ def _save(desk: Desk, opened: Opened, kind: str, name: str, value: Any) -> None:
 
 
 def given(desk: Desk, opened: Opened) -> Given:
-    """The drafts of the current visit of the current state (older ones never apply)."""
-    return current(desk.store.drafts(opened.id), opened.session.snapshot)
+    """The drafts of the current visit of the current state (older ones never apply). An answer
+    its field would refuse now (a draft written by another version of procflow) is left out,
+    so it is asked again rather than offered to a step that would refuse it."""
+    found = current(desk.store.drafts(opened.id), opened.session.snapshot)
+    frame = opened.session.snapshot["frames"][-1]
+    fields = opened.session.procedures[frame["procedure"]].fields
+    for field, raw in list(found.answers.items()):
+        try:
+            if field not in fields:
+                raise InvalidAnswerError(f"unknown field '{field}'")
+            parse_answer(fields[field], raw, tz=desk.clock().tzinfo)
+        except InvalidAnswerError:
+            del found.answers[field]
+    return found
 
 
 def current(drafts: list[DraftRecord], snapshot: Snapshot) -> Given:
