@@ -299,7 +299,7 @@ def test_version_6_leaves_the_due_rows_to_the_store_alone(tmp_path: Path) -> Non
         assert store.schema_version() == LATEST
         triggers = store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         assert [name for (name,) in triggers] == [
-            "drafts_taken",  # migration 7's: a step clears the drafts it takes in
+            "drafts_taken",  # migration 9's: a step clears the drafts it takes in
             "events_no_delete",
             "events_no_update",
             "violations_no_delete",

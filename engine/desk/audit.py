@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import ProcflowError
-from procflow.engine.desk.pins import file_state, pinned_procedures
+from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
 from procflow.engine.store import Store
 from procflow.engine.store.records import DraftRecord, DueRow, EventRecord, Instance, InstanceSummary
 
@@ -97,6 +97,15 @@ def drafts(store: Store, instance_id: str) -> list[DraftRecord]:
     return store.drafts(instance_id)
 
 
+def files_of(store: Store, record: Instance) -> list[tuple[str, str, str]]:
+    """(procedure id, file, current | changed | removed) of each procedure the instance runs on:
+    the file it was started from, compared with the text it runs on."""
+    return [
+        (pid, path, file_state(path, record.pins[pid]))
+        for pid, path in sorted(pinned_paths(store, record.pins, record.paths).items())
+    ]
+
+
 def answers_of(events: list[EventRecord]) -> dict[str, Any]:
     """Every answer given in an instance, by field (a later answer wins): sub-procedures too."""
     found: dict[str, Any] = {}
@@ -134,6 +143,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
     # module) does not
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
+    from procflow.engine.runtime.state import stored
 
     record, events, due = store.whole(ident)  # one read: a step saved meanwhile is wholly in or out
     seqs = [e.seq for e in events]
@@ -145,7 +155,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
         rebuilt = replay(pinned_procedures(store, record.pins), [e.body for e in events])
     except ProcflowError as exc:
         return f"its events do not replay: {exc.message}"
-    rebuilt = json.loads(json.dumps(rebuilt, ensure_ascii=False))  # as stored: JSON types only
+    rebuilt = json.loads(json.dumps(stored(rebuilt), ensure_ascii=False))  # as stored: JSON types only
     where = first_difference(record.snapshot, rebuilt)
     if where is not None:
         return f"its snapshot differs from its events at {where}"

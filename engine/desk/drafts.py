@@ -57,7 +57,7 @@ def _save(desk: Desk, opened: Opened, kind: str, name: str, value: Any) -> None:
         kind=kind,
         name=name,
         value=value,
-        visit=len(snapshot["path"]),
+        visit=snapshot["steps"],
         state=qualified(snapshot),
         actor=desk.actor,
         at=desk.clock().isoformat(),  # as events keep it: the desk's clock, its offset kept
@@ -83,7 +83,7 @@ def given(desk: Desk, opened: Opened) -> Given:
 
 def current(drafts: list[DraftRecord], snapshot: Snapshot) -> Given:
     """Of `drafts`, those of the visit `snapshot` is in, as the step will take them."""
-    here, visit = qualified(snapshot), len(snapshot["path"])
+    here, visit = qualified(snapshot), snapshot["steps"]
     found = Given({}, [], {})
     for draft in drafts:
         if (draft.state, draft.visit) != (here, visit):

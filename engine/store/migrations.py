@@ -140,7 +140,38 @@ _V6 = (
     "DROP TRIGGER due_closed",
 )
 
-# Version 7: drafts, every answer, ticked item and skip kept the moment the operator confirms it,
+# Version 7: the snapshot row no longer holds the trail (every state entered, and when), which
+# grew with the history and made each step rewrite more: a step now rewrites a row of the same
+# size whatever came before (engine/runtime/state.py `stored`). The events hold the trail
+# (engine/runtime/journal.py `trail`); the row keeps its length as `steps`. A snapshot that is
+# not valid JSON (damaged) is left as it is, for `verify` to report.
+_V7 = (
+    """UPDATE instances
+          SET snapshot = json_remove(json_set(snapshot, '$.steps', json_array_length(snapshot, '$.path')),
+                                     '$.path', '$.entered')
+        WHERE CASE WHEN json_valid(snapshot) THEN json_type(snapshot, '$.path') END = 'array'""",
+)
+
+# Version 8: where each instance's procedure texts were read from, one row per instance and
+# procedure id, written as absolute paths when the instance starts. Before it the only path was
+# the pinned text's, the first path ever seen with those bytes, as it was typed (relative to
+# wherever that run was started): two instances started from two copies of one text shared it.
+# Instances started before this version are given that path, the best known.
+_V8 = (
+    """CREATE TABLE instance_paths (
+        instance TEXT NOT NULL REFERENCES instances (id),
+        procedure TEXT NOT NULL,        -- a procedure id of the instance's pins
+        path TEXT NOT NULL,             -- the file its text was read from, for this instance
+        PRIMARY KEY (instance, procedure)
+    ) WITHOUT ROWID""",
+    """INSERT OR IGNORE INTO instance_paths (instance, procedure, path)
+       SELECT i.id, j.key, p.path
+         FROM instances i,
+              json_each(CASE WHEN json_valid(i.pins) AND json_type(i.pins) = 'object' THEN i.pins ELSE '{}' END) j
+         JOIN procedures p ON p.hash = j.value""",
+)
+
+# Version 9: drafts, every answer, ticked item and skip kept the moment the operator confirms it,
 # before the step that records them is taken. A draft belongs to one visit of one state (`visit`:
 # how many states the instance had entered) and was written at instance version `version`; it is
 # not an event: history, replay and reports never read it. One row per field or item: a later
@@ -148,7 +179,7 @@ _V6 = (
 # any event that records the work of a step or leaves the state (answer, check, skip, enter, move,
 # finish, cancel), so the step's own write path needs no change and no draft outlives its step;
 # a hand-over, a note, an override, a breach or an acknowledged recurrence keeps them.
-_V7 = (
+_V9 = (
     """CREATE TABLE drafts (
         instance TEXT NOT NULL REFERENCES instances (id),
         subject TEXT NOT NULL CHECK (subject IN ('field', 'item')),
@@ -167,5 +198,5 @@ _V7 = (
        BEGIN DELETE FROM drafts WHERE instance = NEW.instance; END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)
