@@ -33,7 +33,7 @@ from transitions import Machine
 ROOT = Path(__file__).resolve().parent.parent
 
 sys.path.insert(1, str(Path(__file__).resolve().parent))
-import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c and d)
+import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c, d and e)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "visitor.yaml"
 T0 = datetime(2026, 3, 7, 9, 0, tzinfo=timezone(timedelta(hours=8)))

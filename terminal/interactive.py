@@ -14,6 +14,7 @@ from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.answers import echo_answer, parse_answer
+from procflow.terminal.drafted import Keeper
 from procflow.terminal.screen import Screen
 
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -29,8 +30,10 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         view = opened.view()
         screen.state(view, opened.id, desk.clock())
         desk.authorise(opened)  # a state of a role the operator lacks: ask why before the work, not after
-        check, skip = _items(view, screen)
-        answers = _questions(view, opened, desk, screen)
+        keep = Keeper(desk, opened)  # every confirmation below is kept at once; a resume shows them
+        keep.show(view, screen)
+        check, skip = _items(view, screen, keep)
+        answers = _questions(view, opened, desk, screen, keep)
         if view.kind in ("routes", "final", "use") and not (
             check or skip or answers or view.items or view.questions
         ):
@@ -58,10 +61,10 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
     return True
 
 
-def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
-    check: list[str] = []
-    skip: dict[str, str] = {}
-    todo = [(n, i) for n, i in enumerate(view.items, 1) if i.status == "open"]
+def _items(view: Any, screen: Screen, keep: Keeper) -> tuple[list[str], dict[str, str]]:
+    check: list[str] = list(keep.given.checked)
+    skip: dict[str, str] = dict(keep.given.skipped)
+    todo = [(n, i) for n, i in enumerate(view.items, 1) if i.status == "open" and i.id not in (*check, *skip)]
     for number, item in todo:
         label = f"{number}. " if len(view.items) > 1 else ""
         while True:
@@ -76,8 +79,10 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
                         screen.error(f"the reason cannot be recorded: {why}")
                         reason = ""
                 skip[item.id] = reason
+                keep.skip(item.id, reason)
             elif reply in (YES_OPTIONAL if item.optional else YES):
                 check.append(item.id)
+                keep.check(item.id)
             elif not (item.optional and reply in NO | {""}):
                 help_key = "run.optional_help" if item.optional else "run.confirm_help"
                 screen.error(
@@ -88,11 +93,11 @@ def _items(view: Any, screen: Screen) -> tuple[list[str], dict[str, str]]:
     return check, skip
 
 
-def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[str, Any]:
+def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen, keep: Keeper) -> dict[str, Any]:
     fields = opened.session.procedures[view.procedure].fields
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = dict(keep.given.answers)
     for question in view.questions:
-        if question.answer is not None:
+        if question.answer is not None or question.field in answers:
             continue
         field = fields[question.field]
         hint = [prompt_hint(question.type, screen.lang)]
@@ -123,6 +128,8 @@ def _questions(view: Any, opened: Opened, desk: Desk, screen: Screen) -> dict[st
             if echo is not None:
                 screen.out("     " + screen.style(echo, dim=True))
             answers[question.field] = value if echo is not None else raw
+            # the moment itself, not `明天 9:00`, which would mean another day when resumed
+            keep.answer(question.field, str(value) if echo is not None else raw)
             break
     return answers
 

@@ -52,7 +52,8 @@ def replay(procedures: Mapping[str, Procedure], events: Iterable[object]) -> Sna
 
 
 def _in_order(snapshot: Snapshot | None, kind: EventKind) -> None:
-    if snapshot is not None and snapshot["status"] != "open":
+    # a correction amends the record of an answer, so it may follow the end too
+    if snapshot is not None and snapshot["status"] != "open" and kind != "correct":
         raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
     if kind == "start" and snapshot is not None:
         raise CorruptLogError("a second 'start' event in one instance")
@@ -91,7 +92,10 @@ def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event:
             snapshot["status"] = "cancelled"
         elif kind == "done":
             _done(snapshot, event)
+        elif kind == "correct":
+            _correct(snapshot, event["answers"] or {})
         # override and handoff say who acted or holds it, not where it is; a note is a remark;
+        # a correction replaces a kept answer (above) but never where the instance went;
         # a breach records a missed time: none of them changes the snapshot
         snapshot["version"] += 1
         snapshot["updated_at"] = event["at"]
@@ -185,6 +189,17 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
         frame["due"] = refresh(
             state, frame["due"], frame["visits"], frame["answers"], frame["params"], changed, duty
         )
+
+
+def _correct(snapshot: Snapshot, answers: Mapping[str, Value]) -> None:
+    """A corrected answer replaces the one the innermost frame holding it keeps, so what reads it
+    from now on reads the correction; where the instance went already is not changed (the
+    `enter` and `move` events stand). A frame already left keeps nothing to replace."""
+    for field, value in answers.items():
+        for frame in reversed(snapshot["frames"]):
+            if field in frame["answers"]:
+                frame["answers"][field] = value
+                break
 
 
 def _done(snapshot: Snapshot, event: Event) -> None:

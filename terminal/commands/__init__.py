@@ -34,6 +34,9 @@ COMMANDS: dict[str, Registered] = {
     "completion": Registered(
         "completion", "Print the shell completion script for SHELL (bash, zsh or fish)."
     ),
+    "correct": Registered(
+        "desk", "Correct the recorded answer to FIELD of instance ID; the original stays in its history."
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),
