@@ -39,7 +39,8 @@ def test_a_practice_run_says_so_above_every_state_and_leaves_the_real_database_a
     assert states == 3 and result.stdout.count(BANNER + str(scratch)) == states
     ident = result.stdout.split("instance ", 1)[1][:6]
     assert (
-        f"practice instance {ident} stays open at 'Ask what they need' in the scratch database" in result.stderr
+        f"practice instance {ident} stays open at 'Ask what they need' in the scratch database"
+        in result.stderr
     )
     assert f"procflow resume {ident} --practice" in result.stderr
 
@@ -66,7 +67,9 @@ def test_a_breach_made_in_practice_is_never_counted_by_report(
 ) -> None:
     monkeypatch.setenv("PROCFLOW_SITE", str(SITE))
     answers = tmp_path / "answers.yaml"
-    answers.write_text("answers: {arrived_at: '2026-03-09T08:30'}\nmoves: [colleague_discussion]\n", encoding="utf-8")
+    answers.write_text(
+        "answers: {arrived_at: '2026-03-09T08:30'}\nmoves: [colleague_discussion]\n", encoding="utf-8"
+    )
     later = tmp_path / "later.yaml"
     later.write_text("moves: [discussion_ended]\n", encoding="utf-8")
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T08:30+08:00")
