@@ -40,6 +40,9 @@ COMMANDS: dict[str, Registered] = {
     "history": Registered(
         "records", "The audit trail of instance ID: every event with its time, actor, role and what it did."
     ),
+    "lsp": Registered(
+        "editor", "Serve procedure files to an editor: a language server over stdin and stdout."
+    ),
     "list": Registered("procedures", "List the procedures: id, title, number of states and source document."),
     "report": Registered(
         "accountability",

@@ -1,0 +1,77 @@
+"""An open text checked as `procflow validate` checks its file: the per-file stages on the
+editor's text, then the project rules with the other files of its project, then the site file.
+
+The other files are read from disk and kept while their size and time stamp stay the same.
+The findings are the engine's Diagnostics, unchanged; `convert` turns them into LSP ones.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from procflow.engine.base.diagnostic import Diagnostic, sort_unique
+from procflow.engine.check.crossfile import project_findings, site_findings
+from procflow.engine.check.digest import make_digest
+from procflow.engine.check.files import FileResult, check_document, check_path
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, Document, LoadError, load_yaml_bytes
+from procflow.engine.model.procedure import Procedure
+from procflow.engine.site.sitefile import check_site, is_site
+from procflow.lsp.index import Index, build_index
+from procflow.lsp.project import Project, project_of
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one version of an open text is: its tree (None when it does not load), its model
+    (None when the schema check failed), its findings and its names."""
+
+    path: str
+    text: str
+    project: Project
+    document: Document | None
+    procedure: Procedure | None
+    diagnostics: list[Diagnostic]
+    index: Index | None
+
+
+@dataclass
+class DiskFiles:
+    """Results of the project's files on disk, each kept until its size or time stamp changes."""
+
+    results: dict[str, tuple[tuple[int, int], FileResult]] = field(default_factory=dict)
+
+    def result(self, path: str) -> FileResult:
+        try:
+            stat = os.stat(path)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = (0, 0)
+        kept = self.results.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        fresh = check_path(path, max_bytes=DEFAULT_MAX_BYTES)
+        self.results[path] = (stamp, fresh)
+        return fresh
+
+
+def analyse(path: str, text: str, disk: DiskFiles, project: Project | None = None) -> Analysis:
+    """Check the text of the file at `path` with its project (found from `path` when not given)."""
+    project = project or project_of(path)
+    try:
+        document = load_yaml_bytes(text.encode("utf-8"), path, max_bytes=DEFAULT_MAX_BYTES)
+    except LoadError as exc:
+        return Analysis(path, text, project, None, None, [exc.diagnostic], None)
+    if "procflow" not in document.data and is_site(document.data):
+        own = check_site(document)
+        mine = FileResult(path, own, None, site=True)
+        others = [disk.result(p) for p in project.procedures if p != path]
+        found = own + site_findings([*others, mine], DEFAULT_MAX_BYTES, {path: document})
+        return Analysis(path, text, project, document, None, sort_unique(found), build_index(document))
+    procedure, found = check_document(document)
+    if procedure is not None:
+        mine = FileResult(path, found, make_digest(document.data))
+        others = [disk.result(p) for p in project.procedures if p != path]
+        found = found + project_findings([mine, *others], DEFAULT_MAX_BYTES, None, {path: document})
+    shown = [d for d in found if d.path == path]
+    return Analysis(path, text, project, document, procedure, sort_unique(shown), build_index(document))
