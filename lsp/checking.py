@@ -7,6 +7,7 @@ The findings are the engine's Diagnostics, unchanged; `convert` turns them into 
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -21,10 +22,10 @@ from procflow.lsp.index import Index, build_index
 from procflow.lsp.project import Project, project_of
 
 
-@dataclass(frozen=True)
+@dataclass
 class Analysis:
     """What one version of an open text is: its tree (None when it does not load), its model
-    (None when the schema check failed), its findings and its names."""
+    (None when the schema check failed), its findings and (when first asked for) its names."""
 
     path: str
     text: str
@@ -32,7 +33,11 @@ class Analysis:
     document: Document | None
     procedure: Procedure | None
     diagnostics: list[Diagnostic]
-    index: Index | None
+
+    @functools.cached_property
+    def index(self) -> Index | None:
+        """Built only when a feature needs it: the findings do not wait for it."""
+        return None if self.document is None else build_index(self.document)
 
 
 @dataclass
@@ -61,17 +66,17 @@ def analyse(path: str, text: str, disk: DiskFiles, project: Project | None = Non
     try:
         document = load_yaml_bytes(text.encode("utf-8"), path, max_bytes=DEFAULT_MAX_BYTES)
     except LoadError as exc:
-        return Analysis(path, text, project, None, None, [exc.diagnostic], None)
+        return Analysis(path, text, project, None, None, [exc.diagnostic])
     if "procflow" not in document.data and is_site(document.data):
         own = check_site(document)
         mine = FileResult(path, own, None, site=True)
         others = [disk.result(p) for p in project.procedures if p != path]
         found = own + site_findings([*others, mine], DEFAULT_MAX_BYTES, {path: document})
-        return Analysis(path, text, project, document, None, sort_unique(found), build_index(document))
+        return Analysis(path, text, project, document, None, sort_unique(found))
     procedure, found = check_document(document)
     if procedure is not None:
         mine = FileResult(path, found, make_digest(document.data))
         others = [disk.result(p) for p in project.procedures if p != path]
         found = found + project_findings([mine, *others], DEFAULT_MAX_BYTES, None, {path: document})
     shown = [d for d in found if d.path == path]
-    return Analysis(path, text, project, document, procedure, sort_unique(shown), build_index(document))
+    return Analysis(path, text, project, document, procedure, sort_unique(shown))

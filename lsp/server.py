@@ -18,13 +18,14 @@ from procflow.engine.check.catalog import build_catalog
 from procflow.lsp import actions, completion, hover, navigation
 from procflow.lsp.checking import Analysis, DiskFiles, analyse
 from procflow.lsp.findings import at, to_lsp
+from procflow.lsp.project import Project, project_of
 from procflow.lsp.text import Lines
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-DEBOUNCE = 0.03  # seconds of quiet after a keystroke before the text is checked again
+DEBOUNCE = 0.025  # seconds of quiet after a keystroke before the text is checked again
 TRIGGERS = [":", " ", "{", "-", '"', "'", "="]
 
 
@@ -39,6 +40,7 @@ class ProcflowServer(LanguageServer):
         self.loaded: dict[str, Analysis] = {}  # the latest check of each text whose YAML loaded
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.disk = DiskFiles()
+        self.projects: dict[str, Project] = {}  # found when a text is opened, again when one is saved
         self.debounce = DEBOUNCE
 
     def check(self, uri: str) -> Analysis:
@@ -47,7 +49,9 @@ class ProcflowServer(LanguageServer):
         if timer is not None:
             timer.cancel()
         document = self.workspace.get_text_document(uri)
-        result = analyse(path_of(uri), document.source, self.disk)
+        path = path_of(uri)
+        project = self.projects.get(uri) or self.projects.setdefault(uri, project_of(path))
+        result = analyse(path, document.source, self.disk, project)
         self.analyses[uri] = result
         if result.document is not None:
             self.loaded[uri] = result
@@ -107,6 +111,7 @@ def initialize(ls: ProcflowServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: ProcflowServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.projects.pop(params.text_document.uri, None)
     ls.check(params.text_document.uri)
 
 
@@ -117,7 +122,8 @@ def did_change(ls: ProcflowServer, params: types.DidChangeTextDocumentParams) ->
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: ProcflowServer, params: types.DidSaveTextDocumentParams) -> None:
-    for uri in list(ls.workspace.text_documents):  # a saved file may be used by the others
+    ls.projects.clear()  # a file saved may be new to its project
+    for uri in list(ls.workspace.text_documents):  # and used by the others
         ls.later(uri)
 
 
@@ -129,6 +135,7 @@ def did_close(ls: ProcflowServer, params: types.DidCloseTextDocumentParams) -> N
         timer.cancel()
     ls.analyses.pop(uri, None)
     ls.loaded.pop(uri, None)
+    ls.projects.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
