@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
 
 from lsprotocol import types
 from procflow.engine import __version__
@@ -41,7 +40,6 @@ class ProcflowServer(LanguageServer):
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.disk = DiskFiles()
         self.projects: dict[str, Project] = {}  # found when a text is opened, again when one is saved
-        self.debounce = DEBOUNCE
 
     def check(self, uri: str) -> Analysis:
         """Check the open text at `uri` now and publish its findings."""
@@ -78,7 +76,7 @@ class ProcflowServer(LanguageServer):
         timer = self.pending.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        self.pending[uri] = asyncio.get_running_loop().call_later(self.debounce, self.check, uri)
+        self.pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE, self.check, uri)
 
     def lines(self, document: TextDocument) -> Lines:
         return Lines.of(document.source, self.workspace.position_codec)
@@ -100,13 +98,6 @@ def path_of(uri: str) -> str:
 
 
 server = ProcflowServer()
-
-
-@server.feature(types.INITIALIZE)
-def initialize(ls: ProcflowServer, params: types.InitializeParams) -> None:
-    options = params.initialization_options
-    if isinstance(options, dict) and isinstance(options.get("debounceMs"), int | float):
-        ls.debounce = max(float(options["debounceMs"]), 0.0) / 1000
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -165,7 +156,7 @@ def complete(ls: ProcflowServer, params: types.CompletionParams) -> types.Comple
     return types.CompletionList(is_incomplete=False, items=items)
 
 
-def _procedure_ids(project: Any) -> list[str]:
+def _procedure_ids(project: Project) -> list[str]:
     where = project.root / "procedures" if project.root is not None else None
     catalog = build_catalog([where] if where is not None and where.is_dir() else [])
     return sorted(catalog.entries)

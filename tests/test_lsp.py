@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
+from procflow.engine.base.diagnostic import Diagnostic, Severity
 from procflow.engine.check.pipeline import validate_paths
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
@@ -143,22 +144,37 @@ def test_diagnostics_on_open_and_change_are_validates_including_cross_file(proje
     broken.write_text(text, encoding="utf-8")
     expected = validated(broken, project / "procedures")
     assert {e[2] for e in expected} >= {"P001", "P019"}  # a rule finding and a cross-file one
+    # the editor's text is not yet saved: one line more at the top, every finding a line lower
+    unsaved = "# draft\n" + text
+    expected = [(line + 1, col, code, message) for line, col, code, message in expected]
 
     async def scenario(editor: Editor) -> None:
-        uri = await editor.open(broken)
+        uri = await editor.open(broken, unsaved)
         found = await editor.diagnostics(uri)
         assert shown(found) == expected
         target = next(d for d in found if d.code == "P001")
         assert target.severity == types.DiagnosticSeverity.Error
+        assert target.data == {"suggestions": ["on_duty"]}
         line = target.range.start.line
-        assert lines_of(broken)[line][target.range.start.character : target.range.end.character] == "on_dut"
-        # typing the missing letter, one keystroke at a time: checked again once typing pauses
+        assert (
+            unsaved.splitlines()[line][target.range.start.character : target.range.end.character] == "on_dut"
+        )
+        # typing the missing letter: checked again once typing pauses
         await editor.change(uri, line, target.range.end.character, target.range.end.character, "y")
         after = await editor.diagnostics(uri)
         assert "P001" not in {d.code for d in after}
         assert "P019" in {d.code for d in after}
 
     run(scenario)
+
+
+def test_a_finding_offers_the_close_names_its_message_names() -> None:
+    def finding(message: str) -> Diagnostic:
+        return Diagnostic("p.yaml", 1, 1, "P001", Severity.ERROR, message)
+
+    assert finding("target state 'finsh' does not exist; did you mean 'finish'?").suggestions == ("finish",)
+    assert finding("no procedure with id 'x'; did you mean 'ab' or 'cd'?").suggestions == ("ab", "cd")
+    assert finding("state 'a' cannot be reached from the initial state 'b'").suggestions == ()
 
 
 def test_a_site_file_is_checked_against_the_projects_procedures(project: Path) -> None:
@@ -487,7 +503,8 @@ def test_code_actions_fix_a_typo_add_a_language_and_quote_a_yes_no_key(project: 
 def test_lsp_without_pygls_says_what_to_install(
     run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "pygls", None)
+    for name in [m for m in sys.modules if m == "pygls" or m.startswith("pygls.")] or ["pygls"]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if not installed, even if imported before
     monkeypatch.delitem(sys.modules, "procflow.lsp.server", raising=False)
     result = run_cli("lsp")
     assert result.exit_code == 2
