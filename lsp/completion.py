@@ -40,6 +40,7 @@ class Names:
     index: Index | None
     data: dict[str, Any]
     procedures: tuple[str, ...]  # ids `use` can name
+    site: bool = False  # a site file (`procflow-site: 1`): its own schema's keys
 
     def declared(self, kind: str) -> list[str]:
         return self.index.defined(kind) if self.index is not None else []
@@ -175,7 +176,7 @@ def _siblings(lines: list[str], line: int, indent: int, *, up: bool) -> Iterator
 
 
 def _keys(path: list[str], names: Names) -> list[Offer]:
-    schema = _schema()
+    schema = _schema("site" if names.site else "procedure")
     nodes = [schema]
     for part in path:
         nodes = [child for node in nodes for child in _children(schema, node, part)]
@@ -233,6 +234,6 @@ def _description(schema: dict[str, Any], node: dict[str, Any]) -> str:
 
 
 @functools.cache
-def _schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_path().read_text(encoding="utf-8"))
+def _schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return loaded

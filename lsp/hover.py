@@ -34,21 +34,21 @@ def describe(name: Name, procedure: Procedure, sources: Path) -> str:
         if target.role:
             out.append(f"role: `{target.role}`")
         out += _clauses(target.source, sources)
-        out += _deadlines(target)
+        out += _deadlines(target, procedure)
     elif name.kind == MOVE and state is not None:
         move = next((m for m in state.moves if m.ptr == name.pointer), None)
         if move is not None:
             out.append(f"**move** `{move.id}` → `{move.to}`" + (f" when `{move.when}`" if move.when else ""))
             out += _texts(move.label)
             out += _clauses(move.source, sources)
-            out += _deadlines(state)
+            out += _deadlines(state, procedure)
     elif name.kind == ITEM and state is not None:
         item = next((i for i in state.do if i.ptr == name.pointer), None)
         if item is not None:
             out.append(f"**item** `{item.id}`" + (" (optional)" if item.optional else ""))
             out += _texts(item.text)
             out += _clauses(item.source, sources)
-            out += _deadlines(state)
+            out += _deadlines(state, procedure)
     elif name.kind == FIELD and name.name in procedure.fields:
         field = procedure.fields[name.name]
         out.append(f"**field** `{field.name}`: {field.type}" + (" (personal data)" if field.pii else ""))
@@ -127,16 +127,20 @@ def _clauses(source: str | None, sources: Path) -> list[str]:
     return out
 
 
-def _deadlines(state: State) -> list[str]:
-    return [f"due: {line}" for line in _deadline_lines(state.due)]
+def _deadlines(state: State, procedure: Procedure) -> list[str]:
+    return [f"due: {line}" for line in _deadline_lines(state.due, procedure)]
 
 
-def _deadline_lines(due: tuple[Deadline, ...]) -> Iterator[str]:
+def _deadline_lines(due: tuple[Deadline, ...], procedure: Procedure) -> Iterator[str]:
     for deadline in due:
+        length = deadline.duration
+        param = procedure.params.get(deadline.param or "")
+        if param is not None:
+            length += f" ({param.default})"
         anchor = f" of `{deadline.anchor}`" if deadline.anchor else ""
         during = " (duty hours)" if deadline.during else ""
         text = f": {deadline.text.get('zh-Hant')} / {deadline.text.get('en')}" if deadline.text else ""
-        yield f"`{deadline.id}` {deadline.kind} {deadline.duration}{anchor}{during}{text}"
+        yield f"`{deadline.id}` {deadline.kind} {length}{anchor}{during}{text}"
 
 
 def _stamp(directory: Path) -> tuple[tuple[str, int], ...]:

@@ -37,6 +37,7 @@ class ProcflowServer(LanguageServer):
         )
         self.analyses: dict[str, Analysis] = {}
         self.loaded: dict[str, Analysis] = {}  # the latest check of each text whose YAML loaded
+        self.modelled: dict[str, Analysis] = {}  # the latest whose schema check passed: for hover
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.disk = DiskFiles()
         self.projects: dict[str, Project] = {}  # found when a text is opened, again when one is saved
@@ -49,10 +50,17 @@ class ProcflowServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         path = path_of(uri)
         project = self.projects.get(uri) or self.projects.setdefault(uri, project_of(path))
-        result = analyse(path, document.source, self.disk, project)
+        try:
+            result = analyse(path, document.source, self.disk, project)
+        except Exception as exc:  # a bug in a check: say so, keep the last findings, keep serving
+            message = f"procflow: internal error checking {path}: {type(exc).__name__}: {exc}"
+            self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
+            return self.analyses.get(uri) or Analysis(path, document.source, project, None, None, [])
         self.analyses[uri] = result
         if result.document is not None:
             self.loaded[uri] = result
+        if result.procedure is not None:
+            self.modelled[uri] = result
         lines = self.lines(document)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
@@ -124,9 +132,8 @@ def did_close(ls: ProcflowServer, params: types.DidCloseTextDocumentParams) -> N
     timer = ls.pending.pop(uri, None)
     if timer is not None:
         timer.cancel()
-    ls.analyses.pop(uri, None)
-    ls.loaded.pop(uri, None)
-    ls.projects.pop(uri, None)
+    for kept in (ls.analyses, ls.loaded, ls.modelled, ls.projects):
+        kept.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
@@ -139,10 +146,10 @@ def complete(ls: ProcflowServer, params: types.CompletionParams) -> types.Comple
     named = ls.named(uri)
     data = named.document.data if named is not None and named.document is not None else {}
     project = ls.analysis(uri).project
+    data = data if isinstance(data, dict) else {}
+    site = "procflow-site" in data or any(line.startswith("procflow-site:") for line in lines.lines[:20])
     names = completion.Names(
-        named.index if named is not None else None,
-        data if isinstance(data, dict) else {},
-        tuple(_procedure_ids(project)),
+        named.index if named is not None else None, data, tuple(_procedure_ids(project)), site
     )
     kinds = {
         completion.KEY: types.CompletionItemKind.Property,
@@ -172,7 +179,8 @@ def on_hover(ls: ProcflowServer, params: types.HoverParams) -> types.Hover | Non
     named = ls.named(uri)
     if named is not None and named.index is not None:
         name = named.index.at(line, col)
-        procedure = named.procedure
+        modelled = ls.modelled.get(uri)  # a text the schema rejects still has its last good model
+        procedure = modelled.procedure if modelled is not None else None
         if name is not None and procedure is not None:
             text = hover.describe(name, procedure, named.project.sources)
             if text:

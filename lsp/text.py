@@ -25,7 +25,10 @@ class Lines:
 
     @classmethod
     def of(cls, text: str, codec: PositionCodec) -> Lines:
-        return cls(tuple(text.splitlines()) or ("",), codec)
+        lines = text.splitlines()
+        if not lines or text.endswith(("\n", "\r")):  # the empty line after the last newline is a line
+            lines.append("")
+        return cls(tuple(lines), codec)
 
     def line(self, number: int) -> str:
         return self.lines[number] if 0 <= number < len(self.lines) else ""

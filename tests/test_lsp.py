@@ -267,6 +267,23 @@ def test_completion_offers_what_fits_where_the_author_types(tmp_path: Path) -> N
     run(scenario, cwd=tmp_path)
 
 
+def test_completion_in_a_site_file_offers_the_site_schemas_keys(project: Path) -> None:
+    site = project / "procflow.yaml"
+    site.write_text("procflow-site: 1\ntimezone: Asia/Shanghai\n", encoding="utf-8")
+
+    async def scenario(editor: Editor) -> None:
+        uri = await editor.open(site)
+        await editor.diagnostics(uri)
+        result = await editor.client.text_document_completion_async(
+            types.CompletionParams(*editor.at(uri, 2, 0))
+        )
+        keys = _labels(result)
+        assert {"people", "calendar", "procedures"} <= set(keys)
+        assert "timezone" not in keys and "states" not in keys
+
+    run(scenario)
+
+
 # --- hover ----------------------------------------------------------------------------------
 
 
@@ -289,6 +306,13 @@ def test_hover_shows_the_clause_texts_deadline_and_rule(project: Path) -> None:
         assert "zh-Hant: " in text and "en: " in text
         assert "source `第一篇" in text and "> " in text  # the clause quoted from sources/
         assert "due: `" in text
+        # a key the schema rejects, typed above: the names keep their last good model
+        await editor.change(uri, due_state, 0, 0, "  bogus: 1\n")
+        assert "S00" in {str(d.code)[:3] for d in await editor.diagnostics(uri)}
+        again = await editor.client.text_document_hover_async(
+            types.HoverParams(*editor.at(uri, due_state + 1, 3))
+        )
+        assert again is not None and f"**state** `{name}`" in again.contents.value  # type: ignore[union-attr]
 
     run(scenario)
 
