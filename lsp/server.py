@@ -157,7 +157,12 @@ def complete(ls: ProcflowServer, params: types.CompletionParams) -> types.Comple
         completion.OPERATOR: types.CompletionItemKind.Operator,
     }
     items = [
-        types.CompletionItem(label=o.label, kind=kinds[o.kind], detail=o.detail or None)
+        types.CompletionItem(
+            label=o.label,
+            kind=kinds[o.kind],
+            detail=o.detail or None,
+            insert_text=f"{o.label}: " if o.kind == completion.KEY else None,  # the colon comes with the key
+        )
         for o in completion.complete(list(lines.lines), line, col, names)
     ]
     return types.CompletionList(is_incomplete=False, items=items)

@@ -279,6 +279,8 @@ def test_completion_in_a_site_file_offers_the_site_schemas_keys(project: Path) -
         )
         keys = _labels(result)
         assert {"people", "calendar", "procedures"} <= set(keys)
+        people = next(item for item in result.items if item.label == "people")  # type: ignore[union-attr]
+        assert people.insert_text == "people: " and people.kind == types.CompletionItemKind.Property
         assert "timezone" not in keys and "states" not in keys
 
     run(scenario)
