@@ -431,6 +431,39 @@ def test_rename_a_state_and_refuse_a_taken_name(project: Path) -> None:
     run(scenario)
 
 
+def test_rename_a_field_in_its_guards_questions_and_declaration(project: Path) -> None:
+    visitor = project / "procedures" / "art4-visitor-reception.yaml"
+    text = visitor.read_text(encoding="utf-8")
+    line, col = find(visitor, "  visitor_kind:")
+
+    async def scenario(editor: Editor) -> None:
+        uri = await editor.open(visitor)
+        await editor.diagnostics(uri)
+        edit = await editor.client.text_document_rename_async(
+            types.RenameParams(*editor.at(uri, line, col + 3), new_name="kind_of_visitor")
+        )
+        assert edit is not None and edit.changes is not None
+        renamed = _apply(text, edit.changes[uri])
+        assert "visitor_kind" not in renamed  # guards, `ask`, the declaration: every one
+        assert renamed.count("kind_of_visitor") == len(re.findall(r"\bvisitor_kind\b", text))
+        # and what is left validates as before
+        visitor.write_text(renamed, encoding="utf-8")
+        assert validated(visitor, visitor.parent) == []
+
+    run(scenario)
+
+
+def _apply(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.split("\n")
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        assert edit.range.start.line == edit.range.end.line
+        row = lines[edit.range.start.line]
+        lines[edit.range.start.line] = (
+            row[: edit.range.start.character] + edit.new_text + row[edit.range.end.character :]
+        )
+    return "\n".join(lines)
+
+
 def test_rename_a_procedure_id_across_files(project: Path) -> None:
     phone = project / "procedures" / PHONE
     id_line, id_col = find(phone, "id: art1-phone-reception")
