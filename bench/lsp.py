@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -161,8 +162,12 @@ def main() -> None:
     parser.add_argument("--states", type=int, default=50)
     args = parser.parse_args()
     lines = make_procedure(args.states).count("\n")
+    before = os.getloadavg()[0]
     results = asyncio.run(measure(args.edits, args.states))
     print(f"diagnostics after typing in a {lines}-line procedure, through a real client over stdio")
+    print(  # the machine is shared: a figure means little without what else was running
+        f"  load average {before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
+    )
     for name, times in results.items():
         ordered = sorted(times)
         median = statistics.median(ordered)
