@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from procflow.engine.base.diagnostic import Diagnostic, sort_unique
 from procflow.engine.check.crossfile import project_findings, site_findings
@@ -45,6 +47,7 @@ class DiskFiles:
     """Results of the project's files on disk, each kept until its size or time stamp changes."""
 
     results: dict[str, tuple[tuple[int, int], FileResult]] = field(default_factory=dict)
+    texts: dict[str, tuple[str, FileResult, Document | None]] = field(default_factory=dict)
 
     def result(self, path: str) -> FileResult:
         try:
@@ -59,9 +62,54 @@ class DiskFiles:
         self.results[path] = (stamp, fresh)
         return fresh
 
+    def text_result(self, path: str, text: str) -> tuple[FileResult, Document | None]:
+        """The result of another file's unsaved text (open in the editor), kept while it is the same."""
+        kept = self.texts.get(path)
+        if kept is not None and kept[0] == text:
+            return kept[1], kept[2]
+        document: Document | None = None
+        try:
+            loaded = load_yaml_bytes(text.encode("utf-8"), path, max_bytes=DEFAULT_MAX_BYTES)
+        except LoadError as exc:
+            result = FileResult(path, [exc.diagnostic], None)
+        else:
+            procedure, found = check_document(loaded)
+            result = FileResult(path, found, None if procedure is None else make_digest(loaded.data))
+            document = loaded
+        self.texts[path] = (text, result, document)
+        return result, document
 
-def analyse(path: str, text: str, disk: DiskFiles, project: Project | None = None) -> Analysis:
-    """Check the text of the file at `path` with its project (found from `path` when not given)."""
+    def others(
+        self, project: Project, path: str, open_texts: Mapping[str, str], documents: dict[str, Document]
+    ) -> list[FileResult]:
+        """The project's other files: an open one as the editor has it (its tree added to
+        `documents`), the rest as on disk."""
+        out = []
+        for other in project.procedures:
+            if other == path:
+                continue
+            if other not in open_texts:
+                out.append(self.result(other))
+                continue
+            result, document = self.text_result(other, open_texts[other])
+            if document is not None:
+                documents[other] = document
+            out.append(result)
+        return out
+
+
+NOTHING_OPEN: Mapping[str, str] = MappingProxyType({})
+
+
+def analyse(
+    path: str,
+    text: str,
+    disk: DiskFiles,
+    project: Project | None = None,
+    open_texts: Mapping[str, str] = NOTHING_OPEN,
+) -> Analysis:
+    """Check the text of the file at `path` with its project (found from `path` when not given);
+    the project's files open in the editor (`open_texts`, by path) are read as they are there."""
     project = project or project_of(path)
     try:
         document = load_yaml_bytes(text.encode("utf-8"), path, max_bytes=DEFAULT_MAX_BYTES)
@@ -70,13 +118,15 @@ def analyse(path: str, text: str, disk: DiskFiles, project: Project | None = Non
     if "procflow" not in document.data and is_site(document.data):
         own = check_site(document)
         mine = FileResult(path, own, None, site=True)
-        others = [disk.result(p) for p in project.procedures if p != path]
-        found = own + site_findings([*others, mine], DEFAULT_MAX_BYTES, {path: document})
+        documents = {path: document}
+        others = disk.others(project, path, open_texts, documents)
+        found = own + site_findings([*others, mine], DEFAULT_MAX_BYTES, documents)
         return Analysis(path, text, project, document, None, sort_unique(found))
     procedure, found = check_document(document)
     if procedure is not None:
         mine = FileResult(path, found, make_digest(document.data))
-        others = [disk.result(p) for p in project.procedures if p != path]
-        found = found + project_findings([mine, *others], DEFAULT_MAX_BYTES, None, {path: document})
+        documents = {path: document}
+        others = disk.others(project, path, open_texts, documents)
+        found = found + project_findings([mine, *others], DEFAULT_MAX_BYTES, None, documents)
     shown = [d for d in found if d.path == path]
     return Analysis(path, text, project, document, procedure, sort_unique(shown))

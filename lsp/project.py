@@ -7,6 +7,7 @@ module so that project discovery can replace it. Reads directory listings only.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class Project:
 
 def project_of(path: str) -> Project:
     """The project of the file at `path` (which need not exist on disk yet)."""
-    here = Path(path).resolve()
+    here = Path(os.path.abspath(path))  # as the editor names it: the same path in every finding
     for directory in here.parents:
         procedures = directory / "procedures"
         if procedures.is_dir():

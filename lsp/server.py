@@ -51,7 +51,7 @@ class ProcflowServer(LanguageServer):
         path = path_of(uri)
         project = self.projects.get(uri) or self.projects.setdefault(uri, project_of(path))
         try:
-            result = analyse(path, document.source, self.disk, project)
+            result = analyse(path, document.source, self.disk, project, self.open_texts(uri))
         except Exception as exc:  # a bug in a check: say so, keep the last findings, keep serving
             message = f"procflow: internal error checking {path}: {type(exc).__name__}: {exc}"
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
@@ -79,6 +79,19 @@ class ProcflowServer(LanguageServer):
         """The latest check whose YAML loaded: names survive a line typed half-way."""
         self.analysis(uri)
         return self.loaded.get(uri)
+
+    def open_texts(self, but: str) -> dict[str, str]:
+        """The other open texts, by path."""
+        documents = self.workspace.text_documents
+        return {path_of(uri): document.source for uri, document in documents.items() if uri != but}
+
+    def neighbours(self, uri: str) -> list[str]:
+        """The other open texts of the same project: a change to one may change their findings."""
+        mine = self.projects.get(uri)
+        if mine is None or mine.root is None:
+            return []
+        same = [u for u, p in self.projects.items() if u != uri and p.root == mine.root]
+        return [u for u in same if u in self.workspace.text_documents]
 
     def later(self, uri: str) -> None:
         timer = self.pending.pop(uri, None)
@@ -116,7 +129,9 @@ def did_open(ls: ProcflowServer, params: types.DidOpenTextDocumentParams) -> Non
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: ProcflowServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.later(params.text_document.uri)
+    ls.later(params.text_document.uri)  # first: the text being typed in is checked first
+    for other in ls.neighbours(params.text_document.uri):  # it may be used by them, or use theirs
+        ls.later(other)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -168,6 +168,27 @@ def test_diagnostics_on_open_and_change_are_validates_including_cross_file(proje
     run(scenario)
 
 
+def test_a_change_in_one_open_file_rechecks_the_files_that_use_it(project: Path) -> None:
+    internal, phone = project / "procedures" / INTERNAL, project / "procedures" / PHONE
+    line, col = find(phone, "    outcome: ended")
+
+    async def scenario(editor: Editor) -> None:
+        user = await editor.open(internal)
+        assert await editor.diagnostics(user) == []
+        used = await editor.open(phone)
+        assert await editor.diagnostics(used) == []
+        # unsaved: the used procedure's outcome renamed; the one using it no longer maps it
+        await editor.change(
+            used, line, col + len("    outcome: ended"), col + len("    outcome: ended"), "_call"
+        )
+        assert await editor.diagnostics(used) == []
+        found = await editor.diagnostics(user)
+        assert {d.code for d in found} == {"P021"}  # 'ended_call' not mapped, 'ended' no longer there
+        assert any("'ended_call'" in d.message for d in found)
+
+    run(scenario)
+
+
 def test_a_finding_offers_the_close_names_its_message_names() -> None:
     def finding(message: str) -> Diagnostic:
         return Diagnostic("p.yaml", 1, 1, "P001", Severity.ERROR, message)
