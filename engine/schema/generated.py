@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "fcf4dbdfb8301e04968b1e741656c887c064b05bc1a07d403d62a926c7bb0e13"
+SCHEMA_KEY = "d5148bb47b4388909ed230241c2ad2e78dd8e047892d79a817bbb8ceb5797569"
 
 VERSION = "2.22.3"
 import re
