@@ -1,5 +1,7 @@
 """Quick fixes: the "did you mean" replacement a finding offers, a stub for a language a text
-lacks (P018), and quotes around a key that YAML 1.1 readers take for a yes/no (`on:`, `no:`).
+lacks (P018), the ASCII for a full-width colon, space or comma and spaces for a tab (Y016-Y019,
+the edit `engine.load.typos` gives), and quotes around a key that YAML 1.1 readers take for a
+yes/no (`on:`, `no:`).
 
 Each fix is an edit of the open text: (title, line, col, end_line, end_col, new text) in
 characters, 0-based, with the finding it fixes. Pure: the server turns them into LSP edits.
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.load.typos import diagnostic_fix
 from procflow.engine.load.yamlio import Document
 from procflow.lsp.text import token_length
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -76,6 +79,7 @@ def fixes(
         if not first <= line <= last:
             continue
         out.extend(_did_you_mean(diagnostic, lines))
+        out.extend(_typo(diagnostic, lines))
         if diagnostic.code == "P018" and document is not None:
             out.extend(_language_stub(diagnostic, document, lines, languages))
     for number in range(first, min(last, len(lines) - 1) + 1):
@@ -106,6 +110,24 @@ def _did_you_mean(diagnostic: Diagnostic, lines: list[str]) -> Iterator[Fix]:
             diagnostic,
             preferred=rank == 0,
         )
+
+
+_TYPO_TITLES = {
+    "Y016": "type the ASCII colon ':' for the full-width '：'",
+    "Y017": "type ASCII spaces for the full-width space '　'",
+    "Y018": "type the ASCII comma ',' for the full-width '，'",
+    "Y019": "indent with spaces instead of the tab",
+}
+
+
+def _typo(diagnostic: Diagnostic, lines: list[str]) -> Iterator[Fix]:
+    """The loader's own edit for a full-width character or a tab where YAML needs ASCII."""
+    fix = diagnostic_fix(diagnostic, "\n".join(lines))
+    if fix is None:
+        return
+    line, col = fix.line - 1, fix.col - 1
+    title = _TYPO_TITLES.get(diagnostic.code, "type what YAML needs")
+    yield Fix(title, line, col, line, col + fix.length, fix.replacement, diagnostic, preferred=True)
 
 
 def _language_stub(

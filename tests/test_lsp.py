@@ -580,6 +580,26 @@ def test_code_actions_fix_a_typo_add_a_language_and_quote_a_yes_no_key(project: 
     run(scenario)
 
 
+def test_a_code_action_types_the_ascii_colon_for_a_full_width_one(tmp_path: Path) -> None:
+    path = tmp_path / "draft.yaml"
+    text = (ROOT / "procedures" / INTERNAL).read_text(encoding="utf-8").replace("initial: ", "initial： ", 1)
+    line = text.splitlines().index("initial： start_of_day")
+
+    async def scenario(editor: Editor) -> None:
+        uri = await editor.open(path, text)
+        found = await editor.diagnostics(uri)
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [("Y016", line, 7)]
+        rng = types.Range(types.Position(line, 0), types.Position(line, 0))
+        result = await editor.client.text_document_code_action_async(
+            types.CodeActionParams(types.TextDocumentIdentifier(uri), rng, types.CodeActionContext(found))
+        )
+        fix = _actions(result)["type the ASCII colon ':' for the full-width '：'"]
+        [edit] = fix.edit.changes[uri]  # type: ignore[union-attr,index]
+        assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (7, 8, ":")
+
+    run(scenario, cwd=tmp_path)
+
+
 def test_lsp_without_pygls_says_what_to_install(
     run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
