@@ -54,8 +54,8 @@ def procedure_file(procedure_id: str, path: str, project: Project) -> Place | No
         place = _id_place(Path(candidate), procedure_id)
         if place is not None:
             return place
-    where = project.root / "procedures" if project.root is not None else Path(path).parent
-    entry = build_catalog([where] if where.is_dir() else []).entries.get(procedure_id)
+    beside = [] if project.root is not None else [Path(path).parent]  # a file alone: its neighbours too
+    entry = build_catalog(beside, project=project.found).entries.get(procedure_id)
     return None if entry is None else _id_place(entry.path, procedure_id)
 
 

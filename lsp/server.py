@@ -184,9 +184,8 @@ def complete(ls: ProcflowServer, params: types.CompletionParams) -> types.Comple
 
 
 def _procedure_ids(project: Project) -> list[str]:
-    where = project.root / "procedures" if project.root is not None else None
-    catalog = build_catalog([where] if where is not None and where.is_dir() else [])
-    return sorted(catalog.entries)
+    """The ids `use` can name: the project's procedures (the bundled ones outside a project)."""
+    return sorted(build_catalog(project=project.found).entries)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

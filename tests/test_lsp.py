@@ -227,6 +227,23 @@ def test_a_file_outside_any_project_is_checked_alone(tmp_path: Path) -> None:
     run(scenario, cwd=tmp_path)
 
 
+def test_a_project_file_names_the_procedures_an_open_file_is_checked_with(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "flows").mkdir(parents=True)
+    (root / "procflow.toml").write_text('procedures = ["flows"]\n', encoding="utf-8")
+    text = (ROOT / "procedures" / INTERNAL).read_text(encoding="utf-8")
+    for name in ("a.yaml", "b.yaml"):  # one id in two files of the project: P006
+        (root / "flows" / name).write_text(text, encoding="utf-8")
+
+    async def scenario(editor: Editor) -> None:
+        uri = await editor.open(root / "flows" / "b.yaml")  # the second of the two is the one reported
+        found = await editor.diagnostics(uri)
+        assert shown(found) == validated(root / "flows" / "b.yaml", root / "flows")
+        assert [d.code for d in found] == ["P006"]
+
+    run(scenario, cwd=tmp_path)
+
+
 def test_text_that_is_not_yaml_yet_gets_the_loaders_finding(tmp_path: Path) -> None:
     async def scenario(editor: Editor) -> None:
         uri = await editor.open(tmp_path / "new.yaml", "procflow: 1\nid: [x\n")
@@ -249,6 +266,7 @@ def test_completion_offers_what_fits_where_the_author_types(tmp_path: Path) -> N
     path.parent.mkdir()
     text = (ROOT / "procedures" / INTERNAL).read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "procedures" / PHONE, path.parent / PHONE)
     lines = text.splitlines()
     state_line = next(i for i, line in enumerate(lines) if line == "  on_duty:")
 
@@ -279,7 +297,8 @@ def test_completion_offers_what_fits_where_the_author_types(tmp_path: Path) -> N
         operators = await offers(state_line + 1, 0, "    next: [{to: end_of_day, when: cover_colleague ")
         assert {"==", "!=", "in"} <= set(operators)
         assert "org_name" in await offers(state_line + 1, 0, '    say: ["歡迎光臨{')
-        assert "art1-phone-reception" in await offers(state_line + 1, 0, "    use: {procedure: ")
+        procedures = await offers(state_line + 1, 0, "    use: {procedure: ")
+        assert "art1-phone-reception" in procedures and "art2-car-intake" not in procedures  # the project's
         title = next(i for i, line in enumerate(lines) if line == "    title:")
         assert await offers(title + 1, 0, "      ") == ["original"]  # zh-Hant and en are there
         languages = await offers(2, 0, "languages: [")
