@@ -46,6 +46,9 @@ COMMANDS: dict[str, Registered] = {
     "history": Registered(
         "records", "The audit trail of instance ID: every event with its time, actor, role and what it did."
     ),
+    "lsp": Registered(
+        "editor", "Serve procedure files to an editor: a language server over stdin and stdout."
+    ),
     "list": Registered("procedures", "List the procedures: id, title, number of states and source document."),
     "new": Registered(
         "authoring", "Write a new procedure ID.yaml (or a copy of another with --from) that validates clean."
