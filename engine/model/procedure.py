@@ -77,20 +77,28 @@ class Field:
 
 @dataclass(frozen=True)
 class Item:
+    """`when`: a guard; the item applies only while it holds. `after` is `ask` when the item
+    comes after the questions of its state."""
+
     id: str
     text: Text
     source: str | None = None
     optional: bool = False
     note: Note | None = None
     ptr: str = ""
+    when: str | None = None
+    after: str | None = None
 
 
 @dataclass(frozen=True)
 class Phrase:
+    """`when`: a guard; the phrase is shown only while it holds."""
+
     text: Text
     source: str | None = None
     note: Note | None = None
     ptr: str = ""
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +385,8 @@ def _item(raw: Any, index: int, ptr: str) -> Item:
         bool(raw.get("optional", False)),
         _opt_note(raw.get("note"), ptr + "/note"),
         ptr,
+        raw.get("when"),
+        raw.get("after"),
     )
 
 
@@ -388,6 +398,7 @@ def _phrase(raw: Any, ptr: str) -> Phrase:
         raw.get("source"),
         _opt_note(raw.get("note"), ptr + "/note"),
         ptr,
+        raw.get("when"),
     )
 
 

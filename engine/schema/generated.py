@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "fcf4dbdfb8301e04968b1e741656c887c064b05bc1a07d403d62a926c7bb0e13"
+SCHEMA_KEY = "9864fdf7003110595934883aa353d998c940d4fb5f5a0fd7d34f238dadc142bc"
 
 VERSION = "2.22.3"
 import re
@@ -789,6 +789,10 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_phrase(data, 
                     data_keys.remove("note")
                     data__note = data["note"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data__note, custom_formats, None)
+                if "when" in data_keys:
+                    data_keys.remove("when")
+                    data__when = data["when"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_guard(data__when, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
             data_one_of_count6 += 1
@@ -835,6 +839,15 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_item(data, cu
                     data_keys.remove("note")
                     data__note = data["note"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data__note, custom_formats, None)
+                if "when" in data_keys:
+                    data_keys.remove("when")
+                    data__when = data["when"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_guard(data__when, custom_formats, None)
+                if "after" in data_keys:
+                    data_keys.remove("after")
+                    data__after = data["after"]
+                    if not (isinstance(data__after, str) and data__after == 'ask'):
+                        raise JsonSchemaValueException
                 if data_keys:
                     raise JsonSchemaValueException
             data_one_of_count7 += 1
