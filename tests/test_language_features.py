@@ -78,3 +78,68 @@ def test_answers_given_in_the_same_step_count_before_the_item() -> None:
     run.advance({"caller_thanked": False}, actor="amy", now=T0)
     run.advance({"plate": "A123"}, check=["enter", "print"], actor="amy", now=T0)
     assert run.snapshot["status"] == "finished"
+
+
+PICKUP = """\
+procflow: 1
+id: pickup
+title: Pick-up
+fields:
+  mileage_km: {type: number}
+  promised: {type: datetime}
+  note: {type: text}
+initial: promise
+states:
+  promise:
+    ask: [mileage_km, promised, {field: note, required: false}]
+    next: handed_over
+  handed_over: {final: true}
+"""
+
+SERVICE = """\
+procflow: 1
+id: service
+title: Service
+fields:
+  mileage_km: {type: number}
+  delivery_time: {type: datetime}
+  note: {type: text}
+initial: pickup
+states:
+  pickup:
+    use:
+      procedure: pickup
+      returns: {mileage_km: mileage_km, promised: delivery_time, note: note}
+    outcomes:
+      handed_over: work_order
+  work_order:
+    ask: [mileage_km, delivery_time, {field: note, required: false}]
+    moves:
+      - {id: again, to: work_order}
+      - {id: close, to: done}
+  done: {final: true}
+"""
+
+
+def test_a_used_procedure_hands_its_answers_back_once() -> None:
+    from procflow.engine.runtime.session import replay
+
+    procedures = {
+        p.id: p
+        for p in (
+            build_procedure(load_yaml_bytes(text.encode(), f"{name}.yaml").data, f"{name}.yaml")
+            for name, text in (("pickup", PICKUP), ("service", SERVICE))
+        )
+    }
+    snapshot, events = start(procedures, "service", now=T0, actor="amy")
+    run = Session(procedures, snapshot, lang="en")
+    events += run.advance({"mileage_km": "12000", "promised": "2026-03-07T17:00"}, actor="amy", now=T0).events
+    view = run.view()
+    assert view.state == "work_order"
+    shown = {q.field: q.answer for q in view.questions}
+    assert shown["mileage_km"] == 12000 and str(shown["delivery_time"]).startswith("2026-03-07T17:00")
+    assert shown["note"] is None  # not answered in the pick-up: nothing handed back
+    assert view.can_continue is False and view.kind == "moves" and not view.blockers
+    assert [d.id for d in view.due] == [] and replay(procedures, events) == run.snapshot
+    events += run.advance(move="again", actor="amy", now=T0).events
+    assert {q.field: q.answer for q in run.view().questions}["mileage_km"] is None  # a new visit asks again

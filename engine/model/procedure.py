@@ -133,9 +133,13 @@ class Move:
 
 @dataclass(frozen=True)
 class Use:
+    """`returns` maps a field of the sub-procedure to the field of this one that takes its answer."""
+
     procedure: str
     params: Mapping[str, str | int | float | bool] = field(default_factory=lambda: MappingProxyType({}))
     ptr: str = ""
+    returns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    return_ptrs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # by their field
 
 
 DeadlineKind = Literal["within", "before", "after", "every"]
@@ -352,9 +356,7 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         say=tuple(_phrase(p, f"{ptr}/say/{i}") for i, p in enumerate(raw.get("say", []))),
         ask=tuple(_question(q, f"{ptr}/ask/{i}") for i, q in enumerate(raw.get("ask", []))),
         due=tuple(_deadline(d, f"{ptr}/due/{i}") for i, d in enumerate(raw.get("due", []))),
-        use=None
-        if use is None
-        else Use(use["procedure"], MappingProxyType(dict(use.get("params", {}))), ptr + "/use"),
+        use=None if use is None else _use(use, ptr + "/use"),
         routes=routes,
         outcomes=MappingProxyType(dict(raw.get("outcomes", {}))),
         moves=tuple(
@@ -372,6 +374,22 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         final=bool(raw.get("final", False)),
         outcome=raw.get("outcome"),
         ptr=ptr,
+    )
+
+
+def _use(raw: Mapping[str, Any], ptr: str) -> Use:
+    returns = raw.get("returns", {})
+    if isinstance(returns, list):
+        ptrs = {name: f"{ptr}/returns/{i}" for i, name in enumerate(returns)}
+        returns = {name: name for name in returns}
+    else:
+        ptrs = {name: f"{ptr}/returns/{name}" for name in returns}
+    return Use(
+        raw["procedure"],
+        MappingProxyType(dict(raw.get("params", {}))),
+        ptr,
+        MappingProxyType(dict(returns)),
+        MappingProxyType(ptrs),
     )
 
 

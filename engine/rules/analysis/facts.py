@@ -223,7 +223,8 @@ class Analysis:
         (asked on some path from `initial`, asked as required on every such path).
 
         A state's own questions count (they are answered before it is left); a
-        sub-procedure's questions do not (its answers are its own).
+        sub-procedure's questions do not (its answers are its own), but for those its `use`
+        names in `returns`, which may have been asked.
         """
         bits, states, order = self.field_bits, self.procedure.states, self.order
         if not bits or not order:
@@ -237,6 +238,9 @@ class Analysis:
                 asks[i] |= bit
                 if q.required:
                     required[i] |= bit
+            use = states[name].use
+            for ours in use.returns.values() if use is not None else ():
+                asks[i] |= bits.get(ours, 0)  # handed back when the sub-procedure ends, if answered there
             for target in self.succ[name]:
                 before[index[target]].append(i)
         everything = (1 << len(bits)) - 1
