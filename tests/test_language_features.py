@@ -143,3 +143,14 @@ def test_a_used_procedure_hands_its_answers_back_once() -> None:
     assert [d.id for d in view.due] == [] and replay(procedures, events) == run.snapshot
     events += run.advance(move="again", actor="amy", now=T0).events
     assert {q.field: q.answer for q in run.view().questions}["mileage_km"] is None  # a new visit asks again
+
+
+def test_a_text_shows_an_answer_given_earlier_and_a_dash_before() -> None:
+    text = CALL.replace(
+        "{zh-Hant: 再見, en: Goodbye}", '{zh-Hant: "再見,{plate}", en: "Goodbye, car {plate}"}'
+    )
+    run = session(text)
+    run.advance({"caller_thanked": False}, actor="amy", now=T0)
+    assert [p.text for p in run.view().phrases] == ["Goodbye, car —"]
+    run.advance({"plate": "A123"}, check=["enter"], actor="amy", now=T0)
+    assert [p.text for p in run.view().phrases] == ["Goodbye, car A123"]

@@ -175,12 +175,23 @@ def build_view(
     params = frame["params"]
     values = {**params, **frame["answers"]}
     blockers = tuple(requirements(state, frame))
+    # a text may name a field: `{field}` shows its answer as people read it, or a dash
+    filled = {
+        **params,
+        **{
+            name: show_answer(field, frame["answers"].get(name))
+            if frame["answers"].get(name) is not None
+            else "—"
+            for name, field in procedure.fields.items()
+            if name not in params
+        },
+    }
     is_open = snapshot["status"] == "open"
     if not is_open:
         blockers = (f"the instance is {snapshot['status']}",)
 
     def text(value: Text | None) -> str:
-        return render(value, lang, params)
+        return render(value, lang, filled)
 
     def note(value: Note | None) -> str | None:
         return None if value is None else text(value.text)
