@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 from procflow.engine.base.errors import InvalidAnswerError
 from procflow.engine.load.yamlio import load_yaml_bytes
 from procflow.engine.model.procedure import Procedure, build_procedure
@@ -154,3 +157,19 @@ def test_a_text_shows_an_answer_given_earlier_and_a_dash_before() -> None:
     assert [p.text for p in run.view().phrases] == ["Goodbye, car —"]
     run.advance({"plate": "A123"}, check=["enter"], actor="amy", now=T0)
     assert [p.text for p in run.view().phrases] == ["Goodbye, car A123"]
+
+
+@pytest.mark.parametrize("thanked", [True, False])
+def test_the_bundled_phone_says_you_are_welcome_only_to_a_caller_who_thanks(
+    thanked: bool, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "answers: {answered_late: false, call_kind: request, caller_name: Li, matter: x, "
+        f"caller_thanked: {'true' if thanked else 'false'}, pass_on_needed: true, passed_to: sales}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", "art4-phone-reception", "--answers", str(answers), "--lang", "en", "--as", "li")
+    assert result.exit_code == 0, result.output
+    assert ("You're welcome." in result.output) is thanked
+    assert "Thank you." in result.output  # the unguarded phrase beside it is always said
