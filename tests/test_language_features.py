@@ -173,3 +173,39 @@ def test_the_bundled_phone_says_you_are_welcome_only_to_a_caller_who_thanks(
     assert result.exit_code == 0, result.output
     assert ("You're welcome." in result.output) is thanked
     assert "Thank you." in result.output  # the unguarded phrase beside it is always said
+
+
+FOLLOW = """\
+procflow: 1
+id: follow
+title: Follow-up
+params:
+  follow_up_delay:
+    description: {zh-Hant: 交車后多久回訪, en: How long after delivery}
+initial: deliver
+states:
+  deliver:
+    do: [Hand over the car]
+    next: follow_up
+  follow_up:
+    due:
+      - {id: follow_up_visit, within: "{follow_up_delay}"}
+    do: [Follow up]
+    next: done
+  done: {final: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("site", "due"), [({}, []), ({"follow_up_delay": "3 days"}, ["2026-03-08T09:00:00+08:00"])]
+)
+def test_a_deadline_read_from_a_parameter_without_default_is_kept_only_once_a_site_sets_it(
+    site: dict[str, str], due: list[str]
+) -> None:
+    procedure = build_procedure(load_yaml_bytes(FOLLOW.encode(), "follow.yaml").data, "follow.yaml")
+    assert procedure.params["follow_up_delay"].default is None and procedure.param_defaults() == {}
+    snapshot, _ = start({"follow": procedure}, "follow", now=T0, actor="amy", params=site)
+    run = Session({"follow": procedure}, snapshot, lang="en", params=site)
+    run.advance(check=["1"], actor="amy", now=T0 - timedelta(days=2))
+    assert run.view().state == "follow_up"
+    assert [d.due for d in run.view().due] == due

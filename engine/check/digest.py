@@ -31,7 +31,7 @@ def make_digest(data: dict[str, Any]) -> str:
         "id": data["id"],
         "title": data["id"],  # the model wants one; no project rule shows it
         "initial": data["initial"],
-        "params": {name: v["default"] if isinstance(v, dict) else v for name, v in params.items()},
+        "params": {name: v.get("default") if isinstance(v, dict) else v for name, v in params.items()},
         "fields": {
             name: {"type": f["type"], **({"options": list(f["options"])} if "options" in f else {})}
             for name, f in data.get("fields", {}).items()
@@ -58,7 +58,7 @@ def is_digest(text: str) -> bool:
         and isinstance(fields, dict)
         and all(isinstance(f, dict) and isinstance(f.get("type"), str) for f in fields.values())
         and isinstance(params, dict)
-        and all(isinstance(v, str | int | float | bool) for v in params.values())
+        and all(v is None or isinstance(v, str | int | float | bool) for v in params.values())
         and isinstance(states, dict)
         and all(isinstance(state, dict) and _sound_state(state) for state in states.values())
     )

@@ -49,8 +49,10 @@ class Note:
 
 @dataclass(frozen=True)
 class Param:
+    """`default` None: no default, a value only a site (or a calling procedure) sets."""
+
     name: str
-    default: str | int | float | bool
+    default: str | int | float | bool | None
     description: Text | None = None
     source: str | None = None
     ptr: str = ""
@@ -241,7 +243,7 @@ class Procedure:
         return tuple(dict.fromkeys(s.result for s in self.states.values() if s.final))
 
     def param_defaults(self) -> dict[str, str | int | float | bool]:
-        return {name: p.default for name, p in self.params.items()}
+        return {name: p.default for name, p in self.params.items() if p.default is not None}
 
 
 def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
@@ -300,7 +302,7 @@ def _param(name: str, raw: Any, ptr: str) -> Param:
     if isinstance(raw, dict):
         return Param(
             name,
-            raw["default"],
+            raw.get("default"),
             _opt_text(raw.get("description"), ptr + "/description"),
             raw.get("source"),
             ptr,

@@ -32,6 +32,8 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                 yield Finding(pointer, message + suggest(name, procedure.params), offset=1)
                 continue
             default = param.default
+            if default is None:  # a site sets it, or the deadline is not kept
+                continue
             try:
                 if not isinstance(default, str):
                     raise ValueError

@@ -55,8 +55,16 @@ def due_entries(
     params: Mapping[str, Scalar] | None = None,
     duty: Duty | None = None,
 ) -> list[Due]:
-    """Every deadline of `state`; `entered` maps state names to their latest entering time."""
-    return [_entry(state.name, d, entered, answers, params or {}, duty) for d in state.due]
+    """Every deadline of `state`; `entered` maps state names to their latest entering time.
+
+    A deadline whose duration is a parameter without a value (no default, and no site sets
+    it) is not kept: the source gives no time for it."""
+    params = params or {}
+    return [
+        _entry(state.name, d, entered, answers, params, duty)
+        for d in state.due
+        if d.param is None or params.get(d.param) is not None
+    ]
 
 
 def refresh(

@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "d4ea6f46488aa036953df6c541e261f0c4716c8c066bcf1078e70335d67076e0"
+SCHEMA_KEY = "28a3f2e7da9d695e63a1a592c5325f7368cee3804edc2d923111ecb9fdacb254"
 
 VERSION = "2.22.3"
 import re
@@ -1176,8 +1176,8 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_param(data, c
                 raise JsonSchemaValueException
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data__missing_keys = set(['default']) - data.keys()
-                if data__missing_keys:
+                data_len = len(data)
+                if data_len < 1:
                     raise JsonSchemaValueException
                 data_keys = set(data.keys())
                 if "default" in data_keys:
