@@ -209,3 +209,24 @@ def test_a_deadline_read_from_a_parameter_without_default_is_kept_only_once_a_si
     run.advance(check=["1"], actor="amy", now=T0 - timedelta(days=2))
     assert run.view().state == "follow_up"
     assert [d.due for d in run.view().due] == due
+
+
+@pytest.mark.parametrize("site_sets_it", [True, False])
+def test_progress_reports_land_on_the_agenda_only_when_the_site_sets_their_interval(
+    site_sets_it: bool, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    script = yaml.safe_load((root / "docs" / "examples" / "runs" / "car-service.yaml").read_text("utf-8"))
+    script.pop("moves", None)  # stop in the repair, where the operator chooses
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(script, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site.yaml"
+    params = "{progress_report_interval: 1 hour}" if site_sets_it else "{}"
+    site.write_text(f"procflow-site: 1\nprocedures:\n  art2-car-service:\n    params: {params}\n", "utf-8")
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00+08:00")
+    run_cli("--site", str(site), "run", "art2-car-service", "--answers", str(answers), "--as", "chen")
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:30+08:00")
+    agenda = run_cli("--site", str(site), "agenda", "--within", "2h", "--lang", "en").output
+    assert ("Keep the customer informed of the repair and its progress" in agenda) is site_sets_it, agenda
