@@ -37,7 +37,7 @@ def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) 
         "status": snapshot["status"],
         "outcome": snapshot["outcome"],
         "version": snapshot["version"],
-        "path": list(snapshot["path"]),
+        "path": opened.path(),
         "answers": answers(),
         "waiting_for": list(view.blockers) if snapshot["status"] == "open" else [],
         "moves": [m.id for m in view.moves if m.allowed],

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from procflow.engine.base.durations import format_duration, parse_duration
 from procflow.engine.base.errors import InvalidAnswerError
+
+if TYPE_CHECKING:
+    import regex
 
 FieldTypeName = Literal["text", "number", "bool", "choice", "datetime", "duration"]
 Value = str | int | float | bool
@@ -161,12 +164,31 @@ def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
     return value
 
 
-def _matches(field: AnyField, value: str) -> re.Match[str] | None:
+MATCH_SECONDS = 0.25  # the longest one answer may take to match its field's pattern
+
+
+def _matches(field: AnyField, value: str) -> regex.Match[str] | None:
     # validate refuses such a pattern (rule P033); a procedure run anyway must not hang or crash
     problem = pattern_problem(str(field.pattern))
     if problem is not None:
         raise InvalidAnswerError(f"field {field.name!r} cannot be answered: its pattern {problem}")
-    return re.fullmatch(str(field.pattern), value)
+    # P033 cannot see every slow shape: `.*a.*a.*b` backtracks polynomially, hours on a long
+    # answer. The `regex` module matches as `re` does (same syntax and Unicode classes, unlike
+    # a linear-time engine such as RE2) and stops after a time limit; loaded only here.
+    import regex
+
+    try:
+        return regex.fullmatch(str(field.pattern), value, timeout=MATCH_SECONDS)
+    except TimeoutError:
+        raise InvalidAnswerError(
+            f"answer {clip(value)!r} for {field.name!r} could not be checked: its pattern "
+            f"{field.pattern!r} took longer than {MATCH_SECONDS:g} s on it; the procedure's author "
+            "should simplify the pattern"
+        ) from None
+    except regex.error as exc:
+        raise InvalidAnswerError(
+            f"field {field.name!r} cannot be answered: its pattern {field.pattern!r} is not valid ({exc})"
+        ) from None
 
 
 # --- patterns: what validate refuses and the answer parser will not run ---------------------------

@@ -333,6 +333,8 @@ def _field(name: str, raw: Mapping[str, Any], ptr: str) -> Field:
 
 
 def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
+    if not raw:  # `name: {}`: nothing to build (a draft file may hold thousands)
+        return State(name=name, ptr=ptr)
     next_ = raw.get("next")
     if isinstance(next_, str):
         routes: tuple[Route, ...] = (Route(to=next_, ptr=ptr + "/next"),)

@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "28a3f2e7da9d695e63a1a592c5325f7368cee3804edc2d923111ecb9fdacb254"
+SCHEMA_KEY = "abc2db30975e14d52251564720bbf727b53d3dd2200f102b05cf0ffc6513df2a"
 
 VERSION = "2.22.3"
 import re

@@ -79,7 +79,10 @@ class Store(Protocol):
     ) -> Instance:
         """A new instance under a fresh short id, with its first events and due rows, in one
         transaction. `pins` maps each procedure id it uses to (path, exact text): each text is
-        kept once per hash. Its owner is `actor`; its version the number of `events`."""
+        kept once per hash, each path with this instance (`Instance.paths`, and the `path` of its
+        summary), whatever other instances were started from the same bytes elsewhere. The
+        store keeps paths as given: the desk gives them absolute. Its owner is `actor`; its
+        version the number of `events`."""
         ...
 
     def append_step(
@@ -131,7 +134,8 @@ class Store(Protocol):
     # --- what it runs on and what happened ----------------------------------------------------
 
     def pinned(self, digest: str) -> PinnedText:
-        """The pinned text with this sha256; `DatabaseError` when the store lacks it."""
+        """The pinned text with this sha256, with the path it was first pinned from (an
+        instance's own paths are `Instance.paths`); `DatabaseError` when the store lacks it."""
         ...
 
     def events(self, instance_id: str) -> list[EventRecord]:

@@ -239,8 +239,9 @@ class SQLiteStore:
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
     ) -> Instance:
-        """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
-        its rows of the due table (see `_set_due`)."""
+        """A new instance with its first events; `pins` maps procedure id to (path, text): each
+        text is kept once per hash, each path with this instance (`Instance.paths`); `due`, its
+        rows of the due table (see `_set_due`)."""
         with self.write() as db:
             hashes = {pid: self._pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
             for _ in range(20):
@@ -270,6 +271,10 @@ class SQLiteStore:
                     actor,
                     parent,
                 ),
+            )
+            db.executemany(  # migration 8: each instance's own paths, whoever pinned the text first
+                "INSERT INTO instance_paths (instance, procedure, path) VALUES (?, ?, ?)",
+                [(new_id, pid, path) for pid, (path, _) in pins.items()],
             )
             self._append(db, new_id, 0, events, actor, at)
             self._set_due(db, new_id, due)

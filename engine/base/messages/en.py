@@ -161,4 +161,9 @@ MESSAGES: dict[str, str] = {
     "month.note_of": "note of {who}",
     "month.no_ladders": "no procedure declares penalties; counts only",
     "month.statement": "The source contradicts itself; procflow does not choose between the rungs. Who decides, as the procedure says:",
+    # the loader's typing mistakes, Y016-Y019 (engine/load/typos.py)
+    "load.fullwidth_colon": "full-width colon '：' (U+FF1A) after a key; YAML needs the ASCII colon: type ': ' (a colon and a space)",
+    "load.fullwidth_space": "full-width space '　' (U+3000) where YAML needs an ASCII space; indent and separate with ordinary spaces ' '",
+    "load.fullwidth_comma": "full-width comma '，' (U+FF0C) between the items of a [...] list or {...} mapping; type ', ' (a comma and a space)",
+    "load.tab_indent": "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces",
 }

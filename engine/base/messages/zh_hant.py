@@ -161,4 +161,9 @@ MESSAGES: dict[str, str] = {
     "month.note_of": "{who} 的說明",
     "month.no_ladders": "沒有程序聲明處罰;只列次數",
     "month.statement": "原文自相矛盾;procflow 不在兩級之間作選擇。由誰決定,見程序說明:",
+    # the loader's typing mistakes, Y016-Y019 (engine/load/typos.py)
+    "load.fullwidth_colon": "鍵後面是全形冒號「：」; YAML 要半形冒號: 請打「: 」(冒號加一個空格)",
+    "load.fullwidth_space": "這裡是全形空格「　」; YAML 要半形空格: 縮排和分隔請用一般空格「 」",
+    "load.fullwidth_comma": "[...] 清單或 {...} 對照的項目之間是全形逗號「，」; 請打「, 」(逗號加一個空格)",
+    "load.tab_indent": "縮排裡有定位字元 (Tab); YAML 只能用空格縮排: 請把 Tab 換成空格",
 }
