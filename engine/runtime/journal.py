@@ -87,7 +87,7 @@ def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event:
                     frame["checked"].remove(item)
                 frame["skipped"][item] = reason
         elif kind == "finish":
-            _finish(snapshot, event["outcome"])
+            _finish(procedures, snapshot, event["outcome"])
         elif kind == "cancel":
             snapshot["status"] = "cancelled"
         elif kind == "done":
@@ -158,6 +158,9 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         raise CorruptLogError(f"event {event['kind']!r} enters frame {depth} of {len(frames)}")
     frame = frames[depth]
     procedure = procedures[frame["procedure"]]
+    left = procedure.states.get(frame["state"]) if frame["visits"] else None
+    # answers a sub-procedure just handed back stand in the next state: they were entered once
+    carried = left.use.returns.values() if left is not None and left.use is not None else ()
     state = procedure.states.get(event["state"])
     if state is None:
         raise CorruptLogError(
@@ -165,7 +168,8 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         )
     frame["state"], frame["checked"], frame["skipped"], frame["returned"] = state.name, [], {}, None
     for question in state.ask:  # every visit asks its questions afresh
-        frame["answers"].pop(question.field, None)
+        if question.field not in carried:
+            frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
     frame["due"] = (
         due_entries(
@@ -215,11 +219,17 @@ def _done(snapshot: Snapshot, event: Event) -> None:
     )
 
 
-def _finish(snapshot: Snapshot, outcome: str) -> None:
+def _finish(procedures: Mapping[str, Procedure], snapshot: Snapshot, outcome: str) -> None:
     frames = snapshot["frames"]
     if len(frames) > 1:
-        frames.pop()
-        frames[-1]["returned"] = outcome
+        child = frames.pop()
+        caller = frames[-1]
+        caller["returned"] = outcome
+        use = procedures[caller["procedure"]].states[caller["state"]].use
+        for theirs, ours in (use.returns if use is not None else {}).items():
+            # the sub-procedure's answer, entered once, is the caller's too
+            if child["answers"].get(theirs) is not None:
+                caller["answers"][ours] = child["answers"][theirs]
     else:
         snapshot["status"] = "finished"
         snapshot["outcome"] = outcome
