@@ -52,11 +52,14 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     A finding about the file as a whole (line 0: too large, not readable) shows `path:` alone.
     """
     out: list[str] = []
+    shown = sources or {}
     for d in diagnostics:
         where = f"{d.path}:{d.line}:{d.col}" if d.line > 0 else d.path  # 0: the file as a whole
-        message = d.message.replace("\r", "\\r").replace("\n", "\\n")  # one line per finding
-        out.append(f"{where}: {d.severity.value}: {message} [{d.code}]")
-        line = (sources or {}).get((d.path, d.line))
+        message = d.message
+        if "\n" in message or "\r" in message:  # one line per finding
+            message = message.replace("\r", "\\r").replace("\n", "\\n")
+        out.append(f"{where}: {d.severity}: {message} [{d.code}]")  # a StrEnum formats as its value
+        line = shown.get((d.path, d.line))
         if line is not None and d.line > 0:
             out.append("    " + line)
             out.append("    " + caret_prefix(line, d.col) + "^")
