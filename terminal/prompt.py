@@ -81,7 +81,10 @@ class KeyReader:
         choices: Sequence[tuple[str, str, str]] = (),
         history: Sequence[str] = (),
         toolbar: Callable[[], str] | None = None,
+        live: bool = False,
     ) -> str:
+        """One line; `toolbar` gives the bottom line, redrawn every second when `live` (a
+        deadline is counting down)."""
         earlier = InMemoryHistory()
         for text in history:
             earlier.append_string(text)
@@ -97,7 +100,7 @@ class KeyReader:
             key_bindings=_bindings(completer),
             complete_while_typing=False,
             bottom_toolbar=(lambda: visible(toolbar())) if toolbar is not None else None,
-            refresh_interval=1.0 if toolbar is not None else None,
+            refresh_interval=1.0 if live else None,
         )
         if self.echo:
             click.echo(visible(prompt) + (" " + visible(text) if text else ""))

@@ -90,7 +90,12 @@ class Screen:
         if self.editing and self.keys is not None:
             try:
                 return self.keys.read(
-                    prompt, default=default, choices=choices, history=history, toolbar=self.toolbar
+                    prompt,
+                    default=default,
+                    choices=choices,
+                    history=history,
+                    toolbar=self.toolbar,
+                    live=any(due.due is not None for due in self.dues),
                 )
             except EOFError:  # Ctrl-D on an empty line
                 raise EndOfInput from None

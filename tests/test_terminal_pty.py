@@ -4,6 +4,7 @@ that what the screen showed is what was saved (no raw escape sequence, no half c
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pyte
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,12 +42,18 @@ def environment(tmp_path: Path) -> dict[str, str]:
 
 class Terminal:
     """procflow on a pseudo-terminal of 24 by 80 that answers the line editor's question of
-    where the cursor is (CPR), as a real terminal does."""
+    where the cursor is (CPR), as a real terminal does; `lines()` is the screen as a terminal
+    emulator (pyte) draws what was written."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.child = pexpect.spawn(
             str(PROCFLOW), args, env=env, cwd=str(REPO), encoding="utf-8", timeout=30, dimensions=(24, 80)
         )
+        self.screen = pyte.Screen(80, 24)
+        self.stream = pyte.Stream(self.screen)
+        self.log = io.StringIO()
+        self.child.logfile_read = self.log
+        self.fed = 0
 
     def expect(self, pattern: object) -> None:
         while self.child.expect([r"\x1b\[6n", pattern]) == 0:
@@ -53,6 +61,18 @@ class Terminal:
 
     def send(self, keys: str) -> None:
         self.child.send(keys)
+
+    def lines(self, wait: float = 1.5) -> list[str]:
+        """The screen after `wait` seconds more of output."""
+        try:
+            self.child.expect(r"\x1b\[6n", timeout=wait)
+            self.child.send("\x1b[10;1R")
+        except pexpect.TIMEOUT:
+            pass
+        written = self.log.getvalue()
+        self.stream.feed(written[self.fed :])
+        self.fed = len(written)
+        return [line.rstrip() for line in self.screen.display]
 
     def end(self) -> int:
         self.expect(pexpect.EOF)
@@ -87,7 +107,10 @@ def test_keys_edit_chinese_and_ctrl_c_keeps_what_was_saved(tmp_path: Path) -> No
     child.expect("貴姓")
     child.expect(">")
     # 王明, ← to put 小 between, End, 先, then backspace over the wide 先
-    child.send(f"王明{LEFT}小{END}先{BACKSPACE}\r")
+    child.send(f"王明{LEFT}小{END}先{BACKSPACE}")
+    typed = next(line for line in child.lines() if line.startswith("   > "))
+    assert typed == "   > 王小明", typed  # the wide 先 erased whole: nothing left of it on screen
+    child.send("\r")
     child.expect("來訪類別")
     child.expect(">")
     child.send("back\r")  # the name again, ready to edit: Home, then the family name replaced
@@ -126,6 +149,24 @@ def test_arrow_keys_never_reach_the_record_and_q_pauses(tmp_path: Path) -> None:
     assert answers(history) == {"visitor_name": "Ms Lee Mei", "visitor_kind": "courier"}
     events = json.dumps(history, ensure_ascii=False)
     assert "\\u001b" not in events and "[D" not in events
+
+
+def test_the_time_left_counts_down_live_in_the_toolbar(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    del env["PROCFLOW_NOW"]  # the real clock: the toolbar is redrawn every second
+    child = Terminal(["run", VISITOR, "--lang", "en"], env)
+    child.expect(r"done\?")
+
+    def left() -> int:
+        bottom = [line for line in child.lines() if "Stand up:" in line]
+        assert bottom and re.search(r"Stand up: (\d+)s left · back previous", bottom[-1]), bottom
+        return int(re.search(r"Stand up: (\d+)s left", bottom[-1]).group(1))  # type: ignore[union-attr]
+
+    first = left()
+    assert left() < first  # a second or more later, less time left, on the same screen
+    child.send("q\r")
+    child.expect("paused")
+    assert child.end() == 0
 
 
 def test_the_bench_times_the_first_prompt_piped_and_on_a_terminal() -> None:
