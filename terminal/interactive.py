@@ -173,7 +173,8 @@ def _key(
 ) -> str:
     """One reply that is not a key: `?` shows the keys and asks again, `q` pauses, `back`
     raises Back (or, with `back` a message key, says why it cannot); a reply that cannot be
-    recorded is refused and asked again; a leading backslash is dropped."""
+    recorded is refused and asked again (with `default` put in again); a leading backslash
+    is dropped."""
     while True:
         raw = screen.ask(prompt, default=default, choices=choices, history=history)
         word = raw.casefold()
@@ -191,7 +192,6 @@ def _key(
             if found is None:
                 return raw[1:] if raw.startswith(ESCAPE) else raw
             screen.error(screen.w(REFUSED[found.kind], shown=found.shown))
-        default = ""
 
 
 def _item(entry: Entry, screen: Screen, opened: Opened, before: str) -> tuple[Any, str]:

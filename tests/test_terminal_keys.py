@@ -47,6 +47,12 @@ def test_back_keeps_the_answer_when_enter_is_pressed(run_cli: Run) -> None:
     assert last_json(result)["answers"]["visitor_name"] == "Lee"
 
 
+def test_the_answer_to_edit_survives_a_look_at_the_keys(run_cli: Run) -> None:
+    result = run_cli("run", VISITOR, "--lang", "en", "--json", input="y\nLee\nback\n?\n\n1\ny\n1\n\n")
+    assert result.stdout.count("(was: Lee; edit it, or Enter keeps it)") == 2
+    assert last_json(result)["answers"]["visitor_name"] == "Lee"
+
+
 def test_back_from_a_skip_reason_returns_to_its_item(run_cli: Run) -> None:
     result = run_cli("run", VISITOR, "--lang", "en", "--json", input="s\nback\ny\nq\n")
     assert result.exit_code == 0
