@@ -42,6 +42,18 @@ class ProcflowGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Command names for the shell (`procflow completion`) from the registry, so that a Tab
+        imports no command module; then the group's own options."""
+        from click.shell_completion import CompletionItem
+
+        found: list[Any] = [
+            CompletionItem(name, help=COMMANDS[name].summary)
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete) and name in COMMANDS
+        ]
+        return found + click.Command.shell_complete(self, ctx, incomplete)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -1,7 +1,8 @@
 """Sections (b), (c) and (d) of bench/engine.py: the store and the command line.
 
 (b) persisted step latency: one `Desk.step` (session step + one SQLite transaction) at the
-    default durability, `normal` (WAL, synchronous=NORMAL), beside `full` and a bare commit.
+    default durability, `normal` (WAL, synchronous=NORMAL), beside `full` and a bare commit;
+    and by history: the step of an instance with 1,000 and 10,000 events against a fresh one's.
 (c) scale: `status` of one operator's work and `resume` of one instance with 100,000
     instances in the store (half open) against the same with 100.
 (d) CLI start: whole-process wall time of `procflow --help` and `procflow status` against
@@ -55,6 +56,9 @@ class Section:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=3000, help="persisted steps timed (section b)")
+    parser.add_argument(
+        "--history-samples", type=int, default=300, help="steps timed per history size (section b)"
+    )
     parser.add_argument(
         "--instances", type=int, default=100_000, help="instances in the big store (section c)"
     )
@@ -117,6 +121,59 @@ def _bare_commits(folder: Path, count: int = 2000) -> list[float]:
     return times
 
 
+HISTORY_SIZES = (1_000, 10_000)  # events of the instances whose step is set against a fresh one's
+
+
+def _history_times(folder: Path, samples: int) -> dict[str, tuple[list[float], list[float], int]]:
+    """For a fresh instance and one with each of HISTORY_SIZES events: (step times, open + step
+    times, events at the end). Each sample opens the instance from the store, as `procflow
+    step` does, then times `Desk.step`; the sizes take turns sample by sample, so a busy moment
+    of the machine hurts them alike. The fresh one is started again once it finishes (it never
+    has more than one round of the procedure behind it); the others loop on."""
+    from procflow.engine.desk.instances import Desk
+    from procflow.engine.runtime.driver import Driver, Missing
+    from procflow.engine.store.sqlite import SQLiteStore
+
+    answers = {"guests": 2, "caller": "Ms Lin", "urgent": "no"}
+    with SQLiteStore(folder / "history.db") as store:
+        desk = Desk(store, actor="bench", lang="en", clock=_clock())
+        drivers: dict[str, Driver] = {}
+        ids: dict[str, str] = {}
+
+        def begin(name: str, moves: tuple[str, ...]) -> None:
+            ids[name] = desk.start(str(SHIFT)).id
+            drivers[name] = Driver(answers, moves, {})
+
+        def step(name: str) -> tuple[float, float]:
+            began = time.perf_counter()
+            opened = desk.open(ids[name])
+            plan = drivers[name].plan(opened.view())
+            assert not isinstance(plan, Missing), plan
+            stepping = time.perf_counter()
+            desk.step(opened, answers=plan.answers, check=plan.check, skip=plan.skip, move=plan.move)
+            ended = time.perf_counter()
+            if opened.status != "open":  # the fresh one finished: a new one takes its place
+                begin(name, ("close",))
+            return ended - stepping, ended - began
+
+        begin("fresh", ("close",))
+        for size in HISTORY_SIZES:
+            name = f"{size:,} events"
+            begin(name, ("reopen",) * (size + 10 * samples))
+            opened = desk.open(ids[name])
+            while opened.version < size:  # built by real steps, in one session
+                plan = drivers[name].plan(opened.view())
+                assert not isinstance(plan, Missing), plan
+                desk.step(opened, answers=plan.answers, check=plan.check, skip=plan.skip, move=plan.move)
+        found: dict[str, tuple[list[float], list[float], int]] = {name: ([], [], 0) for name in ids}
+        for _ in range(samples):
+            for name in ids:
+                alone, whole = step(name)
+                found[name][0].append(alone)
+                found[name][1].append(whole)
+        return {name: (a, w, store.load(ids[name]).version) for name, (a, w, _) in found.items()}
+
+
 def section_b(options: argparse.Namespace) -> Section:
     section = Section("(b) persisted step latency: Desk.step = session step + one SQLite transaction")
     steps = getattr(options, "steps", 3000)
@@ -125,6 +182,7 @@ def section_b(options: argparse.Namespace) -> Section:
         normal = statistics.median(_step_times("normal", steps, folder)) * 1e3
         full = statistics.median(_step_times("full", max(steps // 3, 200), folder)) * 1e3
         bare = statistics.median(_bare_commits(folder)) * 1e3
+        history = _history_times(folder, getattr(options, "history_samples", 300))
     section.rows += [
         ("procedure", f"{SHIFT.relative_to(ROOT)} (a sub-procedure, a loop back), {steps} steps"),
         ("median step, durability normal (WAL, synchronous=NORMAL)", f"{normal:.3f} ms"),
@@ -136,6 +194,35 @@ def section_b(options: argparse.Namespace) -> Section:
             f"median persisted step at most 0.5 ms at the default durability 'normal' "
             f"(measured {normal:.3f} ms)",
             normal <= 0.5,
+        )
+    )
+    fresh, fresh_whole = (statistics.median(history["fresh"][i]) for i in (0, 1))
+    section.rows.append(
+        (
+            "by history (median; each size sampled in turn, opened as `procflow step` does)",
+            "step  (ratio)  | open + step  (ratio)",
+        )
+    )
+    for name, (alone, whole, events) in history.items():
+        step_ms, whole_ms = statistics.median(alone), statistics.median(whole)
+        label = (
+            "fresh instance (at most one round behind it)"
+            if name == "fresh"
+            else f"{name} (to {events:,} by the last sample)"
+        )
+        section.rows.append(
+            (
+                f"  {label}",
+                f"{step_ms * 1e3:.3f} ms  ({step_ms / fresh:.2f}x)  | {whole_ms * 1e3:.3f} ms  "
+                f"({whole_ms / fresh_whole:.2f}x)",
+            )
+        )
+    worst = max(statistics.median(a) for a, _, _ in history.values()) / fresh
+    section.goals.append(
+        (
+            f"persisted step at 10,000 events at most 1.5x a fresh instance's "
+            f"(measured {statistics.median(history['10,000 events'][0]) / fresh:.2f}x; worst size {worst:.2f}x)",
+            statistics.median(history["10,000 events"][0]) / fresh <= 1.5,
         )
     )
     return section

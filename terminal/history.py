@@ -14,7 +14,7 @@ from procflow.engine.base.durations import format_duration
 from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
-from procflow.engine.desk.audit import history, verify
+from procflow.engine.desk.audit import files_of, history, verify
 from procflow.engine.store import Store
 from procflow.engine.store.records import EventRecord
 from procflow.terminal.inert import bold, say, to_json
@@ -98,6 +98,10 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
                     "status": record.status,
                     "state": record.state,
                     "version": record.version,
+                    "files": [
+                        {"procedure": pid, "path": path, "file": state}
+                        for pid, path, state in files_of(store, record)
+                    ],
                     "events": out,
                 }
             )

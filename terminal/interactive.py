@@ -18,7 +18,7 @@ from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
 from procflow.engine.base.safetext import refusal, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
-from procflow.engine.runtime.answers import parse_answer
+from procflow.engine.runtime.answers import echo_answer, parse_answer
 from procflow.terminal import deadlines
 from procflow.terminal.screen import Paused, Screen
 
@@ -91,7 +91,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         try:
             _stepped(desk, opened, screen, answers=given.answers, check=given.check, skip=given.skip)
         except InvalidAnswerError as exc:  # checked as typed, so rare: show it and ask again
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             continue
         except IllegalMoveError as exc:  # e.g. no automatic route holds
             screen.error(exc.message)
@@ -223,7 +223,9 @@ def _question(
     question = entry.subject
     fld = opened.session.procedures[view.procedure].fields[question.field]
     hint = [prompt_hint(question.type, screen.lang)]
-    if not question.required:
+    if fld.default == "now":
+        hint.append(screen.w("answer.default_now"))
+    elif not question.required:
         hint.append(screen.w("run.optional"))
     screen.out(
         " " + screen.style("? " + question.label, bold=True) + screen.style(f" ({', '.join(hint)})", dim=True)
@@ -245,14 +247,18 @@ def _question(
             allow="\t" if question.type == "text" else "",
         )
         before = ""
-        if not raw and not question.required:
+        if not raw and not question.required and fld.default is None:  # `default: now` answers Enter
             return None, raw
         try:
-            parse_answer(fld, raw, tz=desk.clock().tzinfo)
+            now = desk.clock()
+            value = parse_answer(fld, raw, tz=now.tzinfo, now=now)
         except InvalidAnswerError as exc:
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             continue
-        return raw, raw
+        echo = echo_answer(fld, raw, value, screen.lang)  # `明天 9:00` said back in full
+        if echo is not None:
+            screen.out("     " + screen.style(echo, dim=True))
+        return (value if echo is not None else raw), raw
 
 
 def _earlier(desk: Desk, opened: Opened, name: str) -> list[str]:
@@ -274,10 +280,9 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
     screen.out(" " + screen.style(screen.w("run.next"), bold=True))
     for number, move in enumerate(moves, 1):
         line = f"   {number}. {visible(move.label)}"
-        if not move.allowed:
-            line += "  " + screen.style(
-                "(" + screen.w("run.not_now", why="; ".join(move.why)) + ")", dim=True
-            )
+        if not move.allowed:  # why names guards and ids: shown with --ids only
+            why = screen.w("run.not_now", why="; ".join(move.why)) if screen.ids else screen.w("run.not_yet")
+            line += "  " + screen.style("(" + why + ")", dim=True)
         screen.out(line)
     recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}

@@ -37,7 +37,7 @@ def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) 
         "status": snapshot["status"],
         "outcome": snapshot["outcome"],
         "version": snapshot["version"],
-        "path": list(snapshot["path"]),
+        "path": opened.path(),
         "answers": answers(),
         "waiting_for": list(view.blockers) if snapshot["status"] == "open" else [],
         "moves": [m.id for m in view.moves if m.allowed],
@@ -61,7 +61,7 @@ def open_desk(
     desk = Desk(
         open_store(db),
         actor=environment.actor(actor),
-        lang=environment.language(lang),
+        lang=environment.language(lang, getattr(site, "language", None)),
         dirs=dirs,
         site=site,
         override=override,
@@ -146,7 +146,9 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
         stopped.update(stopped="error", error={"code": exc.exit_code, "message": exc.message})
         opened = reread(desk, opened)
     if opened.status == "open":
-        say("procflow: " + screen.w("run.open", id=opened.id, state=opened.view().path_name), err=True)
+        view = opened.view()  # the state by its title; its qualified id only with --ids
+        where = f"{view.title} ({view.path_name})" if screen.ids else view.title
+        say("procflow: " + screen.w("run.open", id=opened.id, state=where), err=True)
     if as_json:
         events = desk.store.events(opened.id)
         missed = deadlines.breaches(events[known:])

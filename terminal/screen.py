@@ -15,15 +15,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
-from procflow.engine.base.durations import format_duration
+from procflow.engine.base.durations import say_duration
+from procflow.engine.base.errors import ProcflowError
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.instances import Opened
+from procflow.engine.runtime.answers import Refusal
 from procflow.terminal import deadlines
 from procflow.terminal.wrap import screen_width, wrap
 
 if TYPE_CHECKING:
     from procflow.terminal.prompt import KeyReader
+
+
+def ids_wanted() -> bool:
+    """Whether the command was given `--ids` (kept on the root context by its callback)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return bool(isinstance(obj, dict) and obj.get("ids"))
 
 
 class EndOfInput(Exception):
@@ -48,7 +57,7 @@ def key_reader(lang: str) -> KeyReader | None:
 class Screen:
     """Where the operator reads and types: styled lines out, one line in."""
 
-    def __init__(self, lang: str, *, color: bool | None = None) -> None:
+    def __init__(self, lang: str, *, color: bool | None = None, ids: bool | None = None) -> None:
         self.lang = lang
         self.color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
         self.echo_input = not sys.stdin.isatty()  # piped answers appear in the transcript
@@ -59,6 +68,11 @@ class Screen:
         self.clock: Callable[[], datetime] | None = None
         self.dues: tuple[Any, ...] = ()
         self._late: set[int] = set()  # which of `dues` were announced late
+        self.ids = ids_wanted() if ids is None else ids  # `--ids`: internal ids beside the names
+
+    def refusal(self, exc: ProcflowError) -> str:
+        """A refused answer or step in the operator's language, without ids unless `--ids`."""
+        return exc.said(self.lang, ids=self.ids) if isinstance(exc, Refusal) else exc.message
 
     def w(self, key: str, **values: Any) -> str:
         """The message `key` in the operator's language (see `engine.base.messages`)."""
@@ -160,9 +174,17 @@ class Screen:
         snapshot = opened.session.snapshot
         self.out(
             self.style(
-                f"{self.w('run.instance', id=opened.id)} · {visible(str(snapshot['procedure']))}", dim=True
+                f"{self.w('run.instance', id=opened.id)} · {visible(self._named(opened, snapshot))}", dim=True
             )
         )
+
+    def _named(self, opened: Opened, snapshot: Any) -> str:
+        """The procedure by its title in the operator's language; with `--ids` its id beside it."""
+        procedure_id = str(snapshot["procedure"])
+        title = opened.view().procedure_title if snapshot["frames"] else ""
+        if not title:
+            return procedure_id
+        return f"{title} ({procedure_id})" if self.ids else title
 
     def state(self, view: Any, instance: str, now: datetime) -> None:
         crumbs = [visible(c.title) for c in view.callers] + [
@@ -212,7 +234,7 @@ class Screen:
         at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
         shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
         if due.every:
-            return self.w("run.every", d=format_duration(due.every), t=shown)
+            return self.w("run.every", d=say_duration(due.every, self.lang), t=shown)
         return self.w("run.by", t=shown)
 
     def played(
@@ -250,6 +272,12 @@ class Screen:
 
     def end(self, view: Any) -> None:
         if view.status == "finished":
-            self.out(self.style("✔ " + self.w("run.finished", outcome=view.outcome), fg="green", bold=True))
+            # the outcome by the title of the state that ended the run; an untitled end is not named
+            # by its id (`--ids` shows the id)
+            named = view.title if view.title != view.state else ""
+            if self.ids and view.outcome:
+                named = f"{named} ({view.outcome})" if named else str(view.outcome)
+            line = self.w("run.finished", outcome=named) if named else self.w("status.finished")
+            self.out(self.style("✔ " + line, fg="green", bold=True))
         elif view.status == "cancelled":
             self.out(self.style(self.w("run.cancelled"), fg="yellow", bold=True))

@@ -46,6 +46,7 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     """Every test caches (validation results, procedure indexes) in a directory of its own,
     never in the user's; a test may point PROCFLOW_CACHE_DIR elsewhere itself."""
     monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("PROCFLOW_LANG", raising=False)  # the tests choose their language themselves
 
 
 @pytest.fixture

@@ -170,17 +170,17 @@ def test_a_datetime_without_an_offset_takes_the_offset_of_now() -> None:
         (
             field("datetime"),
             "2026-03-07",
-            "answer '2026-03-07' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+            "answer '2026-03-07' for 'f' is not valid; expected a date and time such as 'now', '14:30', 'tomorrow 9:00', '+2h' or '2026-03-07 09:30'",
         ),
         (
             field("datetime"),
             "tomorrow 9am",
-            "answer 'tomorrow 9am' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+            "answer 'tomorrow 9am' for 'f' is not valid; expected a date and time such as 'now', '14:30', 'tomorrow 9:00', '+2h' or '2026-03-07 09:30'",
         ),
         (
             field("datetime"),
             "2026-13-07T09:30",
-            "answer '2026-13-07T09:30' for 'f' is not valid; expected an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+            "answer '2026-13-07T09:30' for 'f' is not valid; expected a date and time such as 'now', '14:30', 'tomorrow 9:00', '+2h' or '2026-03-07 09:30'",
         ),
         (
             field("duration"),
@@ -264,5 +264,5 @@ def test_the_operator_is_asked_again_after_an_ambiguous_number(
     path.write_text(yaml.safe_dump(MILEAGE, allow_unicode=True), encoding="utf-8")
     result = run_cli("run", str(path), "--lang", "en", "--json", input="1,5\n1,500\n")
     assert result.exit_code == 0, result.output
-    assert "! answer '1,5' for 'mileage' is ambiguous:" in result.stdout
+    assert "! '1,5' is ambiguous: a comma separates thousands only in groups" in result.stdout
     assert json.loads(result.stdout.splitlines()[-1])["answers"] == {"mileage": 1500}

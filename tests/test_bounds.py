@@ -118,6 +118,26 @@ def test_an_answer_to_a_forced_nested_pattern_cannot_hang(tmp_path: Path) -> Non
     assert "cannot be answered" in result.stdout and "matches in more than one way" in result.stdout
 
 
+@pytest.mark.parametrize("pattern", [".*a.*a.*b", "[ab]*a[ab]*a[ab]*c"])
+def test_a_polynomially_slow_pattern_is_cut_off_not_hung(tmp_path: Path, pattern: str) -> None:
+    # shapes that validate passes but that backtrack for hours on a long answer (`.*a.*a.*b` is
+    # cubic): the match stops at its time limit and the answer is refused, exit 5, one line
+    fields = f"  code: {{type: text, pattern: {pattern!r}}}\n"
+    (tmp_path / "slow.yaml").write_text(
+        "procflow: 1\nid: slow-pattern\ntitle: Slow pattern\nfields:\n"
+        + fields
+        + "initial: s\nstates:\n  s:\n    ask: [code]\n    next: e\n  e:\n    final: true\n",
+        encoding="utf-8",
+    )
+    assert procflow("validate", "slow.yaml", cwd=tmp_path).returncode == 0
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers: {code: " + "a" * 9_999 + "}\n", encoding="utf-8")
+    result = procflow("run", "slow.yaml", "--answers", str(answers), cwd=tmp_path, timeout=30)
+    assert result.returncode == 5, result.stderr
+    assert "could not be checked" in result.stderr and "took longer than" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --- defect 8: answers too long to quote, or to read ---------------------------------------
 
 

@@ -153,6 +153,7 @@ def test_the_coloured_screen_styles_its_own_text_and_shows_stored_text_inert(
         callers=[Node(title=EVIL)],
         procedure_title=EVIL,
         title=EVIL,
+        state="here",
         role_title=EVIL,
         steps=1,
         remaining=0,

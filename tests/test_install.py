@@ -118,8 +118,10 @@ def test_pre_commit_hook_runs_validate_on_procedure_files(run_cli: Any, tmp_path
     import yaml
     from procflow import cli
 
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "procflow-validate"
+    hooks = {
+        h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    }
+    hook = hooks["procflow-validate"]
     assert hook["language"] == "python"  # pre-commit installs this repository into its own venv
     assert hook["types"] == ["yaml"] and hook["require_serial"] is True
     script, command = hook["entry"].split()

@@ -395,3 +395,72 @@ def test_pyyaml_itself_would_have_accepted_what_we_refuse() -> None:
     """The refusals are procflow's own: plain PyYAML silently keeps the last duplicate."""
     raw = (FIXTURES / "y006-duplicate-key.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(raw)["states"]["stand"]["next"] == "see_off"
+
+
+# --- full-width punctuation and tabs (Y016-Y019) and their fixes ----------------------------------
+
+TYPOS = sorted(p for p in FIXTURES.glob("y01[6-9]-*.yaml"))
+
+
+@pytest.mark.parametrize("path", TYPOS, ids=lambda p: p.stem)
+def test_a_typing_mistake_is_found_where_it_is_typed_and_its_fix_loads(path: Path, loader: str) -> None:
+    from procflow.engine.load.typos import diagnostic_fix
+
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_yaml_bytes(text.encode(), str(path))
+    found = caught.value.diagnostic
+    line = text.splitlines()[found.line - 1]
+    assert line[found.col - 1] == {"Y016": "：", "Y017": "　", "Y018": "，", "Y019": "\t"}[found.code]
+    assert found.code == path.name[:4].upper()
+    for _ in range(5):  # one fix per finding: a file with two tabbed lines takes two
+        fix = diagnostic_fix(found, text)
+        assert fix is not None and fix.line == found.line
+        lines = text.splitlines(keepends=True)
+        target = lines[fix.line - 1]
+        lines[fix.line - 1] = target[: fix.col - 1] + fix.replacement + target[fix.col - 1 + fix.length :]
+        text = "".join(lines)
+        try:
+            load_yaml_bytes(text.encode(), str(path))  # the fixed text loads
+            return
+        except LoadError as exc:
+            found = exc.diagnostic
+            assert found.code == path.name[:4].upper(), found
+    raise AssertionError(f"{path.name} still does not load after its fixes")
+
+
+def test_the_fixes_replace_exactly_the_mistake() -> None:
+    from procflow.engine.load.typos import Fix, fix_for
+
+    assert fix_for("Y016", "a:\n  stand：\n", 2, 8) == Fix(2, 8, 1, ":")
+    assert fix_for("Y016", "id：v\n", 1, 3) == Fix(1, 3, 1, ": ")
+    assert fix_for("Y016", "id： v\n", 1, 3) == Fix(1, 3, 1, ":")
+    assert fix_for("Y017", "　　title: x\n", 1, 1) == Fix(1, 1, 2, "  ")
+    assert fix_for("Y018", "x: [a，b]\n", 1, 6) == Fix(1, 6, 1, ", ")
+    assert fix_for("Y019", "  \t\tnext: a\n", 1, 3) == Fix(1, 1, 4, "      ")
+    assert fix_for("Y016", "stand: x\n", 1, 6) is None  # the text changed since: no fix
+    assert fix_for("Y016", "", 3, 1) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: 備註：請先登記，謝謝　好\n",
+        'say: ["您好，請問您找哪一位？", "a：b"]\n',
+        "do:\n  - 起立：有訪客來時，立即起立\n",
+        "notes: {zh-Hant: 前臺：保持整潔, en: Tidy}\n",
+        "'名稱：值': 1\n",
+        "text: |\n  第一行：\n  \t第二行，　\n",
+    ],
+)
+def test_full_width_punctuation_inside_text_is_text(text: str, loader: str) -> None:
+    load_yaml_bytes(text.encode())
+
+
+def test_the_message_speaks_both_languages() -> None:
+    from procflow.engine.base.messages import message
+    from procflow.engine.load.typos import KEYS, describe
+
+    for code, key in KEYS.items():
+        assert describe(code) == f"{message('en', key)} ({message('zh-Hant', key)})"
+    assert "type ': '" in describe("Y016") and "請打「: 」" in describe("Y016")

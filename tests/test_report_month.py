@@ -92,6 +92,14 @@ def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         }.items():
             env.setenv(name, value)
         for person, rule, at in RECORDED:
+            if person == "zhao":  # nobody records against themselves: the store's own function
+                with open_store() as store:
+                    store.record_violation(
+                        person=person, rule=rule, procedure="art3-front-desk-shift",
+                        at=stamp(datetime.fromisoformat(at)), note=None, recorded_by="zhao",
+                        recorded_at=stamp(datetime.fromisoformat(NOW)),
+                    )  # fmt: skip
+                continue
             result = CliRunner().invoke(
                 cli.cli,
                 ["violation", "record", "--person", person, "--rule", rule, "--at", at, "--as", "zhao"],
@@ -99,7 +107,12 @@ def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
             assert result.exit_code == 0, result.output
         for procedure, actor, kind, at, extra in STEP_EVENTS:
-            add_step_event(procedure, actor, kind, at, extra)
+            instance = add_step_event(procedure, actor, kind, at, extra)
+            with open_store() as store:  # the month's breaches and overrides, confirmed
+                store.decide_violation(
+                    violation=f"{instance}#2", decision="confirmed", reason="seen",
+                    decided_by="supervisor", decided_at=stamp(datetime.fromisoformat(NOW)),
+                )  # fmt: skip
     return path
 
 
@@ -273,7 +286,9 @@ def test_a_late_step_and_an_override_count_end_to_end(
     manager's step taken with --override count for the shift's ladder of whoever took them."""
     monkeypatch.setenv("PROCFLOW_SITE", str(SITE))
     answers = tmp_path / "answers.yaml"
-    answers.write_text("moves: [colleague_discussion]\n", encoding="utf-8")
+    answers.write_text(
+        "answers: {arrived_at: 2026-03-09T08:30}\nmoves: [colleague_discussion]\n", encoding="utf-8"
+    )
 
     def at(moment: str, *args: str) -> Result:
         monkeypatch.setenv("PROCFLOW_NOW", moment)
@@ -322,6 +337,13 @@ def test_a_late_step_and_an_override_count_end_to_end(
     ]
     assert (listed[0]["deadline"], listed[0]["late_seconds"]) == ("ten_minutes", 300.0)
     assert (listed[1]["role"], listed[1]["reason"]) == ("manager", "the manager was out")
+    # found by the machine: proposed, so they count only once the supervisor confirms them
+    report = json.loads(run_cli("report", "--month", "2026-03", "--format", "json").output)
+    assert ladder_of(report, "wang")["count"] == 0
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T18:00+08:00")
+    for violation in listed:
+        confirmed = run_cli("violation", "confirm", violation["id"], "--reason", "seen", "--as", "zhao")
+        assert confirmed.exit_code == 0, confirmed.output
     report = json.loads(run_cli("report", "--month", "2026-03", "--format", "json").output)
     wang = ladder_of(report, "wang")
     assert (wang["counted"], wang["applies"], wang["conflict"]) == (

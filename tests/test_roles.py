@@ -196,7 +196,7 @@ def test_interactive_run_asks_why_once_per_visit(run_cli: Run) -> None:
     assert result.exit_code == 0, result.output
     assert "! role 'hr' of state 'interview' is held by hana, ruth, not by 'amy'" in result.output
     assert result.output.count("reason to act anyway, recorded (Enter stops here) >") == 1
-    assert "finished · outcome: interviewed" in result.output
+    assert "✔ finished" in result.output
     instance = json.loads(run_cli("status", "--json").output)["recent"][0]["instance"]
     log = events(run_cli, instance)
     overrides = [e for e in log if e["kind"] == "override"]
@@ -214,7 +214,7 @@ def test_interactive_run_stops_when_no_reason_is_given(run_cli: Run) -> None:
         input="王小明\n\n\n",
     )
     assert result.exit_code == EXIT_ROLE
-    assert "stays open at 'interview'" in result.output
+    assert "stays open at 'Interview'" in result.output
     instance = json.loads(run_cli("status", "--json").output)["open"][0]["instance"]
     assert "override" not in [e["kind"] for e in events(run_cli, instance)]
     resumed = run_cli(

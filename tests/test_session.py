@@ -207,8 +207,8 @@ def test_a_wrong_answer_changes_nothing() -> None:
     unchanged(
         run,
         InvalidAnswerError,
-        "answer 'tomorrow' for 'meeting_start' is not valid; expected an ISO 8601 date-time such as "
-        "'2026-03-07T09:30' or '2026-03-07 09:30+08:00'",
+        "answer 'tomorrow' for 'meeting_start' is not valid; expected a date and time such as "
+        "'now', '14:30', 'tomorrow 9:00', '+2h' or '2026-03-07 09:30'",
         answers={"meeting_start": "tomorrow"},
         check=["lights"],
     )

@@ -34,3 +34,20 @@ def test_durations_and_penalty_counts_from_the_site_are_checked(
     assert "parameter 'serious_negligence_min_count'" not in result.output  # 3 is a fine count
     assert "parameter 'welcome_lead'" not in result.output  # and 20 minutes a fine duration
     assert result.output.rstrip().endswith("2 errors, 0 warnings")
+
+
+def test_a_site_duration_longer_than_a_date_can_carry_is_refused(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    site = tmp_path / "procflow.yaml"
+    site.write_text(
+        "procflow-site: 1\nprocedures:\n  art1-meeting-service:\n    params: {setup_lead: 99999999999 weeks}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("--site", str(site), "validate")
+    assert result.exit_code == 1
+    assert (
+        f"{site}:4:26: error: parameter 'setup_lead' of 'art1-meeting-service' is a deadline's duration; "
+        "'99999999999 weeks' is longer than 100 years (e.g. '30 minutes', '1h30m') [C008]"
+    ) in result.output
+    assert "Traceback" not in result.output

@@ -298,12 +298,14 @@ def test_version_6_leaves_the_due_rows_to_the_store_alone(tmp_path: Path) -> Non
     with SQLiteStore(path) as store:
         assert store.schema_version() == LATEST
         triggers = store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-        assert [name for (name,) in triggers] == [
+        names = [name for (name,) in triggers]  # later migrations may add their own guards
+        assert not [name for name in names if name.startswith("due")]
+        assert {
             "events_no_delete",
             "events_no_update",
             "violations_no_delete",
             "violations_no_update",
-        ]
+        } <= set(names)
         iid = make(store, due=[row])
         store.append_step(
             iid, 1, snapshot={}, state="a", status="open", role="desk", events=[{"kind": "handoff"}],

@@ -261,6 +261,28 @@ def test_the_same_text_is_pinned_once(store: Store) -> None:
         store.pinned("0" * 64)
 
 
+def test_each_instance_keeps_the_paths_it_was_started_from(store: Store) -> None:
+    """One text pinned once, but each instance names the file it was read from (migration 8)."""
+    first = start(store)
+    second = store.start_instance(
+        procedure_id="p",
+        pins={"p": ("/elsewhere/p.yaml", TEXT), "q": ("/elsewhere/q.yaml", OTHER)},
+        snapshot={},
+        state="a",
+        status="open",
+        role=None,
+        events=[{"kind": "start"}],
+        actor="bob",
+        at=at(5),
+    ).id
+    assert store.load(first).paths == {"p": "p.yaml"}
+    assert store.load(second).paths == {"p": "/elsewhere/p.yaml", "q": "/elsewhere/q.yaml"}
+    assert {s.id: s.path for s in store.summaries()[0]} == {first: "p.yaml", second: "/elsewhere/p.yaml"}
+    assert store.pinned(sha256(TEXT)).path == "p.yaml"  # where the text was first read from
+    step(store, second, 1)
+    assert store.load(second).paths == {"p": "/elsewhere/p.yaml", "q": "/elsewhere/q.yaml"}
+
+
 # --- due rows and the agenda ---------------------------------------------------------------------
 
 

@@ -116,7 +116,7 @@ def test_a_run_in_a_real_terminal(tmp_path: Path, no_color: bool) -> None:
         wait_for(prompt)
         if typed is not None:
             os.write(master, typed.encode() + b"\n")
-    wait_for("finished · outcome: completed")
+    wait_for("✔ finished")
     assert process.wait(timeout=30) == 0
     os.close(master)
     screen = seen.decode("utf-8", errors="replace")

@@ -82,9 +82,7 @@ def test_an_answer_that_cannot_be_stored_is_an_invalid_answer(
 
 def test_an_interactive_run_asks_again_after_an_answer_that_cannot_be_stored(tmp_path: Path) -> None:
     typed = b"y\n" + b"\n".join(BAD) + b"\nMr Wang\n2\n"
-    run = procflow(
-        tmp_path, "run", str(VISITOR), "--lang", "en", stdin=typed
-    )  # refusals in the run's language
+    run = procflow(tmp_path, "run", str(VISITOR), "--lang", "en", stdin=typed)
     screen = run.stdout.decode("utf-8", "replace")
     assert screen.count("cannot be recorded") == len(BAD), screen
     assert "Traceback" not in run.stderr.decode("utf-8", "replace")

@@ -73,14 +73,15 @@ def test_record_stores_who_what_when_and_who_recorded(
 
 def test_record_json_and_the_recorder_from_as(cli_at_site: Callable[..., Result]) -> None:
     result = cli_at_site(
-        "violation", "record", "--person", "li", "--rule", "keep_calls_short", "--as", "wang", "--json"
+        "violation", "record", "--person", "li", "--rule", "keep_calls_short", "--as", "zhao", "--json"
     )
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found == {
         "kind": "rule", "id": "1", "person": "li", "at": NOW, "procedure": "art3-front-desk-shift",
         "rule": "keep_calls_short", "note": None, "instance": None, "state": None, "deadline": None,
-        "late_seconds": None, "role": None, "reason": None, "recorded_by": "wang", "recorded_at": NOW,
+        "late_seconds": None, "role": None, "reason": None, "recorded_by": "zhao", "recorded_at": NOW,
+        "status": "confirmed", "decided_by": None, "decided_at": None, "decision_reason": None,
     }  # fmt: skip
 
 
@@ -202,6 +203,7 @@ def test_list_shows_recorded_breaches_and_overrides(cli_at_site: Callable[..., R
         "WHAT",
         "RECORDED",
         "BY",
+        "STATUS",
     ]
     assert [line.split()[3:6] for line in lines[1:]] == [
         ["wang", "rule", "art3-front-desk-shift"],
@@ -210,7 +212,7 @@ def test_list_shows_recorded_breaches_and_overrides(cli_at_site: Callable[..., R
         ["li", "override", "art3-front-desk-shift"],
     ]
     assert "private_call_limit in private_call, 1m 35s late" in lines[3]
-    assert " ".join(lines[4].split()).endswith("a step of role manager: the manager was out -")
+    assert " ".join(lines[4].split()).endswith("a step of role manager: the manager was out - proposed")
     starts = {lines[0].index("AT")} | {line.index("2026-") for line in lines[1:]}
     assert len(starts) == 1  # the id column is padded to one width
 

@@ -78,6 +78,7 @@ class PersonMonth:
     overrides: Mapping[tuple[str, str], int]  # (procedure, role) -> overrides
     ladders: tuple[Counted, ...]
     uncounted: Mapping[str, int]  # kind -> violations that count for no ladder
+    proposed: int = 0  # of the violations counted, those no supervisor has confirmed (--include-proposed)
 
     def total(self, kind: str) -> int:
         found = {"rule": self.rules, "breach": self.breaches, "override": self.overrides}[kind]
@@ -121,6 +122,7 @@ def build_report(
                 _tally((v.procedure, v.role or "") for v in own if v.kind == "override"),
                 counted,
                 {k: sum(1 for v in own if v.kind == k and v.id not in in_scope) for k in KINDS},
+                sum(1 for v in own if v.status == "proposed"),
             )
         )
     work_rules = {(pid, r.id): r for pid, p in procedures.items() for r in p.work_rules}

@@ -62,7 +62,7 @@ def _person_json(p: PersonMonth, report: MonthReport, lang: str) -> dict[str, An
                    "text": rule_text(pid, rule)[1]} for (pid, rule), n in p.rules.items()],
         "breaches": [{"procedure": pid, "deadline": d, "count": n} for (pid, d), n in p.breaches.items()],
         "overrides": [{"procedure": pid, "role": r, "count": n} for (pid, r), n in p.overrides.items()],
-        "uncounted": dict(p.uncounted),
+        "uncounted": dict(p.uncounted), "proposed": p.proposed,
         "ladders": [_counted_json(c) for c in p.ladders],
     }  # fmt: skip
 

@@ -114,6 +114,13 @@ def format_text(report: MonthReport, lang: str) -> str:
     conflicts = _conflict_lines(report, lang, w)
     if conflicts:
         out += ["", w("month.conflicts"), *conflicts]
+    proposed = [p for p in report.people if p.proposed]
+    if proposed:
+        out += [
+            "",
+            w("month.proposed"),
+            *("  " + w("month.proposed_line", person=p.person, n=p.proposed) for p in proposed),
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -7,9 +7,10 @@ Chinese text is aligned by display width. Nothing here reads the store or decide
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, tzinfo
 from functools import partial
+from typing import Any
 
 from procflow.engine.accountability.violations import Violation, to_json
 from procflow.engine.base.durations import format_duration
@@ -52,6 +53,36 @@ def format_recorded(violation: Violation, source: str | None, zone: tzinfo | Non
     )
 
 
+def format_decided(violation: Violation, lang: str) -> str:
+    w = partial(message, lang)
+    return (
+        w(
+            "violation.decided",
+            id=violation.id,
+            person=violation.person,
+            kind=w(f"violation.{violation.kind}"),
+            status=w(f"violation.{violation.status}"),
+            by=violation.decided_by,
+            reason=violation.decision_reason,
+        )
+        + "\n"
+    )
+
+
+def format_review(summary: Mapping[str, Any], lang: str) -> str:
+    """The line `violation review` starts a review with: the count and rungs `report` computes."""
+    w = partial(message, lang)
+    applies = " + ".join(summary["applies"]) or w("month.none")
+    return (
+        w(
+            "violation.review",
+            applies=applies,
+            **{k: summary[k] for k in ("instance", "person", "month", "count")},
+        )
+        + "\n"
+    )
+
+
 def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str) -> str:
     w = partial(message, lang)
     if not violations:
@@ -65,6 +96,7 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
             w("violation.procedure"),
             w("violation.what"),
             w("violation.by"),
+            w("violation.status"),
         ]
     ]
     rows += [
@@ -76,6 +108,7 @@ def format_list(violations: Sequence[Violation], zone: tzinfo | None, lang: str)
             v.procedure,
             what(v, lang),
             v.recorded_by or "-",
+            w(f"violation.{v.status}") + (f" ({v.decided_by})" if v.decided_by else ""),
         ]
         for v in violations
     ]

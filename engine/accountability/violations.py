@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import parse_moment
-from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.base.errors import NotFoundError, RoleError, UsageError
 from procflow.engine.base.stamps import stamp
 from procflow.engine.store import Store
 from procflow.engine.store.records import AccountableEvent, ViolationRow, utc
@@ -46,6 +46,10 @@ class Violation:
     reason: str | None = None  # kind override
     recorded_by: str | None = None
     recorded_at: datetime | None = None
+    status: str = "proposed"  # proposed | confirmed | dismissed | retracted (engine.accountability.decisions)
+    decided_by: str | None = None  # the latest decision's supervisor, reason and time
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
 
 # --- names --------------------------------------------------------------------------------
@@ -103,6 +107,9 @@ def record_checked(
     procedure, declared = find_rule(procedures, rule.strip())
     check_person(site, person)
     check_person(site, actor, "recorder")
+    require_supervisor(site, actor, "record violations")
+    if actor == person:
+        raise RoleError(f"{actor} cannot record a violation against themselves; another supervisor must")
     moment = now if at is None else parse_moment(at, now)
     if moment > now:
         raise UsageError(
@@ -120,6 +127,19 @@ def record_checked(
         recorded_by=actor,
         recorded_at=now,
     ), declared
+
+
+def require_supervisor(site: Site, actor: str, what: str) -> None:
+    """RoleError (exit 10) unless `actor` holds the site's supervising role; a site that names
+    no people restricts nobody, as everywhere else."""
+    roles = site.roles_of(actor)
+    if roles is None or site.supervising_role in roles:
+        return
+    holders = ", ".join(site.holders(site.supervising_role)) or "nobody"
+    raise RoleError(
+        f"{actor} does not hold the supervising role {site.supervising_role!r} and cannot {what} "
+        f"(第三篇 七; held by: {holders})"
+    )
 
 
 # --- the table of recorded violations -----------------------------------------------------
@@ -156,6 +176,7 @@ def record(
         note=note,
         recorded_by=recorded_by,
         recorded_at=utc(stamp(recorded_at)),
+        status="confirmed",
     )
 
 
@@ -229,7 +250,9 @@ def to_json(violation: Violation, zone: Any) -> dict[str, Any]:
         "note": violation.note, "instance": violation.instance, "state": violation.state,
         "deadline": violation.deadline, "late_seconds": violation.late, "role": violation.role,
         "reason": violation.reason, "recorded_by": violation.recorded_by,
-        "recorded_at": iso(violation.recorded_at),
+        "recorded_at": iso(violation.recorded_at), "status": violation.status,
+        "decided_by": violation.decided_by, "decided_at": iso(violation.decided_at),
+        "decision_reason": violation.decision_reason,
     }  # fmt: skip
 
 

@@ -7,16 +7,18 @@ never prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from procflow.engine.authoring.scenario import Outcome, Scenario, Transition, coverage, load_scenarios, run
 from procflow.engine.base.errors import ProcflowError, UsageError
-from procflow.engine.base.paths import scenarios_dir
+from procflow.engine.base.paths import data_dir, scenarios_dir
+from procflow.engine.base.project import Project, find_project
 from procflow.engine.check.catalog import build_catalog
 from procflow.engine.check.files import check_file
-from procflow.engine.check.pipeline import collect_paths
+from procflow.engine.check.pipeline import collect_paths, display_path
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.model.procedure import Procedure
 
@@ -40,25 +42,42 @@ class TestReport:
         return not (all_languages and any(set(d) - set(c) for d, c in self.languages.values()))
 
 
-def run_paths(paths: Sequence[str], dirs: Sequence[str] = ()) -> TestReport:
-    """Run the scenarios under `paths` (default: the bundled ones) against the procedures found."""
-    bundled = not paths
-    if bundled and not scenarios_dir().is_dir():
-        raise UsageError(f"no scenarios: {str(scenarios_dir())!r} does not exist")
-    files = collect_paths([str(scenarios_dir())] if bundled else list(paths))
-    catalog = build_catalog(dirs)
+def project_scenarios(project: Project) -> list[str]:
+    """The scenario directories of `project` (the bundled ones outside any project)."""
+    shipped = data_dir("scenarios").resolve()
+    given = (scenarios_dir(),) if project.bundled else project.scenarios
+    return [display_path(str(scenarios_dir() if d.resolve() == shipped else d)) for d in given]
+
+
+def run_paths(
+    paths: Sequence[str], dirs: Sequence[str] = (), *, project: Project | None = None
+) -> TestReport:
+    """Run the scenarios under `paths` (default: the project's, or the bundled ones outside any
+    project) against the procedures found. Without `paths`, every procedure of the set counts
+    for coverage, and one that cannot be read or has errors is a problem of the run."""
+    whole = not paths
+    if project is None:
+        project = find_project()
+    if whole:
+        for directory in project_scenarios(project):
+            if not os.path.isdir(directory):
+                raise UsageError(f"no scenarios: {directory!r} does not exist")
+    files = collect_paths(project_scenarios(project) if whole else list(paths))
+    catalog = build_catalog(dirs, project=project)
     loaded: dict[str, Procedure] = {}
-    problems: list[str] = []
+    problems: list[str] = list(catalog.problems) if whole else []
 
     def procedure(ident: str) -> Procedure:
         if ident not in loaded:
             path = catalog.find(ident).path
             found, diagnostics = check_file(str(path))
+            first = next((d for d in diagnostics if d.is_error), None)
             if found is None:
-                first = next((d for d in diagnostics if d.is_error), None)
                 raise ProcflowError(
                     f"procedure {ident!r} has errors ({first}); run `procflow validate {path}`"
                 )
+            if first is not None and whole:  # the set is under test: a rule's error fails it too
+                problems.append(f"procedure {ident!r} has errors ({first}); run `procflow validate {path}`")
             loaded[ident] = found
         return loaded[ident]
 
@@ -81,13 +100,22 @@ def run_paths(paths: Sequence[str], dirs: Sequence[str] = ()) -> TestReport:
                 continue
             outcomes.append(_run(scenario, needed))
     universe = (
-        [procedure(e) for e in sorted(catalog.entries)]
-        if bundled
-        else sorted(loaded.values(), key=lambda p: p.id)
+        _every(catalog.entries, procedure, problems) if whole else sorted(loaded.values(), key=lambda p: p.id)
     )
     return TestReport(
         tuple(outcomes), coverage(universe, outcomes), _languages(universe, outcomes), tuple(problems)
     )
+
+
+def _every(ids: Iterable[str], procedure: Callable[[str], Procedure], problems: list[str]) -> list[Procedure]:
+    """Every procedure of the set; one with errors is a problem of the run, not a crash."""
+    found: list[Procedure] = []
+    for ident in sorted(ids):
+        try:
+            found.append(procedure(ident))
+        except ProcflowError as exc:
+            problems.append(exc.message)
+    return found
 
 
 def _with_used(entry: str, procedure: Callable[[str], Procedure]) -> dict[str, Procedure]:

@@ -1,4 +1,5 @@
-"""Lengths of time as procedures write them: `15 minutes`, `1h30m`, `PT15M`.
+"""Lengths of time as procedures and people write them: `15 minutes`, `1h30m`, `PT15M`, `90s`,
+`5 分鐘`, `1小時30分`.
 
 Pure parsing; no clock here. Deadlines and duration answers both use it.
 """
@@ -29,8 +30,28 @@ _UNITS = {
     "w": 604800,
     "week": 604800,
     "weeks": 604800,
+    # Chinese units, traditional and simplified, as an operator types them
+    "秒": 1,
+    "秒鐘": 1,
+    "秒钟": 1,
+    "分": 60,
+    "分鐘": 60,
+    "分钟": 60,
+    "小時": 3600,
+    "小时": 3600,
+    "個小時": 3600,
+    "个小时": 3600,
+    "鐘頭": 3600,
+    "钟头": 3600,
+    "個鐘頭": 3600,
+    "天": 86400,
+    "日": 86400,
+    "週": 604800,
+    "周": 604800,
+    "星期": 604800,
+    "個星期": 604800,
 }
-_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+|[\u4e00-\u9fff]+)\s*")
 _ISO = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
 
 
@@ -63,3 +84,20 @@ def format_duration(seconds: float) -> str:
             parts.append(f"{rest // size}{unit}")
             rest %= size
     return sign + " ".join(parts)
+
+
+_CHINESE_UNITS = (("天", 86400), ("小時", 3600), ("分鐘", 60), ("秒", 1))
+
+
+def say_duration(seconds: float, lang: str) -> str:
+    """A length of time in the operator's language: `1h 30m`, or `1小時30分鐘` in zh-Hant."""
+    if lang != "zh-Hant":
+        return format_duration(seconds)
+    sign = "-" if seconds < 0 else ""
+    rest = round(abs(seconds))
+    parts: list[str] = []
+    for unit, size in _CHINESE_UNITS:
+        if rest >= size or (size == 1 and not parts):
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return sign + "".join(parts)

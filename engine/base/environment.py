@@ -54,12 +54,23 @@ def actor(explicit: str | None = None) -> str:
         return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def language(explicit: str | None = None) -> str:
-    """`--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else Traditional Chinese."""
+def language(explicit: str | None = None, site: str | None = None) -> str:
+    """The language procflow speaks, the first of: `--lang`, `PROCFLOW_LANG`, the site file's
+    `language:` (`site`), the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: English when it names
+    English), else Traditional Chinese. docs/cli.md ("Language") documents this order."""
     if explicit:
         if explicit not in LANGUAGES:
             raise UsageError(f"unknown language '{explicit}'; expected one of {', '.join(LANGUAGES)}")
         return explicit
+    chosen = os.environ.get("PROCFLOW_LANG", "").strip()
+    if chosen:
+        if chosen not in LANGUAGES:
+            raise UsageError(
+                f"unknown language '{visible(chosen)}' in PROCFLOW_LANG; expected one of {', '.join(LANGUAGES)}"
+            )
+        return chosen
+    if site:
+        return site
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
         if value:  # the first one set decides, as in POSIX

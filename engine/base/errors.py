@@ -17,6 +17,7 @@ EXIT_CONFLICT = 7
 EXIT_LOCKED = 8
 EXIT_DATABASE = 9
 EXIT_ROLE = 10  # a step in a state whose role the acting person does not hold
+EXIT_PROJECT = 11  # a procflow.toml (or PROCFLOW_PROJECT) that cannot be used
 EXIT_INTERRUPTED = 130
 
 

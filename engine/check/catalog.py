@@ -1,4 +1,5 @@
-"""Where procedures live and how to find one by id: bundled data, `--dir`, `PROCFLOW_PATH`.
+"""Where procedures live and how to find one by id: `--dir`, `PROCFLOW_PATH`, the project or
+the bundled data.
 
 The bundled procedures are found through `engine.base.paths`. The index reads each file just
 far enough to know its id and title, and keeps that per directory (`check/index.py`) so an
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import NotFoundError, UsageError
-from procflow.engine.base.paths import procedures_dir
+from procflow.engine.base.paths import data_dir, procedures_dir
+from procflow.engine.base.project import Project, find_project
 from procflow.engine.check.index import DirectoryIndex, Record
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.model.procedure import build_text
@@ -74,7 +76,7 @@ class Catalog:
         if close:
             message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
         elif not self.entries:
-            message += "; no procedures were found (use --dir or PROCFLOW_PATH)"
+            message += "; no procedures were found (use --dir or PROCFLOW_PATH, or see `procflow where`)"
         else:
             message += "; `procflow list` shows the ids"
         if self.problems:
@@ -86,9 +88,14 @@ PathLike = str | os.PathLike[str]
 
 
 def search_dirs(
-    extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None
+    extra: Sequence[PathLike] = (),
+    environ: Mapping[str, str] | None = None,
+    *,
+    project: Project | None = None,
 ) -> list[tuple[Path, str]]:
-    """Directories to search, in order: each `--dir`, each `PROCFLOW_PATH` entry, the bundled set."""
+    """Directories to search, in order: each `--dir`, each `PROCFLOW_PATH` entry, then the
+    project's procedure directories (`project`, else the one found from the working directory),
+    or the bundled set outside any project."""
     env = os.environ if environ is None else environ
     dirs: list[tuple[Path, str]] = []
     for raw in extra:
@@ -96,8 +103,21 @@ def search_dirs(
     for raw in env.get(PATH_VARIABLE, "").split(os.pathsep):
         if raw.strip():
             dirs.append((_existing_dir(Path(raw), f"{PATH_VARIABLE} entry {raw!r}"), PATH_VARIABLE))
-    dirs.append((procedures_dir(), "bundled"))
+    dirs.extend(project_dirs(project or find_project(environ=env)))
     return dirs
+
+
+def project_dirs(project: Project) -> list[tuple[Path, str]]:
+    """The project's procedure directories with their origin (`project`), or the bundled set
+    (`bundled`); a project directory that is the bundled one (this repository checking itself)
+    counts as the bundled set."""
+    if project.bundled:
+        return [(procedures_dir(), "bundled")]
+    shipped = data_dir("procedures").resolve()
+    return [
+        (procedures_dir(), "bundled") if directory.resolve() == shipped else (directory, "project")
+        for directory in project.procedures
+    ]
 
 
 def _existing_dir(path: Path, what: str) -> Path:
@@ -109,7 +129,11 @@ def _existing_dir(path: Path, what: str) -> Path:
 
 
 def build_catalog(
-    extra: Sequence[PathLike] = (), environ: Mapping[str, str] | None = None, *, use_index: bool = True
+    extra: Sequence[PathLike] = (),
+    environ: Mapping[str, str] | None = None,
+    *,
+    use_index: bool = True,
+    project: Project | None = None,
 ) -> Catalog:
     """Index every procedure file in the search directories. With `use_index`, each directory's
     index is kept in the cache, so only files changed since the last run are read again."""
@@ -117,7 +141,7 @@ def build_catalog(
     owners: dict[Path, DirectoryIndex] = {}  # each file's index: the search directory it is under
     indexes = []
     searched: set[Path] = set()
-    for directory, origin in search_dirs(extra, environ):
+    for directory, origin in search_dirs(extra, environ, project=project):
         real = directory.resolve()
         if real in searched:  # the same directory given twice, or the bundled set also on the path
             continue

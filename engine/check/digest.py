@@ -112,3 +112,7 @@ class DeferredDocument(Document):
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         return self._load().locate(pointer, key=key)
+
+    def child(self, node: Any, part: str) -> Any:
+        # the loaded document keeps the index of its large mappings; this one has none of its own
+        return self._load().child(node, part)

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from procflow.engine.base.diagnostic import Diagnostic, sort_unique
 from procflow.engine.base.errors import UsageError
 from procflow.engine.base.paths import procedures_dir
+from procflow.engine.base.project import Project
 from procflow.engine.check.cache import Cache
+from procflow.engine.check.catalog import project_dirs
 from procflow.engine.check.crossfile import project_findings, site_findings
 from procflow.engine.check.files import FileResult, check_path, reuse_or_none
 from procflow.engine.check.workers import map_paths
-from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES
+from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, collection_paused
 from procflow.engine.rules import all_rules
 from procflow.engine.schema import check as schema
 
@@ -45,7 +47,7 @@ def collect_paths(paths: Sequence[str]) -> list[str]:
     A path that does not exist, or a directory without procedure files, is a usage error.
     """
     if not paths:
-        bundled = _display(str(procedures_dir()))
+        bundled = display_path(str(procedures_dir()))
         return _walk(bundled) if os.path.isdir(bundled) else []
     found: set[str] = set()
     for given in paths:
@@ -61,6 +63,13 @@ def collect_paths(paths: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
+def project_paths(project: Project) -> list[str]:
+    """The directories `validate` checks when given no path: the project's procedure
+    directories (as the working directory shows them), or the bundled set outside any project.
+    A project directory that does not exist or holds no procedure file is then a usage error."""
+    return [display_path(str(directory)) for directory, _ in project_dirs(project)]
+
+
 def _walk(root: str) -> list[str]:
     out: list[str] = []
     for directory, dirnames, filenames in os.walk(root):
@@ -69,7 +78,7 @@ def _walk(root: str) -> list[str]:
     return sorted(out)
 
 
-def _display(path: str) -> str:
+def display_path(path: str) -> str:
     """Relative to the working directory when below it, so messages stay short."""
     try:
         rel = os.path.relpath(path)
@@ -88,6 +97,13 @@ def validate_paths(
 ) -> ValidationResult:
     """Check every file under `paths` (the bundled procedures when empty) and the site files
     `sites`, then project rules, then each site file's names against the procedures checked."""
+    with collection_paused():  # the findings of a large file are kept to the end: not traced
+        return _validate_paths(paths, max_bytes, jobs, use_cache, sites)
+
+
+def _validate_paths(
+    paths: Sequence[str], max_bytes: int, jobs: int | None, use_cache: bool, sites: Sequence[str]
+) -> ValidationResult:
     files = collect_paths(paths)
     for site in sites:
         if not os.path.isfile(site):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import ProcflowError
-from procflow.engine.desk.pins import file_state, pinned_procedures
+from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
 from procflow.engine.store import Store
 from procflow.engine.store.records import DueRow, EventRecord, Instance, InstanceSummary
 
@@ -64,6 +64,15 @@ def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord]
     return record, store.events(record.id), pii
 
 
+def files_of(store: Store, record: Instance) -> list[tuple[str, str, str]]:
+    """(procedure id, file, current | changed | removed) of each procedure the instance runs on:
+    the file it was started from, compared with the text it runs on."""
+    return [
+        (pid, path, file_state(path, record.pins[pid]))
+        for pid, path in sorted(pinned_paths(store, record.pins, record.paths).items())
+    ]
+
+
 def answers_of(events: list[EventRecord]) -> dict[str, Any]:
     """Every answer given in an instance, by field (a later answer wins): sub-procedures too."""
     found: dict[str, Any] = {}
@@ -101,6 +110,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
     # module) does not
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
+    from procflow.engine.runtime.state import stored
 
     record, events, due = store.whole(ident)  # one read: a step saved meanwhile is wholly in or out
     seqs = [e.seq for e in events]
@@ -112,7 +122,7 @@ def _verify_one(store: Store, ident: str) -> str | None:
         rebuilt = replay(pinned_procedures(store, record.pins), [e.body for e in events])
     except ProcflowError as exc:
         return f"its events do not replay: {exc.message}"
-    rebuilt = json.loads(json.dumps(rebuilt, ensure_ascii=False))  # as stored: JSON types only
+    rebuilt = json.loads(json.dumps(stored(rebuilt), ensure_ascii=False))  # as stored: JSON types only
     where = first_difference(record.snapshot, rebuilt)
     if where is not None:
         return f"its snapshot differs from its events at {where}"

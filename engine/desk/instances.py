@@ -19,12 +19,12 @@ from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import Gate, Holder, Target, hand_off
-from procflow.engine.desk.pins import changed_files, pinned_procedures, remember_parsed
+from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.runtime.due import due_rows
-from procflow.engine.runtime.journal import qualified
-from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, to_json
+from procflow.engine.runtime.journal import qualified, trail
+from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, stored, to_json
 from procflow.engine.site.sitefile import Site
 from procflow.engine.store import Store
 from procflow.engine.store.records import Instance, sha256
@@ -54,6 +54,7 @@ class Opened:
     record: Instance
     session: Session
     notices: list[str] = field(default_factory=list)  # e.g. its procedure file changed since
+    store: Store | None = None  # where its events are, for the trail a stored snapshot lacks
 
     @property
     def id(self) -> str:
@@ -69,6 +70,14 @@ class Opened:
 
     def view(self) -> View:
         return self.session.view()
+
+    def path(self) -> list[str]:
+        """Every state entered so far, qualified by its callers: from the session when it has the
+        whole trail, else rebuilt from the stored events (a stored snapshot keeps only its length)."""
+        snapshot = self.session.snapshot
+        if len(snapshot["path"]) == snapshot["steps"] or self.store is None:
+            return list(snapshot["path"])
+        return trail(e.body for e in self.store.events(self.id))[0]
 
 
 class Desk:
@@ -126,7 +135,7 @@ class Desk:
         record = self.store.start_instance(
             procedure_id=entry,
             pins=texts,
-            snapshot=to_json(snapshot),
+            snapshot=stored(snapshot),
             state=qualified(snapshot),
             status=snapshot["status"],
             role=_role(procedures, snapshot),
@@ -135,9 +144,9 @@ class Desk:
             at=stamp(moment),
             due=due_rows(snapshot, procedures),
         )
-        if override is not None and len(snapshot["path"]) == 1:  # still in the first state: overridden
+        if override is not None and snapshot["steps"] == 1:  # still in the first state: overridden
             self.gate.recorded.add((record.id, 1))
-        return Opened(record, self._session(procedures, snapshot, hashes))
+        return Opened(record, self._session(procedures, snapshot, hashes), store=self.store)
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
         """The entry procedure and every one it uses, each read once and fully checked."""
@@ -187,7 +196,7 @@ class Desk:
             if procedure.id in procedures:
                 continue
             procedures[procedure.id] = procedure
-            texts[procedure.id] = (str(path), raw)
+            texts[procedure.id] = (absolute(str(path)), raw)  # names it from any working directory
             checked.append(Checked(procedure, document))
             pending += [
                 s.use.procedure
@@ -206,8 +215,8 @@ class Desk:
         record = self.store.load(instance_id)
         snapshot = snapshot_from_json(record.snapshot, f"instance '{record.id}'")
         procedures = pinned_procedures(self.store, record.pins)
-        opened = Opened(record, self._session(procedures, snapshot, record.pins))
-        opened.notices = changed_files(self.store, record.pins)
+        opened = Opened(record, self._session(procedures, snapshot, record.pins), store=self.store)
+        opened.notices = changed_files(self.store, record.pins, record.paths)
         return opened
 
     def _session(
@@ -307,7 +316,7 @@ class Desk:
             self.store.append_step(
                 opened.id,
                 before["version"],
-                snapshot=to_json(after),
+                snapshot=stored(after),
                 state=qualified(after),
                 status=after["status"],
                 role=_role(opened.session.procedures, after),
@@ -326,7 +335,7 @@ class Desk:
 
 def _visit(opened: Opened) -> tuple[str, int]:
     """One visit of the current state: the instance and how many states it had entered then."""
-    return opened.id, len(opened.session.snapshot["path"])
+    return opened.id, opened.session.snapshot["steps"]
 
 
 def _role(procedures: Mapping[str, Procedure], snapshot: Snapshot) -> str | None:

@@ -64,15 +64,30 @@ def file_state(path: str, digest: str) -> str:
     return "current" if sha256(raw) == digest else "changed"
 
 
-def changed_files(store: Store, pins: Mapping[str, str]) -> list[str]:
-    """One sentence per pinned procedure whose file has changed or gone since it was pinned."""
+def pinned_paths(store: Store, pins: Mapping[str, str], paths: Mapping[str, str]) -> dict[str, str]:
+    """The file each pinned procedure of an instance was read from: its own `paths`, else (a row
+    written without them) the path its text was first pinned from."""
+    return {pid: paths.get(pid) or store.pinned(digest).path for pid, digest in pins.items()}
+
+
+def changed_files(store: Store, pins: Mapping[str, str], paths: Mapping[str, str]) -> list[str]:
+    """One sentence per pinned procedure whose file has changed or gone since the instance
+    started, naming the file that instance was started from (`paths`, absolute since migration 8)."""
     notices = []
-    for pid, digest in pins.items():
-        _, path, _ = store.pinned(digest)
-        state = file_state(path, digest)
+    for pid, path in pinned_paths(store, pins, paths).items():
+        state = file_state(path, pins[pid])
         if state != "current":
             notices.append(
                 f"procedure '{pid}' ({path}) was {state} after this instance started; "
                 "it keeps running on the text it started with"
             )
     return notices
+
+
+def absolute(path: str) -> str:
+    """`path` as the store keeps it for an instance: absolute, its folder with symbolic links
+    and `..` resolved, so it names the same file from any working directory. The file's own
+    name is kept as given: a link the user named stays the file they chose, and a link that is
+    pointed elsewhere later is a changed procedure, not the old target unchanged."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(folder), name)

@@ -2,7 +2,7 @@
 
 Reads only regular files within a size limit, decodes UTF-8 only (a BOM is fine), and
 hands the text to `yamltree`. Every refusal is a `LoadError` carrying one Diagnostic with a
-stable code (Y001-Y015); this module never prints and never lets a parser exception escape.
+stable code (Y001-Y019); this module never prints and never lets a parser exception escape.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import yaml
+from procflow.engine.load.typos import describe, find_typo, key_typo
 from yaml.composer import Composer
 from yaml.nodes import Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
@@ -139,8 +140,13 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> TreeError:
         return _at(mark, "Y009", "a procedure file holds one YAML document; a second one starts here")
     if "maximum nesting depth" in problem:
         return _at(mark, "Y008", f"nesting is deeper than {MAX_DEPTH} levels")
-    message = f"invalid YAML: {problem}"
     start = exc.context_mark
+    if mark is not None:  # a full-width colon, space or comma, or a tab, is named where it is typed
+        first = min(mark.line - 1, start.line if start is not None else mark.line)
+        typo = find_typo(text, max(first, mark.line - _TYPO_LINES), mark.line)
+        if typo is not None:
+            return TreeError(typo.code, typo.message, typo.line, typo.col)
+    message = f"invalid YAML: {problem}"
     if (
         context
         and start is not None
@@ -149,6 +155,9 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> TreeError:
     ):
         message += f" ({context} started at {start.line + 1}:{start.column + 1})"
     return _at(mark, "Y005", message + _hint(text, problem, mark, start))
+
+
+_TYPO_LINES = 20  # how far above a refusal its cause is looked for
 
 
 def _hint(text: str, problem: str, mark: Any, start: Any) -> str:
@@ -224,6 +233,10 @@ class Builder:
             key = key_node.value  # keys are names: `1` or `true` as a key stays text
             if key_node.tag != PLAIN:
                 self.scalar(key_node)  # refuses a non-standard tag on a key
+            elif not key.isascii() and (typo := key_typo(key)) is not None:  # `名稱：值`, `　　title:`
+                code, index = typo
+                mark = key_node.start_mark
+                raise TreeError(code, describe(code), mark.line + 1, mark.column + 1 + index)
             elif key == "<<":
                 raise _at(
                     key_node.start_mark, "Y010", "merge keys (`<<`) are not supported; write the keys out"

@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from procflow.engine.base.durations import format_duration, parse_duration
 from procflow.engine.base.errors import InvalidAnswerError
+from procflow.engine.base.messages import message
+from procflow.engine.base.moments import read_moment
+from procflow.engine.base.stamps import EARLIEST_YEAR, LATEST_YEAR
+
+if TYPE_CHECKING:
+    import regex
 
 FieldTypeName = Literal["text", "number", "bool", "choice", "datetime", "duration"]
 Value = str | int | float | bool
@@ -30,6 +36,7 @@ class Labelled(Protocol):
     """A procedure's text as far as the parsers read one (`model.procedure.Text` is one)."""
 
     def all_strings(self) -> tuple[str, ...]: ...
+    def get(self, lang: str) -> str: ...
 
 
 L = TypeVar("L", bound=Labelled)
@@ -56,6 +63,8 @@ class Declared(Protocol[L_co]):
     def max(self) -> float | None: ...
     @property
     def integer(self) -> bool: ...
+    @property
+    def default(self) -> str | None: ...
 
 
 AnyField = Declared[Labelled]  # what a parser or a read-back is given
@@ -77,7 +86,7 @@ class FieldType:
     requires: tuple[str, ...]  # of those, the ones it must have (and no other type may)
     label: Mapping[str, str]  # its name per language, in prompts and printed SOPs
     hint: Mapping[str, str]  # per language, what to type, after the name in a prompt ("" for nothing)
-    parse: Callable[[AnyField, Any, tzinfo | None], Value]  # raw answer, zone of naive times -> value
+    parse: Callable[[AnyField, Any, Moment], Value]  # raw answer, the clock's moment and zone -> value
     show: Callable[[AnyField, Value], str]  # a stored value as people read it
     describe: Describe  # the field in a printed SOP
     sample: tuple[Mapping[str, Any], str]  # a declaration (besides `type`) and an answer it takes
@@ -121,17 +130,58 @@ _INT = re.compile(r"[-+]?\d+")
 # comma); and anything else of digits and commas
 _GROUPED = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _COMMAS = re.compile(r"[-+]?\d+(?:,\d+)+(?:\.\d*)?(?:[eE][-+]?\d+)?")
-_ISO_HINT = "an ISO 8601 date-time such as '2026-03-07T09:30' or '2026-03-07 09:30+08:00'"
-
-
 MAX_DURATION_SECONDS = 36_525 * 86_400  # 100 years: the longest deadline or duration a date can carry
 MAX_ANSWER_CHARS = 10_000  # the longest answer of any type; keeps every parse and pattern match bounded
 _SHOWN = 40  # a refused answer longer than this is quoted clipped
 
+Naming = Literal["ids", "labels", "both"]  # how a refusal names a procedure's options: see `Refusal.said`
+Expected = Callable[[str, Naming], str]  # (language, naming) -> what was expected, in that language
 
-def _bad(field: AnyField, raw: Any, expected: str) -> InvalidAnswerError:
-    shown = raw if isinstance(raw, str) else repr(raw)
-    return InvalidAnswerError(f"answer {clip(shown)!r} for {field.name!r} is not valid; expected {expected}")
+
+@dataclass(frozen=True)
+class Moment:
+    """What a date-time answer is read against: the zone a time without an offset takes, and the
+    moment `now`, `14:30` and `+2h` count from (None: only full date-times are understood)."""
+
+    tz: tzinfo | None = None
+    now: datetime | None = None
+
+
+class Refusal(InvalidAnswerError):
+    """An answer refused. `message` is the English sentence with the field's id, for scripts,
+    logs and `--json`; `said(lang)` is the sentence an operator reads in the run's language,
+    naming options by their labels and no id (`ids=True` adds them, for `--ids`)."""
+
+    def __init__(
+        self, field: AnyField, raw: Any, expected: Expected, key: str = "answer.refused", english: str = ""
+    ) -> None:
+        shown = raw if isinstance(raw, str) else repr(raw)
+        self.field = field.name
+        self.shown = clip(shown)
+        self.expected = expected
+        self.key = key
+        super().__init__(
+            english
+            or f"answer {self.shown!r} for {field.name!r} is not valid; expected {expected('en', 'ids')}"
+        )
+
+    def said(self, lang: str, *, ids: bool = False) -> str:
+        """The refusal in `lang`, as the operator's screen shows it."""
+        why = self.expected(lang, "both" if ids else "labels")
+        key = "answer.empty" if self.key == "answer.refused" and not self.shown.strip() else self.key
+        sentence = message(lang, key, raw=self.shown, why=why)
+        return sentence + (message(lang, "answer.field_id", field=self.field) if ids else "")
+
+
+def _words(key: str, **values: Any) -> Expected:
+    def expected(lang: str, naming: Naming) -> str:
+        return message(lang, "answer.expect." + key, **values)
+
+    return expected
+
+
+def _bad(field: AnyField, raw: Any, key: str, **values: Any) -> Refusal:
+    return Refusal(field, raw, _words(key, **values))
 
 
 def clip(text: str) -> str:
@@ -142,31 +192,63 @@ def clip(text: str) -> str:
 def too_long(field: AnyField, raw: Any) -> InvalidAnswerError | None:
     """The refusal of an answer longer than `MAX_ANSWER_CHARS` characters, before any parser reads it."""
     if isinstance(raw, str) and len(raw) > MAX_ANSWER_CHARS:
-        return _bad(field, raw, f"at most {MAX_ANSWER_CHARS:,} characters")
+        return _bad(field, raw, "max_chars", n=f"{MAX_ANSWER_CHARS:,}")
     return None
 
 
-def _text(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+def unrecordable(field: AnyField, raw: str, why: str) -> Refusal:
+    """The refusal of an answer that cannot be stored (`why` from `base.safetext`)."""
+    english = f"the answer for {field.name!r} cannot be recorded: {why}"
+    control = why.removeprefix("it contains the control character ")
+
+    def said(lang: str, naming: Naming) -> str:
+        if why.startswith("it is not valid UTF-8"):
+            return message(lang, "answer.why_encoding")
+        return message(lang, "answer.why_control", char=control) if control != why else why
+
+    return Refusal(field, raw, said, key="answer.unrecordable", english=english)
+
+
+def _text(field: AnyField, raw: Any, at: Moment) -> Value:
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise _bad(field, raw, "text")
     value = str(raw).strip()
     if not value:
-        raise _bad(field, raw, "some text (an empty answer is not an answer)")
+        raise _bad(field, raw, "some_text")
     if field.min is not None and len(value) < field.min:
-        raise _bad(field, value, f"at least {int(field.min)} characters")
+        raise _bad(field, value, "min_chars", n=int(field.min))
     if field.max is not None and len(value) > field.max:
-        raise _bad(field, value, f"at most {int(field.max)} characters")
+        raise _bad(field, value, "max_chars", n=int(field.max))
     if field.pattern is not None and _matches(field, value) is None:
-        raise _bad(field, value, f"text matching the pattern {field.pattern!r}")
+        raise _bad(field, value, "pattern", pattern=repr(field.pattern))
     return value
 
 
-def _matches(field: AnyField, value: str) -> re.Match[str] | None:
+MATCH_SECONDS = 0.25  # the longest one answer may take to match its field's pattern
+
+
+def _matches(field: AnyField, value: str) -> regex.Match[str] | None:
     # validate refuses such a pattern (rule P033); a procedure run anyway must not hang or crash
     problem = pattern_problem(str(field.pattern))
     if problem is not None:
         raise InvalidAnswerError(f"field {field.name!r} cannot be answered: its pattern {problem}")
-    return re.fullmatch(str(field.pattern), value)
+    # P033 cannot see every slow shape: `.*a.*a.*b` backtracks polynomially, hours on a long
+    # answer. The `regex` module matches as `re` does (same syntax and Unicode classes, unlike
+    # a linear-time engine such as RE2) and stops after a time limit; loaded only here.
+    import regex
+
+    try:
+        return regex.fullmatch(str(field.pattern), value, timeout=MATCH_SECONDS)
+    except TimeoutError:
+        raise InvalidAnswerError(
+            f"answer {clip(value)!r} for {field.name!r} could not be checked: its pattern "
+            f"{field.pattern!r} took longer than {MATCH_SECONDS:g} s on it; the procedure's author "
+            "should simplify the pattern"
+        ) from None
+    except regex.error as exc:
+        raise InvalidAnswerError(
+            f"field {field.name!r} cannot be answered: its pattern {field.pattern!r} is not valid ({exc})"
+        ) from None
 
 
 # --- patterns: what validate refuses and the answer parser will not run ---------------------------
@@ -270,8 +352,8 @@ def _first(items: Any) -> set[Any] | None:
     return set()
 
 
-def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
-    kind = "a whole number" if field.integer else "a number"
+def _number(field: AnyField, raw: Any, at: Moment) -> Value:
+    kind = "whole" if field.integer else "number"
     if isinstance(raw, bool):
         raise _bad(field, raw, kind)
     if isinstance(raw, (int, float)):
@@ -286,7 +368,7 @@ def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
         raise _bad(field, raw, kind)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _bad(field, raw, f"{kind} (a finite one)")
+            raise _bad(field, raw, kind + "_finite")
         if value.is_integer() and (
             field.integer or (isinstance(raw, str) and "." not in raw and "e" not in raw.lower())
         ):
@@ -294,9 +376,9 @@ def _number(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
         elif field.integer:
             raise _bad(field, raw, kind)
     if field.min is not None and value < field.min:
-        raise _bad(field, raw, f"{kind} of at least {_num(field.min)}")
+        raise _bad(field, raw, kind + "_min", n=_num(field.min))
     if field.max is not None and value > field.max:
-        raise _bad(field, raw, f"{kind} of at most {_num(field.max)}")
+        raise _bad(field, raw, kind + "_max", n=_num(field.max))
     return value
 
 
@@ -310,20 +392,21 @@ def _ungrouped(field: AnyField, raw: str) -> str:
         return text.replace(",", "")
     whole, _, fraction = text.partition(",")
     if "," in fraction or "." in fraction or "e" in fraction.lower():
-        fix = f"write the number without commas ({text.replace(',', '')})"
+        fix, n = "answer.fix_commas", text.replace(",", "")
     else:
-        fix = f"write a decimal with a point ({whole}.{fraction})"
-    raise InvalidAnswerError(
+        fix, n = "answer.fix_point", f"{whole}.{fraction}"
+    english = (
         f"answer {raw!r} for {field.name!r} is ambiguous: a comma separates thousands only in groups "
-        f"of three digits (1,500); {fix}"
+        f"of three digits (1,500); {message('en', fix, n=n)}"
     )
+    raise Refusal(field, raw, lambda lang, naming: message(lang, fix, n=n), "answer.ambiguous", english)
 
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _bool(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+def _bool(field: AnyField, raw: Any, at: Moment) -> Value:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int) and raw in (0, 1):
@@ -333,15 +416,21 @@ def _bool(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
         return True
     if word in FALSE_WORDS:
         return False
-    raise _bad(field, raw, "yes or no (y/n, true/false, 是/否, 1/0)")
+    raise _bad(field, raw, "bool")
 
 
-def _choice(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+def _choice(field: AnyField, raw: Any, at: Moment) -> Value:
     options = field.options
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
-        raise _bad(field, raw, "one of " + ", ".join(options))
+        raise Refusal(
+            field,
+            raw,
+            lambda lang, naming: message(
+                lang, "answer.expect.one_of", options=_options(field, lang, naming, numbered=False)
+            ),
+        )
     text = raw.strip()
     if text in options:
         return text
@@ -354,44 +443,69 @@ def _choice(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
             label is not None and folded in (s.strip().casefold() for s in label.all_strings())
         ):
             return option
-    numbered = ", ".join(f"{i} {o}" for i, o in enumerate(options, 1))
     close = get_close_matches(text, options, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise _bad(field, raw, f"one of {numbered} (a number, an id or a label){hint}")
+    if not close:  # a misspelt label is as likely as a misspelt id
+        labels = {label.get(lang): o for o, label in field.option_labels.items() for lang in LANGUAGES}
+        close = [labels[found] for found in get_close_matches(text, list(labels), n=1)]
+
+    def expected(lang: str, naming: Naming) -> str:
+        listed = _options(field, lang, naming, numbered=True)
+        how = message(
+            lang, "answer.expect.choice_ids" if naming == "ids" else "answer.expect.choice", options=listed
+        )
+        if not close:
+            return how
+        return how + message(lang, "answer.did_you_mean", name=_option_name(field, close[0], lang, naming))
+
+    raise Refusal(field, raw, expected)
 
 
-def _datetime(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+def _option_name(field: AnyField, option: str, lang: str, naming: Naming) -> str:
+    label = field.option_labels.get(option)
+    if naming == "ids" or label is None:
+        return option
+    shown = label.get(lang)
+    return f"{shown} ({option})" if naming == "both" else shown
+
+
+def _options(field: AnyField, lang: str, naming: Naming, *, numbered: bool) -> str:
+    names = [_option_name(field, option, lang, naming) for option in field.options]
+    if numbered:
+        names = [message(lang, "answer.option", n=n, name=name) for n, name in enumerate(names, 1)]
+    return message(lang, "answer.list_separator").join(names)
+
+
+def _datetime(field: AnyField, raw: Any, at: Moment) -> Value:
     if isinstance(raw, datetime):
         value = raw
     elif isinstance(raw, str):
-        text = raw.strip()
-        if len(text) < 16 or text[10] not in "Tt ":  # a date alone is not a time of day
-            raise _bad(field, raw, _ISO_HINT)
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            raise _bad(field, raw, _ISO_HINT) from None
+        found = read_moment(raw, at.now, at.tz)
+        if found is None:
+            raise _bad(field, raw, "datetime")
+        value = found
     else:
-        raise _bad(field, raw, _ISO_HINT)
-    if value.tzinfo is None and tz is not None:
-        value = value.replace(tzinfo=tz)
+        raise _bad(field, raw, "datetime")
+    if value.tzinfo is None and at.tz is not None:
+        value = value.replace(tzinfo=at.tz)
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise _bad(field, raw, "year", year=value.year, first=EARLIEST_YEAR, last=LATEST_YEAR)
     return value.isoformat()
 
 
-def _duration(field: AnyField, raw: Any, tz: tzinfo | None) -> Value:
+def _duration(field: AnyField, raw: Any, at: Moment) -> Value:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         seconds = float(raw)
     elif isinstance(raw, str):
         try:
             seconds = parse_duration(raw)
         except ValueError:
-            raise _bad(field, raw, "a duration such as '15 minutes', '1h30m' or 'PT15M'") from None
+            raise _bad(field, raw, "duration") from None
     else:
-        raise _bad(field, raw, "a duration such as '15 minutes'")
+        raise _bad(field, raw, "duration_short")
     if not math.isfinite(seconds) or seconds < 0:
-        raise _bad(field, raw, "a duration of zero or more")
+        raise _bad(field, raw, "duration_min")
     if seconds > MAX_DURATION_SECONDS:
-        raise _bad(field, raw, "a duration of at most 100 years")
+        raise _bad(field, raw, "duration_max")
     return int(seconds) if seconds.is_integer() else seconds
 
 
@@ -476,11 +590,11 @@ TYPES: Mapping[str, FieldType] = {
         ),
         FieldType(
             name="datetime",
-            doc="`datetime` (ISO 8601, e.g. 2026-03-07T09:30)",
-            keys=(),
+            doc="`datetime` (ISO 8601, e.g. 2026-03-07T09:30; typed also as `now`, `14:30`, `tomorrow 9:00`, `+2h`)",
+            keys=("default",),
             requires=(),
             label={"zh-Hant": "日期時間", "en": "date and time"},
-            hint={"zh-Hant": "例 2026-03-07 09:30", "en": "e.g. 2026-03-07 09:30"},
+            hint={"zh-Hant": "例 14:30、明天 9:00、現在", "en": "e.g. 14:30, tomorrow 9:00, now"},
             parse=_datetime,
             show=_as_typed,
             describe=_named,
@@ -492,7 +606,7 @@ TYPES: Mapping[str, FieldType] = {
             keys=(),
             requires=(),
             label={"zh-Hant": "時長", "en": "duration"},
-            hint={"zh-Hant": "例 15 minutes", "en": "e.g. 15 minutes"},
+            hint={"zh-Hant": "例 15 分鐘、1小時30分", "en": "e.g. 15 minutes"},
             parse=_duration,
             show=_as_duration,
             describe=_named,
@@ -531,7 +645,14 @@ _KEYS: Mapping[str, Mapping[str, Any]] = {
         "type": "number",
     },
     "integer": {"description": "For `number`: only whole numbers are accepted.", "type": "boolean"},
+    "default": {
+        "description": "For `datetime`: `now`, what an empty answer means (the moment it is given).",
+        "const": "now",
+    },
 }
+
+
+_ONLY_FOR = ("default",)  # keys the schema refuses on a field of a type that does not read them
 
 
 def field_schema() -> dict[str, Any]:
@@ -549,6 +670,11 @@ def field_schema() -> dict[str, Any]:
                     "else": {"not": {"required": [key]}},
                 }
             )
+    for key in _ONLY_FOR:  # a key meaningless elsewhere is refused there, not silently ignored
+        readers = [t.name for t in TYPES.values() if key in t.keys]
+        conditions.append(
+            {"if": {"not": {"properties": {"type": {"enum": readers}}}}, "then": {"not": {"required": [key]}}}
+        )
     return {
         "description": "A typed answer: its type, a label, and constraints.",
         "type": "object",

@@ -73,6 +73,7 @@ class Field:
     pii: bool = False
     source: str | None = None
     ptr: str = ""
+    default: str | None = None  # `now` for a date-time: what an empty answer means
 
 
 @dataclass(frozen=True)
@@ -315,10 +316,13 @@ def _field(name: str, raw: Mapping[str, Any], ptr: str) -> Field:
         pii=bool(raw.get("pii", False)),
         source=raw.get("source"),
         ptr=ptr,
+        default=raw.get("default"),
     )
 
 
 def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
+    if not raw:  # `name: {}`: nothing to build (a draft file may hold thousands)
+        return State(name=name, ptr=ptr)
     next_ = raw.get("next")
     if isinstance(next_, str):
         routes: tuple[Route, ...] = (Route(to=next_, ptr=ptr + "/next"),)

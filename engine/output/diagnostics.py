@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.base.safetext import is_control
+from procflow.engine.base.safetext import blanked
 from procflow.engine.base.width import char_width
 from procflow.engine.load.reader import LoadError, read_bytes
 
@@ -70,7 +70,10 @@ def caret_prefix(line: str, col: int) -> str:
     East Asian wide and full-width characters take two cells, combining marks none, and a
     tab stays a tab so the terminal expands it the same way in both lines.
     """
-    return "".join("\t" if char == "\t" else " " * char_width(char) for char in line[: max(col - 1, 0)])
+    before = line[: max(col - 1, 0)]
+    if before.isascii() and "\t" not in before:  # the usual line: one cell a character
+        return " " * len(before)
+    return "".join("\t" if char == "\t" else " " * char_width(char) for char in before)
 
 
 def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
@@ -155,4 +158,4 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
 def _printable(line: str) -> str:
     """Control characters would garble the terminal (or drive it); show each as U+FFFD (one
     cell, so the caret below still lines up), bidi controls included."""
-    return "".join("\ufffd" if is_control(c, allow="\t") else c for c in line)
+    return blanked(line, allow="\t")

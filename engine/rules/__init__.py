@@ -137,9 +137,21 @@ def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic
     return locate_finding(rule_, checked.document, finding)
 
 
-def locate_finding(rule_: Rule, document: Document, finding: Finding) -> Diagnostic:
-    """The Diagnostic of a finding in `document`: its position, and the rule's code and severity."""
-    line, col = position(document, finding.pointer, key=finding.key, offset=finding.offset)
+def locate_finding(
+    rule_: Rule,
+    document: Document,
+    finding: Finding,
+    seen: dict[tuple[str, bool, int | None], tuple[int, int]] | None = None,
+) -> Diagnostic:
+    """The Diagnostic of a finding in `document`: its position, and the rule's code and severity.
+    `seen` keeps the positions found so far (several rules often point at the same node)."""
+    where = (finding.pointer, finding.key, finding.offset)
+    found = None if seen is None else seen.get(where)
+    if found is None:
+        found = position(document, finding.pointer, key=finding.key, offset=finding.offset)
+        if seen is not None:
+            seen[where] = found
+    line, col = found
     message = finding.message
     if finding.related is not None:
         at_line, at_col = position(document, finding.related, key=finding.key)
@@ -151,10 +163,11 @@ def locate_finding(rule_: Rule, document: Document, finding: Finding) -> Diagnos
 def run_rules(checked: Checked) -> list[Diagnostic]:
     """Every per-procedure rule over one procedure."""
     out: list[Diagnostic] = []
-    procedure = checked.procedure
+    procedure, document = checked.procedure, checked.document
+    seen: dict[tuple[str, bool, int | None], tuple[int, int]] = {}
     for rule_ in all_rules():
         if rule_.check is not None:
-            out.extend(to_diagnostic(rule_, checked, f) for f in rule_.check(procedure))
+            out.extend(locate_finding(rule_, document, f, seen) for f in rule_.check(procedure))
     return out
 
 

@@ -1,14 +1,17 @@
 """Rules on durations read from parameters: `within: "{setup_lead}"` and the like.
 
 A site sets such a parameter (e.g. the meeting set-up lead time), so the procedure must
-declare it, and its default must itself be a duration; a recurrence's must be above zero.
+declare it, and its default must itself be a duration no longer than 100 years (or empty: not
+timed until a site sets it); a recurrence's must be above zero.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from procflow.engine.base.durations import parse_duration
+from procflow.engine.model.fields import MAX_DURATION_SECONDS
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.rules import Finding, rule
 from procflow.engine.rules.analysis.facts import suggest
@@ -32,6 +35,8 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                 yield Finding(pointer, message + suggest(name, procedure.params), offset=1)
                 continue
             default = param.default
+            if default == "":  # a timer the documents do not give: untimed until a site sets it
+                continue
             try:
                 if not isinstance(default, str):
                     raise ValueError
@@ -41,6 +46,14 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                     param.ptr,
                     f"parameter {name!r} is a duration of deadline {deadline.id!r}; its default "
                     f"{default!r} is not one (write e.g. '30 minutes')",
+                    key=True,
+                )
+                continue
+            if not math.isfinite(seconds) or abs(seconds) > MAX_DURATION_SECONDS:
+                yield Finding(
+                    param.ptr,
+                    f"parameter {name!r} is a duration of deadline {deadline.id!r}; its default "
+                    f"{default!r} is longer than 100 years, the longest duration procflow counts with",
                     key=True,
                 )
                 continue

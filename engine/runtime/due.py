@@ -10,7 +10,9 @@ An entry (stored in the frame of the snapshot, JSON-ready):
    "anchor": ISO time the rule counts from, or None while unknown,
    "due": ISO time, or None while the anchor is unknown,
    "every": seconds between recurrences (kind `every` only),
-   "during": "duty_hours" (only when the deadline counts duty time)}
+   "during": "duty_hours" (only when the deadline counts duty time),
+   "not_applicable": why (a `before` lead time whose window closed before the frame began,
+   its moment still to come: never a breach)}
 The anchor is entering this state, the latest entering of `of: state:NAME` in the same
 frame, or the answer of the date-time field named by `of`. For `every`, `due` is the
 occurrence waiting to be acknowledged; the next one counts from its acknowledgement.
@@ -38,11 +40,13 @@ DUTY = "duty_hours"
 
 def seconds_of(deadline: Deadline, params: Mapping[str, Scalar]) -> float:
     """The deadline's duration in seconds, reading a `{param}` from `params`; ValueError when
-    the value is missing or not a duration."""
+    the value is missing or not a duration (empty is allowed: a timer nobody has set)."""
     name = deadline.param
     if name is None:
         return bounded_duration(deadline.duration)
     value = params.get(name)
+    if value == "":  # untimed until a site sets it: `due_entries` makes no entry for it
+        return 0.0
     if not isinstance(value, str):
         raise ValueError(f"parameter {name!r} of deadline {deadline.id!r} is {value!r}, not a duration")
     return bounded_duration(value)
@@ -55,8 +59,16 @@ def due_entries(
     params: Mapping[str, Scalar] | None = None,
     duty: Duty | None = None,
 ) -> list[Due]:
-    """Every deadline of `state`; `entered` maps state names to their latest entering time."""
-    return [_entry(state.name, d, entered, answers, params or {}, duty) for d in state.due]
+    """Every deadline of `state` that is timed; `entered` maps state names to their latest
+    entering time. A deadline read from a parameter left empty (`default: ""`, a timer the
+    documents do not give) is not timed until a site sets it: no entry, no agenda item, no breach."""
+    given = params or {}
+    return [_entry(state.name, d, entered, answers, given, duty) for d in state.due if timed(d, given)]
+
+
+def timed(deadline: Deadline, params: Mapping[str, Scalar]) -> bool:
+    """False for a deadline whose duration parameter is empty: nobody has set that timer."""
+    return deadline.param is None or params.get(deadline.param) != ""
 
 
 def refresh(
@@ -110,6 +122,20 @@ def _entry(
         entry["every"] = int(seconds) if float(seconds).is_integer() else seconds
     if deadline.during is not None:
         entry["during"] = deadline.during
+    began = min((_aware(t) for t in entered.values()), default=None)
+    # a lead time before a moment still to come (set up 30 minutes before a meeting) whose
+    # window had closed when the instance began (the notice came at 09:40 for 10:00)
+    if (
+        deadline.kind == "before"
+        and due is not None
+        and anchor is not None
+        and began is not None
+        and _aware(due) < began < _aware(anchor)
+    ):
+        entry["not_applicable"] = (
+            f"its window closed at {due} before the instance began at {began.isoformat()}; "
+            "nobody could have met it"
+        )
     return entry
 
 
@@ -147,14 +173,20 @@ def _anchor(
 def acknowledge(entry: Due, at: str, duty: Duty | None = None) -> Due:
     """A recurrence after its occurrence was acknowledged at `at`: the next counts from then."""
     counted = duty if entry.get("during") == DUTY else None
-    return {**entry, "anchor": at, "due": _shift(datetime.fromisoformat(at), entry["every"], counted)}
+    following: Due = {
+        **entry,
+        "anchor": at,
+        "due": _shift(datetime.fromisoformat(at), entry["every"], counted),
+    }
+    following.pop("not_applicable", None)  # the next occurrence is the acknowledger's to meet
+    return following
 
 
 def lateness(entry: Due, at: str, duty: Duty | None = None) -> float:
     """Seconds `at` is past the entry's due time (duty time only for a duty-hours deadline); 0
-    when it is not late or has no due time."""
+    when it is not late, has no due time, or is not applicable (never a breach)."""
     text = entry["due"]
-    if text is None:
+    if text is None or "not_applicable" in entry:  # closed before anyone could act
         return 0.0
     due, moment = _aware(text), _aware(at)
     if entry.get("during") == DUTY and duty is not None:
@@ -200,7 +232,7 @@ def due_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> 
         procedure = procedures.get(frame["procedure"]) if procedures is not None else None
         state = procedure.states.get(frame["state"]) if procedure is not None else None
         for entry in frame["due"]:
-            if entry["due"] is None:
+            if entry["due"] is None or "not_applicable" in entry:
                 continue
             text = None
             deadline = next((d for d in state.due if d.id == entry["id"]), None) if state else None

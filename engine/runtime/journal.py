@@ -114,6 +114,7 @@ def _new(event: Event) -> Snapshot:
         "updated_at": event["at"],
         "updated_by": event["actor"],
         "frames": [],
+        "steps": 0,
         "path": [],
         "entered": [],
     }
@@ -169,6 +170,7 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         if state.due
         else []
     )
+    snapshot["steps"] += 1
     snapshot["path"].append(qualified(snapshot))
     snapshot["entered"].append(event["at"])
 
@@ -206,6 +208,23 @@ def _finish(snapshot: Snapshot, outcome: str) -> None:
     else:
         snapshot["status"] = "finished"
         snapshot["outcome"] = outcome
+
+
+def trail(events: Iterable[Mapping[str, object]]) -> tuple[list[str], list[str]]:
+    """(path, entered) of the events (as stored): every state entered, qualified by its
+    callers, and when; what `replay` puts in a snapshot's trail, without applying anything else."""
+    path: list[str] = []
+    entered: list[str] = []
+    stack: list[str] = []
+    for event in events:
+        if event.get("kind") in ("start", "enter", "move"):
+            depth, state = event.get("depth"), event.get("state")
+            if not isinstance(depth, int) or not isinstance(state, str) or depth > len(stack):
+                raise CorruptLogError(f"event {event.get('kind')!r} enters no state of the frames it has")
+            stack[depth:] = [state]
+            path.append(SEPARATOR.join(stack))
+            entered.append(str(event.get("at")))
+    return path, entered
 
 
 def copy_snapshot(snapshot: Snapshot) -> Snapshot:

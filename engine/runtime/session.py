@@ -273,7 +273,9 @@ class Session:
                 raise InvalidAnswerError(
                     f"field {name!r} is not asked in state {state.name!r} (it asks {listed}){hint}"
                 )
-            typed[name] = parse_answer(procedure.fields[name], raw, tz=now.tzinfo, naive=now.tzinfo is None)
+            typed[name] = parse_answer(
+                procedure.fields[name], raw, tz=now.tzinfo, naive=now.tzinfo is None, now=now
+            )
         return typed
 
 

@@ -44,6 +44,7 @@ class DueEntry(TypedDict):
     due: str | None
     every: NotRequired[int | float]  # seconds, for kind `every`
     during: NotRequired[str]  # `duty_hours`: only duty time counts
+    not_applicable: NotRequired[str]  # why it cannot be met: its window closed before the instance began
 
 
 class Frame(TypedDict):
@@ -76,8 +77,14 @@ class Snapshot(TypedDict):
     updated_at: str
     updated_by: str
     frames: list[Frame]
-    path: list[str]  # every state entered, qualified by its callers
-    entered: list[str]  # when each of them was entered
+    steps: int  # how many states were entered so far (a visit of a state is one more)
+    # The trail: every state entered, qualified by its callers, and when. It grows with the
+    # history, so the store does not keep it in the row each step rewrites (`stored`): a
+    # snapshot read back from the store starts both empty and they then hold the states entered
+    # since; `replay` and a session started in memory have them whole (len(path) == steps), and
+    # `journal.trail` rebuilds them from the events.
+    path: list[str]
+    entered: list[str]
 
 
 # The keys every event has (None when unused), then those of some kinds only.
@@ -139,8 +146,17 @@ def make_event(kind: EventKind, at: str, actor: str, role: str | None, body: Eve
 
 
 def to_json(value: Snapshot | Event) -> Mapping[str, object]:
-    """The JSON object stored for a snapshot or an event: the TypedDict is already its shape."""
+    """The JSON object of a snapshot or an event as it is: the TypedDict is already its shape."""
     return value
+
+
+GROWING = ("path", "entered")  # the snapshot's keys that grow with the history
+
+
+def stored(snapshot: Snapshot) -> Mapping[str, object]:
+    """The JSON object the store keeps for a snapshot, the row each step rewrites: all of it
+    but the trail (`GROWING`), so its size does not grow with the instance's history."""
+    return {key: value for key, value in snapshot.items() if key not in GROWING}
 
 
 # --- reading stored JSON back ---------------------------------------------------------------------
@@ -197,7 +213,7 @@ OPT_TEXT = _optional(TEXT)
 _DUE: dict[str, Check] = {
     "id": TEXT, "kind": _one_of(DEADLINE_KINDS), "state": TEXT, "anchor": OPT_TEXT, "due": OPT_TEXT,
 }  # fmt: skip
-_DUE_OPTIONAL: dict[str, Check] = {"every": NUMBER, "during": TEXT}
+_DUE_OPTIONAL: dict[str, Check] = {"every": NUMBER, "during": TEXT, "not_applicable": TEXT}
 _FRAME: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "params": SCALAR_MAP, "state": TEXT, "answers": SCALAR_MAP,
     "checked": TEXTS, "skipped": TEXT_MAP, "visits": TEXT_MAP, "due": (lambda v: isinstance(v, list), "a list"),
@@ -206,8 +222,9 @@ _FRAME: dict[str, Check] = {
 _SNAPSHOT: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "hashes": TEXT_MAP, "status": _one_of(STATUSES), "outcome": OPT_TEXT,
     "version": INT, "started_at": TEXT, "started_by": TEXT, "updated_at": TEXT, "updated_by": TEXT,
-    "frames": (lambda v: isinstance(v, list) and bool(v), "a non-empty list"), "path": TEXTS, "entered": TEXTS,
+    "frames": (lambda v: isinstance(v, list) and bool(v), "a non-empty list"), "steps": INT,
 }  # fmt: skip
+_SNAPSHOT_OPTIONAL: dict[str, Check] = {"path": TEXTS, "entered": TEXTS}
 _ITEMS: Check = (
     lambda v: v is None or TEXTS[0](v) or TEXT_MAP[0](v),
     "a list of item ids, a mapping or null",
@@ -237,13 +254,16 @@ _NEEDS: dict[str, dict[str, Check]] = {
 
 def snapshot_from_json(data: object, owner: str = "a stored instance") -> Snapshot:
     """`data` (a decoded snapshot column) as a Snapshot, after checking every key a session
-    reads; CorruptLogError naming `owner` and the first damaged key otherwise."""
+    reads; CorruptLogError naming `owner` and the first damaged key otherwise. A stored
+    snapshot (`stored`) gets an empty trail."""
 
     def damaged(what: str) -> CorruptLogError:
         return CorruptLogError(f"{owner} is damaged: {what}; restore the database from a backup")
 
-    _check(data, _SNAPSHOT, "its snapshot", damaged)
+    _check(data, _SNAPSHOT, "its snapshot", damaged, _SNAPSHOT_OPTIONAL)
     assert isinstance(data, dict)  # checked just now: narrows for mypy
+    for key in GROWING:  # a stored snapshot has no trail: it holds the states entered from now on
+        data.setdefault(key, [])
     for depth, frame in enumerate(data["frames"]):
         where = f"frame {depth} of its snapshot"
         _check(frame, _FRAME, where, damaged, {"calendar": OBJECT})

@@ -195,7 +195,7 @@ def build_view(
         role_title=text(procedure.roles.get(state.role)) if state.role else "",
         source=state.source,
         kind=kind,
-        steps=len(snapshot["path"]),
+        steps=snapshot["steps"],
         remaining=machine.distance.get(state.name),
         callers=tuple(_caller(f, procedures, lang) for f in frames[:-1]),
         items=tuple(

@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "fcf4dbdfb8301e04968b1e741656c887c064b05bc1a07d403d62a926c7bb0e13"
+SCHEMA_KEY = "f90f48867ff0c7d1ed4da9790ec00aee2e238a29f77b3ed46d5e4196be9bf93e"
 
 VERSION = "2.22.3"
 import re
@@ -992,6 +992,31 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
             data__missing_keys = set(['options']) - data.keys()
             if data__missing_keys:
                 raise JsonSchemaValueException
+    try:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not (isinstance(data__type, str) and data__type == 'datetime'):
+                        raise JsonSchemaValueException
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+        else:
+            raise JsonSchemaValueException
+    except (JsonSchemaValueException, JsonSchemaValuesException):
+        pass
+    else:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['default']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+        else:
+            raise JsonSchemaValueException
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['type']) - data.keys()
@@ -1077,6 +1102,11 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
             data_keys.remove("integer")
             data__integer = data["integer"]
             if not isinstance(data__integer, (bool)):
+                raise JsonSchemaValueException
+        if "default" in data_keys:
+            data_keys.remove("default")
+            data__default = data["default"]
+            if not (isinstance(data__default, str) and data__default == 'now'):
                 raise JsonSchemaValueException
         if "pii" in data_keys:
             data_keys.remove("pii")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.diagnostic import Severity
-from procflow.engine.base.durations import parse_duration
+from procflow.engine.model.fields import bounded_duration
 from procflow.engine.rules import SITE_REGISTRY, Finding, Rule, SiteChecked, site_rule
 
 if TYPE_CHECKING:
@@ -121,11 +121,12 @@ def _unsuited(procedure: Procedure, name: str, value: object) -> str | None:
         d.duration == placeholder for state in procedure.states.values() for d in state.due
     ):
         try:
-            parse_duration(value)
-        except ValueError:
+            bounded_duration(value)
+        except ValueError as exc:
+            why = "is longer than 100 years" if "100 years" in str(exc) else "is not one"
             return (
                 f"parameter {name!r} of {procedure.id!r} is a deadline's duration; "
-                f"{value!r} is not one (e.g. '30 minutes', '1h30m')"
+                f"{value!r} {why} (e.g. '30 minutes', '1h30m')"
             )
     counts = any(p.min_count == placeholder for p in procedure.penalties)
     if counts and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):

@@ -49,6 +49,9 @@ class Site:
     procedure_params: Mapping[str, Mapping[str, Scalar]] = field(default_factory=dict)
     people: Mapping[str, Person] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
+    language: str | None = None  # `language:`, the site's default (see `environment.language`)
+    supervising_role: str = "manager"  # 第三篇 七: whose holders decide about violations
+    confirmed: frozenset[str] = frozenset()  # `PROCEDURE.PARAM` defaults the site stands behind
 
     def params_for(self, procedure_id: str) -> dict[str, Scalar]:
         """Site-wide values, then this procedure's own (a session keeps those each procedure declares)."""
@@ -60,6 +63,10 @@ class Site:
             return None
         found = self.people.get(person)
         return found.roles if found else frozenset()
+
+    def sets(self, procedure_id: str, param: str) -> bool:
+        """Whether the site gives `param` of the procedure a value, or confirms its default."""
+        return param in self.params_for(procedure_id) or f"{procedure_id}.{param}" in self.confirmed
 
     def holders(self, role: str) -> list[str]:
         return sorted(p.id for p in self.people.values() if role in p.roles)
@@ -182,6 +189,9 @@ def build_site(data: Mapping[str, Any], path: str | None = None) -> Site:
         procedure_params={k: dict(v.get("params") or {}) for k, v in (data.get("procedures") or {}).items()},
         people=people,
         calendar=build_calendar(data.get("calendar")),
+        language=data.get("language"),
+        supervising_role=str(data.get("supervising_role") or "manager"),
+        confirmed=frozenset(data.get("confirmed") or ()),
     )
 
 

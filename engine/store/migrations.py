@@ -140,5 +140,56 @@ _V6 = (
     "DROP TRIGGER due_closed",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: the snapshot row no longer holds the trail (every state entered, and when), which
+# grew with the history and made each step rewrite more: a step now rewrites a row of the same
+# size whatever came before (engine/runtime/state.py `stored`). The events hold the trail
+# (engine/runtime/journal.py `trail`); the row keeps its length as `steps`. A snapshot that is
+# not valid JSON (damaged) is left as it is, for `verify` to report.
+_V7 = (
+    """UPDATE instances
+          SET snapshot = json_remove(json_set(snapshot, '$.steps', json_array_length(snapshot, '$.path')),
+                                     '$.path', '$.entered')
+        WHERE CASE WHEN json_valid(snapshot) THEN json_type(snapshot, '$.path') END = 'array'""",
+)
+
+# Version 8: where each instance's procedure texts were read from, one row per instance and
+# procedure id, written as absolute paths when the instance starts. Before it the only path was
+# the pinned text's, the first path ever seen with those bytes, as it was typed (relative to
+# wherever that run was started): two instances started from two copies of one text shared it.
+# Instances started before this version are given that path, the best known.
+_V8 = (
+    """CREATE TABLE instance_paths (
+        instance TEXT NOT NULL REFERENCES instances (id),
+        procedure TEXT NOT NULL,        -- a procedure id of the instance's pins
+        path TEXT NOT NULL,             -- the file its text was read from, for this instance
+        PRIMARY KEY (instance, procedure)
+    ) WITHOUT ROWID""",
+    """INSERT OR IGNORE INTO instance_paths (instance, procedure, path)
+       SELECT i.id, j.key, p.path
+         FROM instances i,
+              json_each(CASE WHEN json_valid(i.pins) AND json_type(i.pins) = 'object' THEN i.pins ELSE '{}' END) j
+         JOIN procedures p ON p.hash = j.value""",
+)
+
+# Version 9: what a supervisor decided about each violation, append-only. A
+# violation is a recorded one's number or `instance#seq` of its breach or override event; its
+# latest decision is its status (none: proposed). A retraction is a decision too, so nothing
+# is ever changed or removed.
+_V9 = (
+    """CREATE TABLE violation_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        violation TEXT NOT NULL,        -- a recorded violation's number, or instance#seq of an event
+        decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'retracted')),
+        reason TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL        -- UTC stamp
+    )""",
+    "CREATE INDEX violation_decisions_of ON violation_decisions (violation, id)",
+    """CREATE TRIGGER violation_decisions_no_update BEFORE UPDATE ON violation_decisions
+       BEGIN SELECT RAISE(ABORT, 'violation decisions are append-only'); END""",
+    """CREATE TRIGGER violation_decisions_no_delete BEFORE DELETE ON violation_decisions
+       BEGIN SELECT RAISE(ABORT, 'violation decisions are append-only'); END""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)

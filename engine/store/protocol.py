@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from procflow.engine.store.records import (
     AccountableEvent,
+    DecisionRow,
     DueEntry,
     DueRow,
     EventRecord,
@@ -79,7 +80,10 @@ class Store(Protocol):
     ) -> Instance:
         """A new instance under a fresh short id, with its first events and due rows, in one
         transaction. `pins` maps each procedure id it uses to (path, exact text): each text is
-        kept once per hash. Its owner is `actor`; its version the number of `events`."""
+        kept once per hash, each path with this instance (`Instance.paths`, and the `path` of its
+        summary), whatever other instances were started from the same bytes elsewhere. The
+        store keeps paths as given: the desk gives them absolute. Its owner is `actor`; its
+        version the number of `events`."""
         ...
 
     def append_step(
@@ -131,7 +135,8 @@ class Store(Protocol):
     # --- what it runs on and what happened ----------------------------------------------------
 
     def pinned(self, digest: str) -> PinnedText:
-        """The pinned text with this sha256; `DatabaseError` when the store lacks it."""
+        """The pinned text with this sha256, with the path it was first pinned from (an
+        instance's own paths are `Instance.paths`); `DatabaseError` when the store lacks it."""
         ...
 
     def events(self, instance_id: str) -> list[EventRecord]:
@@ -198,4 +203,28 @@ class Store(Protocol):
     ) -> list[AccountableEvent]:
         """The `breach` and `override` events with `start <= at < end`, of `person`'s steps when
         given: what the monthly report counts besides recorded violations."""
+        ...
+
+    def decide_violation(
+        self, *, violation: str, decision: str, reason: str, decided_by: str, decided_at: str
+    ) -> int:
+        """Append one decision about a violation (its own transaction); its number. Decisions
+        are never changed or removed: a retraction is one more."""
+        ...
+
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """The `answer` events that answer `field`, taken with `start <= at < end` (a day's margin
+        either side: the answer is a time the accountability layer bounds exactly), of `person`'s
+        steps when given; `body` holds the event's answers."""
+        ...
+
+    def violation_decisions(self) -> list[DecisionRow]:
+        """Every decision about a violation, oldest first (the latest of each is its status)."""
         ...

@@ -24,11 +24,13 @@ ID_LENGTH = 6
 
 INSTANCE_COLUMNS = (
     "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
-    " updated_at, updated_by, owner, assignee, parent"
+    " updated_at, updated_by, owner, assignee, parent,"
+    " (SELECT json_group_object(procedure, path) FROM instance_paths WHERE instance = instances.id)"
 )
 SUMMARY_COLUMNS = (
     "i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
-    " i.updated_at, i.updated_by, i.owner, i.assignee, p.path"
+    " i.updated_at, i.updated_by, i.owner, i.assignee,"
+    " coalesce((SELECT path FROM instance_paths WHERE instance = i.id AND procedure = i.procedure_id), p.path)"
 )
 EVENT_COLUMNS = (
     "instance",
@@ -104,12 +106,13 @@ class Instance(NamedTuple):
     owner: str | None
     assignee: str | None
     parent: str | None
+    paths: dict[str, str]  # procedure id -> the file its text was read from for this instance
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Instance:
         values = list(row)
-        values[3] = json.loads(values[3])
-        values[8] = json.loads(values[8])
+        for index in (3, 8, 16):
+            values[index] = json.loads(values[index])
         return cls(*values)
 
 
@@ -129,7 +132,7 @@ class InstanceSummary(NamedTuple):
     updated_by: str
     owner: str | None
     assignee: str | None
-    path: str  # of the procedure file the instance's text was pinned from
+    path: str  # of the file this instance's entry procedure was read from (Instance.paths)
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> InstanceSummary:
@@ -194,7 +197,7 @@ class PinnedText(NamedTuple):
     """The exact text of a procedure an instance runs on, kept once per hash."""
 
     procedure_id: str
-    path: str  # where the text was read from when it was pinned
+    path: str  # where the text was first read from (an instance's own path: Instance.paths)
     text: bytes
 
 
@@ -247,6 +250,18 @@ class ViolationRow(NamedTuple):
     note: str | None
     recorded_by: str
     recorded_at: str  # UTC stamp
+
+
+class DecisionRow(NamedTuple):
+    """A supervisor's decision about one violation (append-only): `violation` is a recorded
+    violation's number or `instance#seq` of its event; `decision` confirmed, dismissed or retracted."""
+
+    number: int
+    violation: str
+    decision: str
+    reason: str
+    decided_by: str
+    decided_at: str  # UTC stamp
 
 
 class AccountableEvent(NamedTuple):

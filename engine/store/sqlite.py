@@ -29,6 +29,7 @@ from procflow.engine.store.records import (
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
+    DecisionRow,
     DueEntry,
     DueRow,
     EventRecord,
@@ -239,8 +240,9 @@ class SQLiteStore:
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
     ) -> Instance:
-        """A new instance with its first events; `pins` maps procedure id to (path, text); `due`,
-        its rows of the due table (see `_set_due`)."""
+        """A new instance with its first events; `pins` maps procedure id to (path, text): each
+        text is kept once per hash, each path with this instance (`Instance.paths`); `due`, its
+        rows of the due table (see `_set_due`)."""
         with self.write() as db:
             hashes = {pid: self._pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
             for _ in range(20):
@@ -270,6 +272,10 @@ class SQLiteStore:
                     actor,
                     parent,
                 ),
+            )
+            db.executemany(  # migration 8: each instance's own paths, whoever pinned the text first
+                "INSERT INTO instance_paths (instance, procedure, path) VALUES (?, ?, ?)",
+                [(new_id, pid, path) for pid, (path, _) in pins.items()],
             )
             self._append(db, new_id, 0, events, actor, at)
             self._set_due(db, new_id, due)
@@ -644,6 +650,59 @@ class SQLiteStore:
                 raise self._damaged(instance, "its event log") from None
             found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
         return found
+
+    def decide_violation(
+        self, *, violation: str, decision: str, reason: str, decided_by: str, decided_at: str
+    ) -> int:
+        """Append one decision (its own transaction); the table refuses updates and deletes."""
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO violation_decisions (violation, decision, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (violation, decision, reason, decided_by, decided_at),
+            )
+        return int(cur.lastrowid or 0)
+
+    def answers_of_field(
+        self,
+        field: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        person: str | None = None,
+    ) -> list[AccountableEvent]:
+        """Answer events of `field`, by instance and number; the bounds widened by a day."""
+        where = ["e.kind = 'answer'", "json_extract(e.answers, '$.' || ?) IS NOT NULL"]
+        args: list[str] = [field]
+        if start is not None:
+            where.append("e.at >= ?")
+            args.append((start.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+        if end is not None:
+            where.append("e.at < ?")
+            args.append((end.astimezone(UTC) + timedelta(days=2)).strftime("%Y-%m-%d"))
+        if person is not None:
+            where.append("e.actor = ?")
+            args.append(person)
+        query = (
+            "SELECT e.instance, e.seq, e.at, e.actor, e.kind, e.answers, i.procedure_id FROM events e"
+            f" JOIN instances i ON i.id = e.instance WHERE {' AND '.join(where)} ORDER BY e.instance, e.seq"
+        )
+        found = []
+        with self._errors():
+            rows = self.db.execute(query, args).fetchall()
+        for instance, seq, at, actor, kind, answers, procedure in rows:
+            try:
+                decoded = json.loads(answers)
+            except ValueError:
+                raise self._damaged(instance, "its event log") from None
+            found.append(AccountableEvent(instance, seq, at, actor, kind, decoded, procedure))
+        return found
+
+    def violation_decisions(self) -> list[DecisionRow]:
+        """Every decision, oldest first."""
+        query = "SELECT id, violation, decision, reason, decided_by, decided_at FROM violation_decisions ORDER BY id"
+        with self._errors():
+            return [DecisionRow(*row) for row in self.db.execute(query)]
 
 
 def _dump(value: Any) -> str:

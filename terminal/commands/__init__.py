@@ -31,6 +31,9 @@ COMMANDS: dict[str, Registered] = {
     "cancel": Registered(
         "desk", "Close instance ID without finishing it; the reason is recorded in its history."
     ),
+    "completion": Registered(
+        "completion", "Print the shell completion script for SHELL (bash, zsh or fish)."
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),
@@ -41,6 +44,9 @@ COMMANDS: dict[str, Registered] = {
         "records", "The audit trail of instance ID: every event with its time, actor, role and what it did."
     ),
     "list": Registered("procedures", "List the procedures: id, title, number of states and source document."),
+    "new": Registered(
+        "authoring", "Write a new procedure ID.yaml (or a copy of another with --from) that validates clean."
+    ),
     "report": Registered(
         "accountability",
         "Violations per person in one month, and where each stands on the penalty ladders.",
@@ -50,6 +56,10 @@ COMMANDS: dict[str, Registered] = {
     ),
     "run": Registered(
         "desk", "Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step."
+    ),
+    "schema": Registered(
+        "authoring",
+        "Print the JSON Schema of procedure files (or its installed path) for editors and tools.",
     ),
     "show": Registered(
         "procedures",
@@ -61,17 +71,22 @@ COMMANDS: dict[str, Registered] = {
     ),
     "step": Registered("desk", "Take one step of instance ID without prompts (for scripts and other tools)."),
     "test": Registered(
-        "checking", "Run scenario files (default: the bundled scenarios) and report transition coverage."
+        "checking", "Run scenario files (default: the project's scenarios) and report transition coverage."
     ),
     "trace": Registered(
         "checking",
-        "Show, clause by clause, where the source documents are encoded (default: the bundled set).",
+        "Show, clause by clause, where the source documents are encoded (default: the project).",
     ),
     "validate": Registered(
-        "checking", "Check procedure files and directories (default: the bundled procedures)."
+        "checking", "Check procedure files and directories (default: the project's procedures)."
     ),
     "verify": Registered(
         "records", "Rebuild every snapshot (or ID's) from its events and check the database file."
+    ),
+    "where": Registered(
+        "where",
+        "Show every path procflow uses here (project, procedures, scenarios, sources, database, "
+        "site, cache, schema) and why each was chosen: flag, environment, project file or default.",
     ),
     "violation": Registered(
         "accountability",

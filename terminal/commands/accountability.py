@@ -5,13 +5,27 @@ Options, help and printing only: counting and formatting are `engine.accountabil
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 from procflow.engine.accountability import register
+from procflow.engine.accountability.decisions import (
+    CONFIRMED,
+    DISMISSED,
+    RETRACTED,
+    countable,
+    decide,
+    not_against_self,
+    pending,
+    read_with_status,
+)
 from procflow.engine.accountability.monthly import build_report, parse_month
 from procflow.engine.accountability.monthly_format import FORMATS
 from procflow.engine.accountability.penalties import build_ladders
-from procflow.engine.accountability.violations import read, record_checked, to_json
+from procflow.engine.accountability.violations import record_checked, require_supervisor, to_json
 from procflow.engine.base import clock, environment
+from procflow.engine.base.errors import NotFoundError, UsageError
+from procflow.engine.desk.instances import Desk
 from procflow.engine.store import open_store
 from procflow.terminal import inert
 from procflow.terminal.commands import CONTEXT
@@ -121,7 +135,9 @@ def violation_list(
     site = _site()
     bounds = parse_month(month, site.timezone) if month is not None else None
     with open_store(db) as store:
-        found = read(store, bounds.start if bounds else None, bounds.end if bounds else None, person)
+        found = read_with_status(
+            store, bounds.start if bounds else None, bounds.end if bounds else None, person, site
+        )
     if as_json:
         click.echo(inert.inert_json(register.format_list_json(found, site.timezone)), nl=False)
     else:
@@ -141,21 +157,188 @@ def violation_list(
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @click.option("--db", metavar="PATH", default=None, help=DB_HELP)
-def report_(month: str, format_: str, lang: str | None, dirs: tuple[str, ...], db: str | None) -> None:
+@click.option(
+    "--include-proposed",
+    is_flag=True,
+    help="Count proposed violations too (breaches and overrides no supervisor has confirmed), marked.",
+)
+def report_(
+    month: str, format_: str, lang: str | None, dirs: tuple[str, ...], db: str | None, include_proposed: bool
+) -> None:
     """Violations per person in one month, and where each stands on the penalty ladders.
 
-    Rungs reached together at one count (第三篇 八.1 and 八.2 at two) are listed together with
-    the procedure's notes on who decides; the report never picks one.
+    Only confirmed violations count, unless --include-proposed. Rungs reached together at one
+    count (第三篇 八.1 and 八.2 at two) are listed together with the procedure's notes on who
+    decides; the report never picks one.
     """
     site = _site()
     bounds = parse_month(month, site.timezone)
     procedures = _all_procedures(dirs)
     ladders = build_ladders(procedures, site)
     with open_store(db) as store:
-        found = read(store, bounds.start, bounds.end)
+        found = countable(
+            read_with_status(store, bounds.start, bounds.end, site=site), procedures, site, include_proposed
+        )
     result = build_report(bounds, found, ladders, site, procedures)
     shown = FORMATS[format_](result, environment.language(lang))
     if format_ == "json":
         click.echo(inert.inert_json(shown), nl=False)
     else:  # CSV ends its lines with CRLF, as RFC 4180 says
         say(shown, nl=False, allow="\r\n\t" if format_ == "csv" else "\n\t")
+
+
+def _decision_command(decision: str, verb: str, doc: str) -> click.Command:
+    @click.command(verb, context_settings=CONTEXT, help=doc)
+    @click.argument("violation_ids", metavar="[ID]...", nargs=-1, callback=findable)
+    @click.option(
+        "--reason", required=True, metavar="TEXT", callback=recordable, help="Why (kept with the decision)."
+    )
+    @click.option(
+        "--person",
+        default=None,
+        metavar="NAME",
+        callback=findable,
+        help="Without ID: every violation of NAME in --month that this decision may follow.",
+    )
+    @click.option("--month", default=None, metavar="YYYY-MM", help="With --person: the month.")
+    @_instance_options
+    @click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="A JSON list: the violations as `violation list --json` shows them.",
+    )
+    def command(
+        violation_ids: tuple[str, ...], reason: str, person: str | None, month: str | None,
+        db: str | None, actor: str | None, lang: str | None, as_json: bool,
+    ) -> None:  # fmt: skip
+        site = _site()
+        who = environment.actor(actor)
+        by_month = person is not None and month is not None
+        if bool(violation_ids) == by_month or (not by_month and (person or month)):
+            raise UsageError(f"give the violation IDs to {verb}, or --person NAME and --month YYYY-MM")
+        with open_store(db) as store:
+            if not violation_ids:
+                require_supervisor(site, who, f"{verb} violations")
+                bounds = parse_month(month or "", site.timezone)
+                violation_ids = tuple(pending(store, decision, person or "", bounds.start, bounds.end, site))
+            found = [
+                decide(
+                    store,
+                    site,
+                    ref=ref,
+                    decision=decision,
+                    reason=reason,
+                    actor=who,
+                    now=clock.now(site.timezone),
+                )
+                for ref in violation_ids
+            ]
+        if as_json:
+            click.echo(inert.to_json([to_json(v, site.timezone) for v in found], indent=2))
+        else:
+            say("".join(register.format_decided(v, environment.language(lang)) for v in found), nl=False)
+
+    return command
+
+
+violation.add_command(
+    _decision_command(
+        CONFIRMED,
+        "confirm",
+        "Confirm a proposed violation ID: it counts in the report (supervising role; not your own).",
+    )
+)
+violation.add_command(
+    _decision_command(
+        DISMISSED,
+        "dismiss",
+        "Dismiss a proposed violation ID: it never counts (supervising role; not your own).",
+    )
+)
+violation.add_command(
+    _decision_command(
+        RETRACTED,
+        "retract",
+        "Retract a confirmed violation ID: it stops counting; the confirmation stays on record.",
+    )
+)
+
+
+REVIEW = "art3-violation-review"
+
+
+@violation.command("review", context_settings=CONTEXT)
+@click.option(
+    "--person", required=True, metavar="NAME", callback=findable, help="Whose violations to deal with."
+)
+@click.option("--month", required=True, metavar="YYYY-MM", help=MONTH_HELP)
+@click.option(
+    "--ladder",
+    default="art3-front-desk-shift",
+    show_default=True,
+    metavar="PROCEDURE",
+    help="The procedure whose penalty ladder counts (its thresholds, as `report` reads them).",
+)
+@click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@_instance_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: instance, person, month, count, reached, applies, params.",
+)
+def violation_review(
+    person: str,
+    month: str,
+    ladder: str,
+    dirs: tuple[str, ...],
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Start art3-violation-review for NAME's month, with the count and thresholds `report` computes.
+
+    The count is the month's confirmed violations read from the records, and the thresholds and
+    amounts come from the ladder's procedure and the site file, exactly as `report` has them;
+    continue the review with `procflow resume ID`.
+    """
+    site = _site()
+    who = environment.actor(actor)
+    require_supervisor(site, who, "review violations")
+    not_against_self(who, person, "review")
+    bounds = parse_month(month, site.timezone)
+    procedures = _all_procedures(dirs)
+    ladders = [found for found in build_ladders(procedures, site) if found.procedure == ladder]
+    if not ladders:
+        raise NotFoundError(f"no procedure {ladder!r} with penalties; `procflow report` lists the ladders")
+    with open_store(db) as store:
+        found = countable(read_with_status(store, bounds.start, bounds.end, person, site), procedures, site)
+        result = build_report(bounds, found, ladders, site, procedures)
+        standing = next(p for p in result.people if p.person == person).ladders[0].standing
+        declared = procedures[REVIEW].params if REVIEW in procedures else {}
+        params = {k: v for k, v in ladders[0].params.items() if k in declared}
+        params |= {"person": person, "month": bounds.label, "violations_this_month": standing.count}
+        own = {**site.procedure_params.get(REVIEW, {}), **params}  # the report's values win
+        desk = Desk(
+            store,
+            actor=who,
+            lang=environment.language(lang),
+            dirs=dirs,
+            site=replace(site, procedure_params={**site.procedure_params, REVIEW: own}),
+        )
+        opened = desk.start(REVIEW)
+    summary = {
+        "instance": opened.id,
+        "person": person,
+        "month": bounds.label,
+        "count": standing.count,
+        "reached": [r.id for r in standing.reached],
+        "applies": [r.id for r in standing.applies],
+        "params": params,
+    }
+    if as_json:
+        click.echo(inert.to_json(summary, indent=2))
+    else:
+        say(register.format_review(summary, environment.language(lang)), nl=False)

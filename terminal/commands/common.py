@@ -18,13 +18,19 @@ from procflow.terminal.inert import say
 
 
 def _site() -> Any:
-    """The site (`--site`, PROCFLOW_SITE, ./procflow.yaml; an empty one when there is none).
+    """The site (`--site`, PROCFLOW_SITE, the project's; an empty one when there is none).
     A site file with errors stops the command: its findings are shown, exit 1."""
     from procflow.engine.site.sitefile import SiteError, open_site  # lazy: `status` needs it only with a site
 
     obj = click.get_current_context().find_root().obj or {}
+    named = obj.get("site")
+    if not named and not os.environ.get("PROCFLOW_SITE"):  # the project's: its file's `site`, or at its root
+        from procflow.engine.base.project import find_project  # lazy: reads procflow.toml
+
+        found = find_project().site.path
+        named = str(found) if found is not None else None
     try:
-        return open_site(obj.get("site"))
+        return open_site(named)
     except SiteError as exc:
         from procflow.engine.output import diagnostics as report  # lazy: see the module's docstring
 
@@ -56,14 +62,32 @@ findable = _refused("names nothing procflow could have recorded")  # an id or a 
 
 
 LANGUAGE_CHOICE = click.Choice(["zh-Hant", "en"])
-LANG_HELP = "Language of the text (default: from LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
-DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PATH and the bundled set."
+LANG_HELP = (
+    "Language of the text (default: PROCFLOW_LANG, else the site file's language, else "
+    "LC_ALL/LC_MESSAGES/LANG when en or zh, else zh-Hant)."
+)
+IDS_HELP = "Show internal ids (procedure, states, fields, options, outcomes) beside their names."
 
 
-def _catalog(dirs: tuple[str, ...]) -> Any:
+def _keep_ids(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """`--ids`, kept on the root context where the screen looks for it (`terminal.screen.ids_wanted`)."""
+    root = ctx.find_root()
+    if value:
+        root.obj = {**(root.obj or {}), "ids": True}
+    return value
+
+
+DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PATH and the project's."
+BUNDLED_HELP = "Use the procedures that ship with procflow instead of the project's."
+
+
+def _catalog(dirs: tuple[str, ...], *, bundled: bool = False) -> Any:
+    """Every procedure findable: --dir, PROCFLOW_PATH, then the project's (or, with `bundled`
+    or outside any project, the bundled ones)."""
+    from procflow.engine.base.project import find_project  # lazy: reads procflow.toml
     from procflow.engine.check.catalog import build_catalog  # lazy: the catalogue loads procedures
 
-    found = build_catalog(dirs)
+    found = build_catalog(dirs, project=find_project(bundled=bundled))
     for problem in found.problems:
         say(f"procflow: warning: {problem}", err=True)
     for hidden, winner in found.shadowed:
@@ -72,7 +96,7 @@ def _catalog(dirs: tuple[str, ...]) -> Any:
     return found
 
 
-def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
+def _checked_procedure(ref: str, dirs: tuple[str, ...], *, bundled: bool = False) -> tuple[Any, Any]:
     """The procedure named by an id (or a path to its file) with every check passed, and its path."""
     from pathlib import Path  # lazy, like those below: see the module's docstring
 
@@ -85,7 +109,7 @@ def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
         if not path.is_file():
             raise errors.UsageError(f"file {ref!r} does not exist; expected a procedure id or a .yaml file")
     else:
-        path = _catalog(dirs).find(ref).path
+        path = _catalog(dirs, bundled=bundled).find(ref).path
     procedure, diagnostics = load_checked(path)
     if procedure is None:
         problems = [d for d in diagnostics if d.is_error]
@@ -95,13 +119,17 @@ def _checked_procedure(ref: str, dirs: tuple[str, ...]) -> tuple[Any, Any]:
     return procedure, path
 
 
-def _used_titles(procedure: Any, path: Any, dirs: tuple[str, ...]) -> dict[str, Any]:
+def _used_titles(
+    procedure: Any, path: Any, dirs: tuple[str, ...], *, bundled: bool = False
+) -> dict[str, Any]:
     """Titles of the procedures `procedure` uses: found as ids are, or beside its file."""
     if not any(state.use for state in procedure.states.values()):
         return {}
-    from procflow.engine.check.catalog import build_catalog, index_beside  # lazy: as above
+    from procflow.engine.base.project import find_project  # lazy: as above
+    from procflow.engine.check.catalog import build_catalog, index_beside
 
-    found = {**index_beside(path.parent).entries, **build_catalog(dirs).entries}
+    catalog = build_catalog(dirs, project=find_project(bundled=bundled))
+    found = {**index_beside(path.parent).entries, **catalog.entries}
     return {proc_id: entry.title for proc_id, entry in found.items()}
 
 
@@ -121,6 +149,10 @@ def _instance_options(func: Any) -> Any:
     ):
         func = option(func)
     return func
+
+
+ids_option = click.option("--ids", is_flag=True, expose_value=False, callback=_keep_ids, help=IDS_HELP)
+"""`--ids` on the commands that draw the operator's screen: run, resume, step."""
 
 
 OVERRIDE_HELP = (

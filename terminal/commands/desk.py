@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 from procflow.engine.runtime.script import load_script
-from procflow.terminal import runs, steps
+from procflow.terminal import completing, runs, steps
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     DIR_HELP,
@@ -19,15 +19,17 @@ from procflow.terminal.commands.common import (
     _session_options,
     _site,
     findable,
+    ids_option,
     recordable,
 )
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("procedure", metavar="PROCEDURE")
+@click.argument("procedure", metavar="PROCEDURE", shell_complete=completing.procedures)
 @_session_options
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @_instance_options
+@ids_option
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def run(
     procedure: str,
@@ -59,9 +61,10 @@ def run(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @_session_options
 @_instance_options
+@ids_option
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def resume(
     instance: str,
@@ -87,7 +90,7 @@ def resume(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Answer a question (repeatable).")
 @click.option(
     "--check", "checks", multiple=True, metavar="ITEM", help="Confirm a checklist item (repeatable)."
@@ -115,6 +118,7 @@ def resume(
 )
 @click.option("--override", is_flag=True, help=OVERRIDE_HELP)
 @_instance_options
+@ids_option
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def step(
     instance: str,
@@ -144,7 +148,7 @@ def step(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @click.option(
     "--reason",
     required=True,
@@ -163,7 +167,7 @@ def cancel(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @click.option(
     "--to",
     "to",

@@ -11,8 +11,10 @@ from procflow.engine.base.width import align
 from procflow.engine.model.text import render
 from procflow.engine.output.diagram import FORMATS
 from procflow.engine.output.sop import render_sop
+from procflow.terminal import completing
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
+    BUNDLED_HELP,
     DIR_HELP,
     LANG_HELP,
     LANGUAGE_CHOICE,
@@ -28,14 +30,16 @@ from procflow.terminal.inert import say, to_json
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list: id, title, path, source, states, origin.")
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
-def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
+@click.option("--bundled", is_flag=True, help=BUNDLED_HELP)
+def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool) -> None:
     """List the procedures: id, title, number of states and source document.
 
     Procedures are found under each --dir, then each directory of PROCFLOW_PATH (separated by
-    the system's path separator), then the bundled set; the first one found wins an id.
+    the system's path separator), then the project's (see `procflow where`; the bundled set
+    outside any project or with --bundled); the first one found wins an id.
     """
     lang = language(lang)
-    found = _catalog(dirs)
+    found = _catalog(dirs, bundled=bundled)
     rows = [
         {
             "id": e.id,
@@ -61,7 +65,7 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("procedure", metavar="ID")
+@click.argument("procedure", metavar="ID", shell_complete=completing.procedures)
 @click.option(
     "--format",
     "format_",
@@ -72,7 +76,8 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None) -> None:
 )
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
-def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+@click.option("--bundled", is_flag=True, help=BUNDLED_HELP)
+def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...], bundled: bool) -> None:
     """Print a procedure as a readable SOP: every step with its role, checklist, words to say,
     questions, routes, moves, deadlines, notes and source clauses.
 
@@ -80,14 +85,14 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
     with errors is not shown: its errors are (exit 1). Parameters take the site file's values
     (`procflow --site PATH show ID`) where it sets them.
     """
-    proc, path = _checked_procedure(procedure, dirs)
-    titles = _used_titles(proc, path, dirs)
+    proc, path = _checked_procedure(procedure, dirs, bundled=bundled)
+    titles = _used_titles(proc, path, dirs, bundled=bundled)
     params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
     say(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False)
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("procedure", metavar="ID")
+@click.argument("procedure", metavar="ID", shell_complete=completing.procedures)
 @click.option(
     "--format",
     "format_",
@@ -98,11 +103,12 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) 
 )
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
-def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...]) -> None:
+@click.option("--bundled", is_flag=True, help=BUNDLED_HELP)
+def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...], bundled: bool) -> None:
     """Print a procedure's state diagram: every state and move, guards on the edges.
 
     Thin arrows are automatic routes (dotted: otherwise), thick ones moves the operator
     chooses; final states are double circles. ID is an id or the path of a procedure file.
     """
-    proc, _ = _checked_procedure(procedure, dirs)
+    proc, _ = _checked_procedure(procedure, dirs, bundled=bundled)
     say(FORMATS[format_](proc, language(lang)), nl=False)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 from procflow.engine.base import environment
 from procflow.engine.store import open_store
+from procflow.terminal import completing
 from procflow.terminal import history as histories
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import _instance_options, findable
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @click.option("--show-pii", is_flag=True, help="Show answers to fields marked as personal data.")
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
@@ -29,7 +30,9 @@ def history(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("instance", metavar="[ID]", required=False, callback=findable)
+@click.argument(
+    "instance", metavar="[ID]", required=False, callback=findable, shell_complete=completing.instances
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: checked, integrity, mismatches, ok.")
 def verify(instance: str | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
