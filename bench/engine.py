@@ -3,7 +3,7 @@
 (a) in-process session steps against the bare `transitions` machine firing the same triggers.
 (b) persisted step latency, (c) scale with 100,000 instances, (d) CLI start and memory: these
     live in bench/engine_store.py (which runs them alone too).
-(e) `procflow run` from its start to the first prompt on the screen: piped, and on a
+(f) `procflow run` from its start to the first prompt on the screen: piped, and on a
     pseudo-terminal, where the line editor (prompt_toolkit) is loaded.
 Run from a checkout: `python bench/engine.py [--only a] [--procedure ID_OR_PATH] [--batches N]`.
 To add a section, write `section_x(options) -> Section` (a title, rows of label and value,
@@ -35,7 +35,7 @@ from transitions import Machine
 ROOT = Path(__file__).resolve().parent.parent
 
 sys.path.insert(1, str(Path(__file__).resolve().parent))
-import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c and d)
+import engine_store  # noqa: E402  (bench/engine_store.py: sections b, c, d and e)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "visitor.yaml"
 T0 = datetime(2026, 3, 7, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -304,10 +304,10 @@ def _first_prompt(terminal: bool, env: dict[str, str]) -> float:
     return elapsed
 
 
-def section_e(options: argparse.Namespace) -> Section:
+def section_f(options: argparse.Namespace) -> Section:
     import tempfile
 
-    section = Section("(e) `procflow run` start-up to the first prompt (a new instance, fresh database)")
+    section = Section("(f) `procflow run` start-up to the first prompt (a new instance, fresh database)")
     starts = getattr(options, "starts", 21)
     with tempfile.TemporaryDirectory() as tmp:
         samples: dict[str, list[float]] = {"piped": [], "on a terminal": []}
@@ -329,8 +329,10 @@ def section_e(options: argparse.Namespace) -> Section:
     return section
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {"a": section_a, "e": section_e}
-SECTIONS.update(engine_store.SECTIONS)  # (b) persisted steps, (c) scale, (d) CLI start: bench/engine_store.py
+SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {"a": section_a, "f": section_f}
+SECTIONS.update(
+    engine_store.SECTIONS
+)  # (b) persisted steps, (c) scale, (d) CLI start, (e) one answer kept: bench/engine_store.py
 
 
 def main(argv: list[str] | None = None) -> int:

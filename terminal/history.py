@@ -14,9 +14,9 @@ from procflow.engine.base.durations import format_duration
 from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
-from procflow.engine.desk.audit import files_of, history, verify
+from procflow.engine.desk.audit import drafts, files_of, history, verify
 from procflow.engine.store import Store
-from procflow.engine.store.records import EventRecord
+from procflow.engine.store.records import DraftRecord, EventRecord
 from procflow.terminal.inert import bold, say, to_json
 
 MASK = "•••"
@@ -61,13 +61,54 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool) -> str:
         return f"outcome {body.get('outcome')}"
     if kind == "override":
         return f"acted without role {event.role}: {body.get('reason')}"
+    if kind == "correct":  # the original answer stays in its own event above
+        field = str(body.get("field"))
+        hidden = field in pii and not show_pii
+        was, now = (MASK, MASK) if hidden else (body.get("was"), (event.answers or {}).get(field))
+        text = f"{field}: {was} → {now} (answered in event {body.get('answered')}): {event.note}"
+        if body.get("rerouted"):
+            taken, would = body.get("taken"), body.get("would")
+            text += (
+                f"; move {taken} would not have been allowed"
+                if body.get("how") == "move"
+                else f"; would have gone to {would or 'no route'}, not {taken} (stands)"
+            )
+        return text
     if kind == "handoff":
         return f"→ {body.get('target')} {event.to_state}" + (f": {event.note}" if event.note else "")
     return event.note or ""
 
 
-def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json: bool) -> None:
+def draft_detail(draft: DraftRecord, pii: frozenset[str], show_pii: bool) -> str:
+    """What one draft holds, in a line."""
+    if draft.kind == "answer":
+        shown = MASK if draft.name in pii and not show_pii else draft.value
+        return f"{draft.name} = {shown}"
+    if draft.kind == "check":
+        return f"✓ {draft.name}"
+    return f"{draft.name}: {draft.value}"
+
+
+def _drafts_json(found: list[DraftRecord], pii: frozenset[str], show_pii: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": d.at,
+            "actor": d.actor,
+            "state": d.state,
+            "version": d.version,
+            "kind": d.kind,
+            "name": d.name,
+            "value": MASK if d.kind == "answer" and d.name in pii and not show_pii else d.value,
+        }
+        for d in found
+    ]
+
+
+def show_history(
+    store: Store, instance: str, show_pii: bool, lang: str, as_json: bool, with_drafts: bool = False
+) -> None:
     record, events, pii = history(store, instance)
+    kept = drafts(store, record.id) if with_drafts else []
     if as_json:
         out = [
             {
@@ -85,7 +126,25 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
                 **{
                     k: v
                     for k, v in e.body.items()
-                    if k in ("outcome", "via", "guard", "procedure", "reason", "target", "owner", "assignee")
+                    if k
+                    in (
+                        "outcome",
+                        "via",
+                        "guard",
+                        "procedure",
+                        "reason",
+                        "target",
+                        "owner",
+                        "assignee",
+                        "field",
+                        "was",
+                        "answered",
+                        "rerouted",
+                        "how",
+                        "taken",
+                        "would",
+                    )
+                    and not (k == "was" and e.body.get("field") in pii and not show_pii)
                 },
             }
             for e in events
@@ -103,6 +162,7 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
                         for pid, path, state in files_of(store, record)
                     ],
                     "events": out,
+                    **({"drafts": _drafts_json(kept, pii, show_pii)} if with_drafts else {}),
                 }
             )
         )
@@ -128,6 +188,11 @@ def show_history(store: Store, instance: str, show_pii: bool, lang: str, as_json
     ]
     for line in align(rows, indent="  "):
         say(line)
+    if with_drafts:
+        click.echo(bold(message(lang, "history.drafts", n=len(kept))))
+        listed = [[desk_time(d.at), d.actor, d.kind, d.state, draft_detail(d, pii, show_pii)] for d in kept]
+        for line in align(listed, indent="  "):
+            say(line)
 
 
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:

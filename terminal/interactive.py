@@ -20,6 +20,7 @@ from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
 from procflow.engine.runtime.answers import echo_answer, parse_answer
 from procflow.terminal import deadlines
+from procflow.terminal.drafted import Keeper
 from procflow.terminal.screen import Paused, Screen
 
 YES = frozenset({"", "y", "yes", "ok", "是", "好", "對"})
@@ -80,7 +81,9 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
         view = opened.view()
         screen.state(view, opened.id, desk.clock())
         desk.authorise(opened)  # a state of a role the operator lacks: ask why before the work, not after
-        given = _step(view, opened, desk, screen)
+        keep = Keeper(desk, opened)  # every confirmation below is kept at once; a resume shows them
+        keep.show(view, screen)
+        given = _step(view, opened, desk, screen, keep)
         if view.kind in ("routes", "final", "use") and not (
             given.check or given.skip or given.answers or view.items or view.questions
         ):
@@ -117,31 +120,42 @@ def _stepped(desk: Desk, opened: Opened, screen: Screen, **step: Any) -> int:
     return recorded
 
 
-def _confirmed(desk: Desk, opened: Opened, given: Given, entry: Entry, value: Any, typed: str) -> None:
+def _confirmed(keep: Keeper, given: Given, entry: Entry, value: Any, typed: str) -> None:
     """The operator confirmed `entry`: `value` is "check", ("skip", reason), None (an optional
-    item or question left) or the answer as typed. Every confirmation of a step passes here
-    once, in the order given; going back and confirming again passes here again."""
+    item or question left) or the answer. Every confirmation of a step passes here once, in
+    the order given (going back and confirming again passes here again), and is kept at once
+    as a draft of the step (`terminal.drafted`)."""
     given.forget(entry)
     given.typed[entry.key] = typed
     if entry.kind == "item":
         if value == "check":
             given.check.append(entry.key)
+            keep.check(entry.key)
         elif isinstance(value, tuple):
             given.skip[entry.key] = value[1]
+            keep.skip(entry.key, value[1])
     elif value is not None:
         given.answers[entry.key] = value
+        # the moment itself, not `明天 9:00`, which would mean another day when resumed
+        keep.answer(entry.key, str(value))
 
 
-def _step(view: Any, opened: Opened, desk: Desk, screen: Screen) -> Given:
-    """Every open item, then every unanswered question of the state, with `back` between them."""
-    todo = [i for i in view.items if i.status == "open"]
+def _step(view: Any, opened: Opened, desk: Desk, screen: Screen, keep: Keeper) -> Given:
+    """Every open item, then every unanswered question of the state, with `back` between them;
+    what the drafts of this step already hold is given, not asked again."""
+    kept = keep.given
+    given = Given(check=list(kept.checked), skip=dict(kept.skipped), answers=dict(kept.answers))
+    todo = [i for i in view.items if i.status == "open" and i.id not in (*given.check, *given.skip)]
     entries = [
         Entry("item", item.id, item, f"{n}. " if len(view.items) > 1 else "")
         for n, item in enumerate(view.items, 1)
         if item in todo
     ]
-    entries += [Entry("field", q.field, q) for q in view.questions if q.answer is None]
-    given = Given()
+    entries += [
+        Entry("field", q.field, q)
+        for q in view.questions
+        if q.answer is None and q.field not in given.answers
+    ]
     index = 0
     while index < len(entries):
         entry = entries[index]
@@ -155,7 +169,7 @@ def _step(view: Any, opened: Opened, desk: Desk, screen: Screen) -> Given:
                 screen.error(screen.w("term.back_first"))
             index = max(index - 1, 0)
             continue
-        _confirmed(desk, opened, given, entry, value, typed)
+        _confirmed(keep, given, entry, value, typed)
         index += 1
     return given
 

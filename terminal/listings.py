@@ -6,14 +6,16 @@ light: nothing on its path may import yaml, jsonschema or transitions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 import click
 from procflow.engine.base.messages import message
 from procflow.engine.base.width import align
-from procflow.engine.desk.audit import StatusReport, StatusRow
+from procflow.engine.desk.audit import Handover, StatusReport, StatusRow
 from procflow.engine.store.records import local_time
+from procflow.terminal import handovers as handed
 from procflow.terminal.inert import bold, say, to_json
 
 
@@ -36,10 +38,23 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
     }
 
 
-def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
+def show_status(
+    report: StatusReport, lang: str, as_json: bool, notes: Mapping[str, Handover] | None = None
+) -> None:
+    """`notes` (with --mine or --by): the hand-overs that gave the person their instances."""
     if as_json:
         data = {
-            "open": [_row_json(r) for r in report.open],
+            "open": [
+                {
+                    **_row_json(r),
+                    **(
+                        {"handover": handed.as_json(notes[r.summary.id])}
+                        if notes and r.summary.id in notes
+                        else {}
+                    ),
+                }
+                for r in report.open
+            ],
             "more_open": report.more_open,
             "recent": [_row_json(r) for r in report.recent],
         }
@@ -72,6 +87,12 @@ def show_status(report: StatusReport, lang: str, as_json: bool) -> None:
         ]
         for line in align(rows):
             say(line)
+        if notes:  # below the table, so its columns stay as they are
+            click.echo()
+            click.echo(bold(h("handoff.heading")))
+            for r in report.open:
+                if r.summary.id in notes:
+                    say(f"  {r.summary.id}  {handed.line(notes[r.summary.id], lang)}")
         if report.more_open:
             click.echo(h("status.more"))
     if report.recent:

@@ -20,8 +20,10 @@ from procflow.engine.output import diagnostics as report
 from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
 from procflow.terminal import deadlines, inert
+from procflow.terminal import handovers as handed
 from procflow.terminal.inert import say
 from procflow.terminal.interactive import interactive
+from procflow.terminal.practice import PracticeScreen, practice_path
 from procflow.terminal.screen import EndOfInput, Paused, Screen
 from procflow.terminal.scripted import scripted
 
@@ -54,12 +56,14 @@ def open_desk(
     site: Any = None,
     override: str | None = None,
     ask: bool = False,
+    practice: bool = False,
 ) -> Desk:
     """The store (`--db`, PROCFLOW_DB, the per-user data directory) and who acts, in which language,
     under the site's parameters and people; `override` is a reason given with --override, and
-    `ask` lets an interactive run ask for one where the operator lacks a state's role."""
+    `ask` lets an interactive run ask for one where the operator lacks a state's role. With
+    `practice` the store is the scratch database beside that one (`terminal.practice`)."""
     desk = Desk(
-        open_store(db),
+        open_store(practice_path(db) if practice else db),
         actor=environment.actor(actor),
         lang=environment.language(lang, getattr(site, "language", None)),
         dirs=dirs,
@@ -111,14 +115,16 @@ def start(desk: Desk, ref: str) -> Opened:
         raise
 
 
-def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> int:
+def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, practice: bool = False) -> int:
     """Run or resume: interactive, or from an answers file; the exit code. The instance stays
-    open whenever the run stops short, and the command that resumes it is printed."""
-    screen = Screen(desk.lang)
+    open whenever the run stops short, and the command that resumes it is printed. A practice
+    run says so above every state, and at its end."""
+    screen = PracticeScreen(desk.lang, desk.store.location) if practice else Screen(desk.lang)
     for notice in opened.notices:
         say(f"procflow: note: {notice}", err=True)
     if not (as_json and script is not None):
         screen.instance(opened)
+        handed.show(desk, opened, screen)  # what the last holder said
     stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
     known = len(desk.store.events(opened.id)) if as_json else 0  # breaches are those recorded after
     code = 0
@@ -148,8 +154,13 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool) -> i
     if opened.status == "open":
         view = opened.view()  # the state by its title; its qualified id only with --ids
         where = f"{view.title} ({view.path_name})" if screen.ids else view.title
-        say("procflow: " + screen.w("run.open", id=opened.id, state=where), err=True)
+        key = "practice.open" if practice else "run.open"
+        say("procflow: " + screen.w(key, id=opened.id, state=where), err=True)
+    elif practice:
+        say("procflow: " + screen.w("practice.ended", path=desk.store.location), err=True)
     if as_json:
+        if practice:
+            stopped["practice"] = desk.store.location
         events = desk.store.events(opened.id)
         missed = deadlines.breaches(events[known:])
         if missed:  # only then: the JSON of a run without breaches reads as it always did

@@ -6,12 +6,14 @@ Never asks the operator anything; the desk, its store and the options come from 
 
 from __future__ import annotations
 
+import sys
+
 import click
 from procflow.engine.base.errors import ProcflowError, UsageError
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
-from procflow.terminal import deadlines
+from procflow.terminal import deadlines, handovers
 from procflow.terminal.inert import say
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
@@ -72,6 +74,7 @@ def step_once(
         return
     screen = Screen(desk.lang)
     screen.instance(opened)
+    handovers.show(desk, opened, screen)
     if opened.status == "open":
         screen.state(opened.view(), opened.id, desk.clock())
         view = opened.view()
@@ -104,10 +107,21 @@ def cancel(desk: Desk, instance: str, reason: str, as_json: bool) -> None:
         say(f"{opened.id}: {Screen(desk.lang).w('run.cancelled')} ({reason.strip()})")
 
 
-def hand_over(desk: Desk, instance: str, to: str, note: str | None, as_json: bool) -> None:
-    """`procflow handoff`: pass the instance on, then say whose it is now."""
+def hand_over(
+    desk: Desk, instance: str, to: str, note: str | None, as_json: bool, new_person: bool = False
+) -> None:
+    """`procflow handoff`: pass the instance on, then say whose it is now. A person never seen
+    before is handed to with --new-person, or when the operator confirms it on a terminal."""
     opened = desk.open(desk.store.resolve(instance, desk.actor))
-    target = desk.handoff(opened, to, note)
+
+    def confirm(name: str) -> bool:
+        if new_person:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return click.confirm(Screen(desk.lang).w("handoff.confirm", name=visible(name)), default=False)
+
+    target = desk.handoff(opened, to, note, confirm=confirm)
     record = opened.record
     if as_json:
         click.echo(

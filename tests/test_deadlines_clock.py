@@ -197,7 +197,8 @@ states:
 # --- the car service: greet within one minute, the promised delivery time ----------------------------
 
 CAR = {
-    "intake_mode": "at_shop", "customer_description": "noise", "customer_needs": "fix", "difficult_problem": False,
+    "intake_mode": "at_shop", "customer_description": "noise", "customer_needs": "fix", "estimated_cost": 800,
+    "estimated_time": "a day", "difficult_problem": False,
     "test_drive_needed": False, "interior_consent": False, "paint_damage_found": False, "trunk_consent": False,
     "customer_phone": "0912", "customer_waits": "leave", "entry_time": "2026-03-09T09:00", "plate_number": "AB-1",
     "order_time": "2026-03-09T09:20", "owner_name": "Wang", "owner_phone": "0912", "contact_phone": "0912",

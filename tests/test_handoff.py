@@ -155,7 +155,7 @@ def test_a_name_that_is_both_a_person_and_a_role(run_cli: Run, instance: str, tm
 
 
 def test_without_people_any_name_is_a_person(run_cli: Run, instance: str) -> None:
-    done = run_cli("handoff", instance, "--to", "mei", "--as", "amy")
+    done = run_cli("handoff", instance, "--to", "mei", "--as", "amy", "--new-person")  # mei is new here
     assert done.exit_code == 0, done.output
     assert holders(run_cli, "--mine", "--as", "mei") == [(instance, "mei", None)]
 
@@ -221,7 +221,7 @@ def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
     assert due() == [("greet", "tester", None)]
     assert run_cli("handoff", "last", "--to", "hr").exit_code == 0
     assert due() == [("greet", "tester", "hr")]
-    assert run_cli("handoff", "last", "--to", "mei").exit_code == 0
+    assert run_cli("handoff", "last", "--to", "mei", "--new-person").exit_code == 0
     assert due() == [("greet", "mei", None)]
 
 

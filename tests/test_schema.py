@@ -381,7 +381,7 @@ COUNTERPARTS: dict[str, tuple[type[Any], dict[str, str]]] = {
             "of": "anchor",
         },
     ),
-    "use": (model.Use, {}),
+    "use": (model.Use, {"returns": "returns return_ptrs"}),
     "item": (model.Item, {}),
     "phrase": (model.Phrase, {}),
     "note": (model.Note, {}),

@@ -478,3 +478,110 @@ def test_a_fresh_store_reaches_the_latest_version_and_reopening_changes_nothing(
     with backend.open(tmp_path) as again:
         assert again.schema_version() == backend.latest
         assert again.load(iid).version == 1 and [e.seq for e in again.events(iid)] == [1]
+
+
+# --- drafts: what is confirmed inside a step not yet taken -----------------------------------
+
+
+def draft(
+    store: Store, iid: str, version: int, kind: str, name: str, value: Any = None, **extra: Any
+) -> None:
+    store.save_draft(
+        iid,
+        version,
+        kind=kind,
+        name=name,
+        value=value,
+        visit=extra.pop("visit", 1),
+        state=extra.pop("state", "a"),
+        actor=extra.pop("actor", "ann"),
+        at=extra.pop("when", at(3)),
+    )
+
+
+def test_drafts_are_kept_as_given_and_a_later_one_replaces_the_same_field_or_item(store: Store) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "answer", "caller", "王小明")
+    draft(store, iid, 1, "check", "lights")
+    draft(store, iid, 1, "answer", "guests", "2")
+    draft(store, iid, 1, "skip", "lights", "停電 no power", when=at(4))  # the same item: replaced
+    draft(store, iid, 1, "answer", "caller", "王小明先生", actor="bob")
+    found = store.drafts(iid)
+    assert [(d.subject, d.name, d.kind, d.value, d.actor) for d in found] == [
+        ("field", "caller", "answer", "王小明先生", "bob"),  # first given first, its value the last
+        ("field", "guests", "answer", "2", "ann"),
+        ("item", "lights", "skip", "停電 no power", "ann"),
+    ]
+    assert {(d.visit, d.state, d.version) for d in found} == {(1, "a", 1)}
+    # drafts are not events and change nothing of the instance
+    assert store.load(iid).version == 1 and len(store.events(iid)) == 1
+
+
+def test_a_draft_for_a_version_already_passed_is_refused_and_nothing_written(store: Store) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "answer", "caller", "Lin")
+    step(store, iid, 1, actor="bob", when=at(7), events=[{"kind": "answer", "answers": {"caller": "Wu"}}])
+    with pytest.raises(ConflictError) as caught:
+        draft(store, iid, 1, "answer", "caller", "Wu")
+    assert f"instance '{iid}' was changed by bob" in caught.value.message
+    assert "nothing of yours was saved" in caught.value.message
+    assert store.drafts(iid) == []
+
+
+def test_a_closed_or_unknown_instance_takes_no_drafts(store: Store) -> None:
+    iid = start(store)
+    step(store, iid, 1, status="finished", events=[{"kind": "finish", "outcome": "done"}])
+    with pytest.raises(ConflictError, match="finished"):
+        draft(store, iid, 2, "check", "lights")
+    with pytest.raises(NotFoundError):
+        draft(store, "zzzzzz", 1, "check", "lights")
+    with pytest.raises(ValueError, match="unknown draft kind"):
+        draft(store, iid, 2, "move", "close")
+
+
+@pytest.mark.parametrize("kind", ["answer", "check", "skip", "enter", "move", "finish", "cancel"])
+def test_a_step_that_records_work_clears_the_drafts_in_its_transaction(store: Store, kind: str) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "answer", "caller", "Lin")
+    draft(store, iid, 1, "check", "lights")
+    step(store, iid, 1, events=[{"kind": kind, "from": "a"}])
+    assert store.drafts(iid) == []
+
+
+@pytest.mark.parametrize("kind", ["handoff", "note", "override", "breach", "done"])
+def test_a_hand_over_or_a_note_keeps_the_drafts_of_the_step(store: Store, kind: str) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "answer", "caller", "Lin")
+    step(store, iid, 1, events=[{"kind": kind, "from": "a"}])
+    assert [d.name for d in store.drafts(iid)] == ["caller"]
+    draft(store, iid, 2, "answer", "guests", "3")  # written on at the new version
+    assert [(d.name, d.version) for d in store.drafts(iid)] == [("caller", 1), ("guests", 2)]
+
+
+def test_a_failed_step_keeps_the_drafts(store: Store) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "answer", "caller", "Lin")
+    with pytest.raises(TypeError):
+        step(store, iid, 1, events=[{"kind": "answer", "answers": {"x": object()}}])
+    assert [d.value for d in store.drafts(iid)] == ["Lin"]
+
+
+# --- hand-overs: who passed it on, and who has been seen ----------------------------------------
+
+
+def test_the_last_hand_over_of_each_instance_is_read_with_its_note(store: Store) -> None:
+    first, second, third = start(store), start(store), start(store)
+    step(store, first, 1, events=[{"kind": "handoff", "to": "bob", "note": "call Mr Lin back"}])
+    step(store, first, 2, actor="bob", events=[{"kind": "handoff", "to": "carol", "note": "交給你了"}])
+    step(store, second, 1)
+    found = store.last_handoffs([first, second, third, "zzzzzz"])
+    assert set(found) == {first}
+    assert (found[first].seq, found[first].actor, found[first].note) == (3, "bob", "交給你了")
+
+
+def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store: Store) -> None:
+    assert not store.knows_person("ann")
+    iid = start(store, actor="ann")
+    assert store.knows_person("ann") and not store.knows_person("bob")
+    step(store, iid, 1, actor="bob")
+    assert store.knows_person("bob") and not store.knows_person("Bob")

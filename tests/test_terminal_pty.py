@@ -171,11 +171,11 @@ def test_the_time_left_counts_down_live_in_the_toolbar(tmp_path: Path) -> None:
 
 def test_the_bench_times_the_first_prompt_piped_and_on_a_terminal() -> None:
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "engine.py"), "--only", "e", "--starts", "1"],
+        [sys.executable, str(REPO / "bench" / "engine.py"), "--only", "f", "--starts", "1"],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
     )
-    assert "(e) `procflow run` start-up to the first prompt" in done.stdout
+    assert "(f) `procflow run` start-up to the first prompt" in done.stdout
     assert re.search(r"on a terminal\s+\d+\.\d ms", done.stdout) and "goal: the first prompt" in done.stdout

@@ -5,9 +5,14 @@ A Diagnostic is plain data; formatting lives in `report`. Nothing here reads fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter, itemgetter
+
+# every message that offers a close name ends so (STYLE.md, "messages in one voice")
+_DID_YOU_MEAN = re.compile(r"did you mean ((?:'[^']*'|\"[^\"]*\")(?: or (?:'[^']*'|\"[^\"]*\"))*)\?$")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 class Severity(StrEnum):
@@ -33,6 +38,15 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """The close names a message offers ("...; did you mean 'x'?"), best first; () when none.
+        Read from the message, so findings cached or made before this existed offer them too."""
+        found = _DID_YOU_MEAN.search(self.message)
+        if found is None:
+            return ()
+        return tuple(q[1:-1] for q in _QUOTED.findall(found.group(1)))  # names are ids: repr only quotes them
 
 
 def sort_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

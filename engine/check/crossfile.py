@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from procflow.engine.base.diagnostic import Diagnostic
@@ -19,14 +21,24 @@ from procflow.engine.check.cache import Cache
 from procflow.engine.check.catalog import build_catalog
 from procflow.engine.check.digest import checked_from_digest
 from procflow.engine.check.files import FileResult, check_path, reuse_or_none
-from procflow.engine.load.yamlio import LoadError, load_yaml
+from procflow.engine.load.yamlio import Document, LoadError, load_yaml
 from procflow.engine.model.procedure import build_procedure
-from procflow.engine.rules import run_project_rules
+from procflow.engine.rules import Checked, run_project_rules
 from procflow.engine.site.sitefile import check_site
 
+NO_DOCUMENTS: Mapping[str, Document] = MappingProxyType({})
 
-def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | None) -> list[Diagnostic]:
-    """Project rules over every file that got through its own stages."""
+
+def project_findings(
+    results: list[FileResult],
+    max_bytes: int,
+    cache: Cache | None,
+    documents: Mapping[str, Document] = NO_DOCUMENTS,
+) -> list[Diagnostic]:
+    """Project rules over every file that got through its own stages.
+
+    `documents`: texts already loaded by path (an editor's unsaved buffers), read instead of
+    the file on disk, so that positions are those of the text that was checked."""
     usable = [r for r in results if r.digest is not None]
     if not usable:
         return []
@@ -37,7 +49,12 @@ def project_findings(results: list[FileResult], max_bytes: int, cache: Cache | N
     if found is not None:
         return found
     shown = {r.path for r in usable}  # a procedure read only because one checked uses it is not reported on
-    checked = [checked_from_digest(r.path, r.digest or "", max_bytes) for r in together]
+    checked = [
+        Checked(build_procedure(documents[r.path].data, r.path), documents[r.path])
+        if r.path in documents
+        else checked_from_digest(r.path, r.digest or "", max_bytes)
+        for r in together
+    ]
     diagnostics = [d for d in run_project_rules(checked) if d.path in shown]
     if cache is not None:
         cache.put_project(key, diagnostics)
@@ -96,9 +113,12 @@ def _uses(digest: dict[str, Any]) -> set[str]:
     return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
 
 
-def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]:
+def site_findings(
+    results: list[FileResult], max_bytes: int, documents: Mapping[str, Document] = NO_DOCUMENTS
+) -> list[Diagnostic]:
     """Each sound site file against the procedures of the run: unknown procedures, parameters,
-    roles, mistyped values. A site file checked alone has no names to check."""
+    roles, mistyped values. A site file checked alone has no names to check. `documents` as
+    for `project_findings`."""
     sites = [r for r in results if r.site and not any(d.is_error for d in r.diagnostics)]
     usable = [r for r in results if r.digest is not None]
     if not sites or not usable:
@@ -106,12 +126,14 @@ def site_findings(results: list[FileResult], max_bytes: int) -> list[Diagnostic]
     procedures, found = [], []
     for result in usable:
         try:
-            procedures.append(build_procedure(load_yaml(result.path, max_bytes=max_bytes).data, result.path))
+            document = documents.get(result.path) or load_yaml(result.path, max_bytes=max_bytes)
+            procedures.append(build_procedure(document.data, result.path))
         except LoadError:  # changed since it was checked: its own findings come next run
             continue
     for result in sites:
         try:
-            found.extend(check_site(load_yaml(result.path, max_bytes=max_bytes), procedures))
+            site = documents.get(result.path) or load_yaml(result.path, max_bytes=max_bytes)
+            found.extend(check_site(site, procedures))
         except LoadError as exc:
             found.append(exc.diagnostic)
     return found

@@ -1,7 +1,8 @@
 """What project rules need of a checked procedure, small enough to keep for thousands of files.
 
 A digest is the part of a procedure's data that project rules read: its id, parameter names
-and defaults, the states that use another procedure and the final states with their outcomes,
+and defaults, its fields' types and options (a used procedure hands answers back), the states
+that use another procedure and the final states with their outcomes,
 as compact JSON (a few hundred bytes). It is cached with the file's result and rebuilt into a
 model whose document reads the file again only if a project rule reports something in it.
 Nothing here checks anything.
@@ -30,7 +31,11 @@ def make_digest(data: dict[str, Any]) -> str:
         "id": data["id"],
         "title": data["id"],  # the model wants one; no project rule shows it
         "initial": data["initial"],
-        "params": {name: v["default"] if isinstance(v, dict) else v for name, v in params.items()},
+        "params": {name: v.get("default") if isinstance(v, dict) else v for name, v in params.items()},
+        "fields": {
+            name: {"type": f["type"], **({"options": list(f["options"])} if "options" in f else {})}
+            for name, f in data.get("fields", {}).items()
+        },
         "states": {
             name: {key: state[key] for key in _STATE_KEYS if key in state}
             for name, state in data["states"].items()
@@ -45,13 +50,15 @@ def is_digest(text: str) -> bool:
     try:
         digest = json.loads(text)
         names = (digest["id"], digest["title"], digest["initial"])
-        params, states = digest["params"], digest["states"]
+        params, states, fields = digest["params"], digest["states"], digest["fields"]
     except (ValueError, TypeError, KeyError):
         return False
     return (
         all(isinstance(name, str) for name in names)
+        and isinstance(fields, dict)
+        and all(isinstance(f, dict) and isinstance(f.get("type"), str) for f in fields.values())
         and isinstance(params, dict)
-        and all(isinstance(v, str | int | float | bool) for v in params.values())
+        and all(v is None or isinstance(v, str | int | float | bool) for v in params.values())
         and isinstance(states, dict)
         and all(isinstance(state, dict) and _sound_state(state) for state in states.values())
     )

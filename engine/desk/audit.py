@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
 from procflow.engine.store import Store
-from procflow.engine.store.records import DueRow, EventRecord, Instance, InstanceSummary
+from procflow.engine.store.records import DraftRecord, DueRow, EventRecord, Instance, InstanceSummary
 
 
 class StatusRow(NamedTuple):
@@ -62,6 +62,39 @@ def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord]
     procedures = pinned_procedures(store, record.pins)
     pii = frozenset(name for p in procedures.values() for name, f in p.fields.items() if f.pii)
     return record, store.events(record.id), pii
+
+
+class Handover(NamedTuple):
+    """The hand-over that gave an instance to its holder: who passed it on, when, to whom, why."""
+
+    by: str
+    at: str
+    to: str
+    kind: str  # person | role
+    note: str | None
+    holder: tuple[str | None, str | None]  # (owner, assignee) it left
+
+
+def handovers(store: Store, holders: Mapping[str, tuple[str | None, str | None]]) -> dict[str, Handover]:
+    """Of each instance (id: its (owner, assignee) now), the hand-over that gave it to that
+    holder, for them to read; none when it was not handed over, or moved on since."""
+    found = {
+        ident: Handover(
+            event.actor,
+            event.at,
+            str(event.body.get("to") or ""),
+            str(event.body.get("target") or ""),
+            event.note,
+            (event.body.get("owner"), event.body.get("assignee")),
+        )
+        for ident, event in store.last_handoffs(list(holders)).items()
+    }
+    return {ident: h for ident, h in found.items() if h.holder == tuple(holders[ident])}
+
+
+def drafts(store: Store, instance_id: str) -> list[DraftRecord]:
+    """What was confirmed inside the step not yet taken (`history --drafts`): never events."""
+    return store.drafts(instance_id)
 
 
 def files_of(store: Store, record: Instance) -> list[tuple[str, str, str]]:

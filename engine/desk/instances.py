@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
 from procflow.engine.base.stamps import stamp
-from procflow.engine.desk.people import Gate, Holder, Target, hand_off
+from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
@@ -272,9 +272,18 @@ class Desk:
             self.gate.recorded.add(visit)
         return saved
 
-    def handoff(self, opened: Opened, to: str, note: str | None = None) -> Target:
+    def handoff(
+        self,
+        opened: Opened,
+        to: str,
+        note: str | None = None,
+        confirm: Callable[[str], bool] | None = None,
+    ) -> Target:
         """Pass the instance on to a person or a role (`person:`/`role:` when a name is both),
-        saved like a step: one transaction, refused if someone changed the instance first."""
+        saved like a step: one transaction, refused if someone changed the instance first.
+
+        Without a site file naming people, a name never seen in this store may be a typo: it is
+        handed to only when `confirm(name)` says yes (UsageError otherwise, nothing saved)."""
         snapshot = opened.session.snapshot
         moment = self.clock()
         target, after, result = hand_off(
@@ -288,6 +297,12 @@ class Desk:
             actor=self.actor,
             instance=opened.id,
         )
+        stranger = target.kind == PERSON and not self.site.people and not self.store.knows_person(target.name)
+        if stranger and (confirm is None or not confirm(target.name)):
+            raise UsageError(
+                f"'{target.name}' has never used procflow with this database and no site file "
+                "names people; check the name, or add --new-person to hand over to someone new"
+            )
         self._save(opened, snapshot, result.snapshot, result.events, moment, holder=after)
         opened.session = self._session(opened.session.procedures, result.snapshot, opened.session.hashes)
         opened.record = opened.record._replace(
@@ -300,6 +315,15 @@ class Desk:
         moment = self.clock()
         result = opened.session.cancel(reason, now=moment, actor=self.actor)
         return self._save(opened, before, result.snapshot, result.events, moment)
+
+    def commit(
+        self, opened: Opened, before: Snapshot, after: Snapshot, events: Sequence[Event], moment: datetime
+    ) -> int:
+        """Save events a desk service made on `before` (a correction) like a step, and go on
+        from `after`; the number saved."""
+        saved = self._save(opened, before, after, events, moment)
+        opened.session = self._session(opened.session.procedures, after, opened.session.hashes)
+        return saved
 
     def _save(
         self,

@@ -49,8 +49,10 @@ class Note:
 
 @dataclass(frozen=True)
 class Param:
+    """`default` None: no default, a value only a site (or a calling procedure) sets."""
+
     name: str
-    default: str | int | float | bool
+    default: str | int | float | bool | None
     description: Text | None = None
     source: str | None = None
     ptr: str = ""
@@ -78,20 +80,28 @@ class Field:
 
 @dataclass(frozen=True)
 class Item:
+    """`when`: a guard; the item applies only while it holds. `after` is `ask` when the item
+    comes after the questions of its state."""
+
     id: str
     text: Text
     source: str | None = None
     optional: bool = False
     note: Note | None = None
     ptr: str = ""
+    when: str | None = None
+    after: str | None = None
 
 
 @dataclass(frozen=True)
 class Phrase:
+    """`when`: a guard; the phrase is shown only while it holds."""
+
     text: Text
     source: str | None = None
     note: Note | None = None
     ptr: str = ""
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,9 +136,13 @@ class Move:
 
 @dataclass(frozen=True)
 class Use:
+    """`returns` maps a field of the sub-procedure to the field of this one that takes its answer."""
+
     procedure: str
     params: Mapping[str, str | int | float | bool] = field(default_factory=lambda: MappingProxyType({}))
     ptr: str = ""
+    returns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    return_ptrs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # by their field
 
 
 DeadlineKind = Literal["within", "before", "after", "every"]
@@ -230,7 +244,7 @@ class Procedure:
         return tuple(dict.fromkeys(s.result for s in self.states.values() if s.final))
 
     def param_defaults(self) -> dict[str, str | int | float | bool]:
-        return {name: p.default for name, p in self.params.items()}
+        return {name: p.default for name, p in self.params.items() if p.default is not None}
 
 
 def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
@@ -289,7 +303,7 @@ def _param(name: str, raw: Any, ptr: str) -> Param:
     if isinstance(raw, dict):
         return Param(
             name,
-            raw["default"],
+            raw.get("default"),
             _opt_text(raw.get("description"), ptr + "/description"),
             raw.get("source"),
             ptr,
@@ -348,9 +362,7 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         say=tuple(_phrase(p, f"{ptr}/say/{i}") for i, p in enumerate(raw.get("say", []))),
         ask=tuple(_question(q, f"{ptr}/ask/{i}") for i, q in enumerate(raw.get("ask", []))),
         due=tuple(_deadline(d, f"{ptr}/due/{i}") for i, d in enumerate(raw.get("due", []))),
-        use=None
-        if use is None
-        else Use(use["procedure"], MappingProxyType(dict(use.get("params", {}))), ptr + "/use"),
+        use=None if use is None else _use(use, ptr + "/use"),
         routes=routes,
         outcomes=MappingProxyType(dict(raw.get("outcomes", {}))),
         moves=tuple(
@@ -371,6 +383,22 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
     )
 
 
+def _use(raw: Mapping[str, Any], ptr: str) -> Use:
+    returns = raw.get("returns", {})
+    if isinstance(returns, list):
+        ptrs = {name: f"{ptr}/returns/{i}" for i, name in enumerate(returns)}
+        returns = {name: name for name in returns}
+    else:
+        ptrs = {name: f"{ptr}/returns/{name}" for name in returns}
+    return Use(
+        raw["procedure"],
+        MappingProxyType(dict(raw.get("params", {}))),
+        ptr,
+        MappingProxyType(dict(returns)),
+        MappingProxyType(ptrs),
+    )
+
+
 def _item(raw: Any, index: int, ptr: str) -> Item:
     if _is_text(raw):
         return Item(str(index + 1), build_text(raw, ptr), ptr=ptr)
@@ -381,6 +409,8 @@ def _item(raw: Any, index: int, ptr: str) -> Item:
         bool(raw.get("optional", False)),
         _opt_note(raw.get("note"), ptr + "/note"),
         ptr,
+        raw.get("when"),
+        raw.get("after"),
     )
 
 
@@ -392,6 +422,7 @@ def _phrase(raw: Any, ptr: str) -> Phrase:
         raw.get("source"),
         _opt_note(raw.get("note"), ptr + "/note"),
         ptr,
+        raw.get("when"),
     )
 
 

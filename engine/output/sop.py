@@ -60,7 +60,7 @@ class _Sop:
             w.table(
                 [words["name"], words["value"], words["source"]],
                 [
-                    [[code(n)], [prose(str(self.params[n]))], [prose(v.source or "")]]
+                    [[code(n)], [prose(str(self.params.get(n, "—")))], [prose(v.source or "")]]
                     for n, v in p.params.items()
                 ],
             )

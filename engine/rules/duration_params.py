@@ -35,7 +35,7 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                 yield Finding(pointer, message + suggest(name, procedure.params), offset=1)
                 continue
             default = param.default
-            if default == "":  # a timer the documents do not give: untimed until a site sets it
+            if default is None or default == "":  # no timer the documents give: untimed until a site sets it
                 continue
             try:
                 if not isinstance(default, str):

@@ -200,3 +200,47 @@ def unknown_use_param(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
                                 key=True,
                             ),
                         )
+
+
+@project_rule(
+    "P038",
+    "bad-return",
+    "a used procedure hands back a field that it or the caller does not declare, or of another type",
+)
+def bad_return(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
+    for items in by_id.values():
+        for checked in items:
+            for state in _uses(checked):
+                use = state.use
+                assert use is not None
+                child = _first(by_id, use.procedure)
+                if child is None:
+                    continue
+                theirs_all, ours_all = child.procedure.fields, checked.procedure.fields
+                for theirs, ours in use.returns.items():
+                    pointer = use.return_ptrs[theirs]
+                    theirs_field, ours_field = theirs_all.get(theirs), ours_all.get(ours)
+                    if theirs_field is None:
+                        message = (
+                            f"procedure {child.procedure.id!r} has no field {theirs!r} to hand back"
+                            f"{suggest(theirs, theirs_all)}"
+                        )
+                    elif ours_field is None:
+                        message = (
+                            f"field {ours!r}, which takes the answer of {child.procedure.id!r}, is not "
+                            f"declared here{suggest(ours, ours_all)}"
+                        )
+                    elif theirs_field.type != ours_field.type:
+                        message = (
+                            f"{child.procedure.id!r} hands back {theirs!r} as {theirs_field.type}, "
+                            f"but field {ours!r} here is {ours_field.type}"
+                        )
+                    elif not set(theirs_field.options) <= set(ours_field.options):
+                        extra = sorted(set(theirs_field.options) - set(ours_field.options))
+                        message = (
+                            f"{child.procedure.id!r} hands back {theirs!r} with options {quoted(extra)} "
+                            f"that field {ours!r} here does not have"
+                        )
+                    else:
+                        continue
+                    yield checked, Finding(pointer, message, key=pointer.rsplit("/", 1)[1] == theirs)

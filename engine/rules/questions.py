@@ -65,6 +65,7 @@ def read_before_ask(procedure: Procedure) -> Iterator[Finding]:
 @rule("P029", "unused-field", "a declared field that no state asks", Severity.WARNING)
 def unused_field(procedure: Procedure) -> Iterator[Finding]:
     asked = {q.field for s in procedure.states.values() for q in s.ask}
+    asked.update(f for s in procedure.states.values() if s.use is not None for f in s.use.returns.values())
     for name, field in procedure.fields.items():
         if name not in asked:
             yield Finding(field.ptr, f"field {name!r} is never asked, so it never has an answer", key=True)

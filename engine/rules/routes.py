@@ -245,6 +245,10 @@ def guard_never_holds(procedure: Procedure) -> Iterator[Finding]:
         else:
             table = truth_table(procedure, [guard], analysis.answered(site.state), analysis.budget)
             view = None if table is None else (table[1], [0])
-            what = f"move {site.move.id!r} is never offered" if site.move is not None else "never"
+            what = (
+                f"move {site.move.id!r} is never offered"
+                if site.move is not None
+                else "the item or phrase is never shown"
+            )
         if view is not None and not any(holds[view[1][0]] for _, holds in view[0]):
             yield Finding(site.pointer, f"this guard can never hold, so {what}")

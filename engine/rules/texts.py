@@ -20,19 +20,23 @@ from procflow.engine.rules.analysis.facts import analyse, string_pointer, sugges
 @rule("P017", "unknown-placeholder", "a text uses a {placeholder} that is not a parameter")
 def unknown_placeholder(procedure: Procedure) -> Iterator[Finding]:
     params = procedure.params
+    fields = procedure.fields
+    # a text people read may show an answer, `{field}`; a value passed to a sub-procedure may not
     found = [
-        (value, string_pointer(t, lang)) for value, t, lang in analyse(procedure).strings if "{" in value
+        (value, string_pointer(t, lang), True)
+        for value, t, lang in analyse(procedure).strings
+        if "{" in value
     ]
     for state in procedure.states.values():
         if state.use is not None:
             for key, value in state.use.params.items():
                 if isinstance(value, str) and "{" in value:
-                    found.append((value, f"{state.use.ptr}/params/{key}"))
-    for value, pointer in found:
-        if all(name in params for name in PLACEHOLDER.findall(value)):
+                    found.append((value, f"{state.use.ptr}/params/{key}", False))
+    for value, pointer, shown in found:
+        if all(name in params or (shown and name in fields) for name in PLACEHOLDER.findall(value)):
             continue
         for name, offset in placeholders(value):
-            if name not in params:
+            if name not in params and not (shown and name in fields):
                 hint = suggest(name, params) or (
                     f" (parameters: {', '.join(params)})" if params else "; declare it under 'params'"
                 )

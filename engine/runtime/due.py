@@ -60,15 +60,17 @@ def due_entries(
     duty: Duty | None = None,
 ) -> list[Due]:
     """Every deadline of `state` that is timed; `entered` maps state names to their latest
-    entering time. A deadline read from a parameter left empty (`default: ""`, a timer the
-    documents do not give) is not timed until a site sets it: no entry, no agenda item, no breach."""
+    entering time. A deadline whose duration is a parameter without a value (no default, or an
+    empty one: a timer the documents do not give) is not timed until a site sets it: no entry,
+    no agenda item, no breach."""
     given = params or {}
     return [_entry(state.name, d, entered, answers, given, duty) for d in state.due if timed(d, given)]
 
 
 def timed(deadline: Deadline, params: Mapping[str, Scalar]) -> bool:
-    """False for a deadline whose duration parameter is empty: nobody has set that timer."""
-    return deadline.param is None or params.get(deadline.param) != ""
+    """False for a deadline whose duration parameter has no value or an empty one: nobody has
+    set that timer."""
+    return deadline.param is None or params.get(deadline.param) not in (None, "")
 
 
 def refresh(

@@ -52,7 +52,8 @@ def replay(procedures: Mapping[str, Procedure], events: Iterable[object]) -> Sna
 
 
 def _in_order(snapshot: Snapshot | None, kind: EventKind) -> None:
-    if snapshot is not None and snapshot["status"] != "open":
+    # a correction amends the record of an answer, so it may follow the end too
+    if snapshot is not None and snapshot["status"] != "open" and kind != "correct":
         raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
     if kind == "start" and snapshot is not None:
         raise CorruptLogError("a second 'start' event in one instance")
@@ -86,12 +87,15 @@ def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event:
                     frame["checked"].remove(item)
                 frame["skipped"][item] = reason
         elif kind == "finish":
-            _finish(snapshot, event["outcome"])
+            _finish(procedures, snapshot, event["outcome"])
         elif kind == "cancel":
             snapshot["status"] = "cancelled"
         elif kind == "done":
             _done(snapshot, event)
+        elif kind == "correct":
+            _correct(snapshot, event["answers"] or {})
         # override and handoff say who acted or holds it, not where it is; a note is a remark;
+        # a correction replaces a kept answer (above) but never where the instance went;
         # a breach records a missed time: none of them changes the snapshot
         snapshot["version"] += 1
         snapshot["updated_at"] = event["at"]
@@ -154,6 +158,9 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         raise CorruptLogError(f"event {event['kind']!r} enters frame {depth} of {len(frames)}")
     frame = frames[depth]
     procedure = procedures[frame["procedure"]]
+    left = procedure.states.get(frame["state"]) if frame["visits"] else None
+    # answers a sub-procedure just handed back stand in the next state: they were entered once
+    carried = left.use.returns.values() if left is not None and left.use is not None else ()
     state = procedure.states.get(event["state"])
     if state is None:
         raise CorruptLogError(
@@ -161,7 +168,8 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         )
     frame["state"], frame["checked"], frame["skipped"], frame["returned"] = state.name, [], {}, None
     for question in state.ask:  # every visit asks its questions afresh
-        frame["answers"].pop(question.field, None)
+        if question.field not in carried:
+            frame["answers"].pop(question.field, None)
     frame["visits"][state.name] = event["at"]
     frame["due"] = (
         due_entries(
@@ -187,6 +195,17 @@ def _answer(procedures: Mapping[str, Procedure], snapshot: Snapshot, answers: Ma
         )
 
 
+def _correct(snapshot: Snapshot, answers: Mapping[str, Value]) -> None:
+    """A corrected answer replaces the one the innermost frame holding it keeps, so what reads it
+    from now on reads the correction; where the instance went already is not changed (the
+    `enter` and `move` events stand). A frame already left keeps nothing to replace."""
+    for field, value in answers.items():
+        for frame in reversed(snapshot["frames"]):
+            if field in frame["answers"]:
+                frame["answers"][field] = value
+                break
+
+
 def _done(snapshot: Snapshot, event: Event) -> None:
     """A recurrence acknowledged: its next occurrence counts from the acknowledgement."""
     frame = snapshot["frames"][event["depth"]]
@@ -200,11 +219,17 @@ def _done(snapshot: Snapshot, event: Event) -> None:
     )
 
 
-def _finish(snapshot: Snapshot, outcome: str) -> None:
+def _finish(procedures: Mapping[str, Procedure], snapshot: Snapshot, outcome: str) -> None:
     frames = snapshot["frames"]
     if len(frames) > 1:
-        frames.pop()
-        frames[-1]["returned"] = outcome
+        child = frames.pop()
+        caller = frames[-1]
+        caller["returned"] = outcome
+        use = procedures[caller["procedure"]].states[caller["state"]].use
+        for theirs, ours in (use.returns if use is not None else {}).items():
+            # the sub-procedure's answer, entered once, is the caller's too
+            if child["answers"].get(theirs) is not None:
+                caller["answers"][ours] = child["answers"][theirs]
     else:
         snapshot["status"] = "finished"
         snapshot["outcome"] = outcome

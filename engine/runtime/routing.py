@@ -111,12 +111,13 @@ class Router:
 
     def frame_params(self, procedure: Procedure, given: Mapping[str, Scalar]) -> dict[str, Scalar]:
         values = procedure.param_defaults()
-        values.update({k: v for k, v in self.params.items() if k in values})
-        values.update({k: v for k, v in self.by_procedure.get(procedure.id, {}).items() if k in values})
+        declared = procedure.params  # a parameter without default takes a site's value too
+        values.update({k: v for k, v in self.params.items() if k in declared})
+        values.update({k: v for k, v in self.by_procedure.get(procedure.id, {}).items() if k in declared})
         values.update(given)
         for state in procedure.states.values():  # a duration the site sets must be one
             for deadline in state.due:
-                if deadline.param is not None:
+                if deadline.param is not None and deadline.param in values:  # unset: not kept
                     try:
                         seconds_of(deadline, values)
                     except ValueError:

@@ -179,6 +179,7 @@ class Session:
         state = procedure.states[frame["state"]]
         typed = self._typed(procedure, state, answers, moment) if answers else None
         checks, skips = _items(state, frame, [check] if isinstance(check, str) else check, skip)
+        _in_order(state, frame, typed or {}, checks)
         step = Step(self.procedures, copy_snapshot(before), self._iso(moment), actor, role or state.role)
         here = qualified(before)
         if override is not None:
@@ -311,6 +312,21 @@ def _items(
         if frame["skipped"].get(item) != reason.strip():
             skips[item] = reason.strip()
     return checks, skips
+
+
+def _in_order(state: State, frame: Frame, typed: Mapping[str, Value], checks: list[str]) -> None:
+    """Refuse checking an item that comes `after: ask` while a required question is unanswered."""
+    later = {item.id for item in state.do if item.after == "ask"}
+    if not later.intersection(checks):
+        return
+    pending = [q.field for q in state.ask if q.required and frame["answers"].get(q.field) is None]
+    pending = [name for name in pending if typed.get(name) is None]
+    if pending:
+        first = next(item for item in checks if item in later)
+        raise InvalidAnswerError(
+            f"item {first!r} comes after the questions of state {state.name!r}: "
+            f"answer {', '.join(repr(p) for p in pending)} first"
+        )
 
 
 def _now(now: datetime | None) -> datetime:

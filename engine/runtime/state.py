@@ -20,7 +20,7 @@ Scalar = str | int | float | bool  # a site or procedure parameter
 Status = Literal["open", "finished", "cancelled"]
 EventKind = Literal[
     "start", "enter", "move", "answer", "check", "skip", "note", "override",
-    "breach", "done", "finish", "cancel", "handoff",
+    "breach", "done", "finish", "cancel", "handoff", "correct",
 ]  # fmt: skip
 Via = Literal["use", "route", "outcome"]  # why an `enter` event entered its state
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
@@ -249,6 +249,7 @@ _NEEDS: dict[str, dict[str, Check]] = {
     "skip": {"items": TEXT_MAP},
     "finish": {"outcome": TEXT},
     "done": {"deadline": TEXT, "depth": INT},
+    "correct": {"answers": SCALAR_MAP},
 }
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from procflow.engine.model.procedure import DeadlineKind, Note, Procedure, State, Text
+from procflow.engine.model.guard import GuardError, parse_guard
+from procflow.engine.model.procedure import DeadlineKind, Item, Note, Phrase, Procedure, State, Text
 from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value, show_answer
-from procflow.engine.runtime.machine import CompiledMachine
+from procflow.engine.runtime.machine import CompiledMachine, Condition
 from procflow.engine.runtime.state import DueEntry, Frame, Scalar, Snapshot, Status
 
 
@@ -26,6 +27,7 @@ class ItemView:
     reason: str | None = None  # why it was skipped
     note: str | None = None
     source: str | None = None
+    waiting: bool = False  # `after: ask`, and a required question of the state is unanswered
 
 
 @dataclass(frozen=True)
@@ -124,20 +126,41 @@ class View:
         return tuple(d for d in self.due if d.kind == "every" and d.due is not None)
 
 
+_CONDITIONS: dict[str, Condition] = {}  # guards of items and phrases, parsed once per text
+
+
+def applies(part: Item | Phrase, frame: Frame) -> bool:
+    """Whether a checklist item or phrase applies now: it has no `when`, or its guard holds over
+    the frame's parameters and answers (a guard that does not parse never holds)."""
+    if part.when is None:
+        return True
+    condition = _CONDITIONS.get(part.when)
+    if condition is None:
+        try:
+            condition = Condition(parse_guard(part.when))
+        except GuardError:
+            return False
+        if len(_CONDITIONS) < 4096:
+            _CONDITIONS[part.when] = condition
+    return condition({**frame["params"], **frame["answers"]})
+
+
+def unanswered(state: State, frame: Frame) -> list[str]:
+    """The required questions of `state` still without an answer."""
+    answers = frame["answers"]
+    return [q.field for q in state.ask if q.required and answers.get(q.field) is None]
+
+
 def requirements(state: State, frame: Frame) -> list[str]:
     """What is missing before `state` can be left, one phrase each (empty: nothing)."""
     if not state.ask and not state.do:
         return []
-    answers, checked, skipped = frame["answers"], frame["checked"], frame["skipped"]
-    unmet = [
-        f"question {q.field!r} is not answered"
-        for q in state.ask
-        if q.required and answers.get(q.field) is None
-    ]
+    checked, skipped = frame["checked"], frame["skipped"]
+    unmet = [f"question {name!r} is not answered" for name in unanswered(state, frame)]
     unmet += [
         f"item {item.id!r} is not checked"
         for item in state.do
-        if not item.optional and item.id not in checked and item.id not in skipped
+        if not item.optional and item.id not in checked and item.id not in skipped and applies(item, frame)
     ]
     return unmet
 
@@ -152,12 +175,23 @@ def build_view(
     params = frame["params"]
     values = {**params, **frame["answers"]}
     blockers = tuple(requirements(state, frame))
+    # a text may name a field: `{field}` shows its answer as people read it, or a dash
+    filled = {
+        **params,
+        **{
+            name: show_answer(field, frame["answers"].get(name))
+            if frame["answers"].get(name) is not None
+            else "—"
+            for name, field in procedure.fields.items()
+            if name not in params
+        },
+    }
     is_open = snapshot["status"] == "open"
     if not is_open:
         blockers = (f"the instance is {snapshot['status']}",)
 
     def text(value: Text | None) -> str:
-        return render(value, lang, params)
+        return render(value, lang, filled)
 
     def note(value: Note | None) -> str | None:
         return None if value is None else text(value.text)
@@ -211,10 +245,14 @@ def build_view(
                 frame["skipped"].get(item.id),
                 note(item.note),
                 item.source,
+                item.after == "ask" and bool(unanswered(state, frame)),
             )
             for item in state.do
+            if applies(item, frame)
         ),
-        phrases=tuple(PhraseView(text(p.text), note(p.note), p.source) for p in state.say),
+        phrases=tuple(
+            PhraseView(text(p.text), note(p.note), p.source) for p in state.say if applies(p, frame)
+        ),
         questions=tuple(
             _question(procedure, q.field, q.required, frame["answers"].get(q.field), lang, params)
             for q in state.ask

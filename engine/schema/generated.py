@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "f90f48867ff0c7d1ed4da9790ec00aee2e238a29f77b3ed46d5e4196be9bf93e"
+SCHEMA_KEY = "3fc0f15b4829bfd5fd0ac1139ed24b4b06123fc94657770820a79f33831e2e63"
 
 VERSION = "2.22.3"
 import re
@@ -589,6 +589,53 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_use(data, cus
                             data__params_property_names = False
                     if not data__params_property_names:
                         raise JsonSchemaValueException
+        if "returns" in data_keys:
+            data_keys.remove("returns")
+            data__returns = data["returns"]
+            data__returns_one_of_count4 = 0
+            if data__returns_one_of_count4 < 2:
+                try:
+                    if not isinstance(data__returns, (list, tuple)):
+                        raise JsonSchemaValueException
+                    data__returns_is_list = isinstance(data__returns, (list, tuple))
+                    if data__returns_is_list:
+                        data__returns_len = len(data__returns)
+                        if data__returns_len < 1:
+                            raise JsonSchemaValueException
+                        def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                        if data__returns_len > len(set(fn(data__returns_x) for data__returns_x in data__returns)):
+                            raise JsonSchemaValueException
+                        for data__returns_x, data__returns_item in enumerate(data__returns):
+                            validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(data__returns_item, custom_formats, None)
+                    data__returns_one_of_count4 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if data__returns_one_of_count4 < 2:
+                try:
+                    if not isinstance(data__returns, (dict)):
+                        raise JsonSchemaValueException
+                    data__returns_is_dict = isinstance(data__returns, dict)
+                    if data__returns_is_dict:
+                        data__returns_len = len(data__returns)
+                        if data__returns_len < 1:
+                            raise JsonSchemaValueException
+                        data__returns_keys = set(data__returns.keys())
+                        for data__returns_key in data__returns_keys:
+                            if data__returns_key not in []:
+                                data__returns_value = data__returns.get(data__returns_key)
+                                validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(data__returns_value, custom_formats, None)
+                        if data__returns_len != 0:
+                            data__returns_property_names = True
+                            for data__returns_key in data__returns:
+                                try:
+                                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(data__returns_key, custom_formats, None)
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    data__returns_property_names = False
+                            if not data__returns_property_names:
+                                raise JsonSchemaValueException
+                    data__returns_one_of_count4 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if data__returns_one_of_count4 != 1:
+                raise JsonSchemaValueException
         if data_keys:
             raise JsonSchemaValueException
     return data
@@ -624,44 +671,44 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_deadline(data
             data__missing_keys = set(['of']) - data.keys()
             if data__missing_keys:
                 raise JsonSchemaValueException
-    data_one_of_count4 = 0
-    if data_one_of_count4 < 2:
+    data_one_of_count5 = 0
+    if data_one_of_count5 < 2:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['within']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException
-            data_one_of_count4 += 1
+            data_one_of_count5 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count4 < 2:
+    if data_one_of_count5 < 2:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['before']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException
-            data_one_of_count4 += 1
+            data_one_of_count5 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count4 < 2:
+    if data_one_of_count5 < 2:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['after']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException
-            data_one_of_count4 += 1
+            data_one_of_count5 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count4 < 2:
+    if data_one_of_count5 < 2:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['every']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException
-            data_one_of_count4 += 1
+            data_one_of_count5 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count4 != 1:
+    if data_one_of_count5 != 1:
         raise JsonSchemaValueException
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
@@ -723,13 +770,13 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_duration(data
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_question(data, custom_formats={}, name_prefix=None):
-    data_one_of_count5 = 0
-    if data_one_of_count5 < 2:
+    data_one_of_count6 = 0
+    if data_one_of_count6 < 2:
         try:
             validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(data, custom_formats, None)
-            data_one_of_count5 += 1
+            data_one_of_count6 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count5 < 2:
+    if data_one_of_count6 < 2:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException
@@ -754,20 +801,20 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_question(data
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(data__source, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
-            data_one_of_count5 += 1
+            data_one_of_count6 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count5 != 1:
+    if data_one_of_count6 != 1:
         raise JsonSchemaValueException
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_phrase(data, custom_formats={}, name_prefix=None):
-    data_one_of_count6 = 0
-    if data_one_of_count6 < 2:
+    data_one_of_count7 = 0
+    if data_one_of_count7 < 2:
         try:
             validate_https___procflow_dev_schemas_procedure_v1_json___defs_text(data, custom_formats, None)
-            data_one_of_count6 += 1
+            data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count6 < 2:
+    if data_one_of_count7 < 2:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException
@@ -789,22 +836,26 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_phrase(data, 
                     data_keys.remove("note")
                     data__note = data["note"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data__note, custom_formats, None)
+                if "when" in data_keys:
+                    data_keys.remove("when")
+                    data__when = data["when"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_guard(data__when, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
-            data_one_of_count6 += 1
+            data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count6 != 1:
+    if data_one_of_count7 != 1:
         raise JsonSchemaValueException
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_item(data, custom_formats={}, name_prefix=None):
-    data_one_of_count7 = 0
-    if data_one_of_count7 < 2:
+    data_one_of_count8 = 0
+    if data_one_of_count8 < 2:
         try:
             validate_https___procflow_dev_schemas_procedure_v1_json___defs_text(data, custom_formats, None)
-            data_one_of_count7 += 1
+            data_one_of_count8 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count7 < 2:
+    if data_one_of_count8 < 2:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException
@@ -835,11 +886,20 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_item(data, cu
                     data_keys.remove("note")
                     data__note = data["note"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data__note, custom_formats, None)
+                if "when" in data_keys:
+                    data_keys.remove("when")
+                    data__when = data["when"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_guard(data__when, custom_formats, None)
+                if "after" in data_keys:
+                    data_keys.remove("after")
+                    data__after = data["after"]
+                    if not (isinstance(data__after, str) and data__after == 'ask'):
+                        raise JsonSchemaValueException
                 if data_keys:
                     raise JsonSchemaValueException
-            data_one_of_count7 += 1
+            data_one_of_count8 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count7 != 1:
+    if data_one_of_count8 != 1:
         raise JsonSchemaValueException
     return data
 
@@ -859,26 +919,26 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_penalty(data,
         if "min_count" in data_keys:
             data_keys.remove("min_count")
             data__mincount = data["min_count"]
-            data__mincount_one_of_count8 = 0
-            if data__mincount_one_of_count8 < 2:
+            data__mincount_one_of_count9 = 0
+            if data__mincount_one_of_count9 < 2:
                 try:
                     if not isinstance(data__mincount, (int)) and not (isinstance(data__mincount, float) and data__mincount.is_integer()) or isinstance(data__mincount, bool):
                         raise JsonSchemaValueException
                     if isinstance(data__mincount, (int, float, Decimal)) and not isinstance(data__mincount, bool):
                         if data__mincount < 1:
                             raise JsonSchemaValueException
-                    data__mincount_one_of_count8 += 1
+                    data__mincount_one_of_count9 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__mincount_one_of_count8 < 2:
+            if data__mincount_one_of_count9 < 2:
                 try:
                     if not isinstance(data__mincount, (str)):
                         raise JsonSchemaValueException
                     if isinstance(data__mincount, str):
                         if not REGEX_PATTERNS['^\\{[a-z][a-z0-9_]*\\}$'].search(data__mincount):
                             raise JsonSchemaValueException
-                    data__mincount_one_of_count8 += 1
+                    data__mincount_one_of_count9 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__mincount_one_of_count8 != 1:
+            if data__mincount_one_of_count9 != 1:
                 raise JsonSchemaValueException
         if "period" in data_keys:
             data_keys.remove("period")
@@ -927,13 +987,13 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_workrule(data
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data, custom_formats={}, name_prefix=None):
-    data_one_of_count9 = 0
-    if data_one_of_count9 < 2:
+    data_one_of_count10 = 0
+    if data_one_of_count10 < 2:
         try:
             validate_https___procflow_dev_schemas_procedure_v1_json___defs_text(data, custom_formats, None)
-            data_one_of_count9 += 1
+            data_one_of_count10 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count9 < 2:
+    if data_one_of_count10 < 2:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException
@@ -958,9 +1018,9 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_note(data, cu
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(data__source, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
-            data_one_of_count9 += 1
+            data_one_of_count10 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count9 != 1:
+    if data_one_of_count10 != 1:
         raise JsonSchemaValueException
     return data
 
@@ -1039,8 +1099,8 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
         if "options" in data_keys:
             data_keys.remove("options")
             data__options = data["options"]
-            data__options_one_of_count10 = 0
-            if data__options_one_of_count10 < 2:
+            data__options_one_of_count11 = 0
+            if data__options_one_of_count11 < 2:
                 try:
                     if not isinstance(data__options, (list, tuple)):
                         raise JsonSchemaValueException
@@ -1054,9 +1114,9 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
                             raise JsonSchemaValueException
                         for data__options_x, data__options_item in enumerate(data__options):
                             validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(data__options_item, custom_formats, None)
-                    data__options_one_of_count10 += 1
+                    data__options_one_of_count11 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__options_one_of_count10 < 2:
+            if data__options_one_of_count11 < 2:
                 try:
                     if not isinstance(data__options, (dict)):
                         raise JsonSchemaValueException
@@ -1079,9 +1139,9 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
                                     data__options_property_names = False
                             if not data__options_property_names:
                                 raise JsonSchemaValueException
-                    data__options_one_of_count10 += 1
+                    data__options_one_of_count11 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__options_one_of_count10 != 1:
+            if data__options_one_of_count11 != 1:
                 raise JsonSchemaValueException
         if "pattern" in data_keys:
             data_keys.remove("pattern")
@@ -1133,21 +1193,21 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_identifier(da
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_param(data, custom_formats={}, name_prefix=None):
-    data_one_of_count11 = 0
-    if data_one_of_count11 < 2:
+    data_one_of_count12 = 0
+    if data_one_of_count12 < 2:
         try:
             if not isinstance(data, (str, int, float, Decimal, bool)):
                 raise JsonSchemaValueException
-            data_one_of_count11 += 1
+            data_one_of_count12 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count11 < 2:
+    if data_one_of_count12 < 2:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data__missing_keys = set(['default']) - data.keys()
-                if data__missing_keys:
+                data_len = len(data)
+                if data_len < 1:
                     raise JsonSchemaValueException
                 data_keys = set(data.keys())
                 if "default" in data_keys:
@@ -1165,9 +1225,9 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_param(data, c
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(data__source, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
-            data_one_of_count11 += 1
+            data_one_of_count12 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count11 != 1:
+    if data_one_of_count12 != 1:
         raise JsonSchemaValueException
     return data
 
@@ -1189,8 +1249,8 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(dat
     return data
 
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_text(data, custom_formats={}, name_prefix=None):
-    data_one_of_count12 = 0
-    if data_one_of_count12 < 2:
+    data_one_of_count13 = 0
+    if data_one_of_count13 < 2:
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException
@@ -1198,14 +1258,14 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_text(data, cu
                 data_len = len(data)
                 if data_len < 1:
                     raise JsonSchemaValueException
-            data_one_of_count12 += 1
+            data_one_of_count13 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count12 < 2:
+    if data_one_of_count13 < 2:
         try:
             validate_https___procflow_dev_schemas_procedure_v1_json___defs_localizedtext(data, custom_formats, None)
-            data_one_of_count12 += 1
+            data_one_of_count13 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count12 != 1:
+    if data_one_of_count13 != 1:
         raise JsonSchemaValueException
     return data
 

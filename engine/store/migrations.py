@@ -191,5 +191,32 @@ _V9 = (
        BEGIN SELECT RAISE(ABORT, 'violation decisions are append-only'); END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# Version 10: drafts, every answer, ticked item and skip kept the moment the operator confirms it,
+# before the step that records them is taken. A draft belongs to one visit of one state (`visit`:
+# how many states the instance had entered) and was written at instance version `version`; it is
+# not an event: history, replay and reports never read it. One row per field or item: a later
+# draft of the same one replaces it. A trigger empties an instance's drafts in the transaction of
+# any event that records the work of a step or leaves the state (answer, check, skip, enter, move,
+# finish, cancel), so the step's own write path needs no change and no draft outlives its step;
+# a hand-over, a note, an override, a breach or an acknowledged recurrence keeps them.
+_V10 = (
+    """CREATE TABLE drafts (
+        instance TEXT NOT NULL REFERENCES instances (id),
+        subject TEXT NOT NULL CHECK (subject IN ('field', 'item')),
+        name TEXT NOT NULL,             -- the field or checklist item id
+        kind TEXT NOT NULL CHECK (kind IN ('answer', 'check', 'skip')),
+        value TEXT,                     -- JSON: the answer as typed, the reason of a skip
+        visit INTEGER NOT NULL CHECK (visit >= 1),
+        state TEXT NOT NULL,            -- the qualified state it belongs to
+        version INTEGER NOT NULL CHECK (version >= 1),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (instance, subject, name)
+    )""",  # with its rowid: the order in which the drafts were first given
+    """CREATE TRIGGER drafts_taken AFTER INSERT ON events
+       WHEN NEW.kind IN ('answer', 'check', 'skip', 'enter', 'move', 'finish', 'cancel')
+       BEGIN DELETE FROM drafts WHERE instance = NEW.instance; END""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 LATEST = len(MIGRATIONS)

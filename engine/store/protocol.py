@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 from procflow.engine.store.records import (
     AccountableEvent,
     DecisionRow,
+    DraftRecord,
     DueEntry,
     DueRow,
     EventRecord,
@@ -106,6 +107,46 @@ class Store(Protocol):
         instance's due rows with `due` (none once it is closed). If anyone changed the instance
         since `expected_version`: `ConflictError` naming who and when, and nothing written.
         Returns the new version (the number of events)."""
+        ...
+
+    # --- drafts: what is confirmed inside a step not yet taken (migration 10) --------------------
+
+    def save_draft(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        kind: str,
+        name: str,
+        value: Any,
+        visit: int,
+        state: str,
+        actor: str,
+        at: str,
+    ) -> None:
+        """Keep one answer (`kind` answer, `value` as typed), ticked item (check) or skipped item
+        (skip, `value` its reason) of the current step, in its own transaction, durable when this
+        returns. It replaces an earlier draft of the same field or item. Written only if the
+        instance is open at `expected_version`, else `ConflictError` naming who changed it, and
+        nothing written. A draft is never an event: the next step that records work or leaves the
+        state (`append_step` with an answer, check, skip, enter, move, finish or cancel event)
+        removes the instance's drafts in its own transaction."""
+        ...
+
+    def drafts(self, instance_id: str) -> list[DraftRecord]:
+        """The instance's drafts, fields then items, each in the order first given."""
+        ...
+
+    # --- hand-overs --------------------------------------------------------------------------
+
+    def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """Of each instance, its latest `handoff` event (none: not in the result), so the next
+        holder reads who passed it on, when and why (`resume`, `status --mine`)."""
+        ...
+
+    def knows_person(self, name: str) -> bool:
+        """Whether `name` has ever started, held, changed or acted on an instance here (a
+        hand-over to a name never seen is confirmed first when no site file names people)."""
         ...
 
     def load(self, instance_id: str) -> Instance:

@@ -193,6 +193,32 @@ def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+class DraftRecord(NamedTuple):
+    """An answer, a ticked item or a skip confirmed inside a step not yet taken: kept at once,
+    never an event (`Store.save_draft`)."""
+
+    instance: str
+    subject: str  # field | item
+    name: str  # the field or item id
+    kind: str  # answer | check | skip
+    value: Any  # the answer as typed, the reason of a skip; None for a check
+    visit: int  # which visit of its state: how many states the instance had entered
+    state: str  # the qualified state
+    version: int  # the instance's version when it was written
+    at: str  # as the desk's clock showed it, like an event's (ISO with its offset)
+    actor: str
+
+
+DRAFT_COLUMNS = "instance, subject, name, kind, value, visit, state, version, at, actor"
+DRAFT_KINDS = {"answer": "field", "check": "item", "skip": "item"}  # kind: its subject
+
+
+def draft_from_row(row: tuple[Any, ...]) -> DraftRecord:
+    values = list(row)
+    values[4] = None if values[4] is None else json.loads(values[4])
+    return DraftRecord(*values)
+
+
 class PinnedText(NamedTuple):
     """The exact text of a procedure an instance runs on, kept once per hash."""
 

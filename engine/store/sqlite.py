@@ -25,11 +25,14 @@ from procflow.engine.store import records
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.protocol import LAST
 from procflow.engine.store.records import (
+    DRAFT_COLUMNS,
+    DRAFT_KINDS,
     EVENT_COLUMNS,
     INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
     DecisionRow,
+    DraftRecord,
     DueEntry,
     DueRow,
     EventRecord,
@@ -38,6 +41,7 @@ from procflow.engine.store.records import (
     PinnedText,
     ViolationRow,
     WholeInstance,
+    draft_from_row,
     event_from_row,
     event_row,
     local_time,
@@ -422,6 +426,91 @@ class SQLiteStore:
             f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
             rows,
         )
+
+    # --- drafts (migration 10) ------------------------------------------------------------------
+
+    def save_draft(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        kind: str,
+        name: str,
+        value: Any,
+        visit: int,
+        state: str,
+        actor: str,
+        at: str,
+    ) -> None:
+        """One draft in its own write transaction, guarded by the instance's version like a step.
+        New methods and table only: the step's path (`append_step`) is untouched, and the trigger
+        of migration 10 clears the drafts when a step records its work."""
+        subject = DRAFT_KINDS.get(kind)
+        if subject is None:
+            raise ValueError(f"unknown draft kind {kind!r}")
+        with self.write() as db:
+            row = db.execute("SELECT version, status FROM instances WHERE id = ?", (instance_id,)).fetchone()
+            if row is None or row[0] != expected_version or row[1] != "open":
+                raise self._conflict(db, instance_id, expected_version)
+            # keep the first-given order of a field or item answered again: update in place
+            db.execute(
+                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (instance, subject, name) DO UPDATE SET kind = excluded.kind,"
+                " value = excluded.value, visit = excluded.visit, state = excluded.state,"
+                " version = excluded.version, at = excluded.at, actor = excluded.actor",
+                (
+                    instance_id,
+                    subject,
+                    name,
+                    kind,
+                    None if value is None else _dump(value),
+                    visit,
+                    state,
+                    expected_version,
+                    at,
+                    actor,
+                ),
+            )
+
+    def drafts(self, instance_id: str) -> list[DraftRecord]:
+        with self._errors():
+            rows = self.db.execute(
+                f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance = ? ORDER BY subject, rowid",
+                (instance_id,),
+            ).fetchall()
+        try:
+            return [draft_from_row(r) for r in rows]
+        except (ValueError, TypeError):
+            raise self._damaged(instance_id, "its drafts") from None
+
+    # --- hand-overs -----------------------------------------------------------------------------
+
+    def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """One query per instance, each read backwards along the events' primary key: the cost
+        follows the instances listed, not the store."""
+        found: dict[str, EventRecord] = {}
+        query = (
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? AND kind = 'handoff'"
+            " ORDER BY seq DESC LIMIT 1"
+        )
+        with self._errors():
+            for ident in instance_ids:
+                row = self.db.execute(query, (ident,)).fetchone()
+                if row is not None:
+                    try:
+                        found[ident] = event_from_row(row)
+                    except (ValueError, TypeError):
+                        raise self._damaged(ident, "its event log") from None
+        return found
+
+    def knows_person(self, name: str) -> bool:
+        with self._errors():
+            row = self.db.execute(
+                "SELECT 1 FROM instances WHERE owner = :n OR created_by = :n OR updated_by = :n"
+                " UNION ALL SELECT 1 FROM events WHERE actor = :n LIMIT 1",
+                {"n": name},
+            ).fetchone()
+        return row is not None
 
     def load(self, instance_id: str) -> Instance:
         """The instance with this id (case-insensitive); `NotFoundError` with a suggestion."""

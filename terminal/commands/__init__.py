@@ -34,6 +34,9 @@ COMMANDS: dict[str, Registered] = {
     "completion": Registered(
         "completion", "Print the shell completion script for SHELL (bash, zsh or fish)."
     ),
+    "correct": Registered(
+        "desk", "Correct the recorded answer to FIELD of instance ID; the original stays in its history."
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),
@@ -42,6 +45,9 @@ COMMANDS: dict[str, Registered] = {
     ),
     "history": Registered(
         "records", "The audit trail of instance ID: every event with its time, actor, role and what it did."
+    ),
+    "lsp": Registered(
+        "editor", "Serve procedure files to an editor: a language server over stdin and stdout."
     ),
     "list": Registered("procedures", "List the procedures: id, title, number of states and source document."),
     "new": Registered(

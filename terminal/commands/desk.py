@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 from procflow.engine.runtime.script import load_script
-from procflow.terminal import completing, runs, steps
+from procflow.terminal import completing, corrections, runs, steps
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     DIR_HELP,
@@ -23,6 +23,10 @@ from procflow.terminal.commands.common import (
     recordable,
 )
 
+PRACTICE_HELP = (
+    "Practise: use a scratch database beside the real one (never counted by `report`); every screen says so."
+)
+
 
 @click.command(context_settings=CONTEXT)
 @click.argument("procedure", metavar="PROCEDURE", shell_complete=completing.procedures)
@@ -30,6 +34,7 @@ from procflow.terminal.commands.common import (
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
 @_instance_options
 @ids_option
+@click.option("--practice", is_flag=True, help=PRACTICE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def run(
     procedure: str,
@@ -40,6 +45,7 @@ def run(
     db: str | None,
     actor: str | None,
     lang: str | None,
+    practice: bool,
     as_json: bool,
 ) -> None:
     """Start PROCEDURE (an id, or the path of a procedure file) and lead through it step by step.
@@ -51,13 +57,23 @@ def run(
     In a state whose role you do not hold (by the site file's people) a run asks why you act
     anyway, and records it; --override --reason TEXT answers for every such state, and a
     scripted run without them stops there (exit 10).
+
+    With --practice nothing is real: the run uses a scratch database beside the real one (its
+    name ends in .practice.db), which `report` never reads, and says so on every screen.
     """
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
     desk = runs.open_desk(
-        db, actor, lang, dirs, site=_site(), override=_override(override, reason), ask=script is None
+        db,
+        actor,
+        lang,
+        dirs,
+        site=_site(),
+        override=_override(override, reason),
+        ask=script is None,
+        practice=practice,
     )
     opened = runs.start(desk, procedure)
-    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json, practice))
 
 
 @click.command(context_settings=CONTEXT)
@@ -65,6 +81,7 @@ def run(
 @_session_options
 @_instance_options
 @ids_option
+@click.option("--practice", is_flag=True, help="Resume a practice instance (in the scratch database).")
 @click.option("--json", "as_json", is_flag=True, help=STEP_JSON_HELP)
 def resume(
     instance: str,
@@ -74,6 +91,7 @@ def resume(
     db: str | None,
     actor: str | None,
     lang: str | None,
+    practice: bool,
     as_json: bool,
 ) -> None:
     """Continue instance ID where it stopped, on the procedure text it started with.
@@ -83,10 +101,16 @@ def resume(
     """
     script = load_script(answers_file) if answers_file else None
     desk = runs.open_desk(
-        db, actor, lang, site=_site(), override=_override(override, reason), ask=script is None
+        db,
+        actor,
+        lang,
+        site=_site(),
+        override=_override(override, reason),
+        ask=script is None,
+        practice=practice,
     )
     opened = desk.open(desk.store.resolve(instance, desk.actor))
-    click.get_current_context().exit(runs.drive(desk, opened, script, as_json))
+    click.get_current_context().exit(runs.drive(desk, opened, script, as_json, practice))
 
 
 @click.command(context_settings=CONTEXT)
@@ -182,7 +206,13 @@ def cancel(
     default=None,
     metavar="TEXT",
     callback=recordable,
-    help="What the next holder should know (recorded).",
+    help="What the next holder should know (recorded; shown to them when they resume it).",
+)
+@click.option(
+    "--new-person",
+    is_flag=True,
+    help="Hand over to a person never seen in this database (without a site file naming people "
+    "this is asked on a terminal, and refused otherwise).",
 )
 @_instance_options
 @click.option(
@@ -192,6 +222,7 @@ def handoff(
     instance: str,
     to: str,
     note: str | None,
+    new_person: bool,
     db: str | None,
     actor: str | None,
     lang: str | None,
@@ -201,7 +232,50 @@ def handoff(
 
     `status` and the agenda then show whose it is; `status --mine` lists it for the person, or
     for everyone holding the role. Saved like a step: refused (exit 7) if someone changed the
-    instance first, and an unknown person or role is exit 4.
+    instance first, and an unknown person or role is exit 4. The next holder sees the note, who
+    handed it over and when, as they resume it and in `status --mine`.
+
+    Without a site file naming people, a name never seen in this database may be a typo: on a
+    terminal procflow asks before handing over; elsewhere it refuses (exit 2) unless given
+    --new-person.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
-    steps.hand_over(desk, instance, to, note, as_json)
+    steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("instance", metavar="ID", callback=findable)
+@click.argument("field", metavar="FIELD", callback=findable)
+@click.argument("value", metavar="[VALUE]", required=False, callback=recordable)
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    callback=recordable,
+    help="Why the answer is corrected (recorded).",
+)
+@_instance_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: instance, field, was, value, reason, routing."
+)
+def correct(
+    instance: str,
+    field: str,
+    value: str | None,
+    reason: str,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Correct the recorded answer to FIELD of instance ID; the original stays in its history.
+
+    VALUE is checked like an answer (exit 5 when refused); without it a terminal asks for it.
+    The correction is an event of its own with the reason, saved like a step by someone holding
+    the role of the state where the answer was given (exit 10 otherwise). Where the instance
+    went is never rewritten: when the corrected answer would have routed it elsewhere, or not
+    allowed the move taken, procflow says so and records it. Exit 4 for an unknown instance or
+    a field it has no answer to.
+    """
+    desk = runs.open_desk(db, actor, lang, site=_site())
+    corrections.correct_answer(desk, instance, field, value, reason.strip(), as_json)

@@ -18,15 +18,31 @@ from procflow.terminal.commands.common import _instance_options, findable
 @click.command(context_settings=CONTEXT)
 @click.argument("instance", metavar="ID", callback=findable, shell_complete=completing.instances)
 @click.option("--show-pii", is_flag=True, help="Show answers to fields marked as personal data.")
+@click.option(
+    "--drafts",
+    "with_drafts",
+    is_flag=True,
+    help="Also show the drafts: answers, ticks and skips confirmed in the step not yet taken.",
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
 def history(
-    instance: str, show_pii: bool, db: str | None, actor: str | None, lang: str | None, as_json: bool
+    instance: str,
+    show_pii: bool,
+    with_drafts: bool,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
 ) -> None:
-    """The audit trail of instance ID: every event with its time, actor, role and what it did."""
+    """The audit trail of instance ID: every event with its time, actor, role and what it did.
+
+    Drafts (what was confirmed inside a step not yet taken) are not events; --drafts lists them
+    after the events.
+    """
     store = open_store(db)
     instance = store.resolve(instance, environment.actor(actor))
-    histories.show_history(store, instance, show_pii, environment.language(lang), as_json)
+    histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
 
 
 @click.command(context_settings=CONTEXT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 from procflow.engine.base import environment
+from procflow.engine.desk.audit import handovers
 from procflow.engine.desk.audit import status as read_status
 from procflow.engine.store import open_store
 from procflow.terminal import listings
@@ -49,4 +50,10 @@ def status(
     who = person if person is not None else environment.actor(actor) if mine else None
     held = _site().roles_of(who) if who is not None and _site_given() else None  # a site only when needed
     report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
-    listings.show_status(report, environment.language(lang), as_json)
+    # a person's own list says who handed each one over, when and why (`handoff --note`)
+    notes = (
+        handovers(store, {r.summary.id: (r.summary.owner, r.summary.assignee) for r in report.open})
+        if who
+        else None
+    )
+    listings.show_status(report, environment.language(lang), as_json, notes)

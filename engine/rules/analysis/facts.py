@@ -15,18 +15,23 @@ from functools import cached_property
 from typing import NamedTuple
 
 from procflow.engine.model.guard import Guard, GuardError, parse_guard
-from procflow.engine.model.procedure import Move, Procedure, Route, State, Text
+from procflow.engine.model.procedure import Item, Move, Phrase, Procedure, Route, State, Text
 from procflow.engine.rules.analysis.domains import Budget
 
 
 class Site(NamedTuple):
-    """One guard in the procedure: on a route or on a move of `state`."""
+    """One guard in the procedure: on a route, a move, or an item or phrase of `state`."""
 
     state: State
     pointer: str  # of the `when` scalar
     text: str
     route: Route | None = None
     move: Move | None = None
+
+
+def parts(state: State) -> tuple[Item | Phrase, ...]:
+    """The checklist items and phrases of `state`, which may carry a guard (`when`)."""
+    return (*state.do, *state.say)
 
 
 SMALL = 200  # candidate lists up to this size are searched whole, exactly as difflib does
@@ -127,6 +132,9 @@ class Analysis:
         self.succ: dict[str, tuple[str, ...]] = {}
         self.broken: set[str] = set()  # states with a target that does not exist
         for name, state in states.items():
+            for part in parts(state):  # a conditional item or phrase
+                if part.when is not None:
+                    self._add(Site(state, part.ptr + "/when", part.when))
             routes, moves = state.routes, state.moves
             if len(routes) == 1 and not moves and not state.outcomes:  # `next: NAME`, the usual case
                 to = routes[0].to
@@ -215,7 +223,8 @@ class Analysis:
         (asked on some path from `initial`, asked as required on every such path).
 
         A state's own questions count (they are answered before it is left); a
-        sub-procedure's questions do not (its answers are its own).
+        sub-procedure's questions do not (its answers are its own), but for those its `use`
+        names in `returns`, which may have been asked.
         """
         bits, states, order = self.field_bits, self.procedure.states, self.order
         if not bits or not order:
@@ -229,6 +238,9 @@ class Analysis:
                 asks[i] |= bit
                 if q.required:
                     required[i] |= bit
+            use = states[name].use
+            for ours in use.returns.values() if use is not None else ():
+                asks[i] |= bits.get(ours, 0)  # handed back when the sub-procedure ends, if answered there
             for target in self.succ[name]:
                 before[index[target]].append(i)
         everything = (1 << len(bits)) - 1
