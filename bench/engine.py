@@ -3,6 +3,8 @@
 (a) in-process session steps against the bare `transitions` machine firing the same triggers.
 (b) persisted step latency, (c) scale with 100,000 instances, (d) CLI start and memory: these
     live in bench/engine_store.py (which runs them alone too).
+(f) `procflow run` from its start to the first prompt on the screen: piped, and on a
+    pseudo-terminal, where the line editor (prompt_toolkit) is loaded.
 Run from a checkout: `python bench/engine.py [--only a] [--procedure ID_OR_PATH] [--batches N]`.
 To add a section, write `section_x(options) -> Section` (a title, rows of label and value,
 goals met or not) and register it in SECTIONS; `--only x` then runs it alone.
@@ -265,8 +267,72 @@ def section_a(options: argparse.Namespace) -> Section:
     return section
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {"a": section_a}
-SECTIONS.update(engine_store.SECTIONS)  # (b) persisted steps, (c) scale, (d) CLI start: bench/engine_store.py
+def _first_prompt(terminal: bool, env: dict[str, str]) -> float:
+    """Seconds from starting `procflow run` until its first prompt is on the screen."""
+    import pty
+    import select
+    import subprocess
+
+    command = [str(engine_store.PROCFLOW), "run", str(FIXTURE), "--lang", "en"]
+    if terminal:
+        master, slave = pty.openpty()
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        reading = master
+    else:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
+        )
+        assert process.stdout is not None
+        reading = process.stdout.fileno()
+    seen = b""
+    while b"done?" not in seen:
+        ready, _, _ = select.select([reading], [], [], 30)
+        if not ready:
+            raise RuntimeError(f"no prompt after 30 s: {seen!r}")
+        seen += os.read(reading, 4096)
+    elapsed = time.perf_counter() - started
+    process.kill()
+    process.wait()
+    if terminal:
+        os.close(master)
+    elif process.stdin is not None:
+        process.stdin.close()
+        process.stdout.close()  # type: ignore[union-attr]
+    return elapsed
+
+
+def section_f(options: argparse.Namespace) -> Section:
+    import tempfile
+
+    section = Section("(f) `procflow run` start-up to the first prompt (a new instance, fresh database)")
+    starts = getattr(options, "starts", 21)
+    with tempfile.TemporaryDirectory() as tmp:
+        samples: dict[str, list[float]] = {"piped": [], "on a terminal": []}
+        for number in range(starts):  # interleaved, so a busy moment hurts both alike
+            for name in samples:
+                env = dict(os.environ, PROCFLOW_DB=str(Path(tmp) / f"{number}-{len(name)}.db"))
+                env.update(PROCFLOW_USER="bench", NO_COLOR="1", TERM="xterm")
+                env.pop("PROCFLOW_PATH", None)
+                samples[name].append(_first_prompt(name != "piped", env))
+    for name, values in samples.items():
+        section.rows.append((name, f"{statistics.median(values) * 1e3:.1f} ms (median of {starts})"))
+    terminal = statistics.median(samples["on a terminal"])
+    section.goals.append(
+        (
+            f"the first prompt on a terminal within 150 ms (measured {terminal * 1e3:.0f} ms)",
+            terminal <= 0.150,
+        )
+    )
+    return section
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {"a": section_a, "f": section_f}
+SECTIONS.update(
+    engine_store.SECTIONS
+)  # (b) persisted steps, (c) scale, (d) CLI start, (e) one answer kept: bench/engine_store.py
 
 
 def main(argv: list[str] | None = None) -> int:

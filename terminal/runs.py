@@ -19,12 +19,12 @@ from procflow.engine.desk.people import check_override_reason
 from procflow.engine.output import diagnostics as report
 from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
+from procflow.terminal import deadlines, inert
 from procflow.terminal import handovers as handed
-from procflow.terminal import inert
 from procflow.terminal.inert import say
 from procflow.terminal.interactive import interactive
 from procflow.terminal.practice import PracticeScreen, practice_path
-from procflow.terminal.screen import EndOfInput, Screen
+from procflow.terminal.screen import EndOfInput, Paused, Screen
 from procflow.terminal.scripted import scripted
 
 
@@ -126,6 +126,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         screen.instance(opened)
         handed.show(desk, opened, screen)  # what the last holder said
     stopped: dict[str, Any] = {"stopped": None, "missing": None, "error": None}
+    known = len(desk.store.events(opened.id)) if as_json else 0  # breaches are those recorded after
     code = 0
     failure: ProcflowError | None = None
     try:
@@ -140,6 +141,9 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     except EndOfInput:
         click.echo(f"procflow: {screen.w('run.input_ended')}", err=True)
         stopped["stopped"], code = "input_ended", EXIT_FINDINGS
+    except Paused:  # the operator's `q`: a clean stop, the instance stays open where it is
+        click.echo(f"procflow: {screen.w('term.paused')}", err=True)
+        stopped["stopped"] = "paused"
     except KeyboardInterrupt:
         click.echo(f"\nprocflow: {screen.w('run.interrupted')}", err=True)
         stopped["stopped"], code = "interrupted", EXIT_INTERRUPTED
@@ -157,7 +161,11 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     if as_json:
         if practice:
             stopped["practice"] = desk.store.location
-        data = result(opened, lambda: answers_of(desk.store.events(opened.id)), **stopped)
+        events = desk.store.events(opened.id)
+        missed = deadlines.breaches(events[known:])
+        if missed:  # only then: the JSON of a run without breaches reads as it always did
+            stopped["breaches"] = missed
+        data = result(opened, lambda: answers_of(events), **stopped)
         click.echo(to_json(data))
     if failure is not None:
         raise failure

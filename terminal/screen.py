@@ -1,5 +1,6 @@
 """The operator's screen: an instance's current state, a scripted step and its end drawn for a
-person, in their language, and one line read back.
+person, in their language, wrapped to the terminal's width, and one line read back (edited with
+prompt_toolkit on a terminal, read plainly from a pipe).
 
 Only draws and reads: it never steps an instance or opens a store. Colour only on a terminal
 without NO_COLOR.
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from procflow.engine.base.durations import say_duration
@@ -19,6 +21,11 @@ from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.instances import Opened
 from procflow.engine.runtime.answers import Refusal
+from procflow.terminal import deadlines
+from procflow.terminal.wrap import screen_width, wrap
+
+if TYPE_CHECKING:
+    from procflow.terminal.prompt import KeyReader
 
 
 def ids_wanted() -> bool:
@@ -32,6 +39,21 @@ class EndOfInput(Exception):
     """Standard input ended while a question was open."""
 
 
+class Paused(Exception):
+    """The operator paused the run (`q`): the instance stays open where it is."""
+
+
+def key_reader(lang: str) -> KeyReader | None:
+    """prompt_toolkit's line editor when both ends are a terminal; None: the plain line reader,
+    so piped scripts and transcripts read lines as they come. Imported only here, at the first
+    question of an interactive run on a terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+    from procflow.terminal.prompt import KeyReader
+
+    return KeyReader(lang)
+
+
 class Screen:
     """Where the operator reads and types: styled lines out, one line in."""
 
@@ -39,6 +61,13 @@ class Screen:
         self.lang = lang
         self.color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
         self.echo_input = not sys.stdin.isatty()  # piped answers appear in the transcript
+        self.width = screen_width()
+        self.keys: KeyReader | None = None
+        self._keys_chosen = False
+        # the deadlines of the state on screen, read against the desk's clock at every prompt
+        self.clock: Callable[[], datetime] | None = None
+        self.dues: tuple[Any, ...] = ()
+        self._late: set[int] = set()  # which of `dues` were announced late
         self.ids = ids_wanted() if ids is None else ids  # `--ids`: internal ids beside the names
 
     def refusal(self, exc: ProcflowError) -> str:
@@ -55,9 +84,37 @@ class Screen:
     def out(self, text: str = "") -> None:
         # Without colour the whole line is made inert here; with colour our own styles must
         # survive, so every value from a record or a file is made inert where it is put in.
-        click.echo(text if self.color else visible(text), color=self.color)
+        shown = text if self.color else visible(text)
+        if self.width is not None:
+            shown = "\n".join(part for line in shown.split("\n") for part in wrap(line, self.width))
+        click.echo(shown, color=self.color)
 
-    def ask(self, prompt: str) -> str:
+    def ask(
+        self,
+        prompt: str,
+        *,
+        default: str = "",
+        choices: Sequence[tuple[str, str, str]] = (),
+        history: Sequence[str] = (),
+    ) -> str:
+        """One line from the operator. `default` is put in for editing (going back); `choices`
+        (number, id, label) complete with Tab; `history` is what ↑ brings back. On a terminal
+        prompt_toolkit edits the line, with the keys and the deadlines in its bottom toolbar."""
+        self._announce_late()
+        if self.editing and self.keys is not None:
+            try:
+                return self.keys.read(
+                    prompt,
+                    default=default,
+                    choices=choices,
+                    history=history,
+                    toolbar=self.toolbar,
+                    live=any(due.due is not None for due in self.dues),
+                )
+            except EOFError:  # Ctrl-D on an empty line
+                raise EndOfInput from None
+        if default:
+            self.out("   " + self.style(self.w("term.was", value=visible(default)), dim=True))
         # A terminal echoes what is typed after the space; piped answers are echoed here, so
         # the screen reads as a transcript (with no space left dangling after an empty answer).
         shown = prompt if self.color else visible(prompt)
@@ -69,7 +126,47 @@ class Screen:
         text = line.rstrip("\r\n")
         if self.echo_input:
             click.echo(" " + visible(text) if text else "")
-        return text.strip()
+        return text.strip() or default
+
+    @property
+    def editing(self) -> bool:
+        """Whether lines are read with the line editor (chosen at the first question)."""
+        if not self._keys_chosen:
+            self.keys, self._keys_chosen = key_reader(self.lang), True
+        return self.keys is not None
+
+    # --- deadlines while the operator works ---------------------------------------------------
+
+    def toolbar(self) -> str:
+        """The bottom line on a terminal: each deadline's time left, live, then the keys."""
+        parts = []
+        if self.clock is not None:  # first: what the operator must not miss
+            now = self.clock()
+            parts += [deadlines.left(due, now, self.lang) for due in self.dues if due.due is not None]
+        return " · ".join([*parts, self.w("term.toolbar")])
+
+    def _announce_late(self) -> None:
+        """A deadline of this state passed since it was drawn: say so once, before the prompt."""
+        if self.clock is None or not self.dues:
+            return
+        now = self.clock()
+        for number, due in enumerate(self.dues):
+            if number in self._late or not deadlines.passed(due, now):
+                continue
+            self._late.add(number)
+            self.error(deadlines.left(due, now, self.lang))
+
+    def breaches(self, found: Sequence[dict[str, Any]]) -> None:
+        """Breaches the last step recorded, announced at once."""
+        names = {due.id: due.text for due in self.dues}  # the state just left: its deadlines
+        for breach in found:
+            self.error(
+                self.w(
+                    "term.breach",
+                    deadline=visible(str(names.get(breach["deadline"], breach["deadline"]))),
+                    late=deadlines.span(float(breach.get("late") or 0), self.lang),
+                )
+            )
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -105,13 +202,15 @@ class Screen:
         self.out("   " + self.style(" · ".join(meta), dim=True))
         if view.source:
             self.out("   " + self.style(f"{self.w('run.source')}: {visible(view.source)}", dim=True))
-        for due in (*view.caller_due, *view.due):  # a caller's deadline runs on inside its sub-procedure
-            self.out(
-                "   "
-                + self.style(
-                    f"{self.w('run.due')}: {visible(due.text)} · {self._when(due, now)}", fg="yellow"
-                )
-            )
+        dues = (*view.caller_due, *view.due)  # a caller's deadline runs on inside its sub-procedure
+        if dues != self.dues:  # another state: what is late already was shown as it was drawn
+            self._late = {n for n, d in enumerate(dues) if deadlines.passed(d, now)}
+        self.dues = dues
+        for due in dues:
+            when = self._when(due, now)
+            if due.due is not None and not due.every:
+                when += " · " + deadlines.left(due, now, self.lang, named=False)
+            self.out("   " + self.style(f"{self.w('run.due')}: {visible(due.text)} · {when}", fg="yellow"))
         for note in view.notes:
             self.out(f"   {self.w('run.notes')}: {visible(note)}")
         if view.items:

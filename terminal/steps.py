@@ -13,7 +13,7 @@ from procflow.engine.base.errors import ProcflowError, UsageError
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
-from procflow.terminal import handovers
+from procflow.terminal import deadlines, handovers
 from procflow.terminal.inert import say
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
@@ -58,12 +58,19 @@ def step_once(
             opened = reread(desk, opened)
             click.echo(
                 to_json(
-                    result(opened, events, recorded=0, error={"code": exc.exit_code, "message": exc.message})
+                    result(
+                        opened,
+                        events,
+                        recorded=0,
+                        error={"code": exc.exit_code, "message": exc.message},
+                    )
                 )
             )
         raise
     if as_json:
-        click.echo(to_json(result(opened, events, recorded=recorded, error=None)))
+        found = deadlines.breaches(desk.store.events(opened.id)[-recorded:]) if recorded else []
+        extra = {"breaches": found} if found else {}  # only then: older output reads the same
+        click.echo(to_json(result(opened, events, recorded=recorded, error=None, **extra)))
         return
     screen = Screen(desk.lang)
     screen.instance(opened)

@@ -109,7 +109,7 @@ def test_end_of_input_leaves_the_instance_open_and_resume_finishes_it(run_cli: R
 
 
 def test_ctrl_c_exits_130_and_says_how_to_resume(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(self: Screen, prompt: str) -> str:
+    def interrupted(self: Screen, prompt: str, **how: object) -> str:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Screen, "ask", interrupted)

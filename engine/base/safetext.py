@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Literal, NamedTuple
 
 # Bidi embeddings, overrides and isolates: they change the order a reader sees, not the text.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -27,6 +28,38 @@ def is_control(char: str, *, allow: str = "") -> bool:
         return False
     category = unicodedata.category(char)
     return category in ("Cc", "Cs") or char in BIDI_CONTROLS
+
+
+# What a terminal sends for a key procflow did not read (an arrow, Home, F1) or a program
+# embeds to drive one: CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, or ESC and one character.
+_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]?"
+)
+
+
+class Refusal(NamedTuple):
+    """Why text may not enter the record, for a message in any language: what was found
+    (`encoding`, `sequence`, `bidi` or `control`) and the offending part, shown inertly."""
+
+    kind: Literal["encoding", "sequence", "bidi", "control"]
+    shown: str
+
+
+def refusal(text: str, *, allow: str = "") -> Refusal | None:
+    """The first reason `text` may not be recorded (see `Refusal`), or None."""
+    for index, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":
+            return Refusal("encoding", "\ufffd")
+        if not is_control(char, allow=allow):
+            continue
+        if char in "\x1b\x9b":
+            found = _SEQUENCE.match(text, index)
+            if found is not None and len(found.group()) > 1:
+                return Refusal("sequence", visible(found.group(), allow=""))
+        if char in BIDI_CONTROLS:
+            return Refusal("bidi", describe(char))
+        return Refusal("control", describe(char))
+    return None
 
 
 @functools.lru_cache(maxsize=16)

@@ -46,6 +46,31 @@ MESSAGES: dict[str, str] = {
     "run.role": "role",
     "run.yes": "yes",
     "run.no": "no",
+    # the operator's terminal: keys, refusals, live deadlines, wrapping (terminal/interactive.py,
+    # terminal/screen.py, terminal/deadlines.py; issue 10 items 2-4, 7, 10)
+    "term.toolbar": "back previous · ? keys · q pause · ↑ earlier · Tab choices",
+    "term.help": (
+        "keys (type at any prompt):\n"
+        "  back    the previous question of this step, its answer ready to edit\n"
+        "  s       skip a checklist item (the reason is asked and recorded)\n"
+        "  q       pause: stop here; the instance stays open (procflow resume {id})\n"
+        "  ?       these keys\n"
+        "  \\?      a leading backslash types a key word as an answer: \\? is '?', \\back is 'back'\n"
+        "  hand off: pause with q, then procflow handoff {id} --to NAME\n"
+        "  Ctrl-C stops at once; on a terminal: ←/→ Home/End, Alt-←/→ by word, ↑/↓ earlier answers, Tab a choice"
+    ),
+    "term.was": "(was: {value}; edit it, or Enter keeps it)",
+    "term.back_first": "this is the first question of this step: there is nothing to go back to",
+    "term.back_saved": "this step's answers are saved: there is nothing to go back to",
+    "term.paused": "paused",
+    "term.refused_sequence": "'{shown}' is a terminal escape sequence (a key such as an arrow), not text, and cannot be recorded: type it again",
+    "term.refused_control": "the control character {shown} cannot be recorded: type it again",
+    "term.refused_bidi": "the direction override {shown} would reorder what readers see and cannot be recorded: type it again without it",
+    "term.refused_encoding": "the terminal sent bytes that are not UTF-8 (another encoding?), which cannot be recorded: type it again",
+    "term.left": "{d} left",
+    "term.next_in": "next in {d}",
+    "term.late_by": "late by {d}",
+    "term.breach": "deadline missed: {deadline}, late by {late} (recorded as a breach)",
     # answers refused, read back and defaulted: the operator's screen (engine/model/fields.py, runtime/answers.py)
     "answer.refused": "'{raw}' is not a valid answer; expected {why}",
     "answer.empty": "an answer is needed; expected {why}",

@@ -46,6 +46,31 @@ MESSAGES: dict[str, str] = {
     "run.role": "角色",
     "run.yes": "是",
     "run.no": "否",
+    # the operator's terminal: keys, refusals, live deadlines, wrapping (terminal/interactive.py,
+    # terminal/screen.py, terminal/deadlines.py; issue 10 items 2-4, 7, 10)
+    "term.toolbar": "back 上一題 · ? 按鍵 · q 暫停 · ↑ 先前答案 · Tab 選項",
+    "term.help": (
+        "按鍵(任何提示下均可輸入):\n"
+        "  back    回到本步驟的上一題,原答案可直接修改\n"
+        "  s       略過檢查項目(會詢問並記錄原因)\n"
+        "  q       暫停:停在這裡,實例保持開啟(procflow resume {id})\n"
+        "  ?       顯示這些按鍵\n"
+        "  \\?      開頭加反斜線即可把按鍵字當作答案:\\? 是「?」,\\back 是「back」\n"
+        "  交接:先按 q 暫停,再執行 procflow handoff {id} --to 姓名\n"
+        "  Ctrl-C 立即停止;在終端機上:←/→ Home/End、Alt-←/→ 逐詞移動、↑/↓ 先前答案、Tab 選項"
+    ),
+    "term.was": "(原答案:{value};可修改,按 Enter 保留)",
+    "term.back_first": "這是本步驟的第一題,沒有上一題",
+    "term.back_saved": "本步驟的答案已儲存,沒有上一題",
+    "term.paused": "已暫停",
+    "term.refused_sequence": "「{shown}」是終端機的控制序列(例如方向鍵),不是文字:請重新輸入",
+    "term.refused_control": "控制字元 {shown} 不能記錄:請重新輸入",
+    "term.refused_bidi": "方向控制字元 {shown} 會改變文字的顯示順序:請去掉後重新輸入",
+    "term.refused_encoding": "終端機送來的位元組不是 UTF-8(編碼不同?):請重新輸入",
+    "term.left": "尚餘 {d}",
+    "term.next_in": "下次在 {d} 後",
+    "term.late_by": "已逾時 {d}",
+    "term.breach": "已逾時限:{deadline},逾時 {late}(已記錄為違規)",
     # answers refused, read back and defaulted: the operator's screen (engine/model/fields.py, runtime/answers.py)
     "answer.refused": "「{raw}」不是有效的答案;應為{why}",
     "answer.empty": "請作答;應為{why}",
