@@ -164,6 +164,7 @@ def test_list_text(run_cli: RunCli, no_bundled: Path, monkeypatch: pytest.Monkey
     assert result.output == (
         "ID              TITLE              STATES  SOURCE\n"
         "sample-visitor  Visitor reception       6  第四篇 前臺接待規程 · 來訪者接待\n"
+        "checked: project .\n"  # the tests run in the repository, a project itself
     )
 
 
@@ -175,6 +176,7 @@ def test_list_aligns_chinese_titles(run_cli: RunCli, tmp_path: Path, no_bundled:
         "ID         TITLE       STATES  SOURCE",
         "a-long-id  來訪者接待       2",
         "b          電話             2",
+        "checked: project .",
     ]
 
 
@@ -189,6 +191,7 @@ def test_list_json(run_cli: RunCli, no_bundled: Path) -> None:
             "source": "第四篇 前臺接待規程 · 來訪者接待",
             "states": 6,
             "origin": "--dir",
+            "checked": "project .",
         }
     ]
     assert "來訪者接待" in result.output  # readable, not \\u escapes

@@ -129,6 +129,50 @@ def test_run_finds_a_project_procedure_by_id(run_cli: RunCli, project: Path) -> 
     assert result.exit_code == 0, result.output
 
 
+BUNDLED_ID = "art5-visitor-reception"
+LOCAL = (
+    f"procflow: 1\nid: {BUNDLED_ID}\ntitle: {{zh-Hant: 本地接待, en: Local reception}}\ninitial: a\n"
+    "states:\n  a: {next: b}\n  b: {final: true}\n"
+)
+
+
+def test_run_bundled_takes_the_bundled_procedure_over_the_projects(run_cli: RunCli, project: Path) -> None:
+    (project / "procedures" / "local.yaml").write_text(LOCAL, encoding="utf-8")
+    answers = project / "answers.yaml"
+    answers.write_text("moves: []\n", encoding="utf-8")
+    ran = run_cli("run", BUNDLED_ID, "--answers", str(answers), "--json", "--db", str(project / "p.db"))
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout.splitlines()[-1])["path"] == ["a", "b"]  # the project's two states
+    bundled = run_cli(
+        "run", BUNDLED_ID, "--bundled", "--answers", str(answers), "--json", "--db", str(project / "p.db")
+    )
+    assert bundled.exit_code == 1, bundled.output  # the bundled one asks questions the file lacks
+    shown = json.loads(bundled.stdout.splitlines()[-1])
+    assert shown["procedure"] == BUNDLED_ID and shown["path"][0] == "prepare" and shown["missing"]
+
+
+def test_list_show_and_graph_say_which_set_they_used(run_cli: RunCli, project: Path) -> None:
+    (project / "procedures" / "local.yaml").write_text(LOCAL, encoding="utf-8")
+    listed = run_cli("list", "--lang", "en")
+    assert listed.exit_code == 0 and listed.stdout.endswith("\nchecked: project .\n")
+    assert "Local reception" in listed.stdout
+    assert {row["checked"] for row in json.loads(run_cli("list", "--json").stdout)} == {"project ."}
+    assert run_cli("list", "--bundled").stdout.endswith("\nchecked: bundled\n")
+    assert {row["checked"] for row in json.loads(run_cli("list", "--bundled", "--json").stdout)} == {
+        "bundled"
+    }
+    for command in ("show", "graph"):
+        mine = run_cli(command, BUNDLED_ID, "--lang", "en")
+        assert mine.exit_code == 0 and mine.stderr == "checked: project .\n", mine.output
+        assert "checked" not in mine.stdout  # the document or diagram alone, for a pipe
+        theirs = run_cli(command, BUNDLED_ID, "--bundled", "--lang", "en")
+        assert theirs.exit_code == 0 and theirs.stderr == "checked: bundled\n", theirs.output
+        by_path = run_cli(command, "procedures/local.yaml")
+        assert by_path.exit_code == 0 and by_path.stderr == ""  # a file names no set
+    assert run_cli("show", BUNDLED_ID, "--lang", "en").stdout.startswith("Local reception\n")
+    assert run_cli("show", BUNDLED_ID, "--bundled", "--lang", "en").stdout.startswith("Visitor reception\n")
+
+
 def test_a_subdirectory_finds_the_project_above(
     run_cli: RunCli, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,7 @@ from procflow.engine.check.pipeline import collect_paths, display_path, project_
 from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.output import diagnostics as report
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import DIR_HELP, LANG_HELP, LANGUAGE_CHOICE
+from procflow.terminal.commands.common import DIR_HELP, LANG_HELP, LANGUAGE_CHOICE, checked
 from procflow.terminal.inert import inert_json, say, to_json
 
 BUNDLED_HELP = "Work on the procedures that ship with procflow, even inside a project (not with PATH)."
@@ -38,7 +38,7 @@ def _project(paths: tuple[str, ...], bundled: bool) -> Project:
 def _scoped(text: str, label: str) -> str:
     """`text` with `checked: LABEL` added as the line before its last one (the summary)."""
     body, _, last = text.rstrip("\n").rpartition("\n")
-    return (body + "\n" if body else "") + f"checked: {label}\n{last}\n"
+    return (body + "\n" if body else "") + f"{checked(label)}\n{last}\n"
 
 
 @click.command(context_settings=CONTEXT)

@@ -81,42 +81,65 @@ DIR_HELP = "Also look for procedures under PATH (repeatable), before PROCFLOW_PA
 BUNDLED_HELP = "Use the procedures that ship with procflow instead of the project's."
 
 
-def _catalog(dirs: tuple[str, ...], *, bundled: bool = False) -> Any:
+def checked(label: str) -> str:
+    """The line saying which set a command worked on: `checked: project ROOT` or `checked: bundled`."""
+    return f"checked: {label}"
+
+
+def _catalog(dirs: tuple[str, ...], *, bundled: bool = False) -> tuple[Any, str]:
     """Every procedure findable: --dir, PROCFLOW_PATH, then the project's (or, with `bundled`
-    or outside any project, the bundled ones)."""
+    or outside any project, the bundled ones); and that set's label for the `checked:` line."""
     from procflow.engine.base.project import find_project  # lazy: reads procflow.toml
     from procflow.engine.check.catalog import build_catalog  # lazy: the catalogue loads procedures
 
-    found = build_catalog(dirs, project=find_project(bundled=bundled))
+    project = find_project(bundled=bundled)
+    found = build_catalog(dirs, project=project)
     for problem in found.problems:
         say(f"procflow: warning: {problem}", err=True)
     for hidden, winner in found.shadowed:
         note = f"{hidden.path} is not used: {winner.path} has its id {hidden.id!r}"
         say(f"procflow: note: {note}", err=True)
-    return found
+    return found, project.label()
 
 
-def _checked_procedure(ref: str, dirs: tuple[str, ...], *, bundled: bool = False) -> tuple[Any, Any]:
-    """The procedure named by an id (or a path to its file) with every check passed, and its path."""
+def _is_file_ref(ref: str) -> bool:
+    """Whether a procedure reference is the path of a file rather than an id."""
+    from procflow.engine.check.catalog import SUFFIXES  # lazy: as above
+
+    return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref
+
+
+def _bundled_file(ref: str, dirs: tuple[str, ...]) -> str:
+    """The file of procedure `ref` as `--bundled` finds it (after --dir and PROCFLOW_PATH, the
+    bundled set, even inside a project); a path is kept as given."""
+    return ref if _is_file_ref(ref) else str(_catalog(dirs, bundled=True)[0].find(ref).path)
+
+
+def _checked_procedure(
+    ref: str, dirs: tuple[str, ...], *, bundled: bool = False
+) -> tuple[Any, Any, str | None]:
+    """The procedure named by an id (or a path to its file) with every check passed, its path,
+    and the label of the set an id was found in (None for a path)."""
     from pathlib import Path  # lazy, like those below: see the module's docstring
 
-    from procflow.engine.check.catalog import SUFFIXES
     from procflow.engine.check.files import load_checked
     from procflow.engine.output import diagnostics as report
 
-    if ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref:
+    label = None
+    if _is_file_ref(ref):
         path = Path(ref)
         if not path.is_file():
             raise errors.UsageError(f"file {ref!r} does not exist; expected a procedure id or a .yaml file")
     else:
-        path = _catalog(dirs, bundled=bundled).find(ref).path
+        found, label = _catalog(dirs, bundled=bundled)
+        path = found.find(ref).path
     procedure, diagnostics = load_checked(path)
     if procedure is None:
         problems = [d for d in diagnostics if d.is_error]
         shown = report.format_text(problems, files=1, sources=report.source_lines(problems))
         say(shown, err=True, nl=False)
         raise errors.ProcflowError(f"{str(path)!r} has errors; fix them first (`procflow validate {path}`)")
-    return procedure, path
+    return procedure, path, label
 
 
 def _used_titles(

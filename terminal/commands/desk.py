@@ -11,9 +11,11 @@ from procflow.engine.runtime.script import load_script
 from procflow.terminal import completing, corrections, runs, steps
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
+    BUNDLED_HELP,
     DIR_HELP,
     OVERRIDE_HELP,
     STEP_JSON_HELP,
+    _bundled_file,
     _instance_options,
     _override,
     _session_options,
@@ -32,6 +34,7 @@ PRACTICE_HELP = (
 @click.argument("procedure", metavar="PROCEDURE", shell_complete=completing.procedures)
 @_session_options
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
+@click.option("--bundled", is_flag=True, help=BUNDLED_HELP)
 @_instance_options
 @ids_option
 @click.option("--practice", is_flag=True, help=PRACTICE_HELP)
@@ -40,6 +43,7 @@ def run(
     procedure: str,
     answers_file: str | None,
     dirs: tuple[str, ...],
+    bundled: bool,
     override: bool,
     reason: str | None,
     db: str | None,
@@ -60,8 +64,13 @@ def run(
 
     With --practice nothing is real: the run uses a scratch database beside the real one (its
     name ends in .practice.db), which `report` never reads, and says so on every screen.
+
+    An id is found under --dir, PROCFLOW_PATH, then the project's procedures (see `procflow
+    where`); with --bundled, the bundled set instead of the project's.
     """
     script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
+    if bundled:  # the bundled procedure of that id, even where the project has its own
+        procedure = _bundled_file(procedure, dirs)
     desk = runs.open_desk(
         db,
         actor,

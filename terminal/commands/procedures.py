@@ -22,13 +22,16 @@ from procflow.terminal.commands.common import (
     _checked_procedure,
     _site,
     _used_titles,
+    checked,
 )
 from procflow.terminal.inert import say, to_json
 
 
 @click.command("list", context_settings=CONTEXT)
 @click.option("--dir", "dirs", multiple=True, metavar="PATH", help=DIR_HELP)
-@click.option("--json", "as_json", is_flag=True, help="A JSON list: id, title, path, source, states, origin.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON list: id, title, path, source, states, origin, checked."
+)
 @click.option("--lang", type=LANGUAGE_CHOICE, default=None, help=LANG_HELP)
 @click.option("--bundled", is_flag=True, help=BUNDLED_HELP)
 def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool) -> None:
@@ -36,10 +39,11 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool)
 
     Procedures are found under each --dir, then each directory of PROCFLOW_PATH (separated by
     the system's path separator), then the project's (see `procflow where`; the bundled set
-    outside any project or with --bundled); the first one found wins an id.
+    outside any project or with --bundled); the first one found wins an id. The last line
+    (each object's `checked` with --json) says which set: `project ROOT` or `bundled`.
     """
     lang = language(lang)
-    found = _catalog(dirs, bundled=bundled)
+    found, label = _catalog(dirs, bundled=bundled)
     rows = [
         {
             "id": e.id,
@@ -48,6 +52,7 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool)
             "source": e.source,
             "states": e.states,
             "origin": e.origin,
+            "checked": label,
         }
         for e in found.entries.values()
     ]
@@ -62,6 +67,13 @@ def list_(dirs: tuple[str, ...], as_json: bool, lang: str | None, bundled: bool)
     ]
     for line in align(table, right={2}):
         say(line)
+    say(checked(label))
+
+
+def _say_checked(label: str | None) -> None:
+    """The set an id was found in, on stderr: stdout is a document or a diagram to pipe."""
+    if label is not None:
+        say(checked(label), err=True)
 
 
 @click.command(context_settings=CONTEXT)
@@ -83,11 +95,13 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...], 
 
     ID is a procedure id (see `procflow list`) or the path of a procedure file. A procedure
     with errors is not shown: its errors are (exit 1). Parameters take the site file's values
-    (`procflow --site PATH show ID`) where it sets them.
+    (`procflow --site PATH show ID`) where it sets them. An id found says on stderr which set
+    it was found in (`checked: project ROOT` or `checked: bundled`).
     """
-    proc, path = _checked_procedure(procedure, dirs, bundled=bundled)
+    proc, path, label = _checked_procedure(procedure, dirs, bundled=bundled)
     titles = _used_titles(proc, path, dirs, bundled=bundled)
     params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
+    _say_checked(label)
     say(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False)
 
 
@@ -108,7 +122,9 @@ def graph(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...],
     """Print a procedure's state diagram: every state and move, guards on the edges.
 
     Thin arrows are automatic routes (dotted: otherwise), thick ones moves the operator
-    chooses; final states are double circles. ID is an id or the path of a procedure file.
+    chooses; final states are double circles. ID is an id or the path of a procedure file; an
+    id found says on stderr which set it was found in (`checked: project ROOT` or `bundled`).
     """
-    proc, _ = _checked_procedure(procedure, dirs, bundled=bundled)
+    proc, _, label = _checked_procedure(procedure, dirs, bundled=bundled)
+    _say_checked(label)
     say(FORMATS[format_](proc, language(lang)), nl=False)
