@@ -62,3 +62,31 @@ def test_only_the_repair_reminder_is_exempt_the_delivery_deadline_still_counts()
     (reached,) = [d for d in service.states["repair"].due if d.id == "delivery_time_reached"]
     (promised,) = service.states["delivery"].due
     assert reached.reminder and not promised.reminder
+
+
+VISITOR = "answers: {host_name: 張, visitor_company: ACME, visitor_name: 李, appointment: none, host_status: busy}\n"
+
+
+@pytest.mark.parametrize("site_sets_it", [True, False])
+def test_a_long_wait_is_a_reminder_only_once_a_site_says_how_long(
+    site_sets_it: bool, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = tmp_path / "visitor.yaml"
+    answers.write_text(VISITOR, encoding="utf-8")
+    site = tmp_path / "site.yaml"
+    params = "{long_wait_after: 10 minutes}" if site_sets_it else "{}"
+    site.write_text(
+        f"procflow-site: 1\nprocedures:\n  art1-visitor-reception:\n    params: {params}\n", "utf-8"
+    )
+    s = ("--site", str(site))
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:00+08:00")
+    run_cli(*s, "run", "art1-visitor-reception", "--answers", str(answers), "--as", "amy", "--lang", "en")
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:20+08:00")
+    agenda = run_cli(*s, "agenda", "--as", "amy", "--lang", "zh-Hant").output
+    shown = "已逾時 10m  09:10  等待時間長:要關照來訪者向其說明" in agenda
+    assert shown is site_sets_it, agenda
+    moved = run_cli(*s, "step", "last", "--move", "long_wait", "--as", "amy", "--lang", "en")
+    assert "A long wait" in moved.output, moved.output
+    history = run_cli(*s, "history", "last", "--as", "amy", "--lang", "en").output
+    assert "long_wait: host_busy → long_wait" in history and "breach" not in history, history
+    assert run_cli(*s, "violation", "list", "--lang", "en").output.strip() == "no violations"
