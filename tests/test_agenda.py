@@ -81,17 +81,17 @@ def test_what_is_due_soonest_first_with_how_late_and_the_command(desk: Desk) -> 
         shown.output
         == f"""\
 2 due by 10:40 (now 2026-03-09 09:40)
-overdue 10m  09:30  Everything the meeting needs in place half an hour before it starts
+overdue 10m  09:30  Everything the meeting needs in place 30 minutes before it starts
                     art1-meeting-service › set_up · front_desk · amy
                     procflow resume {early}
-in 10m       09:50  Everything the meeting needs in place half an hour before it starts
+in 10m       09:50  Everything the meeting needs in place 30 minutes before it starts
                     art1-meeting-service › set_up · front_desk · amy
                     procflow resume {late}
 """
     )
     chinese = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant").output.splitlines()
     assert chinese[:2] == ["截至 10:40 到期 2 項(現在 2026-03-09 09:40)",
-                           "已逾時 10m  09:30  會議前半小時,將會議所需的物資物料全部擺放到位"]  # fmt: skip
+                           "已逾時 10m  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
     assert chinese[4].startswith("10m後到期")
 
 
@@ -154,7 +154,7 @@ def test_json_has_stable_keys(desk: Desk) -> None:
         "items": [{
             "instance": ident, "procedure": "art1-meeting-service", "state": "set_up",
             "deadline": "set_up_by_t_minus_30", "kind": "before",
-            "text": "Everything the meeting needs in place half an hour before it starts",
+            "text": "Everything the meeting needs in place 30 minutes before it starts",
             "role": "front_desk", "owner": "amy", "assignee": None,
             "due": "2026-03-09T09:30:00+08:00", "scheduled": "2026-03-09T09:30:00+08:00", "every": None,
             "overdue": True, "seconds": -600, "command": f"procflow resume {ident}",
@@ -270,10 +270,10 @@ def test_watch_refreshes_and_flags_what_falls_due(desk: Desk, ticking: list[floa
     assert shown.exit_code == 0 and ticking == [60, 60, 60]
     frames = shown.output.split("\n\n")
     assert [f.splitlines()[1] for f in frames] == [
-        "  in 2m  09:30  Everything the meeting needs in place half an hour before it starts",
-        "  in 1m  09:30  Everything the meeting needs in place half an hour before it starts",
-        "! due now  09:30  Everything the meeting needs in place half an hour before it starts",
-        "  overdue 1m  09:30  Everything the meeting needs in place half an hour before it starts",
+        "  in 2m  09:30  Everything the meeting needs in place 30 minutes before it starts",
+        "  in 1m  09:30  Everything the meeting needs in place 30 minutes before it starts",
+        "! due now  09:30  Everything the meeting needs in place 30 minutes before it starts",
+        "  overdue 1m  09:30  Everything the meeting needs in place 30 minutes before it starts",
     ]
     assert frames[2].splitlines()[3] == " " * 18 + f"procflow resume {ident}"
     assert "\a" not in shown.output and "\x1b" not in shown.output  # not a terminal: no bell, no redraw

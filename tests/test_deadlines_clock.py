@@ -392,8 +392,8 @@ def test_due_rows_follow_the_snapshot() -> None:
     rows = due_rows(run.session.snapshot, run.procedures)
     assert rows == [(
         "art1-meeting-service", "set_up", "set_up_by_t_minus_30", "before", "2026-03-09T01:30:00.000Z", None,
-        "front_desk", json.dumps({"en": "Everything the meeting needs in place half an hour before it starts",
-                                  "zh-Hant": "會議前半小時,將會議所需的物資物料全部擺放到位"},
+        "front_desk", json.dumps({"en": "Everything the meeting needs in place 30 minutes before it starts",
+                                  "zh-Hant": "會議前30分鐘,將會議所需的物資物料全部擺放到位"},
                                  ensure_ascii=False, sort_keys=True, separators=(",", ":")),
     )]  # fmt: skip
     assert due_rows(run.session.snapshot, None)[0][6:] == (None, None)
@@ -430,7 +430,7 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
 
         # a row without its text: the agenda reads it from the pinned procedure
         [item] = read_agenda(store, now=at(9, 40), within=3600, limit=5, lang="en").items
-        assert item.text == "Everything the meeting needs in place half an hour before it starts"
+        assert item.text == "Everything the meeting needs in place 30 minutes before it starts"
         desk = Desk(store, actor="amy", clock=lambda: at(9, 40))
         desk.step(desk.open(record.id), check=["notepaper", "pens", "ashtrays", "tea", "other_supplies"])
         assert [r[2] for r in store.due_of(record.id)] == ["at_desk_by_t_minus_15"]

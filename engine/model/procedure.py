@@ -162,6 +162,7 @@ class Deadline:
     source: str | None = None
     ptr: str = ""
     during: str | None = None
+    reminder: bool = False  # a moment that calls for another path: on the agenda, never a breach
 
     @property
     def param(self) -> str | None:
@@ -443,6 +444,7 @@ def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
         raw.get("source"),
         ptr,
         raw.get("during"),
+        raw.get("reminder") is True,
     )
 
 

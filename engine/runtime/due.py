@@ -11,6 +11,7 @@ An entry (stored in the frame of the snapshot, JSON-ready):
    "due": ISO time, or None while the anchor is unknown,
    "every": seconds between recurrences (kind `every` only),
    "during": "duty_hours" (only when the deadline counts duty time),
+   "reminder": true (only for a `reminder` deadline: on the agenda, never a breach),
    "not_applicable": why (a `before` lead time whose window closed before the frame began,
    its moment still to come: never a breach)}
 The anchor is entering this state, the latest entering of `of: state:NAME` in the same
@@ -124,6 +125,8 @@ def _entry(
         entry["every"] = int(seconds) if float(seconds).is_integer() else seconds
     if deadline.during is not None:
         entry["during"] = deadline.during
+    if deadline.reminder:
+        entry["reminder"] = True
     began = min((_aware(t) for t in entered.values()), default=None)
     # a lead time before a moment still to come (set up 30 minutes before a meeting) whose
     # window had closed when the instance began (the notice came at 09:40 for 10:00)
@@ -186,9 +189,9 @@ def acknowledge(entry: Due, at: str, duty: Duty | None = None) -> Due:
 
 def lateness(entry: Due, at: str, duty: Duty | None = None) -> float:
     """Seconds `at` is past the entry's due time (duty time only for a duty-hours deadline); 0
-    when it is not late, has no due time, or is not applicable (never a breach)."""
+    when it is not late, has no due time, is not applicable or is a reminder (never a breach)."""
     text = entry["due"]
-    if text is None or "not_applicable" in entry:  # closed before anyone could act
+    if text is None or "not_applicable" in entry or entry.get("reminder"):  # nobody's breach
         return 0.0
     due, moment = _aware(text), _aware(at)
     if entry.get("during") == DUTY and duty is not None:

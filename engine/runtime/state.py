@@ -44,6 +44,7 @@ class DueEntry(TypedDict):
     due: str | None
     every: NotRequired[int | float]  # seconds, for kind `every`
     during: NotRequired[str]  # `duty_hours`: only duty time counts
+    reminder: NotRequired[bool]  # a moment that calls for another path: on the agenda, never a breach
     not_applicable: NotRequired[str]  # why it cannot be met: its window closed before the instance began
 
 
@@ -213,7 +214,9 @@ OPT_TEXT = _optional(TEXT)
 _DUE: dict[str, Check] = {
     "id": TEXT, "kind": _one_of(DEADLINE_KINDS), "state": TEXT, "anchor": OPT_TEXT, "due": OPT_TEXT,
 }  # fmt: skip
-_DUE_OPTIONAL: dict[str, Check] = {"every": NUMBER, "during": TEXT, "not_applicable": TEXT}
+_DUE_OPTIONAL: dict[str, Check] = {
+    "every": NUMBER, "during": TEXT, "not_applicable": TEXT, "reminder": (lambda v: v is True, "true"),
+}  # fmt: skip
 _FRAME: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "params": SCALAR_MAP, "state": TEXT, "answers": SCALAR_MAP,
     "checked": TEXTS, "skipped": TEXT_MAP, "visits": TEXT_MAP, "due": (lambda v: isinstance(v, list), "a list"),

@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "3fc0f15b4829bfd5fd0ac1139ed24b4b06123fc94657770820a79f33831e2e63"
+SCHEMA_KEY = "b39c31fbfbc0b941ea6024340281f7dd83d34bc8cdcda04e8d57b1af03b2a0f0"
 
 VERSION = "2.22.3"
 import re
@@ -744,6 +744,11 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_deadline(data
             if isinstance(data__of, str):
                 if not REGEX_PATTERNS['^(state:)?[a-z][a-z0-9_]*$'].search(data__of):
                     raise JsonSchemaValueException
+        if "reminder" in data_keys:
+            data_keys.remove("reminder")
+            data__reminder = data["reminder"]
+            if not isinstance(data__reminder, (bool)):
+                raise JsonSchemaValueException
         if "during" in data_keys:
             data_keys.remove("during")
             data__during = data["during"]
