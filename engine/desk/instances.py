@@ -198,11 +198,8 @@ class Desk:
             procedures[procedure.id] = procedure
             texts[procedure.id] = (absolute(str(path)), raw)  # names it from any working directory
             checked.append(Checked(procedure, document))
-            pending += [
-                s.use.procedure
-                for s in procedure.states.values()
-                if s.use is not None and s.use.procedure not in procedures
-            ]
+            # those it uses, and those its shared parameters come from (their defaults): pinned too
+            pending += [ident for ident in procedure.needs() if ident not in procedures]
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)

@@ -36,7 +36,8 @@ class StepResult(NamedTuple):
 
 
 def used_procedures(procedures: Mapping[str, Procedure], entry_id: str) -> tuple[str, ...]:
-    """The entry procedure and every procedure it uses, transitively (entry first).
+    """The entry procedure and every procedure it uses or shares a parameter from, transitively
+    (entry first).
 
     NotFoundError names an id that is missing, with the closest known id.
     """
@@ -52,7 +53,7 @@ def used_procedures(procedures: Mapping[str, Procedure], entry_id: str) -> tuple
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise NotFoundError(f"unknown procedure {ident!r}{hint}")
         order.append(ident)
-        pending.extend(s.use.procedure for s in procedure.states.values() if s.use is not None)
+        pending.extend(procedure.needs())  # a shared parameter's procedure gives its default: pinned too
     return tuple(order)
 
 

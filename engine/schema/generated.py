@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "b39c31fbfbc0b941ea6024340281f7dd83d34bc8cdcda04e8d57b1af03b2a0f0"
+SCHEMA_KEY = "3680c1da9f02613a3d03a6cd92afab9f1096465603075b25cb81886734a929cf"
 
 VERSION = "2.22.3"
 import re
@@ -1228,6 +1228,24 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_param(data, c
                     data_keys.remove("source")
                     data__source = data["source"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(data__source, custom_formats, None)
+                if data_keys:
+                    raise JsonSchemaValueException
+            data_one_of_count12 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count12 < 2:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['from']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException
+                data_keys = set(data.keys())
+                if "from" in data_keys:
+                    data_keys.remove("from")
+                    data__from = data["from"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_procedureid(data__from, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
             data_one_of_count12 += 1
