@@ -165,6 +165,7 @@ class Deadline:
     ptr: str = ""
     during: str | None = None
     reminder: bool = False  # a moment that calls for another path: on the agenda, never a breach
+    follow_up: bool = False  # outlives its state: on the agenda after the instance moves on, until done
 
     @property
     def param(self) -> str | None:
@@ -456,6 +457,7 @@ def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
         ptr,
         raw.get("during"),
         raw.get("reminder") is True,
+        raw.get("follow_up") is True,
     )
 
 

@@ -258,7 +258,7 @@ def build_view(
             for q in state.ask
         ),
         notes=tuple(text(n.text) for n in state.notes),
-        due=tuple(_due(d, state, lang, params) for d in frame["due"]),
+        due=tuple(_due(d, state, lang, filled) for d in frame["due"]),
         caller_due=tuple(
             _due(d, procedures[f["procedure"]].states[f["state"]], lang, f["params"])
             for f in frames[:-1]

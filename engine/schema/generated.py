@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "3680c1da9f02613a3d03a6cd92afab9f1096465603075b25cb81886734a929cf"
+SCHEMA_KEY = "a2d2a7195dde182b2ebaa35c640e0aecb8a51b2067b096d7fee020c6469d1838"
 
 VERSION = "2.22.3"
 import re
@@ -748,6 +748,11 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_deadline(data
             data_keys.remove("reminder")
             data__reminder = data["reminder"]
             if not isinstance(data__reminder, (bool)):
+                raise JsonSchemaValueException
+        if "follow_up" in data_keys:
+            data_keys.remove("follow_up")
+            data__followup = data["follow_up"]
+            if not isinstance(data__followup, (bool)):
                 raise JsonSchemaValueException
         if "during" in data_keys:
             data_keys.remove("during")
