@@ -18,9 +18,9 @@ BOOK = str(ROOT / "docs" / "examples" / "time" / "answers" / "visitor-book.yaml"
 
 @pytest.fixture
 def at(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    def run(moment: str, *args: str) -> Result:
+    def run(moment: str, *args: str, input: str | None = None) -> Result:
         monkeypatch.setenv("PROCFLOW_NOW", moment)
-        return run_cli(*args)
+        return run_cli(*args, input=input)
 
     return run
 
@@ -147,3 +147,17 @@ def test_the_follow_up_after_delivery_lands_on_the_agenda_at_the_time_the_site_s
     assert early == []  # due three days after delivery, not within a day of it
     [item] = [i for i in _agenda(at, "2026-03-12T08:00+08:00", *s) if i["deadline"] == "follow_up_visit"]
     assert item["state"] == "follow_up" and item["role"] == "service_advisor"
+
+
+def test_an_operator_marks_a_follow_up_done_while_choosing_the_next_move(
+    at: Callable[..., Result], tmp_path: Path
+) -> None:
+    procedure = tmp_path / "call-back.yaml"
+    procedure.write_text(CALL_BACK, encoding="utf-8")
+    args = ("run", str(procedure), "--as", "wang", "--lang", "en")
+    result = at("2026-03-09T10:00+08:00", *args, input="yes\nd\n1\n")
+    assert result.exit_code == 0, result.output
+    first, second = result.output.split("── Call back › wait ──")[1:]
+    assert "d. done: Call the customer back" in first  # kept from take_call, offered beside the moves
+    assert "d. done" not in second  # marked done: no longer offered
+    assert _agenda(at, "2026-03-09T10:05+08:00") == []
