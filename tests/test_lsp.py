@@ -516,6 +516,7 @@ def test_rename_a_procedure_id_across_files(project: Path) -> None:
         p
         for p in (project / "procedures").glob("*.yaml")
         if "procedure: art1-phone-reception" in p.read_text(encoding="utf-8")
+        or "from: art1-phone-reception" in p.read_text(encoding="utf-8")  # sharing a parameter from it
     ]
     assert users
 
