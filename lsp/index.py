@@ -84,6 +84,9 @@ def _names(document: Document, data: dict[str, Any]) -> Iterator[Name]:
     for kind, key in ((FIELD, "fields"), (PARAM, "params"), (ROLE, "roles")):
         for name in _mapping(data.get(key)):
             yield from _key(document, f"/{key}/{_esc(name)}", kind, name)
+    for name, param in params.items():  # a shared parameter names the procedure that declares it
+        if isinstance(param, dict) and isinstance(param.get("from"), str):
+            yield from _value(document, f"/params/{_esc(name)}/from", PROCEDURE, param["from"])
     if isinstance(data.get("initial"), str):
         yield from _value(document, "/initial", STATE, data["initial"])
     for name, state in _mapping(data.get("states")).items():

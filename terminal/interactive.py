@@ -298,7 +298,8 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
             why = screen.w("run.not_now", why="; ".join(move.why)) if screen.ids else screen.w("run.not_yet")
             line += "  " + screen.style("(" + why + ")", dim=True)
         screen.out(line)
-    recurring = view.recurrences  # e.g. a refill every 15 minutes: marked done while waiting here
+    # e.g. a refill every 15 minutes, or a visitors' book entry kept open: marked done while waiting here
+    recurring = view.recurrences + view.follow_ups
     done = {("d" if len(recurring) == 1 else f"d{n}"): due for n, due in enumerate(recurring, 1)}
     for key, due in done.items():
         screen.out(f"   {key}. {screen.w('run.done', text=visible(due.text))}")

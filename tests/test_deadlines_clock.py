@@ -43,9 +43,7 @@ def bundled(*ids: str) -> dict[str, Procedure]:
         procedure, _ = load_checked(ROOT / "procedures" / f"{ident}.yaml")
         assert procedure is not None
         found[ident] = procedure
-        pending += [
-            s.use.procedure for s in procedure.states.values() if s.use and s.use.procedure not in found
-        ]
+        pending += [ident for ident in procedure.needs() if ident not in found]  # used, or shared from
     return found
 
 

@@ -230,3 +230,21 @@ def test_progress_reports_land_on_the_agenda_only_when_the_site_sets_their_inter
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:30+08:00")
     agenda = run_cli("--site", str(site), "agenda", "--within", "2h", "--lang", "en").output
     assert ("Keep the customer informed of the repair and its progress" in agenda) is site_sets_it, agenda
+
+
+@pytest.mark.parametrize("procedure", ["art4-phone-reception", "art5-phone-reception"])
+def test_a_caller_put_straight_through_is_asked_their_name_first(
+    procedure: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    # 第四篇 電話接待 1 / 第五篇 一.(一): the caller's name is noted on every call, the direct
+    # transfer included; it is asked before the call is put through
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "answers: {answered_late: false, call_kind: transfer, caller_name: 李先生, transfer_way: put_through}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", procedure, "--answers", str(answers), "--lang", "en", "--as", "li")
+    assert result.exit_code == 0, result.output
+    assert result.output.index("Caller's name") < result.output.index("Transfer: the relevant number")
+    history = run_cli("history", "last", "--lang", "en", "--as", "li")
+    assert "caller_name = •••" in history.output, history.output  # recorded, and masked as personal data

@@ -391,6 +391,7 @@ def test_definition_and_references(project: Path) -> None:
     state_line, _ = find(internal, "  on_duty:")
     use_line, use_col = find(internal, "procedure: art1-phone-reception")
     param_line, param_col = find(internal, '"{org_name}"')
+    shared_line, shared_col = find(internal, "from: art1-phone-reception")  # a shared parameter
 
     async def scenario(editor: Editor) -> None:
         uri = await editor.open(internal)
@@ -405,6 +406,10 @@ def test_definition_and_references(project: Path) -> None:
         )
         assert isinstance(other, types.Location) and other.uri.endswith("/procedures/" + PHONE)
         assert other.range.start.line == find(project / "procedures" / PHONE, "id: art1-phone-reception")[0]
+        shared = await editor.client.text_document_definition_async(
+            types.DefinitionParams(*editor.at(uri, shared_line, shared_col + 8))
+        )
+        assert isinstance(shared, types.Location) and shared.uri.endswith("/procedures/" + PHONE)
         param = await editor.client.text_document_definition_async(
             types.DefinitionParams(*editor.at(uri, param_line, param_col + 3))
         )
@@ -511,6 +516,7 @@ def test_rename_a_procedure_id_across_files(project: Path) -> None:
         p
         for p in (project / "procedures").glob("*.yaml")
         if "procedure: art1-phone-reception" in p.read_text(encoding="utf-8")
+        or "from: art1-phone-reception" in p.read_text(encoding="utf-8")  # sharing a parameter from it
     ]
     assert users
 

@@ -388,7 +388,7 @@ COUNTERPARTS: dict[str, tuple[type[Any], dict[str, str]]] = {
     "question": (model.Question, {}),
     "workRule": (model.WorkRule, {}),
     "penalty": (model.Penalty, {}),
-    "param": (model.Param, {"$model": "name"}),
+    "param": (model.Param, {"from": "shared", "$model": "name"}),
     "localizedText": (model.Text, {"$model": "values plain"}),
 }
 

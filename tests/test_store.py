@@ -316,6 +316,12 @@ def test_version_6_leaves_the_due_rows_to_the_store_alone(tmp_path: Path) -> Non
             iid, 2, snapshot={}, state="z", status="finished", role=None, events=[{"kind": "finish"}],
             actor="ann", at=now(), due=[row],
         )  # fmt: skip
+        # a finished instance keeps the rows it is given: its follow-ups (due_rows gives it no others)
+        assert store.db.execute("SELECT count(*) FROM due").fetchone() == (1,)
+        store.append_step(
+            iid, 3, snapshot={}, state="z", status="cancelled", role=None, events=[{"kind": "cancel"}],
+            actor="ann", at=now(), due=[row],
+        )  # fmt: skip
         assert store.db.execute("SELECT count(*) FROM due").fetchone() == (0,)
 
 

@@ -317,10 +317,14 @@ def test_due_rows_are_replaced_with_each_step_and_read_in_due_order(store: Store
     assert store.due_of(one) == []
 
 
-def test_a_closed_instance_has_nothing_due(store: Store) -> None:
+def test_a_cancelled_instance_has_nothing_due_and_a_finished_one_only_what_it_keeps(store: Store) -> None:
     iid = start(store, due=[due("d1", at(10))])
-    step(store, iid, 1, status="finished", due=[due("d2", at(20))])
+    step(store, iid, 1, status="cancelled", due=[due("d2", at(20))])
     assert store.due_of(iid) == [] and store.agenda(at(59), limit=10) == ([], 0)
+    kept = start(store, due=[due("d1", at(10))])  # a finished instance keeps its follow-ups' rows
+    step(store, kept, 1, status="finished", due=[due("f1", at(30))])
+    assert [r[2] for r in store.due_of(kept)] == ["f1"]
+    assert [r.deadline for r in store.agenda(at(59), limit=10)[0]] == ["f1"]
 
 
 # --- holders and hand-overs ----------------------------------------------------------------------

@@ -138,6 +138,13 @@ def unconfirmed_default(violation: Violation, procedures: Mapping[str, Procedure
     if procedure is None or deadline is None or deadline.param is None:
         return False
     param = procedure.params.get(deadline.param)
+    if param is not None and param.shared is not None:  # the declaring procedure's, set or confirmed there
+        if site.sets(procedure.id, deadline.param):
+            return False
+        origin = procedures.get(param.shared)
+        param, procedure = (
+            (origin.params.get(deadline.param), origin) if origin is not None else (None, procedure)
+        )
     return param is not None and param.source is None and not site.sets(procedure.id, deadline.param)
 
 

@@ -119,14 +119,15 @@ def _every(ids: Iterable[str], procedure: Callable[[str], Procedure], problems: 
 
 
 def _with_used(entry: str, procedure: Callable[[str], Procedure]) -> dict[str, Procedure]:
-    """The entry procedure and every procedure it uses, transitively, each loaded once."""
+    """The entry procedure and every procedure it uses or shares a parameter from, transitively,
+    each loaded once."""
     found: dict[str, Procedure] = {}
     pending = [entry]
     while pending:
         ident = pending.pop()
         if ident not in found:
             found[ident] = procedure(ident)
-            pending += [s.use.procedure for s in found[ident].states.values() if s.use is not None]
+            pending += found[ident].needs()
     return found
 
 

@@ -62,7 +62,7 @@ def project_findings(
 
 
 def _used_elsewhere(usable: list[FileResult], max_bytes: int, cache: Cache | None) -> list[FileResult]:
-    """Procedures the checked ones `use` but that were not given: found as `procflow run` would
+    """Procedures the checked ones `use` (or share a parameter `from`) but that were not given: found as `procflow run` would
     find them (beside the checked files, PROCFLOW_PATH, the bundled set), transitively.
 
     So a file checked on its own (a pre-commit hook passes only changed files) is not flagged
@@ -109,8 +109,11 @@ def _result(path: str, max_bytes: int, cache: Cache | None) -> FileResult:
 
 
 def _uses(digest: dict[str, Any]) -> set[str]:
+    """The procedures a digest's procedure needs: those it uses, and those its shared parameters
+    come from."""
     states = digest.get("states", {})
-    return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)}
+    shared = {v["from"] for v in digest.get("params", {}).values() if isinstance(v, dict) and "from" in v}
+    return {s["use"]["procedure"] for s in states.values() if isinstance(s.get("use"), dict)} | shared
 
 
 def site_findings(

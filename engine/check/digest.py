@@ -1,7 +1,7 @@
 """What project rules need of a checked procedure, small enough to keep for thousands of files.
 
 A digest is the part of a procedure's data that project rules read: its id, parameter names
-and defaults, its fields' types and options (a used procedure hands answers back), the states
+and defaults (or the procedure a shared one comes `from`), its fields' types and options (a used procedure hands answers back), the states
 that use another procedure and the final states with their outcomes,
 as compact JSON (a few hundred bytes). It is cached with the file's result and rebuilt into a
 model whose document reads the file again only if a project rule reports something in it.
@@ -31,7 +31,7 @@ def make_digest(data: dict[str, Any]) -> str:
         "id": data["id"],
         "title": data["id"],  # the model wants one; no project rule shows it
         "initial": data["initial"],
-        "params": {name: v.get("default") if isinstance(v, dict) else v for name, v in params.items()},
+        "params": {name: _param_digest(v) for name, v in params.items()},
         "fields": {
             name: {"type": f["type"], **({"options": list(f["options"])} if "options" in f else {})}
             for name, f in data.get("fields", {}).items()
@@ -43,6 +43,13 @@ def make_digest(data: dict[str, Any]) -> str:
         },
     }
     return json.dumps(digest, ensure_ascii=False, separators=(",", ":"))
+
+
+def _param_digest(value: Any) -> Any:
+    """A parameter's default, or `{"from": ID}` for one shared from another procedure."""
+    if isinstance(value, dict):
+        return {"from": value["from"]} if "from" in value else value.get("default")
+    return value
 
 
 def is_digest(text: str) -> bool:
@@ -58,10 +65,14 @@ def is_digest(text: str) -> bool:
         and isinstance(fields, dict)
         and all(isinstance(f, dict) and isinstance(f.get("type"), str) for f in fields.values())
         and isinstance(params, dict)
-        and all(v is None or isinstance(v, str | int | float | bool) for v in params.values())
+        and all(v is None or isinstance(v, str | int | float | bool) or _shared(v) for v in params.values())
         and isinstance(states, dict)
         and all(isinstance(state, dict) and _sound_state(state) for state in states.values())
     )
+
+
+def _shared(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == {"from"} and isinstance(value["from"], str)
 
 
 def _sound_state(state: dict[str, Any]) -> bool:

@@ -45,7 +45,7 @@ class Item:
 
     @property
     def command(self) -> str:
-        if self.kind == "every":
+        if self.kind in ("every", "follow_up"):  # a recurrence, or a follow-up kept after its state
             return f"procflow step {self.instance} --done {self.deadline}"
         return f"procflow resume {self.instance}"
 
@@ -127,6 +127,8 @@ def when(item: Item, now: datetime, lang: str) -> str:
     seconds = (item.due - now).total_seconds()
     if abs(seconds) < 1:
         return words("agenda.now")
+    if seconds < 0 and item.kind == "follow_up":  # a task kept open, never late: how long it waits
+        return words("agenda.waiting", d=span(-seconds))
     return words("agenda.late" if seconds < 0 else "agenda.soon", d=span(abs(seconds)))
 
 

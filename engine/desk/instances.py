@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, RoleError, UsageError
 from procflow.engine.base.stamps import stamp
-from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off
+from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
@@ -198,11 +198,8 @@ class Desk:
             procedures[procedure.id] = procedure
             texts[procedure.id] = (absolute(str(path)), raw)  # names it from any working directory
             checked.append(Checked(procedure, document))
-            pending += [
-                s.use.procedure
-                for s in procedure.states.values()
-                if s.use is not None and s.use.procedure not in procedures
-            ]
+            # those it uses, and those its shared parameters come from (their defaults): pinned too
+            pending += [ident for ident in procedure.needs() if ident not in procedures]
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)
@@ -262,6 +259,8 @@ class Desk:
         changed, nothing saved). A refused step changes neither the store nor the session.
         `done` acknowledges recurrences (see `Session.advance`)."""
         before = opened.session.snapshot
+        if before["status"] != "open" and done and not (answers or check or skip or move or note):
+            return self._close_follow_ups(opened, done)
         override, visit = self.authorise(opened), _visit(opened)
         moment = self.clock()
         result = opened.session.advance(
@@ -271,6 +270,22 @@ class Desk:
         if override is not None and saved:
             self.gate.recorded.add(visit)
         return saved
+
+    def _close_follow_ups(self, opened: Opened, refs: Iterable[str]) -> int:
+        """Follow-ups of an instance that has ended, marked done: they outlive it (the person
+        acting needs the role of the state each one belongs to, as for a step there)."""
+        before = opened.session.snapshot
+        moment = self.clock()
+        kept = {f["key"]: f for f in before.get("follow_ups", [])}
+        role = None
+        for ref in refs:
+            found = kept.get(ref) or next((f for f in kept.values() if f["id"] == ref), None)
+            if found is not None:
+                role = opened.session.procedures[found["procedure"]].states[found["state"]].role
+                if not may_act(self.site, self.actor, role):  # an ended instance takes no override
+                    raise RoleError(refusal(self.site, self.actor, str(role), found["path"]))
+        result = opened.session.close_follow_ups(refs, now=moment, actor=self.actor, role=role)
+        return self._save(opened, before, result.snapshot, result.events, moment)
 
     def handoff(
         self,

@@ -49,13 +49,15 @@ class Note:
 
 @dataclass(frozen=True)
 class Param:
-    """`default` None: no default, a value only a site (or a calling procedure) sets."""
+    """`default` None: no default, a value only a site (or a calling procedure) sets. `shared`:
+    the id of the procedure that declares it (`from:`), whose default and site value it takes."""
 
     name: str
     default: str | int | float | bool | None
     description: Text | None = None
     source: str | None = None
     ptr: str = ""
+    shared: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ class Deadline:
     ptr: str = ""
     during: str | None = None
     reminder: bool = False  # a moment that calls for another path: on the agenda, never a breach
+    follow_up: bool = False  # outlives its state: on the agenda after the instance moves on, until done
 
     @property
     def param(self) -> str | None:
@@ -247,6 +250,13 @@ class Procedure:
     def param_defaults(self) -> dict[str, str | int | float | bool]:
         return {name: p.default for name, p in self.params.items() if p.default is not None}
 
+    def needs(self) -> list[str]:
+        """The ids of the procedures this one runs (`use`) or shares a parameter `from`, in order,
+        each once: what must be loaded with it."""
+        used = [s.use.procedure for s in self.states.values() if s.use is not None]
+        shared = [p.shared for p in self.params.values() if p.shared is not None]
+        return list(dict.fromkeys(used + shared))
+
 
 def build_procedure(data: Mapping[str, Any], path: str = "") -> Procedure:
     """Build the model from schema-valid data."""
@@ -301,6 +311,8 @@ def _opt_note(raw: Any, ptr: str) -> Note | None:
 
 
 def _param(name: str, raw: Any, ptr: str) -> Param:
+    if isinstance(raw, dict) and "from" in raw:
+        return Param(name, None, ptr=ptr, shared=raw["from"])
     if isinstance(raw, dict):
         return Param(
             name,
@@ -445,6 +457,7 @@ def _deadline(raw: Mapping[str, Any], ptr: str) -> Deadline:
         ptr,
         raw.get("during"),
         raw.get("reminder") is True,
+        raw.get("follow_up") is True,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from procflow.engine.model.fields import describe_field
-from procflow.engine.model.procedure import Deadline, Field, Note, Procedure, State, Text
+from procflow.engine.model.procedure import Deadline, Field, Note, Param, Procedure, State, Text
 from procflow.engine.model.text import fill, render
 from procflow.engine.output import labels
 from procflow.engine.output.layout import WRITERS, Entry, Writer, code, prose
@@ -23,23 +23,39 @@ def render_sop(
     fmt: str = "text",
     procedure_titles: Mapping[str, Text] | None = None,
     params: Mapping[str, Any] | None = None,
+    origins: Mapping[str, Procedure] | None = None,
 ) -> str:
     """The procedure as a printable SOP; `procedure_titles` names the procedures it uses;
-    `params` are a site's values, shown and filled in where the procedure declares them."""
+    `params` are a site's values, shown and filled in where the procedure declares them;
+    `origins` the procedures its shared parameters come `from` (their defaults and sources)."""
     writer = WRITERS[fmt]()
-    sop = _Sop(procedure, lang, writer, procedure_titles or {})
+    sop = _Sop(procedure, lang, writer, procedure_titles or {}, origins or {})
     sop.params.update({name: value for name, value in (params or {}).items() if name in procedure.params})
     sop.write()
     return writer.result()
 
 
 class _Sop:
-    def __init__(self, procedure: Procedure, lang: str, writer: Writer, titles: Mapping[str, Text]) -> None:
+    def __init__(
+        self,
+        procedure: Procedure,
+        lang: str,
+        writer: Writer,
+        titles: Mapping[str, Text],
+        origins: Mapping[str, Procedure],
+    ) -> None:
         self.p = procedure
         self.lang = lang
         self.w = writer
         self.titles = titles
-        self.params: dict[str, Any] = procedure.param_defaults()
+        # a shared parameter is declared where it comes `from`: that default, that source
+        self.declared = {
+            name: origins[p.shared].params.get(name, p) if p.shared is not None and p.shared in origins else p
+            for name, p in procedure.params.items()
+        }
+        self.params: dict[str, Any] = {
+            n: p.default for n, p in self.declared.items() if p.default is not None
+        }
         self.words = labels.words(lang)
         self.numbers = {name: i for i, name in enumerate(procedure.states, start=1)}
 
@@ -60,7 +76,7 @@ class _Sop:
             w.table(
                 [words["name"], words["value"], words["source"]],
                 [
-                    [[code(n)], [prose(str(self.params.get(n, "—")))], [prose(v.source or "")]]
+                    [[code(n)], [prose(str(self.params.get(n, "—")))], [prose(_source(v, self.declared[n]))]]
                     for n, v in p.params.items()
                 ],
             )
@@ -221,3 +237,10 @@ class _Sop:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _source(param: Param, declared: Param) -> str:
+    """A parameter's clause; for a shared one, the procedure it comes from and that one's clause."""
+    if param.shared is None:
+        return param.source or ""
+    return " ".join(part for part in (f"← {param.shared}", declared.source) if part)

@@ -1,8 +1,9 @@
 """Rules on durations read from parameters: `within: "{setup_lead}"` and the like.
 
 A site sets such a parameter (e.g. the meeting set-up lead time), so the procedure must
-declare it, and its default must itself be a duration no longer than 100 years (or empty: not
-timed until a site sets it); a recurrence's must be above zero.
+declare it, and its default must itself be a duration no longer than 100 years; a recurrence's
+must be above zero. A timer the documents do not give has no default at all (one way to say
+"not timed until a site sets it"): an empty default is refused.
 """
 
 from __future__ import annotations
@@ -35,7 +36,15 @@ def bad_duration_param(procedure: Procedure) -> Iterator[Finding]:
                 yield Finding(pointer, message + suggest(name, procedure.params), offset=1)
                 continue
             default = param.default
-            if default is None or default == "":  # no timer the documents give: untimed until a site sets it
+            if default is None:  # no timer the documents give: untimed until a site sets it
+                continue
+            if default == "":
+                yield Finding(
+                    param.ptr,
+                    f"parameter {name!r} is a duration of deadline {deadline.id!r}; its default is "
+                    "empty: leave `default` out, so nothing is timed until a site sets it",
+                    key=True,
+                )
                 continue
             try:
                 if not isinstance(default, str):

@@ -1,4 +1,5 @@
-"""Rules over every procedure checked together: unique ids and sound use of sub-procedures.
+"""Rules over every procedure checked together: unique ids, sound use of sub-procedures, and
+parameters shared `from` a procedure that declares them.
 
 A procedure may `use` another one only if that one exists (among the procedures checked, or
 where `procflow run` would find it: beside them, PROCFLOW_PATH, the bundled set — validate
@@ -244,3 +245,36 @@ def bad_return(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
                     else:
                         continue
                     yield checked, Finding(pointer, message, key=pointer.rsplit("/", 1)[1] == theirs)
+
+
+@project_rule(
+    "P039",
+    "bad-shared-param",
+    "a parameter is shared from a procedure that does not exist or does not declare it itself",
+)
+def bad_shared_param(by_id: ById) -> Iterator[tuple[Checked, Finding]]:
+    for items in by_id.values():
+        for checked in items:
+            for name, param in checked.procedure.params.items():
+                origin_id = param.shared
+                if origin_id is None:
+                    continue
+                pointer = param.ptr + "/from"
+                origin = _first(by_id, origin_id)
+                if origin_id == checked.procedure.id:
+                    message = f"parameter {name!r} is shared from its own procedure; declare it here with its default"
+                elif origin is None:
+                    hint = suggest(origin_id, by_id) or (
+                        " (put it beside this file, in a directory on PROCFLOW_PATH, or check it together with this file)"
+                    )
+                    message = f"procedure {origin_id!r} does not exist{hint}"
+                elif name not in origin.procedure.params:
+                    message = f"procedure {origin_id!r} declares no parameter {name!r}{suggest(name, origin.procedure.params)}"
+                elif (further := origin.procedure.params[name].shared) is not None:
+                    message = (
+                        f"procedure {origin_id!r} shares {name!r} from {further!r} itself; "
+                        f"name {further!r}, where it is declared"
+                    )
+                else:
+                    continue
+                yield checked, Finding(pointer, message)

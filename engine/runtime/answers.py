@@ -9,13 +9,14 @@ datetimes as ISO 8601 strings, durations as seconds. Each type's parser is regis
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import unstorable
 from procflow.engine.model.fields import TYPES, Moment, Refusal, Value, too_long, unrecordable
-from procflow.engine.model.procedure import Field
+from procflow.engine.model.procedure import Field, Procedure
 
 __all__ = ["Refusal", "Value", "echo_answer", "parse_answer", "show_answer"]
 
@@ -94,3 +95,12 @@ def echo_answer(field: Field, raw: str, value: Value, lang: str) -> str | None:
         zone=f" (UTC{offset[:3]}:{offset[3:5]})" if offset else "",
     )
     return message(lang, "answer.echo", when=shown)
+
+
+def shown_answers(procedure: Procedure, answers: Mapping[str, Value]) -> dict[str, str]:
+    """The answers given, by field, as people read them: what a `{field}` in a text shows."""
+    return {
+        name: show_answer(field, answers[name])
+        for name, field in procedure.fields.items()
+        if answers.get(name) is not None
+    }

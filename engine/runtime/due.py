@@ -32,11 +32,12 @@ from procflow.engine.model.fields import MAX_DURATION_SECONDS, bounded_duration
 from procflow.engine.model.procedure import Deadline, Procedure, State
 from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value
-from procflow.engine.runtime.state import DueEntry, Frame, Scalar, Snapshot
+from procflow.engine.runtime.state import DueEntry, FollowUp, Frame, Scalar, Snapshot
 
 Due = DueEntry
 DueRow = tuple[str, str, str, str, str, int | float | None, str | None, str | None]
 DUTY = "duty_hours"
+FOLLOW_UP = "follow_up"  # the kind of a due row kept after its state was left
 
 
 def seconds_of(deadline: Deadline, params: Mapping[str, Scalar]) -> float:
@@ -127,6 +128,8 @@ def _entry(
         entry["during"] = deadline.during
     if deadline.reminder:
         entry["reminder"] = True
+    if deadline.follow_up:
+        entry["follow_up"] = True
     began = min((_aware(t) for t in entered.values()), default=None)
     # a lead time before a moment still to come (set up 30 minutes before a meeting) whose
     # window had closed when the instance began (the notice came at 09:40 for 10:00)
@@ -191,7 +194,7 @@ def lateness(entry: Due, at: str, duty: Duty | None = None) -> float:
     """Seconds `at` is past the entry's due time (duty time only for a duty-hours deadline); 0
     when it is not late, has no due time, is not applicable or is a reminder (never a breach)."""
     text = entry["due"]
-    if text is None or "not_applicable" in entry or entry.get("reminder"):  # nobody's breach
+    if text is None or "not_applicable" in entry or entry.get("reminder") or entry.get("follow_up"):
         return 0.0
     due, moment = _aware(text), _aware(at)
     if entry.get("during") == DUTY and duty is not None:
@@ -225,10 +228,13 @@ def _aware(text: str) -> datetime:
 def due_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> list[DueRow]:
     """One row per entry with a due time, for the store's `due` table (see engine/store/):
     (procedure, state path, deadline, kind, due_at UTC, every, role, text JSON). Without
-    `procedures` the role and text are None. An instance that is not open has none."""
-    if snapshot["status"] != "open":
+    `procedures` the role and text are None. An instance that is not open has none but its
+    follow-ups (a cancelled one has none at all)."""
+    if snapshot["status"] == "cancelled":
         return []
-    rows: list[DueRow] = []
+    rows = _follow_up_rows(snapshot, procedures)
+    if snapshot["status"] != "open":
+        return rows
     path: list[str] = []
     for frame in snapshot["frames"]:
         path.append(frame["state"])
@@ -249,6 +255,43 @@ def due_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> 
                 entry.get("every"), state.role if state is not None else None, text,
             ))  # fmt: skip
     return rows
+
+
+def _follow_up_rows(snapshot: Snapshot, procedures: Mapping[str, Procedure] | None) -> list[DueRow]:
+    """The rows of the follow-ups kept after their states were left: the deadline column holds
+    each one's key, the kind `follow_up`."""
+    rows: list[DueRow] = []
+    for kept in snapshot.get("follow_ups", []):
+        if kept["due"] is None:
+            continue
+        procedure = procedures.get(kept["procedure"]) if procedures is not None else None
+        state = procedure.states.get(kept["state"]) if procedure is not None else None
+        text = (
+            json.dumps(kept["text"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            if kept["text"]
+            else None
+        )
+        rows.append((kept["procedure"], kept["path"], kept["key"], FOLLOW_UP, stamp(_aware(kept["due"])), None,
+                     state.role if state is not None else None, text))  # fmt: skip
+    return rows
+
+
+def follow_up(snapshot: Snapshot, ref: str) -> FollowUp:
+    """The open follow-up `ref` names: its key, or a deadline id (or key prefix) only one has;
+    LookupError saying why not."""
+    kept = snapshot.get("follow_ups", [])
+    exact = [f for f in kept if f["key"] == ref]
+    chosen = exact or [f for f in kept if f["id"] == ref] or [f for f in kept if f["key"].startswith(ref)]
+    if len(chosen) == 1:
+        return chosen[0]
+    keys = [f["key"] for f in kept]
+    if chosen:
+        raise LookupError(
+            f"{ref!r} could be any of the follow-ups {', '.join(repr(f['key']) for f in chosen)}"
+        )
+    close = difflib.get_close_matches(ref, keys, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise LookupError(f"no open follow-up {ref!r} (open: {', '.join(repr(k) for k in keys) or 'none'}){hint}")
 
 
 def recurrence(frames: Sequence[Frame], ref: str) -> tuple[int, Due]:

@@ -12,13 +12,15 @@ from collections.abc import Iterable, Mapping
 
 from procflow.engine.base.clock import duty_from_data
 from procflow.engine.model.procedure import Procedure
-from procflow.engine.runtime.answers import Value
+from procflow.engine.model.text import render
+from procflow.engine.runtime.answers import Value, shown_answers
 from procflow.engine.runtime.due import acknowledge, due_entries, reads_fields, refresh
 from procflow.engine.runtime.state import (
     EVENT_KEYS,
     CorruptLogError,
     Event,
     EventKind,
+    FollowUp,
     Frame,
     Snapshot,
     event_from_json,
@@ -44,16 +46,19 @@ def replay(procedures: Mapping[str, Procedure], events: Iterable[object]) -> Sna
     cannot apply."""
     snapshot: Snapshot | None = None
     for raw in events:
-        _in_order(snapshot, event_kind(raw))  # a misplaced event is named before its keys are read
+        # a misplaced event is named before its keys are read
+        _in_order(snapshot, event_kind(raw), isinstance(raw, Mapping) and "follow_up" in raw)
         snapshot = apply(procedures, snapshot, event_from_json(raw))
     if snapshot is None:
         raise CorruptLogError("the event log is empty; an instance starts with a 'start' event")
     return snapshot
 
 
-def _in_order(snapshot: Snapshot | None, kind: EventKind) -> None:
-    # a correction amends the record of an answer, so it may follow the end too
-    if snapshot is not None and snapshot["status"] != "open" and kind != "correct":
+def _in_order(snapshot: Snapshot | None, kind: EventKind, closes_follow_up: bool = False) -> None:
+    # a correction amends the record of an answer, and a follow-up outlives the instance, so
+    # each may follow the end too
+    late = kind == "correct" or (kind == "done" and closes_follow_up)
+    if snapshot is not None and snapshot["status"] != "open" and not late:
         raise CorruptLogError(f"event {kind!r} follows the end of the instance ({snapshot['status']})")
     if kind == "start" and snapshot is not None:
         raise CorruptLogError("a second 'start' event in one instance")
@@ -64,7 +69,7 @@ def _in_order(snapshot: Snapshot | None, kind: EventKind) -> None:
 def apply(procedures: Mapping[str, Procedure], snapshot: Snapshot | None, event: Event) -> Snapshot:
     """Apply one event in place (a `start` makes the snapshot) and return the snapshot."""
     kind = event["kind"]
-    _in_order(snapshot, kind)
+    _in_order(snapshot, kind, "follow_up" in event)
     try:
         if snapshot is None:  # a start: _in_order refused anything else
             snapshot = _new(event)
@@ -166,6 +171,8 @@ def _enter(procedures: Mapping[str, Procedure], snapshot: Snapshot, event: Event
         raise CorruptLogError(
             f"event {event['kind']!r} does not apply: procedure {procedure.id!r} has no state {event['state']!r}"
         )
+    if left is not None and frame["due"]:
+        _keep_follow_ups(procedure, snapshot, frame, depth)
     frame["state"], frame["checked"], frame["skipped"], frame["returned"] = state.name, [], {}, None
     for question in state.ask:  # every visit asks its questions afresh
         if question.field not in carried:
@@ -206,8 +213,36 @@ def _correct(snapshot: Snapshot, answers: Mapping[str, Value]) -> None:
                 break
 
 
+def _keep_follow_ups(procedure: Procedure, snapshot: Snapshot, frame: Frame, depth: int) -> None:
+    """The follow-ups of the state `frame` is leaving stay with the instance, each under a key of
+    its own, with its text as it reads now (parameters and answers filled in)."""
+    state = procedure.states[frame["state"]]
+    path = SEPARATOR.join(f["state"] for f in snapshot["frames"][: depth + 1])
+    for entry in frame["due"]:
+        if not entry.get("follow_up") or entry["due"] is None or "not_applicable" in entry:
+            continue
+        deadline = next(d for d in state.due if d.id == entry["id"])
+        values = {**frame["params"], **shown_answers(procedure, frame["answers"])}
+        text = (
+            {lang: render(deadline.text, lang, values) for lang in procedure.languages}
+            if deadline.text
+            else {}
+        )
+        kept: FollowUp = {**entry, "key": f"{entry['id']}-{snapshot['steps']}", "procedure": procedure.id,
+                          "path": path, "text": text}  # fmt: skip
+        snapshot.setdefault("follow_ups", []).append(kept)
+
+
 def _done(snapshot: Snapshot, event: Event) -> None:
-    """A recurrence acknowledged: its next occurrence counts from the acknowledgement."""
+    """A recurrence acknowledged: its next occurrence counts from the acknowledgement; or a
+    follow-up done (`follow_up`: its key): it leaves the agenda."""
+    if "follow_up" in event:
+        kept = snapshot.get("follow_ups", [])
+        remaining = [f for f in kept if f["key"] != event["follow_up"]]
+        if len(remaining) == len(kept):
+            raise CorruptLogError(f"event 'done' closes follow-up {event['follow_up']!r}, which is not open")
+        snapshot["follow_ups"] = remaining
+        return
     frame = snapshot["frames"][event["depth"]]
     for index, entry in enumerate(frame["due"]):
         if entry["id"] == event["deadline"] and entry["kind"] == "every":

@@ -112,7 +112,22 @@ class Router:
     def frame_params(self, procedure: Procedure, given: Mapping[str, Scalar]) -> dict[str, Scalar]:
         values = procedure.param_defaults()
         declared = procedure.params  # a parameter without default takes a site's value too
+        # a shared parameter (`from:`) is its declaring procedure's: that default, then the site's
+        # value for every procedure, then the site's value for the declaring one, then this one's
+        shared = {n: p.shared for n, p in declared.items() if p.shared is not None}
+        for name, origin in shared.items():
+            found = self.procedures.get(origin)
+            default = found.params[name].default if found is not None and name in found.params else None
+            if default is not None:
+                values[name] = default
         values.update({k: v for k, v in self.params.items() if k in declared})
+        values.update(
+            {
+                k: v
+                for k, v in ((n, self.by_procedure.get(o, {}).get(n)) for n, o in shared.items())
+                if v is not None
+            }
+        )
         values.update({k: v for k, v in self.by_procedure.get(procedure.id, {}).items() if k in declared})
         values.update(given)
         for state in procedure.states.values():  # a duration the site sets must be one

@@ -19,7 +19,7 @@ from procflow.engine.base.clock import Duty, duty_from_data
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.runtime.answers import Value, parse_answer
-from procflow.engine.runtime.due import lateness, recurrence, seconds
+from procflow.engine.runtime.due import follow_up, lateness, recurrence, seconds
 from procflow.engine.runtime.journal import copy_snapshot, qualified, replay
 from procflow.engine.runtime.routing import Router, Step
 from procflow.engine.runtime.state import CorruptLogError, Event, Frame, Scalar, Snapshot
@@ -36,7 +36,8 @@ class StepResult(NamedTuple):
 
 
 def used_procedures(procedures: Mapping[str, Procedure], entry_id: str) -> tuple[str, ...]:
-    """The entry procedure and every procedure it uses, transitively (entry first).
+    """The entry procedure and every procedure it uses or shares a parameter from, transitively
+    (entry first).
 
     NotFoundError names an id that is missing, with the closest known id.
     """
@@ -52,7 +53,7 @@ def used_procedures(procedures: Mapping[str, Procedure], entry_id: str) -> tuple
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise NotFoundError(f"unknown procedure {ident!r}{hint}")
         order.append(ident)
-        pending.extend(s.use.procedure for s in procedure.states.values() if s.use is not None)
+        pending.extend(procedure.needs())  # a shared parameter's procedure gives its default: pinned too
     return tuple(order)
 
 
@@ -221,11 +222,36 @@ class Session:
 
     # --- internals
 
+    def close_follow_ups(
+        self, refs: Iterable[str], *, now: datetime | None = None, actor: str, role: str | None = None
+    ) -> StepResult:
+        """Mark follow-ups done (by key, or an id only one has) in an instance of any status but
+        cancelled: a follow-up outlives the instance, so the end does not stop this."""
+        before = self.snapshot
+        if before["status"] == "cancelled":
+            raise IllegalMoveError("the instance is cancelled; it has no follow-ups")
+        step = Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
+        for ref in refs:
+            self._close(step, str(ref))
+        self._snapshot = step.work
+        return StepResult(step.work, step.events)
+
+    def _close(self, step: Step, ref: str) -> None:
+        try:
+            kept = follow_up(step.work, ref)
+        except LookupError as exc:
+            raise InvalidAnswerError(str(exc.args[0])) from None
+        step.emit("done", {"deadline": kept["id"], "follow_up": kept["key"], "due": kept["due"], "depth": -1,
+                           "state": kept["path"], "from": qualified(step.work)})  # fmt: skip
+
     def _acknowledge(self, step: Step, ref: str) -> None:
         frames = step.work["frames"]
         try:
             depth, entry = recurrence(frames, str(ref))
         except LookupError as exc:
+            if any(f["key"] == ref or f["id"] == ref for f in step.work.get("follow_ups", [])):
+                self._close(step, ref)  # not a recurrence here, but a follow-up kept from before
+                return
             raise InvalidAnswerError(str(exc.args[0])) from None
         where = ">".join(f["state"] for f in frames[: depth + 1])
         late = lateness(entry, step.at, duty_from_data(frames[depth].get("calendar")))

@@ -46,6 +46,17 @@ class DueEntry(TypedDict):
     during: NotRequired[str]  # `duty_hours`: only duty time counts
     reminder: NotRequired[bool]  # a moment that calls for another path: on the agenda, never a breach
     not_applicable: NotRequired[str]  # why it cannot be met: its window closed before the instance began
+    follow_up: NotRequired[bool]  # kept when its state is left (a FollowUp), never a breach
+
+
+class FollowUp(DueEntry):
+    """A follow-up deadline kept after its state was left: on the agenda, even after the end,
+    until someone marks it done by its `key`."""
+
+    key: str  # `ID-N`: unique in the instance (N: the steps taken when its state was left)
+    procedure: str  # whose deadline it is (a sub-procedure's own)
+    path: str  # the state it belongs to, qualified by its callers: `use_state>child_state`
+    text: dict[str, str]  # what is due per language, parameters and answers filled in when left
 
 
 class Frame(TypedDict):
@@ -86,6 +97,7 @@ class Snapshot(TypedDict):
     # `journal.trail` rebuilds them from the events.
     path: list[str]
     entered: list[str]
+    follow_ups: NotRequired[list[FollowUp]]  # kept after their states were left, until done
 
 
 # The keys every event has (None when unused), then those of some kinds only.
@@ -105,7 +117,7 @@ EventBody = TypedDict(
         "procedure": str, "hash": str, "hashes": dict[str, str], "params": dict[str, Scalar],
         "depth": int, "state": str, "calendar": dict[str, JSON], "via": Via, "guard": str | None,
         "outcome": str, "reason": str, "deadline": str, "due": str | None, "late": int | float,
-        "target": str, "owner": str | None, "assignee": str | None,
+        "target": str, "owner": str | None, "assignee": str | None, "follow_up": str,
     },
     total=False,
 )  # fmt: skip
@@ -128,6 +140,7 @@ class Event(_Event):
     outcome: NotRequired[str]  # finish
     reason: NotRequired[str]  # override
     deadline: NotRequired[str]  # breach, done
+    follow_up: NotRequired[str]  # done: the key of the follow-up it closes
     due: NotRequired[str | None]
     late: NotRequired[int | float]  # breach: seconds
     target: NotRequired[str]  # handoff: person | role
@@ -216,7 +229,9 @@ _DUE: dict[str, Check] = {
 }  # fmt: skip
 _DUE_OPTIONAL: dict[str, Check] = {
     "every": NUMBER, "during": TEXT, "not_applicable": TEXT, "reminder": (lambda v: v is True, "true"),
+    "follow_up": (lambda v: v is True, "true"),
 }  # fmt: skip
+_FOLLOW_UP: dict[str, Check] = {**_DUE, "key": TEXT, "procedure": TEXT, "path": TEXT, "text": TEXT_MAP}
 _FRAME: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "params": SCALAR_MAP, "state": TEXT, "answers": SCALAR_MAP,
     "checked": TEXTS, "skipped": TEXT_MAP, "visits": TEXT_MAP, "due": (lambda v: isinstance(v, list), "a list"),
@@ -227,7 +242,9 @@ _SNAPSHOT: dict[str, Check] = {
     "version": INT, "started_at": TEXT, "started_by": TEXT, "updated_at": TEXT, "updated_by": TEXT,
     "frames": (lambda v: isinstance(v, list) and bool(v), "a non-empty list"), "steps": INT,
 }  # fmt: skip
-_SNAPSHOT_OPTIONAL: dict[str, Check] = {"path": TEXTS, "entered": TEXTS}
+_SNAPSHOT_OPTIONAL: dict[str, Check] = {
+    "path": TEXTS, "entered": TEXTS, "follow_ups": (lambda v: isinstance(v, list), "a list"),
+}  # fmt: skip
 _ITEMS: Check = (
     lambda v: v is None or TEXTS[0](v) or TEXT_MAP[0](v),
     "a list of item ids, a mapping or null",
@@ -241,6 +258,7 @@ _EVENT_EXTRA: dict[str, Check] = {
     "procedure": TEXT, "hash": TEXT, "hashes": TEXT_MAP, "params": SCALAR_MAP, "depth": INT, "state": TEXT,
     "calendar": OBJECT, "via": _one_of(get_args(Via)), "guard": OPT_TEXT, "outcome": TEXT, "reason": TEXT,
     "deadline": TEXT, "due": OPT_TEXT, "late": NUMBER, "target": TEXT, "owner": OPT_TEXT, "assignee": OPT_TEXT,
+    "follow_up": TEXT,
 }  # fmt: skip
 # what applying an event of each kind reads, beyond `at` and `actor`
 _NEEDS: dict[str, dict[str, Check]] = {
@@ -275,6 +293,8 @@ def snapshot_from_json(data: object, owner: str = "a stored instance") -> Snapsh
             _check(entry, _DUE, f"due entry {index} of {where}", damaged, _DUE_OPTIONAL)
             if entry["kind"] == "every" and "every" not in entry:
                 raise damaged(f"due entry {index} of {where} is a recurrence without 'every'")
+    for index, entry in enumerate(data.get("follow_ups", [])):
+        _check(entry, _FOLLOW_UP, f"follow-up {index} of its snapshot", damaged, _DUE_OPTIONAL)
     return cast(Snapshot, data)
 
 

@@ -119,6 +119,7 @@ class View:
     can_continue: bool  # `advance()` with nothing more would leave the state
     outcome: str | None  # of a finished instance; of the sub-procedure just returned in a `use` state
     caller_due: tuple[DueView, ...] = ()  # due times of the `use` states below: they run on meanwhile
+    follow_ups: tuple[DueView, ...] = ()  # kept from states already left, each by its key, until done
 
     @property
     def recurrences(self) -> tuple[DueView, ...]:
@@ -258,7 +259,7 @@ def build_view(
             for q in state.ask
         ),
         notes=tuple(text(n.text) for n in state.notes),
-        due=tuple(_due(d, state, lang, params) for d in frame["due"]),
+        due=tuple(_due(d, state, lang, filled) for d in frame["due"]),
         caller_due=tuple(
             _due(d, procedures[f["procedure"]].states[f["state"]], lang, f["params"])
             for f in frames[:-1]
@@ -269,6 +270,10 @@ def build_view(
         blockers=blockers,
         can_continue=is_open and can_continue,
         outcome=snapshot["outcome"] if not is_open else frame["returned"],
+        follow_ups=tuple(
+            DueView(f["key"], f["kind"], f["due"], None, f["text"].get(lang) or f["id"], f["path"])
+            for f in snapshot.get("follow_ups", [])
+        ),
     )
 
 

@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "b39c31fbfbc0b941ea6024340281f7dd83d34bc8cdcda04e8d57b1af03b2a0f0"
+SCHEMA_KEY = "a2d2a7195dde182b2ebaa35c640e0aecb8a51b2067b096d7fee020c6469d1838"
 
 VERSION = "2.22.3"
 import re
@@ -749,6 +749,11 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_deadline(data
             data__reminder = data["reminder"]
             if not isinstance(data__reminder, (bool)):
                 raise JsonSchemaValueException
+        if "follow_up" in data_keys:
+            data_keys.remove("follow_up")
+            data__followup = data["follow_up"]
+            if not isinstance(data__followup, (bool)):
+                raise JsonSchemaValueException
         if "during" in data_keys:
             data_keys.remove("during")
             data__during = data["during"]
@@ -1228,6 +1233,24 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_param(data, c
                     data_keys.remove("source")
                     data__source = data["source"]
                     validate_https___procflow_dev_schemas_procedure_v1_json___defs_sourceref(data__source, custom_formats, None)
+                if data_keys:
+                    raise JsonSchemaValueException
+            data_one_of_count12 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count12 < 2:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['from']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException
+                data_keys = set(data.keys())
+                if "from" in data_keys:
+                    data_keys.remove("from")
+                    data__from = data["from"]
+                    validate_https___procflow_dev_schemas_procedure_v1_json___defs_procedureid(data__from, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException
             data_one_of_count12 += 1

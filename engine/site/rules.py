@@ -75,9 +75,9 @@ def unknown_role(site: SiteChecked) -> Iterator[Finding]:
 )
 def kind_mismatch(site: SiteChecked) -> Iterator[Finding]:
     for pointer, name, value, users in _values(site):
-        wrong = next((p for p in users if not _fits(value, p.params[name].default)), None)
+        wrong = next((p for p in users if not _fits(value, _default(site, p, name))), None)
         if wrong is not None:
-            yield Finding(pointer, _mistyped(name, value, wrong))
+            yield Finding(pointer, _mistyped(name, value, wrong, _default(site, wrong, name)))
 
 
 @site_rule(
@@ -87,7 +87,7 @@ def kind_mismatch(site: SiteChecked) -> Iterator[Finding]:
 )
 def unsuited_value(site: SiteChecked) -> Iterator[Finding]:
     for pointer, name, value, users in _values(site):
-        if all(_fits(value, p.params[name].default) for p in users):  # else C007 says why
+        if all(_fits(value, _default(site, p, name)) for p in users):  # else C007 says why
             unsuited = next((m for p in users if (m := _unsuited(p, name, value))), None)
             if unsuited:
                 yield Finding(pointer, unsuited)
@@ -149,8 +149,17 @@ def _fits(value: object, default: object) -> bool:
     return kind_of(value) == kind_of(default)
 
 
-def _mistyped(name: str, value: object, procedure: Procedure) -> str:
-    default = procedure.params[name].default
+def _default(site: SiteChecked, procedure: Procedure, name: str) -> object:
+    """The parameter's default: its own, or for one shared `from` another procedure, that one's."""
+    param = procedure.params[name]
+    if param.shared is None:
+        return param.default
+    origin = next((p for p in site.procedures if p.id == param.shared), None)
+    found = origin.params.get(name) if origin is not None else None
+    return found.default if found is not None else None
+
+
+def _mistyped(name: str, value: object, procedure: Procedure, default: object) -> str:
     return (
         f"parameter {name!r} of {procedure.id!r} is a {kind_of(default)} (default {default!r}); "
         f"got the {kind_of(value)} {value!r}"

@@ -104,7 +104,7 @@ class Store(Protocol):
     ) -> int:
         """Save one step in one transaction: append `events` (numbered on from `expected_version`),
         replace the snapshot, set the holder (owner, assignee) when given, and replace the
-        instance's due rows with `due` (none once it is closed). If anyone changed the instance
+        instance's due rows with `due` (once it is closed, only its follow-ups). If anyone changed the instance
         since `expected_version`: `ConflictError` naming who and when, and nothing written.
         Returns the new version (the number of events)."""
         ...

@@ -345,14 +345,15 @@ class SQLiteStore:
         """Replace the instance's due rows, inside the write transaction of its step, after the
         instance row is written. A row is (procedure, state path, deadline, kind, due_at UTC
         stamp, every, role, text JSON), as `procflow.engine.runtime.due.due_rows` makes them;
-        owner and assignee are copied from the instance, and an instance that is not open keeps
-        none. The only writer of the due table (migration 6 dropped the triggers that were)."""
+        owner and assignee are copied from the instance; a finished one keeps only its follow-ups
+        (the rows `due_rows` gives it) and a cancelled one none. The only writer of the due table
+        (migration 6 dropped the triggers that were)."""
         db.execute("DELETE FROM due WHERE instance = ?", (instance_id,))
         if rows:
             db.executemany(
                 "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
                 " owner, assignee) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, owner, assignee FROM instances"
-                " WHERE id = ? AND status = 'open'",
+                " WHERE id = ? AND status <> 'cancelled'",
                 [(instance_id, *row, instance_id) for row in rows],
             )
 

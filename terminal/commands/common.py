@@ -156,6 +156,28 @@ def _used_titles(
     return {proc_id: entry.title for proc_id, entry in found.items()}
 
 
+def _shared_origins(
+    procedure: Any, path: Any, dirs: tuple[str, ...], *, bundled: bool = False
+) -> dict[str, Any]:
+    """The procedures `procedure` shares parameters `from`, by id, found as ids are or beside
+    its file; one that cannot be found or read is left out (its parameters show no default)."""
+    wanted = {p.shared for p in procedure.params.values() if p.shared is not None}
+    if not wanted:
+        return {}
+    from procflow.engine.base.project import find_project  # lazy: as above
+    from procflow.engine.check.catalog import build_catalog, index_beside
+    from procflow.engine.check.files import load_checked
+
+    catalog = build_catalog(dirs, project=find_project(bundled=bundled))
+    found = {**index_beside(path.parent).entries, **catalog.entries}
+    origins = {}
+    for ident in sorted(wanted & set(found)):
+        origin, _ = load_checked(found[ident].path)
+        if origin is not None:
+            origins[ident] = origin
+    return origins
+
+
 DB_HELP = "The database file (default: PROCFLOW_DB, else procflow.db in the per-user data directory)."
 AS_HELP = "Who is acting (default: PROCFLOW_USER, else the operating-system user)."
 STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status, outcome, path, answers, ..."

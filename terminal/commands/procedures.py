@@ -20,6 +20,7 @@ from procflow.terminal.commands.common import (
     LANGUAGE_CHOICE,
     _catalog,
     _checked_procedure,
+    _shared_origins,
     _site,
     _used_titles,
     checked,
@@ -100,9 +101,22 @@ def show(procedure: str, format_: str, lang: str | None, dirs: tuple[str, ...], 
     """
     proc, path, label = _checked_procedure(procedure, dirs, bundled=bundled)
     titles = _used_titles(proc, path, dirs, bundled=bundled)
-    params = _site().params_for(proc.id)  # the organisation's values, where the site file sets them
+    origins = _shared_origins(proc, path, dirs, bundled=bundled)
+    site = _site()
+    params = site.params_for(proc.id)  # the organisation's values, where the site file sets them
+    own = site.procedure_params.get(proc.id, {})
+    for (
+        name,
+        param,
+    ) in proc.params.items():  # a shared one: the site's value for its procedure, unless set here
+        shared = site.procedure_params.get(param.shared, {}) if param.shared is not None else {}
+        if name in shared and name not in own:
+            params[name] = shared[name]
     _say_checked(label)
-    say(render_sop(proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params), nl=False)
+    sop = render_sop(
+        proc, lang=language(lang), fmt=format_, procedure_titles=titles, params=params, origins=origins
+    )
+    say(sop, nl=False)
 
 
 @click.command(context_settings=CONTEXT)

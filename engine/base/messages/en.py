@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "agenda.late": "overdue {d}",
     "agenda.soon": "in {d}",
     "agenda.now": "due now",
+    "agenda.waiting": "waiting {d}",
     # `procflow violation record` and `list` (engine/accountability/register.py)
     "violation.id": "ID",
     "violation.at": "AT ({zone})",

@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "agenda.late": "已逾時 {d}",
     "agenda.soon": "{d}後到期",
     "agenda.now": "現在到期",
+    "agenda.waiting": "已等 {d}",
     # `procflow violation record` and `list` (engine/accountability/register.py)
     "violation.id": "編號",
     "violation.at": "時間 ({zone})",
