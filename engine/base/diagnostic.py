@@ -6,6 +6,7 @@ A Diagnostic is plain data; formatting lives in `report`. Nothing here reads fil
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter, itemgetter
@@ -62,5 +63,11 @@ def sort_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
+def count_errors(diagnostics: Iterable[Diagnostic]) -> int:
+    """How many of `diagnostics` are errors (counted in C: a report may hold 150,000)."""
+    return list(map(_SEVERITY, diagnostics)).count(Severity.ERROR)
+
+
+_SEVERITY = attrgetter("severity")
 _ORDER = attrgetter("path", "line", "col", "code", "severity", "message", "pointer")
 _FIRST = itemgetter(0)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.base.diagnostic import Diagnostic, count_errors
 from procflow.engine.base.safetext import blanked
 from procflow.engine.base.width import char_width
 from procflow.engine.load.reader import LoadError, read_bytes
@@ -29,7 +29,7 @@ class Formatter(Protocol):
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, int]:
-    errors = sum(1 for d in diagnostics if d.is_error)
+    errors = count_errors(diagnostics)
     return {"files": files, "errors": errors, "warnings": len(diagnostics) - errors}
 
 

@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procflow.engine.base.diagnostic import Diagnostic, Severity
@@ -171,8 +172,10 @@ def run_rules(checked: Checked) -> list[Diagnostic]:
     procedure, document = checked.procedure, checked.document
     seen = Seen()
     for rule_ in all_rules():
-        if rule_.check is not None:
-            out.extend(locate_finding(rule_, document, f, seen) for f in rule_.check(procedure))
+        if rule_.check is not None:  # map, not a generator: no frame resumed per finding
+            out.extend(
+                map(locate_finding, repeat(rule_), repeat(document), rule_.check(procedure), repeat(seen))
+            )
     return out
 
 
