@@ -21,7 +21,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, init=False)
 class Diagnostic:
     """One finding at `path:line:col` (1-based; 0 when the position is unknown)."""
 
@@ -32,6 +32,15 @@ class Diagnostic:
     severity: Severity
     message: str
     pointer: str = ""
+
+    def __init__(
+        self, path: str, line: int, col: int, code: str, severity: Severity, message: str, pointer: str = ""
+    ) -> None:
+        # the generated __init__ of a frozen dataclass calls object.__setattr__ once per field:
+        # filling the instance's dict at once takes half the time (a report may hold 150,000)
+        self.__dict__.update(
+            path=path, line=line, col=col, code=code, severity=severity, message=message, pointer=pointer
+        )
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message} [{self.code}]"
