@@ -269,6 +269,7 @@ class Run:
     peak_kib: int  # the largest resident set of the process or any child it waited for
     code: int
     output: str
+    cpu: float = 0.0  # user + system seconds of the process: what other work on the machine inflates least
 
 
 def run(command: Sequence[str], env: dict[str, str]) -> Run:
@@ -281,7 +282,7 @@ def run(command: Sequence[str], env: dict[str, str]) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss, process.returncode, text)
+    return Run(seconds, usage.ru_maxrss, process.returncode, text, usage.ru_utime + usage.ru_stime)
 
 
 def repeat(times: int, before: Callable[[], None], command: Sequence[str], env: dict[str, str]) -> list[Run]:
@@ -516,6 +517,7 @@ def shape_table(repeat: int, work: Path, procflow: str) -> int:
         f"{repeat} runs, sizes interleaved; load average {os.getloadavg()[0]:.2f} at start"
     )
     seconds: dict[tuple[str, int], list[float]] = {k: [] for k in files}
+    cpu: dict[tuple[str, int], list[float]] = {k: [] for k in files}
     for _ in range(repeat):
         for (key, size), path in files.items():
             result = run([procflow, "validate", "--no-cache", str(path)], env)
@@ -524,11 +526,12 @@ def shape_table(repeat: int, work: Path, procflow: str) -> int:
                     f"bench: validate {path.name} exited {result.code}:\n{result.output[-2000:]}"
                 )
             seconds[key, size].append(result.seconds)
+            cpu[key, size].append(result.cpu)
     met = True
     for key, title, _, sizes in SHAPES:
         print(f"\n  {title}:")
         print(
-            f"    {'size':>8} {'KiB':>7} {'seconds':>8} {'ratio':>7} {'n log n':>8}  goal <= {GOAL_SECONDS:g} s"
+            f"    {'size':>8} {'KiB':>7} {'seconds':>8} {'cpu s':>7} {'ratio':>7} {'n log n':>8}  goal <= {GOAL_SECONDS:g} s"
         )
         base = statistics.median(seconds[key, sizes[0]])
         for size in sizes:
@@ -540,7 +543,8 @@ def shape_table(repeat: int, work: Path, procflow: str) -> int:
             met = met and ok
             verdict = ("met" if ok else "NOT met") if under else "over the size limit: refused"
             print(
-                f"    {size:>8,} {bytes_ / 1024:7.0f} {took:8.3f} {took / base:6.1f}x {bound:7.1f}x  {verdict}"
+                f"    {size:>8,} {bytes_ / 1024:7.0f} {took:8.3f} {statistics.median(cpu[key, size]):7.3f} "
+                f"{took / base:6.1f}x {bound:7.1f}x  {verdict}"
             )
     print(f"\n  every file under the limit in <= {GOAL_SECONDS:g} s: {'met' if met else 'NOT met'}")
     print(f"  load average {os.getloadavg()[0]:.2f} at the end")

@@ -93,12 +93,18 @@ def test_unpatched_names_what_the_generator_writes_and_the_patches_remove() -> N
         'value=data, name="" + (name_prefix or "data") + "", definition={}, rule=\'type\')\n'
         '    validate_x(data["id"], custom_formats, (name_prefix or "data") + ".id")\n'
         '    validate_x(data[k], custom_formats, (name_prefix or "data") + ".{data_key}".format(**locals()))\n'
+        # `not: {required: [next, moves]}`, then an `anyOf` alternative `{required: [use]}`
+        + _tried_required("    ", "['next', 'moves']", "", " pass\n    else:\n")
+        + '        raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match", rule=\'not\')\n'
+        + "    data_any_of_count1 = 0\n"
+        + _tried_required("    ", "['use']", "        data_any_of_count1 += 1\n", " pass\n")
     )
     assert unpatched(raw) == [
         "an import of fastjsonschema",
         "an import of decimal",
         "a detailed exception",
         "a message path built on every call",
+        "a required-only subschema tried by raising",
     ]
     patched = raw
     for _what, pattern, replacement in schema_module._PATCHES:
@@ -106,6 +112,27 @@ def test_unpatched_names_what_the_generator_writes_and_the_patches_remove() -> N
     assert unpatched(patched) == []
     assert "        raise JsonSchemaValueException\n" in patched
     assert 'validate_x(data["id"], custom_formats, None)' in patched
+    assert patched.endswith(
+        "    if not isinstance(data, dict) or ('next' in data and 'moves' in data):\n"
+        "        raise JsonSchemaValueException\n"
+        "    data_any_of_count1 = 0\n"
+        "    if not isinstance(data, dict) or ('use' in data):\n"
+        "        data_any_of_count1 += 1\n"
+    )
+
+
+def _tried_required(indent: str, keys: str, counted: str, after_except: str) -> str:
+    """fastjsonschema's trial of a `{"required": keys}` subschema, as it writes it."""
+    return (
+        f"{indent}try:\n"
+        f"{indent}    data_is_dict = isinstance(data, dict)\n"
+        f"{indent}    if data_is_dict:\n"
+        f"{indent}        data__missing_keys = set({keys}) - data.keys()\n"
+        f"{indent}        if data__missing_keys:\n"
+        f'{indent}            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain", rule=\'required\')\n'
+        f"{counted}"
+        f"{indent}except (JsonSchemaValueException, JsonSchemaValuesException):{after_except}"
+    )
 
 
 def test_the_repository_holds_valid_and_invalid_documents() -> None:

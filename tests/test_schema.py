@@ -42,7 +42,7 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("PROCFLOW_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(schema_module, "USE_SHIPPED", False)  # the disk cache is what these test
     schema_module.fast_validator.cache_clear()
-    yield tmp_path / "cache" / "schema-code-v3"
+    yield tmp_path / "cache" / "schema-code-v4"
     schema_module.fast_validator.cache_clear()
 
 

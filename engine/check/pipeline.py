@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from procflow.engine.base.diagnostic import Diagnostic, sort_unique
+from procflow.engine.base.diagnostic import Diagnostic, count_errors, sort_unique
 from procflow.engine.base.errors import UsageError
 from procflow.engine.base.paths import procedures_dir
 from procflow.engine.base.project import Project
@@ -124,7 +124,7 @@ def _validate_paths(
     if cache is not None:
         cache.close()
     unique = sort_unique(diagnostics)
-    errors = sum(1 for d in unique if d.is_error)
+    errors = count_errors(unique)
     cached = sum(results[path].cached for path in files)
     counts = {"files": len(files), "errors": errors, "warnings": len(unique) - errors, "cached": cached}
     return ValidationResult(tuple(files), tuple(unique), counts)

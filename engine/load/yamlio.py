@@ -45,7 +45,7 @@ class Document:
     def child(self, node: Node, part: str) -> tuple[Node | None, Node] | None:
         """(key node or None, value node) of `part` under `node`, or None: the first key of
         that name in a mapping, an index in a sequence."""
-        if isinstance(node, MappingNode) and len(node.value) > _SCAN:
+        if isinstance(node, MappingNode) and (len(node.value) > _SCAN or node is self.root):
             keys = self._keys.get(id(node))
             if keys is None:
                 keys = self._keys[id(node)] = {}
@@ -72,7 +72,9 @@ class Document:
         return target.start_mark.line + 1, target.start_mark.column + 1
 
 
-_SCAN = 16  # mappings up to this many keys are searched in order, larger ones through `_keys`
+# mappings up to this many keys are searched in order, larger ones (and the top level, which
+# every finding's pointer starts from) through `_keys`
+_SCAN = 16
 
 
 def _split_pointer(pointer: str) -> list[str]:

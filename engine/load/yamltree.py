@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from procflow.engine.load.typos import describe, find_typo, key_typo
 from yaml.composer import Composer
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
@@ -251,6 +251,10 @@ class Builder:
                     if value_node.tag == PLAIN
                     else self.scalar(value_node)
                 )
+            elif (
+                inline and type(value_node) is MappingNode and not value_node.value and value_node.tag == _MAP
+            ):
+                result[key] = {}  # `{}`, as a draft's states are: nothing inside to check
             else:
                 result[key] = self.build(value_node, depth + 1)
         return result

@@ -349,7 +349,7 @@ def _field(name: str, raw: Mapping[str, Any], ptr: str) -> Field:
 
 def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
     if not raw:  # `name: {}`: nothing to build (a draft file may hold thousands)
-        return State(name=name, ptr=ptr)
+        return _empty_state(name, ptr)
     next_ = raw.get("next")
     if isinstance(next_, str):
         routes: tuple[Route, ...] = (Route(to=next_, ptr=ptr + "/next"),)
@@ -394,6 +394,21 @@ def _state(name: str, raw: Mapping[str, Any], ptr: str) -> State:
         outcome=raw.get("outcome"),
         ptr=ptr,
     )
+
+
+_EMPTY_STATE = State(name="")
+
+
+def _empty_state(name: str, ptr: str) -> State:
+    """`State(name=name, ptr=ptr)` at a fifth of the cost: a frozen dataclass's `__init__` sets
+    its sixteen fields one `object.__setattr__` at a time (a quarter of a second for a file of
+    75,000 empty states). The new state takes the fields of one empty State, whose defaults are
+    all immutable, and its own name and pointer."""
+    state = object.__new__(State)
+    fields = state.__dict__
+    fields.update(_EMPTY_STATE.__dict__)
+    fields["name"], fields["ptr"] = name, ptr
+    return state
 
 
 def _use(raw: Mapping[str, Any], ptr: str) -> Use:

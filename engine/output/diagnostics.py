@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from procflow.engine.base.diagnostic import Diagnostic
+from procflow.engine.base.diagnostic import Diagnostic, count_errors
 from procflow.engine.base.safetext import blanked
 from procflow.engine.base.width import char_width
 from procflow.engine.load.reader import LoadError, read_bytes
@@ -29,7 +29,7 @@ class Formatter(Protocol):
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, int]:
-    errors = sum(1 for d in diagnostics if d.is_error)
+    errors = count_errors(diagnostics)
     return {"files": files, "errors": errors, "warnings": len(diagnostics) - errors}
 
 
@@ -52,18 +52,26 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     A finding about the file as a whole (line 0: too large, not readable) shows `path:` alone.
     """
     out: list[str] = []
+    append = out.append
     shown = sources or {}
+    # findings at one place (a state with several) are neighbours: its line and caret are kept
+    last: tuple[str, int, int] | None = None
+    quoted = ""
     for d in diagnostics:
-        where = f"{d.path}:{d.line}:{d.col}" if d.line > 0 else d.path  # 0: the file as a whole
-        message = d.message
+        path, number, col, message = d.path, d.line, d.col, d.message
         if "\n" in message or "\r" in message:  # one line per finding
             message = message.replace("\r", "\\r").replace("\n", "\\n")
-        out.append(f"{where}: {d.severity}: {message} [{d.code}]")  # a StrEnum formats as its value
-        line = shown.get((d.path, d.line))
-        if line is not None and d.line > 0:
-            out.append("    " + line)
-            out.append("    " + caret_prefix(line, d.col) + "^")
-    out.append(summary_line(diagnostics, files))
+        if number <= 0:  # the file as a whole
+            append(f"{path}: {d.severity.value}: {message} [{d.code}]")
+            continue
+        append(f"{path}:{number}:{col}: {d.severity.value}: {message} [{d.code}]")
+        if (path, number, col) != last:
+            last = (path, number, col)
+            line = shown.get((path, number))
+            quoted = "" if line is None else f"    {line}\n    {caret_prefix(line, col)}^"
+        if quoted:
+            append(quoted)
+    append(summary_line(diagnostics, files))
     return "\n".join(out) + "\n"
 
 
@@ -151,14 +159,11 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
             text = read_bytes(path).decode("utf-8", "replace").removeprefix("\ufeff")
         except LoadError:
             continue
-        all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+        # Control characters would garble the terminal (or drive it): each is shown as U+FFFD
+        # (one cell, so the caret below still lines up), bidi controls included; blanked in one
+        # pass over the file, sparing the line breaks it is split at next.
+        all_lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", blanked(text, allow="\t\r\n\x85"))
         for number in lines:
             if number <= len(all_lines):
-                out[(path, number)] = _printable(all_lines[number - 1])
+                out[(path, number)] = all_lines[number - 1]
     return out
-
-
-def _printable(line: str) -> str:
-    """Control characters would garble the terminal (or drive it); show each as U+FFFD (one
-    cell, so the caret below still lines up), bidi controls included."""
-    return blanked(line, allow="\t")

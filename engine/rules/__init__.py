@@ -12,18 +12,18 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procflow.engine.base.diagnostic import Diagnostic, Severity
-from procflow.engine.rules.position import position
+from procflow.engine.rules.position import Parents, position
 
 if TYPE_CHECKING:
     from procflow.engine.load.yamlio import Document
     from procflow.engine.model.procedure import Procedure
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule found: the JSON pointer of the offending node and a message.
 
     `key` places the caret on the mapping key instead of its value; `offset` moves it inside
@@ -32,6 +32,8 @@ class Finding:
     `related` is the pointer of an earlier node the message refers to: its `line:col` (of the
     key when `key`) replaces `{related}` in the message. `severity` overrides the rule's for
     this finding (a site parameter nobody declares is only a warning where it applies to all).
+    Immutable like every model type, and a named tuple rather than a frozen dataclass: a rule
+    may yield one for each of tens of thousands of states, and a tuple is made four times as fast.
     """
 
     pointer: str
@@ -137,37 +139,43 @@ def to_diagnostic(rule_: Rule, checked: Checked, finding: Finding) -> Diagnostic
     return locate_finding(rule_, checked.document, finding)
 
 
-def locate_finding(
-    rule_: Rule,
-    document: Document,
-    finding: Finding,
-    seen: dict[tuple[str, bool, int | None], tuple[int, int]] | None = None,
-) -> Diagnostic:
+class Seen:
+    """What was looked up in one document so far: the positions found (several rules often
+    point at one node) and the nodes above them (a file's findings are mostly siblings)."""
+
+    def __init__(self) -> None:
+        self.positions: dict[tuple[str, bool, int | None], tuple[int, int]] = {}
+        self.parents: Parents = {}
+
+
+def locate_finding(rule_: Rule, document: Document, finding: Finding, seen: Seen | None = None) -> Diagnostic:
     """The Diagnostic of a finding in `document`: its position, and the rule's code and severity.
-    `seen` keeps the positions found so far (several rules often point at the same node)."""
-    where = (finding.pointer, finding.key, finding.offset)
-    found = None if seen is None else seen.get(where)
+    `seen` keeps what earlier findings in the same document looked up."""
+    pointer, message, key, offset, related, severity = finding
+    where = (pointer, key, offset)
+    found = None if seen is None else seen.positions.get(where)
     if found is None:
-        found = position(document, finding.pointer, key=finding.key, offset=finding.offset)
+        found = position(
+            document, pointer, key=key, offset=offset, parents=None if seen is None else seen.parents
+        )
         if seen is not None:
-            seen[where] = found
-    line, col = found
-    message = finding.message
-    if finding.related is not None:
-        at_line, at_col = position(document, finding.related, key=finding.key)
+            seen.positions[where] = found
+    if related is not None:
+        at_line, at_col = position(document, related, key=key)
         message = message.replace("{related}", f"{at_line}:{at_col}")
-    severity = finding.severity or rule_.severity
-    return Diagnostic(document.path, line, col, rule_.code, severity, message, finding.pointer)
+    return Diagnostic(document.path, *found, rule_.code, severity or rule_.severity, message, pointer)
 
 
 def run_rules(checked: Checked) -> list[Diagnostic]:
     """Every per-procedure rule over one procedure."""
     out: list[Diagnostic] = []
     procedure, document = checked.procedure, checked.document
-    seen: dict[tuple[str, bool, int | None], tuple[int, int]] = {}
+    seen = Seen()
     for rule_ in all_rules():
-        if rule_.check is not None:
-            out.extend(locate_finding(rule_, document, f, seen) for f in rule_.check(procedure))
+        if rule_.check is not None:  # map, not a generator: no frame resumed per finding
+            out.extend(
+                map(locate_finding, repeat(rule_), repeat(document), rule_.check(procedure), repeat(seen))
+            )
     return out
 
 

@@ -47,11 +47,12 @@ def unreachable_state(procedure: Procedure) -> Iterator[Finding]:
     reachable = analyse(procedure).reachable
     if not reachable:  # no initial state: P002 says so, and everything would be unreachable
         return
+    initial = repr(procedure.initial)
     for state in procedure.states.values():
         if state.name not in reachable:
             yield Finding(
                 state.ptr,
-                f"state {state.name!r} cannot be reached from the initial state {procedure.initial!r}",
+                f"state {state.name!r} cannot be reached from the initial state {initial}",
                 key=True,
             )
 

@@ -10,12 +10,32 @@ from __future__ import annotations
 import yaml
 from procflow.engine.load.yamlio import Document
 
+Parents = dict[str, tuple[yaml.Node, bool]]  # pointer -> (its node, or the deepest found; complete)
 
-def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bool]:
-    """The node and whether the whole pointer was found."""
+
+def _resolve(document: Document, pointer: str, key: bool, parents: Parents | None) -> tuple[yaml.Node, bool]:
+    """The node and whether the whole pointer was found. With `parents`, the node above the
+    last part is looked up there (and kept there): a file's findings are mostly siblings."""
+    if parents is None or not pointer or pointer.startswith("//"):
+        return _walk(document, _split(pointer), key)
+    above, _, last = pointer.rpartition("/")
+    held = parents.get(above)
+    if held is None:
+        held = parents[above] = _walk(document, _split(above), False)
+    node, complete = held
+    if not complete:
+        return node, False
+    found = document.child(node, _unescape(last))
+    if found is None:
+        return node, False
+    key_node, node = found
+    return (key_node if key and key_node is not None else node), True
+
+
+def _walk(document: Document, parts: list[str], key: bool) -> tuple[yaml.Node, bool]:
     node: yaml.Node = document.root
     key_node: yaml.Node | None = None
-    for part in _split(pointer):
+    for part in parts:
         found = document.child(node, part)  # through an index of large mappings
         if found is None:
             return node, False
@@ -24,11 +44,17 @@ def _resolve(document: Document, pointer: str, key: bool) -> tuple[yaml.Node, bo
 
 
 def position(
-    document: Document, pointer: str, *, key: bool = False, offset: int | None = None
+    document: Document,
+    pointer: str,
+    *,
+    key: bool = False,
+    offset: int | None = None,
+    parents: Parents | None = None,
 ) -> tuple[int, int]:
     """1-based line and column; `offset` counts characters into the scalar's value (None: the
-    scalar's first character, its quote if quoted)."""
-    node, complete = _resolve(document, pointer, key)
+    scalar's first character, its quote if quoted). `parents` keeps nodes looked up on the way
+    for the next call on the same document."""
+    node, complete = _resolve(document, pointer, key, parents)
     start, end = node.start_mark, node.end_mark
     line, col = start.line + 1, start.column + 1
     if offset is None or not complete or not isinstance(node, yaml.ScalarNode) or start.line != end.line:
@@ -67,4 +93,8 @@ def _split(pointer: str) -> list[str]:
     parts = pointer.lstrip("/").split("/")
     if "~" not in pointer:  # the usual case: nothing escaped
         return parts
-    return [p.replace("~1", "/").replace("~0", "~") for p in parts]
+    return [_unescape(p) for p in parts]
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~") if "~" in part else part

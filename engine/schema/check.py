@@ -8,6 +8,7 @@ never reads procedure files and never prints.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
@@ -27,7 +28,7 @@ from procflow.engine.base.paths import cache_dir, schema_path
 if TYPE_CHECKING:
     from procflow.engine.load.yamlio import Document
 
-_FORMAT = "schema-code-v3"  # bump when the way the code is generated or patched changes
+_FORMAT = "schema-code-v4"  # bump when the way the code is generated or patched changes
 
 # What fastjsonschema's code does that the fast path must not, each removed from the generated
 # text by one substitution: the code imports the package (20 ms) for its exception classes and
@@ -39,7 +40,10 @@ _FORMAT = "schema-code-v3"  # bump when the way the code is generated or patched
 # it, so a fastjsonschema release that writes its code differently cannot slow the fast path
 # unseen. (Code generated at run time for a stale shipped file stays correct either way: its
 # exceptions are then not `_Invalid`, and `is_valid` asks jsonschema.)
-_PATCHES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+# The last patch turns a `required`-only subschema that is only tried (under `not`, `if` or
+# `anyOf`) from a check that raises and catches into a test: the state schema's `not: required`
+# pairs raised three times for every state (a file of 75,000 states spent half a second there).
+_PATCHES: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("an import of fastjsonschema", re.compile(r"^\s*(?:from|import) fastjsonschema\b.*\n", re.M), ""),
     ("an import of decimal", re.compile(r"^\s*(?:from|import) decimal\b.*\n", re.M), ""),
     (
@@ -53,11 +57,43 @@ _PATCHES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "None",
     ),
 )
+# fastjsonschema's trial of `{"required": [...]}`: the block that raises when a key is missing,
+# then (in `anyOf`) the count of alternatives that held, then the `except` that swallows it.
+_TRIED_REQUIRED = (
+    r"^(?P<i>[ ]*)try:\n"
+    r"(?P=i)    (?P<v>\w+)_is_dict = isinstance\((?P=v), dict\)\n"
+    r"(?P=i)    if (?P=v)_is_dict:\n"
+    r"(?P=i)        (?P=v)__missing_keys = set\((?P<keys>\[[^\]\n]*\])\) - (?P=v)\.keys\(\)\n"
+    r"(?P=i)        if (?P=v)__missing_keys:\n"
+    r"(?P=i)            raise JsonSchemaValueException\b[^\n]*\n"
+    r"(?P<counted>(?P=i)    (?P=v)_any_of_count\d+ \+= 1\n)?"
+    r"(?P=i)except \(JsonSchemaValueException, JsonSchemaValuesException\):(?: pass\n|\n(?P=i)    pass\n)"
+    r"(?P<otherwise>(?P=i)else:\n)?"
+)
+
+
+def _test_required(found: re.Match[str]) -> str:
+    """`if <each required key is there>:` for the block that ran when the trial did not raise
+    (the `else:` of a `not` or an `if`, or an `anyOf`'s count). The dropped assignments are
+    the generator's scratch: it re-assigns them wherever later code reads them."""
+    indent, value, keys = found["i"], found["v"], found["keys"]
+    counted, otherwise = found["counted"], found["otherwise"]
+    if bool(counted) == bool(otherwise):  # nothing after it, or both: not a shape it writes
+        return found.group()
+    present = " and ".join(f"{key!r} in {value}" for key in ast.literal_eval(keys))
+    held = f"{indent}if not isinstance({value}, dict) or ({present}):\n"
+    return held + (counted or "")
+
+
+_PATCHES += (
+    ("a required-only subschema tried by raising", re.compile(_TRIED_REQUIRED, re.M), _test_required),
+)
 _LEFTOVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an import of fastjsonschema", re.compile(r"^\s*(?:from|import) fastjsonschema\b", re.M)),
     ("an import of decimal", re.compile(r"^\s*(?:from|import) decimal\b", re.M)),
     ("a detailed exception", re.compile(r"raise JsonSchemaValueException\(")),
     ("a message path built on every call", re.compile(r"name_prefix or ")),
+    ("a required-only subschema tried by raising", re.compile(_TRIED_REQUIRED, re.M)),
 )
 
 

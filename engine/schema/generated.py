@@ -9,7 +9,7 @@ another schema, or answers otherwise than jsonschema. Shipped so that no run gen
 
 from procflow.engine.schema.check import _Invalid as JsonSchemaValueException, _Invalid as JsonSchemaValuesException, _NoDecimal as Decimal
 
-SCHEMA_KEY = "a2d2a7195dde182b2ebaa35c640e0aecb8a51b2067b096d7fee020c6469d1838"
+SCHEMA_KEY = "bd3ebca6f196fc3f97d767794108807eceb37f06b6dafada4f5b730786f93387"
 
 VERSION = "2.22.3"
 import re
@@ -202,108 +202,39 @@ def validate_https___procflow_dev_schemas_procedure_v1_json(data, custom_formats
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_state(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['next', 'moves']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    else:
+    if not isinstance(data, dict) or ('next' in data and 'moves' in data):
         raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['outcomes', 'next']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    else:
+    if not isinstance(data, dict) or ('outcomes' in data and 'next' in data):
         raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['outcomes', 'moves']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    else:
+    if not isinstance(data, dict) or ('outcomes' in data and 'moves' in data):
         raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['outcomes']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ('outcomes' in data):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['use']) - data.keys()
             if data__missing_keys:
                 raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['outcome']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ('outcome' in data):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['final']) - data.keys()
             if data__missing_keys:
                 raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['final']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ('final' in data):
         try:
             data_any_of_count1 = 0
             if not data_any_of_count1:
-                try:
-                    data_is_dict = isinstance(data, dict)
-                    if data_is_dict:
-                        data__missing_keys = set(['next']) - data.keys()
-                        if data__missing_keys:
-                            raise JsonSchemaValueException
+                if not isinstance(data, dict) or ('next' in data):
                     data_any_of_count1 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_any_of_count1:
-                try:
-                    data_is_dict = isinstance(data, dict)
-                    if data_is_dict:
-                        data__missing_keys = set(['moves']) - data.keys()
-                        if data__missing_keys:
-                            raise JsonSchemaValueException
+                if not isinstance(data, dict) or ('moves' in data):
                     data_any_of_count1 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_any_of_count1:
-                try:
-                    data_is_dict = isinstance(data, dict)
-                    if data_is_dict:
-                        data__missing_keys = set(['outcomes']) - data.keys()
-                        if data__missing_keys:
-                            raise JsonSchemaValueException
+                if not isinstance(data, dict) or ('outcomes' in data):
                     data_any_of_count1 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_any_of_count1:
-                try:
-                    data_is_dict = isinstance(data, dict)
-                    if data_is_dict:
-                        data__missing_keys = set(['use']) - data.keys()
-                        if data__missing_keys:
-                            raise JsonSchemaValueException
+                if not isinstance(data, dict) or ('use' in data):
                     data_any_of_count1 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_any_of_count1:
                 raise JsonSchemaValueException
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -643,29 +574,13 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_use(data, cus
 def validate_https___procflow_dev_schemas_procedure_v1_json___defs_deadline(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['before']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ('before' in data):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['of']) - data.keys()
             if data__missing_keys:
                 raise JsonSchemaValueException
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['after']) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ('after' in data):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['of']) - data.keys()
@@ -1047,14 +962,7 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
                 if not (isinstance(data__type, str) and data__type == 'choice'):
                     raise JsonSchemaValueException
     except (JsonSchemaValueException, JsonSchemaValuesException):
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(['options']) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-        else:
+        if not isinstance(data, dict) or ('options' in data):
             raise JsonSchemaValueException
     else:
         data_is_dict = isinstance(data, dict)
@@ -1078,14 +986,7 @@ def validate_https___procflow_dev_schemas_procedure_v1_json___defs_field(data, c
     except (JsonSchemaValueException, JsonSchemaValuesException):
         pass
     else:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(['default']) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-        else:
+        if not isinstance(data, dict) or ('default' in data):
             raise JsonSchemaValueException
     data_is_dict = isinstance(data, dict)
     if data_is_dict:

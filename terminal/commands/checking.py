@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from procflow.engine.authoring import suite as testing
-from procflow.engine.authoring import trace as tracing
 from procflow.engine.base import errors
 from procflow.engine.base.environment import language
 from procflow.engine.base.paths import data_dir
@@ -145,6 +143,8 @@ def trace(
     `source:` names a clause the index does not have, a procedure has errors, or the index does
     not match the documents' text.
     """
+    from procflow.engine.authoring import trace as tracing  # not imported by `validate`, which is timed
+
     project = _project(paths, bundled)
     directory = Path(sources_dir) if sources_dir else _project_sources(project)
     if not directory.is_dir():
@@ -223,6 +223,8 @@ def test_(
     --bundled) and the coverage counts every procedure of the set, a procedure with errors
     failing the run; with PATH, the procedures the scenarios run.
     """
+    from procflow.engine.authoring import suite as testing  # the runtime: not imported by `validate`
+
     project = _project(paths, bundled)
     report = testing.run_paths(list(paths), dirs, project=project)
     if as_json:

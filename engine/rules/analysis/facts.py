@@ -132,10 +132,14 @@ class Analysis:
         self.succ: dict[str, tuple[str, ...]] = {}
         self.broken: set[str] = set()  # states with a target that does not exist
         for name, state in states.items():
-            for part in parts(state):  # a conditional item or phrase
-                if part.when is not None:
-                    self._add(Site(state, part.ptr + "/when", part.when))
+            if state.do or state.say:
+                for part in parts(state):  # a conditional item or phrase
+                    if part.when is not None:
+                        self._add(Site(state, part.ptr + "/when", part.when))
             routes, moves = state.routes, state.moves
+            if not routes and not moves and not state.outcomes:  # a final state, or no way out
+                self.succ[name] = ()
+                continue
             if len(routes) == 1 and not moves and not state.outcomes:  # `next: NAME`, the usual case
                 to = routes[0].to
                 if to in states:
