@@ -249,7 +249,7 @@ def _question(
     for choice in question.choices:
         screen.out(f"     {choice.number}. {visible(choice.label)}")
     choices = [(str(c.number), c.id, c.label) for c in question.choices]
-    earlier = _earlier(desk, opened, question.field) if screen.editing else []
+    earlier = [] if screen.plain else _earlier(desk, opened, question.field)  # for ↑ in the editor
     while True:
         raw = _key(
             screen,
