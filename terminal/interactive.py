@@ -97,7 +97,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
             screen.error(screen.refusal(exc))
             continue
         except IllegalMoveError as exc:  # e.g. no automatic route holds
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             return False
         after = opened.view()
         if opened.status != "open" or after.steps != view.steps:
@@ -321,7 +321,7 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
         try:
             _stepped(desk, opened, screen, move=chosen.id)
         except IllegalMoveError as exc:
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             continue
         return True
 

@@ -20,7 +20,6 @@ from procflow.engine.base.errors import ProcflowError
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.instances import Opened
-from procflow.engine.runtime.answers import Refusal
 from procflow.terminal import deadlines
 from procflow.terminal.typeahead import typed_ahead
 from procflow.terminal.wrap import screen_width, wrap
@@ -79,7 +78,7 @@ class Screen:
 
     def refusal(self, exc: ProcflowError) -> str:
         """A refused answer or step in the operator's language, without ids unless `--ids`."""
-        return exc.said(self.lang, ids=self.ids) if isinstance(exc, Refusal) else exc.message
+        return exc.said(self.lang, ids=self.ids)
 
     def w(self, key: str, **values: Any) -> str:
         """The message `key` in the operator's language (see `engine.base.messages`)."""
