@@ -80,7 +80,8 @@ def open_desk(
         screen = Screen(desk.lang)
 
         def reason(refusal: ProcflowError) -> str | None:
-            screen.error(screen.refusal(refusal))
+            # the reason is asked right below: the hint of --override is for the command line
+            screen.error(screen.refusal(refusal).removesuffix(screen.w("refused.override")))
             try:
                 return screen.ask("   " + screen.w("run.override") + " >")
             except EndOfInput:  # no reason given: the step is refused

@@ -249,11 +249,12 @@ def test_a_role_refusal_reads_in_zh_hant_by_the_role_and_state_names(
     refused = "「面試」須由「人力部」執行(擔任者:hana、ruth),「amy」不是"
     asked = run_cli(*site, *args, input="王小明\n\n" + "人力部午休\n" + "\n1\n")
     assert asked.exit_code == 0, asked.output
-    assert f"! {refused};如仍要執行,請加上 --override --reason 原因" in asked.output
+    assert f"! {refused}\n" in asked.output  # and the reason is asked at once: no --override hint
+    assert "--override" not in asked.output
     assert not {"hr", "interview"} & ascii_words(asked.output)
     stopped = run_cli(*site, *args, input="王小明\n\n\n")  # no reason: the run ends with exit 10
     assert stopped.exit_code == 10
-    assert f"procflow: {refused}" in stopped.stderr
+    assert f"procflow: {refused};如仍要執行,請加上 --override --reason 原因" in stopped.stderr
     with_ids = run_cli(*site, *args, "--ids", input="王小明\n\n\n")
     assert "「面試 (interview)」須由「人力部 (hr)」執行" in with_ids.stderr
 
