@@ -58,7 +58,9 @@ class ProcflowGroup(click.Group):
         try:
             return super().invoke(ctx)
         except errors.ProcflowError as exc:
-            click.echo(f"procflow: {visible(exc.message)}", err=True)  # it may quote what was typed
+            # in the language of the desk the command opened (`terminal.runs.open_desk`), if any;
+            # it may quote what was typed
+            click.echo(f"procflow: {visible(said(ctx, exc))}", err=True)
             ctx.exit(exc.exit_code)
         except (KeyboardInterrupt, click.exceptions.Abort):
             click.echo("\ninterrupted", err=True)
@@ -74,6 +76,14 @@ class ProcflowGroup(click.Group):
                 f"procflow: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", err=True
             )
             ctx.exit(errors.EXIT_INTERNAL)
+
+
+def said(ctx: click.Context, exc: errors.ProcflowError) -> str:
+    """The error as the operator reads it: in the language of the desk the command opened, by
+    names rather than ids (ids with `--ids`); before any desk is opened, its English message."""
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    lang = obj.get("lang")
+    return exc.said(lang, ids=bool(obj.get("ids"))) if isinstance(lang, str) else exc.message
 
 
 @click.group(cls=ProcflowGroup, context_settings=CONTEXT)

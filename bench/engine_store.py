@@ -432,11 +432,9 @@ def _peak_rss(command: list[str], env: dict[str, str]) -> float:
         return int(report.read_text(encoding="ascii")) / 2**10  # KiB
 
 
-def section_d(options: argparse.Namespace) -> Section:
-    section = Section("(d) CLI start: whole-process wall time against `python -c pass`, and run's memory")
-    starts = getattr(options, "starts", 21)
-    # An installed procflow has its bytecode compiled (pip does it); a checkout run with
-    # PYTHONDONTWRITEBYTECODE would compile every module on every start instead.
+def compiled() -> None:
+    """An installed procflow has its bytecode compiled (pip does it); a checkout run with
+    PYTHONDONTWRITEBYTECODE would compile every module on every start instead."""
     subprocess.run(
         [
             sys.executable,
@@ -451,6 +449,12 @@ def section_d(options: argparse.Namespace) -> Section:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def section_d(options: argparse.Namespace) -> Section:
+    section = Section("(d) CLI start: whole-process wall time against `python -c pass`, and run's memory")
+    starts = getattr(options, "starts", 21)
+    compiled()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PROCFLOW_DB=str(Path(tmp) / "d.db"), PROCFLOW_USER="bench", NO_COLOR="1")
         env.pop("PROCFLOW_PATH", None)

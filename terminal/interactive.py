@@ -97,7 +97,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
             screen.error(screen.refusal(exc))
             continue
         except IllegalMoveError as exc:  # e.g. no automatic route holds
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             return False
         after = opened.view()
         if opened.status != "open" or after.steps != view.steps:
@@ -249,7 +249,7 @@ def _question(
     for choice in question.choices:
         screen.out(f"     {choice.number}. {visible(choice.label)}")
     choices = [(str(c.number), c.id, c.label) for c in question.choices]
-    earlier = _earlier(desk, opened, question.field) if screen.editing else []
+    earlier = [] if screen.plain else _earlier(desk, opened, question.field)  # for ↑ in the editor
     while True:
         raw = _key(
             screen,
@@ -322,7 +322,7 @@ def _choose(view: Any, opened: Opened, desk: Desk, screen: Screen) -> bool:
         try:
             _stepped(desk, opened, screen, move=chosen.id)
         except IllegalMoveError as exc:
-            screen.error(exc.message)
+            screen.error(screen.refusal(exc))
             continue
         return True
 

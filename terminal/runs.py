@@ -71,10 +71,17 @@ def open_desk(
         override=override,
     )
     if ask:
+        # an operator at the screen: a refusal that ends the run is said in the run's language
+        # (`cli.py`); scripts and `step` keep the English sentence with ids, as --json does
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            root = ctx.find_root()
+            root.obj = {**(root.obj or {}), "lang": desk.lang}
         screen = Screen(desk.lang)
 
-        def reason(refusal: str) -> str | None:
-            screen.error(refusal)
+        def reason(refusal: ProcflowError) -> str | None:
+            # the reason is asked right below: the hint of --override is for the command line
+            screen.error(screen.refusal(refusal).removesuffix(screen.w("refused.override")))
             try:
                 return screen.ask("   " + screen.w("run.override") + " >")
             except EndOfInput:  # no reason given: the step is refused

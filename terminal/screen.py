@@ -20,8 +20,8 @@ from procflow.engine.base.errors import ProcflowError
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.instances import Opened
-from procflow.engine.runtime.answers import Refusal
 from procflow.terminal import deadlines
+from procflow.terminal.typeahead import typed_ahead
 from procflow.terminal.wrap import screen_width, wrap
 
 if TYPE_CHECKING:
@@ -43,11 +43,17 @@ class Paused(Exception):
     """The operator paused the run (`q`): the instance stays open where it is."""
 
 
+def on_terminal() -> bool:
+    """Whether both standard input and output are a terminal: the line editor's condition."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def key_reader(lang: str) -> KeyReader | None:
     """prompt_toolkit's line editor when both ends are a terminal; None: the plain line reader,
     so piped scripts and transcripts read lines as they come. Imported only here, at the first
-    question of an interactive run on a terminal."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    question of an interactive run on a terminal (while that question is already on screen:
+    `terminal.typeahead`)."""
+    if not on_terminal():
         return None
     from procflow.terminal.prompt import KeyReader
 
@@ -72,7 +78,7 @@ class Screen:
 
     def refusal(self, exc: ProcflowError) -> str:
         """A refused answer or step in the operator's language, without ids unless `--ids`."""
-        return exc.said(self.lang, ids=self.ids) if isinstance(exc, Refusal) else exc.message
+        return exc.said(self.lang, ids=self.ids)
 
     def w(self, key: str, **values: Any) -> str:
         """The message `key` in the operator's language (see `engine.base.messages`)."""
@@ -101,6 +107,10 @@ class Screen:
         (number, id, label) complete with Tab; `history` is what ↑ brings back. On a terminal
         prompt_toolkit edits the line, with the keys and the deadlines in its bottom toolbar."""
         self._announce_late()
+        if not self._keys_chosen and on_terminal():
+            # the question on screen at once; the editor loads behind it and reads what is typed
+            with typed_ahead((prompt if self.color else visible(prompt)) + " " + default, color=self.color):
+                self.editing  # noqa: B018  (loads the line editor)
         if self.editing and self.keys is not None:
             try:
                 return self.keys.read(
@@ -127,6 +137,11 @@ class Screen:
         if self.echo_input:
             click.echo(" " + visible(text) if text else "")
         return text.strip() or default
+
+    @property
+    def plain(self) -> bool:
+        """Whether lines are read plainly (known from the first question on; until then, not)."""
+        return self._keys_chosen and self.keys is None
 
     @property
     def editing(self) -> bool:

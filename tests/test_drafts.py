@@ -142,7 +142,8 @@ def test_a_refused_draft_stops_the_interactive_run_with_exit_7(
     result = run_cli("resume", ident, "--lang", "en", input="\n2\n")
     assert result.exit_code == 7, result.output
     assert " already given (kept as it was typed):\n   [x] 1. Switch the lights on\n" in result.stdout
-    assert f"instance '{ident}' was changed by bob" in result.stderr
+    assert "bob changed this instance at " in result.stderr  # by the operator's screen: no id but
+    assert f"see where it is now with procflow resume {ident}" in result.stderr  # the one to type
     assert json.loads(run_cli("history", ident, "--json", "--drafts").stdout)["drafts"] == []
 
 

@@ -192,3 +192,101 @@ def test_a_move_not_allowed_says_so_without_its_guard(
     result = run_cli("run", str(path), "--lang", "zh-Hant", *flag, input="n\n2\n")
     assert result.exit_code == 0, result.output
     assert f"   1. 放行  {shown}" in result.output
+
+
+# --- refused steps: roles, moves, conflicts, locks, in the run's language ------------------------
+
+GATE = """\
+procflow: 1
+id: gate-test
+title: {zh-Hant: 閘門, en: Gate}
+roles:
+  desk: {zh-Hant: 前臺, en: Desk}
+fields:
+  paid: {type: bool, label: {zh-Hant: 已付款, en: Paid}}
+initial: check
+states:
+  check:
+    title: {zh-Hant: 核對, en: Check}
+    role: desk
+    ask: [paid]
+    moves:
+      - {id: release, to: done, when: paid == true, label: {zh-Hant: 放行, en: Release}}
+      - {id: hold, to: done, label: {zh-Hant: 暫留, en: Hold}}
+  done:
+    final: true
+    outcome: completed
+"""
+PEOPLE = REPO / "tests/fixtures/people"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-Hant", "! 「放行」目前不可選:條件不成立"),
+        ("en", "! 'Release' cannot be chosen now: its condition does not hold"),
+    ],
+)
+def test_a_move_whose_condition_fails_is_refused_by_its_label(
+    lang: str, said: str, run_cli: Callable[..., Result], fixed_clock: None, tmp_path: Path
+) -> None:
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(GATE, encoding="utf-8")
+    result = run_cli("run", str(gate), "--lang", lang, input="n\n1\n2\n")
+    assert result.exit_code == 0, result.output
+    assert said in [line.strip() for line in result.output.splitlines()]
+    assert not {"release", "paid", "gate-test"} & ascii_words(result.output)
+    shown = run_cli("run", str(gate), "--lang", lang, "--ids", input="n\n1\n2\n")
+    assert "Release (release)" in shown.output or "放行 (release)" in shown.output
+    assert "paid == true" in shown.output
+
+
+def test_a_role_refusal_reads_in_zh_hant_by_the_role_and_state_names(
+    run_cli: Callable[..., Result], fixed_clock: None
+) -> None:
+    site = ("--site", str(PEOPLE / "site.yaml"))
+    args = ("run", "sample-interview", "--dir", str(PEOPLE), "--as", "amy", "--lang", "zh-Hant")
+    refused = "「面試」須由「人力部」執行(擔任者:hana、ruth),「amy」不是"
+    asked = run_cli(*site, *args, input="王小明\n\n" + "人力部午休\n" + "\n1\n")
+    assert asked.exit_code == 0, asked.output
+    assert f"! {refused}\n" in asked.output  # and the reason is asked at once: no --override hint
+    assert "--override" not in asked.output
+    assert not {"hr", "interview"} & ascii_words(asked.output)
+    stopped = run_cli(*site, *args, input="王小明\n\n\n")  # no reason: the run ends with exit 10
+    assert stopped.exit_code == 10
+    assert f"procflow: {refused};如仍要執行,請加上 --override --reason 原因" in stopped.stderr
+    with_ids = run_cli(*site, *args, "--ids", input="王小明\n\n\n")
+    assert "「面試 (interview)」須由「人力部 (hr)」執行" in with_ids.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-Hant", "被另一個程序鎖住(已等候 0.2 秒):沒有儲存;請再試一次"),
+        ("en", "is locked by another process (waited 0.2 s): nothing was saved; try again"),
+    ],
+)
+def test_a_locked_database_is_said_in_the_run_language(
+    lang: str,
+    said: str,
+    run_cli: Callable[..., Result],
+    fixed_clock: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import sqlite3
+
+    started = run_cli("run", str(VISITOR), "--lang", lang, input="y\n")
+    ident = re.search(r"resume (\w+)", started.stderr).group(1)  # type: ignore[union-attr]
+    monkeypatch.setenv("PROCFLOW_LOCK_TIMEOUT", "0.2")
+    blocker = sqlite3.connect(os.environ["PROCFLOW_DB"], isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_cli("resume", ident, "--lang", lang, input="王小明\n")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert result.exit_code == 8, result.output
+    assert said in result.stderr.strip().splitlines()[-1]
+    english = run_cli("step", ident, "--set", "visitor_name=Lee")  # a script: the English with ids
+    assert english.exit_code == 0

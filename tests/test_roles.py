@@ -194,7 +194,7 @@ def test_interactive_run_asks_why_once_per_visit(run_cli: Run) -> None:
         "--site", SITE, "run", "sample-interview", "--dir", DIR, "--as", "amy", "--lang", "en", input=typed
     )
     assert result.exit_code == 0, result.output
-    assert "! role 'hr' of state 'interview' is held by hana, ruth, not by 'amy'" in result.output
+    assert "! 'Interview' is a step for the role 'HR', held by hana, ruth, not by 'amy'" in result.output
     assert result.output.count("reason to act anyway, recorded (Enter stops here) >") == 1
     assert "✔ finished" in result.output
     instance = json.loads(run_cli("status", "--json").output)["recent"][0]["instance"]

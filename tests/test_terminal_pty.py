@@ -156,6 +156,9 @@ def test_the_time_left_counts_down_live_in_the_toolbar(tmp_path: Path) -> None:
     del env["PROCFLOW_NOW"]  # the real clock: the toolbar is redrawn every second
     child = Terminal(["run", VISITOR, "--lang", "en"], env)
     child.expect(r"done\?")
+    for _ in range(40):  # the toolbar comes with the line editor, which loads behind the prompt
+        if any("Stand up:" in line for line in child.lines(0.5)):
+            break
 
     def left() -> int:
         bottom = [line for line in child.lines() if "Stand up:" in line]
@@ -179,3 +182,20 @@ def test_the_bench_times_the_first_prompt_piped_and_on_a_terminal() -> None:
     )
     assert "(f) `procflow run` start-up to the first prompt" in done.stdout
     assert re.search(r"on a terminal\s+\d+\.\d ms", done.stdout) and "goal: the first prompt" in done.stdout
+
+
+def test_keys_typed_as_the_first_prompt_appears_reach_the_line_editor(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    child = Terminal(["run", VISITOR, "--lang", "en"], env)
+    child.expect(r"done\?")  # on screen before the line editor has loaded
+    child.send("s\r")  # typed at once: held, unechoed, for the editor, which shows it once
+    child.expect("reason")
+    child.send("busy\r")
+    child.expect("Visitor's name")
+    screen = child.lines()
+    asked = [line for line in screen if "done?" in line]
+    assert asked == ["   done? [Enter = yes, s = skip] s"], screen
+    child.send(CTRL_C)
+    assert child.end() == 130
+    history = stored(env)  # the skip typed ahead, with its reason, is the first step
+    assert history["state"] == "inquire" and '"busy"' in json.dumps(history["events"]), history

@@ -6,6 +6,8 @@ one lowercase sentence with the offending value quoted; no traceback is ever sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # validation findings, failed scenarios, trace gaps, a scripted run short of answers
 EXIT_USAGE = 2
@@ -21,14 +23,24 @@ EXIT_PROJECT = 11  # a procflow.toml (or PROCFLOW_PROJECT) that cannot be used
 EXIT_INTERRUPTED = 130
 
 
+Said = Callable[[str, bool], str]  # (language, with ids) -> the sentence an operator reads
+
+
 class ProcflowError(Exception):
-    """Base of deliberate errors; `exit_code` is what the CLI exits with."""
+    """Base of deliberate errors; `exit_code` is what the CLI exits with. `message` is the
+    English sentence with internal ids, for scripts, logs and `--json`; `said(lang)` is what an
+    operator reads in the run's language, naming things by their labels (ids with `--ids`)."""
 
     exit_code = EXIT_FINDINGS
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, said: Said | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self._said = said
+
+    def said(self, lang: str, *, ids: bool = False) -> str:
+        """The error in `lang` as an operator's screen shows it; `message` when it has no other."""
+        return self._said(lang, ids) if self._said is not None else self.message
 
 
 class UsageError(ProcflowError):

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, cast
 
 from procflow.engine.base.errors import InvalidAnswerError, NotFoundError, ProcflowError
 from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.desk.people import titles
 from procflow.engine.model.procedure import Procedure
 from procflow.engine.runtime.answers import Value, parse_answer
 from procflow.engine.runtime.journal import SEPARATOR, apply, copy_snapshot, qualified, replay
@@ -48,7 +49,8 @@ def correct(desk: Desk, opened: Opened, field: str, raw: str, reason: str) -> Co
     given = events[index]
     where = str(given.body.get("from") or given.from_state or "")
     procedures = opened.session.procedures
-    definition = _procedure_of(procedures, opened.record.procedure_id, where).fields[field]
+    owner = _procedure_of(procedures, opened.record.procedure_id, where)
+    definition = owner.fields[field]
     value = parse_answer(definition, raw, tz=desk.clock().tzinfo)
     latest = next(
         e for e in reversed(events) if e.kind in ("answer", "correct") and field in (e.answers or {})
@@ -59,7 +61,9 @@ def correct(desk: Desk, opened: Opened, field: str, raw: str, reason: str) -> Co
             f"answer {raw!r} for {field!r} is already the one recorded; nothing to correct"
         )
     visit = (opened.id, -given.seq)  # the answer's own step: an override asked once per correction
-    override = desk.gate.reason(given.role, where, visit)
+    state = where.split(SEPARATOR)[-1]
+    named = titles(owner, state) if state in owner.states else (None, None)
+    override = desk.gate.reason(given.role, where, visit, named)
     how, taken, rerouted, would = _routing(procedures, events, index, field, value)
     snapshot = opened.session.snapshot
     moment = desk.clock()

@@ -18,7 +18,7 @@ from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, RoleError, UsageError
 from procflow.engine.base.stamps import stamp
-from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal
+from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
@@ -116,7 +116,7 @@ class Desk:
         entry = next(iter(procedures))
         hashes = {pid: sha256(raw) for pid, (_, raw) in texts.items()}
         first = procedures[entry].states[procedures[entry].initial]
-        override = self.gate.reason(first.role, first.name, (entry, 0))
+        override = self.gate.reason(first.role, first.name, (entry, 0), titles(procedures[entry], first.name))
         moment = self.clock()
         snapshot, events = start(
             procedures,
@@ -239,8 +239,9 @@ class Desk:
         holds its role, or the override of this visit is recorded); RoleError when refused."""
         snapshot = opened.session.snapshot
         frame = snapshot["frames"][-1]
-        role = opened.session.procedures[frame["procedure"]].states[frame["state"]].role
-        return self.gate.reason(role, qualified(snapshot), _visit(opened))
+        procedure = opened.session.procedures[frame["procedure"]]
+        role = procedure.states[frame["state"]].role
+        return self.gate.reason(role, qualified(snapshot), _visit(opened), titles(procedure, frame["state"]))
 
     # --- stepping -------------------------------------------------------------------------
 
@@ -283,7 +284,10 @@ class Desk:
             if found is not None:
                 role = opened.session.procedures[found["procedure"]].states[found["state"]].role
                 if not may_act(self.site, self.actor, role):  # an ended instance takes no override
-                    raise RoleError(refusal(self.site, self.actor, str(role), found["path"]))
+                    procedure = opened.session.procedures[found["procedure"]]
+                    raise refusal(
+                        self.site, self.actor, str(role), found["path"], titles(procedure, found["state"])
+                    )
         result = opened.session.close_follow_ups(refs, now=moment, actor=self.actor, role=role)
         return self._save(opened, before, result.snapshot, result.events, moment)
 

@@ -11,15 +11,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from procflow.engine.base.errors import IllegalMoveError, NotFoundError, RoleError, UsageError
+from procflow.engine.base.messages import message
 from procflow.engine.runtime.journal import copy_snapshot, qualified
 from procflow.engine.runtime.state import Snapshot
 from procflow.engine.site.sitefile import Site
 
 if TYPE_CHECKING:
-    from procflow.engine.model.procedure import Procedure
+    from procflow.engine.model.procedure import Procedure, Text
     from procflow.engine.runtime.session import StepResult
 
 PERSON, ROLE = "person", "role"
+Titles = tuple["Text | None", "Text | None"]  # a role's title and a state's, as a procedure gives them
 OVERRIDE_HINT = "to act anyway add --override --reason TEXT"
 
 
@@ -46,16 +48,47 @@ def may_act(site: Site, person: str, role: str | None) -> bool:
     return held is None or role in held
 
 
-def refusal(site: Site, person: str, role: str, state: str) -> str:
-    """The one sentence that refuses a step: the role, who holds it, and how to override."""
+def refusal(site: Site, person: str, role: str, state: str, titles: Titles = (None, None)) -> RoleError:
+    """The refusal of a step: the role, who holds it, and how to override. Its `message` names
+    the role and state by id; an operator reads it in the run's language with their titles
+    (`titles`: the role's and the state's, as the procedure gives them)."""
     holders = site.holders(role)
+    stranger = person not in site.people
     if not holders:
-        return f"role '{role}' of state '{state}' is held by nobody in the site file; {OVERRIDE_HINT}"
-    stranger = "" if person in site.people else " (not among the site file's people)"
-    return (
-        f"role '{role}' of state '{state}' is held by {', '.join(holders)}, not by '{person}'{stranger}; "
-        f"{OVERRIDE_HINT}"
-    )
+        english = f"role '{role}' of state '{state}' is held by nobody in the site file; {OVERRIDE_HINT}"
+    else:
+        outside = " (not among the site file's people)" if stranger else ""
+        english = (
+            f"role '{role}' of state '{state}' is held by {', '.join(holders)}, not by '{person}'"
+            f"{outside}; {OVERRIDE_HINT}"
+        )
+
+    def said(lang: str, ids: bool) -> str:
+        role_title, state_title = (t.get(lang) if t is not None else "" for t in titles)
+        values = {
+            "role": _named(role_title, role, ids),
+            "state": _named(state_title, state, ids),
+            "person": person,
+            "holders": message(lang, "refused.list").join(holders),
+            "stranger": message(lang, "refused.stranger") if stranger else "",
+        }
+        key = "refused.role" if holders else "refused.role_nobody"
+        return message(lang, key, **values) + message(lang, "refused.override")
+
+    return RoleError(english, said)
+
+
+def titles(procedure: Procedure, state: str) -> Titles:
+    """The role's title and the state's title of `state`, for a refusal an operator reads."""
+    found = procedure.states[state]
+    return (procedure.roles.get(found.role) if found.role else None), found.title
+
+
+def _named(title: str, ident: str, ids: bool) -> str:
+    """A role or state by its title; by its id when it has none, beside it with `--ids`."""
+    if not title or title == ident:
+        return ident
+    return f"{title} ({ident})" if ids else title
 
 
 def check_override_reason(reason: str | None) -> str:
@@ -70,7 +103,7 @@ class Gate:
     """Who may act, for one person at one desk: refusals, and the override reasons given.
 
     `override` is a reason given up front (`--override --reason`) for every state whose role the
-    person lacks; otherwise `ask(refusal)` may supply one (an interactive run asks the operator).
+    person lacks; otherwise `ask(refusal)` (the RoleError) may supply one (an interactive run asks the operator).
     Without either the step is refused with RoleError. An override is recorded once per visit
     of a state: the desk adds the visit to `recorded` when the step that carried it is saved.
     """
@@ -79,23 +112,26 @@ class Gate:
         self.site = site
         self.person = person
         self.override = override
-        self.ask: Callable[[str], str | None] | None = None
+        self.ask: Callable[[RoleError], str | None] | None = None
         self.asked: dict[tuple[str, int], str] = {}
         self.recorded: set[tuple[str, int]] = set()
 
-    def reason(self, role: str | None, where: str, visit: tuple[str, int]) -> str | None:
+    def reason(
+        self, role: str | None, where: str, visit: tuple[str, int], titles: Titles = (None, None)
+    ) -> str | None:
         """The override reason to record with the next step in `visit` of a state of `role`;
-        None when the person holds the role or this visit's override is already recorded."""
+        None when the person holds the role or this visit's override is already recorded.
+        `titles` are the role's and the state's, for the refusal an operator reads."""
         if may_act(self.site, self.person, role) or visit in self.recorded:
             return None
         if self.override:
             return self.override
         if visit in self.asked:
             return self.asked[visit]
-        message = refusal(self.site, self.person, str(role), where)
-        reason = (self.ask(message) or "").strip() if self.ask is not None else ""
+        refused = refusal(self.site, self.person, str(role), where, titles)
+        reason = (self.ask(refused) or "").strip() if self.ask is not None else ""
         if not reason:
-            raise RoleError(message)
+            raise refused
         self.asked[visit] = reason
         return reason
 

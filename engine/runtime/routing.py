@@ -13,8 +13,9 @@ from typing import Literal
 
 from procflow.engine.base.clock import Duty, duty_data, duty_from_data
 from procflow.engine.base.errors import IllegalMoveError, UsageError
+from procflow.engine.base.messages import message
 from procflow.engine.model.procedure import Procedure, State
-from procflow.engine.model.text import fill
+from procflow.engine.model.text import fill, render
 from procflow.engine.runtime.due import DUTY, missed, seconds_of
 from procflow.engine.runtime.journal import SEPARATOR, apply, qualified
 from procflow.engine.runtime.machine import (
@@ -26,7 +27,7 @@ from procflow.engine.runtime.machine import (
     model_hash,
 )
 from procflow.engine.runtime.state import Event, EventBody, EventKind, Frame, Scalar, Snapshot, make_event
-from procflow.engine.runtime.view import requirements
+from procflow.engine.runtime.view import requirements, requirements_said
 
 MAX_DEPTH = 16  # frames; deeper means procedures that use each other in a cycle
 
@@ -163,23 +164,51 @@ class Router:
 
     def move(self, step: Step, state: State, move_id: str) -> None:
         frame = step.work["frames"][-1]
+        procedure = self.procedures[frame["procedure"]]  # its field labels, for `requirements_said`
+        named = _Named(state, frame)
         if not state.moves:
             how = "moves by guard" if state.routes else "offers no moves"
-            raise IllegalMoveError(f"state {state.name!r} {how}; move {move_id!r} cannot be taken")
+            raise IllegalMoveError(
+                f"state {state.name!r} {how}; move {move_id!r} cannot be taken",
+                lambda lang, ids: message(lang, "refused.move_none", state=named.state(lang, ids)),
+            )
         ids = [m.id for m in state.moves]
         if move_id not in ids:
             close = get_close_matches(str(move_id), ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise IllegalMoveError(
-                f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}"
+                f"unknown move {move_id!r} in state {state.name!r}; expected one of {', '.join(ids)}{hint}",
+                lambda lang, ids: message(
+                    lang,
+                    "refused.move_unknown",
+                    state=named.state(lang, ids),
+                    move=move_id,
+                    moves=message(lang, "refused.list").join(
+                        named.move(m.id, lang, ids) for m in state.moves
+                    ),
+                ),
             )
         unmet = requirements(state, frame)
         if unmet:
-            raise IllegalMoveError(f"move {move_id!r} is not allowed yet: {'; '.join(unmet)}")
+            raise IllegalMoveError(
+                f"move {move_id!r} is not allowed yet: {'; '.join(unmet)}",
+                lambda lang, ids: message(
+                    lang,
+                    "refused.move_yet",
+                    move=named.move(move_id, lang, ids),
+                    unmet="; ".join(requirements_said(procedure, state, frame, lang, ids)),
+                ),
+            )
         target = self.machine(frame).fire(MOVE_PREFIX + move_id, state.name, _values(frame))
         if target is None:
             guard = next(m.when for m in state.moves if m.id == move_id)
-            raise IllegalMoveError(f"move {move_id!r} is not allowed: the guard {guard!r} is false")
+            raise IllegalMoveError(
+                f"move {move_id!r} is not allowed: the guard {guard!r} is false",
+                lambda lang, ids: (
+                    message(lang, "refused.move_guard", move=named.move(move_id, lang, ids))
+                    + (message(lang, "refused.guard_id", guard=repr(guard)) if ids else "")
+                ),
+            )
         self._enter(step, "move", target, {"move": move_id})
 
     def _enter(self, step: Step, kind: Literal["enter", "move"], target: str, extra: EventBody) -> None:
@@ -255,9 +284,11 @@ class Router:
             target = machine.fire(ROUTE, state.name, values)
             if target is None:
                 false = [c.guard for c in machine.check_routes(state.name, values) if c.guard is not None]
+                named = _Named(state, frame)
                 raise IllegalMoveError(
                     f"no route out of state {qualified(work)!r} applies: "
-                    + ", ".join(f"{g!r} is false" for g in false)
+                    + ", ".join(f"{g!r} is false" for g in false),
+                    _no_route(named, false),
                 )
             self._enter(
                 step, "enter", target, {"via": "route", "guard": machine.taken(state.name, target, values)}
@@ -266,6 +297,36 @@ class Router:
             f"automatic routes go round in a loop from state {qualified(work)!r}; "
             "the procedure needs a way out"
         )
+
+
+class _Named:
+    """A state and its moves by their titles in a language, for a refusal an operator reads;
+    by id where a procedure gives no title, and beside it with `--ids`."""
+
+    def __init__(self, state: State, frame: Frame) -> None:
+        self.state_title, self.state_id = state.title, state.name
+        self.moves = {m.id: m.label for m in state.moves}
+        self.params = frame["params"]
+
+    def state(self, lang: str, ids: bool) -> str:
+        return _shown(render(self.state_title, lang, self.params), self.state_id, ids)
+
+    def move(self, move_id: str, lang: str, ids: bool) -> str:
+        return _shown(render(self.moves.get(move_id), lang, self.params), move_id, ids)
+
+
+def _no_route(named: _Named, false: list[str]) -> Callable[[str, bool], str]:
+    def said(lang: str, ids: bool) -> str:
+        guards = message(lang, "refused.guard_id", guard=", ".join(map(repr, false))) if ids else ""
+        return message(lang, "refused.no_route", state=named.state(lang, ids)) + guards
+
+    return said
+
+
+def _shown(title: str, ident: str, ids: bool) -> str:
+    if not title or title == ident:
+        return ident
+    return f"{title} ({ident})" if ids else title
 
 
 def _values(frame: Frame) -> dict[str, Scalar]:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from procflow.engine.base.calendar import Calendar
 from procflow.engine.base.clock import Duty, duty_from_data
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, NotFoundError
+from procflow.engine.base.messages import message
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.runtime.answers import Value, parse_answer
 from procflow.engine.runtime.due import follow_up, lateness, recurrence, seconds
@@ -173,7 +174,14 @@ class Session:
         before = self._snapshot
         if before is None or before["status"] != "open":
             status = "not started" if before is None else before["status"]
-            raise IllegalMoveError(f"the instance is {status}; it takes no more steps")
+            raise IllegalMoveError(
+                f"the instance is {status}; it takes no more steps",
+                None
+                if before is None  # a bug of the caller, not an operator's refusal
+                else lambda lang, ids: message(
+                    lang, "refused.closed", status=message(lang, f"status.{status}")
+                ),
+            )
         moment = _now(now)
         frame = before["frames"][-1]
         procedure = self.procedures[frame["procedure"]]

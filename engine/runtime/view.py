@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from procflow.engine.base.messages import message
 from procflow.engine.model.guard import GuardError, parse_guard
 from procflow.engine.model.procedure import DeadlineKind, Item, Note, Phrase, Procedure, State, Text
 from procflow.engine.model.text import render
@@ -164,6 +165,29 @@ def requirements(state: State, frame: Frame) -> list[str]:
         if not item.optional and item.id not in checked and item.id not in skipped and applies(item, frame)
     ]
     return unmet
+
+
+def requirements_said(procedure: Procedure, state: State, frame: Frame, lang: str, ids: bool) -> list[str]:
+    """What `requirements` says, in `lang`: each question by its label, each item by its text
+    (and their ids with `--ids`)."""
+    found = []
+    for name in unanswered(state, frame):
+        label = procedure.fields[name].label
+        found.append(_said_name("refused.unanswered", label.get(lang) if label else "", name, lang, ids))
+    for item in state.do:
+        if (
+            not item.optional
+            and item.id not in (*frame["checked"], *frame["skipped"])
+            and applies(item, frame)
+        ):
+            text = render(item.text, lang, frame["params"])
+            found.append(_said_name("refused.unchecked", text, item.id, lang, ids))
+    return found
+
+
+def _said_name(key: str, title: str, ident: str, lang: str, ids: bool) -> str:
+    shown = title or ident
+    return message(lang, key, name=shown) + (f" ({ident})" if ids and shown != ident else "")
 
 
 def build_view(

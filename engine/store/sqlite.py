@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from procflow.engine.base.errors import ConflictError, DatabaseError, LockedError, NotFoundError
+from procflow.engine.base.messages import message
 from procflow.engine.base.stamps import stamp
 from procflow.engine.store import records
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
@@ -121,8 +122,10 @@ class SQLiteStore:
             self._rollback()
             text = str(exc)
             if "locked" in text or "busy" in text:
+                path, waited = self.path, f"{self.timeout:g}"
                 raise LockedError(
-                    f"database '{self.path}' is locked by another process; tried for {self.timeout:g} s"
+                    f"database '{path}' is locked by another process; tried for {waited} s",
+                    lambda lang, ids: message(lang, "refused.locked", path=path, seconds=waited),
                 ) from None
             if "readonly" in text or "read-only" in text or "unable to open" in text:
                 raise DatabaseError(f"cannot write to database '{self.path}' ({text})") from None
@@ -407,10 +410,12 @@ class SQLiteStore:
         if row is None:
             return NotFoundError(records.unknown_id_message(instance_id, []))
         who, when, version, status = row
+        at = local_time(when)
         return ConflictError(
-            f"instance '{instance_id}' was changed by {who} at {local_time(when)} (version {version}, "
+            f"instance '{instance_id}' was changed by {who} at {at} (version {version}, "
             f"{status}) after you read version {expected}; nothing of yours was saved, "
-            f"see where it is now with `procflow resume {instance_id}`"
+            f"see where it is now with `procflow resume {instance_id}`",
+            lambda lang, ids: message(lang, "refused.conflict", who=who, when=at, id=instance_id),
         )
 
     @staticmethod
