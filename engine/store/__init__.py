@@ -18,10 +18,13 @@ from procflow.engine.store.protocol import Store
 __all__ = ["Store", "open_store"]
 
 
-def open_store(explicit: str | os.PathLike[str] | None = None) -> Store:
-    """The store where `db_path` says, with the lock wait and durability the environment sets."""
+def open_store(explicit: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+    """The store where `db_path` says, with the lock wait and durability the environment sets.
+    `migrate=False`: only an existing store at the latest version, never written to on opening."""
     # sqlite3 loads only when a command opens the store: `validate` and `--help` never do
     from procflow.engine.store.sqlite import SQLiteStore
 
     path, default = db_path(explicit)
-    return SQLiteStore(path, timeout=lock_timeout(), durability=durability(), create_dir=default)
+    return SQLiteStore(
+        path, timeout=lock_timeout(), durability=durability(), create_dir=default, migrate=migrate
+    )

@@ -37,13 +37,16 @@ from procflow.engine.store.records import (
     DueRow,
     EventRecord,
     Instance,
+    InstanceRecord,
     InstanceSummary,
     PinnedText,
+    PinRow,
     ViolationRow,
     WholeInstance,
     draft_from_row,
     event_from_row,
     event_row,
+    json_column,
     local_time,
     sha256,
 )
@@ -75,11 +78,16 @@ class SQLiteStore:
         timeout: float = 5.0,
         durability: str = "normal",
         create_dir: bool = False,
+        migrate: bool = True,
     ) -> None:
+        """`migrate=False` opens only an existing store at the latest version, and refuses any
+        other without writing to it (a store to copy from: `procflow db copy`)."""
         self.path = os.fspath(path)
         self.location = self.path
         self.timeout = timeout
         _check_file(self.path, create_dir)
+        if not migrate and not os.path.exists(self.path):
+            raise DatabaseError(f"no database at '{self.path}'")
         try:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
@@ -88,7 +96,10 @@ class SQLiteStore:
             with self._errors():
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
                 self.db.execute("PRAGMA foreign_keys=ON")
-                self.upgrade()
+                if migrate:
+                    self.upgrade()
+                else:
+                    self._current()
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
@@ -179,6 +190,18 @@ class SQLiteStore:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
         return LATEST
+
+    def _current(self) -> None:
+        """Refuse, writing nothing, a store at any version but the latest."""
+        version = self.schema_version()
+        self._refuse_foreign(version)
+        if version > LATEST:
+            self.upgrade()  # says the database is newer than the program
+        if version < LATEST:
+            raise DatabaseError(
+                f"database '{self.path}' is at schema version {version}, this procflow at {LATEST}; "
+                f"run `procflow db upgrade --db {self.path}` first"
+            )
 
     def _refuse_foreign(self, version: int) -> None:
         """Refuse, before anything is written or the journal mode is changed, a database that
@@ -792,6 +815,185 @@ class SQLiteStore:
         query = "SELECT id, violation, decision, reason, decided_by, decided_at FROM violation_decisions ORDER BY id"
         with self._errors():
             return [DecisionRow(*row) for row in self.db.execute(query)]
+
+    # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
+        query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"
+        with self._errors():
+            if hashes is None:
+                return [PinRow(*row) for row in self.db.execute(query + " ORDER BY hash")]
+            found = [
+                PinRow(*row)
+                for chunk in _chunks(sorted(set(hashes)))
+                for row in self.db.execute(f"{query} WHERE hash IN ({_marks(chunk)})", chunk)
+            ]
+        return sorted(found)
+
+    def instance_records(self, ids: Sequence[str]) -> list[InstanceRecord]:
+        """Read in one transaction, a few statements per 500 ids whatever their histories."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        events: dict[str, list[EventRecord]] = {ident: [] for ident in ids}
+        due: dict[str, list[DueRow]] = {ident: [] for ident in ids}
+        drafts: dict[str, list[DraftRecord]] = {ident: [] for ident in ids}
+        with self._reading(), self._errors():
+            for chunk in _chunks(list(ids)):
+                marks = _marks(chunk)
+                rows.update(
+                    (row[0], row)
+                    for row in self.db.execute(
+                        f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id IN ({marks})", chunk
+                    )
+                )
+                for row in self.db.execute(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance IN ({marks})"
+                    " ORDER BY instance, seq",
+                    chunk,
+                ):
+                    events[row[0]].append(self._decoded(event_from_row, row, "its event log"))
+                for row in self.db.execute(
+                    "SELECT instance, procedure, state, deadline, kind, due_at, every, role, text FROM due"
+                    f" WHERE instance IN ({marks}) ORDER BY instance, state, deadline",
+                    chunk,
+                ):
+                    due[row[0]].append(DueRow(*row[1:]))
+                for row in self.db.execute(
+                    f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance IN ({marks})"
+                    " ORDER BY instance, subject, rowid",
+                    chunk,
+                ):
+                    drafts[row[0]].append(self._decoded(draft_from_row, row, "its drafts"))
+        return [
+            InstanceRecord(
+                self._decoded(Instance.from_row, rows[i], "its snapshot"), events[i], due[i], drafts[i]
+            )
+            for i in ids
+            if i in rows
+        ]
+
+    def _decoded(self, decode: Any, row: tuple[Any, ...], part: str) -> Any:
+        try:
+            return decode(row)
+        except (ValueError, TypeError):
+            raise self._damaged(str(row[0]), part) from None
+
+    def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
+        """One write transaction; inserts only (the events' triggers refuse anything else)."""
+        ids = [r.instance.id for r in instances]
+        with self.write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                pins,
+            )
+            for chunk in _chunks(ids):
+                taken = db.execute(
+                    f"SELECT id FROM instances WHERE id IN ({_marks(chunk)})", chunk
+                ).fetchone()
+                if taken is not None:
+                    raise DatabaseError(
+                        f"instance '{taken[0]}' is already in database '{self.path}'; nothing was written"
+                    )
+            seen: set[str] = set()
+            for record in instances:
+                row = record.instance
+                parent = row.parent
+                if (
+                    parent is not None
+                    and parent not in seen
+                    and db.execute("SELECT 1 FROM instances WHERE id = ?", (parent,)).fetchone() is None
+                ):
+                    raise DatabaseError(
+                        f"instance '{row.id}' belongs to instance '{parent}', which is not in "
+                        f"database '{self.path}'; nothing was written"
+                    )
+                seen.add(row.id)
+            db.executemany(
+                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
+                " created_at, created_by, updated_at, updated_by, owner, assignee, parent)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        *(r.instance[:3]),
+                        _dump(r.instance.pins),
+                        *(r.instance[4:8]),
+                        _dump(r.instance.snapshot),
+                        *(r.instance[9:16]),
+                    )
+                    for r in instances
+                ],
+            )
+            db.executemany(
+                "INSERT INTO instance_paths (instance, procedure, path) VALUES (?, ?, ?)",
+                [(r.instance.id, pid, path) for r in instances for pid, path in r.instance.paths.items()],
+            )
+            db.executemany(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(EVENT_COLUMNS)})",
+                [
+                    (
+                        *e[:8],
+                        json_column(e.answers),
+                        json_column(e.items),
+                        e.move,
+                        e.note,
+                        json_column(e.body),
+                    )
+                    for r in instances
+                    for e in r.events
+                ],
+            )
+            db.executemany(
+                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                " owner, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.instance.id, *d, r.instance.owner, r.instance.assignee)
+                    for r in instances
+                    for d in r.due
+                ],
+            )
+            db.executemany(  # after the events: an event that records work empties the drafts
+                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ({_marks(DRAFT_COLUMNS.split(', '))})",
+                [(*d[:4], json_column(d.value), *d[5:]) for r in instances for d in r.drafts],
+            )
+
+    def add_accountability(
+        self, violations: Sequence[ViolationRow], decisions: Sequence[DecisionRow]
+    ) -> None:
+        """One write transaction; AUTOINCREMENT goes on from the largest number written."""
+        with self.write() as db:
+            for table, what, rows in (
+                ("violations", "violation", violations),
+                ("violation_decisions", "decision about a violation", decisions),
+            ):
+                numbers = [row[0] for row in rows]
+                for chunk in _chunks(numbers):
+                    taken = db.execute(
+                        f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)})", chunk
+                    ).fetchone()
+                    if taken is not None:
+                        raise DatabaseError(
+                            f"{what} {taken[0]} is already in database '{self.path}'; nothing was written"
+                        )
+            db.executemany(
+                "INSERT INTO violations (id, person, rule, procedure, at, note, recorded_by, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                violations,
+            )
+            db.executemany(
+                "INSERT INTO violation_decisions (id, violation, decision, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                decisions,
+            )
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`values` in slices small enough for one statement's parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _dump(value: Any) -> str:
