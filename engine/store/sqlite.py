@@ -92,6 +92,7 @@ class SQLiteStore:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database '{self.path}': {exc}") from None
+        self._held = _hold(self.path)
         try:
             with self._errors():
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
@@ -107,11 +108,14 @@ class SQLiteStore:
                             f"database '{self.path}' is damaged ({problems[0]}); restore it from a backup"
                         )
         except BaseException:
-            self.db.close()
+            self.close()
             raise
 
     def close(self) -> None:
         self.db.close()
+        if self._held is not None:
+            _OPEN_HERE[self._held] -= 1
+            self._held = None
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -992,12 +996,31 @@ def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield values[start : start + size]
 
 
+def _hold(path: str) -> tuple[int, int] | None:
+    """Count a new connection to the file at `path` in `_OPEN_HERE`; its key."""
+    try:
+        found = os.stat(path)
+    except OSError:  # the file exists once connected; if not, there is nothing to protect
+        return None
+    key = (found.st_dev, found.st_ino)
+    _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+    return key
+
+
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+# Files (device, inode) this process holds an SQLite connection to, with how many. Closing any
+# descriptor of a file drops every POSIX lock the process holds on it, the locks of SQLite's
+# own connections included (the SQLite manual's "How To Corrupt An SQLite Database File", 2.2):
+# a long-lived process opening a second store on a file while the first is open would corrupt
+# it under other writers. `_check_file` therefore never opens a file listed here.
+_OPEN_HERE: dict[tuple[int, int], int] = {}
 
 
 def _check_file(path: str, create_dir: bool) -> None:
@@ -1007,7 +1030,8 @@ def _check_file(path: str, create_dir: bool) -> None:
 
     The path is looked at with `stat` (which never blocks) before anything opens it, and the
     file is then opened without blocking and looked at again, so a FIFO put there in between
-    is refused too."""
+    is refused too; not when this process has it open already (`_OPEN_HERE`): then it was
+    looked at when that connection was made."""
     try:
         found: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -1028,7 +1052,7 @@ def _check_file(path: str, create_dir: bool) -> None:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
-    if found is not None:
+    if found is not None and _OPEN_HERE.get((found.st_dev, found.st_ino), 0) == 0:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
