@@ -79,5 +79,5 @@ def _show(report: CopyReport, source: str, destination: str) -> None:
     checked = report.counts["instances"] + report.skipped["instances"]
     if not report.problems and not report.integrity:
         say(
-            f"verified {checked:,} instance{'' if checked == 1 else 's'} in {destination}: each matches its events"
+            f"verified {checked:,} instance{'' if checked == 1 else 's'} in the copy: each matches its events"
         )
