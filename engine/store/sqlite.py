@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -58,6 +59,11 @@ _MAGIC = b"SQLite format 3\x00"
 SUGGEST_ALL_BELOW = 2000  # instances: below this every id is a candidate for "did you mean"
 SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared prefix
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
+
+
+def open_location(location: str, *, timeout: float, durability: str, create_dir: bool) -> SQLiteStore:
+    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
+    return SQLiteStore(location, timeout=timeout, durability=durability, create_dir=create_dir)
 
 
 def now() -> str:
@@ -398,6 +404,12 @@ class SQLiteStore:
                 else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
             )
         return [DueEntry(*row) for row in rows], total
+
+    def wait_for_due_change(self, timeout: float) -> bool:
+        """SQLite tells nobody of a change: sleep the whole `timeout`, and say none was seen."""
+        if timeout > 0:
+            time.sleep(timeout)
+        return False
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute(
