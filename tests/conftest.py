@@ -34,7 +34,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The long tests first (those marked slow, then the property tests): with pytest-xdist
     handing out one test at a time (--maxschedchunk=1), each long one starts early on whichever
     worker is free and the quick ones fill the other cores around it, instead of one long test
@@ -46,6 +46,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 1 if getattr(getattr(item, "obj", None), "is_hypothesis_test", False) else 2
 
     items.sort(key=rank)  # stable: otherwise as collected
+    if not os.environ.get(PG_VARIABLE, "").strip():
+        # without a server the PostgreSQL runs are left out, and tests/test_postgres.py's first
+        # test skips with the one line that says how to run them
+        wanted = [item for item in items if not needs_postgresql(item)]
+        config.hook.pytest_deselected(items=[item for item in items if needs_postgresql(item)])
+        items[:] = wanted
+
+
+def needs_postgresql(item: pytest.Item) -> bool:
+    """Whether a test runs on a PostgreSQL server: it asks for `pg_url`, or it is the
+    `postgresql` run of a test parametrised over the backends (`db_backend`, `backend`)."""
+    if "pg_url" in getattr(item, "fixturenames", ()):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(params.get(name) == "postgresql" for name in ("db_backend", "backend"))
 
 
 @pytest.fixture(autouse=True)

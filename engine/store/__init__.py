@@ -24,7 +24,7 @@ __all__ = ["BACKENDS", "Store", "backend_of", "open_store"]
 
 class Backend(NamedTuple):
     """A store backend as `open_store` knows it before its module (and driver) is imported.
-    Its module defines `open_location(location, *, timeout, durability, create_dir) -> Store`."""
+    Its module defines `open_location(location, *, timeout, durability, create_dir, migrate) -> Store`."""
 
     module: str  # under procflow.engine.store
     schemes: tuple[str, ...]  # the URL schemes that select it; none: it takes a file path
@@ -51,12 +51,13 @@ def backend_of(location: str) -> str:
     )
 
 
-def open_store(explicit: str | os.PathLike[str] | None = None) -> Store:
-    """The store where `db_path` says, with the lock wait and durability the environment sets.
-    The backend's module loads only now: `validate` and `--help` never load a database driver."""
+def open_store(explicit: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+    """The store where `db_path` says, with the lock wait and durability the environment sets,
+    migrated to the latest schema (`migrate=False`: as it is, for `procflow db upgrade`). The
+    backend's module loads only now: `validate` and `--help` never load a database driver."""
     location, default = db_path(explicit)
     module = importlib.import_module(f"procflow.engine.store.{BACKENDS[backend_of(location)].module}")
     store: Store = module.open_location(
-        location, timeout=lock_timeout(), durability=durability(), create_dir=default
+        location, timeout=lock_timeout(), durability=durability(), create_dir=default, migrate=migrate
     )
     return store

@@ -74,11 +74,13 @@ SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 
 
-def open_location(location: str, *, timeout: float, durability: str, create_dir: bool) -> PostgresStore:
+def open_location(
+    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+) -> PostgresStore:
     """The store on the server `location` names (the `postgresql` entry of `engine.store.BACKENDS`).
     Durability is the server's (`synchronous_commit`); there is no folder to create."""
     del durability, create_dir
-    return PostgresStore(location, timeout=timeout)
+    return PostgresStore(location, timeout=timeout, migrate=migrate)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -92,7 +94,8 @@ class PostgresStore:
     """An open connection to a PostgreSQL database; use as a context manager or call `close()`.
     Implements `Store`."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 5.0, migrate: bool = True) -> None:
+        """`migrate`: apply the migrations the database lacks now, as SQLite's store does."""
         if psycopg is None:
             raise DatabaseError(
                 f"database '{masked(url)}' needs the PostgreSQL driver: pip install 'procflow[postgresql]'"
@@ -104,7 +107,10 @@ class PostgresStore:
         self._listening = False
         self.db = self._connect()
         try:
-            self.upgrade()
+            if migrate:
+                self.upgrade()
+            else:
+                self._refuse_foreign(self.schema_version())
         except BaseException:
             self.db.close()
             raise
@@ -133,6 +139,13 @@ class PostgresStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def __del__(self) -> None:
+        """A command may end without closing its store (SQLite's file needs nothing more): the
+        connection ends with it then, as a quiet close rather than the driver's warning."""
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
 
     def __enter__(self) -> PostgresStore:
         return self

@@ -61,9 +61,13 @@ SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared p
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
-def open_location(location: str, *, timeout: float, durability: str, create_dir: bool) -> SQLiteStore:
+def open_location(
+    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+) -> SQLiteStore:
     """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
-    return SQLiteStore(location, timeout=timeout, durability=durability, create_dir=create_dir)
+    return SQLiteStore(
+        location, timeout=timeout, durability=durability, create_dir=create_dir, migrate=migrate
+    )
 
 
 def now() -> str:
@@ -81,7 +85,10 @@ class SQLiteStore:
         timeout: float = 5.0,
         durability: str = "normal",
         create_dir: bool = False,
+        migrate: bool = True,
     ) -> None:
+        """`migrate`: apply the migrations the file lacks now (False: `procflow db upgrade`,
+        which reports what it applies, calls `upgrade` itself)."""
         self.path = os.fspath(path)
         self.location = self.path
         self.timeout = timeout
@@ -94,7 +101,8 @@ class SQLiteStore:
             with self._errors():
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
                 self.db.execute("PRAGMA foreign_keys=ON")
-                self.upgrade()
+                if migrate:
+                    self.upgrade()
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
