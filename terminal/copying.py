@@ -2,8 +2,8 @@
 PostgreSQL URL).
 
 Opens both stores, hands them to the desk service (engine/desk/transfer.py), shows progress on
-a terminal and prints what was copied, by kind. The source is never written to: a source the
-program would have to migrate is refused.
+a terminal and prints what was copied, by kind. The source is opened as it is and never
+written to: one this procflow would have to migrate is refused.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import sys
 import time
 
 import click
-from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from procflow.engine.desk.transfer import KINDS, CopyReport, copy_record
+from procflow.engine.base import environment
+from procflow.engine.base.environment import masked
+from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_OK, DatabaseError, UsageError
+from procflow.engine.desk.transfer import KINDS, CopyReport, copy_record, readable
 from procflow.engine.store import open_store
-from procflow.terminal.commands.where import masked
 from procflow.terminal.inert import say
 
 
@@ -25,19 +26,24 @@ def copy(source: str, destination: str) -> int:
     with progress on a terminal; the exit code: 0, or 1 when something differs or fails `verify`."""
     if _same(source, destination):
         raise UsageError(f"--from and --to name the same database '{masked(source)}'; give two")
-    with open_store(source, migrate=False) as src, open_store(destination) as dst:
-        shown = _Progress() if sys.stderr.isatty() else None
-        try:
-            report = copy_record(src, dst, progress=shown)
-        finally:
-            if shown is not None:
-                shown.done()
-        _show(report, masked(src.location), masked(dst.location))
+    location, _ = environment.db_path(source)
+    if not environment.is_url(location) and not os.path.exists(location):
+        raise DatabaseError(f"no database at '{location}'")  # opening it would make an empty one
+    with open_store(source, migrate=False) as src:  # as it is: a copy never writes to its source
+        readable(src)
+        with open_store(destination) as dst:
+            shown = _Progress() if sys.stderr.isatty() else None
+            try:
+                report = copy_record(src, dst, progress=shown)
+            finally:
+                if shown is not None:
+                    shown.done()
+            _show(report, masked(src.location), masked(dst.location))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
 def _same(source: str, destination: str) -> bool:
-    if "://" in source or "://" in destination:
+    if environment.is_url(source) or environment.is_url(destination):
         return source == destination
     return os.path.realpath(os.path.expanduser(source)) == os.path.realpath(os.path.expanduser(destination))
 

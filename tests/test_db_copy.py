@@ -11,11 +11,9 @@ one line and their exit code.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -224,24 +222,6 @@ def test_bad_sources_and_destinations_are_one_line_and_their_exit_code(
     )
     usage = run_cli("db", "copy", "--from", str(desk_db))
     assert usage.exit_code == EXIT_USAGE and "Missing option '--to'" in usage.output
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server of PROCFLOW_TEST_PG, dropped afterwards."""
-    base = os.environ.get("PROCFLOW_TEST_PG")
-    if not base:
-        pytest.skip("set PROCFLOW_TEST_PG=postgresql://… to run the PostgreSQL tests")
-    pytest.importorskip("procflow.engine.store.postgres")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"procflow_copy_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_desk_goes_to_postgresql_and_back_as_it_was(

@@ -14,9 +14,7 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,28 +69,20 @@ with open(plan["out"], "w", encoding="utf-8") as out:
 """
 
 
-def _pg_url() -> Iterator[str]:
-    base = os.environ.get("PROCFLOW_TEST_PG")
-    if not base:
-        pytest.skip("set PROCFLOW_TEST_PG=postgresql://… to run the PostgreSQL tests")
-    pytest.importorskip("procflow.engine.store.postgres")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"procflow_desks_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "team.db")
-    else:
-        yield from _pg_url()
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The backend of this run (the conftest's name for it, so a run without a server leaves the
+    PostgreSQL one out)."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def database(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if db_backend == "sqlite":
+        return str(tmp_path / "team.db")
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 def environment(db: str, user: str) -> dict[str, str]:

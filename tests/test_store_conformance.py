@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from procflow.engine.base.errors import ConflictError, DatabaseError, NotFoundError
+from procflow.engine.store import BACKENDS as STORE_BACKENDS
 from procflow.engine.store import Store
 from procflow.engine.store.migrations import LATEST
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, PinnedText, local_time, sha256
@@ -41,21 +42,72 @@ def _sqlite_raw(store: Store, statement: str, args: Sequence[object]) -> object:
     return store.db.execute(statement, tuple(args)).fetchall()
 
 
-BACKENDS = {
-    "sqlite": Backend(
+def _postgres_raw(store: Store, statement: str, args: Sequence[object]) -> object:
+    from procflow.engine.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    with store.db.transaction():
+        return store.db.execute(statement.replace("?", "%s"), tuple(args)).rowcount
+
+
+def _sqlite(request: pytest.FixtureRequest) -> Backend:
+    return Backend(
         "sqlite",
         lambda place: SQLiteStore(place / "procflow.db", timeout=5.0),
         _sqlite_raw,
         sqlite3.IntegrityError,
         LATEST,
-    ),
-}
+    )
+
+
+def _postgres(request: pytest.FixtureRequest) -> Backend:
+    """A fresh database of the test's own on the server PROCFLOW_TEST_PG names (conftest `pg_url`)."""
+    url: str = request.getfixturevalue("pg_url")
+    import psycopg
+    from procflow.engine.store.postgres import PostgresStore
+
+    places: dict[Path, str] = {}  # the test's first place is `pg_url`; another one, a database more
+
+    def database(place: Path) -> str:
+        if place not in places:
+            places[place] = url if not places else _another_database(request, url, len(places))
+        return places[place]
+
+    return Backend(
+        "postgresql",
+        lambda place: PostgresStore(database(place), timeout=5.0),
+        _postgres_raw,
+        psycopg.errors.RestrictViolation,
+        LATEST,
+    )
+
+
+def _another_database(request: pytest.FixtureRequest, url: str, number: int) -> str:
+    """A database beside `url`'s on its server, dropped after the test (two stores of one test)."""
+    import psycopg
+
+    name = f"{url.rsplit('/', 1)[1]}_{number}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')  # a made-up name, no input
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    request.addfinalizer(drop)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {"sqlite": _sqlite, "postgresql": _postgres}
+
+
+def test_every_registered_backend_runs_this_suite() -> None:
+    assert sorted(BACKENDS) == sorted(STORE_BACKENDS)
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request: pytest.FixtureRequest) -> Backend:
-    found: Backend = BACKENDS[request.param]
-    return found
+    return BACKENDS[request.param](request)
 
 
 @pytest.fixture

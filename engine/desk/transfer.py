@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from procflow.engine.base.errors import DatabaseError
 from procflow.engine.desk.audit import check_whole
 from procflow.engine.store import Store
+from procflow.engine.store.migrations import LATEST
 from procflow.engine.store.records import InstanceRecord, WholeInstance
 
 BATCH = 500  # instances per read and per write transaction: a few MiB at most, a few statements each
@@ -45,6 +47,24 @@ KINDS = (
     "violations",
     "decisions",
 )
+
+
+def readable(source: Store) -> None:
+    """Refuse (`DatabaseError`) a source opened as it is whose schema is not this procflow's: a
+    copy reads the latest schema only, and never migrates what it copies from."""
+    version = source.schema_version()
+    if version > LATEST:
+        raise DatabaseError(
+            f"database '{source.location}' was written by a newer procflow (schema version {version}, "
+            f"this one knows up to {LATEST}); upgrade procflow to copy from it"
+        )
+    if version == 0:
+        raise DatabaseError(f"database '{source.location}' holds no procflow record; nothing to copy")
+    if version < LATEST:
+        raise DatabaseError(
+            f"database '{source.location}' is at schema version {version}, this procflow at {LATEST}; "
+            f"run `procflow db upgrade --db {source.location}` first"
+        )
 
 
 def copy_record(

@@ -218,6 +218,13 @@ class Store(Protocol):
         `role` keeps that role's; `person` keeps theirs as `summaries` does."""
         ...
 
+    def wait_for_due_change(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds, or less when a step of any desk changes what is due;
+        whether one did (`agenda --watch` refreshes then). A server backend is told (PostgreSQL:
+        LISTEN/NOTIFY) and its first call starts listening, so call it with 0 before the first
+        read; SQLite is not told, so it sleeps the whole time and says False (the watch polls)."""
+        ...
+
     # --- accountability ---------------------------------------------------------------------
 
     def record_violation(

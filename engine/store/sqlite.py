@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -63,6 +64,15 @@ SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared p
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
+def open_location(
+    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+) -> SQLiteStore:
+    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
+    return SQLiteStore(
+        location, timeout=timeout, durability=durability, create_dir=create_dir, migrate=migrate
+    )
+
+
 def now() -> str:
     """The current moment as the store stamps it (UTC, milliseconds)."""
     return stamp(datetime.now(UTC))
@@ -80,14 +90,13 @@ class SQLiteStore:
         create_dir: bool = False,
         migrate: bool = True,
     ) -> None:
-        """`migrate=False` opens only an existing store at the latest version, and refuses any
-        other without writing to it (a store to copy from: `procflow db copy`)."""
+        """`migrate`: apply the migrations the file lacks now (False: `procflow db upgrade`,
+        which reports what it applies, calls `upgrade` itself, and `db copy`, which reads its
+        source as it is)."""
         self.path = os.fspath(path)
         self.location = self.path
         self.timeout = timeout
         _check_file(self.path, create_dir)
-        if not migrate and not os.path.exists(self.path):
-            raise DatabaseError(f"no database at '{self.path}'")
         try:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
@@ -99,8 +108,6 @@ class SQLiteStore:
                 self.db.execute("PRAGMA foreign_keys=ON")
                 if migrate:
                     self.upgrade()
-                else:
-                    self._current()
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
@@ -194,18 +201,6 @@ class SQLiteStore:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
         return LATEST
-
-    def _current(self) -> None:
-        """Refuse, writing nothing, a store at any version but the latest."""
-        version = self.schema_version()
-        self._refuse_foreign(version)
-        if version > LATEST:
-            self.upgrade()  # says the database is newer than the program
-        if version < LATEST:
-            raise DatabaseError(
-                f"database '{self.path}' is at schema version {version}, this procflow at {LATEST}; "
-                f"run `procflow db upgrade --db {self.path}` first"
-            )
 
     def _refuse_foreign(self, version: int) -> None:
         """Refuse, before anything is written or the journal mode is changed, a database that
@@ -425,6 +420,12 @@ class SQLiteStore:
                 else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
             )
         return [DueEntry(*row) for row in rows], total
+
+    def wait_for_due_change(self, timeout: float) -> bool:
+        """SQLite tells nobody of a change: sleep the whole `timeout`, and say none was seen."""
+        if timeout > 0:
+            time.sleep(timeout)
+        return False
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute(
