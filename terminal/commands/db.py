@@ -51,8 +51,17 @@ WHERE_HELP = "a database file, or a postgresql:// URL"
 
 
 @db.command("copy", context_settings=CONTEXT)
-@click.option("--from", "source", metavar="SRC", required=True, callback=findable, help=f"Copy from SRC: {WHERE_HELP}.")
-@click.option("--to", "destination", metavar="DST", required=True, callback=findable, help=f"Copy to DST: {WHERE_HELP} (made if new).")
+@click.option(
+    "--from", "source", metavar="SRC", required=True, callback=findable, help=f"Copy from SRC: {WHERE_HELP}."
+)
+@click.option(
+    "--to",
+    "destination",
+    metavar="DST",
+    required=True,
+    callback=findable,
+    help=f"Copy to DST: {WHERE_HELP} (made if new).",
+)
 def db_copy(source: str, destination: str) -> None:
     """Copy every instance, event, pinned text, due row, draft, violation and decision of SRC
     into DST, keeping their ids, numbers and times, and check every copied instance as
