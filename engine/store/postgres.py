@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -134,11 +135,18 @@ class PostgresStore:
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None
-        db.add_notify_handler(self._notified)
-        return db
+        # the handler holds the store weakly: a bound method would make a cycle (store ->
+        # connection -> handler -> store), and a store a command never closes would keep its
+        # server connection until the cycle collector ran, not until the command's end
+        store = weakref.ref(self)
 
-    def _notified(self, _notify: Any) -> None:
-        self._due_changed = True
+        def notified(_notify: Any) -> None:
+            found = store()
+            if found is not None:
+                found._due_changed = True
+
+        db.add_notify_handler(notified)
+        return db
 
     def close(self) -> None:
         self.db.close()
