@@ -452,9 +452,10 @@ def main(argv: list[str] | None = None) -> int:
                 found[b] = took
                 table.row(f"  into {b}", {b: f"{took:.1f} s"})
                 print(f"  copy into {b}: {what}", file=sys.stderr, flush=True)
+            limit = 60 * big / 100_000  # the goal is 60 s for 100,000 (--quick: that rate)
             for b, took in found.items():
-                table.goals.append((f"db copy of {big:,} instances into {b} at most 60 s (measured {took:.1f} s)",
-                                    took <= 60))  # fmt: skip
+                table.goals.append((f"db copy of {big:,} instances into {b} at most {limit:g} s "
+                                    f"(60 s per 100,000; measured {took:.1f} s)", took <= limit))  # fmt: skip
         print(table.render())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
