@@ -8,8 +8,10 @@ compares with instead of failing on a difference: review the diff before committ
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,6 +19,11 @@ from procflow import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE_VARIABLE = "PROCFLOW_UPDATE_GOLDEN"
+PG_VARIABLE = "PROCFLOW_TEST_PG"  # a PostgreSQL server whose role may CREATE DATABASE; .ci/run starts one
+PG_SKIPPED = (
+    f"PostgreSQL tests need a server: set {PG_VARIABLE}=postgresql://USER@HOST:PORT/postgres "
+    "(a role that may create databases; .ci/run starts one)"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,7 +34,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The long tests first (those marked slow, then the property tests): with pytest-xdist
     handing out one test at a time (--maxschedchunk=1), each long one starts early on whichever
     worker is free and the quick ones fill the other cores around it, instead of one long test
@@ -39,6 +46,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 1 if getattr(getattr(item, "obj", None), "is_hypothesis_test", False) else 2
 
     items.sort(key=rank)  # stable: otherwise as collected
+    if not os.environ.get(PG_VARIABLE, "").strip():
+        # without a server the PostgreSQL runs are left out, and tests/test_postgres.py's first
+        # test skips with the one line that says how to run them
+        wanted = [item for item in items if not needs_postgresql(item)]
+        config.hook.pytest_deselected(items=[item for item in items if needs_postgresql(item)])
+        items[:] = wanted
+
+
+def needs_postgresql(item: pytest.Item) -> bool:
+    """Whether a test runs on a PostgreSQL server: it asks for `pg_url`, or it is the
+    `postgresql` run of a test parametrised over the backends (`db_backend`, `backend`)."""
+    if "pg_url" in getattr(item, "fixturenames", ()):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(params.get(name) == "postgresql" for name in ("db_backend", "backend"))
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +103,50 @@ def golden(request: pytest.FixtureRequest) -> Golden:
         assert actual == path.read_bytes().decode("utf-8")
 
     return compare
+
+
+# --- PostgreSQL: a fresh database per test on the server PROCFLOW_TEST_PG names ---------------
+
+
+def _server() -> str:
+    server = os.environ.get(PG_VARIABLE, "").strip()
+    if not server:
+        pytest.skip(PG_SKIPPED)  # the same words every time: `pytest -rs` shows them on one line
+    return server
+
+
+def database_url(server: str, name: str) -> str:
+    """`server`'s URL naming database `name` instead (user, password, host and options kept)."""
+    return urlsplit(server)._replace(path="/" + name).geturl()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of this test's own, dropped after it."""
+    import psycopg  # only where a test asks for PostgreSQL
+
+    server = _server()
+    name = f"procflow_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')  # a made-up name, no input
+    try:
+        yield database_url(server, name)
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+BACKEND_NAMES = ("sqlite", "postgresql")  # every entry of procflow.engine.store.BACKENDS
+
+
+@pytest.fixture(params=BACKEND_NAMES)
+def db_backend(
+    request: pytest.FixtureRequest, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Run the test once per store backend: PROCFLOW_DB is the `run_cli` file for `sqlite`, a fresh
+    database's URL for `postgresql` (skipped, with one reason, when no server is given). The
+    backend's name."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("PROCFLOW_DB", request.getfixturevalue("pg_url"))
+    name: str = request.param
+    return name

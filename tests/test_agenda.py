@@ -73,7 +73,7 @@ def desk(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_pa
     return Desk(run_cli, monkeypatch, tmp_path)
 
 
-def test_what_is_due_soonest_first_with_how_late_and_the_command(desk: Desk) -> None:
+def test_what_is_due_soonest_first_with_how_late_and_the_command(db_backend: str, desk: Desk) -> None:
     early, late = desk.meeting("2026-03-09T10:00"), desk.meeting("2026-03-09T10:20")
     shown = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "en")
     assert shown.exit_code == 0
@@ -95,7 +95,7 @@ in 10m       09:50  Everything the meeting needs in place 30 minutes before it s
     assert chinese[4].startswith("10m後到期")
 
 
-def test_within_limit_and_at(desk: Desk) -> None:
+def test_within_limit_and_at(db_backend: str, desk: Desk) -> None:
     early, _ = desk.meeting("2026-03-09T10:00"), desk.meeting("2026-03-09T10:20")
     now = "2026-03-09T09:40+08:00"
     near = desk.at(now, "agenda", "--within", "5m", "--lang", "en").output.splitlines()
@@ -143,7 +143,7 @@ def test_malformed_options_are_usage_errors_in_one_line(desk: Desk, args: list[s
     assert (result.exit_code, result.output) == (2, message)
 
 
-def test_json_has_stable_keys(desk: Desk) -> None:
+def test_json_has_stable_keys(db_backend: str, desk: Desk) -> None:
     ident = desk.meeting("2026-03-09T10:00")
     data = json.loads(desk.at("2026-03-09T09:40+08:00", "agenda", "--json", "--lang", "en").output)
     assert data == {
@@ -162,7 +162,7 @@ def test_json_has_stable_keys(desk: Desk) -> None:
     }  # fmt: skip
 
 
-def test_role_and_mine(desk: Desk, tmp_path: Path) -> None:
+def test_role_and_mine(db_backend: str, desk: Desk, tmp_path: Path) -> None:
     amys, bobs = desk.meeting("2026-03-09T10:00"), desk.meeting("2026-03-09T10:10", actor="bob")
     now = "2026-03-09T09:00+08:00"
 
@@ -191,7 +191,7 @@ def test_role_and_mine(desk: Desk, tmp_path: Path) -> None:
     ]
 
 
-def test_a_recurrence_shows_the_command_that_marks_it_done(desk: Desk) -> None:
+def test_a_recurrence_shows_the_command_that_marks_it_done(db_backend: str, desk: Desk) -> None:
     ident = desk.meeting("2026-03-09T10:00")
     desk.step("2026-03-09T09:20+08:00", ident, "--check", "notepaper", "--check", "pens", "--check", "ashtrays",
               "--check", "tea", "--check", "other_supplies")  # fmt: skip
@@ -264,7 +264,7 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     yield slept
 
 
-def test_watch_refreshes_and_flags_what_falls_due(desk: Desk, ticking: list[float]) -> None:
+def test_watch_refreshes_and_flags_what_falls_due(db_backend: str, desk: Desk, ticking: list[float]) -> None:
     ident = desk.meeting("2026-03-09T10:00")
     shown = desk.run_cli("agenda", "--watch", "--interval", "60", "--count", "4", "--lang", "en")
     assert shown.exit_code == 0 and ticking == [60, 60, 60]

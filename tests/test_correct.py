@@ -39,7 +39,9 @@ def events(run_cli: Run, ident: str) -> list[dict]:
     return json.loads(run_cli("history", ident, "--json", "--show-pii").stdout)["events"]
 
 
-def test_a_correction_keeps_the_original_and_says_the_route_taken_stands(run_cli: Run, shift: str) -> None:
+def test_a_correction_keeps_the_original_and_says_the_route_taken_stands(
+    db_backend: str, run_cli: Run, shift: str
+) -> None:
     done = run_cli("correct", shift, "urgent", "yes", "--reason", "she said it was urgent", "--lang", "en")
     assert done.exit_code == 0, done.output
     assert done.stdout == (

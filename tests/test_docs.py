@@ -165,6 +165,7 @@ class Shell:
 def shell_env(tmp: Path) -> dict[str, str | None]:
     return {
         "PROCFLOW_DB": str(tmp / "procflow.db"),
+        "HOME": str(tmp),  # `~/desk.db` in an example is a file of its own
         "PROCFLOW_USER": "tester",
         "NO_COLOR": "1",
         "LANG": "en_US.UTF-8",

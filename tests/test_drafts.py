@@ -44,6 +44,7 @@ def instance(result: Result) -> str:
 
 
 def test_ctrl_c_inside_a_step_keeps_the_answers_confirmed_and_resume_asks_only_the_rest(
+    db_backend: str,
     run_cli: Run,
 ) -> None:
     stopped = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed=TO_CALLER + "Ms Lin\n")
@@ -65,7 +66,7 @@ def test_ctrl_c_inside_a_step_keeps_the_answers_confirmed_and_resume_asks_only_t
     assert answered[-1] == {"caller": "Ms Lin", "urgent": False}
 
 
-def test_ticks_and_skips_are_kept_too_and_history_masks_personal_data(run_cli: Run) -> None:
+def test_ticks_and_skips_are_kept_too_and_history_masks_personal_data(db_backend: str, run_cli: Run) -> None:
     typed = "y\n\n2\n\nMs Lin\nno\ns\nno pen at hand\n"  # ...then the input ends before the move
     run_cli("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", input=typed)
     ended = run_cli("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", input="y\n")
@@ -93,7 +94,7 @@ def test_history_without_drafts_says_nothing_of_them(run_cli: Run) -> None:
     assert "drafts" not in json.loads(run_cli("history", instance(stopped), "--json").stdout)
 
 
-def test_a_draft_for_a_step_someone_else_took_is_refused(run_cli: Run) -> None:
+def test_a_draft_for_a_step_someone_else_took_is_refused(db_backend: str, run_cli: Run) -> None:
     stopped = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed="y\n")
     ident = instance(stopped)
     with open_store() as store:

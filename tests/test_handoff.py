@@ -59,7 +59,7 @@ def holders(run_cli: Run, *args: str) -> list[tuple[str, str | None, str | None]
     return [(row["instance"], row["owner"], row["assignee"]) for row in status(run_cli, *args)]
 
 
-def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
+def test_handoff_to_a_person(db_backend: str, run_cli: Run, instance: str) -> None:
     done = run_cli(
         "--site",
         SITE,
@@ -92,7 +92,7 @@ def test_handoff_to_a_person(run_cli: Run, instance: str) -> None:
     assert run_cli("verify", instance).exit_code == 0
 
 
-def test_handoff_to_a_role_is_everyone_holding_it(run_cli: Run, instance: str) -> None:
+def test_handoff_to_a_role_is_everyone_holding_it(db_backend: str, run_cli: Run, instance: str) -> None:
     done = run_cli("--site", SITE, "handoff", instance, "--to", "hr", "--as", "amy", "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout) == {
@@ -160,14 +160,14 @@ def test_without_people_any_name_is_a_person(run_cli: Run, instance: str) -> Non
     assert holders(run_cli, "--mine", "--as", "mei") == [(instance, "mei", None)]
 
 
-def test_a_closed_instance_is_not_handed_on(run_cli: Run, instance: str) -> None:
+def test_a_closed_instance_is_not_handed_on(db_backend: str, run_cli: Run, instance: str) -> None:
     assert run_cli("cancel", instance, "--reason", "candidate left").exit_code == 0
     result = run_cli("--site", SITE, "handoff", instance, "--to", "ruth")
     assert result.exit_code == EXIT_ILLEGAL_MOVE
     assert f"instance '{instance}' is cancelled; it cannot be handed on" in result.output
 
 
-def test_concurrent_handoffs_one_wins(run_cli: Run, instance: str) -> None:
+def test_concurrent_handoffs_one_wins(db_backend: str, run_cli: Run, instance: str) -> None:
     site = open_site(SITE)
     first = Desk(open_store(), actor="amy", site=site)
     second = Desk(open_store(), actor="ruth", site=site)
@@ -181,7 +181,7 @@ def test_concurrent_handoffs_one_wins(run_cli: Run, instance: str) -> None:
 
 
 def test_a_handoff_racing_a_step_is_refused_through_the_cli(
-    run_cli: Run, instance: str, monkeypatch: pytest.MonkeyPatch
+    db_backend: str, run_cli: Run, instance: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from procflow.engine.desk import instances
 
@@ -207,7 +207,7 @@ def test_store_holder(run_cli: Run, instance: str) -> None:
     assert store.holder(instance) == ("amy", "front_desk")
 
 
-def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
+def test_a_handoff_updates_whose_the_agenda_says_it_is(db_backend: str, run_cli: Run) -> None:
     visitor = str(Path(__file__).parent / "fixtures" / "valid")
     started = run_cli(
         "run", "sample-visitor", "--dir", visitor, input=""
@@ -225,7 +225,9 @@ def test_a_handoff_updates_whose_the_agenda_says_it_is(run_cli: Run) -> None:
     assert due() == [("greet", "mei", None)]
 
 
-def test_mine_merges_owned_and_role_held_newest_first(run_cli: Run, instance: str, tmp_path: Path) -> None:
+def test_mine_merges_owned_and_role_held_newest_first(
+    db_backend: str, run_cli: Run, instance: str, tmp_path: Path
+) -> None:
     script = tmp_path / "none.yaml"
     script.write_text("answers: {}\n", encoding="utf-8")
     own = start(

@@ -270,7 +270,7 @@ def test_site_threshold_that_is_not_a_count_is_refused_at_its_position(
     )
 
 
-def test_empty_month_without_a_site(run_cli: Callable[..., Result]) -> None:
+def test_empty_month_without_a_site(db_backend: str, run_cli: Callable[..., Result]) -> None:
     result = run_cli("report", "--month", "2026-03", "--lang", "en")
     assert result.exit_code == 0
     assert result.output == (
@@ -280,7 +280,7 @@ def test_empty_month_without_a_site(run_cli: Callable[..., Result]) -> None:
 
 
 def test_a_late_step_and_an_override_count_end_to_end(
-    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_backend: str, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the front door: a discussion at the desk past its ten minutes (a breach) and a
     manager's step taken with --override count for the shift's ladder of whoever took them."""

@@ -41,7 +41,9 @@ def start(run_cli: Run, tmp_path: Path, text: str = "answers: {}\n") -> str:
 FULL = "answers: {visitor_name: 王小明, visitor_kind: interviewee}\nmoves: [done]\n"
 
 
-def test_a_scripted_run_finishes_and_its_last_line_is_the_result(run_cli: Run, tmp_path: Path) -> None:
+def test_a_scripted_run_finishes_and_its_last_line_is_the_result(
+    db_backend: str, run_cli: Run, tmp_path: Path
+) -> None:
     result = run_cli("run", VISITOR, "--answers", answers_file(tmp_path, FULL), "--json")
     assert result.exit_code == 0, result.output
     data = last_json(result)
@@ -54,7 +56,9 @@ def test_a_scripted_run_finishes_and_its_last_line_is_the_result(run_cli: Run, t
     assert len(data["instance"]) == 6
 
 
-def test_a_scripted_run_short_of_an_answer_stops_open_and_names_it(run_cli: Run, tmp_path: Path) -> None:
+def test_a_scripted_run_short_of_an_answer_stops_open_and_names_it(
+    db_backend: str, run_cli: Run, tmp_path: Path
+) -> None:
     result = run_cli(
         "run", VISITOR, "--answers", answers_file(tmp_path, "answers: {visitor_kind: 2}\n"), "--json"
     )
@@ -96,7 +100,7 @@ def test_skipped_items_need_a_reason_and_are_recorded(run_cli: Run, tmp_path: Pa
     assert bad.exit_code == 2 and "skipping item 'stand_up' needs a reason" in bad.stderr
 
 
-def test_end_of_input_leaves_the_instance_open_and_resume_finishes_it(run_cli: Run) -> None:
+def test_end_of_input_leaves_the_instance_open_and_resume_finishes_it(db_backend: str, run_cli: Run) -> None:
     first = run_cli("run", VISITOR, "--lang", "en", input="y\n王小明\n")
     assert first.exit_code == 1
     assert "procflow: input ended" in first.stderr
@@ -128,7 +132,7 @@ def test_an_invalid_answer_is_asked_again_with_the_reason(run_cli: Run) -> None:
     )
 
 
-def test_step_answers_checks_skips_moves_and_notes(run_cli: Run, tmp_path: Path) -> None:
+def test_step_answers_checks_skips_moves_and_notes(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path)
     assert run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1").exit_code == 0
     result = run_cli(
@@ -144,7 +148,7 @@ def test_step_answers_checks_skips_moves_and_notes(run_cli: Run, tmp_path: Path)
     assert kinds.count("note") == 1 and kinds.count("skip") == 1 and kinds[-1] == "finish"
 
 
-def test_a_wrong_answer_is_exit_5_and_changes_nothing(run_cli: Run, tmp_path: Path) -> None:
+def test_a_wrong_answer_is_exit_5_and_changes_nothing(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path)
     before = json.loads(run_cli("history", ident, "--json").stdout)["version"]
     result = run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=robot", "--json")
@@ -154,7 +158,7 @@ def test_a_wrong_answer_is_exit_5_and_changes_nothing(run_cli: Run, tmp_path: Pa
     assert json.loads(run_cli("history", ident, "--json").stdout)["version"] == before
 
 
-def test_an_illegal_move_is_exit_6_with_a_suggestion(run_cli: Run, tmp_path: Path) -> None:
+def test_an_illegal_move_is_exit_6_with_a_suggestion(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path, "answers: {visitor_name: Lee, visitor_kind: interviewee}\n")
     result = run_cli("step", ident, "--move", "don")
     assert result.exit_code == 6
@@ -178,7 +182,7 @@ def test_step_usage_errors(run_cli: Run, tmp_path: Path) -> None:
         assert result.exit_code == 2 and message in result.stderr, (args, result.output)
 
 
-def test_unknown_ids_say_did_you_mean(run_cli: Run, tmp_path: Path) -> None:
+def test_unknown_ids_say_did_you_mean(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     ident = start(run_cli, tmp_path)
     typo = ident[:-1] + ("2" if ident[-1] != "2" else "3")
     result = run_cli("resume", typo)
@@ -188,7 +192,7 @@ def test_unknown_ids_say_did_you_mean(run_cli: Run, tmp_path: Path) -> None:
     assert run_cli("run", "missing/file.yaml").exit_code == 4
 
 
-def test_last_means_my_latest_instance(run_cli: Run, tmp_path: Path) -> None:
+def test_last_means_my_latest_instance(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     first = start(run_cli, tmp_path)
     second = start(run_cli, tmp_path)
     assert json.loads(run_cli("history", "last", "--json").stdout)["instance"] == second
@@ -197,7 +201,9 @@ def test_last_means_my_latest_instance(run_cli: Run, tmp_path: Path) -> None:
     assert first != second
 
 
-def test_cancel_records_the_reason_and_closes_the_instance(run_cli: Run, tmp_path: Path) -> None:
+def test_cancel_records_the_reason_and_closes_the_instance(
+    db_backend: str, run_cli: Run, tmp_path: Path
+) -> None:
     ident = start(run_cli, tmp_path)
     data = json.loads(run_cli("cancel", ident, "--reason", "visitor left", "--json").stdout)
     assert data == {"instance": ident, "status": "cancelled", "state": "inquire", "reason": "visitor left"}
@@ -208,7 +214,7 @@ def test_cancel_records_the_reason_and_closes_the_instance(run_cli: Run, tmp_pat
     assert [(r["instance"], r["status"]) for r in recent] == [(ident, "cancelled")]
 
 
-def test_status_lists_open_and_recent_work_by_person(run_cli: Run, tmp_path: Path) -> None:
+def test_status_lists_open_and_recent_work_by_person(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     mine = start(run_cli, tmp_path)
     path = answers_file(tmp_path, "answers: {}\n", "empty.yaml")
     theirs = last_json(run_cli("run", VISITOR, "--answers", path, "--as", "mei", "--json"))["instance"]
@@ -229,7 +235,9 @@ def test_status_lists_open_and_recent_work_by_person(run_cli: Run, tmp_path: Pat
     assert text[0] == "Open" and text[1].split() == ["ID", "PROCEDURE", "STATE", "WHO", "SINCE"]
 
 
-def test_pinned_instances_survive_edits_and_removal_of_their_file(run_cli: Run, tmp_path: Path) -> None:
+def test_pinned_instances_survive_edits_and_removal_of_their_file(
+    db_backend: str, run_cli: Run, tmp_path: Path
+) -> None:
     copy = tmp_path / "visitor.yaml"
     shutil.copy(VISITOR, copy)
     data = last_json(
@@ -266,7 +274,7 @@ def test_a_procedure_with_errors_cannot_be_started(run_cli: Run, tmp_path: Path)
     assert result.stderr.strip().endswith(f"see `procflow validate {bad}`")
 
 
-def test_sub_procedures_run_inside_one_instance(run_cli: Run, tmp_path: Path) -> None:
+def test_sub_procedures_run_inside_one_instance(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
     text = "answers: {guests: 2, caller: 林小姐, urgent: no}\nmoves: [close]\n"
     result = run_cli(
         "run", "sample-shift", "--dir", RUN_DIR, "--answers", answers_file(tmp_path, text), "--json"
@@ -337,7 +345,9 @@ def test_a_locked_database_is_exit_8(run_cli: Run, tmp_path: Path, monkeypatch: 
     assert run_cli("step", ident, "--set", "visitor_name=Lee").exit_code == 0
 
 
-def test_the_actor_is_recorded(run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_actor_is_recorded(
+    db_backend: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ident = start(run_cli, tmp_path)
     run_cli("step", ident, "--set", "visitor_name=Lee", "--as", "mei")
     monkeypatch.delenv("PROCFLOW_USER")

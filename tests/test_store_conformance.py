@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from procflow.engine.base.errors import ConflictError, DatabaseError, NotFoundError
+from procflow.engine.store import BACKENDS as STORE_BACKENDS
 from procflow.engine.store import Store
 from procflow.engine.store.migrations import LATEST
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, PinnedText, local_time, sha256
@@ -41,21 +42,72 @@ def _sqlite_raw(store: Store, statement: str, args: Sequence[object]) -> object:
     return store.db.execute(statement, tuple(args)).fetchall()
 
 
-BACKENDS = {
-    "sqlite": Backend(
+def _postgres_raw(store: Store, statement: str, args: Sequence[object]) -> object:
+    from procflow.engine.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    with store.db.transaction():
+        return store.db.execute(statement.replace("?", "%s"), tuple(args)).rowcount
+
+
+def _sqlite(request: pytest.FixtureRequest) -> Backend:
+    return Backend(
         "sqlite",
         lambda place: SQLiteStore(place / "procflow.db", timeout=5.0),
         _sqlite_raw,
         sqlite3.IntegrityError,
         LATEST,
-    ),
-}
+    )
+
+
+def _postgres(request: pytest.FixtureRequest) -> Backend:
+    """A fresh database of the test's own on the server PROCFLOW_TEST_PG names (conftest `pg_url`)."""
+    url: str = request.getfixturevalue("pg_url")
+    import psycopg
+    from procflow.engine.store.postgres import PostgresStore
+
+    places: dict[Path, str] = {}  # the test's first place is `pg_url`; another one, a database more
+
+    def database(place: Path) -> str:
+        if place not in places:
+            places[place] = url if not places else _another_database(request, url, len(places))
+        return places[place]
+
+    return Backend(
+        "postgresql",
+        lambda place: PostgresStore(database(place), timeout=5.0),
+        _postgres_raw,
+        psycopg.errors.RestrictViolation,
+        LATEST,
+    )
+
+
+def _another_database(request: pytest.FixtureRequest, url: str, number: int) -> str:
+    """A database beside `url`'s on its server, dropped after the test (two stores of one test)."""
+    import psycopg
+
+    name = f"{url.rsplit('/', 1)[1]}_{number}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')  # a made-up name, no input
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    request.addfinalizer(drop)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {"sqlite": _sqlite, "postgresql": _postgres}
+
+
+def test_every_registered_backend_runs_this_suite() -> None:
+    assert sorted(BACKENDS) == sorted(STORE_BACKENDS)
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request: pytest.FixtureRequest) -> Backend:
-    found: Backend = BACKENDS[request.param]
-    return found
+    return BACKENDS[request.param](request)
 
 
 @pytest.fixture
@@ -589,3 +641,70 @@ def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store:
     assert store.knows_person("ann") and not store.knows_person("bob")
     step(store, iid, 1, actor="bob")
     assert store.knows_person("bob") and not store.knows_person("Bob")
+
+
+# --- a whole record moved between stores (`procflow db copy`) ----------------------------------
+
+
+def test_a_whole_record_is_written_elsewhere_as_it_was_read(backend: Backend, tmp_path: Path) -> None:
+    (tmp_path / "from").mkdir(), (tmp_path / "to").mkdir()
+    with backend.open(tmp_path / "from") as source, backend.open(tmp_path / "to") as destination:
+        first = start(source, due=[due("d1", at(30))])
+        step(source, first, 1, holder=("bob", "desk"), due=[due("d2", at(40))])
+        second = source.start_instance(
+            procedure_id="p", pins={"p": ("p.yaml", TEXT), "q": ("/q.yaml", OTHER)}, snapshot={"s": 1},
+            state="a", status="open", role=None, events=[{"kind": "start"}], actor="bob", at=at(5),
+        ).id  # fmt: skip
+        source.save_draft(
+            second, 1, kind="answer", name="x", value="來", visit=1, state="a", actor="bob", at=at(6)
+        )
+        number = source.record_violation(
+            person="ann", rule="r", procedure="p", at=at(7), note=None, recorded_by="boss", recorded_at=at(8)
+        )
+        source.decide_violation(
+            violation=str(number), decision="confirmed", reason="seen", decided_by="boss", decided_at=at(9)
+        )
+        records = source.instance_records([second, "zzzzzz", first])
+        assert [r.instance.id for r in records] == [second, first]
+        assert records[1].events == source.events(first) and records[1].due == source.due_of(first)
+        assert records[0].drafts == source.drafts(second) and records[0].instance == source.load(second)
+        pins = source.pinned_rows()
+        assert [p.hash for p in pins] == sorted([sha256(TEXT), sha256(OTHER)])
+        assert source.pinned_rows([sha256(OTHER)]) == [p for p in pins if p.hash == sha256(OTHER)]
+
+        destination.add_records(pins, records)
+        destination.add_accountability(source.violations(), source.violation_decisions())
+        assert destination.instance_records([second, first]) == records
+        assert destination.pinned_rows() == pins
+        assert destination.holder(first) == ("bob", "desk")
+        assert destination.agenda(at(59), limit=5) == source.agenda(at(59), limit=5)
+        assert (destination.violations(), destination.violation_decisions()) == (
+            source.violations(),
+            source.violation_decisions(),
+        )
+        # numbers given out later follow on; the copied instance steps on from its version
+        assert (
+            destination.record_violation(
+                person="x", rule="r", procedure="p", at=at(10), note=None, recorded_by="b", recorded_at=at(10)
+            )
+            == number + 1
+        )
+        assert step(destination, first, 2) == 3
+
+
+def test_a_record_whose_id_is_taken_is_refused_and_nothing_written(backend: Backend, tmp_path: Path) -> None:
+    (tmp_path / "from").mkdir(), (tmp_path / "to").mkdir()
+    with backend.open(tmp_path / "from") as source, backend.open(tmp_path / "to") as destination:
+        first, second = start(source), start(source, "bob")
+        destination.add_records(source.pinned_rows(), source.instance_records([first]))
+        with pytest.raises(DatabaseError, match=f"instance '{first}' is already in database"):
+            destination.add_records([], source.instance_records([second, first]))
+        assert destination.all_ids() == [first]
+        destination.add_accountability(source.violations(), [])
+        number = source.record_violation(
+            person="ann", rule="r", procedure="p", at=at(7), note=None, recorded_by="boss", recorded_at=at(8)
+        )
+        destination.add_accountability(source.violations(), [])
+        with pytest.raises(DatabaseError, match=f"violation {number} is already in database"):
+            destination.add_accountability(source.violations(), [])
+        assert len(destination.violations()) == 1

@@ -102,3 +102,32 @@ def test_an_empty_file_and_procflows_own_database_are_used(tmp_path: Path) -> No
     assert procflow(path, "status").returncode == 0
     assert journal_mode(path) == "wal"
     assert procflow(path, "status").returncode == 0  # and then procflow's own
+
+
+def test_opening_a_second_store_on_a_file_keeps_the_locks_of_the_first(tmp_path: Path) -> None:
+    """Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+    own included: the look at the file before a second store on it is opened must not open it,
+    or another process would take the file as unused while the first store is still reading it
+    (a long-lived process, eight desks at once: a corrupted database)."""
+    from procflow.engine.store.sqlite import SQLiteStore
+
+    path = tmp_path / "desk.db"
+    probe = (
+        "import sqlite3, sys\ntry:\n"
+        "    print(sqlite3.connect(sys.argv[1], timeout=0).execute('PRAGMA journal_mode=DELETE').fetchone()[0])\n"
+        "except sqlite3.Error as exc:\n    print(exc)"
+    )
+
+    def exclusive_elsewhere() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=20
+        )
+        return done.stdout.strip()
+
+    with SQLiteStore(path) as first:
+        first.all_ids()
+        assert exclusive_elsewhere() == "database is locked"
+        SQLiteStore(path).close()
+        assert exclusive_elsewhere() == "database is locked", "the first store's locks were dropped"
+        assert first.all_ids() == []
+    assert exclusive_elsewhere() == "delete"  # once it is closed, nothing holds the file

@@ -7,6 +7,7 @@ Each answer follows the same order: an explicit value (a command-line option), t
 from __future__ import annotations
 
 import os
+import re
 
 from procflow.engine.base.errors import UsageError
 from procflow.engine.base.safetext import unstorable, visible
@@ -14,24 +15,37 @@ from procflow.engine.base.safetext import unstorable, visible
 LANGUAGES = ("zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hant"
 DB_FILE = "procflow.db"
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/@:]*:)[^/@]*@")
+_PASSWORD_PARAMETER = re.compile(r"(?P<head>[?&;](?:password|passwd|pwd)=)[^&;]*", re.IGNORECASE)
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> tuple[str, bool]:
-    """The database file (pathlib is not imported: `status` starts fast) and whether it is the
-    default location, whose folder may be created.
+    """The database file or server URL (pathlib is not imported: `status` starts fast) and
+    whether it is the default location, whose folder may be created.
 
-    `--db PATH`, else `PROCFLOW_DB`, else `procflow.db` in the per-user data directory
+    `--db PATH|URL`, else `PROCFLOW_DB`, else `procflow.db` in the per-user data directory
     (`~/.local/share/procflow` on Linux, `~/Library/Application Support/procflow` on macOS,
-    `%LOCALAPPDATA%\\procflow` on Windows).
+    `%LOCALAPPDATA%\\procflow` on Windows). A URL (`postgresql://...`, see `is_url`) is kept as
+    given: its password, if any, stays in it and `masked` hides it from every message.
     """
-    if explicit:
-        return os.path.expanduser(os.fspath(explicit)), False
-    env = os.environ.get("PROCFLOW_DB")
-    if env:
-        return os.path.expanduser(env), False
+    for given in (explicit, os.environ.get("PROCFLOW_DB")):
+        if given:
+            text = os.fspath(given)
+            return (text if is_url(text) else os.path.expanduser(text)), False
     from platformdirs import user_data_dir  # only when the default is really needed
 
     return os.path.join(user_data_dir("procflow", appauthor=False), DB_FILE), True
+
+
+def is_url(location: str) -> bool:
+    """Whether a database location is a server URL (`scheme://...`) rather than a file path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", location) is not None
+
+
+def masked(text: str) -> str:
+    """`text` with the password of any URL in it replaced by `***` (userinfo or a parameter)."""
+    text = _PASSWORD_IN_URL.sub(lambda m: m["head"] + "***@", text)
+    return _PASSWORD_PARAMETER.sub(lambda m: m["head"] + "***", text)
 
 
 def actor(explicit: str | None = None) -> str:

@@ -14,7 +14,14 @@ from typing import Any, NamedTuple
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
 from procflow.engine.store import Store
-from procflow.engine.store.records import DraftRecord, DueRow, EventRecord, Instance, InstanceSummary
+from procflow.engine.store.records import (
+    DraftRecord,
+    DueRow,
+    EventRecord,
+    Instance,
+    InstanceSummary,
+    WholeInstance,
+)
 
 
 class StatusRow(NamedTuple):
@@ -139,13 +146,19 @@ def verify(store: Store, instance_id: str | None = None) -> VerifyReport:
 
 
 def _verify_one(store: Store, ident: str) -> str | None:
+    return check_whole(store, store.whole(ident))  # one read: a step saved meanwhile is wholly in or out
+
+
+def check_whole(store: Store, whole: WholeInstance) -> str | None:
+    """What is wrong with one instance read whole (None: its snapshot, row and due rows are what
+    its events lead to): the check of `verify`, also run on every instance `db copy` writes."""
     # replay loads the runtime and the model: verify needs them, status (which imports this
     # module) does not
     from procflow.engine.runtime.due import due_rows
     from procflow.engine.runtime.journal import qualified, replay
     from procflow.engine.runtime.state import stored
 
-    record, events, due = store.whole(ident)  # one read: a step saved meanwhile is wholly in or out
+    record, events, due = whole
     seqs = [e.seq for e in events]
     if seqs != list(range(1, len(seqs) + 1)):
         return f"its events are numbered {_ranges(seqs)}; expected 1 to {len(seqs)} without gaps"
@@ -155,10 +168,14 @@ def _verify_one(store: Store, ident: str) -> str | None:
         rebuilt = replay(pinned_procedures(store, record.pins), [e.body for e in events])
     except ProcflowError as exc:
         return f"its events do not replay: {exc.message}"
-    rebuilt = json.loads(json.dumps(stored(rebuilt), ensure_ascii=False))  # as stored: JSON types only
-    where = first_difference(record.snapshot, rebuilt)
-    if where is not None:
-        return f"its snapshot differs from its events at {where}"
+    text = json.dumps(stored(rebuilt), ensure_ascii=False, sort_keys=True)
+    rebuilt = json.loads(text)  # as stored: JSON types only
+    # equal texts are equal values of equal types (1, 1.0 and true differ): the common case
+    # costs one encoding; the walk that says where they differ runs only when they do
+    if text != json.dumps(record.snapshot, ensure_ascii=False, sort_keys=True):
+        where = first_difference(record.snapshot, rebuilt)
+        if where is not None:
+            return f"its snapshot differs from its events at {where}"
     if (record.status, record.state) != (rebuilt["status"], qualified(rebuilt)):
         return (
             f"its row says {record.status} at '{record.state}' but its events lead to "

@@ -20,8 +20,10 @@ from procflow.engine.store.records import (
     DueRow,
     EventRecord,
     Instance,
+    InstanceRecord,
     InstanceSummary,
     PinnedText,
+    PinRow,
     ViolationRow,
     WholeInstance,
 )
@@ -216,6 +218,13 @@ class Store(Protocol):
         `role` keeps that role's; `person` keeps theirs as `summaries` does."""
         ...
 
+    def wait_for_due_change(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds, or less when a step of any desk changes what is due;
+        whether one did (`agenda --watch` refreshes then). A server backend is told (PostgreSQL:
+        LISTEN/NOTIFY) and its first call starts listening, so call it with 0 before the first
+        read; SQLite is not told, so it sleeps the whole time and says False (the watch polls)."""
+        ...
+
     # --- accountability ---------------------------------------------------------------------
 
     def record_violation(
@@ -268,4 +277,32 @@ class Store(Protocol):
 
     def violation_decisions(self) -> list[DecisionRow]:
         """Every decision about a violation, oldest first (the latest of each is its status)."""
+        ...
+
+    # --- a whole record, for `procflow db copy` (engine/desk/transfer.py) -------------------------
+
+    def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
+        """The pinned texts with these hashes (None: every one), as stored, by hash."""
+        ...
+
+    def instance_records(self, ids: Sequence[str]) -> list[InstanceRecord]:
+        """Of `ids` (as stored), the instances this store holds, each whole and as stored (row and
+        paths, events, due rows, drafts), in one consistent read, in the order of `ids`; an id the
+        store lacks is left out."""
+        ...
+
+    def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
+        """Write instances read from another store (`instance_records`), in one transaction,
+        exactly as they were: ids, versions, event numbers, stamps, holders, paths, due rows and
+        drafts. The `pins` this store lacks are added first (a hash it has is the same text). An
+        id already taken, or a parent neither here nor earlier in `instances`: `DatabaseError`
+        naming it, and nothing written. Events stay append-only: this only inserts."""
+        ...
+
+    def add_accountability(
+        self, violations: Sequence[ViolationRow], decisions: Sequence[DecisionRow]
+    ) -> None:
+        """Recorded violations and decisions read from another store, with their numbers, in one
+        transaction; numbers given out here later follow on from the largest. A number already
+        taken: `DatabaseError`, and nothing written."""
         ...

@@ -316,3 +316,33 @@ def local_time(text: str) -> str:
     except ValueError:
         return text
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- a whole record, as `procflow db copy` moves it from one store to another ----------------
+
+
+class PinRow(NamedTuple):
+    """A pinned procedure text as stored: its hash, and when and from where it was first pinned."""
+
+    hash: str
+    procedure_id: str
+    path: str
+    text: str
+    pinned_at: str
+
+
+class InstanceRecord(NamedTuple):
+    """Everything a store keeps of one instance, ids, numbers and stamps as stored: its row (with
+    its paths), its events, its due rows and its drafts (`Store.instance_records`)."""
+
+    instance: Instance
+    events: list[EventRecord]
+    due: list[DueRow]
+    drafts: list[DraftRecord]
+
+
+def json_column(value: Any) -> str | None:
+    """A decoded JSON column as the stores write it again (None stays NULL)."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -38,13 +39,16 @@ from procflow.engine.store.records import (
     DueRow,
     EventRecord,
     Instance,
+    InstanceRecord,
     InstanceSummary,
     PinnedText,
+    PinRow,
     ViolationRow,
     WholeInstance,
     draft_from_row,
     event_from_row,
     event_row,
+    json_column,
     local_time,
     sha256,
 )
@@ -59,6 +63,15 @@ _MAGIC = b"SQLite format 3\x00"
 SUGGEST_ALL_BELOW = 2000  # instances: below this every id is a candidate for "did you mean"
 SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared prefix
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
+
+
+def open_location(
+    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+) -> SQLiteStore:
+    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
+    return SQLiteStore(
+        location, timeout=timeout, durability=durability, create_dir=create_dir, migrate=migrate
+    )
 
 
 def now() -> str:
@@ -76,7 +89,11 @@ class SQLiteStore:
         timeout: float = 5.0,
         durability: str = "normal",
         create_dir: bool = False,
+        migrate: bool = True,
     ) -> None:
+        """`migrate`: apply the migrations the file lacks now (False: `procflow db upgrade`,
+        which reports what it applies, calls `upgrade` itself, and `db copy`, which reads its
+        source as it is)."""
         self.path = os.fspath(path)
         self.location = self.path
         self.timeout = timeout
@@ -85,11 +102,13 @@ class SQLiteStore:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database '{self.path}': {exc}") from None
+        self._held = _hold(self.path)
         try:
             with self._errors():
                 self.db.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
                 self.db.execute("PRAGMA foreign_keys=ON")
-                self.upgrade()
+                if migrate:
+                    self.upgrade()
                 if os.path.getsize(self.path) < QUICK_CHECK_BELOW:
                     problems = self.integrity(quick=True)
                     if problems:
@@ -97,11 +116,14 @@ class SQLiteStore:
                             f"database '{self.path}' is damaged ({problems[0]}); restore it from a backup"
                         )
         except BaseException:
-            self.db.close()
+            self.close()
             raise
 
     def close(self) -> None:
         self.db.close()
+        if self._held is not None:
+            _OPEN_HERE[self._held] -= 1
+            self._held = None
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -402,6 +424,12 @@ class SQLiteStore:
                 else self.db.execute(f"SELECT count(*) FROM due WHERE {where}", named).fetchone()[0]
             )
         return [DueEntry(*row) for row in rows], total
+
+    def wait_for_due_change(self, timeout: float) -> bool:
+        """SQLite tells nobody of a change: sleep the whole `timeout`, and say none was seen."""
+        if timeout > 0:
+            time.sleep(timeout)
+        return False
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute(
@@ -799,9 +827,207 @@ class SQLiteStore:
         with self._errors():
             return [DecisionRow(*row) for row in self.db.execute(query)]
 
+    # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
+        query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"
+        with self._errors():
+            if hashes is None:
+                return [PinRow(*row) for row in self.db.execute(query + " ORDER BY hash")]
+            found = [
+                PinRow(*row)
+                for chunk in _chunks(sorted(set(hashes)))
+                for row in self.db.execute(f"{query} WHERE hash IN ({_marks(chunk)})", chunk)
+            ]
+        return sorted(found)
+
+    def instance_records(self, ids: Sequence[str]) -> list[InstanceRecord]:
+        """Read in one transaction, a few statements per 500 ids whatever their histories."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        events: dict[str, list[EventRecord]] = {ident: [] for ident in ids}
+        due: dict[str, list[DueRow]] = {ident: [] for ident in ids}
+        drafts: dict[str, list[DraftRecord]] = {ident: [] for ident in ids}
+        with self._reading(), self._errors():
+            for chunk in _chunks(list(ids)):
+                marks = _marks(chunk)
+                rows.update(
+                    (row[0], row)
+                    for row in self.db.execute(
+                        f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id IN ({marks})", chunk
+                    )
+                )
+                for row in self.db.execute(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance IN ({marks})"
+                    " ORDER BY instance, seq",
+                    chunk,
+                ):
+                    events[row[0]].append(self._decoded(event_from_row, row, "its event log"))
+                for row in self.db.execute(
+                    "SELECT instance, procedure, state, deadline, kind, due_at, every, role, text FROM due"
+                    f" WHERE instance IN ({marks}) ORDER BY instance, state, deadline",
+                    chunk,
+                ):
+                    due[row[0]].append(DueRow(*row[1:]))
+                for row in self.db.execute(
+                    f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance IN ({marks})"
+                    " ORDER BY instance, subject, rowid",
+                    chunk,
+                ):
+                    drafts[row[0]].append(self._decoded(draft_from_row, row, "its drafts"))
+        return [
+            InstanceRecord(
+                self._decoded(Instance.from_row, rows[i], "its snapshot"), events[i], due[i], drafts[i]
+            )
+            for i in ids
+            if i in rows
+        ]
+
+    def _decoded(self, decode: Any, row: tuple[Any, ...], part: str) -> Any:
+        try:
+            return decode(row)
+        except (ValueError, TypeError):
+            raise self._damaged(str(row[0]), part) from None
+
+    def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
+        """One write transaction; inserts only (the events' triggers refuse anything else)."""
+        ids = [r.instance.id for r in instances]
+        with self.write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                pins,
+            )
+            for chunk in _chunks(ids):
+                taken = db.execute(
+                    f"SELECT id FROM instances WHERE id IN ({_marks(chunk)})", chunk
+                ).fetchone()
+                if taken is not None:
+                    raise DatabaseError(
+                        f"instance '{taken[0]}' is already in database '{self.path}'; nothing was written"
+                    )
+            seen: set[str] = set()
+            for record in instances:
+                row = record.instance
+                parent = row.parent
+                if (
+                    parent is not None
+                    and parent not in seen
+                    and db.execute("SELECT 1 FROM instances WHERE id = ?", (parent,)).fetchone() is None
+                ):
+                    raise DatabaseError(
+                        f"instance '{row.id}' belongs to instance '{parent}', which is not in "
+                        f"database '{self.path}'; nothing was written"
+                    )
+                seen.add(row.id)
+            db.executemany(
+                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
+                " created_at, created_by, updated_at, updated_by, owner, assignee, parent)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        *(r.instance[:3]),
+                        _dump(r.instance.pins),
+                        *(r.instance[4:8]),
+                        _dump(r.instance.snapshot),
+                        *(r.instance[9:16]),
+                    )
+                    for r in instances
+                ],
+            )
+            db.executemany(
+                "INSERT INTO instance_paths (instance, procedure, path) VALUES (?, ?, ?)",
+                [(r.instance.id, pid, path) for r in instances for pid, path in r.instance.paths.items()],
+            )
+            db.executemany(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(EVENT_COLUMNS)})",
+                [
+                    (
+                        *e[:8],
+                        json_column(e.answers),
+                        json_column(e.items),
+                        e.move,
+                        e.note,
+                        json_column(e.body),
+                    )
+                    for r in instances
+                    for e in r.events
+                ],
+            )
+            db.executemany(
+                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
+                " owner, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.instance.id, *d, r.instance.owner, r.instance.assignee)
+                    for r in instances
+                    for d in r.due
+                ],
+            )
+            db.executemany(  # after the events: an event that records work empties the drafts
+                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ({_marks(DRAFT_COLUMNS.split(', '))})",
+                [(*d[:4], json_column(d.value), *d[5:]) for r in instances for d in r.drafts],
+            )
+
+    def add_accountability(
+        self, violations: Sequence[ViolationRow], decisions: Sequence[DecisionRow]
+    ) -> None:
+        """One write transaction; AUTOINCREMENT goes on from the largest number written."""
+        with self.write() as db:
+            for table, what, rows in (
+                ("violations", "violation", violations),
+                ("violation_decisions", "decision about a violation", decisions),
+            ):
+                numbers = [row[0] for row in rows]
+                for chunk in _chunks(numbers):
+                    taken = db.execute(
+                        f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)})", chunk
+                    ).fetchone()
+                    if taken is not None:
+                        raise DatabaseError(
+                            f"{what} {taken[0]} is already in database '{self.path}'; nothing was written"
+                        )
+            db.executemany(
+                "INSERT INTO violations (id, person, rule, procedure, at, note, recorded_by, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                violations,
+            )
+            db.executemany(
+                "INSERT INTO violation_decisions (id, violation, decision, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                decisions,
+            )
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`values` in slices small enough for one statement's parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _hold(path: str) -> tuple[int, int] | None:
+    """Count a new connection to the file at `path` in `_OPEN_HERE`; its key."""
+    try:
+        found = os.stat(path)
+    except OSError:  # the file exists once connected; if not, there is nothing to protect
+        return None
+    key = (found.st_dev, found.st_ino)
+    _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+    return key
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+# Files (device, inode) this process holds an SQLite connection to, with how many. Closing any
+# descriptor of a file drops every POSIX lock the process holds on it, the locks of SQLite's
+# own connections included (the SQLite manual's "How To Corrupt An SQLite Database File", 2.2):
+# a long-lived process opening a second store on a file while the first is open would corrupt
+# it under other writers. `_check_file` therefore never opens a file listed here.
+_OPEN_HERE: dict[tuple[int, int], int] = {}
 
 
 def _check_file(path: str, create_dir: bool) -> None:
@@ -811,7 +1037,8 @@ def _check_file(path: str, create_dir: bool) -> None:
 
     The path is looked at with `stat` (which never blocks) before anything opens it, and the
     file is then opened without blocking and looked at again, so a FIFO put there in between
-    is refused too."""
+    is refused too; not when this process has it open already (`_OPEN_HERE`): then it was
+    looked at when that connection was made."""
     try:
         found: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -832,7 +1059,7 @@ def _check_file(path: str, create_dir: bool) -> None:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create folder '{folder}' for the database: {exc.strerror}") from None
-    if found is not None:
+    if found is not None and _OPEN_HERE.get((found.st_dev, found.st_ino), 0) == 0:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:

@@ -37,6 +37,11 @@ COMMANDS: dict[str, Registered] = {
     "correct": Registered(
         "desk", "Correct the recorded answer to FIELD of instance ID; the original stays in its history."
     ),
+    "db": Registered(
+        "db",
+        "Look after the database: bring its schema up to this procflow's (`db upgrade`), copy a "
+        "desk's whole record to another store (`db copy`).",
+    ),
     "graph": Registered(
         "procedures", "Print a procedure's state diagram: every state and move, guards on the edges."
     ),

@@ -7,7 +7,6 @@ opened or created. A URL's password is masked before it is printed.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,7 @@ from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import BUNDLED_HELP, DB_HELP
 from procflow.terminal.inert import say, to_json
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/@:]*:)[^/@]*@")
-_PASSWORD_PARAMETER = re.compile(r"(?P<head>[?&;](?:password|passwd|pwd)=)[^&;]*", re.IGNORECASE)
-
-
-def masked(text: str) -> str:
-    """`text` with the password of any URL in it replaced by `***` (userinfo or a parameter)."""
-    text = _PASSWORD_IN_URL.sub(lambda m: m["head"] + "***@", text)
-    return _PASSWORD_PARAMETER.sub(lambda m: m["head"] + "***", text)
+masked = environment.masked  # a URL's password, hidden wherever a location is shown
 
 
 @click.command(context_settings=CONTEXT)
