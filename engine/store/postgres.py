@@ -230,14 +230,23 @@ class PostgresStore:
         self._refuse_foreign(version)
         if version == LATEST:
             return version
-        with self.write() as db:
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            version = self.schema_version()  # another desk may have migrated it while we waited
-            self._refuse_newer(version)
-            for target in range(version + 1, LATEST + 1):
-                for statement in MIGRATIONS[target - 1]:
-                    db.execute(statement)  # our own constant SQL
-                db.execute("UPDATE procflow_schema SET version = %s", (target,))
+        # the session's advisory lock, taken before the transaction: a transaction that began
+        # before the wait would look tables up in the catalogue as it was then, and miss the
+        # ones the desk that held the lock has just made
+        with self._errors():
+            self.db.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            with self.write() as db:
+                version = self.schema_version()  # another desk may have migrated it while we waited
+                self._refuse_newer(version)
+                for target in range(version + 1, LATEST + 1):
+                    for statement in MIGRATIONS[target - 1]:
+                        db.execute(statement)  # our own constant SQL
+                    db.execute("UPDATE procflow_schema SET version = %s", (target,))
+        finally:
+            if not self.db.broken:  # a lost connection has let go of its locks already
+                with self._errors():
+                    self.db.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
         return LATEST
 
     def _refuse_newer(self, version: int) -> None:
