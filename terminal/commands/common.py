@@ -156,7 +156,10 @@ def _used_titles(
     return {proc_id: entry.title for proc_id, entry in found.items()}
 
 
-DB_HELP = "The database file (default: PROCFLOW_DB, else procflow.db in the per-user data directory)."
+DB_HELP = (
+    "The database: a file, or a postgresql:// URL (default: PROCFLOW_DB, else procflow.db in the per-user"
+    " data directory)."
+)
 AS_HELP = "Who is acting (default: PROCFLOW_USER, else the operating-system user)."
 STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status, outcome, path, answers, ..."
 
