@@ -175,6 +175,30 @@ def test_libpq_variables_fill_what_the_url_leaves_out(
     assert f"database: postgresql://{parts.path}\n" in upgraded.stdout
 
 
+def test_an_unknown_kind_of_url_is_a_usage_error(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", f"mysql://ann:{SECRET}@db.example/procflow")
+    refused = run_cli("status")
+    assert refused.exit_code == 2
+    assert one_line(refused) == (
+        "procflow: database 'mysql://ann:***@db.example/procflow' has an unknown scheme 'mysql://'; "
+        "give a file path or a postgresql://, postgres:// URL\n"
+    )
+
+
+def test_without_the_driver_a_url_says_which_extra_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\nsys.modules['psycopg'] = None  # as if `procflow[postgresql]` were not installed\n"
+        "from procflow.cli import main\nsys.argv = ['procflow', 'status']\nmain()\n"
+    )
+    env = {**os.environ, "PROCFLOW_DB": "postgresql://desk@db.example/procflow"}
+    ran = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 9
+    assert ran.stderr == (
+        "procflow: database 'postgresql://desk@db.example/procflow' needs the PostgreSQL driver: "
+        "pip install 'procflow[postgresql]'\n"
+    )
+
+
 def test_a_server_that_cannot_be_reached_is_one_line_and_exit_9(
     run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
