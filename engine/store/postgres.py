@@ -63,6 +63,7 @@ SUGGEST_PER_PREFIX = 64
 CHANNEL = "procflow_due"  # NOTIFY'd in a step's transaction when what is due changed
 MIGRATION_LOCK = 0x70726F63666C6F77  # pg_advisory_xact_lock key: "procflow" in ASCII
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 APPEND_ONLY = ("events", "violations", "violation_decisions")
 _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"})
 INSTANCE_COLUMNS = (
@@ -87,7 +88,8 @@ def _one_line(exc: BaseException) -> str:
     """A driver's message on one line, any password in it hidden."""
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
-    return masked(" ".join(str(primary or exc).split()))
+    text = " ".join(str(primary or exc).split())
+    return masked(text.removeprefix("connection failed: "))  # libpq's own words say it again
 
 
 class PostgresStore:
@@ -119,6 +121,10 @@ class PostgresStore:
         extra: dict[str, Any] = {}
         if "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
             extra["connect_timeout"] = CONNECT_TIMEOUT
+        if (
+            "keepalives" not in self.url
+        ):  # a network that drops silently mid-step is noticed, not waited on for ever
+            extra.update(KEEPALIVES)
         try:
             db = psycopg.connect(self.url, autocommit=True, **extra)
         except psycopg.Error as exc:
