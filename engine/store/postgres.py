@@ -105,7 +105,7 @@ class PostgresStore:
         self.url = url
         self.location = masked(url)
         self.timeout = timeout
-        self._due_changed = False
+        self._due_changed: list[bool] = [False]  # set by the notify handler, which must not hold self
         self._listening = False
         self.db = self._connect()
         try:
@@ -137,11 +137,12 @@ class PostgresStore:
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None
-        db.add_notify_handler(self._notified)
+        # a closure over the flag, not a bound method: a connection holding its store would make
+        # a reference cycle, and the collector may then finalise the connection before the store
+        # has closed it (psycopg warns of a connection deleted while open)
+        flag = self._due_changed
+        db.add_notify_handler(lambda _notify: flag.__setitem__(0, True))
         return db
-
-    def _notified(self, _notify: Any) -> None:
-        self._due_changed = True
 
     def close(self) -> None:
         self.db.close()
@@ -169,6 +170,8 @@ class PostgresStore:
         `write`). A connection lost before is made again first: a long `agenda --watch`
         outlives a server restart."""
         if self.db.closed or self.db.broken:
+            with contextlib.suppress(psycopg.Error):
+                self.db.close()
             self.db = self._connect()
             self._listening = False
         try:
@@ -494,11 +497,11 @@ class PostgresStore:
             if not self._listening:
                 self.db.execute(f"LISTEN {CHANNEL}")
                 self._listening = True
-                self._due_changed = False
-            if not self._due_changed and timeout > 0:
+                self._due_changed[0] = False
+            if not self._due_changed[0] and timeout > 0:
                 for _ in self.db.notifies(timeout=timeout, stop_after=1):
-                    self._due_changed = True
-        changed, self._due_changed = self._due_changed, False
+                    self._due_changed[0] = True
+        changed, self._due_changed[0] = self._due_changed[0], False
         return changed
 
     def _conflict(self, db: psycopg.Connection[Any], instance_id: str, expected: int) -> Exception:
