@@ -21,8 +21,12 @@ SUFFIX = ".practice"
 def practice_path(db: str | None) -> str:
     """The scratch database of the real one `db` names (`--db`, PROCFLOW_DB, the per-user
     default): its sibling with `.practice` before the extension (`procflow.db` ->
-    `procflow.practice.db`). Its folder is made when it is the default's."""
+    `procflow.practice.db`). Its folder is made when it is the default's. A server's URL has
+    no sibling file: practice on it goes to the per-user default's practice file, never to the
+    team's database."""
     real, default = environment.db_path(db)
+    if environment.is_url(real):  # a team's server: practice stays on this desk, in its own file
+        real, default = os.path.join(_data_dir(), environment.DB_FILE), True
     stem, extension = os.path.splitext(real)
     if stem.endswith(SUFFIX):  # already a practice file: practising on it is what was asked
         return real
@@ -32,6 +36,12 @@ def practice_path(db: str | None) -> str:
     if default:
         os.makedirs(os.path.dirname(path), exist_ok=True)
     return path
+
+
+def _data_dir() -> str:
+    from platformdirs import user_data_dir
+
+    return user_data_dir("procflow", appauthor=False)
 
 
 def is_practice(path: str) -> bool:

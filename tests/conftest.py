@@ -55,9 +55,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def needs_postgresql(item: pytest.Item) -> bool:
-    """Whether a test runs on a PostgreSQL server: it asks for `pg_url`, or it is the
+    """Whether a test runs on a PostgreSQL server: it asks for `pg_url` or is marked so, or it is the
     `postgresql` run of a test parametrised over the backends (`db_backend`, `backend`)."""
-    if "pg_url" in getattr(item, "fixturenames", ()):
+    if "pg_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker("postgresql") is not None:
         return True
     params = getattr(getattr(item, "callspec", None), "params", {})
     return any(params.get(name) == "postgresql" for name in ("db_backend", "backend"))

@@ -264,7 +264,7 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     yield slept
 
 
-def test_watch_refreshes_and_flags_what_falls_due(db_backend: str, desk: Desk, ticking: list[float]) -> None:
+def test_watch_refreshes_and_flags_what_falls_due(desk: Desk, ticking: list[float]) -> None:
     ident = desk.meeting("2026-03-09T10:00")
     shown = desk.run_cli("agenda", "--watch", "--interval", "60", "--count", "4", "--lang", "en")
     assert shown.exit_code == 0 and ticking == [60, 60, 60]

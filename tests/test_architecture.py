@@ -38,7 +38,8 @@ def test_engine_never_prints_prompts_or_exits(path: Path) -> None:
 def test_starting_the_cli_imports_no_heavy_library() -> None:
     code = (
         "import sys\nfrom procflow import cli\n"
-        "heavy = sorted(m for m in ('yaml', 'jsonschema', 'transitions', 'fastjsonschema', 'pygls', 'lsprotocol')"
+        "heavy = sorted(m for m in ('yaml', 'jsonschema', 'transitions', 'fastjsonschema', 'pygls', 'lsprotocol',"
+        " 'psycopg', 'sqlite3')"
         " if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )

@@ -1,9 +1,10 @@
 """Two operators step the same instance at the same moment: exactly one wins each step.
 
 Both `procflow step` processes read the instance while the test holds the database's write
-lock, so both prepare their step from the same version and then wait; when the lock is let
-go, one commits and the other must be refused with exit 7 and a message naming the winner,
-having written nothing. Round after round, no event is lost and `verify` stays clean.
+lock (SQLite) or the instance's row lock (PostgreSQL), so both prepare their step from the same
+version and then wait; when the lock is let go, one commits and the other must be refused with
+exit 7 and a message naming the winner, having written nothing. Round after round, no event is
+lost and `verify` stays clean. Run once per backend.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +44,7 @@ ROUNDS = [
 ]
 
 
-def environment(db: Path, user: str) -> dict[str, str]:
+def environment(db: Path | str, user: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(PROCFLOW_DB=str(db), PROCFLOW_USER=user, NO_COLOR="1", PROCFLOW_LOCK_TIMEOUT="60")
     return env
@@ -55,7 +58,15 @@ def has_open(pid: int, db: Path) -> bool:
         return False
 
 
-def events(db: Path, ident: str) -> list[tuple[int, str]]:
+def events(db: Path | str, ident: str) -> list[tuple[int, str]]:
+    if isinstance(db, str):  # a PostgreSQL URL
+        import psycopg
+
+        with psycopg.connect(db) as server:
+            found = server.execute(
+                "SELECT seq, actor FROM events WHERE instance = %s ORDER BY seq", (ident,)
+            ).fetchall()
+        return [(seq, actor) for seq, actor in found]
     connection = sqlite3.connect(db)
     try:
         return connection.execute(
@@ -65,8 +76,57 @@ def events(db: Path, ident: str) -> list[tuple[int, str]]:
         connection.close()
 
 
-def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) -> None:
-    db = tmp_path / "desk.db"
+def sqlite_held(db: Path | str, racers: Callable[[], list[Any]]) -> None:
+    """Start the racers while the database's write lock is held; let go once both wait for it."""
+    assert isinstance(db, Path)
+    lock = sqlite3.connect(db, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # readers go on; both writers will have to wait
+    try:
+        started = racers()
+        deadline = time.monotonic() + 30
+        while not all(has_open(p.pid, db) for p in started) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(1.0)  # each has read the instance and prepared its step: now both wait for the lock
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+
+
+def postgres_held(db: Path | str, racers: Callable[[], list[Any]]) -> None:
+    """Start the racers while every instance's row lock is held; let go once the server shows
+    both waiting for it."""
+    import psycopg
+
+    assert isinstance(db, str)
+    with psycopg.connect(db) as lock, psycopg.connect(db, autocommit=True) as watcher:
+        lock.execute("SELECT 1 FROM instances FOR UPDATE")
+        racers()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            row = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"
+            ).fetchone()
+            if row is not None and row[0] == 2:
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the two steps never both waited for the instance's row lock")
+        lock.rollback()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path | str, Any]:
+    """Where the desks' database is and how to hold it while both prepare their step."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url"), postgres_held
+    return tmp_path / "desk.db", sqlite_held
+
+
+def test_two_processes_step_one_instance_and_exactly_one_wins(
+    backend: tuple[Path | str, Any], tmp_path: Path
+) -> None:
+    db, held = backend
     nothing = tmp_path / "nothing.json"
     nothing.write_text("{}", encoding="utf-8")
     started = subprocess.run(
@@ -83,24 +143,20 @@ def test_two_processes_step_one_instance_and_exactly_one_wins(tmp_path: Path) ->
     winners = []
     for args in ROUNDS:
         before = events(db, ident)
-        lock = sqlite3.connect(db, isolation_level=None)
-        lock.execute("BEGIN IMMEDIATE")  # readers go on; both writers will have to wait
-        racers = {
-            user: subprocess.Popen(
-                [str(PROCFLOW), "step", ident, *args, "--json"],
-                env=environment(db, user),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for user in ("ann", "bob")
-        }
-        deadline = time.monotonic() + 30
-        while not all(has_open(p.pid, db) for p in racers.values()) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(1.0)  # each has read the instance and prepared its step: now both wait for the lock
-        lock.execute("ROLLBACK")
-        lock.close()
+        racers: dict[str, subprocess.Popen[str]] = {}
+
+        def race(args: tuple[str, ...] = args, racers: dict[str, Any] = racers) -> list[Any]:
+            for user in ("ann", "bob"):
+                racers[user] = subprocess.Popen(
+                    [str(PROCFLOW), "step", ident, *args, "--json"],
+                    env=environment(db, user),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            return list(racers.values())
+
+        held(db, race)
         results = {user: (p.wait(timeout=60), *p.communicate()) for user, p in racers.items()}
 
         codes = sorted(code for code, _, _ in results.values())

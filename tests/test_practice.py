@@ -26,6 +26,18 @@ def test_the_scratch_database_is_the_real_ones_sibling_and_never_the_real_one(tm
     assert is_practice(str(tmp_path / "procflow.practice.db")) and not is_practice(str(tmp_path / "p.db"))
 
 
+def test_practice_beside_a_team_server_is_a_file_on_this_desk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for url in ("postgresql://desk@db.example/procflow", "postgres://desk:pw@db.example:5433/team"):
+        scratch = practice_path(url)
+        assert scratch == str(tmp_path / "data" / "procflow" / "procflow.practice.db") and is_practice(
+            scratch
+        )
+        assert (tmp_path / "data" / "procflow").is_dir()
+
+
 def test_a_practice_run_says_so_above_every_state_and_leaves_the_real_database_alone(
     run_cli: Run, tmp_path: Path
 ) -> None:

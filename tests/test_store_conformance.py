@@ -7,7 +7,10 @@ Each test runs once per backend in `BACKENDS`; a new backend (PostgreSQL) passes
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,8 +21,9 @@ from typing import Any
 import pytest
 from procflow.engine.base.errors import ConflictError, DatabaseError, NotFoundError
 from procflow.engine.store import BACKENDS as STORE_BACKENDS
-from procflow.engine.store import Store
-from procflow.engine.store.migrations import LATEST
+from procflow.engine.store import Store, backend_of
+from procflow.engine.store.migrations import LATEST, MIGRATIONS
+from procflow.engine.store.postgres_migrations import MIGRATIONS as POSTGRES_MIGRATIONS
 from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, PinnedText, local_time, sha256
 from procflow.engine.store.sqlite import SQLiteStore
 
@@ -101,8 +105,24 @@ def _another_database(request: pytest.FixtureRequest, url: str, number: int) -> 
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {"sqlite": _sqlite, "postgresql": _postgres}
 
 
-def test_every_registered_backend_runs_this_suite() -> None:
+def test_every_registered_backend_runs_this_suite_and_can_be_opened() -> None:
     assert sorted(BACKENDS) == sorted(STORE_BACKENDS)
+    for name, registered in STORE_BACKENDS.items():
+        module = importlib.import_module(f"procflow.engine.store.{registered.module}")
+        assert callable(getattr(module, "open_location", None)), f"{name}: no open_location"
+        for scheme in registered.schemes:
+            assert backend_of(f"{scheme}://desk@db.example/procflow") == name
+    assert backend_of("desk.db") == backend_of("/srv/procflow/desk.db") == "sqlite"
+    assert len(POSTGRES_MIGRATIONS) == len(MIGRATIONS) == LATEST  # the same numbers on both
+
+
+def test_opening_an_sqlite_store_loads_no_postgresql_driver(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom procflow.engine.store import open_store\n"
+        f"open_store({str(tmp_path / 'desk.db')!r}).close()\nprint('psycopg' in sys.modules)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout == "False\n"
 
 
 @pytest.fixture(params=sorted(BACKENDS))

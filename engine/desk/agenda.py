@@ -200,12 +200,14 @@ def _clock(moment: datetime, now: datetime) -> str:
 def watch(
     read: Callable[[datetime], Agenda],
     clock: Callable[[], datetime],
-    sleep: Callable[[float], None],
+    sleep: Callable[[float], object],
     interval: float,
     count: int | None = None,
 ) -> Iterator[tuple[Agenda, frozenset[tuple[Any, ...]]]]:
     """Each refresh, every `interval` seconds (`count` of them, or until interrupted): the agenda
-    and the keys of the items that fell due since the refresh before (none on the first)."""
+    and the keys of the items that fell due since the refresh before (none on the first).
+    `sleep(interval)` may return early (the store's `wait_for_due_change`: another desk changed
+    what is due), and the next refresh comes then."""
     due_before: set[tuple[Any, ...]] | None = None
     shown = 0
     while count is None or shown < count:

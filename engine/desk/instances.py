@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
-from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, RoleError, UsageError
+from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed

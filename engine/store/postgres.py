@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -67,6 +66,7 @@ SUGGEST_PER_PREFIX = 64
 CHANNEL = "procflow_due"  # NOTIFY'd in a step's transaction when what is due changed
 MIGRATION_LOCK = 0x70726F63666C6F77  # pg_advisory_xact_lock key: "procflow" in ASCII
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 APPEND_ONLY = ("events", "violations", "violation_decisions")
 _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"})
 INSTANCE_COLUMNS = (
@@ -91,7 +91,8 @@ def _one_line(exc: BaseException) -> str:
     """A driver's message on one line, any password in it hidden."""
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
-    return masked(" ".join(str(primary or exc).split()))
+    text = " ".join(str(primary or exc).split())
+    return masked(text.removeprefix("connection failed: "))  # libpq's own words say it again
 
 
 class PostgresStore:
@@ -107,7 +108,7 @@ class PostgresStore:
         self.url = url
         self.location = masked(url)
         self.timeout = timeout
-        self._due_changed = False
+        self._due_changed: list[bool] = [False]  # set by the notify handler, which must not hold self
         self._listening = False
         self.db = self._connect()
         try:
@@ -123,6 +124,10 @@ class PostgresStore:
         extra: dict[str, Any] = {}
         if "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
             extra["connect_timeout"] = CONNECT_TIMEOUT
+        if (
+            "keepalives" not in self.url
+        ):  # a network that drops silently mid-step is noticed, not waited on for ever
+            extra.update(KEEPALIVES)
         try:
             db = psycopg.connect(self.url, autocommit=True, **extra)
         except psycopg.Error as exc:
@@ -135,17 +140,11 @@ class PostgresStore:
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None
-        # the handler holds the store weakly: a bound method would make a cycle (store ->
-        # connection -> handler -> store), and a store a command never closes would keep its
-        # server connection until the cycle collector ran, not until the command's end
-        store = weakref.ref(self)
-
-        def notified(_notify: Any) -> None:
-            found = store()
-            if found is not None:
-                found._due_changed = True
-
-        db.add_notify_handler(notified)
+        # a closure over the flag, not a bound method: a connection holding its store would make
+        # a reference cycle, and the collector may then finalise the connection before the store
+        # has closed it (psycopg warns of a connection deleted while open)
+        flag = self._due_changed
+        db.add_notify_handler(lambda _notify: flag.__setitem__(0, True))
         return db
 
     def close(self) -> None:
@@ -174,6 +173,8 @@ class PostgresStore:
         `write`). A connection lost before is made again first: a long `agenda --watch`
         outlives a server restart."""
         if self.db.closed or self.db.broken:
+            with contextlib.suppress(psycopg.Error):
+                self.db.close()
             self.db = self._connect()
             self._listening = False
         try:
@@ -241,14 +242,23 @@ class PostgresStore:
         self._refuse_foreign(version)
         if version == LATEST:
             return version
-        with self.write() as db:
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            version = self.schema_version()  # another desk may have migrated it while we waited
-            self._refuse_newer(version)
-            for target in range(version + 1, LATEST + 1):
-                for statement in MIGRATIONS[target - 1]:
-                    db.execute(statement)  # our own constant SQL
-                db.execute("UPDATE procflow_schema SET version = %s", (target,))
+        # the session's advisory lock, taken before the transaction: a transaction that began
+        # before the wait would look tables up in the catalogue as it was then, and miss the
+        # ones the desk that held the lock has just made
+        with self._errors():
+            self.db.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            with self.write() as db:
+                version = self.schema_version()  # another desk may have migrated it while we waited
+                self._refuse_newer(version)
+                for target in range(version + 1, LATEST + 1):
+                    for statement in MIGRATIONS[target - 1]:
+                        db.execute(statement)  # our own constant SQL
+                    db.execute("UPDATE procflow_schema SET version = %s", (target,))
+        finally:
+            if not self.db.broken:  # a lost connection has let go of its locks already
+                with self._errors():
+                    self.db.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
         return LATEST
 
     def _refuse_newer(self, version: int) -> None:
@@ -490,11 +500,11 @@ class PostgresStore:
             if not self._listening:
                 self.db.execute(f"LISTEN {CHANNEL}")
                 self._listening = True
-                self._due_changed = False
-            if not self._due_changed and timeout > 0:
+                self._due_changed[0] = False
+            if not self._due_changed[0] and timeout > 0:
                 for _ in self.db.notifies(timeout=timeout, stop_after=1):
-                    self._due_changed = True
-        changed, self._due_changed = self._due_changed, False
+                    self._due_changed[0] = True
+        changed, self._due_changed[0] = self._due_changed[0], False
         return changed
 
     def _conflict(self, db: psycopg.Connection[Any], instance_id: str, expected: int) -> Exception:

@@ -6,7 +6,6 @@ Options, the refresh loop and printing only; what is due and its text are `engin
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 import click
@@ -135,8 +134,11 @@ def agenda(
         show(read(clock.parse_moment(at, clock.now(zone)) if at else clock.now(zone)), None)
         return
     terminal = sys.stdout.isatty()
+    # a server tells of another desk's step (PostgreSQL: LISTEN/NOTIFY, started before the first
+    # read so nothing is missed) and the agenda refreshes at once; SQLite's store sleeps the interval
+    store.wait_for_due_change(0)
     for number, (found, flagged) in enumerate(
-        agendas.watch(read, lambda: clock.now(zone), time.sleep, interval, count)
+        agendas.watch(read, lambda: clock.now(zone), store.wait_for_due_change, interval, count)
     ):
         if terminal:  # redraw in place; the bell only where someone hears it
             click.echo("\x1b[H\x1b[2J" + ("\a" if flagged else ""), nl=False, color=True)

@@ -178,7 +178,10 @@ def _shared_origins(
     return origins
 
 
-DB_HELP = "The database file (default: PROCFLOW_DB, else procflow.db in the per-user data directory)."
+DB_HELP = (
+    "The database: a file, or a postgresql:// URL (default: PROCFLOW_DB, else procflow.db in the per-user"
+    " data directory)."
+)
 AS_HELP = "Who is acting (default: PROCFLOW_USER, else the operating-system user)."
 STEP_JSON_HELP = "End with one line of JSON: instance, procedure, state, status, outcome, path, answers, ..."
 

@@ -1,0 +1,440 @@
+"""The PostgreSQL store through the front door: `db upgrade` on both backends, a URL's password
+never shown, libpq's own variables honoured, one migration however many desks start at once,
+and the faults of a server shared over a network: the server stopped mid-run, a connection
+dropped in the middle of a step, a statement timeout, a lock held too long, a read-only replica.
+`agenda --watch` wakes when another desk's step changes what is due (LISTEN/NOTIFY).
+
+Each test has a fresh database of its own on the server PROCFLOW_TEST_PG names (conftest
+`pg_url`); the server-stopped test starts a private server of its own, never stopping the shared
+one. Without PROCFLOW_TEST_PG these are left out and the first test says how to run them.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import Result
+from conftest import PG_SKIPPED, PG_VARIABLE
+from procflow.engine.store.migrations import LATEST
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VISITOR = str(FIXTURES / "valid" / "visitor.yaml")
+PROCFLOW = Path(sys.executable).with_name("procflow")
+Run = Callable[..., Result]
+SECRET = "s3cret-Pw"
+
+
+def test_a_postgresql_server_is_given_and_may_create_databases() -> None:
+    server = os.environ.get(PG_VARIABLE, "").strip()
+    if not server:
+        pytest.skip(PG_SKIPPED)
+    import psycopg
+
+    with psycopg.connect(server) as admin:
+        row = admin.execute(
+            "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    assert row == (True,), f"the role of {PG_VARIABLE} may not create databases"
+
+
+def with_options(url: str, **options: str) -> str:
+    """`url` with libpq `options` (-c NAME=VALUE each) in its query string."""
+    text = "%20".join(f"-c%20{name}%3D{value}" for name, value in options.items())
+    return f"{url}{'&' if '?' in url else '?'}options={text}"
+
+
+def with_password(url: str, password: str) -> str:
+    parts = urlsplit(url)
+    user = parts.username or "postgres"
+    return parts._replace(netloc=f"{user}:{password}@{parts.hostname}:{parts.port}").geturl()
+
+
+def start(run_cli: Run, tmp_path: Path) -> str:
+    """An open instance of the visitor procedure, stopped at its first question."""
+    answers = tmp_path / "none.yaml"
+    answers.write_text("answers: {}\n", encoding="utf-8")
+    ran = run_cli("run", VISITOR, "--answers", str(answers), "--json")
+    assert ran.exit_code == 1, ran.output
+    return str(json.loads(ran.stdout.splitlines()[-1])["instance"])
+
+
+def history(run_cli: Run, ident: str) -> list[tuple[int, str]]:
+    shown = run_cli("history", ident, "--json")
+    assert shown.exit_code == 0, shown.output
+    return [(e["seq"], e["kind"]) for e in json.loads(shown.stdout)["events"]]
+
+
+def one_line(result: Result) -> str:
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+# --- db upgrade, on both backends -----------------------------------------------------------------
+
+
+def set_version(db: str, version: int) -> None:
+    """Make the database say a procflow of schema `version` wrote it (as a newer one would)."""
+    if "://" in db:
+        import psycopg
+
+        with psycopg.connect(db) as server:
+            server.execute("UPDATE procflow_schema SET version = %s", (version,))
+    else:
+        import sqlite3
+
+        connection = sqlite3.connect(db)
+        connection.execute(f"PRAGMA user_version = {version}")
+        connection.close()
+
+
+def test_db_upgrade_migrates_once_and_refuses_a_newer_database(db_backend: str, run_cli: Run) -> None:
+    first = run_cli("db", "upgrade")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.endswith(f"schema version 0 -> {LATEST}: upgraded\n")
+    again = run_cli("db", "upgrade", "--json")
+    assert json.loads(again.stdout) == {
+        "database": json.loads(again.stdout)["database"],
+        "from": LATEST,
+        "to": LATEST,
+        "latest": LATEST,
+    }
+    set_version(os.environ["PROCFLOW_DB"], LATEST + 1)
+    for args in (("db", "upgrade"), ("status",)):
+        refused = run_cli(*args)
+        assert refused.exit_code == 9
+        assert (
+            f"was written by a newer procflow (schema version {LATEST + 1}, this one knows up to {LATEST})"
+            in (one_line(refused))
+        )
+
+
+@pytest.mark.slow
+def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(pg_url: str) -> None:
+    env = {**os.environ, "PROCFLOW_DB": pg_url, "PROCFLOW_USER": "ann"}
+    desks = [
+        subprocess.Popen(
+            [str(PROCFLOW), "db", "upgrade", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    results = [(d.wait(timeout=120), *d.communicate()) for d in desks]
+    assert [code for code, _, _ in results] == [0] * 6, results  # a second CREATE TABLE would fail
+    assert {json.loads(out)["to"] for _, out, _ in results} == {LATEST}
+    import psycopg
+
+    with psycopg.connect(pg_url) as server:
+        assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
+
+
+# --- the URL: its password never shown, libpq's variables honoured --------------------------------
+
+
+def test_a_password_in_the_url_is_never_shown(
+    pg_url: str, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = with_password(pg_url, SECRET)  # the test server trusts its clients: the password is not checked
+    monkeypatch.setenv("PROCFLOW_DB", url)
+    shown = [run_cli("db", "upgrade"), run_cli("where"), run_cli("where", "--json"), run_cli("status")]
+    assert [r.exit_code for r in shown] == [0, 0, 0, 0]
+    assert "database: " + url.replace(SECRET, "***") in shown[0].stdout
+    set_version(pg_url, LATEST + 1)  # a refusal names the database too
+    shown.append(run_cli("status"))
+    assert shown[-1].exit_code == 9 and url.replace(SECRET, "***") in shown[-1].stderr
+    assert not [r for r in shown if SECRET in r.output]
+
+
+def test_libpq_variables_fill_what_the_url_leaves_out(
+    pg_url: str, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = urlsplit(pg_url)
+    monkeypatch.setenv("PGHOST", parts.hostname or "")
+    monkeypatch.setenv("PGPORT", str(parts.port or 5432))
+    monkeypatch.setenv("PGUSER", parts.username or "postgres")
+    monkeypatch.setenv(
+        "PROCFLOW_DB", f"postgresql://{parts.path}"
+    )  # postgresql:///name: all from the variables
+    upgraded = run_cli("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"database: postgresql://{parts.path}\n" in upgraded.stdout
+
+
+def test_an_unknown_kind_of_url_is_a_usage_error(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", f"mysql://ann:{SECRET}@db.example/procflow")
+    refused = run_cli("status")
+    assert refused.exit_code == 2
+    assert one_line(refused) == (
+        "procflow: database 'mysql://ann:***@db.example/procflow' has an unknown scheme 'mysql://'; "
+        "give a file path or a postgresql://, postgres:// URL\n"
+    )
+
+
+def test_without_the_driver_a_url_says_which_extra_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\nsys.modules['psycopg'] = None  # as if `procflow[postgresql]` were not installed\n"
+        "from procflow.cli import main\nsys.argv = ['procflow', 'status']\nmain()\n"
+    )
+    env = {**os.environ, "PROCFLOW_DB": "postgresql://desk@db.example/procflow"}
+    ran = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 9
+    assert ran.stderr == (
+        "procflow: database 'postgresql://desk@db.example/procflow' needs the PostgreSQL driver: "
+        "pip install 'procflow[postgresql]'\n"
+    )
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_and_exit_9(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", f"postgresql://ann:{SECRET}@/procflow?host={tmp_path}&port=1")
+    refused = run_cli("status")
+    assert refused.exit_code == 9
+    line = one_line(refused)
+    assert line.startswith("procflow: cannot connect to database 'postgresql://ann:***@/procflow?host=")
+    assert SECRET not in line
+
+
+# --- faults of a shared server -------------------------------------------------------------------
+
+
+def waiting_on_lock(url: str, count: int) -> list[int]:
+    """The server pids of `count` connections to `url`'s database seen waiting for a lock."""
+    import psycopg
+
+    deadline = time.monotonic() + 30
+    with psycopg.connect(url, autocommit=True) as watcher:
+        while time.monotonic() < deadline:
+            pids = [
+                r[0]
+                for r in watcher.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ]
+            if len(pids) == count:
+                return pids
+            time.sleep(0.02)
+    pytest.fail(f"never saw {count} connections waiting for a lock")
+
+
+def background_step(url: str, ident: str, *args: str, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(PROCFLOW), "step", ident, *args],
+        env={**os.environ, "PROCFLOW_DB": url, "PROCFLOW_USER": "tester", "NO_COLOR": "1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_a_connection_dropped_in_the_middle_of_a_step_saves_none_of_it(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    url = pg_url
+    monkeypatch.setenv("PROCFLOW_DB", url)
+    ident = start(run_cli, tmp_path)
+    before = history(run_cli, ident)
+    with psycopg.connect(url) as lock:
+        lock.execute("SELECT 1 FROM instances WHERE id = %s FOR UPDATE", (ident,))  # the step waits inside
+        step = background_step(url, ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1")
+        [pid] = waiting_on_lock(url, 1)
+        with psycopg.connect(url, autocommit=True) as admin:  # as a network drop: the server ends it
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        code, _, err = step.wait(timeout=60), *step.communicate()
+    assert code == 9, err
+    assert err.startswith(f"procflow: lost the connection to database '{url}' (")
+    assert "`procflow resume ID` shows which" in err and err.count("\n") == 1
+    assert history(run_cli, ident) == before  # nothing of the step was written
+    again = run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1")
+    assert again.exit_code == 0, again.output
+    assert len(history(run_cli, ident)) > len(before)
+    assert run_cli("verify", ident).exit_code == 0
+
+
+@pytest.mark.slow
+def test_a_statement_timeout_and_a_lock_held_too_long_refuse_the_step(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    ident = start(run_cli, tmp_path)
+    before = history(run_cli, ident)
+    slow = with_options(pg_url, statement_timeout="300")
+    answer = ("--set", "visitor_name=Lee", "--set", "visitor_kind=1")
+    with psycopg.connect(pg_url) as lock:
+        lock.execute("SELECT 1 FROM instances WHERE id = %s FOR UPDATE", (ident,))
+        monkeypatch.setenv("PROCFLOW_LOCK_TIMEOUT", "60")  # the statement timeout comes first
+        monkeypatch.setenv("PROCFLOW_DB", slow)
+        timed_out = run_cli("step", ident, *answer)
+        monkeypatch.setenv("PROCFLOW_LOCK_TIMEOUT", "0.3")
+        monkeypatch.setenv("PROCFLOW_DB", pg_url)
+        locked = run_cli("step", ident, *answer)
+    assert timed_out.exit_code == 9
+    assert "did not answer within its statement timeout" in one_line(timed_out)
+    assert locked.exit_code == 8
+    assert "is locked by another desk; tried for 0.3 s" in one_line(locked)
+    assert history(run_cli, ident) == before
+    monkeypatch.setenv("PROCFLOW_DB", slow)  # without the lock the same step fits in its timeout
+    assert run_cli("step", ident, *answer).exit_code == 0
+
+
+def test_a_read_only_replica_is_read_and_refuses_writes(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    ident = start(run_cli, tmp_path)
+    before = history(run_cli, ident)
+    monkeypatch.setenv("PROCFLOW_DB", with_options(pg_url, default_transaction_read_only="on"))
+    assert run_cli("status").exit_code == 0 and history(run_cli, ident) == before
+    refused = run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1")
+    assert refused.exit_code == 9
+    assert "cannot write to database" in one_line(refused) and "it is read-only" in refused.stderr
+    assert run_cli("verify", ident).exit_code == 0
+    assert history(run_cli, ident) == before
+
+
+# --- a server of the test's own, stopped and started again ---------------------------------------
+
+
+def binary(name: str) -> str:
+    """A PostgreSQL server program: on the PATH, else Debian's /usr/lib/postgresql/N/bin."""
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
+    )
+    if found is None:
+        pytest.fail(f"{name} is not installed: the PostgreSQL server package is needed (.ci/run installs it)")
+    return found
+
+
+class PrivateServer:
+    """A PostgreSQL cluster in a temporary folder, on a unix socket there: this test's alone."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="procflow-pg-")
+        self.data = os.path.join(self.folder, "data")
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:  # the server refuses to run as root: its files are the postgres user's
+            shutil.chown(self.folder, "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self.run(
+            binary("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
+        self.url = f"postgresql://postgres@/postgres?host={self.folder}&port=5432"
+
+    def run(self, *args: str) -> None:
+        subprocess.run([*self.as_owner, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        options = f"-k {self.folder} -c listen_addresses='' -p 5432 -c fsync=off"
+        self.run(binary("pg_ctl"), "-D", self.data, "-o", options, "-l", f"{self.folder}/log", "-w", "start")
+
+    def stop(self) -> None:
+        self.run(binary("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def private_server() -> Iterator[PrivateServer]:
+    server = PrivateServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+def test_the_server_stopped_mid_run_is_exit_9_and_the_run_goes_on_after_a_restart(
+    private_server: PrivateServer, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", private_server.url)
+    ident = start(run_cli, tmp_path)
+    assert run_cli("step", ident, "--set", "visitor_name=Lee", "--set", "visitor_kind=1").exit_code == 0
+    before = history(run_cli, ident)
+    private_server.stop()
+    refused = run_cli("step", ident, "--skip", "1", "--reason", "HR already knew")
+    assert refused.exit_code == 9
+    assert one_line(refused).startswith(f"procflow: cannot connect to database '{private_server.url}': ")
+    private_server.start()
+    assert history(run_cli, ident) == before  # nothing lost, nothing half-written
+    again = run_cli("step", ident, "--skip", "1", "--reason", "HR already knew")
+    assert again.exit_code == 0, again.output
+    assert history(run_cli, ident)[: len(before)] == before and len(history(run_cli, ident)) > len(before)
+    assert run_cli("verify").exit_code == 0
+
+
+# --- agenda --watch wakes on NOTIFY ---------------------------------------------------------------
+
+MEETING = """\
+answers:
+  meeting_start: "2026-03-09T10:00"
+  meeting_place: Room 3
+  organiser_dept: Sales
+  need_name_plates: no
+  need_laptop: no
+  need_projector: no
+  need_recorder: no
+  need_tea: yes
+  need_drinks: no
+"""
+
+
+@pytest.mark.slow
+def test_agenda_watch_wakes_when_another_desk_changes_what_is_due(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watch refreshes every 10 minutes; the second refresh comes when another desk's step
+    puts a deadline on the agenda, not when the interval is over."""
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T08:50+08:00")
+    answers = tmp_path / "meeting.yaml"
+    answers.write_text(MEETING, encoding="utf-8")
+    ran = run_cli("run", "art1-meeting-service", "--answers", str(answers), "--json", "--as", "amy")
+    ident = json.loads(ran.stdout.splitlines()[-1])["instance"]
+    watch = subprocess.Popen(
+        [str(PROCFLOW), "agenda", "--watch", "--interval", "600", "--count", "2", "--json", "--lang", "en"],
+        env={**os.environ, "PROCFLOW_USER": "amy"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert watch.stdout is not None
+        first = json.loads(watch.stdout.readline())  # listening before this first read
+        assert first["items"] == []
+        stepped = run_cli("step", ident, "--set", "departments_notified=IT", "--as", "amy")
+        assert stepped.exit_code == 0, stepped.output
+        timer = threading.Timer(120, watch.kill)  # far below the 600 s interval: only a NOTIFY wakes it
+        timer.start()
+        assert watch.stdout.readline() == "\n"  # refreshes are apart by a blank line
+        second = json.loads(watch.stdout.readline())
+        timer.cancel()
+        assert watch.wait(timeout=30) == 0
+    finally:
+        watch.kill()
+        watch.communicate()
+    assert [(i["instance"], i["deadline"]) for i in second["items"]] == [(ident, "set_up_by_t_minus_30")]
