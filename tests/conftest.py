@@ -15,6 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from procflow import cli
 
+# the web desk's fixtures (a served desk, Chromium, screenshots): tests/webdesk.py
+pytest_plugins = ["webdesk"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE_VARIABLE = "PROCFLOW_UPDATE_GOLDEN"
 

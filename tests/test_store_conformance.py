@@ -585,3 +585,13 @@ def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store:
     assert store.knows_person("ann") and not store.knows_person("bob")
     step(store, iid, 1, actor="bob")
     assert store.knows_person("bob") and not store.knows_person("Bob")
+
+
+def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Store) -> None:
+    assert store.password_of("amy") is None
+    store.set_password("amy", "$argon2id$v=19$first", set_by="root", at=T0)
+    store.set_password("hana", "$argon2id$v=19$other", set_by="root", at=T0)
+    store.set_password("amy", "$argon2id$v=19$second", set_by="amy", at=T0)
+    assert store.password_of("amy") == "$argon2id$v=19$second"
+    assert store.password_of("hana") == "$argon2id$v=19$other"
+    assert store.password_of("Amy") is None  # person ids are exact, as in the site file
