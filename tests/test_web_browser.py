@@ -51,3 +51,154 @@ def test_a_post_without_the_csrf_token_is_refused(browser: Any, server: Server) 
         "0 open" in server.cli("status").stdout or "art1-phone-reception" not in server.cli("status").stdout
     )
     page.context.close()
+
+
+def _start_phone_reception(page: Any) -> str:
+    page.click("button.start[data-procedure='art1-phone-reception']")
+    page.wait_for_selector("#step-form")
+    return str(page.url.rsplit("/", 1)[1])
+
+
+def _continue(page: Any, title: str) -> None:
+    page.click("#continue")
+    page.wait_for_selector(f"h1:has-text('{title}')")
+
+
+def test_a_phone_call_answered_kept_across_a_closed_tab_and_finished(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = sign_in(browser, server, "amy")
+    page.screenshot(path=str(shots / "desk.png"), full_page=True)
+    ident = _start_phone_reception(page)
+    assert page.inner_text("h1") == "Answer the phone"
+    page.check("text=Keep paper and a pen beside the phone")
+    page.check("text=Pick up at the second or third ring")
+    page.check("input[name='a.answered_late'][value='no']")
+    page.locator("#kept").get_by_text("Kept at").wait_for()
+    page.screenshot(path=str(shots / "step.png"), full_page=True)
+    _continue(page, "Greet")
+    assert "Hello, 四川大宗." in page.inner_text(".say")
+    _continue(page, "Ask what the caller needs")
+    page.check("input[name='a.call_kind'][value='request']")
+    _continue(page, "Record the call")
+
+    # answers given one by one are kept as drafts: the tab closed mid-step loses none of them
+    page.fill("input[name='a.caller_name']", "Mr Lin")
+    page.press("input[name='a.caller_name']", "Tab")
+    page.locator(".question[data-field='caller_name'] .field-msg").get_by_text("Kept at").wait_for()
+    page.fill("input[name='a.matter']", "call back about the invoice")
+    page.press("input[name='a.matter']", "Tab")
+    page.locator(".question[data-field='matter'] .field-msg").get_by_text("Kept at").wait_for()
+    page.close()
+    page = page.context.new_page()
+    page.goto(f"{server.url}/instance/{ident}")
+    assert page.input_value("input[name='a.caller_name']") == "Mr Lin"
+    assert page.input_value("input[name='a.matter']") == "call back about the invoice"
+    assert "Your answers so far are kept" in page.inner_text("#kept")
+
+    page.check("text=Note carefully the important points")
+    _continue(page, "Let the caller hang up first")
+    page.check("text=As the call ends, politely let the caller hang up first.")
+    page.check("input[name='a.pass_on_needed'][value='yes']")
+    _continue(page, "Pass it on")
+    page.check("text=Pass it on promptly")
+    page.fill("input[name='a.passed_to']", "accounts")
+    page.click("#continue")
+    page.wait_for_selector("text=Finished")
+    assert "Call ended" in page.inner_text("main")
+    history = server.cli("history", ident, "--show-pii").stdout
+    assert "caller_name = Mr Lin" in history and "passed_to = accounts" in history
+    page.context.close()
+
+
+def test_a_hand_over_reaches_the_other_persons_desk_with_its_note(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    amy = sign_in(browser, server, "amy")
+    ben = sign_in(browser, server, "ben")
+    assert "Nothing open." in ben.inner_text("#live")
+    ident = _start_phone_reception(amy)
+    amy.check("input[name='a.answered_late'][value='yes']")
+    amy.click("#handoff summary")
+    amy.select_option("#handoff-to", "person:ben")
+    amy.fill("#handoff-note", "line 2 is waiting, please take it")
+    amy.click("#handoff button[type='submit']")
+    amy.wait_for_selector(f"text=Handed over: {ident}.")
+    # Ben's desk, open all along, shows it without a reload (htmx polls the agenda and list)
+    ben.locator("ul.instances").get_by_text("line 2 is waiting, please take it").wait_for(timeout=20_000)
+    assert "handed over by amy" in ben.inner_text("ul.instances")
+    ben.screenshot(path=str(shots / "handover.png"), full_page=True)
+    ben.click(f"ul.instances a[href='/instance/{ident}']")
+    # the answer Amy gave before handing over is still there for Ben
+    assert ben.is_checked("input[name='a.answered_late'][value='yes']")
+    ben.check("text=Keep paper and a pen beside the phone")
+    ben.check("text=Pick up at the second or third ring")
+    _continue(ben, "Greet")
+    assert "ben" in server.cli("history", ident).stdout
+    amy.context.close()
+    ben.context.close()
+
+
+def test_a_step_in_a_role_not_held_is_refused_in_place_in_the_pages_language(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    amy = sign_in(browser, server, "amy")
+    ident = _start_phone_reception(amy)
+    hana = sign_in(browser, server, "hana", lang="zh-TW")
+    assert hana.locator("button.start[data-procedure='art1-phone-reception']").count() == 0
+    hana.goto(f"{server.url}/instance/{ident}")
+    assert "您未擔任此角色" in hana.inner_text("#not-mine")
+    hana.check("text=電話機旁備有紙、筆")
+    hana.click("#continue")
+    refusal = hana.locator("#problem")
+    assert "已拒絕:此步驟屬於「行政前臺」" in refusal.inner_text()
+    hana.screenshot(path=str(shots / "refused.png"), full_page=True)
+    assert "check" not in server.cli("history", ident).stdout.split("start", 1)[1]
+    amy.context.close()
+    hana.context.close()
+
+
+HOSTILE = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>&lt;b&gt;"
+
+
+def test_a_hostile_answer_is_shown_inert(browser: Any, server: Server) -> None:
+    page = sign_in(browser, server, "amy")
+    ident = _start_phone_reception(page)
+    page.check("text=Keep paper and a pen beside the phone")
+    page.check("text=Pick up at the second or third ring")
+    page.check("input[name='a.answered_late'][value='no']")
+    _continue(page, "Greet")
+    _continue(page, "Ask what the caller needs")
+    page.check("input[name='a.call_kind'][value='request']")
+    _continue(page, "Record the call")
+    message = page.locator(".question[data-field='matter'] .field-msg .refusal")
+    for hostile in (
+        "bell\x07 rings",
+        "invoice \u202egnp.exe",
+    ):  # a control or bidi character cannot be recorded
+        page.fill("input[name='a.matter']", hostile)
+        page.press("input[name='a.matter']", "Tab")
+        message.wait_for()
+        assert "cannot be recorded" in message.inner_text() or "control character" in message.inner_text()
+        assert "\u202e" not in message.inner_text()
+    page.fill("input[name='a.matter']", HOSTILE)
+    page.fill("input[name='a.caller_name']", HOSTILE)
+    page.check("text=Note carefully the important points")
+    _continue(page, "Let the caller hang up first")
+    page.goto(f"{server.url}/instance/{ident}")
+    assert page.evaluate("window.pwned") is None
+    # the answer reads back as text wherever a page names it: the `{matter}` of a later text
+    # or a draft value, never as markup, and the bidi override is shown, not obeyed
+    page.check("text=As the call ends, politely let the caller hang up first.")
+    page.check("input[name='a.pass_on_needed'][value='no']")
+    page.click("#continue")
+    page.wait_for_selector("h1:has-text('A recorded matter not passed on')")
+    page.fill("input[name='a.not_relayed_reason']", HOSTILE)
+    page.press("input[name='a.not_relayed_reason']", "Tab")
+    page.locator(".field-msg").get_by_text("Kept at").wait_for()
+    page.reload()
+    shown = page.input_value("input[name='a.not_relayed_reason']")
+    assert shown == HOSTILE
+    assert page.locator("script:not([src])").count() == 0
+    assert page.evaluate("window.pwned") is None
+    page.context.close()

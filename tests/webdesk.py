@@ -84,17 +84,21 @@ def server(tmp_path: Path) -> Iterator[Server]:
     site = tmp_path / "procflow.yaml"
     site.write_text(SITE, encoding="utf-8")
     db = tmp_path / "procflow.db"
-    for person in PEOPLE:
-        done = subprocess.run(
+    setting = [  # one `procflow passwd` each, side by side
+        subprocess.Popen(
             [sys.executable, "-m", "procflow.cli", "passwd", person, "--password-stdin"],
-            input=PASSWORD + "\n",
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env=_environment(db, site),
             cwd=tmp_path,
-            timeout=60,
         )
-        assert done.returncode == 0, done.stderr
+        for person in PEOPLE
+    ]
+    for one in setting:
+        _, err = one.communicate(PASSWORD + "\n", timeout=60)
+        assert one.returncode == 0, err
     process = subprocess.Popen(
         [sys.executable, "-m", "procflow.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,

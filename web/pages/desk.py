@@ -75,7 +75,7 @@ def desk(ctx: Context) -> Response:
         agenda=agenda_items(ctx),
         instances=open_instances(ctx),
         startable=ctx.web.offered.startable(ctx.site.roles_of(ctx.person or ""), ctx.lang),
-        refused=ctx.request.query_params.get("refused", ""),
+        handed=ctx.request.query_params.get("handed", ""),
     )
 
 

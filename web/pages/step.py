@@ -145,6 +145,46 @@ def draft(ctx: Context) -> Response:
     return ctx.render("partials/kept.html", message=ctx.t("step.kept", at=at), failed=False)
 
 
+@page("/instance/{id}/handoff", "handoff", methods=("POST",))
+def handoff(ctx: Context) -> Response:
+    """Pass the instance on to a person of the site file or a role, with a note for them."""
+    desk = ctx.desk()
+    opened = _open(ctx, desk, ctx.request.path_params["id"])
+    if ctx.value("version") != str(opened.version):
+        return show(ctx, desk, opened, problem=ctx.t("step.conflict"), status=409)
+    to = ctx.value("to").strip()
+    if not to:
+        return show(ctx, desk, opened, problem=ctx.t("handoff.no_one"), status=422)
+    try:
+        desk.handoff(opened, to, ctx.value("note").strip() or None)
+    except ProcflowError as exc:
+        return show(
+            ctx,
+            desk,
+            _open(ctx, desk, opened.id),
+            problem=_said(ctx, exc, opened.view()),
+            status=_status(exc),
+        )
+    return ctx.redirect("desk", {"handed": opened.id})
+
+
+def _targets(ctx: Context, opened: Opened) -> list[tuple[str, str]]:
+    """Whom the instance can be handed to: the site's other people, then its procedures' roles."""
+    from procflow.engine.model.text import render
+
+    people = [
+        (f"person:{p.id}", f"{p.name} ({p.id})") for p in ctx.site.people.values() if p.id != ctx.person
+    ]
+    roles = {
+        name: render(title, ctx.lang, {}) or name
+        for procedure in opened.session.procedures.values()
+        for name, title in procedure.roles.items()
+    }
+    return sorted(people, key=lambda p: p[1]) + [
+        (f"role:{name}", ctx.t("handoff.role", role=title)) for name, title in sorted(roles.items())
+    ]
+
+
 def _status(exc: ProcflowError) -> int:
     return {RoleError: 403, ConflictError: 409, InvalidAnswerError: 422, IllegalMoveError: 409}.get(
         type(exc), 400
@@ -225,6 +265,7 @@ def show(
         problem=problem,
         drafted=bool(drafted),
         override=not acting and is_open,
+        targets=_targets(ctx, opened) if is_open else [],
         now_at=local(moment, moment),
         now_iso=moment.isoformat(),
     )

@@ -99,6 +99,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "未擔任角色仍執行的原因(會被記錄)",
     },
     "step.unknown_procedure": {"en": "There is no procedure '{id}'.", "zh-Hant": "沒有程序「{id}」。"},
+    # hand-over
+    "handoff.title": {"en": "Hand over", "zh-Hant": "交接"},
+    "handoff.to": {"en": "To", "zh-Hant": "交給"},
+    "handoff.role": {"en": "anyone in the role {role}", "zh-Hant": "擔任「{role}」的任何人"},
+    "handoff.note": {"en": "Note for them (optional)", "zh-Hant": "給對方的備註(可選)"},
+    "handoff.submit": {"en": "Hand over", "zh-Hant": "交接"},
+    "handoff.no_one": {"en": "Choose whom to hand it to.", "zh-Hant": "請選擇交接對象。"},
+    "handoff.done": {"en": "Handed over: {id}.", "zh-Hant": "已交接:{id}。"},
     # errors
     "error.forbidden": {
         "en": "This request was refused: the form was stale or not sent by this site. Reload the page and try again.",
