@@ -96,6 +96,11 @@ def test_a_phone_call_answered_kept_across_a_closed_tab_and_finished(
     assert page.input_value("input[name='a.matter']") == "call back about the invoice"
     assert "Your answers so far are kept" in page.inner_text("#kept")
 
+    # on a 768-wide tablet the page fits its width: one column, nothing to scroll sideways
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    page.screenshot(path=str(shots / "step-tablet.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.check("text=Note carefully the important points")
     _continue(page, "Let the caller hang up first")
     page.check("text=As the call ends, politely let the caller hang up first.")
@@ -202,3 +207,42 @@ def test_a_hostile_answer_is_shown_inert(browser: Any, server: Server) -> None:
     assert page.locator("script:not([src])").count() == 0
     assert page.evaluate("window.pwned") is None
     page.context.close()
+
+
+def _tab_to(page: Any, selector: str, presses: int = 60) -> None:
+    """Tab until `selector` has the focus (it must be reachable by the keyboard alone)."""
+    for _ in range(presses):
+        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reached with Tab")
+
+
+def test_the_keyboard_alone_signs_in_starts_and_steps_with_a_visible_focus(
+    browser: Any, server: Server
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="en", extra_http_headers={"Accept-Language": "en"}
+    )
+    page = context.new_page()
+    page.goto(server.url + "/signin")
+    assert page.evaluate("document.activeElement.id") == "person"  # the first field has the focus
+    page.keyboard.type("amy")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/")
+    _tab_to(page, "button.start[data-procedure='art1-phone-reception']")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")  # the focus is seen
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#step-form")
+    for selector in ("#check-1", "#check-2"):
+        _tab_to(page, selector)
+        page.keyboard.press("Space")
+    _tab_to(page, "input[name='a.answered_late'][value='yes']")
+    page.keyboard.press("ArrowDown")  # radio buttons: the arrows choose within the group
+    assert page.is_checked("input[name='a.answered_late'][value='no']")
+    page.keyboard.press("Enter")  # Enter confirms: the step is taken
+    page.wait_for_selector("h1:has-text('Greet')")
+    context.close()

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 import click
-from procflow.engine.base.errors import UsageError
+from procflow.engine.base.errors import NotFoundError, UsageError
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import DB_HELP, DIR_HELP, _site, findable
 from procflow.terminal.inert import say
@@ -81,6 +81,7 @@ def serve(
     machine (--host) prints a warning unless --behind-proxy says a TLS proxy is in front:
     docs/web.md shows one for nginx and Caddy. Needs the `web` extra: pip install 'procflow[web]'.
     """
+    from procflow.engine.desk.accounts import hash_of
     from procflow.engine.store import open_store  # the web desk never opens the store itself
 
     app_module = _web("app")
@@ -88,6 +89,7 @@ def serve(
     site = _site()
     with open_store(db) as store:  # opened once here: a bad database stops the command now
         location = store.location
+        ready = sum(hash_of(store, site, person) is not None for person in site.people)
     config = config_module.WebConfig(
         open_store=lambda: open_store(db), site=site, dirs=dirs, behind_proxy=behind_proxy
     )
@@ -109,7 +111,7 @@ def serve(
         for problem in offered.problems:
             say(f"procflow: warning: {problem}", err=True)
         say(f"database: {location}")
-        say(f"site: {site.path or '(none)'} · {len(site.people)} people")
+        say(f"site: {site.path or '(none)'} · {len(site.people)} people, {ready} with a password")
         say(f"procedures: {len(found)}")
         say(f"would listen on: http://{_shown(host)}:{port}/")
         return
@@ -178,7 +180,7 @@ def passwd(person: str, password_stdin: bool, db: str | None, actor: str | None)
     site = _site()
     if person not in site.people:  # before asking for anything
         known = ", ".join(sorted(site.people)) or "none (the site file names no people)"
-        raise UsageError(f"unknown person '{person}'; the site file's people: {known}")
+        raise NotFoundError(f"unknown person '{person}'; the site file's people: {known}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
