@@ -43,7 +43,7 @@ class Client:
 
     def sign_in(self, person: str, password: str = PASSWORD) -> int:
         status, page, _ = self.post("/signin", {"person": person, "password": password, "next": "/"})
-        if (status == 200 and "Sign out" in page) or "登出" in page:
+        if status == 200 and ("Sign out" in page or "登出" in page):
             self._person = person
         return status
 
@@ -86,7 +86,9 @@ def test_without_a_session_pages_go_to_sign_in_and_posts_are_refused(server: Ser
     status, page, _ = client.get("/instance/abc123")
     assert status == 200 and 'id="password"' in page  # redirected to the sign-in form
     assert client.post("/start", {"procedure": "art1-phone-reception"}, csrf=False)[0] == 403
+    before = {c.value for c in client.jar}
     client.sign_in("amy")
+    assert not before & {c.value for c in client.jar}  # signing in issues a new session token
     assert (
         client.post("/start", {"procedure": "art1-phone-reception", "csrf": "forged"}, csrf=False)[0] == 403
     )

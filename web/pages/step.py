@@ -75,7 +75,8 @@ def step(ctx: Context) -> Response:
     problems: dict[str, str] = {}
     try:
         desk.authorise(opened)
-        answers = {name: raw for name, raw in values.items() if raw.strip()}
+        # a personal answer this person may not read came to them masked: it is not an answer
+        answers = {name: raw for name, raw in values.items() if raw.strip() and raw != MASK}
         checks = [c for c in ctx.form.getlist("check") if isinstance(c, str)]
         skips = {item.id: ctx.value(SKIP + item.id).strip() for item in view.items}
         skips = {item: reason for item, reason in skips.items() if reason and item not in checks}
