@@ -20,6 +20,7 @@ from procflow.engine.base.errors import (
 from procflow.engine.desk.drafts import Given, given, save_answer, save_check, save_skip
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.desk.people import may_act
+from procflow.engine.model.text import render
 from procflow.engine.runtime.view import QuestionView, View
 from procflow.web.access import MASK, sees_pii
 from procflow.web.context import Context, refusal
@@ -171,8 +172,6 @@ def handoff(ctx: Context) -> Response:
 
 def _targets(ctx: Context, opened: Opened) -> list[tuple[str, str]]:
     """Whom the instance can be handed to: the site's other people, then its procedures' roles."""
-    from procflow.engine.model.text import render
-
     people = [
         (f"person:{p.id}", f"{p.name} ({p.id})") for p in ctx.site.people.values() if p.id != ctx.person
     ]
@@ -204,8 +203,6 @@ def _said(ctx: Context, exc: ProcflowError, view: View) -> str:
 
 
 def _role_title(text: Any, role: str | None, lang: str) -> str:
-    from procflow.engine.model.text import render
-
     return render(text, lang, {}) or (role or "")
 
 
