@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from webdesk import PASSWORD, Server, sign_in
 
 
@@ -246,3 +247,49 @@ def test_the_keyboard_alone_signs_in_starts_and_steps_with_a_visible_focus(
     page.keyboard.press("Enter")  # Enter confirms: the step is taken
     page.wait_for_selector("h1:has-text('Greet')")
     context.close()
+
+
+MARKUP = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2><b>bold</b>"
+HOSTILE_PROCEDURE = f"""\
+procflow: 1
+id: hostile-texts
+title: {{zh-Hant: "惡意 {MARKUP}", en: "Hostile {MARKUP}"}}
+roles:
+  front_desk: {{zh-Hant: "前臺 {MARKUP}", en: "Front desk {MARKUP}"}}
+fields:
+  kind:
+    type: choice
+    label: {{zh-Hant: "種類 {MARKUP}", en: "Kind {MARKUP}"}}
+    options:
+      a: {{zh-Hant: "甲 {MARKUP}", en: "A {MARKUP}"}}
+      b: {{zh-Hant: "乙", en: "B"}}
+initial: first
+states:
+  first:
+    title: {{zh-Hant: "第一步 {MARKUP}", en: "First {MARKUP}"}}
+    role: front_desk
+    source: "{MARKUP}"
+    do: [{{id: one, text: {{zh-Hant: "做 {MARKUP}", en: "Do {MARKUP}"}}}}]
+    say: [{{zh-Hant: "你好 {MARKUP}", en: "Hello {MARKUP}"}}]
+    ask: [kind]
+    next:
+      - {{to: done, when: kind == "a"}}
+      - {{to: done, otherwise: true}}
+  done: {{final: true}}
+"""
+
+
+@pytest.mark.parametrize("server", [{"hostile-texts.yaml": HOSTILE_PROCEDURE}], indirect=True)
+def test_markup_in_a_procedure_file_is_shown_as_text(browser: Any, server: Server) -> None:
+    assert server.cli("validate", str(server.db.parent / "extra")).returncode == 0
+    page = sign_in(browser, server, "amy")
+    start = page.locator("button.start[data-procedure='hostile-texts']")
+    assert start.inner_text() == f"Hostile {MARKUP}"
+    start.click()
+    page.wait_for_selector("#step-form")
+    main = page.inner_text("main")
+    for shown in (f"First {MARKUP}", f"Do {MARKUP}", f"Hello {MARKUP}", f"Kind {MARKUP}", f"A {MARKUP}"):
+        assert shown in main
+    assert page.locator("main img, main b, script:not([src])").count() == 0
+    assert page.evaluate("window.pwned") is None
+    page.context.close()

@@ -78,9 +78,18 @@ def _environment(db: Path, site: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """`procflow serve --port 0` in its own directory (no project: the bundled procedures),
-    every person of SITE with the password PASSWORD; stopped after the test."""
+    every person of SITE with the password PASSWORD; stopped after the test. Parametrized
+    indirectly with {file name: text}, those procedure files are served too (`--dir`)."""
+    extra: dict[str, str] = getattr(request, "param", None) or {}
+    serve_args = []
+    if extra:
+        folder = tmp_path / "extra"
+        folder.mkdir()
+        for name, text in extra.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        serve_args = ["--dir", str(folder)]
     site = tmp_path / "procflow.yaml"
     site.write_text(SITE, encoding="utf-8")
     db = tmp_path / "procflow.db"
@@ -100,7 +109,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         _, err = one.communicate(PASSWORD + "\n", timeout=60)
         assert one.returncode == 0, err
     process = subprocess.Popen(
-        [sys.executable, "-m", "procflow.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "procflow.cli", "serve", "--port", "0", *serve_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
