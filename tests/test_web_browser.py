@@ -3,13 +3,14 @@ hand-over between two people, refusals (role, CSRF), hostile answers shown inert
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
-from webdesk import PASSWORD, Server, sign_in
+from webdesk import PASSWORD, SITE, Server, sign_in
 
 
 def test_sign_in_shows_the_desk_and_a_wrong_password_is_refused(
@@ -293,3 +294,40 @@ def test_markup_in_a_procedure_file_is_shown_as_text(browser: Any, server: Serve
     assert page.locator("main img, main b, script:not([src])").count() == 0
     assert page.evaluate("window.pwned") is None
     page.context.close()
+
+
+TIMED_SITE = (
+    SITE
+    + """\
+procedures:
+  art1-phone-reception:
+    params: {pick_up_timer: 20 seconds}
+"""
+)
+
+
+@pytest.mark.parametrize("server", [{"procflow.yaml": TIMED_SITE}], indirect=True)
+def test_a_deadline_counts_down_and_turns_late_on_the_step_and_on_the_desk(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    step = sign_in(browser, server, "amy")
+    desk = step.context.new_page()
+    desk.goto(server.url + "/")
+    assert "Nothing is due." in desk.inner_text("#live")
+    _start_phone_reception(step)
+    deadline = step.locator(".dues li").first
+    assert "Pick up at the second or third ring" in deadline.inner_text()
+    assert re.search(r"by \d\d:\d\d", deadline.inner_text())  # the server's own time, without script
+    step.locator("time.countdown").get_by_text("left").wait_for()  # the script counts down
+    # the desk, open in another tab, shows it due without a reload, then late once it passes
+    desk.locator("ul.agenda li.due").get_by_text("Pick up at the second or third ring").wait_for(
+        timeout=20_000
+    )
+    step.locator("time.countdown.late").get_by_text("late by").wait_for(timeout=40_000)
+    assert "passed" in (deadline.get_attribute("class") or "")
+    desk.locator("ul.agenda li.late").get_by_text("Pick up at the second or third ring").wait_for(
+        timeout=30_000
+    )
+    assert "Late" in desk.inner_text("ul.agenda li.late")
+    desk.screenshot(path=str(shots / "desk-late.png"), full_page=True)
+    step.context.close()

@@ -81,8 +81,10 @@ def _environment(db: Path, site: Path) -> dict[str, str]:
 def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """`procflow serve --port 0` in its own directory (no project: the bundled procedures),
     every person of SITE with the password PASSWORD; stopped after the test. Parametrized
-    indirectly with {file name: text}, those procedure files are served too (`--dir`)."""
-    extra: dict[str, str] = getattr(request, "param", None) or {}
+    indirectly with {file name: text}, those procedure files are served too (`--dir`), and
+    `procflow.yaml` there replaces SITE."""
+    extra: dict[str, str] = dict(getattr(request, "param", None) or {})
+    site_text = extra.pop("procflow.yaml", SITE)  # a site file of the test's own
     serve_args = []
     if extra:
         folder = tmp_path / "extra"
@@ -91,7 +93,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
             (folder / name).write_text(text, encoding="utf-8")
         serve_args = ["--dir", str(folder)]
     site = tmp_path / "procflow.yaml"
-    site.write_text(SITE, encoding="utf-8")
+    site.write_text(site_text, encoding="utf-8")
     db = tmp_path / "procflow.db"
     setting = [  # one `procflow passwd` each, side by side
         subprocess.Popen(
