@@ -331,3 +331,25 @@ def test_a_deadline_counts_down_and_turns_late_on_the_step_and_on_the_desk(
     assert "Late" in desk.inner_text("ul.agenda li.late")
     desk.screenshot(path=str(shots / "desk-late.png"), full_page=True)
     step.context.close()
+
+
+def test_a_date_time_question_has_now_by_default_and_a_now_button(browser: Any, server: Server) -> None:
+    page = sign_in(browser, server, "amy")
+    page.click("button.start[data-procedure='art1-meeting-service']")
+    page.wait_for_selector("#step-form")
+    when = page.locator("input[name='a.meeting_start']")
+    assert when.get_attribute("type") == "datetime-local"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", when.input_value())  # the server's now
+    when.fill("2031-12-24T14:30")
+    page.click("button.now")  # the script's: the browser's now, replacing what was typed
+    assert when.input_value()[:4] != "2031"
+    when.fill("2031-12-24T14:30")
+    page.press("input[name='a.meeting_start']", "Tab")
+    page.locator(".question[data-field='meeting_start'] .field-msg").get_by_text("Kept at").wait_for()
+    page.check("text=Take in the meeting notice")
+    page.fill("input[name='a.meeting_place']", "Room 3")
+    page.fill("input[name='a.organiser_dept']", "Sales")
+    _continue(page, "Confirm needs with the organising department")
+    ident = page.url.rsplit("/", 1)[1]
+    assert "meeting_start = 2031-12-24T14:30" in server.cli("history", ident).stdout
+    page.context.close()

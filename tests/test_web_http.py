@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import pytest
 from webdesk import PASSWORD, Server
 
 
@@ -69,6 +70,11 @@ def test_every_page_has_the_security_headers_and_the_cookie_is_httponly_and_lax(
     cookie = next(iter(client.jar))
     assert cookie.has_nonstandard_attr("HttpOnly") and cookie.get_nonstandard_attr("SameSite") == "lax"
     assert not cookie.secure  # plain HTTP here; Secure when the page came over HTTPS
+    spoofed = urllib.request.Request(server.url + "/signin", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(
+        spoofed, timeout=20
+    ) as response:  # no proxy is trusted without --behind-proxy
+        assert "Secure" not in response.headers["Set-Cookie"]
 
 
 def test_sign_in_is_rate_limited_per_person_and_a_right_password_then_waits_too(server: Server) -> None:
@@ -156,3 +162,29 @@ def test_of_two_people_on_one_step_the_second_is_told_and_nothing_of_theirs_is_r
     assert status == 409 and "Someone else changed this instance meanwhile" in page
     history = server.cli("history", ident).stdout
     assert "pen_and_paper" in history and "pick_up" not in history
+
+
+def test_acting_without_the_role_needs_a_reason_which_is_recorded(server: Server) -> None:
+    amy, hana = Client(server), Client(server)
+    amy.sign_in("amy")
+    hana.sign_in("hana")
+    ident = _start(amy)
+    status, page = _step(hana, ident, {"check": "pen_and_paper"})
+    assert status == 403 and "a role you do not hold" in page
+    status, page = _step(
+        hana, ident, {"check": "pen_and_paper", "override_reason": "the desk is empty, I took it"}
+    )
+    assert status == 200
+    history = server.cli("history", ident).stdout
+    assert "the desk is empty, I took it" in history and "pen_and_paper" in history
+
+
+@pytest.mark.parametrize("server", [{"serve": "--behind-proxy"}], indirect=True)
+def test_behind_a_tls_proxy_the_cookie_is_secure(server: Server) -> None:
+    """The proxy on this machine says the page came over HTTPS (X-Forwarded-Proto)."""
+    forwarded = urllib.request.Request(server.url + "/signin", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(forwarded, timeout=20) as response:
+        cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    with urllib.request.urlopen(server.url + "/signin", timeout=20) as response:  # plain: as it came
+        assert "Secure" not in response.headers["Set-Cookie"]

@@ -82,16 +82,16 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """`procflow serve --port 0` in its own directory (no project: the bundled procedures),
     every person of SITE with the password PASSWORD; stopped after the test. Parametrized
     indirectly with {file name: text}, those procedure files are served too (`--dir`), and
-    `procflow.yaml` there replaces SITE."""
+    `procflow.yaml` there replaces SITE and `serve` adds options to the command."""
     extra: dict[str, str] = dict(getattr(request, "param", None) or {})
     site_text = extra.pop("procflow.yaml", SITE)  # a site file of the test's own
-    serve_args = []
+    serve_args = extra.pop("serve", "").split()  # more options of `procflow serve`
     if extra:
         folder = tmp_path / "extra"
         folder.mkdir()
         for name, text in extra.items():
             (folder / name).write_text(text, encoding="utf-8")
-        serve_args = ["--dir", str(folder)]
+        serve_args += ["--dir", str(folder)]
     site = tmp_path / "procflow.yaml"
     site.write_text(site_text, encoding="utf-8")
     db = tmp_path / "procflow.db"
