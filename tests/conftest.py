@@ -17,6 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 from procflow import cli
 
+# the web desk's fixtures (a served desk, Chromium, screenshots): tests/webdesk.py
+pytest_plugins = ["webdesk"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE_VARIABLE = "PROCFLOW_UPDATE_GOLDEN"
 PG_VARIABLE = "PROCFLOW_TEST_PG"  # a PostgreSQL server whose role may CREATE DATABASE; .ci/run starts one

@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = sorted((ROOT / "engine").rglob("*.py"))
 LSP = sorted((ROOT / "lsp").rglob("*.py"))  # the language server's stdout is the protocol
+WEB = sorted((ROOT / "web").rglob("*.py"))  # the web desk answers in pages, never on a terminal
 FORBIDDEN_CALLS = {"print", "input", "exit", "quit", "breakpoint"}
 TERMINAL_ATTRIBUTES = {
     ("sys", "exit"),
@@ -24,7 +25,7 @@ TERMINAL_ATTRIBUTES = {
 }
 
 
-@pytest.mark.parametrize("path", ENGINE + LSP, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ENGINE + LSP + WEB, ids=lambda p: str(p.relative_to(ROOT)))
 def test_engine_never_prints_prompts_or_exits(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     for node in ast.walk(tree):
@@ -39,7 +40,7 @@ def test_starting_the_cli_imports_no_heavy_library() -> None:
     code = (
         "import sys\nfrom procflow import cli\n"
         "heavy = sorted(m for m in ('yaml', 'jsonschema', 'transitions', 'fastjsonschema', 'pygls', 'lsprotocol',"
-        " 'psycopg', 'sqlite3')"
+        " 'psycopg', 'sqlite3', 'starlette', 'jinja2', 'uvicorn', 'multipart', 'python_multipart', 'argon2', 'procflow.web')"
         " if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
@@ -52,7 +53,7 @@ def test_starting_the_cli_imports_no_heavy_library() -> None:
 def _modules_on_disk() -> set[str]:
     found = {
         p.relative_to(ROOT).as_posix()
-        for top in ("engine", "terminal", "lsp")
+        for top in ("engine", "terminal", "lsp", "web")
         for p in (ROOT / top).rglob("*.py")
     }
     return found | {"cli.py"}
@@ -60,7 +61,7 @@ def _modules_on_disk() -> set[str]:
 
 def test_architecture_md_lists_every_module_and_no_other() -> None:
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^\| `((?:engine|terminal|lsp)/[\w/]+\.py|cli\.py)` \|", page, flags=re.M))
+    listed = set(re.findall(r"^\| `((?:engine|terminal|lsp|web)/[\w/]+\.py|cli\.py)` \|", page, flags=re.M))
     on_disk = _modules_on_disk()
     assert not on_disk - listed, f"docs/architecture.md does not list: {sorted(on_disk - listed)}"
     assert not listed - on_disk, (

@@ -54,6 +54,14 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
     assert not any(name.endswith("__init__.py") and name.count("/") == 1 for name in names)  # a namespace
     assert "procflow/cli.py" in names and "procflow/schemas/procedure.schema.json" in names
     assert {f"procflow/procedures/{name}" for name in bundled} <= names
+    # the web desk's templates and static files ship in the package: nothing is fetched at run time
+    web_files = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "web").rglob("*")
+        if p.is_file() and p.suffix != ".pyc"
+    }
+    assert {"web/templates/base.html", "web/static/htmx.min.js", "web/static/app.css"} <= web_files
+    assert {f"procflow/{name}" for name in web_files} <= names
     assert not any(
         name.startswith(("procflow/tests/", "procflow/docs/", "procflow/bench/")) for name in names
     )
@@ -89,6 +97,11 @@ def test_wheel_install_lists_and_validates_the_bundled_procedures(tmp_path: Path
         for args in (["show", rows[0]["id"]], ["graph", rows[0]["id"]], ["status"]):
             shown = run([procflow, *args], elsewhere, env)
             assert shown.returncode == 0, shown.stderr
+
+    # without the `web` extra the web desk says what to install, in one line (exit 2)
+    served = run([procflow, "serve", "--check"], elsewhere, env)
+    assert served.returncode == 2, served.stdout + served.stderr
+    assert "pip install 'procflow[web]'" in served.stderr and "Traceback" not in served.stderr
 
     version = run([procflow, "--version"], elsewhere, env)
     assert version.returncode == 0 and "procflow" in version.stdout

@@ -218,5 +218,18 @@ _V10 = (
        BEGIN DELETE FROM drafts WHERE instance = NEW.instance; END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11: the web desk's sign-in, one password hash per person of the site file (argon2id,
+# in its own PHC string form, so the parameters travel with it). Kept in the database, never in
+# the site file, which lives in version control. Plain portable SQL: the PostgreSQL backend's
+# migration of the same number creates the same table.
+_V11 = (
+    """CREATE TABLE passwords (
+        person TEXT PRIMARY KEY,        -- a person id of the site file
+        hash TEXT NOT NULL,             -- the PHC string of the hash, e.g. $argon2id$v=19$...
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL            -- UTC stamp
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 LATEST = len(MIGRATIONS)

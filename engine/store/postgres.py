@@ -610,6 +610,19 @@ class PostgresStore:
                 raise self._damaged(row[0], "its event log") from None
         return found
 
+    def set_password(self, person: str, hashed: str, *, set_by: str, at: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO passwords (person, hash, set_by, set_at) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (person) DO UPDATE SET hash = excluded.hash, set_by = excluded.set_by,"
+                " set_at = excluded.set_at",
+                (person, hashed, set_by, at),
+            )
+
+    def password_of(self, person: str) -> str | None:
+        rows = self._rows("SELECT hash FROM passwords WHERE person = %s", (person,))
+        return None if not rows else str(rows[0][0])
+
     def knows_person(self, name: str) -> bool:
         rows = self._rows(
             "SELECT 1 FROM instances WHERE owner = %(n)s OR created_by = %(n)s OR updated_by = %(n)s"

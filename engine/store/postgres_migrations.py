@@ -196,5 +196,15 @@ _V10 = (
        EXECUTE FUNCTION drafts_taken()""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11: the web desk's sign-in, one password hash per person (as migrations.py's 11).
+_V11 = (
+    """CREATE TABLE passwords (
+        person TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 assert len(MIGRATIONS) == LATEST, "every migration of migrations.py has its PostgreSQL step here"

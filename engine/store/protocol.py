@@ -139,6 +139,17 @@ class Store(Protocol):
         """The instance's drafts, fields then items, each in the order first given."""
         ...
 
+    # --- sign-in for the web desk (migration 11) ------------------------------------------------
+
+    def set_password(self, person: str, hashed: str, *, set_by: str, at: str) -> None:
+        """Keep `hashed` (a password hash in its PHC string form, never a password) as `person`'s,
+        replacing an earlier one, in its own transaction."""
+        ...
+
+    def password_of(self, person: str) -> str | None:
+        """The hash kept for `person`, or None when they have none."""
+        ...
+
     # --- hand-overs --------------------------------------------------------------------------
 
     def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:

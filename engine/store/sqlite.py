@@ -517,6 +517,22 @@ class SQLiteStore:
         except (ValueError, TypeError):
             raise self._damaged(instance_id, "its drafts") from None
 
+    # --- sign-in for the web desk ----------------------------------------------------------------
+
+    def set_password(self, person: str, hashed: str, *, set_by: str, at: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO passwords (person, hash, set_by, set_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (person) DO UPDATE SET hash = excluded.hash, set_by = excluded.set_by,"
+                " set_at = excluded.set_at",
+                (person, hashed, set_by, at),
+            )
+
+    def password_of(self, person: str) -> str | None:
+        with self._errors():
+            row = self.db.execute("SELECT hash FROM passwords WHERE person = ?", (person,)).fetchone()
+        return None if row is None else str(row[0])
+
     # --- hand-overs -----------------------------------------------------------------------------
 
     def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:

@@ -58,6 +58,9 @@ COMMANDS: dict[str, Registered] = {
     "new": Registered(
         "authoring", "Write a new procedure ID.yaml (or a copy of another with --from) that validates clean."
     ),
+    "passwd": Registered(
+        "web", "Set the web desk password of NAME, a person of the site file (asked twice, not echoed)."
+    ),
     "report": Registered(
         "accountability",
         "Violations per person in one month, and where each stands on the penalty ladders.",
@@ -71,6 +74,9 @@ COMMANDS: dict[str, Registered] = {
     "schema": Registered(
         "authoring",
         "Print the JSON Schema of procedure files (or its installed path) for editors and tools.",
+    ),
+    "serve": Registered(
+        "web", "Serve the web desk: sign in, my desk, steps, in a browser; prints its address."
     ),
     "show": Registered(
         "procedures",
