@@ -451,7 +451,7 @@ class PostgresStore:
                     f"INSERT INTO due (instance, {DUE_COLUMNS}, owner, assignee)"
                     " SELECT %s::text, %s::text, %s::text, %s::text, %s::text, %s::text,"
                     " %s::double precision, %s::text, %s::text, owner, assignee FROM instances"
-                    f" WHERE id = %s AND status = 'open' RETURNING {DUE_COLUMNS}",
+                    f" WHERE id = %s AND status <> 'cancelled' RETURNING {DUE_COLUMNS}",
                     (instance_id, *row, instance_id),
                 ).fetchall()
                 inserted.extend(found)
