@@ -108,8 +108,8 @@ COPIED = """\
   instances             4  (0 already there)
   events          {events}
   hand-overs            1
-  pinned texts          2
-  instance paths        4
+  pinned texts          3
+  instance paths        6
   due rows              2
   drafts                1
   violations            2  (0 already there)
