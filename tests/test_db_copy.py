@@ -26,18 +26,7 @@ from procflow.engine.store import Store, open_store
 from procflow.engine.store.migrations import LATEST
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MEETING = """\
-answers:
-  meeting_start: "2026-03-09T10:00"
-  meeting_place: Room 3
-  organiser_dept: Sales
-  need_name_plates: no
-  need_laptop: no
-  need_projector: no
-  need_recorder: no
-  need_tea: yes
-  need_drinks: no
-"""
+MEETING_ANSWERS = Path(__file__).parent / "fixtures" / "answers" / "meeting.yaml"
 RunCli = Callable[..., Result]
 
 
@@ -54,7 +43,7 @@ def make_desk(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp: Path, db: P
         )  # fmt: skip
         ids.append(json.loads(ran.output.splitlines()[-1])["instance"])
     meeting = tmp / "meeting.yaml"
-    meeting.write_text(MEETING, encoding="utf-8")
+    meeting.write_bytes(MEETING_ANSWERS.read_bytes())
     for actor in ("amy", "bob"):
         ran = run_cli("run", "art1-meeting-service", "--answers", str(meeting), "--json", "--as", actor)
         ident = json.loads(ran.output.splitlines()[-1])["instance"]

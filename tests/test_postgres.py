@@ -389,18 +389,9 @@ def test_the_server_stopped_mid_run_is_exit_9_and_the_run_goes_on_after_a_restar
 
 # --- agenda --watch wakes on NOTIFY ---------------------------------------------------------------
 
-MEETING = """\
-answers:
-  meeting_start: "2026-03-09T10:00"
-  meeting_place: Room 3
-  organiser_dept: Sales
-  need_name_plates: no
-  need_laptop: no
-  need_projector: no
-  need_recorder: no
-  need_tea: yes
-  need_drinks: no
-"""
+MEETING_ANSWERS = (
+    Path(__file__).parent / "fixtures" / "answers" / "meeting.yaml"
+)  # shared with test_db_copy
 
 
 @pytest.mark.slow
@@ -412,7 +403,7 @@ def test_agenda_watch_wakes_when_another_desk_changes_what_is_due(
     monkeypatch.setenv("PROCFLOW_DB", pg_url)
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T08:50+08:00")
     answers = tmp_path / "meeting.yaml"
-    answers.write_text(MEETING, encoding="utf-8")
+    answers.write_bytes(MEETING_ANSWERS.read_bytes())
     ran = run_cli("run", "art1-meeting-service", "--answers", str(answers), "--json", "--as", "amy")
     ident = json.loads(ran.stdout.splitlines()[-1])["instance"]
     watch = subprocess.Popen(
