@@ -389,9 +389,7 @@ def test_the_server_stopped_mid_run_is_exit_9_and_the_run_goes_on_after_a_restar
 
 # --- agenda --watch wakes on NOTIFY ---------------------------------------------------------------
 
-MEETING_ANSWERS = (
-    Path(__file__).parent / "fixtures" / "answers" / "meeting.yaml"
-)  # shared with test_db_copy
+MEETING_ANSWERS = Path(__file__).parent / "fixtures" / "answers" / "meeting.yaml"  # shared with test_db_copy
 
 
 @pytest.mark.slow
