@@ -121,26 +121,40 @@ def test_db_upgrade_migrates_once_and_refuses_a_newer_database(db_backend: str, 
         )
 
 
+AT_ONCE = """
+import sys, time
+from procflow.cli import main
+time.sleep(max(0.0, float(sys.argv[1]) - time.time()))  # every desk loaded: they start together
+sys.argv[1:] = ["db", "upgrade", "--json"]
+main()
+"""
+
+
 @pytest.mark.slow
-def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(pg_url: str) -> None:
-    env = {**os.environ, "PROCFLOW_DB": pg_url, "PROCFLOW_USER": "ann"}
+def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(db_backend: str, tmp_path: Path) -> None:
+    """8 desks, loaded first and then let go at one moment (a barrier), on a new database: every
+    one succeeds, and exactly one of them found it empty and migrated it."""
+    env = {**os.environ, "PROCFLOW_USER": "ann"}
+    at = f"{time.time() + 4:.3f}"
     desks = [
         subprocess.Popen(
-            [str(PROCFLOW), "db", "upgrade", "--json"],
+            [sys.executable, "-c", AT_ONCE, at],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(6)
+        for _ in range(8)
     ]
     results = [(d.wait(timeout=120), *d.communicate()) for d in desks]
-    assert [code for code, _, _ in results] == [0] * 6, results  # a second CREATE TABLE would fail
-    assert {json.loads(out)["to"] for _, out, _ in results} == {LATEST}
-    import psycopg
+    assert [code for code, _, _ in results] == [0] * 8, results  # a second CREATE TABLE would fail
+    found = sorted((json.loads(out)["from"], json.loads(out)["to"]) for _, out, _ in results)
+    assert found == [(0, LATEST)] + [(LATEST, LATEST)] * 7, results
+    if db_backend == "postgresql":
+        import psycopg
 
-    with psycopg.connect(pg_url) as server:
-        assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
+        with psycopg.connect(os.environ["PROCFLOW_DB"]) as server:
+            assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
 
 
 # --- the URL: its password never shown, libpq's variables honoured --------------------------------

@@ -549,7 +549,7 @@ def test_a_fresh_store_reaches_the_latest_version_and_reopening_changes_nothing(
     with backend.open(tmp_path) as fresh:
         assert fresh.schema_version() == backend.latest
         iid = start(fresh)
-        assert fresh.upgrade() == backend.latest  # already there: a no-op
+        assert fresh.upgrade() == (backend.latest, backend.latest)  # already there: a no-op
         assert fresh.integrity() == [] and fresh.integrity(quick=True) == []
     with backend.open(tmp_path) as again:
         assert again.schema_version() == backend.latest

@@ -233,15 +233,16 @@ class PostgresStore:
             row = self.db.execute("SELECT version FROM procflow_schema").fetchone()
         return int(row[0]) if row is not None else 0
 
-    def upgrade(self) -> int:
+    def upgrade(self) -> tuple[int, int]:
         """Apply the migrations the database lacks (postgres_migrations.py) in one transaction,
         under an advisory lock: of several desks starting at once on a fresh database, one
-        migrates it and the others find it done."""
+        migrates it and the others find it done. (The version found under the lock, the one
+        reached): the desk that migrated says so, the others find the latest."""
         version = self.schema_version()
         self._refuse_newer(version)
         self._refuse_foreign(version)
         if version == LATEST:
-            return version
+            return version, version
         # the session's advisory lock, taken before the transaction: a transaction that began
         # before the wait would look tables up in the catalogue as it was then, and miss the
         # ones the desk that held the lock has just made
@@ -259,7 +260,7 @@ class PostgresStore:
             if not self.db.broken:  # a lost connection has let go of its locks already
                 with self._errors():
                     self.db.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-        return LATEST
+        return version, LATEST
 
     def _refuse_newer(self, version: int) -> None:
         if version > LATEST:
@@ -277,6 +278,10 @@ class PostgresStore:
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             )
         }
+        if version == 0 and tables:
+            # a desk migrating at once may have committed since the version was read: its tables
+            # are never seen without their version (one transaction), so read the version again
+            version = self.schema_version()
         if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
             return
         raise DatabaseError(

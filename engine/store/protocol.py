@@ -55,9 +55,11 @@ class Store(Protocol):
         """The number of migrations the data has had (opening a store applies the missing ones)."""
         ...
 
-    def upgrade(self) -> int:
-        """Apply every migration the data lacks, in one transaction; the version reached.
-        A store at the latest version is left as it is."""
+    def upgrade(self) -> tuple[int, int]:
+        """Apply every migration the data lacks, in one transaction: (the version found when
+        that transaction began, the version reached). A store at the latest version is left as
+        it is; of several processes upgrading one store at once, one finds the old version and
+        migrates, the others find the latest."""
         ...
 
     def integrity(self, *, quick: bool = False) -> list[str]:

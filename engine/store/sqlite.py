@@ -184,8 +184,10 @@ class SQLiteStore:
             version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
         return version
 
-    def upgrade(self) -> int:
-        """Apply the migrations the file lacks (engine/store/migrations.py) in one transaction."""
+    def upgrade(self) -> tuple[int, int]:
+        """Apply the migrations the file lacks (engine/store/migrations.py) in one transaction.
+        (The version found in that transaction, the one reached): of several processes starting
+        at once on a new file, the one that migrated it says so."""
         version = self.schema_version()
         if version > LATEST:
             raise DatabaseError(
@@ -194,7 +196,7 @@ class SQLiteStore:
             )
         self._refuse_foreign(version)
         if version == LATEST:
-            return version
+            return version, version
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
             self.db.execute("PRAGMA journal_mode=WAL")
         with self.write() as db:
@@ -203,7 +205,7 @@ class SQLiteStore:
                 for statement in MIGRATIONS[target - 1]:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
-        return LATEST
+        return version, LATEST
 
     def _refuse_foreign(self, version: int) -> None:
         """Refuse, before anything is written or the journal mode is changed, a database that
@@ -212,6 +214,10 @@ class SQLiteStore:
         in one transaction, so nobody sees procflow's tables without its version)."""
         with self._errors():
             tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables:
+            # a process migrating at once may have committed since the version was read: its
+            # tables are never seen without their version (one transaction), so read it again
+            version = self.schema_version()
         if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
             return
         raise DatabaseError(

@@ -34,8 +34,7 @@ def db_upgrade(location: str | None, as_json: bool) -> None:
     after a team's server (run it once after installing a new procflow).
     """
     with open_store(location, migrate=False) as store:
-        before = store.schema_version()
-        after = store.upgrade()
+        before, after = store.upgrade()
         where = store.location
     if as_json:
         click.echo(to_json({"database": where, "from": before, "to": after, "latest": LATEST}))
