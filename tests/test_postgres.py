@@ -11,6 +11,7 @@ one. Without PROCFLOW_TEST_PG these are left out and the first test says how to 
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import os
@@ -155,6 +156,54 @@ def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(db_backend: 
 
         with psycopg.connect(os.environ["PROCFLOW_DB"]) as server:
             assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
+
+
+# --- connections: every command closes its store, on every path ----------------------------------
+
+
+def connections(url: str) -> int:
+    """How many sessions the server holds on `url`'s database, besides the one asking."""
+    import psycopg
+
+    with psycopg.connect(url) as server:
+        row = server.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(row[0]) if row is not None else -1
+
+
+def test_commands_run_in_one_process_leave_no_connection_open(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process running many commands (the tests, the web server) ends each one with its
+    connection closed, whether the command succeeded, stopped short or was refused; not left
+    to the collector, which is off here."""
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    ident = start(run_cli, tmp_path)
+    answers = str(tmp_path / "none.yaml")
+    commands = (
+        ("status",),
+        ("history", ident),
+        ("verify", ident),
+        ("verify",),
+        ("agenda",),
+        ("resume", ident, "--answers", answers),  # stops short: exit 1
+        ("step", ident, "--set", "visitor_kind=nine"),  # refused answer
+        ("history", "nosuchid"),  # exit 4
+        ("verify", "nosuchid"),
+        ("cancel", "nosuchid", "--reason", "gone"),
+    )
+    gc.disable()
+    try:
+        left = []
+        for _ in range(3):
+            for args in commands:
+                code = run_cli(*args).exit_code
+                left.append((args[0], code, connections(pg_url)))
+    finally:
+        gc.enable()
+    assert [(name, n) for name, _, n in left if n] == [], left
 
 
 # --- the URL: its password never shown, libpq's variables honoured --------------------------------

@@ -40,9 +40,9 @@ def history(
     Drafts (what was confirmed inside a step not yet taken) are not events; --drafts lists them
     after the events.
     """
-    store = open_store(db)
-    instance = store.resolve(instance, environment.actor(actor))
-    histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
+    with open_store(db) as store:
+        instance = store.resolve(instance, environment.actor(actor))
+        histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
 
 
 @click.command(context_settings=CONTEXT)
@@ -57,7 +57,8 @@ def verify(instance: str | None, db: str | None, actor: str | None, lang: str | 
     Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when SQLite's
     integrity_check finds the file damaged.
     """
-    store = open_store(db)
-    if instance is not None:
-        instance = store.resolve(instance, environment.actor(actor))
-    click.get_current_context().exit(histories.show_verify(store, instance, as_json))
+    with open_store(db) as store:
+        if instance is not None:
+            instance = store.resolve(instance, environment.actor(actor))
+        code = histories.show_verify(store, instance, as_json)
+    click.get_current_context().exit(code)
