@@ -66,6 +66,7 @@ SUGGEST_PER_PREFIX = 64
 CHANNEL = "procflow_due"  # NOTIFY'd in a step's transaction when what is due changed
 MIGRATION_LOCK = 0x70726F63666C6F77  # pg_advisory_xact_lock key: "procflow" in ASCII
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
+GLANCE_CONNECT = 2  # seconds for a glance (shell completion), whatever is set: libpq's least
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 APPEND_ONLY = ("events", "violations", "violation_decisions")
 _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"})
@@ -79,12 +80,19 @@ DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 
 
 def open_location(
-    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+    location: str,
+    *,
+    timeout: float,
+    durability: str,
+    create_dir: bool,
+    migrate: bool = True,
+    glance: bool = False,
 ) -> PostgresStore:
     """The store on the server `location` names (the `postgresql` entry of `engine.store.BACKENDS`).
-    Durability is the server's (`synchronous_commit`); there is no folder to create."""
+    Durability is the server's (`synchronous_commit`); there is no folder to create. A `glance`
+    gives the server GLANCE_CONNECT seconds to answer and every statement `timeout`."""
     del durability, create_dir
-    return PostgresStore(location, timeout=timeout, migrate=migrate)
+    return PostgresStore(location, timeout=timeout, migrate=migrate, glance=glance)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -99,8 +107,10 @@ class PostgresStore:
     """An open connection to a PostgreSQL database; use as a context manager or call `close()`.
     Implements `Store`."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0, migrate: bool = True) -> None:
-        """`migrate`: apply the migrations the database lacks now, as SQLite's store does."""
+    def __init__(self, url: str, *, timeout: float = 5.0, migrate: bool = True, glance: bool = False) -> None:
+        """`migrate`: apply the migrations the database lacks now, as SQLite's store does.
+        `glance`: a quick look (shell completion) that never waits long: connecting, a lock and
+        every statement each have a short limit."""
         if psycopg is None:
             raise DatabaseError(
                 f"database '{masked(url)}' needs the PostgreSQL driver: pip install 'procflow[postgresql]'"
@@ -108,6 +118,7 @@ class PostgresStore:
         self.url = url
         self.location = masked(url)
         self.timeout = timeout
+        self._glance = glance
         self._due_changed: list[bool] = [False]  # set by the notify handler, which must not hold self
         self._listening = False
         self.db = self._connect()
@@ -122,7 +133,9 @@ class PostgresStore:
 
     def _connect(self) -> psycopg.Connection[Any]:
         extra: dict[str, Any] = {}
-        if "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
+        if self._glance:
+            extra["connect_timeout"] = GLANCE_CONNECT
+        elif "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
             extra["connect_timeout"] = CONNECT_TIMEOUT
         if (
             "keepalives" not in self.url
@@ -137,6 +150,8 @@ class PostgresStore:
         try:
             # a row another desk holds is waited for as long as PROCFLOW_LOCK_TIMEOUT, like SQLite's lock
             db.execute(f"SET lock_timeout = {max(1, int(self.timeout * 1000))}")  # 0 would wait for ever
+            if self._glance:
+                db.execute(f"SET statement_timeout = {GLANCE_CONNECT * 1000}")
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None

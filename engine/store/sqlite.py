@@ -66,9 +66,18 @@ _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's:
 
 
 def open_location(
-    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+    location: str,
+    *,
+    timeout: float,
+    durability: str,
+    create_dir: bool,
+    migrate: bool = True,
+    glance: bool = False,
 ) -> SQLiteStore:
-    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
+    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`); a
+    `glance` never creates the file."""
+    if glance and not os.path.isfile(location):
+        raise DatabaseError(f"database '{location}' does not exist yet")
     return SQLiteStore(
         location, timeout=timeout, durability=durability, create_dir=create_dir, migrate=migrate
     )
