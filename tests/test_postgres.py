@@ -158,6 +158,33 @@ def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(db_backend: 
             assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
 
 
+# --- verify says what its backend checked -------------------------------------------------------
+
+
+def test_verify_says_what_each_backend_checked(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
+    """SQLite runs its integrity_check; PostgreSQL keeps its pages itself, so procflow checks
+    what the server cannot: the schema version, the append-only triggers, versions and events."""
+    ident = start(run_cli, tmp_path)
+    checked = {
+        "sqlite": "integrity_check",
+        "postgresql": f"schema version {LATEST}, append-only triggers and event counts",
+    }[db_backend]
+    sound = run_cli("verify", "--lang", "en")
+    assert sound.exit_code == 0
+    assert sound.stdout == f"verified 1 instance against their events; {checked} ok: ok\n"
+    if db_backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(os.environ["PROCFLOW_DB"], autocommit=True) as server:
+            server.execute("ALTER TABLE events DISABLE TRIGGER events_no_change")
+        damaged = run_cli("verify", ident, "--lang", "en")
+        assert damaged.exit_code == 9
+        assert damaged.stdout.splitlines() == [
+            f"{checked}: table events is no longer append-only (its trigger is missing or disabled)",
+            f"verified 1 instance against their events; {checked} failed: 0 mismatched, integrity FAILED",
+        ]
+
+
 # --- connections: every command closes its store, on every path ----------------------------------
 
 

@@ -305,9 +305,12 @@ class PostgresStore:
         )
 
     def integrity(self, *, quick: bool = False) -> list[str]:
-        """What the server cannot check by itself: the append-only triggers are in place, and
-        (unless `quick`) every instance's version is the number of its events."""
-        problems = []
+        """What the server cannot check by itself: the schema is this procflow's, the
+        append-only triggers are in place, and (unless `quick`) every instance's version is the
+        number of its events. (The server keeps its own pages sound: nothing like SQLite's
+        integrity_check is asked of it.)"""
+        version = self.schema_version()
+        problems = [] if version == LATEST else [f"schema version {version}, not {LATEST}"]
         found = {
             r[0]
             for r in self._rows(
@@ -330,6 +333,9 @@ class PostgresStore:
                 f"instance {i} is at version {v} but has {n} events (last {m})" for i, v, n, m in rows
             ]
         return problems
+
+    def integrity_checks(self) -> str:
+        return f"schema version {LATEST}, append-only triggers and event counts"
 
     # --- procedures -----------------------------------------------------------------------
 

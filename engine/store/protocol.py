@@ -66,6 +66,11 @@ class Store(Protocol):
         """The backend's own check of its data, one problem a line; empty when sound (`verify`)."""
         ...
 
+    def integrity_checks(self) -> str:
+        """What `integrity()` checks on this backend, in a few words: `verify` says it ran that
+        (SQLite's `integrity_check`, PostgreSQL's schema version and append-only triggers)."""
+        ...
+
     # --- instances and steps -----------------------------------------------------------------
 
     def start_instance(

@@ -241,7 +241,10 @@ class SQLiteStore:
         problems = [str(r[0]) for r in rows]
         return [] if problems == ["ok"] else problems
 
-        # --- procedures -----------------------------------------------------------------------
+    def integrity_checks(self) -> str:
+        return "integrity_check"  # SQLite's own name for it, as `PRAGMA integrity_check` reports
+
+    # --- procedures -----------------------------------------------------------------------
 
     @staticmethod
     def _pin(db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:

@@ -52,10 +52,11 @@ def history(
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: checked, integrity, mismatches, ok.")
 def verify(instance: str | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
-    """Rebuild every snapshot (or ID's) from its events and check the database file.
+    """Rebuild every snapshot (or ID's) from its events and check the database.
 
-    Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when SQLite's
-    integrity_check finds the file damaged.
+    Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when the
+    backend's own check finds the database damaged (SQLite's integrity_check; on PostgreSQL the
+    schema version and the append-only triggers).
     """
     with open_store(db) as store:
         if instance is not None:
