@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 @dataclass
 class Server:
     url: str  # http://127.0.0.1:PORT (no trailing slash)
-    db: Path
+    db: Path | str  # a file, or a PostgreSQL URL for a test's `backend` "postgresql"
     site: Path
     process: subprocess.Popen[str]
 
@@ -60,17 +60,17 @@ class Server:
             capture_output=True,
             text=True,
             env=_environment(self.db, self.site),
-            cwd=self.db.parent,
+            cwd=self.site.parent,
             timeout=60,
         )
 
 
-def _environment(db: Path, site: Path) -> dict[str, str]:
+def _environment(db: Path | str, site: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROCFLOW_")}
     env.update(
         PROCFLOW_DB=str(db),
         PROCFLOW_SITE=str(site),
-        PROCFLOW_CACHE_DIR=str(db.parent / "cache"),
+        PROCFLOW_CACHE_DIR=str(site.parent / "cache"),
         PROCFLOW_USER="admin",
         NO_COLOR="1",
     )
@@ -94,7 +94,9 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
         serve_args += ["--dir", str(folder)]
     site = tmp_path / "procflow.yaml"
     site.write_text(site_text, encoding="utf-8")
-    db = tmp_path / "procflow.db"
+    db: Path | str = tmp_path / "procflow.db"
+    if getattr(getattr(request.node, "callspec", None), "params", {}).get("backend") == "postgresql":
+        db = request.getfixturevalue("pg_url")  # a test parametrised over `backend`: served from a server
     setting = [  # one `procflow passwd` each, side by side
         subprocess.Popen(
             [sys.executable, "-m", "procflow.cli", "passwd", person, "--password-stdin"],
