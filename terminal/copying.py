@@ -76,8 +76,12 @@ def _show(report: CopyReport, source: str, destination: str) -> None:
         if kind in ("instances", "violations", "decisions"):
             line += f"  ({report.skipped[kind]:,} already there)"
         say(line)
+    if report.refused:
+        say(f"  {'not copied'.ljust(width)}  {len(report.refused):>7,}  (each named below)")
     for what, difference in report.differing:
         say(f"not copied: {what} is in {destination} already and {difference}")
+    for what, why in report.refused:
+        say(f"not copied: {what}: {why}")
     for ident, problem in report.problems:
         say(f"verify: instance '{ident}': {problem}")
     for problem in report.integrity:

@@ -228,3 +228,40 @@ def test_a_desk_goes_to_postgresql_and_back_as_it_was(
         record = whole_record(source)
         assert whole_record(returned_store) == record
         assert whole_record(middle) == record
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_text_holding_nul_is_not_copied_and_named_and_the_rest_is(
+    run_cli: RunCli, desk_db: Path, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """An older desk could keep U+0000 in a note (procflow refuses it at input now; PostgreSQL's
+    text cannot hold it): that instance and that violation are not copied, each named with
+    why, the rest is, and the exit code says something was left behind; alike on both backends,
+    and alike when run again (nothing duplicated)."""
+    with open_store(desk_db) as store:  # as an older desk wrote it, through the store itself
+        ident = open_visitor(store)
+        found = store.load(ident)
+        store.append_step(
+            ident, found.version, snapshot=found.snapshot, state=found.state, status=found.status,
+            role=found.role, events=[{"kind": "note", "note": "rang\x00twice"}], actor="amy",
+            at="2026-03-09T01:00:00.000Z",
+        )  # fmt: skip
+        bad = store.record_violation(
+            person="amy", rule="r3", procedure="p", at="2026-03-06T01:00:00.000Z",
+            note="late\x00", recorded_by="boss", recorded_at="2026-03-07T01:00:00.000Z",
+        )  # fmt: skip
+        seq = found.version + 1
+    destination = request.getfixturevalue("pg_url") if backend == "postgresql" else str(tmp_path / "copy.db")
+    for _ in range(2):
+        copied = copy(run_cli, str(desk_db), destination)
+        assert copied.exit_code == EXIT_FINDINGS, copied.output
+        assert "  not copied            2  (each named below)\n" in copied.output
+        assert (
+            f"not copied: instance '{ident}': its event {seq} holds the character U+0000, "
+            "which PostgreSQL cannot keep\n"
+        ) in copied.output
+        assert f"not copied: violation {bad}: its text holds the character U+0000" in copied.output
+        assert copied.output.endswith("verified 3 instances in the copy: each matches its events\n")
+    with open_store(destination) as there, open_store(desk_db) as source:
+        assert ident not in there.all_ids() and len(there.all_ids()) == 3
+        assert [v[0] for v in there.violations()] == [v[0] for v in source.violations() if v[0] != bad]
