@@ -103,6 +103,7 @@ COPIED = """\
   drafts                1
   violations            2  (0 already there)
   decisions             1  (0 already there)
+  passwords             0  (0 already there)
 verified 4 instances in the copy: each matches its events
 """
 
@@ -265,3 +266,50 @@ def test_text_holding_nul_is_not_copied_and_named_and_the_rest_is(
     with open_store(destination) as there, open_store(desk_db) as source:
         assert ident not in there.all_ids() and len(there.all_ids()) == 3
         assert [v[0] for v in there.violations()] == [v[0] for v in source.violations() if v[0] != bad]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_web_passwords_go_with_the_desk_unless_left_out(
+    run_cli: RunCli,
+    desk_db: Path,
+    tmp_path: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hashes `procflow passwd` kept are copied with who set them when; someone who has a
+    password in the destination already keeps it; run again nothing is written twice;
+    --without-passwords copies none."""
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "procflow-site: 1\npeople:\n  amy: {roles: [clerk]}\n  bob: {roles: [clerk]}\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("PROCFLOW_SITE", str(site))
+    for person in ("amy", "bob"):
+        kept = run_cli(
+            "passwd", person, "--password-stdin", "--db", str(desk_db), input="at least 12 chars\n"
+        )
+        assert kept.exit_code == 0, kept.output
+    if backend == "postgresql":
+        destination, bare = request.getfixturevalue("pg_url"), str(tmp_path / "bare.db")
+    else:
+        destination, bare = str(tmp_path / "copy.db"), str(tmp_path / "bare.db")
+    first = copy(run_cli, str(desk_db), destination)
+    assert first.exit_code == 0 and "  passwords             2  (0 already there)\n" in first.output
+    with open_store(desk_db) as source, open_store(destination) as there:
+        assert there.passwords() == source.passwords() and len(source.passwords()) == 2
+    changed = run_cli("passwd", "bob", "--password-stdin", "--db", destination, input="another of 12 chars\n")
+    assert changed.exit_code == 0, changed.output
+    with open_store(destination) as there:
+        bobs = there.password_of("bob")
+    again = copy(run_cli, str(desk_db), destination)
+    assert again.exit_code == 0 and "  passwords             0  (2 already there)\n" in again.output
+    with open_store(destination) as there, open_store(desk_db) as source:
+        assert there.password_of("bob") == bobs != source.password_of("bob")  # bob's new one kept
+        assert there.password_of("amy") == source.password_of("amy") and len(there.passwords()) == 2
+    left = run_cli("db", "copy", "--from", str(desk_db), "--to", bare, "--without-passwords")
+    assert (
+        left.exit_code == 0 and "  passwords             0  (left out: --without-passwords)\n" in left.output
+    )
+    with open_store(bare) as there:
+        assert there.passwords() == []

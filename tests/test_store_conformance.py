@@ -738,3 +738,7 @@ def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Sto
     assert store.password_of("amy") == "$argon2id$v=19$second"
     assert store.password_of("hana") == "$argon2id$v=19$other"
     assert store.password_of("Amy") is None  # person ids are exact, as in the site file
+    assert store.passwords() == [
+        ("amy", "$argon2id$v=19$second", "amy", T0),
+        ("hana", "$argon2id$v=19$other", "root", T0),
+    ]

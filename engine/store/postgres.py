@@ -42,6 +42,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -648,6 +649,12 @@ class PostgresStore:
     def password_of(self, person: str) -> str | None:
         rows = self._rows("SELECT hash FROM passwords WHERE person = %s", (person,))
         return None if not rows else str(rows[0][0])
+
+    def passwords(self) -> list[PasswordRow]:
+        return [
+            PasswordRow(*row)
+            for row in self._rows("SELECT person, hash, set_by, set_at FROM passwords ORDER BY person")
+        ]
 
     def knows_person(self, name: str) -> bool:
         rows = self._rows(

@@ -22,6 +22,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -155,6 +156,10 @@ class Store(Protocol):
 
     def password_of(self, person: str) -> str | None:
         """The hash kept for `person`, or None when they have none."""
+        ...
+
+    def passwords(self) -> list[PasswordRow]:
+        """Every password kept, by person (`db copy` carries them to another store)."""
         ...
 
     # --- hand-overs --------------------------------------------------------------------------

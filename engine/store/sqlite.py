@@ -41,6 +41,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -550,6 +551,13 @@ class SQLiteStore:
         with self._errors():
             row = self.db.execute("SELECT hash FROM passwords WHERE person = ?", (person,)).fetchone()
         return None if row is None else str(row[0])
+
+    def passwords(self) -> list[PasswordRow]:
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT person, hash, set_by, set_at FROM passwords ORDER BY person"
+            ).fetchall()
+        return [PasswordRow(*row) for row in rows]
 
     # --- hand-overs -----------------------------------------------------------------------------
 
