@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -160,8 +160,7 @@ class PostgresStore:
         # a reference cycle, and the collector may then finalise the connection before the store
         # has closed it (psycopg warns of a connection deleted while open)
         flag = self._due_changed
-        self._on_notify: Callable[[Any], None] = lambda _notify: flag.__setitem__(0, True)
-        db.add_notify_handler(self._on_notify)
+        db.add_notify_handler(lambda _notify: flag.__setitem__(0, True))
         return db
 
     def close(self) -> None:
@@ -530,14 +529,8 @@ class PostgresStore:
                 self._listening = True
                 self._due_changed[0] = False
             if not self._due_changed[0] and timeout > 0:
-                # the handler catches what arrives during other statements; while waiting, the
-                # generator alone (the driver warns, rightly, of both at once: one would miss it)
-                self.db.remove_notify_handler(self._on_notify)
-                try:
-                    for _ in self.db.notifies(timeout=timeout, stop_after=1):
-                        self._due_changed[0] = True
-                finally:
-                    self.db.add_notify_handler(self._on_notify)
+                for _ in self.db.notifies(timeout=timeout, stop_after=1):
+                    self._due_changed[0] = True
         changed, self._due_changed[0] = self._due_changed[0], False
         return changed
 
