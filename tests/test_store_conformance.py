@@ -730,6 +730,18 @@ def test_a_record_whose_id_is_taken_is_refused_and_nothing_written(backend: Back
         assert len(destination.violations()) == 1
 
 
+def test_every_password_hash_is_listed_by_person_with_who_set_it_when(store: Store) -> None:
+    """What `db copy` carries to another store."""
+    assert store.passwords() == []
+    store.set_password("hana", "$argon2id$v=19$other", set_by="root", at=T0)
+    store.set_password("amy", "$argon2id$v=19$first", set_by="root", at=T0)
+    store.set_password("amy", "$argon2id$v=19$second", set_by="amy", at=T0)
+    assert store.passwords() == [
+        ("amy", "$argon2id$v=19$second", "amy", T0),
+        ("hana", "$argon2id$v=19$other", "root", T0),
+    ]
+
+
 def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Store) -> None:
     assert store.password_of("amy") is None
     store.set_password("amy", "$argon2id$v=19$first", set_by="root", at=T0)
@@ -738,7 +750,3 @@ def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Sto
     assert store.password_of("amy") == "$argon2id$v=19$second"
     assert store.password_of("hana") == "$argon2id$v=19$other"
     assert store.password_of("Amy") is None  # person ids are exact, as in the site file
-    assert store.passwords() == [
-        ("amy", "$argon2id$v=19$second", "amy", T0),
-        ("hana", "$argon2id$v=19$other", "root", T0),
-    ]

@@ -381,24 +381,6 @@ class Desk:
         return len(events)
 
 
-def refuse_unrecordable(value: Any, what: str) -> None:
-    """Refuse (UsageError) text no store keeps as it was given: a control character (U+0000 is
-    refused by PostgreSQL and kept by SQLite) or bytes that were not UTF-8, in any string of
-    `value` (an event, a draft's value), tabs and line breaks allowed. Every interface gets the
-    same one-line refusal on both backends, before anything is saved; `what` names the text."""
-    if isinstance(value, str):
-        why = unstorable(value, allow="\t\n")
-        if why is not None:
-            raise UsageError(f"the {what} '{visible(value)}' cannot be recorded: {why}")
-    elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            refuse_unrecordable(key, what)
-            refuse_unrecordable(inner, key if isinstance(key, str) and isinstance(inner, str) else what)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            refuse_unrecordable(inner, what)
-
-
 def _visit(opened: Opened) -> tuple[str, int]:
     """One visit of the current state: the instance and how many states it had entered then."""
     return opened.id, opened.session.snapshot["steps"]
@@ -416,3 +398,21 @@ def _invalid(path: Path, diagnostics: Sequence[Diagnostic]) -> InvalidProcedureE
         f"procedure '{path}' has {len(errors)} {noun} and cannot be started; see `procflow validate {path}`",
         errors,
     )
+
+
+def refuse_unrecordable(value: Any, what: str) -> None:
+    """Refuse (UsageError) text no store keeps as it was given: a control character (U+0000 is
+    refused by PostgreSQL and kept by SQLite) or bytes that were not UTF-8, in any string of
+    `value` (an event, a draft's value), tabs and line breaks allowed. Every interface gets the
+    same one-line refusal on both backends, before anything is saved; `what` names the text."""
+    if isinstance(value, str):
+        why = unstorable(value, allow="\t\n")
+        if why is not None:
+            raise UsageError(f"the {what} '{visible(value)}' cannot be recorded: {why}")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            refuse_unrecordable(key, what)
+            refuse_unrecordable(inner, key if isinstance(key, str) and isinstance(inner, str) else what)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            refuse_unrecordable(inner, what)

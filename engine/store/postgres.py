@@ -42,7 +42,6 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
-    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -112,6 +111,7 @@ class PostgresStore:
         """`migrate`: apply the migrations the database lacks now, as SQLite's store does.
         `glance`: a quick look (shell completion) that never waits long: connecting, a lock and
         every statement each have a short limit."""
+        self._glance = glance
         if psycopg is None:
             raise DatabaseError(
                 f"database '{masked(url)}' needs the PostgreSQL driver: pip install 'procflow[postgresql]'"
@@ -119,7 +119,6 @@ class PostgresStore:
         self.url = url
         self.location = masked(url)
         self.timeout = timeout
-        self._glance = glance
         self._due_changed: list[bool] = [False]  # set by the notify handler, which must not hold self
         self._listening = False
         self.db = self._connect()
@@ -650,12 +649,6 @@ class PostgresStore:
         rows = self._rows("SELECT hash FROM passwords WHERE person = %s", (person,))
         return None if not rows else str(rows[0][0])
 
-    def passwords(self) -> list[PasswordRow]:
-        return [
-            PasswordRow(*row)
-            for row in self._rows("SELECT person, hash, set_by, set_at FROM passwords ORDER BY person")
-        ]
-
     def knows_person(self, name: str) -> bool:
         rows = self._rows(
             "SELECT 1 FROM instances WHERE owner = %(n)s OR created_by = %(n)s OR updated_by = %(n)s"
@@ -896,6 +889,12 @@ class PostgresStore:
         return [DecisionRow(int(row[0]), *row[1:]) for row in rows]
 
     # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        return [
+            records.PasswordRow(*row)
+            for row in self._rows("SELECT person, hash, set_by, set_at FROM passwords ORDER BY person")
+        ]
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"

@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from procflow.engine.store import records
 from procflow.engine.store.records import (
     AccountableEvent,
     DecisionRow,
@@ -22,7 +23,6 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
-    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -156,10 +156,6 @@ class Store(Protocol):
 
     def password_of(self, person: str) -> str | None:
         """The hash kept for `person`, or None when they have none."""
-        ...
-
-    def passwords(self) -> list[PasswordRow]:
-        """Every password kept, by person (`db copy` carries them to another store)."""
         ...
 
     # --- hand-overs --------------------------------------------------------------------------
@@ -303,6 +299,10 @@ class Store(Protocol):
         ...
 
     # --- a whole record, for `procflow db copy` (engine/desk/transfer.py) -------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        """Every password kept, by person (`db copy` carries them to another store)."""
+        ...
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         """The pinned texts with these hashes (None: every one), as stored, by hash."""

@@ -41,7 +41,6 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
-    PasswordRow,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -552,13 +551,6 @@ class SQLiteStore:
             row = self.db.execute("SELECT hash FROM passwords WHERE person = ?", (person,)).fetchone()
         return None if row is None else str(row[0])
 
-    def passwords(self) -> list[PasswordRow]:
-        with self._errors():
-            rows = self.db.execute(
-                "SELECT person, hash, set_by, set_at FROM passwords ORDER BY person"
-            ).fetchall()
-        return [PasswordRow(*row) for row in rows]
-
     # --- hand-overs -----------------------------------------------------------------------------
 
     def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
@@ -870,6 +862,13 @@ class SQLiteStore:
             return [DecisionRow(*row) for row in self.db.execute(query)]
 
     # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT person, hash, set_by, set_at FROM passwords ORDER BY person"
+            ).fetchall()
+        return [records.PasswordRow(*row) for row in rows]
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"

@@ -40,9 +40,9 @@ def history(
     Drafts (what was confirmed inside a step not yet taken) are not events; --drafts lists them
     after the events.
     """
-    with open_store(db) as store:
-        instance = store.resolve(instance, environment.actor(actor))
-        histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
+    instance = store.resolve(instance, environment.actor(actor))
+    histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
 
 
 @click.command(context_settings=CONTEXT)
@@ -58,8 +58,7 @@ def verify(instance: str | None, db: str | None, actor: str | None, lang: str | 
     backend's own check finds the database damaged (SQLite's integrity_check; on PostgreSQL the
     schema version and the append-only triggers).
     """
-    with open_store(db) as store:
-        if instance is not None:
-            instance = store.resolve(instance, environment.actor(actor))
-        code = histories.show_verify(store, instance, as_json)
-    click.get_current_context().exit(code)
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
+    if instance is not None:
+        instance = store.resolve(instance, environment.actor(actor))
+    click.get_current_context().exit(histories.show_verify(store, instance, as_json))

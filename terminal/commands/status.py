@@ -46,14 +46,14 @@ def status(
     An instance whose procedure file changed (or was removed) after it started is marked: it
     keeps running on the text it started with.
     """
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
     who = person if person is not None else environment.actor(actor) if mine else None
     held = _site().roles_of(who) if who is not None and _site_given() else None  # a site only when needed
-    with open_store(db) as store:
-        report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
-        # a person's own list says who handed each one over, when and why (`handoff --note`)
-        notes = (
-            handovers(store, {r.summary.id: (r.summary.owner, r.summary.assignee) for r in report.open})
-            if who
-            else None
-        )
+    report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
+    # a person's own list says who handed each one over, when and why (`handoff --note`)
+    notes = (
+        handovers(store, {r.summary.id: (r.summary.owner, r.summary.assignee) for r in report.open})
+        if who
+        else None
+    )
     listings.show_status(report, environment.language(lang), as_json, notes)
