@@ -53,14 +53,11 @@ def instances(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
         else []
     )
     try:
-        from procflow.engine.base.environment import db_path
+        from procflow.engine.store import open_store  # lazy: a database driver only when a Tab asks
 
-        path, _ = db_path(ctx.params.get("db"))
-        if not os.path.isfile(path):
-            return found
-        from procflow.engine.store.sqlite import SQLiteStore  # lazy: sqlite3 only when a Tab asks
-
-        with SQLiteStore(path, timeout=0.2) as store:  # a locked database: nothing, not a wait
+        # a glance: a missing database is not created, a locked one or a server slow to
+        # answer gives nothing within a moment rather than a wait
+        with open_store(ctx.params.get("db"), glance=True) as store:
             open_ones, _recent = store.summaries(open_limit=200, recent_limit=0)
         found += [
             CompletionItem(s.id, help=f"{s.procedure_id} · {s.state}")

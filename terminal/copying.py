@@ -16,14 +16,15 @@ import click
 from procflow.engine.base import environment
 from procflow.engine.base.environment import masked
 from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_OK, DatabaseError, UsageError
-from procflow.engine.desk.transfer import KINDS, CopyReport, copy_record, readable
+from procflow.engine.desk.transfer import KINDS, CopyReport, copy_passwords, copy_record, readable
 from procflow.engine.store import open_store
 from procflow.terminal.inert import say
 
 
-def copy(source: str, destination: str) -> int:
+def copy(source: str, destination: str, *, passwords: bool = True) -> int:
     """Copy the record of the store at `source` into the store at `destination` (files or URLs),
-    with progress on a terminal; the exit code: 0, or 1 when something differs or fails `verify`."""
+    with progress on a terminal, and (`passwords`) the web desk's password hashes; the exit
+    code: 0, or 1 when something differs or fails `verify`."""
     if _same(source, destination):
         raise UsageError(f"--from and --to name the same database '{masked(source)}'; give two")
     location, _ = environment.db_path(source)
@@ -38,7 +39,9 @@ def copy(source: str, destination: str) -> int:
             finally:
                 if shown is not None:
                     shown.done()
-            _show(report, masked(src.location), masked(dst.location))
+            if passwords:
+                copy_passwords(src, dst, report)
+            _show(report, masked(src.location), masked(dst.location), passwords=passwords)
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
@@ -68,16 +71,22 @@ class _Progress:
             click.echo("\r\x1b[K", err=True, nl=False)
 
 
-def _show(report: CopyReport, source: str, destination: str) -> None:
+def _show(report: CopyReport, source: str, destination: str, *, passwords: bool = True) -> None:
     say(f"copied {source} to {destination}")
     width = max(len(kind) for kind in KINDS)
     for kind in KINDS:
         line = f"  {kind.ljust(width)}  {report.counts[kind]:>7,}"
-        if kind in ("instances", "violations", "decisions"):
+        if kind == "passwords" and not passwords:
+            line += "  (left out: --without-passwords)"
+        elif kind in ("instances", "violations", "decisions", "passwords"):
             line += f"  ({report.skipped[kind]:,} already there)"
         say(line)
+    if report.refused:
+        say(f"  {'not copied'.ljust(width)}  {len(report.refused):>7,}  (each named below)")
     for what, difference in report.differing:
         say(f"not copied: {what} is in {destination} already and {difference}")
+    for what, why in report.refused:
+        say(f"not copied: {what}: {why}")
     for ident, problem in report.problems:
         say(f"verify: instance '{ident}': {problem}")
     for problem in report.integrity:

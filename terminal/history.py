@@ -198,6 +198,7 @@ def show_history(
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
     """Print the verification; the exit code (0 sound, 1 mismatches, 9 a damaged file)."""
     report = verify(store, instance)
+    checks = store.integrity_checks()  # what this backend's own check looked at
     if as_json:
         click.echo(
             to_json(
@@ -213,7 +214,7 @@ def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
         for ident, problem in report.mismatches:
             say(f"{ident}: {problem}")
         for problem in report.integrity:
-            say(f"integrity_check: {problem}")
+            say(f"{checks}: {problem}")
         noun = "instance" if report.checked == 1 else "instances"
         verdict = (
             "ok"
@@ -222,7 +223,7 @@ def show_verify(store: Store, instance: str | None, as_json: bool) -> int:
             + ("ok" if not report.integrity else "FAILED")
         )
         click.echo(
-            f"verified {report.checked} {noun} against their events; integrity_check "
+            f"verified {report.checked} {noun} against their events; {checks} "
             f"{'ok' if not report.integrity else 'failed'}: {verdict}"
         )
     if report.integrity:

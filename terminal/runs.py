@@ -62,8 +62,10 @@ def open_desk(
     under the site's parameters and people; `override` is a reason given with --override, and
     `ask` lets an interactive run ask for one where the operator lacks a state's role. With
     `practice` the store is the scratch database beside that one (`terminal.practice`)."""
+    # the store is closed when the command ends, on every path (a refusal, an exit code, Ctrl-C)
+    store = click.get_current_context().with_resource(open_store(practice_path(db) if practice else db))
     desk = Desk(
-        open_store(practice_path(db) if practice else db),
+        store,
         actor=environment.actor(actor),
         lang=environment.language(lang, getattr(site, "language", None)),
         dirs=dirs,

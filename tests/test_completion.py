@@ -6,6 +6,7 @@ quickly and without a traceback when the database is missing or damaged."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,43 @@ def test_a_missing_or_damaged_database_offers_nothing_and_creates_nothing(tmp_pa
     damaged.write_bytes(b"not a database at all" * 100)
     offered, errors = complete("procflow resume ", {"PROCFLOW_DB": str(damaged)})
     assert offered == ["last"] and "Traceback" not in errors
+
+
+def test_open_instance_ids_complete_on_a_postgresql_url(
+    pg_url: str, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    started = run_cli("run", "tests/fixtures/valid/visitor.yaml", "--lang", "en", input="")
+    assert started.exit_code == 1
+    ident = started.output.split()[1]
+    offered, errors = complete("procflow resume ", {"PROCFLOW_DB": pg_url})
+    assert offered == ["last", ident] and errors == ""
+    assert complete(f"procflow history --db {pg_url} {ident[:3]}")[0] == [ident]
+
+
+def test_a_postgresql_server_that_does_not_answer_offers_nothing_within_seconds(pg_url: str) -> None:
+    """A server that takes the connection and says nothing (a hung server, a firewall that
+    swallows packets): the Tab gives what it has after the shortest wait libpq allows (2 s),
+    silently, whatever PGCONNECT_TIMEOUT says (here longer than `complete` waits for the shell);
+    a database that does not exist, or a URL nothing listens at, the same."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts (the kernel does), never answers
+    try:
+        mute = f"postgresql://nobody@127.0.0.1:{silent.getsockname()[1]}/procflow"
+        refused = f"postgresql://nobody@127.0.0.1:{_free_port()}/procflow"
+        missing = pg_url.rsplit("/", 1)[0] + "/procflow_no_such_database"
+        for url in (mute, refused, missing):
+            offered, errors = complete("procflow resume ", {"PROCFLOW_DB": url, "PGCONNECT_TIMEOUT": "300"})
+            assert (offered, errors) == (["last"], ""), url
+    finally:
+        silent.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_completing_a_command_name_is_quick(tmp_path: Path) -> None:

@@ -103,6 +103,7 @@ COPIED = """\
   drafts                1
   violations            2  (0 already there)
   decisions             1  (0 already there)
+  passwords             0  (0 already there)
 verified 4 instances in the copy: each matches its events
 """
 
@@ -228,3 +229,87 @@ def test_a_desk_goes_to_postgresql_and_back_as_it_was(
         record = whole_record(source)
         assert whole_record(returned_store) == record
         assert whole_record(middle) == record
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_text_holding_nul_is_not_copied_and_named_and_the_rest_is(
+    run_cli: RunCli, desk_db: Path, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """An older desk could keep U+0000 in a note (procflow refuses it at input now; PostgreSQL's
+    text cannot hold it): that instance and that violation are not copied, each named with
+    why, the rest is, and the exit code says something was left behind; alike on both backends,
+    and alike when run again (nothing duplicated)."""
+    with open_store(desk_db) as store:  # as an older desk wrote it, through the store itself
+        ident = open_visitor(store)
+        found = store.load(ident)
+        store.append_step(
+            ident, found.version, snapshot=found.snapshot, state=found.state, status=found.status,
+            role=found.role, events=[{"kind": "note", "note": "rang\x00twice"}], actor="amy",
+            at="2026-03-09T01:00:00.000Z",
+        )  # fmt: skip
+        bad = store.record_violation(
+            person="amy", rule="r3", procedure="p", at="2026-03-06T01:00:00.000Z",
+            note="late\x00", recorded_by="boss", recorded_at="2026-03-07T01:00:00.000Z",
+        )  # fmt: skip
+        seq = found.version + 1
+    destination = request.getfixturevalue("pg_url") if backend == "postgresql" else str(tmp_path / "copy.db")
+    for _ in range(2):
+        copied = copy(run_cli, str(desk_db), destination)
+        assert copied.exit_code == EXIT_FINDINGS, copied.output
+        assert "  not copied            2  (each named below)\n" in copied.output
+        assert (
+            f"not copied: instance '{ident}': its event {seq} holds the character U+0000, "
+            "which PostgreSQL cannot keep\n"
+        ) in copied.output
+        assert f"not copied: violation {bad}: its text holds the character U+0000" in copied.output
+        assert copied.output.endswith("verified 3 instances in the copy: each matches its events\n")
+    with open_store(destination) as there, open_store(desk_db) as source:
+        assert ident not in there.all_ids() and len(there.all_ids()) == 3
+        assert [v[0] for v in there.violations()] == [v[0] for v in source.violations() if v[0] != bad]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_web_passwords_go_with_the_desk_unless_left_out(
+    run_cli: RunCli,
+    desk_db: Path,
+    tmp_path: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hashes `procflow passwd` kept are copied with who set them when; someone who has a
+    password in the destination already keeps it; run again nothing is written twice;
+    --without-passwords copies none."""
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "procflow-site: 1\npeople:\n  amy: {roles: [clerk]}\n  bob: {roles: [clerk]}\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("PROCFLOW_SITE", str(site))
+    for person in ("amy", "bob"):
+        kept = run_cli(
+            "passwd", person, "--password-stdin", "--db", str(desk_db), input="at least 12 chars\n"
+        )
+        assert kept.exit_code == 0, kept.output
+    if backend == "postgresql":
+        destination, bare = request.getfixturevalue("pg_url"), str(tmp_path / "bare.db")
+    else:
+        destination, bare = str(tmp_path / "copy.db"), str(tmp_path / "bare.db")
+    first = copy(run_cli, str(desk_db), destination)
+    assert first.exit_code == 0 and "  passwords             2  (0 already there)\n" in first.output
+    with open_store(desk_db) as source, open_store(destination) as there:
+        assert there.passwords() == source.passwords() and len(source.passwords()) == 2
+    changed = run_cli("passwd", "bob", "--password-stdin", "--db", destination, input="another of 12 chars\n")
+    assert changed.exit_code == 0, changed.output
+    with open_store(destination) as there:
+        bobs = there.password_of("bob")
+    again = copy(run_cli, str(desk_db), destination)
+    assert again.exit_code == 0 and "  passwords             0  (2 already there)\n" in again.output
+    with open_store(destination) as there, open_store(desk_db) as source:
+        assert there.password_of("bob") == bobs != source.password_of("bob")  # bob's new one kept
+        assert there.password_of("amy") == source.password_of("amy") and len(there.passwords()) == 2
+    left = run_cli("db", "copy", "--from", str(desk_db), "--to", bare, "--without-passwords")
+    assert (
+        left.exit_code == 0 and "  passwords             0  (left out: --without-passwords)\n" in left.output
+    )
+    with open_store(bare) as there:
+        assert there.passwords() == []

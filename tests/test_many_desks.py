@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow
 # One desk: `procflow run` and `procflow step` through click, in this process, so that 8 desks
 # taking thousands of steps cost seconds, not the start of thousands of interpreters.
 WORKER = r"""
-import gc, json, os, random, sys
+import json, os, random, sys
 from click.testing import CliRunner
 from procflow import cli
 
@@ -43,15 +43,8 @@ plan = json.loads(sys.argv[1])
 user = os.environ["PROCFLOW_USER"]
 runner = CliRunner()
 
-commands = 0
-
-def procflow(*args):
-    global commands
-    done = runner.invoke(cli.cli, list(args), catch_exceptions=False)
-    commands += 1
-    if commands % 5 == 0:  # the commands' stores closed, as at the end of their own processes
-        gc.collect()  # (every time would cost more than the commands)
-    return done
+def procflow(*args):  # each command closes its store: nothing is left to the collector
+    return runner.invoke(cli.cli, list(args), catch_exceptions=False)
 
 mine = []
 for _ in range(plan["own"]):

@@ -11,6 +11,7 @@ one. Without PROCFLOW_TEST_PG these are left out and the first test says how to 
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import os
@@ -121,26 +122,115 @@ def test_db_upgrade_migrates_once_and_refuses_a_newer_database(db_backend: str, 
         )
 
 
+AT_ONCE = """
+import sys, time
+from procflow.cli import main
+time.sleep(max(0.0, float(sys.argv[1]) - time.time()))  # every desk loaded: they start together
+sys.argv[1:] = ["db", "upgrade", "--json"]
+main()
+"""
+
+
 @pytest.mark.slow
-def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(pg_url: str) -> None:
-    env = {**os.environ, "PROCFLOW_DB": pg_url, "PROCFLOW_USER": "ann"}
+def test_desks_starting_at_once_on_a_fresh_database_migrate_it_once(db_backend: str, tmp_path: Path) -> None:
+    """8 desks, loaded first and then let go at one moment (a barrier), on a new database: every
+    one succeeds, and exactly one of them found it empty and migrated it."""
+    env = {**os.environ, "PROCFLOW_USER": "ann"}
+    at = f"{time.time() + 4:.3f}"
     desks = [
         subprocess.Popen(
-            [str(PROCFLOW), "db", "upgrade", "--json"],
+            [sys.executable, "-c", AT_ONCE, at],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(6)
+        for _ in range(8)
     ]
     results = [(d.wait(timeout=120), *d.communicate()) for d in desks]
-    assert [code for code, _, _ in results] == [0] * 6, results  # a second CREATE TABLE would fail
-    assert {json.loads(out)["to"] for _, out, _ in results} == {LATEST}
+    assert [code for code, _, _ in results] == [0] * 8, results  # a second CREATE TABLE would fail
+    found = sorted((json.loads(out)["from"], json.loads(out)["to"]) for _, out, _ in results)
+    assert found == [(0, LATEST)] + [(LATEST, LATEST)] * 7, results
+    if db_backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(os.environ["PROCFLOW_DB"]) as server:
+            assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
+
+
+# --- verify says what its backend checked -------------------------------------------------------
+
+
+def test_verify_says_what_each_backend_checked(db_backend: str, run_cli: Run, tmp_path: Path) -> None:
+    """SQLite runs its integrity_check; PostgreSQL keeps its pages itself, so procflow checks
+    what the server cannot: the schema version, the append-only triggers, versions and events."""
+    ident = start(run_cli, tmp_path)
+    checked = {
+        "sqlite": "integrity_check",
+        "postgresql": f"schema version {LATEST}, append-only triggers and event counts",
+    }[db_backend]
+    sound = run_cli("verify", "--lang", "en")
+    assert sound.exit_code == 0
+    assert sound.stdout == f"verified 1 instance against their events; {checked} ok: ok\n"
+    if db_backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(os.environ["PROCFLOW_DB"], autocommit=True) as server:
+            server.execute("ALTER TABLE events DISABLE TRIGGER events_no_change")
+        damaged = run_cli("verify", ident, "--lang", "en")
+        assert damaged.exit_code == 9
+        assert damaged.stdout.splitlines() == [
+            f"{checked}: table events is no longer append-only (its trigger is missing or disabled)",
+            f"verified 1 instance against their events; {checked} failed: 0 mismatched, integrity FAILED",
+        ]
+
+
+# --- connections: every command closes its store, on every path ----------------------------------
+
+
+def connections(url: str) -> int:
+    """How many sessions the server holds on `url`'s database, besides the one asking."""
     import psycopg
 
-    with psycopg.connect(pg_url) as server:
-        assert server.execute("SELECT version FROM procflow_schema").fetchall() == [(LATEST,)]
+    with psycopg.connect(url) as server:
+        row = server.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(row[0]) if row is not None else -1
+
+
+def test_commands_run_in_one_process_leave_no_connection_open(
+    pg_url: str, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process running many commands (the tests, the web server) ends each one with its
+    connection closed, whether the command succeeded, stopped short or was refused; not left
+    to the collector, which is off here."""
+    monkeypatch.setenv("PROCFLOW_DB", pg_url)
+    ident = start(run_cli, tmp_path)
+    answers = str(tmp_path / "none.yaml")
+    commands = (
+        ("status",),
+        ("history", ident),
+        ("verify", ident),
+        ("verify",),
+        ("agenda",),
+        ("resume", ident, "--answers", answers),  # stops short: exit 1
+        ("step", ident, "--set", "visitor_kind=nine"),  # refused answer
+        ("history", "nosuchid"),  # exit 4
+        ("verify", "nosuchid"),
+        ("cancel", "nosuchid", "--reason", "gone"),
+    )
+    gc.disable()
+    try:
+        left = []
+        for _ in range(3):
+            for args in commands:
+                code = run_cli(*args).exit_code
+                left.append((args[0], code, connections(pg_url)))
+    finally:
+        gc.enable()
+    assert [(name, n) for name, _, n in left if n] == [], left
 
 
 # --- the URL: its password never shown, libpq's variables honoured --------------------------------

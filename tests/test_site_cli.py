@@ -151,6 +151,18 @@ def test_validate_a_site_file_alone(run_cli: Run, tmp_path: Path) -> None:
     assert "broken.yaml:5:16: error: expected a list, got the text 'front_desk' [S003]" in broken.stdout
 
 
+def test_a_person_named_with_a_control_character_is_refused(run_cli: Run, tmp_path: Path) -> None:
+    """A sign-in name is recorded as who acted and who holds an instance: U+0000 (which a YAML
+    escape can write) would be kept by SQLite and refused by PostgreSQL, so the site refuses it."""
+    site = write(tmp_path, 'procflow-site: 1\npeople:\n  "an\\0na":\n    roles: [clerk]\n', "nul.yaml")
+    found = run_cli("validate", site)
+    assert found.exit_code == 1
+    assert (
+        "nul.yaml:3:3: error: name 'an\\x00na' is not valid: expected a sign-in name without spaces"
+        " or control characters [S004]"
+    ) in found.stdout
+
+
 def test_validate_a_site_file_with_procedures_locates_every_name(run_cli: Run, tmp_path: Path) -> None:
     site = write(tmp_path, NAMES)
     result = run_cli("validate", site, DIR, "--format", "json")

@@ -549,7 +549,7 @@ def test_a_fresh_store_reaches_the_latest_version_and_reopening_changes_nothing(
     with backend.open(tmp_path) as fresh:
         assert fresh.schema_version() == backend.latest
         iid = start(fresh)
-        assert fresh.upgrade() == backend.latest  # already there: a no-op
+        assert fresh.upgrade() == (backend.latest, backend.latest)  # already there: a no-op
         assert fresh.integrity() == [] and fresh.integrity(quick=True) == []
     with backend.open(tmp_path) as again:
         assert again.schema_version() == backend.latest
@@ -728,6 +728,18 @@ def test_a_record_whose_id_is_taken_is_refused_and_nothing_written(backend: Back
         with pytest.raises(DatabaseError, match=f"violation {number} is already in database"):
             destination.add_accountability(source.violations(), [])
         assert len(destination.violations()) == 1
+
+
+def test_every_password_hash_is_listed_by_person_with_who_set_it_when(store: Store) -> None:
+    """What `db copy` carries to another store."""
+    assert store.passwords() == []
+    store.set_password("hana", "$argon2id$v=19$other", set_by="root", at=T0)
+    store.set_password("amy", "$argon2id$v=19$first", set_by="root", at=T0)
+    store.set_password("amy", "$argon2id$v=19$second", set_by="amy", at=T0)
+    assert store.passwords() == [
+        ("amy", "$argon2id$v=19$second", "amy", T0),
+        ("hana", "$argon2id$v=19$other", "root", T0),
+    ]
 
 
 def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Store) -> None:

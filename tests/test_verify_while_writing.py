@@ -33,7 +33,7 @@ LAP = [
 # Steps the given instances round after round until the stop file appears; prints how many.
 # Each step is the `procflow step` command, run in this one process to step quickly.
 STEPPER = """
-import contextlib, gc, io, json, os, sys
+import contextlib, io, json, os, sys
 from procflow import cli
 stop, ids, laps = sys.argv[1], sys.argv[2].split(","), json.loads(sys.argv[3])
 done = 0
@@ -45,7 +45,6 @@ while not os.path.exists(stop):
                     cli.cli.main(["step", ident, *args], prog_name="procflow")
                 except SystemExit as exit:
                     assert not exit.code, (ident, args, exit.code)
-            gc.collect()  # the command's store is closed, as at the end of its own process
             done += 1
 print(done)
 """

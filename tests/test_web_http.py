@@ -179,6 +179,31 @@ def test_acting_without_the_role_needs_a_reason_which_is_recorded(server: Server
     assert "the desk is empty, I took it" in history and "pen_and_paper" in history
 
 
+@pytest.mark.parametrize(
+    "server",
+    [{}, pytest.param({"postgresql": "1"}, marks=pytest.mark.postgresql)],
+    indirect=True,
+    ids=["sqlite", "postgresql"],
+)
+def test_a_control_character_in_a_note_is_refused_alike_on_both_backends(server: Server) -> None:
+    """U+0000 is kept by SQLite and refused by PostgreSQL: the desk refuses it (and every control
+    character but tab and line break) before either sees it, in the same words, nothing saved."""
+    amy = Client(server)
+    amy.sign_in("amy")
+    ident = _start(amy)
+    for fields in (
+        {"check": "pen_and_paper", "note": "rang twice\x00"},
+        {"check": "pen_and_paper", "skip.pick_up": "no\x00phone"},
+    ):
+        status, page = _step(amy, ident, fields)
+        assert status == 400, page[:300]
+        assert "cannot be recorded: it contains the control character U+0000" in page
+    history = server.cli("history", ident)
+    assert history.returncode == 0 and "pen_and_paper" not in history.stdout, history.stderr
+    assert _step(amy, ident, {"check": "pen_and_paper", "note": "rang twice"})[0] == 200
+    assert "rang twice" in server.cli("history", ident).stdout
+
+
 @pytest.mark.parametrize("server", [{"serve": "--behind-proxy"}], indirect=True)
 def test_behind_a_tls_proxy_the_cookie_is_secure(server: Server) -> None:
     """The proxy on this machine says the page came over HTTPS (X-Forwarded-Proto)."""

@@ -1,5 +1,5 @@
 """Reading the record: what is open (`status`), what happened (`history`), whether it adds up
-(`verify`: every snapshot rebuilt from its events, and SQLite's own integrity check).
+(`verify`: every snapshot rebuilt from its events, and the backend's own integrity check).
 
 `status` reads snapshots and files' hashes only: it must not import yaml, jsonschema or
 transitions, so it stays fast. Nothing here writes to the store or prints.
@@ -125,7 +125,7 @@ def answers_of(events: list[EventRecord]) -> dict[str, Any]:
 class VerifyReport:
     def __init__(self, integrity: list[str]) -> None:
         self.checked = 0
-        self.integrity = integrity  # SQLite's findings; empty when sound
+        self.integrity = integrity  # the backend's findings (`Store.integrity`); empty when sound
         self.mismatches: list[tuple[str, str]] = []  # (instance, what is wrong)
 
     @property

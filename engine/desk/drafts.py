@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from procflow.engine.base.errors import InvalidAnswerError
-from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.desk.instances import Desk, Opened, refuse_unrecordable
 from procflow.engine.runtime.answers import parse_answer
 from procflow.engine.runtime.journal import qualified
 from procflow.engine.runtime.state import Snapshot
@@ -50,6 +50,7 @@ def save_skip(desk: Desk, opened: Opened, item: str, reason: str) -> None:
 
 
 def _save(desk: Desk, opened: Opened, kind: str, name: str, value: Any) -> None:
+    refuse_unrecordable(value, "reason" if kind == "skip" else "answer")
     snapshot = opened.session.snapshot
     desk.store.save_draft(
         opened.id,

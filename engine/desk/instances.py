@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
+from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
@@ -355,6 +356,10 @@ class Desk:
     ) -> int:
         if not events:
             return 0
+        rows = [to_json(e) for e in events]
+        refuse_unrecordable(rows, "text")
+        if holder is not None:
+            refuse_unrecordable([name for name in holder if name is not None], "holder")
         try:
             self.store.append_step(
                 opened.id,
@@ -363,7 +368,7 @@ class Desk:
                 state=qualified(after),
                 status=after["status"],
                 role=_role(opened.session.procedures, after),
-                events=[to_json(e) for e in events],
+                events=rows,
                 actor=self.actor,
                 at=stamp(moment),
                 holder=holder,
@@ -393,3 +398,21 @@ def _invalid(path: Path, diagnostics: Sequence[Diagnostic]) -> InvalidProcedureE
         f"procedure '{path}' has {len(errors)} {noun} and cannot be started; see `procflow validate {path}`",
         errors,
     )
+
+
+def refuse_unrecordable(value: Any, what: str) -> None:
+    """Refuse (UsageError) text no store keeps as it was given: a control character (U+0000 is
+    refused by PostgreSQL and kept by SQLite) or bytes that were not UTF-8, in any string of
+    `value` (an event, a draft's value), tabs and line breaks allowed. Every interface gets the
+    same one-line refusal on both backends, before anything is saved; `what` names the text."""
+    if isinstance(value, str):
+        why = unstorable(value, allow="\t\n")
+        if why is not None:
+            raise UsageError(f"the {what} '{visible(value)}' cannot be recorded: {why}")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            refuse_unrecordable(key, what)
+            refuse_unrecordable(inner, key if isinstance(key, str) and isinstance(inner, str) else what)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            refuse_unrecordable(inner, what)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from procflow.engine.base.errors import DatabaseError
 from procflow.engine.desk.audit import check_whole
 from procflow.engine.store import Store
 from procflow.engine.store.migrations import LATEST
-from procflow.engine.store.records import InstanceRecord, WholeInstance
+from procflow.engine.store.records import InstanceRecord, ViolationRow, WholeInstance
 
 BATCH = 500  # instances per read and per write transaction: a few MiB at most, a few statements each
 
@@ -29,10 +29,11 @@ class CopyReport(NamedTuple):
     differing: list[tuple[str, str]]  # (what, how it differs): left as the destination has it
     problems: list[tuple[str, str]]  # (instance, what `verify` finds wrong) after the copy
     integrity: list[str]  # the destination's own check
+    refused: list[tuple[str, str]]  # (what, why) not copied: text no store keeps (`keepable`)
 
     @property
     def ok(self) -> bool:
-        return not self.differing and not self.problems and not self.integrity
+        return not self.differing and not self.problems and not self.integrity and not self.refused
 
 
 # what a copy counts, in the order it is shown
@@ -46,6 +47,7 @@ KINDS = (
     "drafts",
     "violations",
     "decisions",
+    "passwords",
 )
 
 
@@ -76,7 +78,7 @@ def copy_record(
 ) -> CopyReport:
     """Copy every instance, then every recorded violation and decision, from `source` to
     `destination`; `progress(done, total)` after each batch of instances."""
-    report = CopyReport(Counter(), Counter(), [], [], [])
+    report = CopyReport(Counter(), Counter(), [], [], [], [])
     ids = source.all_ids()  # oldest first: an instance started inside another comes after it
     had_pins = {row.hash for row in destination.pinned_rows()}
     for start in range(0, len(ids), batch):
@@ -92,6 +94,7 @@ def _copy_batch(
     source: Store, destination: Store, ids: Sequence[str], had_pins: set[str], report: CopyReport
 ) -> None:
     records = _parents_first(source.instance_records(ids))
+    records = keepable(records, report)
     there = {r.instance.id: r for r in destination.instance_records(ids)}
     new = [r for r in records if r.instance.id not in there]
     checked = [r.instance.id for r in new]  # what `verify` checks: the new ones, the identical ones
@@ -150,11 +153,76 @@ def _copy_accountability(source: Store, destination: Store, report: CopyReport) 
             else:
                 what = "violation" if kind == "violations" else "decision about a violation"
                 report.differing.append((f"{what} {row[0]}", _row_difference(row._asdict(), found._asdict())))
+        fresh = keepable(fresh, report)
         report.counts[kind] += len(fresh)
         chosen.append(fresh)
     violations, decisions = chosen
     if violations or decisions:
         destination.add_accountability(violations, decisions)  # type: ignore[arg-type]
+
+
+Row = TypeVar("Row")
+NUL = "\x00"  # the one character PostgreSQL's text cannot hold; an older SQLite desk may have kept it
+
+
+def keepable(rows: Sequence[Row], report: CopyReport) -> list[Row]:
+    """`rows` (instance records, violations, decisions) less those with U+0000 in a text the
+    store keeps as it is (a note, a reason, a name: JSON columns escape it), each added to
+    `report.refused` with why, and less the instances inside a refused one. A copy neither
+    fails on them nor changes their text, whichever the backends; the source keeps them.
+    (procflow refuses the character at input since; an older desk could record it.)"""
+    kept = []
+    refused = {what for what, _ in report.refused}
+    for item in rows:
+        row: Any = item
+        if isinstance(row, InstanceRecord):
+            what, parent = f"instance '{row.instance.id}'", row.instance.parent
+            if parent is not None and f"instance '{parent}'" in refused:
+                report.refused.append((what, f"it belongs to instance '{parent}', which was not copied"))
+                refused.add(what)
+                continue
+        else:
+            what = (
+                f"{'violation' if isinstance(row, ViolationRow) else 'decision about a violation'} {row[0]}"
+            )
+        place = _where_nul(row)
+        if place is None:
+            kept.append(item)
+        else:
+            report.refused.append((what, f"{place} holds the character U+0000, which PostgreSQL cannot keep"))
+            refused.add(what)
+    return kept
+
+
+def _where_nul(row: Any) -> str | None:
+    """Which part of a row holds U+0000 in a text column (None: none does). Only the plain
+    strings of each row are looked at: quick enough for every instance of a large copy."""
+    if not isinstance(row, InstanceRecord):
+        return "its text" if _has_nul(row) else None
+    if _has_nul(row.instance) or _has_nul(row.instance.paths.values()):
+        return "its row"
+    for event in row.events:
+        if _has_nul(event):
+            return f"its event {event.seq}"
+    if any(_has_nul(d) for d in row.due) or any(_has_nul(d) for d in row.drafts):
+        return "its due rows or drafts"
+    return None
+
+
+def _has_nul(values: Any) -> bool:
+    return any(type(v) is str and NUL in v for v in values)
+
+
+def copy_passwords(source: Store, destination: Store, report: CopyReport) -> None:
+    """The web desk passwords (their hashes, with who set them when) of the people `destination`
+    has none for; a person who has one there keeps it (they may have changed it on the server
+    since), counted as already there. Run again, nothing is written twice."""
+    for row in source.passwords():
+        if destination.password_of(row.person) is None:
+            destination.set_password(row.person, row.hash, set_by=row.set_by, at=row.set_at)
+            report.counts["passwords"] += 1
+        else:
+            report.skipped["passwords"] += 1
 
 
 def _parents_first(records: list[InstanceRecord]) -> list[InstanceRecord]:

@@ -24,7 +24,8 @@ __all__ = ["BACKENDS", "Store", "backend_of", "open_store"]
 
 class Backend(NamedTuple):
     """A store backend as `open_store` knows it before its module (and driver) is imported.
-    Its module defines `open_location(location, *, timeout, durability, create_dir, migrate) -> Store`."""
+    Its module defines `open_location(location, *, timeout, durability, create_dir, migrate, glance)
+    -> Store`."""
 
     module: str  # under procflow.engine.store
     schemes: tuple[str, ...]  # the URL schemes that select it; none: it takes a file path
@@ -51,13 +52,27 @@ def backend_of(location: str) -> str:
     )
 
 
-def open_store(explicit: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+GLANCE_SECONDS = 0.5  # a glance waits this long for a lock; a server gets libpq's least, 2 s, to answer
+
+
+def open_store(
+    explicit: str | os.PathLike[str] | None = None, *, migrate: bool = True, glance: bool = False
+) -> Store:
     """The store where `db_path` says, with the lock wait and durability the environment sets,
     migrated to the latest schema (`migrate=False`: as it is, for `procflow db upgrade`). The
-    backend's module loads only now: `validate` and `--help` never load a database driver."""
+    backend's module loads only now: `validate` and `--help` never load a database driver.
+
+    `glance`: a quick look that must neither wait nor change anything (shell completion, on
+    every Tab): nothing is created or migrated (a missing file is a `DatabaseError`), a lock is
+    waited on for GLANCE_SECONDS and a server given the shortest time libpq allows to answer."""
     location, default = db_path(explicit)
     module = importlib.import_module(f"procflow.engine.store.{BACKENDS[backend_of(location)].module}")
     store: Store = module.open_location(
-        location, timeout=lock_timeout(), durability=durability(), create_dir=default, migrate=migrate
+        location,
+        timeout=GLANCE_SECONDS if glance else lock_timeout(),
+        durability=durability(),
+        create_dir=default and not glance,
+        migrate=migrate and not glance,
+        glance=glance,
     )
     return store

@@ -66,6 +66,7 @@ SUGGEST_PER_PREFIX = 64
 CHANNEL = "procflow_due"  # NOTIFY'd in a step's transaction when what is due changed
 MIGRATION_LOCK = 0x70726F63666C6F77  # pg_advisory_xact_lock key: "procflow" in ASCII
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
+GLANCE_CONNECT = 2  # seconds for a glance (shell completion), whatever is set: libpq's least
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 APPEND_ONLY = ("events", "violations", "violation_decisions")
 _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"})
@@ -79,12 +80,19 @@ DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 
 
 def open_location(
-    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+    location: str,
+    *,
+    timeout: float,
+    durability: str,
+    create_dir: bool,
+    migrate: bool = True,
+    glance: bool = False,
 ) -> PostgresStore:
     """The store on the server `location` names (the `postgresql` entry of `engine.store.BACKENDS`).
-    Durability is the server's (`synchronous_commit`); there is no folder to create."""
+    Durability is the server's (`synchronous_commit`); there is no folder to create. A `glance`
+    gives the server GLANCE_CONNECT seconds to answer and every statement `timeout`."""
     del durability, create_dir
-    return PostgresStore(location, timeout=timeout, migrate=migrate)
+    return PostgresStore(location, timeout=timeout, migrate=migrate, glance=glance)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -99,8 +107,11 @@ class PostgresStore:
     """An open connection to a PostgreSQL database; use as a context manager or call `close()`.
     Implements `Store`."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0, migrate: bool = True) -> None:
-        """`migrate`: apply the migrations the database lacks now, as SQLite's store does."""
+    def __init__(self, url: str, *, timeout: float = 5.0, migrate: bool = True, glance: bool = False) -> None:
+        """`migrate`: apply the migrations the database lacks now, as SQLite's store does.
+        `glance`: a quick look (shell completion) that never waits long: connecting, a lock and
+        every statement each have a short limit."""
+        self._glance = glance
         if psycopg is None:
             raise DatabaseError(
                 f"database '{masked(url)}' needs the PostgreSQL driver: pip install 'procflow[postgresql]'"
@@ -122,7 +133,9 @@ class PostgresStore:
 
     def _connect(self) -> psycopg.Connection[Any]:
         extra: dict[str, Any] = {}
-        if "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
+        if self._glance:
+            extra["connect_timeout"] = GLANCE_CONNECT
+        elif "connect_timeout" not in self.url and not os.environ.get("PGCONNECT_TIMEOUT"):
             extra["connect_timeout"] = CONNECT_TIMEOUT
         if (
             "keepalives" not in self.url
@@ -137,6 +150,8 @@ class PostgresStore:
         try:
             # a row another desk holds is waited for as long as PROCFLOW_LOCK_TIMEOUT, like SQLite's lock
             db.execute(f"SET lock_timeout = {max(1, int(self.timeout * 1000))}")  # 0 would wait for ever
+            if self._glance:
+                db.execute(f"SET statement_timeout = {GLANCE_CONNECT * 1000}")
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None
@@ -233,15 +248,16 @@ class PostgresStore:
             row = self.db.execute("SELECT version FROM procflow_schema").fetchone()
         return int(row[0]) if row is not None else 0
 
-    def upgrade(self) -> int:
+    def upgrade(self) -> tuple[int, int]:
         """Apply the migrations the database lacks (postgres_migrations.py) in one transaction,
         under an advisory lock: of several desks starting at once on a fresh database, one
-        migrates it and the others find it done."""
+        migrates it and the others find it done. (The version found under the lock, the one
+        reached): the desk that migrated says so, the others find the latest."""
         version = self.schema_version()
         self._refuse_newer(version)
         self._refuse_foreign(version)
         if version == LATEST:
-            return version
+            return version, version
         # the session's advisory lock, taken before the transaction: a transaction that began
         # before the wait would look tables up in the catalogue as it was then, and miss the
         # ones the desk that held the lock has just made
@@ -259,7 +275,7 @@ class PostgresStore:
             if not self.db.broken:  # a lost connection has let go of its locks already
                 with self._errors():
                     self.db.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-        return LATEST
+        return version, LATEST
 
     def _refuse_newer(self, version: int) -> None:
         if version > LATEST:
@@ -277,6 +293,10 @@ class PostgresStore:
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             )
         }
+        if version == 0 and tables:
+            # a desk migrating at once may have committed since the version was read: its tables
+            # are never seen without their version (one transaction), so read the version again
+            version = self.schema_version()
         if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
             return
         raise DatabaseError(
@@ -285,9 +305,12 @@ class PostgresStore:
         )
 
     def integrity(self, *, quick: bool = False) -> list[str]:
-        """What the server cannot check by itself: the append-only triggers are in place, and
-        (unless `quick`) every instance's version is the number of its events."""
-        problems = []
+        """What the server cannot check by itself: the schema is this procflow's, the
+        append-only triggers are in place, and (unless `quick`) every instance's version is the
+        number of its events. (The server keeps its own pages sound: nothing like SQLite's
+        integrity_check is asked of it.)"""
+        version = self.schema_version()
+        problems = [] if version == LATEST else [f"schema version {version}, not {LATEST}"]
         found = {
             r[0]
             for r in self._rows(
@@ -310,6 +333,9 @@ class PostgresStore:
                 f"instance {i} is at version {v} but has {n} events (last {m})" for i, v, n, m in rows
             ]
         return problems
+
+    def integrity_checks(self) -> str:
+        return f"schema version {LATEST}, append-only triggers and event counts"
 
     # --- procedures -----------------------------------------------------------------------
 
@@ -863,6 +889,12 @@ class PostgresStore:
         return [DecisionRow(int(row[0]), *row[1:]) for row in rows]
 
     # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        return [
+            records.PasswordRow(*row)
+            for row in self._rows("SELECT person, hash, set_by, set_at FROM passwords ORDER BY person")
+        ]
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"

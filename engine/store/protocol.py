@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from procflow.engine.store import records
 from procflow.engine.store.records import (
     AccountableEvent,
     DecisionRow,
@@ -55,13 +56,20 @@ class Store(Protocol):
         """The number of migrations the data has had (opening a store applies the missing ones)."""
         ...
 
-    def upgrade(self) -> int:
-        """Apply every migration the data lacks, in one transaction; the version reached.
-        A store at the latest version is left as it is."""
+    def upgrade(self) -> tuple[int, int]:
+        """Apply every migration the data lacks, in one transaction: (the version found when
+        that transaction began, the version reached). A store at the latest version is left as
+        it is; of several processes upgrading one store at once, one finds the old version and
+        migrates, the others find the latest."""
         ...
 
     def integrity(self, *, quick: bool = False) -> list[str]:
         """The backend's own check of its data, one problem a line; empty when sound (`verify`)."""
+        ...
+
+    def integrity_checks(self) -> str:
+        """What `integrity()` checks on this backend, in a few words: `verify` says it ran that
+        (SQLite's `integrity_check`, PostgreSQL's schema version and append-only triggers)."""
         ...
 
     # --- instances and steps -----------------------------------------------------------------
@@ -291,6 +299,10 @@ class Store(Protocol):
         ...
 
     # --- a whole record, for `procflow db copy` (engine/desk/transfer.py) -------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        """Every password kept, by person (`db copy` carries them to another store)."""
+        ...
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         """The pinned texts with these hashes (None: every one), as stored, by hash."""

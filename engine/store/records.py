@@ -331,6 +331,16 @@ class PinRow(NamedTuple):
     pinned_at: str
 
 
+class PasswordRow(NamedTuple):
+    """A person's web desk password as the store keeps it (`Store.passwords`): its hash, never
+    the password, and who set it when."""
+
+    person: str
+    hash: str  # the PHC string (argon2id or scrypt, with its salt)
+    set_by: str
+    set_at: str
+
+
 class InstanceRecord(NamedTuple):
     """Everything a store keeps of one instance, ids, numbers and stamps as stored: its row (with
     its paths), its events, its due rows and its drafts (`Store.instance_records`)."""

@@ -66,9 +66,18 @@ _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's:
 
 
 def open_location(
-    location: str, *, timeout: float, durability: str, create_dir: bool, migrate: bool = True
+    location: str,
+    *,
+    timeout: float,
+    durability: str,
+    create_dir: bool,
+    migrate: bool = True,
+    glance: bool = False,
 ) -> SQLiteStore:
-    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`)."""
+    """The store in the file `location` (the `sqlite` entry of `engine.store.BACKENDS`); a
+    `glance` never creates the file."""
+    if glance and not os.path.isfile(location):
+        raise DatabaseError(f"database '{location}' does not exist yet")
     return SQLiteStore(
         location, timeout=timeout, durability=durability, create_dir=create_dir, migrate=migrate
     )
@@ -184,8 +193,10 @@ class SQLiteStore:
             version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
         return version
 
-    def upgrade(self) -> int:
-        """Apply the migrations the file lacks (engine/store/migrations.py) in one transaction."""
+    def upgrade(self) -> tuple[int, int]:
+        """Apply the migrations the file lacks (engine/store/migrations.py) in one transaction.
+        (The version found in that transaction, the one reached): of several processes starting
+        at once on a new file, the one that migrated it says so."""
         version = self.schema_version()
         if version > LATEST:
             raise DatabaseError(
@@ -194,7 +205,7 @@ class SQLiteStore:
             )
         self._refuse_foreign(version)
         if version == LATEST:
-            return version
+            return version, version
         if version == 0:  # needs the write lock of a fresh file, so before the transaction
             self.db.execute("PRAGMA journal_mode=WAL")
         with self.write() as db:
@@ -203,7 +214,7 @@ class SQLiteStore:
                 for statement in MIGRATIONS[target - 1]:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={target}")
-        return LATEST
+        return version, LATEST
 
     def _refuse_foreign(self, version: int) -> None:
         """Refuse, before anything is written or the journal mode is changed, a database that
@@ -212,6 +223,10 @@ class SQLiteStore:
         in one transaction, so nobody sees procflow's tables without its version)."""
         with self._errors():
             tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables:
+            # a process migrating at once may have committed since the version was read: its
+            # tables are never seen without their version (one transaction), so read it again
+            version = self.schema_version()
         if (version == 0 and not tables) or (version > 0 and tables >= _OWN_TABLES):
             return
         raise DatabaseError(
@@ -226,7 +241,10 @@ class SQLiteStore:
         problems = [str(r[0]) for r in rows]
         return [] if problems == ["ok"] else problems
 
-        # --- procedures -----------------------------------------------------------------------
+    def integrity_checks(self) -> str:
+        return "integrity_check"  # SQLite's own name for it, as `PRAGMA integrity_check` reports
+
+    # --- procedures -----------------------------------------------------------------------
 
     @staticmethod
     def _pin(db: sqlite3.Connection, procedure_id: str, path: str, raw: bytes, at: str) -> str:
@@ -844,6 +862,13 @@ class SQLiteStore:
             return [DecisionRow(*row) for row in self.db.execute(query)]
 
     # --- a whole record, for `procflow db copy` -------------------------------------------------
+
+    def passwords(self) -> list[records.PasswordRow]:
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT person, hash, set_by, set_at FROM passwords ORDER BY person"
+            ).fetchall()
+        return [records.PasswordRow(*row) for row in rows]
 
     def pinned_rows(self, hashes: Sequence[str] | None = None) -> list[PinRow]:
         query = "SELECT hash, procedure_id, path, text, pinned_at FROM procedures"

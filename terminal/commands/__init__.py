@@ -98,7 +98,7 @@ COMMANDS: dict[str, Registered] = {
         "checking", "Check procedure files and directories (default: the project's procedures)."
     ),
     "verify": Registered(
-        "records", "Rebuild every snapshot (or ID's) from its events and check the database file."
+        "records", "Rebuild every snapshot (or ID's) from its events and check the database."
     ),
     "where": Registered(
         "where",

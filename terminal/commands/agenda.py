@@ -109,7 +109,8 @@ def agenda(
     who = environment.actor(actor) if mine else None
     held = sorted(site.roles_of(who) or ()) if site is not None and who is not None else []
     lang = environment.language(lang)
-    store = open_store(db)
+    # closed when the command ends, however it ends (a --watch ends with Ctrl-C)
+    store = click.get_current_context().with_resource(open_store(db))
 
     def read(moment: Any) -> Any:
         return agendas.read_agenda(

@@ -34,8 +34,7 @@ def db_upgrade(location: str | None, as_json: bool) -> None:
     after a team's server (run it once after installing a new procflow).
     """
     with open_store(location, migrate=False) as store:
-        before = store.schema_version()
-        after = store.upgrade()
+        before, after = store.upgrade()
         where = store.location
     if as_json:
         click.echo(to_json({"database": where, "from": before, "to": after, "latest": LATEST}))
@@ -62,10 +61,17 @@ WHERE_HELP = "a database file, or a postgresql:// URL"
     callback=findable,
     help=f"Copy to DST: {WHERE_HELP} (made if new).",
 )
-def db_copy(source: str, destination: str) -> None:
+@click.option(
+    "--without-passwords",
+    "without_passwords",
+    is_flag=True,
+    help="Leave the web desk's passwords out (by default their hashes are copied).",
+)
+def db_copy(source: str, destination: str, without_passwords: bool) -> None:
     """Copy every instance, event, pinned text, due row, draft, violation and decision of SRC
     into DST, keeping their ids, numbers and times, and check every copied instance as
-    `verify` does.
+    `verify` does; and the web desk's password hashes, unless --without-passwords (a person
+    who has one in DST keeps it).
 
     Safe to run again: an instance already in DST and identical is skipped; one that differs
     is reported and left as DST has it (exit 1). SRC is only read, and must be at this
@@ -74,4 +80,4 @@ def db_copy(source: str, destination: str) -> None:
     """
     from procflow.terminal import copying
 
-    click.get_current_context().exit(copying.copy(source, destination))
+    click.get_current_context().exit(copying.copy(source, destination, passwords=not without_passwords))

@@ -40,7 +40,7 @@ def history(
     Drafts (what was confirmed inside a step not yet taken) are not events; --drafts lists them
     after the events.
     """
-    store = open_store(db)
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
     instance = store.resolve(instance, environment.actor(actor))
     histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
 
@@ -52,12 +52,13 @@ def history(
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: checked, integrity, mismatches, ok.")
 def verify(instance: str | None, db: str | None, actor: str | None, lang: str | None, as_json: bool) -> None:
-    """Rebuild every snapshot (or ID's) from its events and check the database file.
+    """Rebuild every snapshot (or ID's) from its events and check the database.
 
-    Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when SQLite's
-    integrity_check finds the file damaged.
+    Exit 0 when everything matches, 1 when a snapshot differs from its events, 9 when the
+    backend's own check finds the database damaged (SQLite's integrity_check; on PostgreSQL the
+    schema version and the append-only triggers).
     """
-    store = open_store(db)
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
     if instance is not None:
         instance = store.resolve(instance, environment.actor(actor))
     click.get_current_context().exit(histories.show_verify(store, instance, as_json))

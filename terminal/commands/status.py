@@ -46,7 +46,7 @@ def status(
     An instance whose procedure file changed (or was removed) after it started is marked: it
     keeps running on the text it started with.
     """
-    store = open_store(db)
+    store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
     who = person if person is not None else environment.actor(actor) if mine else None
     held = _site().roles_of(who) if who is not None and _site_given() else None  # a site only when needed
     report = read_status(store, person=who, open_limit=None if show_all else 50, roles=sorted(held or ()))
