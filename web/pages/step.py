@@ -17,6 +17,7 @@ from procflow.engine.base.errors import (
     ProcflowError,
     RoleError,
 )
+from procflow.engine.desk.agenda import shown_due
 from procflow.engine.desk.drafts import Given, given, save_answer, save_check, save_skip
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.desk.people import may_act
@@ -237,18 +238,7 @@ def show(
         }
         for item in view.items
     ]
-    dues = [
-        {
-            "text": d.text,
-            "iso": d.due,
-            "at": local(datetime.fromisoformat(d.due), moment) if d.due else "",
-            "passed": d.due is not None and datetime.fromisoformat(d.due) < moment,
-            "every": d.every,
-            "id": d.id,
-            "recurring": d.kind == "every" and d.due is not None,
-        }
-        for d in (*view.caller_due, *view.due)
-    ]
+    dues = [shown_due(d, moment) for d in (*view.caller_due, *view.due)]
     return ctx.render(
         "step.html",
         status,
