@@ -41,8 +41,7 @@ MAX_FIELDS = 500  # a posted form; a step has far fewer
 
 def _endpoint(web: Shared, page: registry.Page) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
-        token = request.cookies.get(COOKIE)
-        session = web.sessions.get(token)
+        session = await run_in_threadpool(web.sessions.get, request.cookies.get(COOKIE))
         fresh = session is None
         if session is None:
             session = web.sessions.new()
@@ -55,7 +54,7 @@ def _endpoint(web: Shared, page: registry.Page) -> Callable[[Request], Awaitable
                 return _finish(ctx, ctx.render("error.html", 403, message=ctx.t("error.forbidden")))
         if not page.public and session.person is None:
             query = {"next": request.url.path} if request.method == "GET" else {}
-            if token and fresh:
+            if session.expired:
                 query["expired"] = "1"
             if ctx.htmx:  # a live update of a page whose session ended: the whole page goes
                 return _finish(

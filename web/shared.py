@@ -19,8 +19,8 @@ HERE = Path(__file__).resolve().parent
 class Shared:
     def __init__(self, config: WebConfig) -> None:
         self.config = config
-        self.sessions = Sessions(config.idle_minutes * 60)
         self.stores = StorePool(config.open_store)
+        self.sessions = Sessions(self.stores.get, config.idle_minutes * 60)
         self.per_person = RateLimit(limit=5, window=15 * 60)
         self.per_address = RateLimit(limit=30, window=15 * 60)
         self.offered = Offered(config.dirs)
