@@ -4,14 +4,20 @@ that outlive the server and are shared by two serve processes on one database.""
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 
+import pytest
 from test_web_http import Client, _start, _step
 from webdesk import Server, _address, _environment
+
+BACKENDS = [{}, {"postgresql": "1"}]  # the server's store: a file, or a PostgreSQL database
 
 
 def _version(client: Client, path: str) -> str:
@@ -113,6 +119,7 @@ def _ticked(client: Client, path: str, fields: dict[str, str]) -> int:
     return client._open(request)[0]
 
 
+@pytest.mark.parametrize("server", BACKENDS, indirect=True, ids=["sqlite", "postgresql"])
 def test_a_session_outlives_the_server_and_two_serve_processes_share_it(server: Server) -> None:
     amy = Client(server)
     amy.sign_in("amy")
@@ -125,7 +132,7 @@ def test_a_session_outlives_the_server_and_two_serve_processes_share_it(server: 
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_environment(server.db, server.site),
+            env=_environment(server.database or server.db, server.site),
             cwd=server.db.parent,
         )
         for _ in range(2)
@@ -145,3 +152,61 @@ def test_a_session_outlives_the_server_and_two_serve_processes_share_it(server: 
             for stream in (process.stdout, process.stderr):
                 if stream is not None:
                     stream.close()
+
+
+def _stream(server: Server, client: Client) -> tuple[http.client.HTTPConnection, str]:
+    """The desk's live stream opened as a browser does, and its first update."""
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=20)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+    connection.request(
+        "GET",
+        "/live/desk/events",
+        headers={"Cookie": cookie, "Accept": "text/event-stream", "Accept-Language": "en"},
+    )
+    response = connection.getresponse()
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/event-stream")
+    first = b""
+    while b"event: desk" not in first or not first.endswith(b"\n\n"):
+        first += response.read1(65536)
+    return connection, first.decode()
+
+
+def _threads(server: Server) -> int:
+    return len(os.listdir(f"/proc/{server.process.pid}/task"))
+
+
+def _connections(server: Server) -> int:
+    """The server's connections to its PostgreSQL database (none for a file)."""
+    if not server.database:
+        return 0
+    import psycopg
+
+    with psycopg.connect(server.database, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+@pytest.mark.parametrize("server", BACKENDS, indirect=True, ids=["sqlite", "postgresql"])
+def test_live_streams_that_go_away_leave_no_thread_or_connection_and_do_not_hold_up_a_stop(
+    server: Server,
+) -> None:
+    amy = Client(server)
+    amy.sign_in("amy")
+    seen = []
+    for _ in range(3):  # each round: many desks open at once, then all closed
+        opened = [_stream(server, amy) for _ in range(12)]
+        assert all("My open work" in first for _, first in opened)
+        for connection, _ in opened:
+            connection.close()
+        time.sleep(1.5)
+        seen.append((_threads(server), _connections(server)))
+    assert seen[2] == seen[1], seen  # a round more leaves nothing more behind
+    assert seen[2][1] <= 41 if server.database else True  # the worker threads' and the watcher's
+    connection, _ = _stream(server, amy)  # one left open as the server is stopped
+    server.process.terminate()
+    server.process.wait(timeout=10)  # the stream ends with it; the stop does not wait for it
+    connection.close()
+    assert _connections(server) == 0

@@ -51,6 +51,7 @@ class Server:
     db: Path
     site: Path
     process: subprocess.Popen[str]
+    database: str = ""  # PROCFLOW_DB when not the file `db` (a PostgreSQL URL)
 
     def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """`procflow ARGS` against this server's database and site file."""
@@ -59,18 +60,18 @@ class Server:
             input=input,
             capture_output=True,
             text=True,
-            env=_environment(self.db, self.site),
+            env=_environment(self.database or self.db, self.site),
             cwd=self.db.parent,
             timeout=60,
         )
 
 
-def _environment(db: Path, site: Path) -> dict[str, str]:
+def _environment(db: Path | str, site: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROCFLOW_")}
     env.update(
         PROCFLOW_DB=str(db),
         PROCFLOW_SITE=str(site),
-        PROCFLOW_CACHE_DIR=str(db.parent / "cache"),
+        PROCFLOW_CACHE_DIR=str(site.parent / "cache"),
         PROCFLOW_USER="admin",
         NO_COLOR="1",
     )
@@ -82,10 +83,12 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """`procflow serve --port 0` in its own directory (no project: the bundled procedures),
     every person of SITE with the password PASSWORD; stopped after the test. Parametrized
     indirectly with {file name: text}, those procedure files are served too (`--dir`), and
-    `procflow.yaml` there replaces SITE and `serve` adds options to the command."""
+    `procflow.yaml` there replaces SITE and `serve` adds options to the command; `postgresql`
+    keeps the data in a fresh PostgreSQL database (conftest's `pg_url`) instead of a file."""
     extra: dict[str, str] = dict(getattr(request, "param", None) or {})
     site_text = extra.pop("procflow.yaml", SITE)  # a site file of the test's own
     serve_args = extra.pop("serve", "").split()  # more options of `procflow serve`
+    database = request.getfixturevalue("pg_url") if extra.pop("postgresql", "") else ""
     if extra:
         folder = tmp_path / "extra"
         folder.mkdir()
@@ -95,6 +98,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     site = tmp_path / "procflow.yaml"
     site.write_text(site_text, encoding="utf-8")
     db = tmp_path / "procflow.db"
+    location = database or db
     setting = [  # one `procflow passwd` each, side by side
         subprocess.Popen(
             [sys.executable, "-m", "procflow.cli", "passwd", person, "--password-stdin"],
@@ -102,7 +106,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_environment(db, site),
+            env=_environment(location, site),
             cwd=tmp_path,
         )
         for person in PEOPLE
@@ -115,12 +119,12 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_environment(db, site),
+        env=_environment(location, site),
         cwd=tmp_path,
     )
     try:
         url = _address(process)
-        yield Server(url, db, site, process)
+        yield Server(url, db, site, process, database)
     finally:
         process.terminate()
         try:

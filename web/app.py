@@ -4,8 +4,9 @@ in the page's language), the static files shipped in the package, the security h
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from procflow.engine.base.errors import (
     ConflictError,
@@ -96,6 +97,16 @@ def routes(web: Shared) -> list[BaseRoute]:
 
 def create_app(config: WebConfig) -> Starlette:
     web = Shared(config)
-    app = Starlette(routes=routes(web), middleware=[Middleware(SecurityHeaders)])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        web.live.start()  # the watcher behind live updates runs while the server does
+        try:
+            yield
+        finally:
+            web.live.close()
+            await run_in_threadpool(web.live.join)
+
+    app = Starlette(routes=routes(web), middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.web = web
     return app

@@ -58,13 +58,13 @@ class Sessions:
             keep_session(self.store(), session.token, person=person, lang=lang, at=self.clock())
         return session
 
-    def get(self, token: str | None) -> Session | None:
-        """The session of `token`, its idle time reset; None for no token or one procflow never
-        gives out. A token without a row is a visitor not signed in (or signed out, or idle too
-        long: then `expired`)."""
+    def get(self, token: str | None, *, touch: bool = True) -> Session | None:
+        """The session of `token`, its idle time reset (unless `touch` is False: a live update
+        is not a use); None for no token or one procflow never gives out. A token without a row
+        is a visitor not signed in (or signed out, or idle too long: then `expired`)."""
         if not token or not TOKEN.fullmatch(token):
             return None
-        found, expired = find_session(self.store(), token, idle=self.idle, at=self.clock())
+        found, expired = find_session(self.store(), token, idle=self.idle, at=self.clock(), touch=touch)
         if found is None:
             return Session(token, None, expired=expired)
         return Session(token, found.person, lang=found.lang)

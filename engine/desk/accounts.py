@@ -57,9 +57,12 @@ def keep_session(store: Store, token: str, *, person: str | None, lang: str | No
     store.keep_session(digest(token), person=person, lang=lang, at=stamp(at))
 
 
-def find_session(store: Store, token: str, *, idle: float, at: datetime) -> tuple[SessionRow | None, bool]:
-    """The session of `token` used now, and whether it had just expired: a session unused for
-    `idle` seconds is ended here, on the server, whatever the browser still holds."""
+def find_session(
+    store: Store, token: str, *, idle: float, at: datetime, touch: bool = True
+) -> tuple[SessionRow | None, bool]:
+    """The session of `token` used now (`touch`: its last use noted), and whether it had just
+    expired: a session unused for `idle` seconds is ended here, on the server, whatever the
+    browser still holds."""
     key = digest(token)
     found = store.session_of(key)
     if found is None:
@@ -68,7 +71,7 @@ def find_session(store: Store, token: str, *, idle: float, at: datetime) -> tupl
     if (at - seen).total_seconds() > idle:
         store.end_session(key)
         return None, found.person is not None
-    if (at - seen).total_seconds() >= TOUCH_EVERY:
+    if touch and (at - seen).total_seconds() >= TOUCH_EVERY:
         store.touch_session(key, at=stamp(at))
     return found, False
 
