@@ -101,10 +101,18 @@ def test_a_box_unticked_again_is_forgotten(server: Server) -> None:
     tick = {"version": version, "check": "pen_and_paper"}
     assert _ticked(amy, draft, tick) == 200
     assert "pen_and_paper" in server.cli("history", ident, "--drafts", "--lang", "en").stdout
+    assert " checked" in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
     assert _ticked(amy, draft, {"version": version}) == 200  # none ticked now
     drafts = server.cli("history", ident, "--drafts", "--lang", "en").stdout.split("drafts", 1)[1]
     assert "pen_and_paper" not in drafts
-    assert re.search(r'value="pen_and_paper"(?! checked)', amy.get(f"/instance/{ident}")[1])
+    assert " checked" not in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
+
+
+def _box(page: str, item: str) -> str:
+    """The checklist box of `item` on a step page, as markup."""
+    found = re.search(rf'<input type="checkbox"[^>]*value="{item}"[^>]*>', page)
+    assert found, item
+    return found.group(0)
 
 
 def _ticked(client: Client, path: str, fields: dict[str, str]) -> int:
