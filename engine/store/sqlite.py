@@ -438,12 +438,13 @@ class SQLiteStore:
             version = self.db.execute("PRAGMA data_version").fetchone()[0]
         if self._data_version is None:
             self._data_version = version
-        end = time.monotonic() + max(0.0, timeout)
+        left = max(0.0, timeout)  # counted in what was slept: the same under a test's clock
         while version == self._data_version:
-            left = end - time.monotonic()
             if left <= 0:
                 return False
-            time.sleep(min(POLL_SECONDS, left))
+            pause = min(POLL_SECONDS, left)
+            time.sleep(pause)
+            left -= pause
             with self._errors():
                 version = self.db.execute("PRAGMA data_version").fetchone()[0]
         self._data_version = version
