@@ -19,6 +19,7 @@ from procflow.engine.base.durations import say_duration
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.base.messages import message
 from procflow.engine.base.safetext import visible
+from procflow.engine.desk.agenda import shown_due
 from procflow.engine.desk.instances import Opened
 from procflow.terminal import deadlines
 from procflow.terminal.typeahead import typed_ahead
@@ -245,9 +246,7 @@ class Screen:
     def _when(self, due: Any, now: datetime) -> str:
         if due.due is None:
             return self.w("run.unknown", text=visible(due.text))
-        at = datetime.fromisoformat(due.due)
-        at = at.astimezone(now.tzinfo) if at.tzinfo is not None else at  # the desk's clock and zone
-        shown = at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
+        shown = shown_due(due, now).at  # the desk's clock and zone, as the agenda and the web show it
         if due.every:
             return self.w("run.every", d=say_duration(due.every, self.lang), t=shown)
         return self.w("run.by", t=shown)

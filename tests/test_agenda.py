@@ -267,7 +267,8 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
 def test_watch_refreshes_and_flags_what_falls_due(desk: Desk, ticking: list[float]) -> None:
     ident = desk.meeting("2026-03-09T10:00")
     shown = desk.run_cli("agenda", "--watch", "--interval", "60", "--count", "4", "--lang", "en")
-    assert shown.exit_code == 0 and ticking == [60, 60, 60]
+    # three intervals between four refreshes, slept in the short polls of SQLite's file
+    assert shown.exit_code == 0 and sum(ticking) == 180 and max(ticking) <= 1
     frames = shown.output.split("\n\n")
     assert [f.splitlines()[1] for f in frames] == [
         "  in 2m  09:30  Everything the meeting needs in place 30 minutes before it starts",

@@ -750,3 +750,60 @@ def test_a_password_hash_is_kept_per_person_and_a_new_one_replaces_it(store: Sto
     assert store.password_of("amy") == "$argon2id$v=19$second"
     assert store.password_of("hana") == "$argon2id$v=19$other"
     assert store.password_of("Amy") is None  # person ids are exact, as in the site file
+
+
+def test_a_draft_dropped_is_gone_and_only_that_one_and_only_at_the_version_read(store: Store) -> None:
+    iid = start(store)
+    draft(store, iid, 1, "check", "lights")
+    draft(store, iid, 1, "check", "door")
+    draft(store, iid, 1, "answer", "lights", "on")  # a field of the same name: another subject
+    store.drop_draft(iid, 1, kind="check", name="lights")  # unticked again
+    store.drop_draft(iid, 1, kind="check", name="never")  # none kept: no error
+    store.drop_draft(iid, 1, kind="skip", name="door")  # the item is ticked, not skipped: kept
+    assert [(d.kind, d.name) for d in store.drafts(iid)] == [("answer", "lights"), ("check", "door")]
+    step(store, iid, 1, actor="bob", when=at(7), events=[{"kind": "note", "note": "x"}])
+    with pytest.raises(ConflictError, match="changed by bob"):
+        store.drop_draft(iid, 1, kind="check", name="door")
+    assert [(d.kind, d.name) for d in store.drafts(iid)] == [("answer", "lights"), ("check", "door")]
+    with pytest.raises(ValueError, match="unknown draft kind"):
+        store.drop_draft(iid, 2, kind="move", name="door")
+
+
+def test_a_session_is_kept_by_its_digest_used_ended_and_purged_when_idle(store: Store) -> None:
+    assert store.session_of("d1") is None
+    store.keep_session("d1", person=None, lang="en", at=at(0))  # a language chosen, not signed in
+    store.keep_session("d1", person="amy", lang="zh-Hant", at=at(1))  # signed in: the same row
+    store.keep_session("d2", person="ben", lang=None, at=at(2))
+    store.keep_session("d3", person="hana", lang=None, at=at(3))
+    found = store.session_of("d1")
+    assert found is not None
+    assert (found.digest, found.person, found.lang, found.created_at, found.seen_at) == (
+        "d1", "amy", "zh-Hant", at(0), at(1)
+    )  # fmt: skip
+    store.touch_session("d1", at=at(9))
+    store.touch_session("unknown", at=at(9))  # no row, no error
+    assert store.session_of("d1") == found._replace(seen_at=at(9))
+    store.end_session("d2")
+    store.end_session("d2")  # signed out twice: no error
+    assert store.session_of("d2") is None
+    assert store.purge_sessions(idle_before=at(5)) == 1  # d3, last used at 3
+    assert store.session_of("d3") is None and store.session_of("d1") is not None
+    assert store.purge_sessions(idle_before=at(5)) == 0
+
+
+def test_a_watcher_learns_soon_that_another_desk_changed_what_is_due(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """What `agenda --watch` and the web desk's live updates wait on: PostgreSQL is told
+    (NOTIFY), SQLite's file is asked; either way the wait ends well before its timeout."""
+    import time
+
+    with backend.open(tmp_path) as watcher, backend.open(tmp_path) as other:
+        iid = start(other, due=[due("d1", at(30))])
+        assert watcher.wait_for_due_change(0) is False  # starts listening; nothing since
+        assert watcher.wait_for_due_change(0.3) is False  # nobody changed anything: the whole wait
+        step(other, iid, 1, due=[due("d2", at(40))])
+        began = time.monotonic()
+        assert watcher.wait_for_due_change(30) is True
+        assert time.monotonic() - began < 10
+        assert watcher.wait_for_due_change(0) is False  # told once

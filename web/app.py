@@ -4,8 +4,9 @@ in the page's language), the static files shipped in the package, the security h
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from procflow.engine.base.errors import (
     ConflictError,
@@ -41,8 +42,7 @@ MAX_FIELDS = 500  # a posted form; a step has far fewer
 
 def _endpoint(web: Shared, page: registry.Page) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
-        token = request.cookies.get(COOKIE)
-        session = web.sessions.get(token)
+        session = await run_in_threadpool(web.sessions.get, request.cookies.get(COOKIE))
         fresh = session is None
         if session is None:
             session = web.sessions.new()
@@ -55,7 +55,7 @@ def _endpoint(web: Shared, page: registry.Page) -> Callable[[Request], Awaitable
                 return _finish(ctx, ctx.render("error.html", 403, message=ctx.t("error.forbidden")))
         if not page.public and session.person is None:
             query = {"next": request.url.path} if request.method == "GET" else {}
-            if token and fresh:
+            if session.expired:
                 query["expired"] = "1"
             if ctx.htmx:  # a live update of a page whose session ended: the whole page goes
                 return _finish(
@@ -97,6 +97,16 @@ def routes(web: Shared) -> list[BaseRoute]:
 
 def create_app(config: WebConfig) -> Starlette:
     web = Shared(config)
-    app = Starlette(routes=routes(web), middleware=[Middleware(SecurityHeaders)])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        web.live.start()  # the watcher behind live updates runs while the server does
+        try:
+            yield
+        finally:
+            web.live.close()
+            await run_in_threadpool(web.live.join)
+
+    app = Starlette(routes=routes(web), middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.web = web
     return app

@@ -19,4 +19,3 @@ class WebConfig:
     dirs: tuple[str, ...] = ()  # --dir: where procedures are found besides the project's
     behind_proxy: bool = False  # trust X-Forwarded-* from the proxy (uvicorn's proxy headers)
     idle_minutes: float = IDLE_MINUTES
-    poll_seconds: float = 10.0  # how often an open page asks for live updates (htmx polling)

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from procflow.engine.base.safetext import visible
 from procflow.web.config import WebConfig
+from procflow.web.live import Live
 from procflow.web.procedures import Offered
 from procflow.web.security import RateLimit
 from procflow.web.sessions import Sessions
@@ -19,8 +20,9 @@ HERE = Path(__file__).resolve().parent
 class Shared:
     def __init__(self, config: WebConfig) -> None:
         self.config = config
-        self.sessions = Sessions(config.idle_minutes * 60)
         self.stores = StorePool(config.open_store)
+        self.sessions = Sessions(self.stores.get, config.idle_minutes * 60)
+        self.live = Live(config.open_store)
         self.per_person = RateLimit(limit=5, window=15 * 60)
         self.per_address = RateLimit(limit=30, window=15 * 60)
         self.offered = Offered(config.dirs)

@@ -1,11 +1,12 @@
-"""Moments as a page shows them: the site's zone, the date only when not today; and the ISO
-form the countdown script reads (the server always shows the time itself)."""
+"""Moments as a page shows them: the site's zone, the date only when not today, the same
+formatting as the terminal's agenda and step screen (`engine.desk.agenda.clock_time`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from procflow.engine.desk.agenda import clock_time
+
 
 def local(moment: datetime, now: datetime) -> str:
-    at = moment.astimezone(now.tzinfo) if moment.tzinfo is not None else moment
-    return at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
+    return clock_time(moment, now)

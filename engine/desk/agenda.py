@@ -23,6 +23,7 @@ from procflow.engine.store import Store
 
 if TYPE_CHECKING:
     from procflow.engine.base.clock import Duty
+    from procflow.engine.runtime.view import DueView
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,12 @@ def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] |
     what has fallen due since the last refresh."""
     words = partial(message, lang)
     now = agenda.now
-    until, moment = _clock(agenda.until, now), f"{now:%Y-%m-%d %H:%M}"
+    until, moment = clock_time(agenda.until, now), f"{now:%Y-%m-%d %H:%M}"
     items = agenda.items
     lines = [words("agenda.head" if items else "agenda.none", n=len(items), until=until, now=moment)]
     rows = [
         [("" if flagged is None else "! " if item.key in flagged else "  ") + when(item, now, lang),
-         _clock(item.due, now), item.text]
+         clock_time(item.due, now), item.text]
         for item in items
     ]  # fmt: skip
     indent = " " * sum(column_widths([row[:2] for row in rows])) + GAP * 2
@@ -190,8 +191,43 @@ def _holder(item: Item) -> str:
     return item.owner or ""
 
 
-def _clock(moment: datetime, now: datetime) -> str:
-    return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%Y-%m-%d %H:%M}"
+def clock_time(moment: datetime, now: datetime) -> str:
+    """A due time as every desk shows it: `14:30` today, `2026-03-08 09:00` on another day, on
+    the clock of `now`'s zone (the site's)."""
+    at = moment.astimezone(now.tzinfo) if moment.tzinfo is not None and now.tzinfo is not None else moment
+    return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class DueShown:
+    """A deadline or recurrence of the current step as a desk shows it (the terminal's step
+    screen, the web's step page): its text, when (`at`, empty while unknown), and whether it passed."""
+
+    id: str
+    kind: str
+    text: str
+    at: str
+    iso: str | None  # the due time itself (None while its anchor is unanswered)
+    passed: bool
+    every: float | None
+
+    @property
+    def recurring(self) -> bool:
+        return self.kind == "every" and self.iso is not None
+
+
+def shown_due(due: DueView, now: datetime) -> DueShown:
+    """`due` at the moment `now`, formatted as the agenda formats its items."""
+    moment = datetime.fromisoformat(due.due) if due.due else None
+    return DueShown(
+        due.id,
+        due.kind,
+        due.text,
+        clock_time(moment, now) if moment is not None else "",
+        due.due,
+        moment is not None and moment < now,
+        due.every,
+    )
 
 
 # --- watching ---------------------------------------------------------------------------------------

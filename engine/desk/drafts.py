@@ -44,6 +44,11 @@ def save_check(desk: Desk, opened: Opened, item: str) -> None:
     _save(desk, opened, "check", item, None)
 
 
+def drop_check(desk: Desk, opened: Opened, item: str) -> None:
+    """Forget that `item` was ticked (unticked again before the step is taken)."""
+    desk.store.drop_draft(opened.id, opened.session.snapshot["version"], kind="check", name=item)
+
+
 def save_skip(desk: Desk, opened: Opened, item: str, reason: str) -> None:
     """Keep that `item` is skipped, and why."""
     _save(desk, opened, "skip", item, reason)

@@ -231,5 +231,25 @@ _V11 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# Version 12: another change's (kept in its place here until it is merged: no statement).
+_V12: tuple[str, ...] = ()
+
+# Version 13: the web desk's sign-in sessions, kept in the database so that restarting `procflow
+# serve` signs nobody out and several serve processes behind one proxy share them. Only the sha256
+# of a session's token is kept; `seen_at` (UTC stamp) is when it was last used, for the idle
+# timeout, and rows idle past it are purged. Plain portable SQL, as PostgreSQL's 13.
+_V13 = (
+    """CREATE TABLE web_sessions (
+        digest TEXT PRIMARY KEY,        -- sha256 of the session token, hex; never the token
+        person TEXT,                    -- a person of the site file; NULL before signing in
+        lang TEXT,                      -- chosen with the language switch; NULL: the browser's
+        created_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX web_sessions_seen ON web_sessions (seen_at)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13
+)  # fmt: skip
 LATEST = len(MIGRATIONS)

@@ -33,6 +33,7 @@ from procflow.engine.store.records import (
     DRAFT_COLUMNS,
     DRAFT_KINDS,
     EVENT_COLUMNS,
+    SESSION_COLUMNS,
     AccountableEvent,
     DecisionRow,
     DraftRecord,
@@ -44,6 +45,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     PinRow,
+    SessionRow,
     ViolationRow,
     WholeInstance,
     draft_from_row,
@@ -119,7 +121,6 @@ class PostgresStore:
         self.url = url
         self.location = masked(url)
         self.timeout = timeout
-        self._due_changed: list[bool] = [False]  # set by the notify handler, which must not hold self
         self._listening = False
         self.db = self._connect()
         try:
@@ -155,11 +156,6 @@ class PostgresStore:
         except psycopg.Error as exc:
             db.close()
             raise DatabaseError(f"cannot use database '{self.location}': {_one_line(exc)}") from None
-        # a closure over the flag, not a bound method: a connection holding its store would make
-        # a reference cycle, and the collector may then finalise the connection before the store
-        # has closed it (psycopg warns of a connection deleted while open)
-        flag = self._due_changed
-        db.add_notify_handler(lambda _notify: flag.__setitem__(0, True))
         return db
 
     def close(self) -> None:
@@ -521,16 +517,21 @@ class PostgresStore:
 
     def wait_for_due_change(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a step of any desk to change what is due (LISTEN/NOTIFY);
-        whether one did. The first call starts listening (call it with 0 before the first read)."""
+        whether one did. The first call starts listening (call it with 0 before the first read).
+        A NOTIFY that arrives while the connection runs other queries waits in psycopg's backlog
+        (3.3) for the next call; no notify handler is added, as psycopg warns against both."""
         with self._errors():
             if not self._listening:
                 self.db.execute(f"LISTEN {CHANNEL}")
                 self._listening = True
-                self._due_changed[0] = False
-            if not self._due_changed[0] and timeout > 0:
-                for _ in self.db.notifies(timeout=timeout, stop_after=1):
-                    self._due_changed[0] = True
-        changed, self._due_changed[0] = self._due_changed[0], False
+                for _ in self.db.notifies(timeout=0):  # what came before: already read
+                    pass
+            changed = False
+            for _ in self.db.notifies(timeout=max(0.0, timeout), stop_after=1):
+                changed = True
+            if changed:  # several steps at once: one refresh
+                for _ in self.db.notifies(timeout=0):
+                    pass
         return changed
 
     def _conflict(self, db: psycopg.Connection[Any], instance_id: str, expected: int) -> Exception:
@@ -608,6 +609,21 @@ class PostgresStore:
                 ),
             )
 
+    def drop_draft(self, instance_id: str, expected_version: int, *, kind: str, name: str) -> None:
+        subject = DRAFT_KINDS.get(kind)
+        if subject is None:
+            raise ValueError(f"unknown draft kind {kind!r}")
+        with self.write() as db:
+            row = db.execute(
+                "SELECT version, status FROM instances WHERE id = %s FOR UPDATE", (instance_id,)
+            ).fetchone()
+            if row is None or row[0] != expected_version or row[1] != "open":
+                raise self._conflict(db, instance_id, expected_version)
+            db.execute(
+                "DELETE FROM drafts WHERE instance = %s AND subject = %s AND name = %s AND kind = %s",
+                (instance_id, subject, name, kind),
+            )
+
     def drafts(self, instance_id: str) -> list[DraftRecord]:
         rows = self._rows(
             f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance = %s ORDER BY subject, given", (instance_id,)
@@ -648,6 +664,31 @@ class PostgresStore:
     def password_of(self, person: str) -> str | None:
         rows = self._rows("SELECT hash FROM passwords WHERE person = %s", (person,))
         return None if not rows else str(rows[0][0])
+
+    def keep_session(self, digest: str, *, person: str | None, lang: str | None, at: str) -> None:
+        with self.write() as db:
+            db.execute(
+                f"INSERT INTO web_sessions ({SESSION_COLUMNS}) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (digest) DO UPDATE SET person = excluded.person, lang = excluded.lang,"
+                " seen_at = excluded.seen_at",
+                (digest, person, lang, at, at),
+            )
+
+    def session_of(self, digest: str) -> SessionRow | None:
+        rows = self._rows(f"SELECT {SESSION_COLUMNS} FROM web_sessions WHERE digest = %s", (digest,))
+        return SessionRow(*rows[0]) if rows else None
+
+    def touch_session(self, digest: str, *, at: str) -> None:
+        with self.write() as db:
+            db.execute("UPDATE web_sessions SET seen_at = %s WHERE digest = %s", (at, digest))
+
+    def end_session(self, digest: str) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM web_sessions WHERE digest = %s", (digest,))
+
+    def purge_sessions(self, *, idle_before: str) -> int:
+        with self.write() as db:
+            return int(db.execute("DELETE FROM web_sessions WHERE seen_at < %s", (idle_before,)).rowcount)
 
     def knows_person(self, name: str) -> bool:
         rows = self._rows(

@@ -25,6 +25,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     PinRow,
+    SessionRow,
     ViolationRow,
     WholeInstance,
 )
@@ -143,6 +144,12 @@ class Store(Protocol):
         removes the instance's drafts in its own transaction."""
         ...
 
+    def drop_draft(self, instance_id: str, expected_version: int, *, kind: str, name: str) -> None:
+        """Forget the draft of `kind` (answer, check, skip) for field or item `name` (an item
+        unticked again), in its own transaction; none kept is no error. Guarded like
+        `save_draft`: `ConflictError` unless the instance is open at `expected_version`."""
+        ...
+
     def drafts(self, instance_id: str) -> list[DraftRecord]:
         """The instance's drafts, fields then items, each in the order first given."""
         ...
@@ -156,6 +163,30 @@ class Store(Protocol):
 
     def password_of(self, person: str) -> str | None:
         """The hash kept for `person`, or None when they have none."""
+        ...
+
+    # --- the web desk's sessions (migration 13) ------------------------------------------------
+
+    def keep_session(self, digest: str, *, person: str | None, lang: str | None, at: str) -> None:
+        """Keep the session whose token has sha256 `digest` (never the token), for `person`
+        (None: not signed in) in `lang`, used at `at`; an existing one's person and language are
+        replaced, its creation time kept. Its own transaction."""
+        ...
+
+    def session_of(self, digest: str) -> SessionRow | None:
+        """The session kept under `digest`, or None."""
+        ...
+
+    def touch_session(self, digest: str, *, at: str) -> None:
+        """Note that the session was used at `at` (the idle timeout counts from the last use)."""
+        ...
+
+    def end_session(self, digest: str) -> None:
+        """Forget the session (signing out); an unknown one is no error."""
+        ...
+
+    def purge_sessions(self, *, idle_before: str) -> int:
+        """Forget every session last used before `idle_before`; how many."""
         ...
 
     # --- hand-overs --------------------------------------------------------------------------

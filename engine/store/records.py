@@ -210,6 +210,20 @@ class DraftRecord(NamedTuple):
 
 
 DRAFT_COLUMNS = "instance, subject, name, kind, value, visit, state, version, at, actor"
+
+
+class SessionRow(NamedTuple):
+    """A web desk's sign-in session as kept (`Store.keep_session`): the token itself never is,
+    only its digest, so a copy of the database signs nobody in."""
+
+    digest: str  # sha256 of the session token, hex
+    person: str | None  # None: not signed in (a language chosen before signing in)
+    lang: str | None  # chosen with the language switch; None: the browser's
+    created_at: str  # UTC stamps
+    seen_at: str  # the last request that used it (kept at most once a minute)
+
+
+SESSION_COLUMNS = "digest, person, lang, created_at, seen_at"
 DRAFT_KINDS = {"answer": "field", "check": "item", "skip": "item"}  # kind: its subject
 
 

@@ -31,6 +31,7 @@ from procflow.engine.store.records import (
     DRAFT_KINDS,
     EVENT_COLUMNS,
     INSTANCE_COLUMNS,
+    SESSION_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
     DecisionRow,
@@ -43,6 +44,7 @@ from procflow.engine.store.records import (
     InstanceSummary,
     PinnedText,
     PinRow,
+    SessionRow,
     ViolationRow,
     WholeInstance,
     draft_from_row,
@@ -62,6 +64,7 @@ QUICK_CHECK_BELOW = 1 << 20  # bytes: below this a quick_check on open costs abo
 _MAGIC = b"SQLite format 3\x00"
 SUGGEST_ALL_BELOW = 2000  # instances: below this every id is a candidate for "did you mean"
 SUGGEST_PER_PREFIX = 64  # in a bigger store, at most this many ids per shared prefix
+POLL_SECONDS = 0.25  # `wait_for_due_change`: how often it asks whether another desk committed
 _OWN_TABLES = frozenset({"procedures", "instances", "events"})  # migration 1's: every version has them
 
 
@@ -106,6 +109,7 @@ class SQLiteStore:
         self.path = os.fspath(path)
         self.location = self.path
         self.timeout = timeout
+        self._data_version: int | None = None  # the file's, as `wait_for_due_change` last saw it
         _check_file(self.path, create_dir)
         try:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
@@ -444,10 +448,25 @@ class SQLiteStore:
         return [DueEntry(*row) for row in rows], total
 
     def wait_for_due_change(self, timeout: float) -> bool:
-        """SQLite tells nobody of a change: sleep the whole `timeout`, and say none was seen."""
-        if timeout > 0:
-            time.sleep(timeout)
-        return False
+        """SQLite tells nobody of a change, so this asks: the file's `data_version` (which moves
+        when another connection commits, read without touching a table) every POLL_SECONDS, until
+        it moves or `timeout` is over. Any commit counts, not only what is due: a false alarm
+        costs the watcher one more read. The first call only notes where the file is."""
+        with self._errors():
+            version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._data_version is None:
+            self._data_version = version
+        left = max(0.0, timeout)  # counted in what was slept: the same under a test's clock
+        while version == self._data_version:
+            if left <= 0:
+                return False
+            pause = min(POLL_SECONDS, left)
+            time.sleep(pause)
+            left -= pause
+            with self._errors():
+                version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        self._data_version = version
+        return True
 
     def _conflict(self, db: sqlite3.Connection, instance_id: str, expected: int) -> Exception:
         row = db.execute(
@@ -524,6 +543,19 @@ class SQLiteStore:
                 ),
             )
 
+    def drop_draft(self, instance_id: str, expected_version: int, *, kind: str, name: str) -> None:
+        subject = DRAFT_KINDS.get(kind)
+        if subject is None:
+            raise ValueError(f"unknown draft kind {kind!r}")
+        with self.write() as db:
+            row = db.execute("SELECT version, status FROM instances WHERE id = ?", (instance_id,)).fetchone()
+            if row is None or row[0] != expected_version or row[1] != "open":
+                raise self._conflict(db, instance_id, expected_version)
+            db.execute(
+                "DELETE FROM drafts WHERE instance = ? AND subject = ? AND name = ? AND kind = ?",
+                (instance_id, subject, name, kind),
+            )
+
     def drafts(self, instance_id: str) -> list[DraftRecord]:
         with self._errors():
             rows = self.db.execute(
@@ -550,6 +582,36 @@ class SQLiteStore:
         with self._errors():
             row = self.db.execute("SELECT hash FROM passwords WHERE person = ?", (person,)).fetchone()
         return None if row is None else str(row[0])
+
+    # --- the web desk's sessions (migration 13) --------------------------------------------------
+
+    def keep_session(self, digest: str, *, person: str | None, lang: str | None, at: str) -> None:
+        with self.write() as db:
+            db.execute(
+                f"INSERT INTO web_sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (digest) DO UPDATE SET person = excluded.person, lang = excluded.lang,"
+                " seen_at = excluded.seen_at",
+                (digest, person, lang, at, at),
+            )
+
+    def session_of(self, digest: str) -> SessionRow | None:
+        with self._errors():
+            row = self.db.execute(
+                f"SELECT {SESSION_COLUMNS} FROM web_sessions WHERE digest = ?", (digest,)
+            ).fetchone()
+        return None if row is None else SessionRow(*row)
+
+    def touch_session(self, digest: str, *, at: str) -> None:
+        with self.write() as db:
+            db.execute("UPDATE web_sessions SET seen_at = ? WHERE digest = ?", (at, digest))
+
+    def end_session(self, digest: str) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM web_sessions WHERE digest = ?", (digest,))
+
+    def purge_sessions(self, *, idle_before: str) -> int:
+        with self.write() as db:
+            return int(db.execute("DELETE FROM web_sessions WHERE seen_at < ?", (idle_before,)).rowcount)
 
     # --- hand-overs -----------------------------------------------------------------------------
 

@@ -147,9 +147,15 @@ def _run(app: Any, host: str, port: int, behind_proxy: bool) -> None:
         forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None,
         server_header=False,
         access_log=False,
+        timeout_graceful_shutdown=5,  # a request still running then is cut short
     )
-    server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.state.web.live.close()  # open live streams end now: the shutdown need not wait on them
+            super().handle_exit(sig, frame)
+
+    Server(config).run(sockets=[sock])
 
 
 @click.command("passwd", context_settings=CONTEXT)

@@ -1,4 +1,4 @@
-"""My desk: what is due for the signed-in person (late first, live by htmx polling), their
+"""My desk: what is due for the signed-in person (late first, live: pages/live.py), their
 open instances with the hand-over note that gave each to them, and the procedures they may start."""
 
 from __future__ import annotations
@@ -77,9 +77,3 @@ def desk(ctx: Context) -> Response:
         startable=ctx.web.offered.startable(ctx.site.roles_of(ctx.person or ""), ctx.lang),
         handed=ctx.request.query_params.get("handed", ""),
     )
-
-
-@page("/live/desk", "desk_live")
-def desk_live(ctx: Context) -> Response:
-    """The agenda and open instances again, for htmx to swap in place (every few seconds)."""
-    return ctx.render("partials/desk_live.html", agenda=agenda_items(ctx), instances=open_instances(ctx))

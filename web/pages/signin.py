@@ -64,5 +64,5 @@ def language(ctx: Context) -> Response:
     """The switch: the chosen language is kept with the session (signed in or not)."""
     chosen = ctx.value("lang")
     if chosen in LANGUAGES:
-        ctx.session.lang = chosen
+        ctx.web.sessions.choose(ctx.session, chosen)
     return Response(status_code=303, headers={"Location": local_path(ctx.value("next"), ctx.url("desk"))})

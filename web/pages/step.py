@@ -17,7 +17,8 @@ from procflow.engine.base.errors import (
     ProcflowError,
     RoleError,
 )
-from procflow.engine.desk.drafts import Given, given, save_answer, save_check, save_skip
+from procflow.engine.desk.agenda import shown_due
+from procflow.engine.desk.drafts import Given, drop_check, given, save_answer, save_check, save_skip
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.desk.people import may_act
 from procflow.engine.model.text import render
@@ -88,10 +89,7 @@ def step(ctx: Context) -> Response:
                 problems[name] = refusal(exc, ctx.lang)
         if problems:
             return show(ctx, desk, opened, values=values, problems=problems, status=422)
-        drafted = given(desk, opened)
-        for item in checks:
-            if item not in drafted.checked:
-                save_check(desk, opened, item)
+        _keep_ticks(desk, opened, checks)
         for item, reason in skips.items():
             save_skip(desk, opened, item, reason)
         move = ctx.value("move") or None
@@ -133,10 +131,7 @@ def draft(ctx: Context) -> Response:
                 return ctx.render("partials/kept.html", message="", failed=False)
             save_answer(desk, opened, name.removeprefix(ANSWER), raw)
         elif name == "check":
-            drafted = given(desk, opened)
-            for item in ctx.form.getlist("check"):
-                if isinstance(item, str) and item not in drafted.checked:
-                    save_check(desk, opened, item)
+            _keep_ticks(desk, opened, [c for c in ctx.form.getlist("check") if isinstance(c, str)])
         elif name.startswith(SKIP) and ctx.value(name).strip():
             save_skip(desk, opened, name.removeprefix(SKIP), ctx.value(name).strip())
         else:
@@ -145,6 +140,17 @@ def draft(ctx: Context) -> Response:
         return ctx.render("partials/kept.html", message=_said(ctx, exc, opened.view()), failed=True)
     at = local(desk.clock(), desk.clock())
     return ctx.render("partials/kept.html", message=ctx.t("step.kept", at=at), failed=False)
+
+
+def _keep_ticks(desk: Desk, opened: Opened, ticked: list[str]) -> None:
+    """The checklist's boxes as the form has them now: a new tick kept, a tick taken back forgotten."""
+    drafted = given(desk, opened).checked
+    for item in ticked:
+        if item not in drafted:
+            save_check(desk, opened, item)
+    for item in drafted:
+        if item not in ticked:
+            drop_check(desk, opened, item)
 
 
 @page("/instance/{id}/handoff", "handoff", methods=("POST",))
@@ -237,18 +243,7 @@ def show(
         }
         for item in view.items
     ]
-    dues = [
-        {
-            "text": d.text,
-            "iso": d.due,
-            "at": local(datetime.fromisoformat(d.due), moment) if d.due else "",
-            "passed": d.due is not None and datetime.fromisoformat(d.due) < moment,
-            "every": d.every,
-            "id": d.id,
-            "recurring": d.kind == "every" and d.due is not None,
-        }
-        for d in (*view.caller_due, *view.due)
-    ]
+    dues = [shown_due(d, moment) for d in (*view.caller_due, *view.due)]
     return ctx.render(
         "step.html",
         status,

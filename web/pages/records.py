@@ -1,0 +1,299 @@
+"""The record of an instance in the browser: its history (corrections beside the answers they
+amend, hand-over notes, who and when in the site's zone; drafts only when asked for, as
+`history --drafts`), and the pages that change it besides a step: cancel, correct an answer, hand
+over. The same desk services and role checks as `procflow cancel`, `correct` and `handoff`;
+a refusal is shown in place in the page's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from procflow.engine.base.clock import now
+from procflow.engine.base.errors import ConflictError, InvalidAnswerError, ProcflowError, RoleError
+from procflow.engine.desk.audit import answers_of, drafts, history
+from procflow.engine.desk.corrections import correct
+from procflow.engine.desk.instances import Desk, Opened
+from procflow.web.access import MASK, sees_pii
+from procflow.web.context import Context, refusal
+from procflow.web.pages.step import _targets
+from procflow.web.registry import page
+from starlette.responses import Response
+
+
+def _open(ctx: Context) -> tuple[Desk, Opened]:
+    desk = ctx.desk()
+    return desk, desk.open(desk.store.resolve(ctx.request.path_params["id"], desk.actor))
+
+
+def when(ctx: Context, at: str) -> str:
+    """A recorded moment in the site's zone, to the second (the record needs the date too)."""
+    zone = now(ctx.site.timezone).tzinfo
+    return datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def who(ctx: Context, person: str) -> str:
+    known = ctx.site.people.get(person)
+    return f"{known.name} ({person})" if known else person
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+@page("/instance/{id}/history", "history")
+def show_history(ctx: Context) -> Response:
+    """Every event of the instance, oldest first; with ?drafts=1 the drafts after them."""
+    desk, opened = _open(ctx)
+    record, events, pii = history(desk.store, opened.id)
+    person = ctx.person or ""
+
+    def masked(field: str, value: Any, role: str | None) -> str:
+        hidden = field in pii and not sees_pii(ctx.site, person, role)
+        return MASK if hidden else _value(value)
+
+    corrections: dict[int, list[dict[str, str]]] = {}
+    for event in events:
+        if event.kind == "correct":
+            field = str(event.body.get("field"))
+            corrections.setdefault(int(event.body.get("answered") or 0), []).append(
+                {
+                    "field": field,
+                    "value": masked(field, (event.answers or {}).get(field), event.role),
+                    "by": who(ctx, event.actor),
+                    "at": when(ctx, event.at),
+                    "reason": event.note or "",
+                    "seq": str(event.seq),
+                }
+            )
+    rows = []
+    for event in events:
+        row: dict[str, Any] = {
+            "seq": event.seq,
+            "at": when(ctx, event.at),
+            "who": who(ctx, event.actor),
+            "role": event.role or "",
+            "kind": event.kind,
+            "label": ctx.t(f"history.kind.{event.kind}")
+            if f"history.kind.{event.kind}" in _KINDS
+            else event.kind,
+            "detail": _detail(ctx, event, masked),
+            "note": event.note or "",
+            "answers": [
+                (field, masked(field, value, event.role)) for field, value in (event.answers or {}).items()
+            ]
+            if event.kind == "answer"
+            else [],
+            "corrected": corrections.get(event.seq, []),
+        }
+        rows.append(row)
+    with_drafts = ctx.request.query_params.get("drafts") == "1"
+    kept = []
+    if with_drafts:
+        for d in drafts(desk.store, opened.id):
+            shown = masked(d.name, d.value, opened.view().role) if d.kind == "answer" else _value(d.value)
+            kept.append(
+                {
+                    "at": when(ctx, d.at),
+                    "who": who(ctx, d.actor),
+                    "kind": d.kind,
+                    "name": d.name,
+                    "value": shown,
+                }
+            )
+    notice = ""
+    if ctx.request.query_params.get("cancelled"):
+        notice = ctx.t("cancel.done")
+    elif ctx.request.query_params.get("corrected"):
+        notice = ctx.t("correct.done", field=ctx.request.query_params["corrected"])
+    return ctx.render(
+        "history.html",
+        opened=opened,
+        record=record,
+        title=ctx.web.offered.title(record.procedure_id, ctx.lang),
+        status_word=ctx.t(f"history.status.{record.status}"),
+        rows=rows,
+        with_drafts=with_drafts,
+        drafts=kept,
+        notice=notice,
+        problem="",
+    )
+
+
+_KINDS = frozenset(
+    f"history.kind.{kind}"
+    for kind in (
+        "start", "enter", "move", "answer", "check", "skip", "note", "finish", "cancel",
+        "override", "breach", "done", "handoff", "correct",
+    )
+)  # fmt: skip
+
+
+def _detail(ctx: Context, event: Any, masked: Any) -> str:
+    """What one event did, in a line of the page's language (answers are listed apart)."""
+    body = event.body
+    kind = event.kind
+    if kind == "start":
+        return f"→ {event.to_state}"
+    if kind in ("enter", "move"):
+        moved = f"{event.from_state} → {event.to_state}"
+        return f"{event.move}: {moved}" if kind == "move" else moved
+    if kind == "check":
+        return "✓ " + ", ".join(event.items or [])
+    if kind == "skip":
+        return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
+    if kind in ("breach", "done"):
+        return str(body.get("deadline") or "")
+    if kind == "finish":
+        return str(body.get("outcome") or "")
+    if kind == "override":
+        return ctx.t("history.override", role=event.role or "", reason=str(body.get("reason") or ""))
+    if kind == "correct":
+        field = str(body.get("field"))
+        return ctx.t(
+            "history.correction",
+            field=field,
+            was=masked(field, body.get("was"), event.role),
+            value=masked(field, (event.answers or {}).get(field), event.role),
+            seq=str(body.get("answered")),
+        )
+    if kind == "handoff":
+        target = str(body.get("to") or "")
+        return ctx.t(
+            "history.handed_role" if body.get("target") == "role" else "history.handed_person",
+            to=who(ctx, target) if body.get("target") != "role" else target,
+        )
+    return ""
+
+
+# --- cancel ---------------------------------------------------------------------------------------
+
+
+@page("/instance/{id}/cancel", "cancel", methods=("GET", "POST"))
+def cancel(ctx: Context) -> Response:
+    """Close the instance without finishing it, with the reason recorded (`procflow cancel`)."""
+    desk, opened = _open(ctx)
+    if ctx.request.method == "GET":
+        return _cancel_page(ctx, opened)
+    reason = ctx.value("reason").strip()
+    if ctx.value("version") != str(opened.version):
+        return _cancel_page(ctx, opened, ctx.t("step.conflict"), 409, reason)
+    if opened.status != "open":
+        return _cancel_page(ctx, opened, _closed(ctx, opened), 409, reason)
+    if not reason:
+        return _cancel_page(ctx, opened, ctx.t("cancel.no_reason"), 422, reason)
+    try:
+        desk.cancel(opened, reason)
+    except ProcflowError as exc:
+        _, opened = _open(ctx)
+        said = _closed(ctx, opened) if opened.status != "open" else _said(ctx, exc)
+        return _cancel_page(ctx, opened, said, _status(exc), reason)
+    return ctx.redirect("history", {"cancelled": "1"}, id=opened.id)
+
+
+def _closed(ctx: Context, opened: Opened) -> str:
+    return ctx.t("cancel.closed", status=ctx.t(f"history.status.{opened.status}"))
+
+
+def _cancel_page(
+    ctx: Context, opened: Opened, problem: str = "", status: int = 200, reason: str = ""
+) -> Response:
+    return ctx.render(
+        "cancel.html",
+        status,
+        opened=opened,
+        title=ctx.web.offered.title(opened.record.procedure_id, ctx.lang),
+        problem=problem or (_closed(ctx, opened) if opened.status != "open" else ""),
+        reason=reason,
+    )
+
+
+# --- correct --------------------------------------------------------------------------------------
+
+
+@page("/instance/{id}/correct", "correct", methods=("GET", "POST"))
+def correction(ctx: Context) -> Response:
+    """Correct a recorded answer, with the reason; the original stays (`procflow correct`). Only
+    someone holding the role of the state where it was answered may, as on the command line."""
+    desk, opened = _open(ctx)
+    if ctx.request.method == "GET":
+        return _correct_page(ctx, desk, opened, field=ctx.request.query_params.get("field", ""))
+    field, value, reason = ctx.value("field").strip(), ctx.value("value"), ctx.value("reason").strip()
+    if ctx.value("version") != str(opened.version):
+        return _correct_page(ctx, desk, opened, ctx.t("step.conflict"), 409, field, value, reason)
+    if not field or not value.strip() or not reason:
+        return _correct_page(ctx, desk, opened, ctx.t("correct.incomplete"), 422, field, value, reason)
+    try:
+        correct(desk, opened, field, value, reason)
+    except ProcflowError as exc:
+        _, opened = _open(ctx)
+        return _correct_page(ctx, desk, opened, _said(ctx, exc), _status(exc), field, value, reason)
+    return ctx.redirect("history", {"corrected": field}, id=opened.id)
+
+
+def _correct_page(
+    ctx: Context,
+    desk: Desk,
+    opened: Opened,
+    problem: str = "",
+    status: int = 200,
+    field: str = "",
+    value: str = "",
+    reason: str = "",
+) -> Response:
+    _, events, pii = history(desk.store, opened.id)
+    answered = answers_of(events)
+    roles = {name: e.role for e in events if e.answers for name in e.answers}  # where each was given
+    person = ctx.person or ""
+    fields = [
+        (name, MASK if name in pii and not sees_pii(ctx.site, person, roles.get(name)) else _value(answer))
+        for name, answer in sorted(answered.items())
+    ]
+    return ctx.render(
+        "correct.html",
+        status,
+        opened=opened,
+        title=ctx.web.offered.title(opened.record.procedure_id, ctx.lang),
+        fields=fields,
+        problem=problem,
+        field=field,
+        value=value,
+        reason=reason,
+    )
+
+
+# --- hand over ------------------------------------------------------------------------------------
+
+
+@page("/instance/{id}/handover", "handover")
+def handover(ctx: Context) -> Response:
+    """The hand-over form on a page of its own (it posts to the step page's `handoff`)."""
+    _, opened = _open(ctx)
+    problem = "" if opened.status == "open" else _closed(ctx, opened)
+    return ctx.render(
+        "handover.html",
+        200,
+        opened=opened,
+        title=ctx.web.offered.title(opened.record.procedure_id, ctx.lang),
+        targets=_targets(ctx, opened) if opened.status == "open" else [],
+        problem=problem,
+    )
+
+
+def _status(exc: ProcflowError) -> int:
+    if isinstance(exc, RoleError):
+        return 403
+    if isinstance(exc, InvalidAnswerError):
+        return 422
+    return 409 if isinstance(exc, ConflictError) else 400
+
+
+def _said(ctx: Context, exc: ProcflowError) -> str:
+    """A refusal in the page's language: the engine's own words where it has them in both."""
+    if isinstance(exc, ConflictError):
+        return ctx.t("step.conflict")
+    if isinstance(exc, RoleError):
+        return ctx.t("correct.refused_role")
+    return refusal(exc, ctx.lang)
