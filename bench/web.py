@@ -10,6 +10,11 @@ think time (randomised around --think seconds), and again; then each steps its t
 the same way. Every request is timed from the first byte sent to the last byte read; any status
 other than the expected one (200 for the desk, 303 for a step) is an error.
 
+One instance in ten is open, as in a store a year old (bench/store.py), so at 100,000 each person
+holds 200 open instances and their desk is full (its agenda up to 12 hours ahead, at most 50
+open instances listed), against two or three at 1,000: the ratio is of a full desk over a
+nearly empty one on a small store, and the line "one session alone" is the page's own cost.
+
 Goals, with 100,000 instances and 50 sessions: p95 at most 50 ms for the desk page and at most
 100 ms for a step, no error. Run from a checkout: `python bench/web.py [--quick]`.
 """
