@@ -12,7 +12,7 @@ from typing import Any
 from starlette.responses import Response
 
 # page modules, imported by the app in this order; a new family of pages is one more line
-MODULES = ("signin", "desk", "step", "records", "live")
+MODULES = ("signin", "desk", "step", "records", "live", "violations", "report")
 
 # a page function takes a `procflow.web.context.Context` (which imports this module: typed loosely here)
 Handler = Callable[[Any], Response]

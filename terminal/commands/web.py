@@ -129,7 +129,10 @@ def _run(app: Any, host: str, port: int, behind_proxy: bool) -> None:
     import uvicorn
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not left 0: asyncio sets TCP_NODELAY only on sockets that say they are
+    # TCP, and without it a kept-alive response written in two parts waits out the browser's
+    # delayed ACK (40 ms on Linux) between its headers and its body
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
