@@ -54,23 +54,24 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     out: list[str] = []
     append = out.append
     shown = sources or {}
-    # findings at one place (a state with several) are neighbours: its line and caret are kept
+    # findings at one place (a state with several) are neighbours: its position, line and caret
+    # are made once, and each finding is one string (the severity formats as its value, being
+    # a StrEnum, without the enum's `value` property): a report may hold 150,000 findings.
     last: tuple[str, int, int] | None = None
-    quoted = ""
+    head = quoted = ""
     for d in diagnostics:
         path, number, col, message = d.path, d.line, d.col, d.message
         if "\n" in message or "\r" in message:  # one line per finding
             message = message.replace("\r", "\\r").replace("\n", "\\n")
         if number <= 0:  # the file as a whole
-            append(f"{path}: {d.severity.value}: {message} [{d.code}]")
+            append(f"{path}: {d.severity}: {message} [{d.code}]")
             continue
-        append(f"{path}:{number}:{col}: {d.severity.value}: {message} [{d.code}]")
         if (path, number, col) != last:
             last = (path, number, col)
+            head = f"{path}:{number}:{col}: "
             line = shown.get((path, number))
-            quoted = "" if line is None else f"    {line}\n    {caret_prefix(line, col)}^"
-        if quoted:
-            append(quoted)
+            quoted = "" if line is None else f"\n    {line}\n    {caret_prefix(line, col)}^"
+        append(f"{head}{d.severity}: {message} [{d.code}]{quoted}")
     append(summary_line(diagnostics, files))
     return "\n".join(out) + "\n"
 
