@@ -13,19 +13,17 @@ from procflow.engine.load.yamlio import Document
 Parents = dict[str, tuple[yaml.Node, bool]]  # pointer -> (its node, or the deepest found; complete)
 Place = tuple[int, int]
 
-# a mapping with more children than this has them all placed at once (see `Positions`), when
-# one in _SHARE of them has been looked up alone: so placing them never costs more than a few
-# times what looking up those findings did
+# a mapping with more children than this has them all placed at once (see `Positions`)
 _MANY = 16
-_SHARE = 32
 
 
 class Positions:
     """Where the pointers of one document's findings are, each looked up once.
 
-    A file's findings are mostly siblings (one or two per state of thousands): once enough
-    of them were looked up under one large mapping, every child of it is placed in one pass
-    over its nodes, so each later finding costs one dictionary look-up instead of a walk.
+    A file's findings are mostly siblings (one or two per state of thousands): the first one
+    looked up under a large mapping places every child of it (their keys, or their values) in
+    one pass over its nodes, which costs about what indexing that mapping for a single look-up
+    costs, and each later finding is one dictionary look-up instead of a walk.
     """
 
     def __init__(self, document: Document) -> None:
@@ -34,8 +32,7 @@ class Positions:
         self.keys: dict[str, Place] = {}  # pointer -> line, col of the key that holds it
         self.offsets: dict[tuple[str, bool, int], Place] = {}
         self.parents: Parents = {}
-        self.misses: dict[str, int] = {}  # parent pointer -> children looked up one by one
-        self.placed: set[str] = set()  # parents whose children are all in `nodes` and `keys`
+        self.placed: set[tuple[str, bool]] = set()  # (parent pointer, key): children placed
 
     def at(self, pointer: str, key: bool = False, offset: int | None = None) -> Place:
         """What `position` says, remembered."""
@@ -50,24 +47,26 @@ class Positions:
         known = self.keys if key else self.nodes
         found = known.get(pointer)
         if found is None:
-            found = known[pointer] = position(self.document, pointer, key=key, parents=self.parents)
             if pointer and not pointer.startswith("//"):
-                self._missed(pointer.rpartition("/")[0])
+                above = pointer.rpartition("/")[0]
+                if (above, key) not in self.placed:
+                    self._place(above, key)
+                    found = known.get(pointer)
+            if found is None:  # under a small mapping, or not in the file
+                found = known[pointer] = position(self.document, pointer, key=key, parents=self.parents)
         return found
 
-    def _missed(self, above: str) -> None:
-        misses = self.misses[above] = self.misses.get(above, 0) + 1
-        if misses < _MANY or misses & (misses - 1):  # asked at 16, 32, 64, ... misses
-            return
-        if above in self.placed:  # a child that is not there: nothing more to place
-            return
-        node, complete = self.parents[above]  # `position` walked there with `parents`
+    def _place(self, above: str, key: bool) -> None:
+        """Every child of the large mapping at `above`: the line and column of its key (`key`)
+        or of its value, as `position` gives them."""
+        self.placed.add((above, key))
+        held = self.parents.get(above)
+        if held is None:
+            held = self.parents[above] = _walk(self.document, _split(above), False)
+        node, complete = held
         if not complete or not isinstance(node, yaml.MappingNode) or len(node.value) <= _MANY:
             return
-        if misses * _SHARE < len(node.value):
-            return
-        self.placed.add(above)
-        nodes, keys = self.nodes, self.keys
+        known = self.keys if key else self.nodes
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
@@ -75,12 +74,9 @@ class Positions:
             if "~" in name or "/" in name:
                 name = name.replace("~", "~0").replace("/", "~1")
             pointer = f"{above}/{name}"
-            if pointer not in keys:  # the first key of a name, as `Document.child` finds it
-                mark = key_node.start_mark
-                keys[pointer] = (mark.line + 1, mark.column + 1)
-            if pointer not in nodes:
-                mark = value_node.start_mark
-                nodes[pointer] = (mark.line + 1, mark.column + 1)
+            if pointer not in known:  # the first key of a name, as `Document.child` finds it
+                mark = (key_node if key else value_node).start_mark
+                known[pointer] = (mark.line + 1, mark.column + 1)
 
 
 def _resolve(document: Document, pointer: str, key: bool, parents: Parents | None) -> tuple[yaml.Node, bool]:
