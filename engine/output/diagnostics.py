@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic, count_errors
@@ -94,23 +95,26 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     Each diagnostic has path, line, col (1-based; 0 when unknown), severity, code, message and
     pointer (JSON pointer of the offending node, "" when none). Text stays readable (UTF-8).
     """
-    document = {
-        "version": JSON_FORMAT_VERSION,
-        "summary": summary(diagnostics, files),
-        "diagnostics": [
-            {
-                "path": d.path,
-                "line": d.line,
-                "col": d.col,
-                "severity": d.severity.value,
-                "code": d.code,
-                "message": d.message,
-                "pointer": d.pointer,
-            }
-            for d in diagnostics
-        ],
-    }
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # What json.dumps(ensure_ascii=False, indent=2) writes, with each finding's strings encoded
+    # by the C encoder: indented, json falls back to its pure-Python encoder, which took seven
+    # times as long for a report of 150,000 findings.
+    head = json.dumps(
+        {"version": JSON_FORMAT_VERSION, "summary": summary(diagnostics, files)}, ensure_ascii=False, indent=2
+    )
+    if diagnostics:
+        encode = encode_basestring
+        items = ",\n".join(
+            [
+                f'    {{\n      "path": {encode(d.path)},\n      "line": {d.line},\n      "col": {d.col},\n'
+                f'      "severity": {encode(d.severity)},\n      "code": {encode(d.code)},\n'
+                f'      "message": {encode(d.message)},\n      "pointer": {encode(d.pointer)}\n    }}'
+                for d in diagnostics
+            ]
+        )
+        listed = f"[\n{items}\n  ]"
+    else:
+        listed = "[]"
+    text = head.removesuffix("\n}") + f',\n  "diagnostics": {listed}\n}}\n'
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a file name that is not UTF-8: escape its bytes, keep JSON valid UTF-8
