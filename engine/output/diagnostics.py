@@ -6,10 +6,12 @@ findings are handed in (see `source_lines`), so formatting itself never touches 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Protocol
 
 from procflow.engine.base.diagnostic import Diagnostic, count_errors
@@ -58,7 +60,7 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
     # findings at one place (a state with several) are neighbours: its position, line and caret
     # are made once, and each finding is one string (the severity formats as its value, being
     # a StrEnum, without the enum's `value` property): a report may hold 150,000 findings.
-    last: tuple[str, int, int] | None = None
+    last_path, last_number, last_col = "", -1, -1
     head = quoted = ""
     for d in diagnostics:
         path, number, col, message = d.path, d.line, d.col, d.message
@@ -67,11 +69,19 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
         if number <= 0:  # the file as a whole
             append(f"{path}: {d.severity}: {message} [{d.code}]")
             continue
-        if (path, number, col) != last:
-            last = (path, number, col)
+        if col != last_col or number != last_number or path != last_path:
+            last_path, last_number, last_col = path, number, col
             head = f"{path}:{number}:{col}: "
             line = shown.get((path, number))
-            quoted = "" if line is None else f"\n    {line}\n    {caret_prefix(line, col)}^"
+            if line is None:
+                quoted = ""
+            else:
+                before = line[: col - 1] if col > 1 else ""
+                if before.isascii() and "\t" not in before:  # caret_prefix's usual line, inline
+                    pad = " " * len(before)
+                else:
+                    pad = caret_prefix(line, col)
+                quoted = f"\n    {line}\n    {pad}^"
         append(f"{head}{d.severity}: {message} [{d.code}]{quoted}")
     append(summary_line(diagnostics, files))
     return "\n".join(out) + "\n"
@@ -145,6 +155,8 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+_PATH, _LINE = attrgetter("path"), attrgetter("line")
+
 FORMATS: dict[str, Formatter] = {"text": format_text, "json": format_json, "github": format_github}
 
 
@@ -155,11 +167,14 @@ def source_lines(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], str
     at form feeds and other separators YAML does not count).
     """
     wanted: dict[str, set[int]] = {}
-    for d in diagnostics:
-        if d.line > 0:
-            wanted.setdefault(d.path, set()).add(d.line)
+    # a file's findings are neighbours (sorted by path): their lines are collected in C
+    for path, found in itertools.groupby(diagnostics, _PATH):
+        wanted.setdefault(path, set()).update(map(_LINE, found))
     out: dict[tuple[str, int], str] = {}
-    for path, lines in wanted.items():
+    for path, numbers in wanted.items():
+        lines = [n for n in numbers if n > 0]  # not line 0, the file as a whole
+        if not lines:
+            continue
         try:  # the file was loaded once; it may have changed since: read it bounded all the same
             text = read_bytes(path).decode("utf-8", "replace").removeprefix("\ufeff")
         except LoadError:
