@@ -224,3 +224,42 @@ def test_json_is_what_the_json_module_writes(diagnostics: list[Diagnostic], file
     except UnicodeEncodeError:
         expected = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in expected)
     assert report.format_json(diagnostics, files=files) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            Diagnostic,
+            st.sampled_from(["a.yaml", "odd,name:%.yaml", "b.yaml"]),
+            st.integers(-1, 50),
+            st.integers(-1, 50),
+            st.sampled_from(["P001", "Y004", "a,b:c"]),
+            st.sampled_from(list(Severity)),
+            ANY_TEXT,
+            ANY_TEXT,
+        ),
+        max_size=6,
+    )
+)
+def test_github_annotations_escape_each_finding_as_the_workflow_commands_say(
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Paths and codes are escaped once per run, not per finding: the same annotations as
+    escaping each finding's properties on its own."""
+
+    def escape(value: str, prop: bool) -> str:
+        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+    lines = []
+    for d in diagnostics:
+        props = [f"file={escape(d.path, True)}"]
+        if d.line > 0:
+            props.append(f"line={d.line}")
+            if d.col > 0:
+                props.append(f"col={d.col}")
+        props.append(f"title={escape(d.code, True)}")
+        lines.append(f"::{d.severity.value} {','.join(props)}::{escape(d.message, False)}")
+    lines.append(report.summary_line(diagnostics, 2))
+    assert report.format_github(diagnostics, files=2) == "\n".join(lines) + "\n"

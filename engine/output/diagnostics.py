@@ -135,14 +135,24 @@ def format_json(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sourc
 def format_github(diagnostics: Sequence[Diagnostic], *, files: int, sources: Sources | None = None) -> str:
     """GitHub Actions workflow commands, one annotation per finding, then the summary line."""
     out: list[str] = []
+    # a file's path and a rule's code are escaped once each, not once per finding
+    paths: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for d in diagnostics:
-        props = [f"file={_escape_property(d.path)}"]
-        if d.line > 0:
-            props.append(f"line={d.line}")
-            if d.col > 0:
-                props.append(f"col={d.col}")
-        props.append(f"title={_escape_property(d.code)}")
-        out.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}")
+        path, code, line = d.path, d.code, d.line
+        file = paths.get(path)
+        if file is None:
+            file = paths[path] = f"file={_escape_property(path)}"
+        title = titles.get(code)
+        if title is None:
+            title = titles[code] = f"title={_escape_property(code)}"
+        if line <= 0:
+            place = file
+        elif d.col > 0:
+            place = f"{file},line={line},col={d.col}"
+        else:
+            place = f"{file},line={line}"
+        out.append(f"::{d.severity} {place},{title}::{_escape_data(d.message)}")
     out.append(summary_line(diagnostics, files))
     return "\n".join(out) + "\n"
 
