@@ -13,17 +13,15 @@ from procflow.engine.load.yamlio import Document
 Parents = dict[str, tuple[yaml.Node, bool]]  # pointer -> (its node, or the deepest found; complete)
 Place = tuple[int, int]
 
-# a mapping with more children than this has them all placed at once (see `Positions`)
-_MANY = 16
-
 
 class Positions:
     """Where the pointers of one document's findings are, each looked up once.
 
     A file's findings are mostly siblings (one or two per state of thousands): the first one
-    looked up under a large mapping places every child of it (their keys, or their values) in
-    one pass over its nodes, which costs about what indexing that mapping for a single look-up
-    costs, and each later finding is one dictionary look-up instead of a walk.
+    looked up under a mapping or list places every child of it (their keys, or their values)
+    in one pass over its nodes, which costs about what indexing a large mapping for a single
+    look-up costs, and each later finding is one dictionary look-up instead of a walk. Each
+    node is placed once at most, so placing costs time linear in the file.
     """
 
     def __init__(self, document: Document) -> None:
@@ -52,21 +50,28 @@ class Positions:
                 if (above, key) not in self.placed:
                     self._place(above, key)
                     found = known.get(pointer)
-            if found is None:  # under a small mapping, or not in the file
+            if found is None:  # not in the file, or a pointer spelled unlike its node
                 found = known[pointer] = position(self.document, pointer, key=key, parents=self.parents)
         return found
 
     def _place(self, above: str, key: bool) -> None:
-        """Every child of the large mapping at `above`: the line and column of its key (`key`)
-        or of its value, as `position` gives them."""
+        """Every child of the mapping or list at `above`: the line and column of its key
+        (`key`; a list item has none) or of its value, as `position` gives them."""
         self.placed.add((above, key))
         held = self.parents.get(above)
-        if held is None:
-            held = self.parents[above] = _walk(self.document, _split(above), False)
+        if held is None:  # found under its own parent, as a finding's node is
+            held = self.parents[above] = _resolve(self.document, above, False, self.parents)
         node, complete = held
-        if not complete or not isinstance(node, yaml.MappingNode) or len(node.value) <= _MANY:
+        if not complete:
             return
         known = self.keys if key else self.nodes
+        if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                known[f"{above}/{index}"] = (mark.line + 1, mark.column + 1)
+            return
+        if not isinstance(node, yaml.MappingNode):
+            return
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
