@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from procflow.engine.model.guard import MAX_DEPTH, MAX_LENGTH, Comparison, GuardError, parse_guard
+from procflow.engine.model.guard import MAX_DEPTH, MAX_LENGTH, Comparison, Guard, GuardError, parse_guard
 
 # --- meaning ------------------------------------------------------------------------------
 
@@ -334,3 +334,79 @@ GUARDS = [
 )
 def test_evaluating_a_guard_on_any_values_never_raises(text: str, values: dict[str, Any]) -> None:
     assert parse_guard(text)(values) in (True, False)
+
+
+# --- the short way for `name OP literal` ----------------------------------------------------
+
+SIMPLE_NAMES = st.one_of(
+    st.sampled_from(["n", "kind", "a_1", "true", "None", "if", "and", "len", "match", "_x", "名", "x.y"]),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,4}", fullmatch=True),
+)
+SIMPLE_LITERALS = st.one_of(
+    st.from_regex(r"-?[0-9]{1,4}(\.[0-9]{0,3})?(e[0-9])?", fullmatch=True),
+    st.integers().map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.text(max_size=6).map(lambda t: f'"{t}"'),
+    st.text(max_size=6).map(lambda t: f"'{t}'"),
+    st.sampled_from(
+        ["true", "false", "null", "True", "None", "limit", "1_000", "0x1f", "'a\\'b'", '"a" "b"']
+    ),
+)
+SPACE = st.sampled_from(["", " ", "  ", "\t", "\n  ", "\r\n"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.tuples(
+        SPACE,
+        SIMPLE_NAMES,
+        SPACE,
+        st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "=", "<>", "===", " in ", "is"]),
+        SPACE,
+        SIMPLE_LITERALS,
+        SPACE,
+    ).map("".join),
+    st.lists(VALUES, max_size=3),
+)
+def test_a_comparison_with_a_literal_means_what_python_parses(text: str, answers: list[Any]) -> None:
+    """The Guard made without Python's parser is the one the parser makes: names and offsets,
+    comparisons, opaque names, refusals, and the value on any answers."""
+    from unittest import mock
+
+    from procflow.engine.model import guard as module
+
+    def made(short: bool) -> Guard | GuardError:
+        try:
+            if short:
+                return parse_guard.__wrapped__(text)
+            with mock.patch.object(module, "_simple", lambda *_: None):
+                return parse_guard.__wrapped__(text)
+        except GuardError as exc:
+            return exc
+
+    quick, parsed = made(True), made(False)
+    if isinstance(parsed, GuardError):
+        assert isinstance(quick, GuardError) and (quick.message, quick.offset) == (
+            parsed.message,
+            parsed.offset,
+        )
+        return
+    assert isinstance(quick, Guard)
+    assert (quick.source, dict(quick.names), quick.comparisons, quick.opaque) == (
+        parsed.source,
+        dict(parsed.names),
+        parsed.comparisons,
+        parsed.opaque,
+    )
+    for answer in [*answers, *(c.values[0] for c in parsed.comparisons)]:
+        for values in ({}, {name: answer for name in parsed.names}):
+            assert quick(values) is parsed(values)
+
+
+def test_the_short_way_is_taken_for_the_usual_guards() -> None:
+    from procflow.engine.model import guard as module
+
+    for text in ('kind == "courier"', "n > 5", "n <= -2.5", "vip == true", "note != '面試'"):
+        assert module._simple(text, text, 0) is not None, text
+    for text in ("n > 5 and vip", "5 < n", "n == limit", "n == 1e3", "if == 1"):
+        assert module._simple(text, text, 0) is None, text

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Golden
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from procflow.engine.base.diagnostic import Diagnostic, Severity
 from procflow.engine.output import diagnostics as report
 
@@ -166,3 +168,98 @@ def test_json_stays_valid_utf8_for_a_file_name_that_is_not() -> None:
     output = report.format_json([Diagnostic(name, 1, 1, "S001", E, "m", "")], files=1)
     assert output.encode("utf-8")
     assert json.loads(output)["diagnostics"][0]["path"] == name
+
+
+# any character, and those JSON escapes or a terminal obeys: lone surrogates (a file name that
+# is not UTF-8), controls, line separators, quotes and backslashes
+ANY_TEXT = st.text(
+    st.one_of(
+        st.characters(), st.sampled_from(["\udc80", "\ud800", "\x1b", "\x00", "\u2028", "\x85", "\\", '"'])
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            Diagnostic,
+            ANY_TEXT,
+            st.integers(0, 10**6),
+            st.integers(0, 500),
+            st.sampled_from(["P001", "Y004", "C008", 'odd "code"']),
+            st.sampled_from(list(Severity)),
+            ANY_TEXT,
+            ANY_TEXT,
+        ),
+        max_size=4,
+    ),
+    st.integers(0, 10**6),
+)
+def test_json_is_what_the_json_module_writes(diagnostics: list[Diagnostic], files: int) -> None:
+    """The JSON format writes each finding itself (the indented json.dumps is slow for a
+    report of 150,000): byte for byte what json.dumps writes, surrogates and controls included."""
+    counts = report.summary(diagnostics, files)
+    rows = [
+        {
+            "path": d.path,
+            "line": d.line,
+            "col": d.col,
+            "severity": d.severity.value,
+            "code": d.code,
+            "message": d.message,
+            "pointer": d.pointer,
+        }
+        for d in diagnostics
+    ]
+    expected = json.dumps(
+        {"version": report.JSON_FORMAT_VERSION, "summary": counts, "diagnostics": rows},
+        ensure_ascii=False,
+        indent=2,
+    )
+    expected += "\n"
+    try:
+        expected.encode("utf-8")
+    except UnicodeEncodeError:
+        expected = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in expected)
+    assert report.format_json(diagnostics, files=files) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            Diagnostic,
+            st.sampled_from(["a.yaml", "odd,name:%.yaml", "b.yaml"]),
+            st.integers(-1, 50),
+            st.integers(-1, 50),
+            st.sampled_from(["P001", "Y004", "a,b:c"]),
+            st.sampled_from(list(Severity)),
+            ANY_TEXT,
+            ANY_TEXT,
+        ),
+        max_size=6,
+    )
+)
+def test_github_annotations_escape_each_finding_as_the_workflow_commands_say(
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Paths and codes are escaped once per run, not per finding: the same annotations as
+    escaping each finding's properties on its own."""
+
+    def escape(value: str, prop: bool) -> str:
+        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+    lines = []
+    for d in diagnostics:
+        props = [f"file={escape(d.path, True)}"]
+        if d.line > 0:
+            props.append(f"line={d.line}")
+            if d.col > 0:
+                props.append(f"col={d.col}")
+        props.append(f"title={escape(d.code, True)}")
+        lines.append(f"::{d.severity.value} {','.join(props)}::{escape(d.message, False)}")
+    lines.append(report.summary_line(diagnostics, 2))
+    assert report.format_github(diagnostics, files=2) == "\n".join(lines) + "\n"

@@ -6,11 +6,13 @@ to rewrite them after an intended change, then review the diff.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from conftest import Golden
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +22,7 @@ from procflow.engine.check.files import check_document
 from procflow.engine.load.yamlio import load_yaml_bytes
 from procflow.engine.model.procedure import build_procedure
 from procflow.engine.rules import REGISTRY, Checked, all_rules, run_project_rules
+from procflow.engine.rules.position import Positions, position
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "rules"
@@ -533,3 +536,49 @@ def twenty_states() -> str:
             lines.append(f"    next: s{i + 1}")
     lines += ["  s19: {final: true}"]
     return "\n".join(lines) + "\n"
+
+
+# --- where findings go ----------------------------------------------------------------------
+
+KEYS = st.sampled_from(["a", "b", "s0", "s1", "0", "1", "x/y", "t~n", "名", "next", "when"])
+TREES = st.recursive(
+    st.one_of(st.integers(0, 9), st.sampled_from(["v", "n > 1", "'q'", "長"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=20), st.dictionaries(KEYS, inner, max_size=20)),
+    max_leaves=60,
+)
+
+
+def _pointers(data: object, at: str = "") -> list[str]:
+    out = [at]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _pointers(v, f"{at}/{k.replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _pointers(v, f"{at}/{i}")
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(KEYS, TREES, min_size=1, max_size=20),
+    st.booleans(),
+    st.lists(st.tuples(st.integers(0, 10**6), st.booleans(), st.sampled_from([None, None, 0, 2]))),
+    st.lists(st.sampled_from(["/zz", "/a/99", "/a/zz/1", "/s0/00", "//a", "/a/"]), max_size=4),
+)
+def test_findings_are_placed_where_a_single_look_up_places_them(
+    data: dict[str, object], block: bool, picks: list[tuple[int, bool, int | None]], missing: list[str]
+) -> None:
+    """Many findings share look-ups (every child of a mapping or list placed at once): each
+    lands where looking up its pointer alone puts it, in any order, present or not."""
+    text = (
+        yaml.safe_dump(data, allow_unicode=True) if block else json.dumps(data, ensure_ascii=False, indent=1)
+    )
+    document = load_yaml_bytes(text.encode(), "t.yaml")
+    pointers = _pointers(document.data)[1:] + missing
+    positions = Positions(document)
+    for index, key, offset in picks:
+        pointer = pointers[index % len(pointers)]
+        assert positions.at(pointer, key, offset) == position(document, pointer, key=key, offset=offset), (
+            pointer
+        )

@@ -59,6 +59,32 @@ class Diagnostic:
         return tuple(q[1:-1] for q in _QUOTED.findall(found.group(1)))  # names are ids: repr only quotes them
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def make_diagnostic(
+    path: str, line: int, col: int, code: str, severity: Severity, message: str, pointer: str = ""
+) -> Diagnostic:
+    """`Diagnostic(...)` for the loops that make one per finding (a report may hold 150,000):
+    the instance's dict is made whole, without a call to __init__."""
+    made = _new(Diagnostic)
+    _set(
+        made,
+        "__dict__",
+        {
+            "path": path,
+            "line": line,
+            "col": col,
+            "code": code,
+            "severity": severity,
+            "message": message,
+            "pointer": pointer,
+        },
+    )
+    return made
+
+
 def sort_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Sorted by file and position, each finding once."""
     # sorted by the dataclass order's tuple, made and compared in C, then equal neighbours

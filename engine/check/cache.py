@@ -17,14 +17,16 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from procflow.engine import __version__
 from procflow.engine.base.diagnostic import Diagnostic, Severity
 from procflow.engine.base.paths import ENGINE_DIR, cache_dir, schema_path
 from procflow.engine.check.digest import is_digest
-from procflow.engine.store.results import ResultFile
+
+if TYPE_CHECKING:
+    from procflow.engine.store.results import ResultFile
 
 LAYOUT = "validate-v2"
 STALE_SECONDS = 7 * 24 * 3600  # results of other procflow versions are removed after a week
@@ -95,6 +97,10 @@ class Cache:
     def _file(self) -> ResultFile:
         """The file of this identity; a new one first clears out other versions' stale files."""
         if self._results is None:
+            # sqlite3 and the store package load only when a result is read or written, not in
+            # `validate --no-cache`, which times a file's check alone
+            from procflow.engine.store.results import ResultFile
+
             if not self.path.exists():
                 with contextlib.suppress(OSError):  # a folder we cannot make: the file fails to open
                     self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,9 @@ compiles the tree into closures. Anything else is a GuardError. Evaluation never
 from __future__ import annotations
 
 import ast
+import keyword
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -105,6 +107,12 @@ def parse_guard(source: str) -> Guard:
     lead = len(flat) - len(flat.lstrip())
     if not body:
         raise GuardError("guard is empty")
+    simple = _simple(source, body, lead)
+    return simple if simple is not None else _parsed(source, body, lead)
+
+
+def _parsed(source: str, body: str, lead: int) -> Guard:
+    """Any guard, through Python's parser (`body` is the guard stripped, `lead` what was stripped)."""
     try:
         tree = ast.parse(body, mode="eval")
     except SyntaxError as exc:
@@ -116,6 +124,58 @@ def parse_guard(source: str) -> Guard:
     return Guard(
         source, MappingProxyType(compiler.names), tuple(compiler.comparisons), run, frozenset(compiler.opaque)
     )
+
+
+# `name OP literal`, what most guards are (`kind == "courier"`, `n > 5`), in the forms whose
+# meaning is plain without Python's parser: an ASCII name, a comparison, and a whole number
+# without leading zeros, a decimal, a quoted text without escapes or controls, or true/false/null
+_SIMPLE = re.compile(
+    r"([A-Za-z][A-Za-z0-9_]*) *(==|!=|<=|>=|<|>) *"
+    r"(-?(?:[1-9][0-9]*|0)(?:\.[0-9]+)?|\"[^\"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]*\""
+    r"|'[^'\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]*'|[A-Za-z][A-Za-z0-9_]*)"
+)
+_OPERATORS: dict[str, type[ast.cmpop]] = {
+    "==": ast.Eq,
+    "!=": ast.NotEq,
+    "<": ast.Lt,
+    "<=": ast.LtE,
+    ">": ast.Gt,
+    ">=": ast.GtE,
+}
+
+
+def _simple(source: str, body: str, lead: int) -> Guard | None:
+    """The Guard of `name OP literal` made directly, exactly as `_parsed` makes it (a file
+    with thousands of guards spends most of their check in Python's parser otherwise); None
+    for any other guard."""
+    found = _SIMPLE.fullmatch(body)
+    if found is None:
+        return None
+    name, op, literal = found.groups()
+    if keyword.iskeyword(name) or name in LITERAL_NAMES:
+        return None
+    if literal[0] in "\"'":
+        value: Any = literal[1:-1]
+    elif literal[0].isalpha():
+        if literal not in LITERAL_NAMES:
+            return None  # another name: compared with a name, which `_parsed` tells apart
+        value = LITERAL_NAMES[literal]
+    elif "." in literal:
+        value = float(literal)
+    else:
+        value = int(literal)
+    kind = _OPERATORS[op]
+    at = lead + found.start(3)
+
+    def read(v: Values) -> Any:
+        return v.get(name)
+
+    def const(v: Values) -> Any:
+        return value
+
+    run = _compare_one(_COMPARE[kind], kind in _ORDERING, read, const)
+    comparison = Comparison(name, op, (value,), at, (at,))
+    return Guard(source, MappingProxyType({name: lead}), (comparison,), run, frozenset())
 
 
 def _syntax_error(body: str, lead: int, msg: str, offset: int | None) -> GuardError:

@@ -23,9 +23,9 @@ from procflow.engine.rules.analysis.facts import analyse, parts
 def condition_reads_own_question(procedure: Procedure) -> Iterator[Finding]:
     analysis = analyse(procedure)
     for state in procedure.states.values():
-        own = {q.field for q in state.ask}
-        if not own:
+        if not state.ask or not (state.do or state.say):  # most states of a large file
             continue
+        own = {q.field for q in state.ask}
         for part in parts(state):
             guard = analysis.guards.get(part.ptr + "/when") if part.when is not None else None
             if guard is None:
@@ -47,7 +47,7 @@ def condition_reads_own_question(procedure: Procedure) -> Iterator[Finding]:
 )
 def after_without_questions(procedure: Procedure) -> Iterator[Finding]:
     for state in procedure.states.values():
-        if any(q.required for q in state.ask):
+        if not state.do or any(q.required for q in state.ask):
             continue
         for item in state.do:
             if item.after == "ask":

@@ -11,6 +11,77 @@ import yaml
 from procflow.engine.load.yamlio import Document
 
 Parents = dict[str, tuple[yaml.Node, bool]]  # pointer -> (its node, or the deepest found; complete)
+Place = tuple[int, int]
+
+
+class Positions:
+    """Where the pointers of one document's findings are, each looked up once.
+
+    A file's findings are mostly siblings (one or two per state of thousands): the first one
+    looked up under a mapping or list places every child of it (their keys, or their values)
+    in one pass over its nodes, which costs about what indexing a large mapping for a single
+    look-up costs, and each later finding is one dictionary look-up instead of a walk. Each
+    node is placed once at most, so placing costs time linear in the file.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.nodes: dict[str, Place] = {}  # pointer -> line, col of its node
+        self.keys: dict[str, Place] = {}  # pointer -> line, col of the key that holds it
+        self.offsets: dict[tuple[str, bool, int], Place] = {}
+        self.parents: Parents = {}
+        self.placed: set[tuple[str, bool]] = set()  # (parent pointer, key): children placed
+
+    def at(self, pointer: str, key: bool = False, offset: int | None = None) -> Place:
+        """What `position` says, remembered."""
+        if offset is not None:
+            where = (pointer, key, offset)
+            found = self.offsets.get(where)
+            if found is None:
+                found = self.offsets[where] = position(
+                    self.document, pointer, key=key, offset=offset, parents=self.parents
+                )
+            return found
+        known = self.keys if key else self.nodes
+        found = known.get(pointer)
+        if found is None:
+            if pointer and not pointer.startswith("//"):
+                above = pointer.rpartition("/")[0]
+                if (above, key) not in self.placed:
+                    self._place(above, key)
+                    found = known.get(pointer)
+            if found is None:  # not in the file, or a pointer spelled unlike its node
+                found = known[pointer] = position(self.document, pointer, key=key, parents=self.parents)
+        return found
+
+    def _place(self, above: str, key: bool) -> None:
+        """Every child of the mapping or list at `above`: the line and column of its key
+        (`key`; a list item has none) or of its value, as `position` gives them."""
+        self.placed.add((above, key))
+        held = self.parents.get(above)
+        if held is None:  # found under its own parent, as a finding's node is
+            held = self.parents[above] = _resolve(self.document, above, False, self.parents)
+        node, complete = held
+        if not complete:
+            return
+        known = self.keys if key else self.nodes
+        if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                known[f"{above}/{index}"] = (mark.line + 1, mark.column + 1)
+            return
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            name = key_node.value
+            if "~" in name or "/" in name:
+                name = name.replace("~", "~0").replace("/", "~1")
+            pointer = f"{above}/{name}"
+            if pointer not in known:  # the first key of a name, as `Document.child` finds it
+                mark = (key_node if key else value_node).start_mark
+                known[pointer] = (mark.line + 1, mark.column + 1)
 
 
 def _resolve(document: Document, pointer: str, key: bool, parents: Parents | None) -> tuple[yaml.Node, bool]:

@@ -146,6 +146,8 @@ def overlapping_routes(procedure: Procedure) -> Iterator[Finding]:
         for group in groups.values():
             pairs: Iterable[tuple[int, int, Assignment]]
             if joint is not None:
+                if len(group) < 2:  # one route alone overlaps nothing (and the table is made)
+                    continue
                 pairs = _overlaps(joint, [g for _, g in group])
             else:
                 pairs = _overlaps_alone(analysis, state, group)
