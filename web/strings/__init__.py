@@ -13,7 +13,11 @@ import importlib
 from functools import cache
 
 LANGUAGES = ("zh-Hant", "en")
-MODULES = ("core", "records", "supervisor")  # under procflow.web.strings; each defines STRINGS: {key: {lang: text}}
+MODULES = (
+    "core",
+    "records",
+    "supervisor",
+)  # under procflow.web.strings; each defines STRINGS: {key: {lang: text}}
 
 
 @cache
