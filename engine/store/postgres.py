@@ -78,10 +78,10 @@ SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 DUE_NAMES = tuple(DUE_COLUMNS.split(", "))
 # A whole step as one statement (an implicit transaction): the instance's row moves from the
-# version read to the new one, or nothing does; only then are its events added (each column an
-# array, unnested), its due rows replaced (read back after the delete: a row kept has the same
-# key) and, when that changed what is due or whose it is, the agendas that watch notified. The
-# result: whether the instance moved.
+# version read to the new one, or nothing does; only then are its events added and its due rows
+# replaced (each set one JSON parameter; the insert reads `before`, so the old rows are gone
+# before a kept one comes back under its key) and, when that changed what is due or whose it is,
+# the agendas that watch notified. The result: whether the instance moved.
 STEP = f"""WITH moved AS (
     UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,
         updated_at = %s, updated_by = %s,
@@ -94,7 +94,7 @@ STEP = f"""WITH moved AS (
     DELETE FROM due USING moved WHERE due.instance = moved.id RETURNING {DUE_COLUMNS}
 ), after AS (
     INSERT INTO due (instance, {DUE_COLUMNS}, owner, assignee)
-    SELECT moved.id, {", ".join(f"d.{c}" for c in DUE_COLUMNS.split(", "))}, moved.owner, moved.assignee
+    SELECT moved.id, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
     FROM moved, json_populate_recordset(NULL::due, %s) AS d
     WHERE moved.status <> 'cancelled' AND (SELECT count(*) FROM before) >= 0
     RETURNING {DUE_COLUMNS}
