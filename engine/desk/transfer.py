@@ -16,6 +16,7 @@ import signal
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
 
 from procflow.engine.base.errors import DatabaseError
@@ -103,22 +104,31 @@ def copy_record(
         if progress is not None:
             progress(done, len(ids))
 
-    if reopen is None or workers < 1 or len(batches) < 2:
+    pool = _Checkers.start(reopen, workers) if reopen is not None and len(batches) > 1 else None
+    if pool is None:
         for ids_of_batch in batches:
             written = _write_batch(source, destination, ids_of_batch, had_pins, report)
             checked(check_copied(destination, written), len(ids_of_batch))
     else:
-        with _Checkers(reopen, workers) as pool:
-            waiting: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
+        with pool:
+            waiting: deque[tuple[Future[list[tuple[str, str]]], list[str], int]] = deque()
+
+            def collect() -> None:
+                future, to_check, count = waiting.popleft()
+                try:
+                    found = future.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory): check here
+                    found = check_copied(destination, source.instance_records(to_check))
+                checked(found, count)
+
             for ids_of_batch in batches:
                 written = _write_batch(source, destination, ids_of_batch, had_pins, report)
-                waiting.append((pool.submit([r.instance.id for r in written]), len(ids_of_batch)))
+                to_check = [r.instance.id for r in written]
+                waiting.append((pool.submit(to_check), to_check, len(ids_of_batch)))
                 while len(waiting) > workers:  # a batch in each worker and one queued, no more
-                    future, count = waiting.popleft()
-                    checked(future.result(), count)
+                    collect()
             while waiting:
-                future, count = waiting.popleft()
-                checked(future.result(), count)
+                collect()
     _copy_accountability(source, destination, report)
     report.integrity.extend(destination.integrity(quick=True))
     return report
@@ -187,12 +197,27 @@ class _Checkers:
     handles: an interrupted copy stops after the batches being checked, and a copy run again
     checks everything anew."""
 
-    def __init__(self, locations: tuple[str, str], workers: int) -> None:
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.pool = pool
+
+    @classmethod
+    def start(cls, locations: tuple[str, str], workers: int) -> _Checkers | None:
+        """Worker processes, or None (the check runs in this process) where none can start."""
+        if workers < 1:
+            return None
         context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(workers, context, initializer=_open_checker, initargs=locations)
+        try:
+            return cls(ProcessPoolExecutor(workers, context, initializer=_open_checker, initargs=locations))
+        except (OSError, ImportError, NotImplementedError):  # no semaphores here (some containers)
+            return None
 
     def submit(self, ids: list[str]) -> Future[list[tuple[str, str]]]:
-        return self.pool.submit(_check_in_worker, ids)
+        try:
+            return self.pool.submit(_check_in_worker, ids)
+        except BrokenProcessPool as exc:  # collected, and checked here, like a result that broke
+            broken: Future[list[tuple[str, str]]] = Future()
+            broken.set_exception(exc)
+            return broken
 
     def __enter__(self) -> _Checkers:
         return self
