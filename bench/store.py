@@ -1,10 +1,20 @@
 """The two stores side by side on this machine: SQLite (one desk) and PostgreSQL (a team).
 
 (a) persisted step: median and 99th percentile of `Desk.step` (the session's step and its one
-    transaction), a counting procedure stepped again and again;
+    transaction), a counting procedure stepped again and again, and the CPU a step costs in the
+    desk's process and, for PostgreSQL, in its server process (from /proc, when the server runs
+    here): what bounds (b) on this machine's cores;
 (b) throughput: steps per second with 1, 2, 4 and 8 desks at once, each a process stepping
-    instances of its own; PostgreSQL's at 8 desks against SQLite's (SQLite has one writer at a
-    time);
+    instances of its own, the median of --repeat runs taken in turn (backends and sizes
+    interleaved, so a busy moment of a shared machine does not fall on one backend only);
+    PostgreSQL's at 8 desks against SQLite's (SQLite has one writer at a time).
+
+(a) and (b) compare the two at the same durability, twice: "power-cut safe" (a committed step
+survives a power cut: SQLite with PROCFLOW_DURABILITY=full, PostgreSQL with the server's
+synchronous_commit=on, its default) and "crash safe" (it survives any crash of procflow or the
+server, but the last steps may be lost to a power cut: SQLite's default durability `normal`,
+PostgreSQL with synchronous_commit=off for the bench's sessions, set in their URL's options).
+The server's own settings (synchronous_commit, commit_delay, ...) are printed as found;
 (c) scale: `status`, `agenda` and `report --month`, each the whole command run in-process
     (click, the store, the text; not the interpreter's start), with 1,000 and 100,000 instances,
     and the ratio. The big stores are filled through the store's own bulk insert
@@ -37,7 +47,7 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TALLY = ROOT / "tests" / "fixtures" / "desks" / "tally.yaml"
@@ -114,17 +124,69 @@ class Places:
     def backends(self) -> list[str]:
         return ["sqlite", "postgresql"] if self.server else ["sqlite"]
 
-    def new(self, backend: str, name: str) -> str:
+    def new(self, backend: str, name: str, safety: str = "") -> str:
+        """`safety` (a key of SAFETY) sets PostgreSQL's synchronous_commit in the URL; SQLite's
+        durability is PROCFLOW_DURABILITY, set where the store is opened (`durable`)."""
         if backend == "sqlite":
             return str(self.folder / f"{name}.db")
         assert self.server is not None
-        return self.server.database(name)
+        url = self.server.database(name)
+        options = SAFETY[safety][1] if safety else ""
+        if not options:
+            return url
+        parts = urlsplit(url)
+        query = "&".join(filter(None, [parts.query, "options=" + quote(options)]))
+        return urlunsplit(parts._replace(query=query))
+
+
+# the same durability on both backends: (PROCFLOW_DURABILITY for SQLite, PostgreSQL session options)
+SAFETY = {
+    "power-cut safe": ("full", ""),  # synchronous_commit as the server has it: on by default
+    "crash safe": ("normal", "-c synchronous_commit=off"),
+}
+
+
+@contextmanager
+def durable(safety: str) -> Iterator[None]:
+    """PROCFLOW_DURABILITY as `safety` has it for SQLite, while stores are opened in this process."""
+    before = os.environ.get("PROCFLOW_DURABILITY")
+    os.environ["PROCFLOW_DURABILITY"] = SAFETY[safety][0]
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PROCFLOW_DURABILITY"]
+        else:
+            os.environ["PROCFLOW_DURABILITY"] = before
+
+
+def server_settings(server: Server) -> str:
+    """The settings of the server that decide what a commit costs, as it runs."""
+    import psycopg
+
+    names = (
+        "server_version",
+        "synchronous_commit",
+        "fsync",
+        "wal_sync_method",
+        "commit_delay",
+        "commit_siblings",
+    )
+    with psycopg.connect(server.url, autocommit=True) as db:
+        found = dict(
+            db.execute(
+                "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", (list(names),)
+            ).fetchall()
+        )
+    return ", ".join(f"{name}={found.get(name, '?')}" for name in names)
 
 
 # --- (a) persisted step --------------------------------------------------------------------------
 
 
-def step_times(location: str, steps: int) -> list[float]:
+def step_times(location: str, steps: int) -> tuple[list[float], float, float | None]:
+    """Seconds of each step; CPU seconds per step in this process, and in the server's process
+    serving it (None: not a PostgreSQL server on this machine)."""
     from procflow.engine.desk.instances import Desk
     from procflow.engine.store import open_store
 
@@ -132,13 +194,39 @@ def step_times(location: str, steps: int) -> list[float]:
     with open_store(location) as store:
         desk = Desk(store, actor="bench", lang="en")
         opened = desk.start(str(TALLY))
+        for n in range(20):  # warm: the procedure parsed, the statement prepared
+            desk.step(opened, answers={"token": str(n)}, move="again")
+        server = _server_cpu(store)
+        began_server, began = server(), time.process_time()
         for n in range(steps):
             if n % 200 == 0 and n:  # instances of a realistic length
                 opened = desk.start(str(TALLY))
-            began = time.perf_counter()
+            began_step = time.perf_counter()
             desk.step(opened, answers={"token": str(n)}, move="again")
-            times.append(time.perf_counter() - began)
-    return times
+            times.append(time.perf_counter() - began_step)
+        client = (time.process_time() - began) / steps
+        ended_server = server()
+    on_server = (
+        None if ended_server is None or began_server is None else (ended_server - began_server) / steps
+    )
+    return times, client, on_server
+
+
+def _server_cpu(store: Any) -> Callable[[], float | None]:
+    """A reader of the CPU seconds the server process of `store`'s connection has used."""
+    db = getattr(store, "db", None)
+    if db is None or not hasattr(db, "pgconn"):
+        return lambda: None
+    stat = Path(f"/proc/{db.execute('SELECT pg_backend_pid()').fetchone()[0]}/stat")
+
+    def read() -> float | None:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another machine
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
 
 
 # --- (b) throughput -------------------------------------------------------------------------------
@@ -163,14 +251,14 @@ with open_store(plan["location"]) as store:
 """
 
 
-def throughput(location: str, desks: int, steps: int) -> float:
+def throughput(location: str, desks: int, steps: int, durability: str) -> float:
     """Steps per second of `desks` processes stepping `steps` times each, from one moment on."""
     from procflow.engine.store import open_store
 
     with open_store(location):  # the schema made once, before the desks open it together
         pass
     start = time.time() + 1.5 + 0.3 * desks  # every worker has started and warmed by then
-    env = dict(os.environ, PROCFLOW_LOCK_TIMEOUT="60")
+    env = dict(os.environ, PROCFLOW_LOCK_TIMEOUT="60", PROCFLOW_DURABILITY=durability)
     workers = [
         subprocess.Popen(
             [
@@ -296,17 +384,42 @@ def command_times(location: str, runs: int) -> dict[str, float]:
 # --- (d) copy --------------------------------------------------------------------------------------
 
 
-def copy_time(source: str, destination: str) -> tuple[float, str]:
+def copy_time(source: str, destination: str) -> tuple[float, float]:
+    """Seconds a copy took, and the CPU seconds of this process and its checking processes."""
+    import resource
+
     from procflow.engine.desk.transfer import copy_record
     from procflow.engine.store import open_store
 
-    began = time.perf_counter()
+    def cpu() -> float:
+        return sum(
+            usage.ru_utime + usage.ru_stime
+            for usage in (
+                resource.getrusage(resource.RUSAGE_SELF),
+                resource.getrusage(resource.RUSAGE_CHILDREN),
+            )
+        )
+
+    began, began_cpu = time.perf_counter(), cpu()
     with open_store(source, migrate=False) as src, open_store(destination) as dst:
-        report = copy_record(src, dst)
-    took = time.perf_counter() - began
-    return took, f"{report.counts['instances']:,} instances, {report.counts['events']:,} events" + (
+        report = copy_record(src, dst, reopen=(source, destination), workers=os.cpu_count() or 1)
+    took, used = time.perf_counter() - began, cpu() - began_cpu
+    what = f"{report.counts['instances']:,} instances, {report.counts['events']:,} events" + (
         "" if report.ok else f"; NOT ok: {(report.differing + report.problems)[:1]}"
     )
+    print(
+        f"  copy {_masked(source)} -> {_masked(destination)}: {what}, {took:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return took, used
+
+
+def _copied_in(places: Places, source: str) -> str:
+    """A PostgreSQL database holding the record of `source` (section d run without c)."""
+    destination = places.new("postgresql", "dback")
+    copy_time(source, destination)
+    return destination
 
 
 # --- the table --------------------------------------------------------------------------------------
@@ -366,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="10,000 instances instead of 100,000, fewer steps"
     )
     parser.add_argument("--only", choices="abcd", action="append", help="run only these sections")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (b) to take the median of (default 3)")
     options = parser.parse_args(argv)
     only = set(options.only or "abcd")
     big = 10_000 if options.quick else 100_000
@@ -377,42 +491,66 @@ def main(argv: list[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     print(f"procflow store bench, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {cores} cores")
     print(
-        f"SQLite:     {__import__('sqlite3').sqlite_version} (WAL, synchronous=NORMAL), a file in a temporary folder"
+        f"SQLite:     {__import__('sqlite3').sqlite_version} (WAL; synchronous=NORMAL, or FULL where power-cut safe), a file in a temporary folder"
     )
-    print(f"PostgreSQL: {said}", flush=True)
+    print(f"PostgreSQL: {said}")
+    if server is not None:
+        print(f"            {server_settings(server)}")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     folder = Path(tempfile.mkdtemp(prefix="procflow-bench-"))
     places = Places(folder, server)
     table = Table(places.backends())
     try:
         if "a" in only:
             table.heading(f"(a) persisted step (Desk.step), {steps:,} steps")
-            times = {b: step_times(places.new(b, "a"), steps) for b in places.backends()}
-            medians = {b: statistics.median(t) for b, t in times.items()}
-            table.row("  median", {b: _ms(m) for b, m in medians.items()}, _ratio(medians))
-            table.row("  99th percentile", {b: _ms(_pct(t, 0.99)) for b, t in times.items()},
-                      _ratio({b: _pct(t, 0.99) for b, t in times.items()}))  # fmt: skip
-            if "postgresql" in medians:
-                table.goals.append((f"PostgreSQL median persisted step at most 2 ms (measured "
-                                    f"{_ms(medians['postgresql'])})", medians["postgresql"] <= 0.002))  # fmt: skip
-        if "b" in only:
-            table.heading(
-                f"(b) steps per second, desks at once on instances of their own, {burst} steps each"
-            )
-            rates: dict[int, dict[str, float]] = {}
-            for desks in (1, 2, 4, 8):
-                rates[desks] = {
-                    b: throughput(places.new(b, f"b{desks}"), desks, burst) for b in places.backends()
-                }
-                table.row(f"  {desks} desk{'s' if desks > 1 else ''}", {b: f"{r:,.0f}/s" for b, r in rates[desks].items()},
-                          _ratio(rates[desks]))  # fmt: skip
-            if "postgresql" in rates[8]:
-                ratio = rates[8]["postgresql"] / rates[8]["sqlite"]
-                table.goals.append(
-                    (
-                        f"PostgreSQL at 8 desks at least 3x SQLite at 8 desks (measured {ratio:.2f}x)",
-                        ratio >= 3,
-                    )
+            ceiling: dict[str, dict[str, float]] = {}
+            for safety in SAFETY:
+                found = {}
+                for b in places.backends():
+                    with durable(safety):
+                        found[b] = step_times(places.new(b, "a", safety), steps)
+                medians = {b: statistics.median(t) for b, (t, _, _) in found.items()}
+                table.row(f"  median, {safety}", {b: _ms(m) for b, m in medians.items()}, _ratio(medians))
+                table.row(f"  99th percentile, {safety}", {b: _ms(_pct(t, 0.99)) for b, (t, _, _) in found.items()},
+                          _ratio({b: _pct(t, 0.99) for b, (t, _, _) in found.items()}))  # fmt: skip
+                table.row(
+                    f"  CPU per step, desk process, {safety}", {b: _ms(c) for b, (_, c, _) in found.items()}
                 )
+                served = {b: v for b, (_, _, v) in found.items() if v is not None}
+                if served:
+                    table.row(
+                        f"  CPU per step, server process, {safety}",
+                        {"sqlite": "(none)", **{b: _ms(v) for b, v in served.items()}},
+                    )
+                ceiling[safety] = {b: cores / (c + (v or 0.0)) for b, (_, c, v) in found.items()}
+                table.row(f"  at most, all {cores} cores busy, {safety}", {b: f"{r:,.0f}/s" for b, r in ceiling[safety].items()},
+                          _ratio(ceiling[safety]))  # fmt: skip
+                if "postgresql" in medians and safety == "power-cut safe":
+                    table.goals.append((f"PostgreSQL median persisted step at most 2 ms (measured "
+                                        f"{_ms(medians['postgresql'])})", medians["postgresql"] <= 0.002))  # fmt: skip
+        if "b" in only:
+            table.heading(f"(b) steps per second, desks at once on instances of their own, {burst} steps each, "
+                          f"median of {options.repeat} runs")  # fmt: skip
+            samples: dict[tuple[str, int, str], list[float]] = {}
+            for run in range(options.repeat):
+                for desks in (1, 2, 4, 8):
+                    for safety in SAFETY:
+                        for b in places.backends() if run % 2 == 0 else places.backends()[::-1]:
+                            rate = throughput(
+                                places.new(b, f"b{desks}", safety), desks, burst, SAFETY[safety][0]
+                            )
+                            samples.setdefault((safety, desks, b), []).append(rate)
+                print(f"  (b) run {run + 1} of {options.repeat} done", file=sys.stderr, flush=True)
+            for safety in SAFETY:
+                rates = {desks: {b: statistics.median(samples[safety, desks, b]) for b in places.backends()}
+                         for desks in (1, 2, 4, 8)}  # fmt: skip
+                for desks, found_rates in rates.items():
+                    table.row(f"  {desks} desk{'s' if desks > 1 else ''}, {safety}",
+                              {b: f"{r:,.0f}/s" for b, r in found_rates.items()}, _ratio(found_rates))  # fmt: skip
+                if "postgresql" in rates[8]:
+                    ratio = rates[8]["postgresql"] / rates[8]["sqlite"]
+                    table.goals.append((f"PostgreSQL at 8 desks at least 3x SQLite at 8 desks, {safety} "
+                                        f"(measured {ratio:.2f}x)", ratio >= 3))  # fmt: skip
         made = None
         stores: dict[tuple[str, int], str] = {}
         if only & {"c", "d"}:
@@ -443,20 +581,26 @@ def main(argv: list[str] | None = None) -> int:
                     table.goals.append((f"{name} on {b} at {big:,} at most 1.5x its time at {small:,} "
                                         f"(measured {r:.2f}x)", r <= 1.5))  # fmt: skip
         if "d" in only:
-            table.heading(
-                f"(d) db copy of {big:,} instances from the SQLite file, each checked as verify does"
-            )
-            found = {}
+            table.heading(f"(d) db copy of {big:,} instances, each checked as verify does, "
+                          f"with {cores} checking processes")  # fmt: skip
+            found: dict[str, tuple[float, float]] = {}
             for b in places.backends():
-                took, what = copy_time(stores["sqlite", big], places.new(b, "d"))
-                found[b] = took
-                table.row(f"  into {b}", {b: f"{took:.1f} s"})
-                print(f"  copy into {b}: {what}", file=sys.stderr, flush=True)
+                found[b] = copy_time(stores["sqlite", big], places.new(b, "d"))
+            table.row("  from the SQLite file into a new one / into PostgreSQL",
+                      {b: f"{took:.1f} s" for b, (took, _) in found.items()})  # fmt: skip
+            table.row("    CPU of procflow's processes", {b: f"{cpu:.1f} s" for b, (_, cpu) in found.items()})
+            if "postgresql" in found:
+                back = copy_time(stores["postgresql", big] if ("postgresql", big) in stores else
+                                 _copied_in(places, stores["sqlite", big]), places.new("sqlite", "back"))  # fmt: skip
+                table.row("  from PostgreSQL back into a new file", {"postgresql": f"{back[0]:.1f} s"})
+                table.row("    CPU of procflow's processes", {"postgresql": f"{back[1]:.1f} s"})
+                found["postgresql back"] = back
             limit = 60 * big / 100_000  # the goal is 60 s for 100,000 (--quick: that rate)
-            for b, took in found.items():
-                table.goals.append((f"db copy of {big:,} instances into {b} at most {limit:g} s "
+            for b, (took, _) in found.items():
+                table.goals.append((f"db copy of {big:,} instances, {b}, at most {limit:g} s "
                                     f"(60 s per 100,000; measured {took:.1f} s)", took <= limit))  # fmt: skip
         print(table.render())
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if server is not None:

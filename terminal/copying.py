@@ -1,8 +1,8 @@
 """`procflow db copy` at the terminal: a desk's whole record from one store to another (SQLite file or
 PostgreSQL URL).
 
-Opens both stores, hands them to the desk service (engine/desk/transfer.py), shows progress on
-a terminal and prints what was copied, by kind. The source is opened as it is and never
+Opens both stores, hands them to the desk service (engine/desk/transfer.py) with one checking
+process per core, shows progress on a terminal and prints what was copied, by kind. The source is opened as it is and never
 written to: one this procflow would have to migrate is refused.
 """
 
@@ -35,7 +35,9 @@ def copy(source: str, destination: str, *, passwords: bool = True) -> int:
         with open_store(destination) as dst:
             shown = _Progress() if sys.stderr.isatty() else None
             try:
-                report = copy_record(src, dst, progress=shown)
+                report = copy_record(
+                    src, dst, progress=shown, reopen=(source, destination), workers=os.cpu_count() or 1
+                )
             finally:
                 if shown is not None:
                     shown.done()

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS, EXIT_USAGE
-from procflow.engine.desk import drafts
+from procflow.engine.desk import drafts, transfer
 from procflow.engine.desk.instances import Desk
 from procflow.engine.store import Store, open_store
 from procflow.engine.store.migrations import LATEST
@@ -313,3 +313,32 @@ def test_web_passwords_go_with_the_desk_unless_left_out(
     )
     with open_store(bare) as there:
         assert there.passwords() == []
+
+
+@pytest.mark.parametrize("into", ["file", "postgresql"])
+def test_a_copy_of_many_batches_is_checked_in_processes_of_its_own_and_still_finds_damage(
+    run_cli: RunCli,
+    desk_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    into: str,
+) -> None:
+    """With more than one batch the check of what was written runs in worker processes (one per
+    core); every instance is still checked, and one whose row does not match its events (damaged
+    in the source behind procflow's back) is still reported, with exit 1."""
+    monkeypatch.setattr(transfer, "BATCH", 1)  # four batches of one instance
+    destination = str(tmp_path / "archive.db") if into == "file" else request.getfixturevalue("pg_url")
+    with sqlite3.connect(desk_db) as raw:
+        damaged = raw.execute("SELECT id FROM instances ORDER BY created_at, id LIMIT 1 OFFSET 2").fetchone()[
+            0
+        ]
+        raw.execute("UPDATE instances SET state = 'nowhere' WHERE id = ?", (damaged,))
+    copied = copy(run_cli, str(desk_db), destination)
+    assert copied.exit_code == EXIT_FINDINGS, copied.output
+    assert "  instances             4  (0 already there)\n" in copied.output
+    assert f"verify: instance '{damaged}': its row says " in copied.output
+    assert "but its events lead to" in copied.output and "verified" not in copied.output
+    again = copy(run_cli, str(desk_db), destination)  # the three sound ones are checked again too
+    assert "  instances             0  (4 already there)\n" in again.output
+    assert again.output.count("verify: instance") == 1, again.output

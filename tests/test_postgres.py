@@ -517,3 +517,37 @@ def test_agenda_watch_wakes_when_another_desk_changes_what_is_due(
         watch.kill()
         watch.communicate()
     assert [(i["instance"], i["deadline"]) for i in second["items"]] == [(ident, "set_up_by_t_minus_30")]
+
+
+def test_a_step_wakes_watching_desks_only_when_it_changes_what_is_due_or_whose_it_is(pg_url: str) -> None:
+    """The step is one statement that also decides whether to NOTIFY: a step that leaves the due
+    rows as they were wakes nobody; new due rows, none left, or a hand-over do."""
+    import psycopg
+    from procflow.engine.store.postgres import CHANNEL, PostgresStore
+
+    row = ("p", "a", "d1", "within", "2026-03-09T02:00:00.000Z", None, "desk", None)
+    moved = ("p", "b", "d2", "within", "2026-03-09T03:00:00.000Z", 900.0, "desk", '{"en":"d2"}')
+    with PostgresStore(pg_url) as desk, psycopg.connect(pg_url, autocommit=True) as watcher:
+        watcher.execute(f"LISTEN {CHANNEL}")
+        iid = desk.start_instance(
+            procedure_id="p", pins={"p": ("p.yaml", b"id: p\n")}, snapshot={}, state="a", status="open",
+            role="desk", events=[{"kind": "start"}], actor="ann", at="2026-03-09T01:00:00.000Z", due=[row],
+        ).id  # fmt: skip
+        assert any(watcher.notifies(timeout=1.0, stop_after=1))  # a new instance with something due
+
+        def step(version: int, due: list[tuple[object, ...]], **extra: object) -> bool:
+            desk.append_step(
+                iid, version, snapshot={"n": version}, state="a", status="open", role="desk",
+                events=[{"kind": "note", "note": str(version)}], actor="ann", at="2026-03-09T01:05:00.000Z",
+                due=due, **extra,
+            )  # fmt: skip
+            return any(watcher.notifies(timeout=1.0, stop_after=1))
+
+        assert step(1, [row]) is False  # the same row again
+        assert step(2, [row, moved]) is True  # one more
+        assert step(3, [moved, row]) is False  # the same two, in another order
+        assert step(4, [row, moved], holder=("bob", None)) is True  # whose they are
+        assert step(5, [row]) is True  # one fewer
+        assert step(6, []) is True  # none left
+        assert step(7, []) is False
+        assert [d.deadline for d in desk.due_of(iid)] == []

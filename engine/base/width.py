@@ -21,6 +21,8 @@ def char_width(char: str) -> int:
 
 def display_width(text: str) -> int:
     """Cells `text` takes on a terminal (see `char_width`)."""
+    if text.isascii():  # no ASCII character is wide or combining: one cell each, and most text is ASCII
+        return len(text)
     return sum(char_width(c) for c in text)
 
 

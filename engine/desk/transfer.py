@@ -9,14 +9,19 @@ is told of progress through a callback.
 
 from __future__ import annotations
 
+import atexit
 import json
-from collections import Counter
+import multiprocessing
+import signal
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple, TypeVar
 
 from procflow.engine.base.errors import DatabaseError
 from procflow.engine.desk.audit import check_whole
-from procflow.engine.store import Store
+from procflow.engine.store import Store, open_store
 from procflow.engine.store.migrations import LATEST
 from procflow.engine.store.records import InstanceRecord, ViolationRow, WholeInstance
 
@@ -73,31 +78,74 @@ def copy_record(
     source: Store,
     destination: Store,
     *,
-    batch: int = BATCH,
+    batch: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    reopen: tuple[str, str] | None = None,
+    workers: int = 0,
 ) -> CopyReport:
     """Copy every instance, then every recorded violation and decision, from `source` to
-    `destination`; `progress(done, total)` after each batch of instances."""
+    `destination`; `progress(done, total)` after each batch of instances is written and checked.
+
+    The check of what was written (read back, then `verify`'s replay) costs more than the copy
+    itself: given `reopen`, the locations of the source and the destination as the caller opened
+    them (passwords and all: they never leave this machine's processes), and more than one batch
+    to copy, it runs in up to `workers` processes of their own, each reading the batch from both
+    stores, while this one reads and writes the next batches. Every instance is checked either
+    way, and the report is the same. The caller's main module must be safe to import (`spawn`)."""
     report = CopyReport(Counter(), Counter(), [], [], [], [])
     ids = source.all_ids()  # oldest first: an instance started inside another comes after it
     had_pins = {row.hash for row in destination.pinned_rows()}
-    for start in range(0, len(ids), batch):
-        _copy_batch(source, destination, ids[start : start + batch], had_pins, report)
+    size = batch or BATCH
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    done = 0
+
+    def checked(found: list[tuple[str, str]], count: int) -> None:
+        nonlocal done
+        report.problems.extend(found)
+        done += count
         if progress is not None:
-            progress(min(start + batch, len(ids)), len(ids))
+            progress(done, len(ids))
+
+    pool = _Checkers.start(reopen, workers) if reopen is not None and len(batches) > 1 else None
+    if pool is None:
+        for ids_of_batch in batches:
+            written = _write_batch(source, destination, ids_of_batch, had_pins, report)
+            checked(check_copied(destination, written), len(ids_of_batch))
+    else:
+        with pool:
+            waiting: deque[tuple[Future[list[tuple[str, str]]], list[str], int]] = deque()
+
+            def collect() -> None:
+                future, to_check, count = waiting.popleft()
+                try:
+                    found = future.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory): check here
+                    found = check_copied(destination, source.instance_records(to_check))
+                checked(found, count)
+
+            for ids_of_batch in batches:
+                written = _write_batch(source, destination, ids_of_batch, had_pins, report)
+                to_check = [r.instance.id for r in written]
+                waiting.append((pool.submit(to_check), to_check, len(ids_of_batch)))
+                while len(waiting) > workers:  # a batch in each worker and one queued, no more
+                    collect()
+            while waiting:
+                collect()
     _copy_accountability(source, destination, report)
     report.integrity.extend(destination.integrity(quick=True))
     return report
 
 
-def _copy_batch(
+def _write_batch(
     source: Store, destination: Store, ids: Sequence[str], had_pins: set[str], report: CopyReport
-) -> None:
+) -> list[InstanceRecord]:
+    """Write the instances of `ids` the destination lacks, in one transaction; the records to
+    check there: the new ones, and those it had already, identical."""
     records = _parents_first(source.instance_records(ids))
     records = keepable(records, report)
     there = {r.instance.id: r for r in destination.instance_records(ids)}
     new = [r for r in records if r.instance.id not in there]
-    checked = [r.instance.id for r in new]  # what `verify` checks: the new ones, the identical ones
+    to_check = list(new)
     for record in records:
         found = there.get(record.instance.id)
         if found is None:
@@ -105,7 +153,7 @@ def _copy_batch(
         difference = _difference(record, found)
         if difference is None:
             report.skipped["instances"] += 1
-            checked.append(record.instance.id)
+            to_check.append(record)
         else:
             report.differing.append((f"instance '{record.instance.id}'", difference))
     wanted = sorted({digest for r in new for digest in r.instance.pins.values()} - had_pins)
@@ -113,17 +161,6 @@ def _copy_batch(
     if new:
         destination.add_records(pins, new)
     had_pins.update(row.hash for row in pins)
-    written = {r.instance.id: r for r in records}
-    for copied in destination.instance_records(checked):  # read back as any later command reads it
-        ident = copied.instance.id
-        difference = _difference(written[ident], copied)
-        problem = (
-            f"it reads back otherwise than it was written: {difference}"
-            if difference is not None
-            else check_whole(destination, WholeInstance(copied.instance, copied.events, copied.due))
-        )
-        if problem is not None:
-            report.problems.append((ident, problem))
     counts = report.counts
     counts["instances"] += len(new)
     counts["pinned texts"] += len(pins)
@@ -133,6 +170,79 @@ def _copy_batch(
         counts["instance paths"] += len(r.instance.paths)
         counts["due rows"] += len(r.due)
         counts["drafts"] += len(r.drafts)
+    return to_check
+
+
+def check_copied(destination: Store, written: Sequence[InstanceRecord]) -> list[tuple[str, str]]:
+    """(instance, what is wrong) for each of `written` that does not read back from `destination`
+    as it was written, or fails `verify`'s check there."""
+    by_id = {r.instance.id: r for r in written}
+    problems = []
+    for copied in destination.instance_records(list(by_id)):  # read back as any later command reads it
+        ident = copied.instance.id
+        difference = _difference(by_id.pop(ident), copied)
+        problem = (
+            f"it reads back otherwise than it was written: {difference}"
+            if difference is not None
+            else check_whole(destination, WholeInstance(copied.instance, copied.events, copied.due))
+        )
+        if problem is not None:
+            problems.append((ident, problem))
+    problems += [(ident, "it is not in the destination after it was written") for ident in by_id]
+    return problems
+
+
+class _Checkers:
+    """Worker processes that each open the source and the destination once and run
+    `check_copied` on the instances handed to them, read from the source again (handing the
+    records over would cost more: pickling them is slower than reading them). Started fresh (`spawn`), not forked: a child
+    must not inherit this process's open connections. They ignore Ctrl-C, which this process
+    handles: an interrupted copy stops after the batches being checked, and a copy run again
+    checks everything anew."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.pool = pool
+
+    @classmethod
+    def start(cls, locations: tuple[str, str], workers: int) -> _Checkers | None:
+        """Worker processes, or None (the check runs in this process) where none can start."""
+        if workers < 1:
+            return None
+        context = multiprocessing.get_context("spawn")
+        try:
+            return cls(ProcessPoolExecutor(workers, context, initializer=_open_checker, initargs=locations))
+        except (OSError, ImportError, NotImplementedError):  # no semaphores here (some containers)
+            return None
+
+    def submit(self, ids: list[str]) -> Future[list[tuple[str, str]]]:
+        try:
+            return self.pool.submit(_check_in_worker, ids)
+        except BrokenProcessPool as exc:  # collected, and checked here, like a result that broke
+            broken: Future[list[tuple[str, str]]] = Future()
+            broken.set_exception(exc)
+            return broken
+
+    def __enter__(self) -> _Checkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_checker_stores: list[Store] = []  # the source and the destination, as a worker process opened them
+
+
+def _open_checker(source: str, destination: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for location in (source, destination):
+        store = open_store(location, migrate=False)
+        atexit.register(store.close)
+        _checker_stores.append(store)
+
+
+def _check_in_worker(ids: list[str]) -> list[tuple[str, str]]:
+    source, destination = _checker_stores
+    return check_copied(destination, source.instance_records(ids))
 
 
 def _copy_accountability(source: Store, destination: Store, report: CopyReport) -> None:

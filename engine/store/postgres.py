@@ -79,6 +79,32 @@ INSTANCE_COLUMNS = (
 )
 SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
+DUE_NAMES = tuple(DUE_COLUMNS.split(", "))
+# A whole step as one statement (an implicit transaction): the instance's row moves from the
+# version read to the new one, or nothing does; only then are its events added and its due rows
+# replaced (each set one JSON parameter; the insert reads `before`, so the old rows are gone
+# before a kept one comes back under its key) and, when that changed what is due or whose it is,
+# the agendas that watch notified. The result: whether the instance moved.
+STEP = f"""WITH moved AS (
+    UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,
+        updated_at = %s, updated_by = %s,
+        owner = CASE WHEN %s THEN %s ELSE owner END, assignee = CASE WHEN %s THEN %s ELSE assignee END
+    WHERE id = %s AND version = %s RETURNING id, status, owner, assignee
+), added AS (
+    INSERT INTO events ({", ".join(EVENT_COLUMNS)})
+    SELECT {", ".join(f"e.{c}" for c in EVENT_COLUMNS)} FROM moved, json_populate_recordset(NULL::events, %s) AS e
+), before AS (
+    DELETE FROM due USING moved WHERE due.instance = moved.id RETURNING {DUE_COLUMNS}
+), after AS (
+    INSERT INTO due (instance, {DUE_COLUMNS}, owner, assignee)
+    SELECT moved.id, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
+    FROM moved, json_populate_recordset(NULL::due, %s) AS d
+    WHERE moved.status <> 'cancelled' AND (SELECT count(*) FROM before) >= 0
+    RETURNING {DUE_COLUMNS}
+)
+SELECT EXISTS (SELECT FROM moved), (SELECT count(pg_notify(%s, %s)) FROM moved WHERE %s
+    OR EXISTS (SELECT * FROM before EXCEPT ALL SELECT * FROM after)
+    OR EXISTS (SELECT * FROM after EXCEPT ALL SELECT * FROM before))"""
 
 
 def open_location(
@@ -427,26 +453,29 @@ class PostgresStore:
         holder: tuple[str | None, str | None] | None = None,
         due: Sequence[Sequence[Any]] = (),
     ) -> int:
-        """Save one step. The UPDATE guarded by the version takes the instance's row lock: a
-        desk stepping the same instance meanwhile waits for this transaction, then finds the
-        version moved (READ COMMITTED re-reads the row) and gets `ConflictError`."""
+        """Save one step in one statement (`STEP`), its own transaction: one round trip to the
+        server. Its UPDATE guarded by the version takes the instance's row lock: a desk stepping
+        the same instance meanwhile waits for this one, then finds the version moved (READ
+        COMMITTED re-reads the row), changes nothing, and gets `ConflictError`."""
         if not events:
             raise ValueError("a step without events changes nothing and is not saved")
         version = expected_version + len(events)
-        with self.write() as db:
-            cur = db.execute(
-                "UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,"
-                " updated_at = %s, updated_by = %s WHERE id = %s AND version = %s",
-                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version),
-            )
-            if cur.rowcount != 1:
-                raise self._conflict(db, instance_id, expected_version)
-            if holder is not None:
-                db.execute(
-                    "UPDATE instances SET owner = %s, assignee = %s WHERE id = %s", (*holder, instance_id)
-                )
-            self._append(db, instance_id, expected_version, events, actor, at)
-            self._set_due(db, instance_id, due, changed=holder is not None)
+        rows = [event_row(instance_id, expected_version + n, e, actor, at) for n, e in enumerate(events, 1)]
+        owner, assignee = holder if holder is not None else (None, None)
+        with self._errors():
+            found = self.db.execute(
+                STEP,
+                (
+                    *(_dump(snapshot), state, status, role, version, at, actor),
+                    *(holder is not None, owner, holder is not None, assignee, instance_id, expected_version),
+                    _objects(EVENT_COLUMNS, rows),
+                    _objects(DUE_NAMES, due),
+                    *(CHANNEL, instance_id, holder is not None),
+                ),
+                prepare=True,
+            ).fetchone()
+            if not found or not found[0]:
+                raise self._conflict(self.db, instance_id, expected_version)
         return version
 
     def holder(self, instance_id: str) -> tuple[str | None, str | None]:
@@ -1126,6 +1155,12 @@ def _due_key(row: Sequence[Any]) -> tuple[Any, ...]:
     values = list(row)
     values[5] = _number(values[5])
     return tuple(values)
+
+
+def _objects(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as one JSON array of objects, for `json_populate_recordset` (one parameter, however
+    many rows: dumping it is one call into the C encoder)."""
+    return json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False)
 
 
 def _dump(value: Any) -> str:
