@@ -8,7 +8,7 @@ or asks a question itself (`terminal.interactive`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from procflow.engine.base import environment
@@ -17,7 +17,6 @@ from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk, InvalidProcedureError, Opened
 from procflow.engine.desk.people import check_override_reason
 from procflow.engine.output import diagnostics as report
-from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
 from procflow.terminal import deadlines, inert
 from procflow.terminal import handovers as handed
@@ -25,7 +24,9 @@ from procflow.terminal.inert import say
 from procflow.terminal.interactive import interactive
 from procflow.terminal.practice import PracticeScreen, practice_path
 from procflow.terminal.screen import EndOfInput, Paused, Screen
-from procflow.terminal.scripted import scripted
+
+if TYPE_CHECKING:
+    from procflow.engine.runtime.script import Script
 
 
 def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -138,6 +139,8 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     failure: ProcflowError | None = None
     try:
         if script is not None:
+            from procflow.terminal.scripted import scripted  # an answers file's player: not interactive runs'
+
             missing = scripted(desk, opened, script, None if as_json else screen)
             if missing is not None:
                 stopped.update(stopped="missing", missing=missing)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import NotFoundError, UsageError
-from procflow.engine.base.paths import data_dir, procedures_dir
+from procflow.engine.base.paths import SUFFIXES, data_dir, procedures_dir
 from procflow.engine.base.project import Project, find_project
 from procflow.engine.check.index import DirectoryIndex, Record
 from procflow.engine.load.yamlio import LoadError, load_yaml
@@ -27,7 +27,6 @@ from procflow.engine.model.procedure import build_text
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Text
 
-SUFFIXES = (".yaml", ".yml")
 PATH_VARIABLE = "PROCFLOW_PATH"
 
 

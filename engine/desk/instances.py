@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
+from procflow.engine.base.paths import SUFFIXES
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
@@ -149,13 +150,8 @@ class Desk:
         return Opened(record, self._session(procedures, snapshot, hashes), store=self.store)
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
-        """The entry procedure and every one it uses, each read once and fully checked."""
-        # the schema check (jsonschema), YAML and the rules are needed only to start an instance
-        from procflow.engine.check.catalog import SUFFIXES, build_catalog
-        from procflow.engine.check.files import check_document
-        from procflow.engine.load.yamlio import load_yaml_bytes
-        from procflow.engine.rules import Checked, run_project_rules
-
+        """The entry procedure and every one it uses, each read once and fully checked (or, for
+        a file that runs alone, found unchanged since it passed: `check.started`)."""
         dirs = self.dirs
         first: Path | None = None
         if ref.endswith(SUFFIXES) or "/" in ref or os.sep in ref:
@@ -163,6 +159,21 @@ class Desk:
             if not first.is_file():
                 raise NotFoundError(f"procedure file '{ref}' does not exist")
             dirs = (*dirs, str(first.parent))
+            found = _passed_before(first)
+            if found is not None:
+                return found
+        return self._check(ref, first, dirs)
+
+    def _check(
+        self, ref: str, first: Path | None, dirs: tuple[str, ...]
+    ) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
+        # the schema check (jsonschema), YAML and the rules are needed only to start an instance
+        from procflow.engine.check import started
+        from procflow.engine.check.catalog import build_catalog
+        from procflow.engine.check.files import check_document
+        from procflow.engine.load.yamlio import load_yaml_bytes
+        from procflow.engine.rules import Checked, run_project_rules
+
         catalog: Catalog | None = None  # indexed only when an id has to be looked up
 
         def find(procedure_id: str) -> Path:
@@ -203,6 +214,9 @@ class Desk:
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)
+        if first is not None and len(checked) == 1:  # a file that runs alone: its next start skips all this
+            kept, raw = next(iter(texts.values()))
+            started.keep(started.key_of(kept, raw), checked[0].document.data)
         return texts, procedures
 
     # --- resuming -------------------------------------------------------------------------
@@ -374,6 +388,26 @@ class Desk:
             opened.session = self._session(session.procedures, before, session.hashes)
             raise
         return len(events)
+
+
+def _passed_before(first: Path) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]] | None:
+    """The procedure in file `first`, when these very bytes at this path passed every check
+    before under this code and use no other procedure (`check.started`); else None."""
+    from procflow.engine.check import started  # no YAML, schema or rules: see its docstring
+    from procflow.engine.model.procedure import build_procedure
+
+    try:
+        raw = read_bytes(str(first))
+    except LoadError:  # the full check says why, in its words
+        return None
+    path = absolute(str(first))
+    data = started.checked_data(started.key_of(path, raw))
+    if data is None:
+        return None
+    procedure = build_procedure(data, str(first))
+    if procedure.needs():  # never kept so; the full check pins those it uses too
+        return None
+    return {procedure.id: (path, raw)}, {procedure.id: procedure}
 
 
 def _visit(opened: Opened) -> tuple[str, int]:

@@ -104,7 +104,7 @@ def _catalog(dirs: tuple[str, ...], *, bundled: bool = False) -> tuple[Any, str]
 
 def _is_file_ref(ref: str) -> bool:
     """Whether a procedure reference is the path of a file rather than an id."""
-    from procflow.engine.check.catalog import SUFFIXES  # lazy: as above
+    from procflow.engine.base.paths import SUFFIXES
 
     return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref
 

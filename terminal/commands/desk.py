@@ -6,8 +6,9 @@ Options and help only; the bodies are `terminal.runs` and `terminal.steps`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from procflow.engine.runtime.script import load_script
 from procflow.terminal import completing, corrections, runs, steps
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
@@ -24,6 +25,20 @@ from procflow.terminal.commands.common import (
     ids_option,
     recordable,
 )
+
+if TYPE_CHECKING:
+    from procflow.engine.runtime.script import Script
+
+
+def _script(answers_file: str | None) -> Script | None:
+    """The answers file of --answers, read in full before anything starts."""
+    if not answers_file:
+        return None
+    # imported here: the file's YAML reader is not on the way to an interactive run's first prompt
+    from procflow.engine.runtime.script import load_script
+
+    return load_script(answers_file)
+
 
 PRACTICE_HELP = (
     "Practise: use a scratch database beside the real one (never counted by `report`); every screen says so."
@@ -68,7 +83,7 @@ def run(
     An id is found under --dir, PROCFLOW_PATH, then the project's procedures (see `procflow
     where`); with --bundled, the bundled set instead of the project's.
     """
-    script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
+    script = _script(answers_file)  # a bad file starts nothing
     if bundled:  # the bundled procedure of that id, even where the project has its own
         procedure = _bundled_file(procedure, dirs)
     desk = runs.open_desk(
@@ -108,7 +123,7 @@ def resume(
     ID `last` stands for your most recently changed instance (also in step, history, cancel
     and verify).
     """
-    script = load_script(answers_file) if answers_file else None
+    script = _script(answers_file)
     desk = runs.open_desk(
         db,
         actor,
