@@ -16,7 +16,6 @@ from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, Procflo
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk, InvalidProcedureError, Opened
 from procflow.engine.desk.people import check_override_reason
-from procflow.engine.output import diagnostics as report
 from procflow.engine.store import open_store
 from procflow.terminal import deadlines, inert
 from procflow.terminal import handovers as handed
@@ -118,6 +117,8 @@ def start(desk: Desk, ref: str) -> Opened:
     try:
         return desk.start(ref)
     except InvalidProcedureError as exc:
+        from procflow.engine.output import diagnostics as report  # only for a file with errors
+
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
         say(shown, err=True, nl=False)
         raise

@@ -7,10 +7,8 @@ set. Each path comes with why it was chosen. Reads only `procflow.toml`; never p
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +192,8 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
     """The checked table of a `procflow.toml`: known keys with the right types, every path
     relative and inside the project, each value as a list (one path for `sources` and `site`).
     One ProjectFileError at file:line:col otherwise."""
+    import tomllib  # only with a project file: `run` without one starts faster
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -211,6 +211,8 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
     for key, value in table.items():
         line = _key_line(file, key, text)
         if key not in KEYS:
+            import difflib  # only for an unknown key
+
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "expected " + ", ".join(sorted(KEYS))
             raise ProjectFileError(f"{file}:{line}:1: unknown key {key!r} in the project file; {hint}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
-from procflow.terminal import completing, corrections, runs, steps
+from procflow.terminal import completing, runs
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     BUNDLED_HELP,
@@ -192,6 +192,8 @@ def step(
     """
     why, reasons = runs.override_reasons(override, skips, reasons)
     desk = runs.open_desk(db, actor, lang, site=_site(), override=why)
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
 
 
@@ -211,6 +213,8 @@ def cancel(
 ) -> None:
     """Close instance ID without finishing it; the reason is recorded in its history."""
     desk = runs.open_desk(db, actor, lang)
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.cancel(desk, instance, reason, as_json)
 
 
@@ -264,6 +268,8 @@ def handoff(
     --new-person.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)
 
 
@@ -302,4 +308,6 @@ def correct(
     a field it has no answer to.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
+    from procflow.terminal import corrections  # not on the way to `run`'s first prompt
+
     corrections.correct_answer(desk, instance, field, value, reason.strip(), as_json)
