@@ -23,12 +23,13 @@ from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, 
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
+from procflow.engine.model.text import render
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.runtime.journal import qualified, trail
 from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, stored, to_json
 from procflow.engine.site.sitefile import Site
 from procflow.engine.store import Store
-from procflow.engine.store.records import Instance, sha256
+from procflow.engine.store.records import Instance, Names, sha256
 
 if TYPE_CHECKING:
     from procflow.engine.check.catalog import Catalog
@@ -144,6 +145,7 @@ class Desk:
             actor=self.actor,
             at=stamp(moment),
             due=due_rows(snapshot, procedures),
+            names=names_of(procedures, snapshot, self.lang),
         )
         if override is not None and snapshot["steps"] == 1:  # still in the first state: overridden
             self.gate.recorded.add((record.id, 1))
@@ -382,6 +384,8 @@ class Desk:
                 at=stamp(moment),
                 holder=holder,
                 due=due_rows(after, opened.session.procedures),
+                # in the language of the run that started it (this desk's, for an older one)
+                names=names_of(opened.session.procedures, after, opened.record.lang or self.lang),
             )
         except BaseException:  # nothing was saved: the session goes back to what the store holds
             session = opened.session
@@ -408,6 +412,15 @@ def _passed_before(first: Path) -> tuple[dict[str, tuple[str, bytes]], dict[str,
     if procedure.needs():  # never kept so; the full check pins those it uses too
         return None
     return {procedure.id: (path, raw)}, {procedure.id: procedure}
+
+
+def names_of(procedures: Mapping[str, Procedure], snapshot: Snapshot, lang: str) -> Names:
+    """What `status` shows of an instance (`Names`): the titles of its procedure and of its
+    current state in `lang`, their parameters filled in; a state without a title by its id."""
+    first, frame = snapshot["frames"][0], snapshot["frames"][-1]
+    state = procedures[frame["procedure"]].states[frame["state"]]
+    title = render(procedures[first["procedure"]].title, lang, first["params"])
+    return Names(lang, title, render(state.title, lang, frame["params"]) or state.name)
 
 
 def _visit(opened: Opened) -> tuple[str, int]:

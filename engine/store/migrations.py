@@ -231,5 +231,16 @@ _V11 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# Version 12: an instance's names as people read them, so `status` shows them without loading
+# a procedure (YAML): the language of the run that started it, the procedure's title and the
+# current state's title in that language, written with every step. Instances started before
+# have none (their titles are in YAML, which SQL cannot read) until their next step: `status`
+# shows them by id, with a note. Plain portable SQL: PostgreSQL's 12 is the same.
+_V12 = (
+    "ALTER TABLE instances ADD COLUMN lang TEXT",
+    "ALTER TABLE instances ADD COLUMN title TEXT",
+    "ALTER TABLE instances ADD COLUMN state_title TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
 LATEST = len(MIGRATIONS)

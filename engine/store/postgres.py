@@ -42,6 +42,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    Names,
     PinnedText,
     PinRow,
     ViolationRow,
@@ -72,7 +73,7 @@ _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"}
 INSTANCE_COLUMNS = (
     "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
     " updated_at, updated_by, owner, assignee, parent, coalesce((SELECT json_object_agg(procedure, path)::text"
-    " FROM instance_paths WHERE instance = instances.id), '{}')"
+    " FROM instance_paths WHERE instance = instances.id), '{}'), lang, title, state_title"
 )
 SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
@@ -349,6 +350,7 @@ class PostgresStore:
         at: str,
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> Instance:
         with self.write() as db:
             hashes = {pid: self._pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
@@ -356,8 +358,9 @@ class PostgresStore:
                 new_id = records.new_id()
                 cur = db.execute(
                     "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
-                    " snapshot, created_at, created_by, updated_at, updated_by, owner, parent)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " snapshot, created_at, created_by, updated_at, updated_by, owner, parent, lang, title,"
+                    " state_title)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (id) DO NOTHING",
                     (
                         new_id,
@@ -375,6 +378,7 @@ class PostgresStore:
                         actor,
                         actor,
                         parent,
+                        *(names if names is not None else (None, None, None)),
                     ),
                 )
                 if cur.rowcount == 1:
@@ -404,6 +408,7 @@ class PostgresStore:
         at: str,
         holder: tuple[str | None, str | None] | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> int:
         """Save one step. The UPDATE guarded by the version takes the instance's row lock: a
         desk stepping the same instance meanwhile waits for this transaction, then finds the
@@ -414,8 +419,14 @@ class PostgresStore:
         with self.write() as db:
             cur = db.execute(
                 "UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,"
-                " updated_at = %s, updated_by = %s WHERE id = %s AND version = %s",
-                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version),
+                " updated_at = %s, updated_by = %s, lang = coalesce(lang, %s), title = coalesce(title, %s),"
+                " state_title = %s WHERE id = %s AND version = %s",
+                (
+                    *(_dump(snapshot), state, status, role, version, at, actor),
+                    *(names if names is not None else (None, None, None)),  # an older instance takes them now
+                    instance_id,
+                    expected_version,
+                ),
             )
             if cur.rowcount != 1:
                 raise self._conflict(db, instance_id, expected_version)
@@ -423,6 +434,7 @@ class PostgresStore:
                 db.execute(
                     "UPDATE instances SET owner = %s, assignee = %s WHERE id = %s", (*holder, instance_id)
                 )
+
             self._append(db, instance_id, expected_version, events, actor, at)
             self._set_due(db, instance_id, due, changed=holder is not None)
         return version
@@ -950,10 +962,11 @@ class PostgresStore:
             self._copy(
                 cur,
                 "instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, assignee, parent)",
+                " created_at, created_by, updated_at, updated_by, owner, assignee, parent, lang, title,"
+                " state_title)",
                 (
                     (*r.instance[:3], _dump(r.instance.pins), *r.instance[4:8], _dump(r.instance.snapshot),
-                     *r.instance[9:16])
+                     *r.instance[9:16], *r.instance[17:20])
                     for r in instances
                 ),
             )  # fmt: skip

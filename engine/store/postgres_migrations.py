@@ -206,5 +206,12 @@ _V11 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# Version 12: an instance's names for `status` (as migrations.py's 12).
+_V12 = (
+    "ALTER TABLE instances ADD COLUMN lang TEXT",
+    "ALTER TABLE instances ADD COLUMN title TEXT",
+    "ALTER TABLE instances ADD COLUMN state_title TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
 assert len(MIGRATIONS) == LATEST, "every migration of migrations.py has its PostgreSQL step here"

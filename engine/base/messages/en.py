@@ -163,6 +163,7 @@ MESSAGES: dict[str, str] = {
     "status.finished": "finished",
     "status.cancelled": "cancelled",
     "status.open_status": "open",
+    "status.unnamed": "(instances started before procflow kept titles show their ids; an open one shows them after its next step)",
     # printed SOPs and diagrams around the procedure's own text (engine/output/labels.py)
     "sop.source": "Source",
     "sop.params": "Parameters",

@@ -163,6 +163,7 @@ MESSAGES: dict[str, str] = {
     "status.finished": "已完成",
     "status.cancelled": "已取消",
     "status.open_status": "進行中",
+    "status.unnamed": "(在 procflow 記錄名稱之前開始的實例以編號顯示;進行中的在下一步之後改以名稱顯示)",
     # printed SOPs and diagrams around the procedure's own text (engine/output/labels.py)
     "sop.source": "依據",
     "sop.params": "參數",
