@@ -43,11 +43,19 @@ class Namer:
     states of their callers), roles and outcomes by their titles in `lang`, from the pinned
     texts; an id without a title stays as it is, and with `ids` every id does (`--ids`)."""
 
-    def __init__(self, procedures: Mapping[str, Procedure], entry: str, lang: str, ids: bool) -> None:
+    def __init__(
+        self,
+        procedures: Mapping[str, Procedure],
+        entry: str,
+        lang: str,
+        ids: bool,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.procedures, self.entry, self.lang, self.ids = procedures, entry, lang, ids
+        self.params = dict(params or {})  # the instance's parameters, which titles may name
 
     def _named(self, text: Text | None, ident: str) -> str:
-        title = "" if self.ids else render(text, self.lang, {})
+        title = "" if self.ids else render(text, self.lang, self.params)
         return title or ident
 
     def procedure(self) -> str:
@@ -239,7 +247,11 @@ def show_history(
             )
         )
         return
-    names = Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, ids)
+    frames = record.snapshot.get("frames") or [{}]
+    params = {
+        k: v for frame in frames if isinstance(frame, dict) for k, v in (frame.get("params") or {}).items()
+    }
+    names = Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, ids, params)
     outcome = record.snapshot.get("outcome")
     shown = message(lang, "status.open_status" if record.status == "open" else f"status.{record.status}")
     click.echo(
