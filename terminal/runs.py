@@ -130,7 +130,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     run says so above every state, and at its end."""
     screen = PracticeScreen(desk.lang, desk.store.location) if practice else Screen(desk.lang)
     for notice in opened.notices:
-        say(f"procflow: note: {notice}", err=True)
+        screen.tell(f"note: {notice}")
     if not (as_json and script is not None):
         screen.instance(opened)
         handed.show(desk, opened, screen)  # what the last holder said
@@ -150,13 +150,13 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         elif not interactive(desk, opened, screen):
             stopped["stopped"], code = "blocked", EXIT_FINDINGS
     except EndOfInput:
-        click.echo(f"procflow: {screen.w('run.input_ended')}", err=True)
+        screen.tell(screen.w("run.input_ended"))
         stopped["stopped"], code = "input_ended", EXIT_FINDINGS
     except Paused:  # the operator's `q`: a clean stop, the instance stays open where it is
-        click.echo(f"procflow: {screen.w('term.paused')}", err=True)
+        screen.tell(screen.w("term.paused"))
         stopped["stopped"] = "paused"
     except KeyboardInterrupt:
-        click.echo(f"\nprocflow: {screen.w('run.interrupted')}", err=True)
+        screen.tell(screen.w("run.interrupted"), before="\n")
         stopped["stopped"], code = "interrupted", EXIT_INTERRUPTED
     except ProcflowError as exc:
         failure, code = exc, exc.exit_code
@@ -166,9 +166,9 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         view = opened.view()  # the state by its title; its qualified id only with --ids
         where = f"{view.title} ({view.path_name})" if screen.ids else view.title
         key = "practice.open" if practice else "run.open"
-        say("procflow: " + screen.w(key, id=opened.id, state=where), err=True)
+        screen.tell(screen.w(key, id=opened.id, state=where))
     elif practice:
-        say("procflow: " + screen.w("practice.ended", path=desk.store.location), err=True)
+        screen.tell(screen.w("practice.ended", path=desk.store.location))
     if as_json:
         if practice:
             stopped["practice"] = desk.store.location

@@ -30,6 +30,11 @@ _STYLE = re.compile(r"\x1b\[[0-9;]*m")  # click.style's codes: no cells
 MIN_WIDTH = 20  # narrower than this, wrapping helps nobody: lines are left whole
 
 
+def error_width() -> int | None:
+    """The width to wrap standard error's lines to: the terminal's columns when it is one."""
+    return shutil.get_terminal_size().columns if sys.stderr.isatty() else None
+
+
 def screen_width() -> int | None:
     """The width to wrap to: the terminal's columns when standard output is one, else
     `PROCFLOW_WIDTH` when set (a transcript of a narrow screen); None: do not wrap. (Not
@@ -40,14 +45,14 @@ def screen_width() -> int | None:
     return int(columns) if columns.isdigit() else None
 
 
-def wrap(line: str, width: int | None) -> list[str]:
+def wrap(line: str, width: int | None, hang: str | None = None) -> list[str]:
     """`line` as lines of at most `width` cells (a Latin word wider than that stays whole),
-    continued under the text after its marker."""
+    continued under the text after its marker (or after `hang`, when given)."""
     if width is None or width < MIN_WIDTH or _cells(line) <= width:
         return [line]
-    plain = _STYLE.sub("", line)
-    marker = _MARKER.match(plain)
-    hang = " " * display_width(marker.group(0)) if marker else ""
+    if hang is None:
+        marker = _MARKER.match(_STYLE.sub("", line))
+        hang = " " * display_width(marker.group(0)) if marker else ""
     if display_width(hang) > width // 2:
         hang = hang[: width // 2]
     tokens = _tokens(line)
