@@ -1,5 +1,5 @@
 """Lines of the operator's screen wrapped to the terminal's width, by display width (CJK takes
-two cells), with a hanging indent under the line's marker (`[ ] 1.`, `┃`, `?`, `!`, the key
+two cells), with a hanging indent under the line's marker (`[ ] 1.`, `┃`, `↳`, `?`, `!`, the key
 of a row in the list of keys).
 
 A line breaks at a blank, or between two CJK characters; never inside a Latin word (a word
@@ -21,10 +21,11 @@ from procflow.engine.base.width import char_width, display_width
 CLOSING = frozenset("。,、;:?!)」』】〕〉》”’.,;:?!)]}…ー々〜")
 # Punctuation that may not end a line: it opens what comes after it.
 OPENING = frozenset("(「『【〔〈《“‘([{")
-# A line's marker: leading blanks, then a checkbox and number, a say bar, a question, an error,
-# or the key of a row of the keys (`?`): one or two short words and the blanks after them.
+# A line's marker: leading blanks, then a checkbox and number, a say bar, a hand-over note, a
+# question, an error, or the key of a row of the keys (`?`): one or two short words and the
+# blanks after them.
 _MARKER = re.compile(
-    r"^( *)(┃ |\? (?! )|! |[^\s┃\[][^ ]{0,9}(?: [^ ]{1,9})? {2,}(?=\S)|(?:\[[ x\-]\] )?(?:\d+\. )?)"
+    r"^( *)(┃ |↳ |\? (?! )|! |[^\s┃\[][^ ]{0,9}(?: [^ ]{1,9})? {2,}(?=\S)|(?:\[[ x\-]\] )?(?:\d+\. )?)"
 )
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")  # click.style's codes: no cells
 MIN_WIDTH = 20  # narrower than this, wrapping helps nobody: lines are left whole

@@ -154,6 +154,11 @@ def test_the_list_of_keys_wraps_under_each_key_s_text(
     for row in rows:  # continued under the text of its row, at column 15, not under the key
         assert lines[row + 1].startswith(" " * 15) and lines[row + 1][15] != " ", lines[row : row + 2]
     assert wrap("   ? a question long enough to wrap at twenty", 20)[1] == "     enough to wrap"  # as before
+    # a hand-over note goes on under its text, not under the arrow
+    assert wrap("   ↳ handed over by eve: the visitor waits", 30) == [
+        "   ↳ handed over by eve: the",
+        "     visitor waits",
+    ]
 
 
 def test_wrapping_keeps_words_whole_and_closing_punctuation_attached() -> None:
