@@ -60,6 +60,18 @@ def test_an_unchanged_file_starts_without_yaml_schema_rules_or_transitions(tmp_p
     assert first.stdout.split()[1] != second.stdout.split()[1]
 
 
+def test_a_procedure_by_id_starts_as_fast_once_its_file_passed(tmp_path: Path) -> None:
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    (folder / "visitor.yaml").write_bytes(VISITOR.read_bytes())
+    first, second = (
+        start(tmp_path, "sample-visitor", "--dir", str(folder)),
+        start(tmp_path, "sample-visitor", "--dir", str(folder)),
+    )
+    assert "yaml" in heavy(first) and heavy(second) == ""  # the index knows the id; the bytes passed
+    assert "input ended" in second.stderr and "Visitor reception" in second.stdout
+
+
 def test_a_file_changed_since_it_passed_is_checked_again(tmp_path: Path) -> None:
     copy = tmp_path / "visitor.yaml"
     text = VISITOR.read_text(encoding="utf-8")

@@ -155,20 +155,25 @@ class Desk:
         """The entry procedure and every one it uses, each read once and fully checked (or, for
         a file that runs alone, found unchanged since it passed: `check.started`)."""
         dirs = self.dirs
-        first: Path | None = None
+        first: Path
         if ref.endswith(SUFFIXES) or "/" in ref or os.sep in ref:
             first = Path(ref)
             if not first.is_file():
                 raise NotFoundError(f"procedure file '{ref}' does not exist")
             dirs = (*dirs, str(first.parent))
-            found = _passed_before(first)
-            if found is not None:
-                return found
-        return self._check(ref, first, dirs)
+        else:  # the catalog's index knows an unchanged file's id without reading it
+            from procflow.engine.check.catalog import build_catalog
+
+            first = build_catalog(dirs).find(ref).path
+        found = _passed_before(first)
+        if found is not None:
+            return found
+        return self._check(first, dirs)
 
     def _check(
-        self, ref: str, first: Path | None, dirs: tuple[str, ...]
+        self, first: Path, dirs: tuple[str, ...]
     ) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
+        """Every check on the file `first` and those it uses (found in `dirs`)."""
         # the schema check (jsonschema), YAML and the rules are needed only to start an instance
         from procflow.engine.check import started
         from procflow.engine.check.catalog import build_catalog
@@ -187,7 +192,7 @@ class Desk:
         texts: dict[str, tuple[str, bytes]] = {}
         procedures: dict[str, Procedure] = {}
         checked: list[Checked] = []
-        pending: list[str | Path] = [first if first is not None else ref]
+        pending: list[str | Path] = [first]
         while pending:
             wanted = pending.pop(0)
             path = wanted if isinstance(wanted, Path) else find(wanted)
@@ -216,7 +221,7 @@ class Desk:
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)
-        if first is not None and len(checked) == 1:  # a file that runs alone: its next start skips all this
+        if len(checked) == 1:  # a file that runs alone: its next start skips all this
             kept, raw = next(iter(texts.values()))
             started.keep(started.key_of(kept, raw), checked[0].document.data)
         return texts, procedures
