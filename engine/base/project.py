@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from procflow.engine.base.errors import EXIT_PROJECT, ProcflowError, UsageError
 from procflow.engine.base.paths import data_dir
@@ -30,8 +31,7 @@ class ProjectFileError(ProcflowError):
     exit_code = EXIT_PROJECT
 
 
-@dataclass(frozen=True)
-class Chosen:
+class Chosen(NamedTuple):
     """One path in use and why: `flag`, `environment`, `project file`, `convention`, `default`."""
 
     path: Path | None
@@ -39,8 +39,7 @@ class Chosen:
     detail: str = ""  # the flag, variable or file:line that chose it
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """The set a command works on. `root` is None for the bundled set (outside any project)."""
 
     root: Path | None
@@ -50,7 +49,7 @@ class Project:
     scenarios: tuple[Path, ...]
     sources: Path | None
     site: Chosen
-    reasons: Mapping[str, Chosen] = field(default_factory=dict)  # procedures, scenarios, sources
+    reasons: Mapping[str, Chosen] = MappingProxyType({})  # procedures, scenarios, sources
 
     @property
     def bundled(self) -> bool:

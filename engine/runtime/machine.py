@@ -11,8 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from procflow.engine.model.guard import Guard, parse_guard
 from procflow.engine.model.procedure import Procedure, State
@@ -61,8 +60,7 @@ class Condition:
             return False
 
 
-@dataclass(frozen=True)
-class RouteCheck:
+class RouteCheck(NamedTuple):
     """One automatic route of a state with whether its guard holds (`guard` None: otherwise)."""
 
     to: str
