@@ -5,7 +5,8 @@
     live in bench/engine_store.py (which runs them alone too).
 (f) `procflow run` from its start to the first prompt on the screen: piped, and on a
     pseudo-terminal, where the line editor (prompt_toolkit) loads behind the first prompt;
-    also when that editor has drawn the prompt again and reads the keys typed meanwhile.
+    also when that editor has drawn the prompt again and reads the keys typed meanwhile, and
+    the first run of a file never run before (checked in full, not found in check/started.py).
 Run from a checkout: `python bench/engine.py [--only a] [--procedure ID_OR_PATH] [--batches N]`.
 To add a section, write `section_x(options) -> Section` (a title, rows of label and value,
 goals met or not) and register it in SECTIONS; `--only x` then runs it alone.
@@ -318,15 +319,24 @@ def section_f(options: argparse.Namespace) -> Section:
     starts = getattr(options, "starts", 21)
     engine_store.compiled()  # as installed: the bytecode compiled once, not on every start
     with tempfile.TemporaryDirectory() as tmp:
-        samples: dict[str, list[float]] = {"piped": [], "on a terminal": [], "line editor ready": []}
-        for number in range(starts):  # interleaved, so a busy moment hurts both alike
-            for name in ("piped", "on a terminal"):
+        cold = "on a terminal, the file never run before"  # checked in full (check/started.py)
+        samples: dict[str, list[float]] = {
+            "piped": [],
+            "on a terminal": [],
+            "line editor ready": [],
+            cold: [],
+        }
+        for number in range(starts):  # interleaved, so a busy moment hurts all alike
+            for name in ("piped", "on a terminal", cold):
                 env = dict(os.environ, PROCFLOW_DB=str(Path(tmp) / f"{number}-{len(name)}.db"))
                 env.update(PROCFLOW_USER="bench", NO_COLOR="1", TERM="xterm")
+                # one cache for the runs of an unchanged file (the first of them fills it), and
+                # a new one for each cold start
+                env["PROCFLOW_CACHE_DIR"] = str(Path(tmp) / (f"cold-{number}" if name == cold else "cache"))
                 env.pop("PROCFLOW_PATH", None)
                 shown, ready = _first_prompt(name != "piped", env)
                 samples[name].append(shown)
-                if ready is not None:
+                if ready is not None and name == "on a terminal":
                     samples["line editor ready"].append(ready)
     for name, values in samples.items():
         section.rows.append((name, f"{statistics.median(values) * 1e3:.1f} ms (median of {starts})"))

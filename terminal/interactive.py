@@ -12,7 +12,7 @@ code (that is `terminal.runs`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
 from procflow.engine.base.safetext import refusal, visible
@@ -40,8 +40,7 @@ REFUSED = {  # why typed text cannot be recorded, by `Refusal.kind`
 }
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One question of the current step: a checklist item to confirm or a field to answer."""
 
     kind: Literal["item", "field"]

@@ -38,10 +38,20 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
     }
 
 
+def _named(title: str | None, ident: str, ids: bool) -> str:
+    """An id by its stored title (migration 12); the id itself with `ids` or without a title."""
+    return ident if ids or not title else title
+
+
 def show_status(
-    report: StatusReport, lang: str, as_json: bool, notes: Mapping[str, Handover] | None = None
+    report: StatusReport,
+    lang: str,
+    as_json: bool,
+    notes: Mapping[str, Handover] | None = None,
+    ids: bool = False,
 ) -> None:
-    """`notes` (with --mine or --by): the hand-overs that gave the person their instances."""
+    """`notes` (with --mine or --by): the hand-overs that gave the person their instances.
+    Procedures and states by the titles kept with each instance; by their ids with `ids`."""
     if as_json:
         data = {
             "open": [
@@ -77,8 +87,8 @@ def show_status(
         rows += [
             [
                 r.summary.id,
-                r.summary.procedure_id,
-                r.summary.state,
+                _named(r.summary.title, r.summary.procedure_id, ids),
+                _named(r.summary.state_title, r.summary.state, ids),
                 who(r),
                 local_time(r.summary.updated_at)[:16],
                 mark(r),
@@ -111,9 +121,9 @@ def show_status(
         rows += [
             [
                 r.summary.id,
-                r.summary.procedure_id,
+                _named(r.summary.title, r.summary.procedure_id, ids),
                 h(f"status.{r.summary.status}"),
-                r.summary.state,
+                _named(r.summary.state_title, r.summary.state, ids),
                 r.summary.updated_by,
                 local_time(r.summary.updated_at)[:16],
             ]
@@ -121,3 +131,5 @@ def show_status(
         ]
         for line in align(rows):
             say(line)
+    if not ids and any(r.summary.title is None for r in [*report.open, *report.recent]):
+        click.echo(h("status.unnamed"))

@@ -8,7 +8,7 @@ or asks a question itself (`terminal.interactive`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from procflow.engine.base import environment
@@ -16,8 +16,6 @@ from procflow.engine.base.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, Procflo
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk, InvalidProcedureError, Opened
 from procflow.engine.desk.people import check_override_reason
-from procflow.engine.output import diagnostics as report
-from procflow.engine.runtime.script import Script
 from procflow.engine.store import open_store
 from procflow.terminal import deadlines, inert
 from procflow.terminal import handovers as handed
@@ -25,7 +23,9 @@ from procflow.terminal.inert import say
 from procflow.terminal.interactive import interactive
 from procflow.terminal.practice import PracticeScreen, practice_path
 from procflow.terminal.screen import EndOfInput, Paused, Screen
-from procflow.terminal.scripted import scripted
+
+if TYPE_CHECKING:
+    from procflow.engine.runtime.script import Script
 
 
 def result(opened: Opened, answers: Callable[[], dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -119,6 +119,8 @@ def start(desk: Desk, ref: str) -> Opened:
     try:
         return desk.start(ref)
     except InvalidProcedureError as exc:
+        from procflow.engine.output import diagnostics as report  # only for a file with errors
+
         shown = report.format_text(exc.diagnostics, files=1, sources=report.source_lines(exc.diagnostics))
         say(shown, err=True, nl=False)
         raise
@@ -130,7 +132,7 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     run says so above every state, and at its end."""
     screen = PracticeScreen(desk.lang, desk.store.location) if practice else Screen(desk.lang)
     for notice in opened.notices:
-        say(f"procflow: note: {notice}", err=True)
+        screen.tell(f"note: {notice}")
     if not (as_json and script is not None):
         screen.instance(opened)
         handed.show(desk, opened, screen)  # what the last holder said
@@ -140,6 +142,8 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
     failure: ProcflowError | None = None
     try:
         if script is not None:
+            from procflow.terminal.scripted import scripted  # an answers file's player: not interactive runs'
+
             missing = scripted(desk, opened, script, None if as_json else screen)
             if missing is not None:
                 stopped.update(stopped="missing", missing=missing)
@@ -148,13 +152,13 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         elif not interactive(desk, opened, screen):
             stopped["stopped"], code = "blocked", EXIT_FINDINGS
     except EndOfInput:
-        click.echo(f"procflow: {screen.w('run.input_ended')}", err=True)
+        screen.tell(screen.w("run.input_ended"))
         stopped["stopped"], code = "input_ended", EXIT_FINDINGS
     except Paused:  # the operator's `q`: a clean stop, the instance stays open where it is
-        click.echo(f"procflow: {screen.w('term.paused')}", err=True)
+        screen.tell(screen.w("term.paused"))
         stopped["stopped"] = "paused"
     except KeyboardInterrupt:
-        click.echo(f"\nprocflow: {screen.w('run.interrupted')}", err=True)
+        screen.tell(screen.w("run.interrupted"), before="\n")
         stopped["stopped"], code = "interrupted", EXIT_INTERRUPTED
     except ProcflowError as exc:
         failure, code = exc, exc.exit_code
@@ -164,9 +168,9 @@ def drive(desk: Desk, opened: Opened, script: Script | None, as_json: bool, prac
         view = opened.view()  # the state by its title; its qualified id only with --ids
         where = f"{view.title} ({view.path_name})" if screen.ids else view.title
         key = "practice.open" if practice else "run.open"
-        say("procflow: " + screen.w(key, id=opened.id, state=where), err=True)
+        screen.tell(screen.w(key, id=opened.id, state=where))
     elif practice:
-        say("procflow: " + screen.w("practice.ended", path=desk.store.location), err=True)
+        screen.tell(screen.w("practice.ended", path=desk.store.location))
     if as_json:
         if practice:
             stopped["practice"] = desk.store.location

@@ -23,7 +23,7 @@ from procflow.engine.desk.agenda import shown_due
 from procflow.engine.desk.instances import Opened
 from procflow.terminal import deadlines
 from procflow.terminal.typeahead import typed_ahead
-from procflow.terminal.wrap import screen_width, wrap
+from procflow.terminal.wrap import error_width, screen_width, wrap
 
 if TYPE_CHECKING:
     from procflow.terminal.prompt import KeyReader
@@ -87,6 +87,12 @@ class Screen:
 
     def style(self, text: str, **how: Any) -> str:
         return click.style(visible(text), **how) if self.color else text
+
+    def tell(self, text: str, *, before: str = "") -> None:
+        """`procflow: text` on standard error; on a terminal wrapped under its text, so that a
+        word (an instance id, the command that resumes it) is never cut at the screen's edge."""
+        line = visible("procflow: " + text)
+        click.echo(before + "\n".join(wrap(line, error_width(), hang=" " * len("procflow: "))), err=True)
 
     def out(self, text: str = "") -> None:
         # Without colour the whole line is made inert here; with colour our own styles must

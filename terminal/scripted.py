@@ -6,12 +6,14 @@ Plays only what the file gives; it never asks a person, and saves progress throu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.runtime.driver import MAX_STEPS, Driver, Missing
-from procflow.engine.runtime.script import Script
 from procflow.terminal.screen import Screen
+
+if TYPE_CHECKING:
+    from procflow.engine.runtime.script import Script
 
 
 def scripted(desk: Desk, opened: Opened, script: Script, screen: Screen | None) -> str | None:

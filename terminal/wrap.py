@@ -1,5 +1,6 @@
 """Lines of the operator's screen wrapped to the terminal's width, by display width (CJK takes
-two cells), with a hanging indent under the line's marker (`[ ] 1.`, `┃`, `?`, `!`).
+two cells), with a hanging indent under the line's marker (`[ ] 1.`, `┃`, `↳`, `?`, `!`, the key
+of a row in the list of keys).
 
 A line breaks at a blank, or between two CJK characters; never inside a Latin word (a word
 wider than the line stays whole) and never before closing punctuation (`。`, `,`, `、`, `」`),
@@ -20,10 +21,19 @@ from procflow.engine.base.width import char_width, display_width
 CLOSING = frozenset("。,、;:?!)」』】〕〉》”’.,;:?!)]}…ー々〜")
 # Punctuation that may not end a line: it opens what comes after it.
 OPENING = frozenset("(「『【〔〈《“‘([{")
-# A line's marker: leading blanks, then a checkbox and number, a say bar, a question, an error.
-_MARKER = re.compile(r"^( *)(┃ |\? |! |(?:\[[ x\-]\] )?(?:\d+\. )?)")
+# A line's marker: leading blanks, then a checkbox and number, a say bar, a hand-over note, a
+# question, an error, or the key of a row of the keys (`?`): one or two short words and the
+# blanks after them.
+_MARKER = re.compile(
+    r"^( *)(┃ |↳ |\? (?! )|! |[^\s┃\[][^ ]{0,9}(?: [^ ]{1,9})? {2,}(?=\S)|(?:\[[ x\-]\] )?(?:\d+\. )?)"
+)
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")  # click.style's codes: no cells
 MIN_WIDTH = 20  # narrower than this, wrapping helps nobody: lines are left whole
+
+
+def error_width() -> int | None:
+    """The width to wrap standard error's lines to: the terminal's columns when it is one."""
+    return shutil.get_terminal_size().columns if sys.stderr.isatty() else None
 
 
 def screen_width() -> int | None:
@@ -36,14 +46,14 @@ def screen_width() -> int | None:
     return int(columns) if columns.isdigit() else None
 
 
-def wrap(line: str, width: int | None) -> list[str]:
+def wrap(line: str, width: int | None, hang: str | None = None) -> list[str]:
     """`line` as lines of at most `width` cells (a Latin word wider than that stays whole),
-    continued under the text after its marker."""
+    continued under the text after its marker (or after `hang`, when given)."""
     if width is None or width < MIN_WIDTH or _cells(line) <= width:
         return [line]
-    plain = _STYLE.sub("", line)
-    marker = _MARKER.match(plain)
-    hang = " " * display_width(marker.group(0)) if marker else ""
+    if hang is None:
+        marker = _MARKER.match(_STYLE.sub("", line))
+        hang = " " * display_width(marker.group(0)) if marker else ""
     if display_width(hang) > width // 2:
         hang = hang[: width // 2]
     tokens = _tokens(line)

@@ -12,6 +12,7 @@ import pytest
 from click.testing import Result
 from procflow.engine.base import errors, paths
 from procflow.engine.check import catalog, files
+from procflow.engine.load import yamlio
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -267,8 +268,8 @@ def test_an_unchanged_directory_is_indexed_without_reading_its_files(
         write(procs / f"p{n}.yaml", minimal(f"p{n}", f"T{n}"))
     first = catalog.build_catalog([procs])
     reads: list[Path] = []
-    real = catalog.load_yaml
-    monkeypatch.setattr(catalog, "load_yaml", lambda path, **kw: reads.append(path) or real(path, **kw))
+    real = yamlio.load_yaml  # the catalog imports it when a file must be read
+    monkeypatch.setattr(yamlio, "load_yaml", lambda path, **kw: reads.append(path) or real(path, **kw))
     again = catalog.build_catalog([procs])
     assert reads == [] and again == first  # every entry from the index, none read again
 

@@ -415,6 +415,9 @@ def test_migration_3_gives_instances_open_before_it_their_due_rows(tmp_path: Pat
         created = re.match(r"\s*CREATE (TABLE|INDEX|TRIGGER) (\w+)", statement)
         if created:
             db.execute(f"DROP {created[1]} IF EXISTS {created[2]}")
+        added = re.match(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
+        if added:
+            db.execute(f"ALTER TABLE {added[1]} DROP COLUMN {added[2]}")
     db.execute("PRAGMA user_version=2")
     db.commit()
     db.close()

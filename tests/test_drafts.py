@@ -78,7 +78,7 @@ def test_ticks_and_skips_are_kept_too_and_history_masks_personal_data(db_backend
     assert stopped.exit_code == 130
     text = run_cli("history", ident, "--drafts", "--lang", "en").stdout
     assert "drafts, not steps (1): confirmed in the step not yet taken" in text
-    assert "check  open_desk  ✓ lights" in text
+    assert "check  Open the desk  ✓ lights" in text
 
     masked = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed=TO_CALLER + "王小明\n")
     hidden = run_cli("history", instance(masked), "--drafts", "--lang", "en").stdout

@@ -45,7 +45,7 @@ def test_the_promised_time_passing_in_repair_is_a_reminder(
         "--set", "problem_kind=delay", "--lang", "en",
     )  # fmt: skip
     assert moved.exit_code == 0 and "Delivery delayed" in moved.output, moved.output
-    history = run_cli("history", "last", "--as", "chen", "--lang", "en").output
+    history = run_cli("history", "last", "--as", "chen", "--lang", "en", "--ids").output
     assert "breach" not in history and "report_problem" in history, history
     assert run_cli("violation", "list", "--lang", "en").output.strip() == "no violations"
     report = run_cli(
@@ -87,6 +87,6 @@ def test_a_long_wait_is_a_reminder_only_once_a_site_says_how_long(
     assert shown is site_sets_it, agenda
     moved = run_cli(*s, "step", "last", "--move", "long_wait", "--as", "amy", "--lang", "en")
     assert "A long wait" in moved.output, moved.output
-    history = run_cli(*s, "history", "last", "--as", "amy", "--lang", "en").output
+    history = run_cli(*s, "history", "last", "--as", "amy", "--lang", "en", "--ids").output
     assert "long_wait: host_busy → long_wait" in history and "breach" not in history, history
     assert run_cli(*s, "violation", "list", "--lang", "en").output.strip() == "no violations"

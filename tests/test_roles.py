@@ -122,7 +122,7 @@ def test_override_records_the_reason_first_in_the_step(run_cli: Run, answers: st
         "HR is out today",
         "interview",
     )
-    text = run_cli("history", instance, "--lang", "en").stdout
+    text = run_cli("history", instance, "--lang", "en", "--ids").stdout
     assert re.search(r"amy \(hr\) +override +acted without role hr: HR is out today\n", text)
     assert run_cli("verify", instance).exit_code == 0
 

@@ -120,7 +120,8 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(run_cli: Run, monkeypatch: pyte
     result = run_cli("run", VISITOR, "--lang", "en")
     assert result.exit_code == 130
     assert "procflow: interrupted" in result.stderr and "continue with: procflow resume" in result.stderr
-    assert "stand" in run_cli("status", "--lang", "en").stdout
+    assert "Visitor reception  Stand up" in run_cli("status", "--lang", "en").stdout
+    assert "visitor  stand" in run_cli("status", "--lang", "en", "--ids").stdout
 
 
 def test_an_invalid_answer_is_asked_again_with_the_reason(run_cli: Run) -> None:

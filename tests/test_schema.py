@@ -7,7 +7,6 @@ findings (`str(diagnostic)`, one per line). `pytest --update-goldens` rewrites t
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import os
 import re
@@ -402,7 +401,7 @@ def _object_properties(name: str) -> set[str]:
 @pytest.mark.parametrize("shape", sorted(COUNTERPARTS))
 def test_schema_properties_and_model_fields_match(shape: str) -> None:
     cls, renamed = COUNTERPARTS[shape]
-    fields = {f.name for f in dataclasses.fields(cls)} - {"ptr"}
+    fields = set(cls._fields) - {"ptr"}
     from_schema = set()
     for key in _object_properties(shape):
         from_schema.update(renamed.get(key, key).split())

@@ -24,7 +24,7 @@ from procflow.engine.store import BACKENDS as STORE_BACKENDS
 from procflow.engine.store import Store, backend_of
 from procflow.engine.store.migrations import LATEST, MIGRATIONS
 from procflow.engine.store.postgres_migrations import MIGRATIONS as POSTGRES_MIGRATIONS
-from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, PinnedText, local_time, sha256
+from procflow.engine.store.records import ID_ALPHABET, ID_LENGTH, Names, PinnedText, local_time, sha256
 from procflow.engine.store.sqlite import SQLiteStore
 
 TEXT = "id: p\ntitle: 來訪者接待\n".encode()
@@ -240,6 +240,25 @@ def test_a_step_appends_its_events_and_replaces_the_snapshot(store: Store) -> No
         (3, "note", "bob", None, None),
     ]
     assert found[1].answers == {"x": 1} and found[2].note == "ok"
+
+
+def test_an_instance_keeps_its_names_and_each_step_its_state_title(store: Store) -> None:
+    iid = start(store, names=Names("zh-Hant", "來訪者接待", "起立"))
+    assert store.load(iid).names == Names("zh-Hant", "來訪者接待", "起立")
+    step(store, iid, 1, names=Names("en", "Visitor reception", "詢問"))  # the language stays the first
+    assert store.load(iid).names == Names("zh-Hant", "來訪者接待", "詢問")
+    [summary], _ = store.summaries()
+    assert (summary.title, summary.state_title) == ("來訪者接待", "詢問")
+    step(store, iid, 2)  # a step that gives no names leaves the state's title unknown
+    assert (store.load(iid).title, store.load(iid).state_title) == ("來訪者接待", None)
+
+
+def test_an_instance_without_names_takes_them_at_its_next_step(store: Store) -> None:
+    iid = start(store)  # as one started before migration 12
+    assert store.load(iid).names is None
+    assert store.summaries()[0][0].title is None
+    step(store, iid, 1, names=Names("en", "Visitor reception", "Inquire"))
+    assert store.load(iid).names == Names("en", "Visitor reception", "Inquire")
 
 
 def test_a_step_without_events_is_refused(store: Store) -> None:
@@ -669,8 +688,8 @@ def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store:
 def test_a_whole_record_is_written_elsewhere_as_it_was_read(backend: Backend, tmp_path: Path) -> None:
     (tmp_path / "from").mkdir(), (tmp_path / "to").mkdir()
     with backend.open(tmp_path / "from") as source, backend.open(tmp_path / "to") as destination:
-        first = start(source, due=[due("d1", at(30))])
-        step(source, first, 1, holder=("bob", "desk"), due=[due("d2", at(40))])
+        first = start(source, due=[due("d1", at(30))], names=Names("en", "P", "A"))
+        step(source, first, 1, holder=("bob", "desk"), due=[due("d2", at(40))], names=Names("en", "P", "B"))
         second = source.start_instance(
             procedure_id="p", pins={"p": ("p.yaml", TEXT), "q": ("/q.yaml", OTHER)}, snapshot={"s": 1},
             state="a", status="open", role=None, events=[{"kind": "start"}], actor="bob", at=at(5),
@@ -697,6 +716,7 @@ def test_a_whole_record_is_written_elsewhere_as_it_was_read(backend: Backend, tm
         assert destination.instance_records([second, first]) == records
         assert destination.pinned_rows() == pins
         assert destination.holder(first) == ("bob", "desk")
+        assert destination.load(first).names == Names("en", "P", "B")
         assert destination.agenda(at(59), limit=5) == source.agenda(at(59), limit=5)
         assert (destination.violations(), destination.violation_decisions()) == (
             source.violations(),

@@ -65,10 +65,13 @@ def desk(tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.Mon
 def run_line(run_cli: Callable[..., Result], line: str, monkeypatch: pytest.MonkeyPatch) -> str:
     words = shlex.split(line)
     env = [w for w in words if re.fullmatch(r"[A-Z_]+=.*", w)]
+    command = words[len(env) :]
+    if command[0] == "history":  # names since migration 12; --ids shows the ids 0.1 printed
+        command.append("--ids")
     with monkeypatch.context() as scoped:
         for assignment in env:
             scoped.setenv(*assignment.split("=", 1))
-        result = run_cli(*words[len(env) :])
+        result = run_cli(*command)
     return result.output + f"[exit {result.exit_code}]\n"
 
 

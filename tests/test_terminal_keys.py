@@ -72,7 +72,7 @@ def test_q_pauses_cleanly_and_resume_goes_on(run_cli: Run) -> None:
 
 def test_help_lists_the_keys_in_the_run_language(run_cli: Run) -> None:
     result = run_cli("run", VISITOR, "--lang", "zh-Hant", input="？\nq\n")
-    assert "按鍵(任何提示下均可輸入)" in result.stdout and "q       暫停" in result.stdout
+    assert "按鍵(任何提示下均可輸入)" in result.stdout and "q         暫停" in result.stdout
 
 
 # --- text that cannot be recorded ------------------------------------------------------------
@@ -141,6 +141,24 @@ def test_a_narrow_screen_wraps_with_a_hanging_indent(run_cli: Run, monkeypatch: 
     item = next(n for n, line in enumerate(lines) if line.startswith("   [ ] 1. 立即起立"))
     assert lines[item + 1].startswith(" " * 10) and lines[item + 1][10] != " "
     assert not any(line.strip()[:1] in CLOSING for line in lines if line.strip())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_the_list_of_keys_wraps_under_each_key_s_text(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("PROCFLOW_WIDTH", "50")
+    lines = run_cli("run", VISITOR, "--lang", lang, input="?\nq\n").stdout.splitlines()
+    rows = [n for n, line in enumerate(lines) if line.startswith(("     \\?", "     Ctrl-C"))]
+    assert len(rows) == 2, lines
+    for row in rows:  # continued under the text of its row, at column 15, not under the key
+        assert lines[row + 1].startswith(" " * 15) and lines[row + 1][15] != " ", lines[row : row + 2]
+    assert wrap("   ? a question long enough to wrap at twenty", 20)[1] == "     enough to wrap"  # as before
+    # a hand-over note goes on under its text, not under the arrow
+    assert wrap("   ↳ handed over by eve: the visitor waits", 30) == [
+        "   ↳ handed over by eve: the",
+        "     visitor waits",
+    ]
 
 
 def test_wrapping_keeps_words_whole_and_closing_punctuation_attached() -> None:

@@ -151,6 +151,26 @@ def test_arrow_keys_never_reach_the_record_and_q_pauses(tmp_path: Path) -> None:
     assert "\\u001b" not in events and "[D" not in events
 
 
+def test_at_80_columns_no_line_cuts_a_word_the_keys_and_the_resume_command_included(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    child = Terminal(["run", VISITOR, "--lang", "en"], env)
+    child.expect(r"done\?")
+    child.send("?\r")  # the keys: their longest rows wrap under their text
+    child.expect("Tab a")
+    child.send("q\r")
+    child.expect("paused")
+    assert child.end() == 0
+    child.stream.feed(child.log.getvalue()[child.fed :])  # all it wrote, as the terminal drew it
+    screen = [line.rstrip() for line in child.screen.display]
+    row = next(n for n, line in enumerate(screen) if line.startswith("     \\?"))
+    assert screen[row + 1].startswith(" " * 15 + "\\back"), screen[row : row + 2]
+    # the last line said where the instance stays and how to resume it: wrapped at a blank,
+    # under its text, the command's words whole (a terminal would cut "resum|e" at column 80)
+    end = next(n for n, line in enumerate(screen) if "stays open at" in line)
+    words = " ".join(line.strip() for line in screen[end : end + 2]).split()
+    assert words[-3:-1] == ["procflow", "resume"] and screen[end + 1].startswith(" " * 10 + "resume")
+
+
 def test_the_time_left_counts_down_live_in_the_toolbar(tmp_path: Path) -> None:
     env = environment(tmp_path)
     del env["PROCFLOW_NOW"]  # the real clock: the toolbar is redrawn every second

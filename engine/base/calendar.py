@@ -8,23 +8,20 @@ clock or the site file here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     days: frozenset[int]  # 0 = Monday
     start: time
     end: time  # time.max stands for 24:00
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     """Duty intervals and closed dates; an empty calendar is always on duty."""
 
     intervals: tuple[Interval, ...] = ()

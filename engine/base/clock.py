@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from procflow.engine.base.calendar import DAYS, Calendar, build_calendar
 from procflow.engine.base.durations import parse_duration
@@ -70,8 +69,7 @@ def parse_moment(text: str, current: datetime) -> datetime:
     return plausible(moment, f"time {text!r}")
 
 
-@dataclass(frozen=True)
-class Duty:
+class Duty(NamedTuple):
     """A work calendar and the zone its hours are in (None: the zone of each moment given)."""
 
     calendar: Calendar

@@ -8,11 +8,13 @@ both. Pure path arithmetic: nothing here reads or creates a file.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # engine/base/paths.py -> the directory that holds engine/ (the checkout, or procflow/ installed)
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_DIR = PACKAGE_ROOT / "engine"
+SUFFIXES = (".yaml", ".yml")  # of procedure files
 
 
 def data_dir(name: str) -> Path:
@@ -51,6 +53,9 @@ def cache_dir(*parts: str) -> Path:
     override = os.environ.get(CACHE_VARIABLE)
     if override:
         return Path(override, *parts)
+    if sys.platform == "linux":  # the XDG rule platformdirs follows there, without its ~20 ms import
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        return Path(base if os.path.isabs(base) else os.path.expanduser("~/.cache"), "procflow", *parts)
     from platformdirs import user_cache_dir  # ~20 ms: only commands that use a cache pay it
 
     return Path(user_cache_dir("procflow", appauthor=False), *parts)

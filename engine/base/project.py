@@ -7,13 +7,12 @@ set. Each path comes with why it was chosen. Reads only `procflow.toml`; never p
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from procflow.engine.base.errors import EXIT_PROJECT, ProcflowError, UsageError
 from procflow.engine.base.paths import data_dir
@@ -32,8 +31,7 @@ class ProjectFileError(ProcflowError):
     exit_code = EXIT_PROJECT
 
 
-@dataclass(frozen=True)
-class Chosen:
+class Chosen(NamedTuple):
     """One path in use and why: `flag`, `environment`, `project file`, `convention`, `default`."""
 
     path: Path | None
@@ -41,8 +39,7 @@ class Chosen:
     detail: str = ""  # the flag, variable or file:line that chose it
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """The set a command works on. `root` is None for the bundled set (outside any project)."""
 
     root: Path | None
@@ -52,7 +49,7 @@ class Project:
     scenarios: tuple[Path, ...]
     sources: Path | None
     site: Chosen
-    reasons: Mapping[str, Chosen] = field(default_factory=dict)  # procedures, scenarios, sources
+    reasons: Mapping[str, Chosen] = MappingProxyType({})  # procedures, scenarios, sources
 
     @property
     def bundled(self) -> bool:
@@ -194,6 +191,8 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
     """The checked table of a `procflow.toml`: known keys with the right types, every path
     relative and inside the project, each value as a list (one path for `sources` and `site`).
     One ProjectFileError at file:line:col otherwise."""
+    import tomllib  # only with a project file: `run` without one starts faster
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -211,6 +210,8 @@ def read_project_file(file: Path) -> dict[str, list[str]]:
     for key, value in table.items():
         line = _key_line(file, key, text)
         if key not in KEYS:
+            import difflib  # only for an unknown key
+
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "expected " + ", ".join(sorted(KEYS))
             raise ProjectFileError(f"{file}:{line}:1: unknown key {key!r} in the project file; {hint}")

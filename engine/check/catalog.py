@@ -10,7 +10,6 @@ never prints.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,16 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procflow.engine.base.errors import NotFoundError, UsageError
-from procflow.engine.base.paths import data_dir, procedures_dir
+from procflow.engine.base.paths import SUFFIXES, data_dir, procedures_dir
 from procflow.engine.base.project import Project, find_project
 from procflow.engine.check.index import DirectoryIndex, Record
-from procflow.engine.load.yamlio import LoadError, load_yaml
 from procflow.engine.model.procedure import build_text
 
 if TYPE_CHECKING:
     from procflow.engine.model.procedure import Text
 
-SUFFIXES = (".yaml", ".yml")
 PATH_VARIABLE = "PROCFLOW_PATH"
 
 
@@ -72,6 +69,8 @@ class Catalog:
         if procedure_id in self.entries:
             return self.entries[procedure_id]
         message = f"no procedure with id {procedure_id!r}"
+        import difflib  # only for an id not found
+
         close = difflib.get_close_matches(procedure_id, list(self.entries), n=3, cutoff=0.6)
         if close:
             message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
@@ -214,6 +213,10 @@ def index_files(
 def _read_record(path: Path) -> Record:
     """What the index keeps of one file (JSON): its id, title, source and number of states, or
     why it is not listed."""
+    # the YAML loader only for a file the index does not know as it is: `run ID` of an unchanged
+    # file finds its path without it
+    from procflow.engine.load.yamlio import LoadError, load_yaml
+
     try:
         data = load_yaml(path).data
     except LoadError as exc:

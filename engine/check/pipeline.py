@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from procflow.engine.base.diagnostic import Diagnostic, count_errors, sort_unique
 from procflow.engine.base.errors import UsageError
-from procflow.engine.base.paths import procedures_dir
+from procflow.engine.base.paths import SUFFIXES, procedures_dir
 from procflow.engine.base.project import Project
 from procflow.engine.check.cache import Cache
 from procflow.engine.check.catalog import project_dirs
@@ -24,8 +24,6 @@ from procflow.engine.check.workers import map_paths
 from procflow.engine.load.yamlio import DEFAULT_MAX_BYTES, collection_paused
 from procflow.engine.rules import all_rules
 from procflow.engine.schema import check as schema
-
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, Any
 from procflow.engine.base.clock import now
 from procflow.engine.base.diagnostic import Diagnostic
 from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowError, UsageError
+from procflow.engine.base.paths import SUFFIXES
 from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.base.stamps import stamp
 from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
+from procflow.engine.model.text import render
 from procflow.engine.runtime.due import due_rows
 from procflow.engine.runtime.journal import qualified, trail
 from procflow.engine.runtime.state import Event, Scalar, Snapshot, Status, snapshot_from_json, stored, to_json
 from procflow.engine.site.sitefile import Site
 from procflow.engine.store import Store
-from procflow.engine.store.records import Instance, sha256
+from procflow.engine.store.records import Instance, Names, sha256
 
 if TYPE_CHECKING:
     from procflow.engine.check.catalog import Catalog
@@ -144,26 +146,42 @@ class Desk:
             actor=self.actor,
             at=stamp(moment),
             due=due_rows(snapshot, procedures),
+            names=names_of(procedures, snapshot, self.lang),
         )
         if override is not None and snapshot["steps"] == 1:  # still in the first state: overridden
             self.gate.recorded.add((record.id, 1))
         return Opened(record, self._session(procedures, snapshot, hashes), store=self.store)
 
     def _checked(self, ref: str) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
-        """The entry procedure and every one it uses, each read once and fully checked."""
-        # the schema check (jsonschema), YAML and the rules are needed only to start an instance
-        from procflow.engine.check.catalog import SUFFIXES, build_catalog
-        from procflow.engine.check.files import check_document
-        from procflow.engine.load.yamlio import load_yaml_bytes
-        from procflow.engine.rules import Checked, run_project_rules
-
+        """The entry procedure and every one it uses, each read once and fully checked (or, for
+        a file that runs alone, found unchanged since it passed: `check.started`)."""
         dirs = self.dirs
-        first: Path | None = None
+        first: Path
         if ref.endswith(SUFFIXES) or "/" in ref or os.sep in ref:
             first = Path(ref)
             if not first.is_file():
                 raise NotFoundError(f"procedure file '{ref}' does not exist")
             dirs = (*dirs, str(first.parent))
+        else:  # the catalog's index knows an unchanged file's id without reading it
+            from procflow.engine.check.catalog import build_catalog
+
+            first = build_catalog(dirs).find(ref).path
+        found = _passed_before(first)
+        if found is not None:
+            return found
+        return self._check(first, dirs)
+
+    def _check(
+        self, first: Path, dirs: tuple[str, ...]
+    ) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]]:
+        """Every check on the file `first` and those it uses (found in `dirs`)."""
+        # the schema check (jsonschema), YAML and the rules are needed only to start an instance
+        from procflow.engine.check import started
+        from procflow.engine.check.catalog import build_catalog
+        from procflow.engine.check.files import check_document
+        from procflow.engine.load.yamlio import load_yaml_bytes
+        from procflow.engine.rules import Checked, run_project_rules
+
         catalog: Catalog | None = None  # indexed only when an id has to be looked up
 
         def find(procedure_id: str) -> Path:
@@ -175,7 +193,7 @@ class Desk:
         texts: dict[str, tuple[str, bytes]] = {}
         procedures: dict[str, Procedure] = {}
         checked: list[Checked] = []
-        pending: list[str | Path] = [first if first is not None else ref]
+        pending: list[str | Path] = [first]
         while pending:
             wanted = pending.pop(0)
             path = wanted if isinstance(wanted, Path) else find(wanted)
@@ -204,6 +222,9 @@ class Desk:
         problems = [d for d in run_project_rules(checked) if d.is_error]
         if problems:
             raise _invalid(Path(problems[0].path), problems)
+        if len(checked) == 1:  # a file that runs alone: its next start skips all this
+            kept, raw = next(iter(texts.values()))
+            started.keep(started.key_of(kept, raw), checked[0].document.data)
         return texts, procedures
 
     # --- resuming -------------------------------------------------------------------------
@@ -373,12 +394,43 @@ class Desk:
                 at=stamp(moment),
                 holder=holder,
                 due=due_rows(after, opened.session.procedures),
+                # in the language of the run that started it (this desk's, for an older one)
+                names=names_of(opened.session.procedures, after, opened.record.lang or self.lang),
             )
         except BaseException:  # nothing was saved: the session goes back to what the store holds
             session = opened.session
             opened.session = self._session(session.procedures, before, session.hashes)
             raise
         return len(events)
+
+
+def _passed_before(first: Path) -> tuple[dict[str, tuple[str, bytes]], dict[str, Procedure]] | None:
+    """The procedure in file `first`, when these very bytes at this path passed every check
+    before under this code and use no other procedure (`check.started`); else None."""
+    from procflow.engine.check import started  # no YAML, schema or rules: see its docstring
+    from procflow.engine.model.procedure import build_procedure
+
+    try:
+        raw = read_bytes(str(first))
+    except LoadError:  # the full check says why, in its words
+        return None
+    path = absolute(str(first))
+    data = started.checked_data(started.key_of(path, raw))
+    if data is None:
+        return None
+    procedure = build_procedure(data, str(first))
+    if procedure.needs():  # never kept so; the full check pins those it uses too
+        return None
+    return {procedure.id: (path, raw)}, {procedure.id: procedure}
+
+
+def names_of(procedures: Mapping[str, Procedure], snapshot: Snapshot, lang: str) -> Names:
+    """What `status` shows of an instance (`Names`): the titles of its procedure and of its
+    current state in `lang`, their parameters filled in; a state without a title by its id."""
+    first, frame = snapshot["frames"][0], snapshot["frames"][-1]
+    state = procedures[frame["procedure"]].states[frame["state"]]
+    title = render(procedures[first["procedure"]].title, lang, first["params"])
+    return Names(lang, title, render(state.title, lang, frame["params"]) or state.name)
 
 
 def _visit(opened: Opened) -> tuple[str, int]:

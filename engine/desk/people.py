@@ -6,7 +6,6 @@ emits `override` and `handoff` events, the store saves them) and never prints or
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -233,6 +232,8 @@ def hand_off(
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
+    import difflib  # only for a name nobody holds: not on the way to `run`'s first prompt
+
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 

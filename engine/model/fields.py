@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from procflow.engine.base.durations import format_duration, parse_duration
 from procflow.engine.base.errors import InvalidAnswerError
@@ -138,8 +138,7 @@ Naming = Literal["ids", "labels", "both"]  # how a refusal names a procedure's o
 Expected = Callable[[str, Naming], str]  # (language, naming) -> what was expected, in that language
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """What a date-time answer is read against: the zone a time without an offset takes, and the
     moment `now`, `14:30` and `+2h` count from (None: only full date-times are understood)."""
 

@@ -12,11 +12,10 @@ import keyword
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from procflow.engine.base.durations import parse_duration
 
@@ -62,8 +61,7 @@ class GuardError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """`name OP literal` (or a literal list for `in`), kept for rules that check values.
 
     `op` reads with the name on the left (`5 < n` is kept as `n > 5`). Offsets are 0-based
@@ -78,8 +76,7 @@ class Comparison:
     listed: bool = False
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(NamedTuple):
     """A parsed guard: each name read (offset of its first use), comparisons with literals,
     names used in any other way (`opaque`: inside helpers, compared with names, bare), and
     the evaluator."""

@@ -11,12 +11,14 @@ import hashlib
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from procflow.engine.model.guard import Guard, parse_guard
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.runtime.state import Scalar
-from transitions import Machine
+
+if TYPE_CHECKING:
+    from transitions import Machine
 
 ROUTE = "route"  # the event of a state's automatic routes (guards in priority order)
 MOVE_PREFIX = "move:"  # one event per operator move id
@@ -58,8 +60,7 @@ class Condition:
             return False
 
 
-@dataclass(frozen=True)
-class RouteCheck:
+class RouteCheck(NamedTuple):
     """One automatic route of a state with whether its guard holds (`guard` None: otherwise)."""
 
     to: str
@@ -77,17 +78,35 @@ class CompiledMachine:
         self._taken: dict[tuple[str, str], tuple[str | None, bool] | None] = {}
         # routes per state, in the order `transitions` tries them: priority, then declaration
         self.routes: dict[str, tuple[tuple[str, Condition | None], ...]] = {}
-        self.machine = Machine(
-            model=None,  # the default would make the machine its own model
-            states=list(procedure.states),
-            initial=procedure.initial,
-            auto_transitions=False,  # no to_<state>() jump around every guard
-            send_event=False,  # conditions get the values mapping as their one argument
-            ignore_invalid_triggers=False,
-        )
+        # (trigger, source, dest, guard) in the order they are added to the machine
+        self._transitions: list[tuple[str, str, str, Condition | None]] = []
+        self._machine: Machine | None = None
         for state in procedure.states.values():
             self._add(state)
         self.distance = _distance_to_final(procedure)
+
+    @property
+    def machine(self) -> Machine:
+        """The `transitions` machine, built when the first event fires: a view needs only the
+        tables, so `run` draws its first prompt before the library is imported (a tenth of
+        its start-up), and builds it at the first step, once the operator has answered."""
+        if self._machine is None:
+            from transitions import Machine  # here, not at the top: see above
+
+            machine = Machine(
+                model=None,  # the default would make the machine its own model
+                states=list(self.procedure.states),
+                initial=self.procedure.initial,
+                auto_transitions=False,  # no to_<state>() jump around every guard
+                send_event=False,  # conditions get the values mapping as their one argument
+                ignore_invalid_triggers=False,
+            )
+            for trigger, source, dest, guard in self._transitions:
+                machine.add_transition(trigger, source, dest, conditions=None if guard is None else [guard])
+            with _lock:
+                if self._machine is None:  # another thread may have built it meanwhile: either serves
+                    self._machine = machine
+        return self._machine
 
     def guard(self, text: str) -> Condition:
         """The compiled guard for `text` (GuardError if it does not parse: check procedures first)."""
@@ -97,7 +116,7 @@ class CompiledMachine:
         return found
 
     def _add(self, state: State) -> None:
-        add = self.machine.add_transition
+        add = self._transitions.append
         ordered = sorted(
             enumerate(state.routes),
             key=lambda pair: (pair[1].when is None, -pair[1].priority, pair[0]),
@@ -106,16 +125,16 @@ class CompiledMachine:
         for _, route in ordered:
             guard = None if route.when is None else self.guard(route.when)
             table.append((route.to, guard))
-            add(ROUTE, state.name, route.to, conditions=None if guard is None else [guard])
+            add((ROUTE, state.name, route.to, guard))
         self.routes[state.name] = tuple(table)
         for to, guard in table:  # the route taken is known by its target unless two share one
             key = (state.name, to)
             self._taken[key] = None if key in self._taken else (guard.source if guard else None, True)
         for move in state.moves:
             guard = None if move.when is None else self.guard(move.when)
-            add(MOVE_PREFIX + move.id, state.name, move.to, conditions=None if guard is None else [guard])
+            add((MOVE_PREFIX + move.id, state.name, move.to, guard))
         for outcome, target in state.outcomes.items():
-            add(OUTCOME_PREFIX + outcome, state.name, target)
+            add((OUTCOME_PREFIX + outcome, state.name, target, None))
 
     def fire(self, event: str, state: str, values: Mapping[str, Scalar]) -> str | None:
         """Fire `event` from `state`; the new state, or None when no transition's guard held."""

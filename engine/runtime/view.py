@@ -1,4 +1,5 @@
-"""What the current state of an instance asks of the operator, as plain frozen data.
+"""What the current state of an instance asks of the operator, as plain frozen data (named
+tuples: a tenth of the cost of frozen dataclasses to define, paid before the first prompt).
 
 Text is picked in one language with the frame's parameters filled in; every move says whether
 it can be taken now and, if not, why. Building a View changes nothing and prints nothing;
@@ -8,7 +9,7 @@ it can be taken now and, if not, why. Building a View changes nothing and prints
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from procflow.engine.base.messages import message
 from procflow.engine.model.guard import GuardError, parse_guard
@@ -19,8 +20,7 @@ from procflow.engine.runtime.machine import CompiledMachine, Condition
 from procflow.engine.runtime.state import DueEntry, Frame, Scalar, Snapshot, Status
 
 
-@dataclass(frozen=True)
-class ItemView:
+class ItemView(NamedTuple):
     id: str
     text: str
     optional: bool
@@ -31,22 +31,19 @@ class ItemView:
     waiting: bool = False  # `after: ask`, and a required question of the state is unanswered
 
 
-@dataclass(frozen=True)
-class PhraseView:
+class PhraseView(NamedTuple):
     text: str
     note: str | None = None
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class ChoiceView:
+class ChoiceView(NamedTuple):
     number: int  # 1-based, what an operator may type instead of the id
     id: str
     label: str
 
 
-@dataclass(frozen=True)
-class QuestionView:
+class QuestionView(NamedTuple):
     field: str
     type: str
     label: str
@@ -58,8 +55,7 @@ class QuestionView:
     pii: bool = False
 
 
-@dataclass(frozen=True)
-class MoveView:
+class MoveView(NamedTuple):
     id: str
     to: str
     label: str
@@ -67,15 +63,13 @@ class MoveView:
     why: tuple[str, ...] = ()  # why it is not allowed now
 
 
-@dataclass(frozen=True)
-class RouteView:
+class RouteView(NamedTuple):
     to: str
     guard: str | None  # None: the `otherwise` route
     holds: bool
 
 
-@dataclass(frozen=True)
-class DueView:
+class DueView(NamedTuple):
     id: str
     kind: DeadlineKind
     due: str | None  # ISO time; None while its anchor (a date-time answer) is unknown
@@ -84,8 +78,7 @@ class DueView:
     state: str
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     """A procedure below the current one on the stack, waiting in its `use` state."""
 
     procedure: str
@@ -94,8 +87,7 @@ class Caller:
     state_title: str
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     status: Status
     procedure: str
     procedure_title: str

@@ -21,8 +21,6 @@ from procflow.engine.base.calendar import Calendar, build_calendar, overlaps
 from procflow.engine.base.diagnostic import Diagnostic, Severity, sort_unique
 from procflow.engine.base.errors import EXIT_FINDINGS, ProcflowError, UsageError
 from procflow.engine.base.paths import cache_dir, schema_path
-from procflow.engine.rules import SiteChecked, locate_finding
-from procflow.engine.site.rules import site_rules
 
 if TYPE_CHECKING:
     from procflow.engine.load.yamlio import Document
@@ -241,6 +239,10 @@ def check_site(document: Document, procedures: Iterable[Procedure] | None = None
             Severity.WARNING,
         )
     if procedures is not None:
+        # the rules' registry imports the YAML loader: `run`, which opens a site, does not check one
+        from procflow.engine.rules import SiteChecked, locate_finding
+        from procflow.engine.site.rules import site_rules
+
         checked = SiteChecked(data, list(procedures))
         for rule in site_rules():
             assert rule.check_site is not None  # site_rule registers nothing else

@@ -231,8 +231,16 @@ _V11 = (
     )""",
 )
 
-# Version 12: another change's (kept in its place here until it is merged: no statement).
-_V12: tuple[str, ...] = ()
+# Version 12: an instance's names as people read them, so `status` shows them without loading
+# a procedure (YAML): the language of the run that started it, the procedure's title and the
+# current state's title in that language, written with every step. Instances started before
+# have none (their titles are in YAML, which SQL cannot read) until their next step: `status`
+# shows them by id, with a note. Plain portable SQL: PostgreSQL's 12 is the same.
+_V12 = (
+    "ALTER TABLE instances ADD COLUMN lang TEXT",
+    "ALTER TABLE instances ADD COLUMN title TEXT",
+    "ALTER TABLE instances ADD COLUMN state_title TEXT",
+)
 
 # Version 13: the web desk's sign-in sessions, kept in the database so that restarting `procflow
 # serve` signs nobody out and several serve processes behind one proxy share them. Only the sha256

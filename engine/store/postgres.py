@@ -43,6 +43,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    Names,
     PinnedText,
     PinRow,
     SessionRow,
@@ -75,7 +76,7 @@ _OWN_TABLES = frozenset({"procflow_schema", "procedures", "instances", "events"}
 INSTANCE_COLUMNS = (
     "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
     " updated_at, updated_by, owner, assignee, parent, coalesce((SELECT json_object_agg(procedure, path)::text"
-    " FROM instance_paths WHERE instance = instances.id), '{}')"
+    " FROM instance_paths WHERE instance = instances.id), '{}'), lang, title, state_title"
 )
 SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
@@ -87,7 +88,8 @@ DUE_NAMES = tuple(DUE_COLUMNS.split(", "))
 # the agendas that watch notified. The result: whether the instance moved.
 STEP = f"""WITH moved AS (
     UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,
-        updated_at = %s, updated_by = %s,
+        updated_at = %s, updated_by = %s, lang = coalesce(lang, %s), title = coalesce(title, %s),
+        state_title = %s,
         owner = CASE WHEN %s THEN %s ELSE owner END, assignee = CASE WHEN %s THEN %s ELSE assignee END
     WHERE id = %s AND version = %s RETURNING id, status, owner, assignee
 ), added AS (
@@ -397,6 +399,7 @@ class PostgresStore:
         at: str,
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> Instance:
         with self.write() as db:
             hashes = {pid: self._pin(db, pid, path, raw, at) for pid, (path, raw) in pins.items()}
@@ -404,8 +407,9 @@ class PostgresStore:
                 new_id = records.new_id()
                 cur = db.execute(
                     "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version,"
-                    " snapshot, created_at, created_by, updated_at, updated_by, owner, parent)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " snapshot, created_at, created_by, updated_at, updated_by, owner, parent, lang, title,"
+                    " state_title)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (id) DO NOTHING",
                     (
                         new_id,
@@ -423,6 +427,7 @@ class PostgresStore:
                         actor,
                         actor,
                         parent,
+                        *(names if names is not None else (None, None, None)),
                     ),
                 )
                 if cur.rowcount == 1:
@@ -452,6 +457,7 @@ class PostgresStore:
         at: str,
         holder: tuple[str | None, str | None] | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> int:
         """Save one step in one statement (`STEP`), its own transaction: one round trip to the
         server. Its UPDATE guarded by the version takes the instance's row lock: a desk stepping
@@ -467,6 +473,7 @@ class PostgresStore:
                 STEP,
                 (
                     *(_dump(snapshot), state, status, role, version, at, actor),
+                    *(names if names is not None else (None, None, None)),  # an older instance takes them now
                     *(holder is not None, owner, holder is not None, assignee, instance_id, expected_version),
                     _objects(EVENT_COLUMNS, rows),
                     _objects(DUE_NAMES, due),
@@ -1052,10 +1059,11 @@ class PostgresStore:
             self._copy(
                 cur,
                 "instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, assignee, parent)",
+                " created_at, created_by, updated_at, updated_by, owner, assignee, parent, lang, title,"
+                " state_title)",
                 (
                     (*r.instance[:3], _dump(r.instance.pins), *r.instance[4:8], _dump(r.instance.snapshot),
-                     *r.instance[9:16])
+                     *r.instance[9:16], *r.instance[17:20])
                     for r in instances
                 ),
             )  # fmt: skip

@@ -206,8 +206,12 @@ _V11 = (
     )""",
 )
 
-# Version 12: another change's (kept in its place here until it is merged: no statement).
-_V12: tuple[str, ...] = ()
+# Version 12: an instance's names for `status` (as migrations.py's 12).
+_V12 = (
+    "ALTER TABLE instances ADD COLUMN lang TEXT",
+    "ALTER TABLE instances ADD COLUMN title TEXT",
+    "ALTER TABLE instances ADD COLUMN state_title TEXT",
+)
 
 # Version 13: the web desk's sign-in sessions, by the digest of their token (as migrations.py's 13).
 _V13 = (

@@ -23,6 +23,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    Names,
     PinnedText,
     PinRow,
     SessionRow,
@@ -89,13 +90,14 @@ class Store(Protocol):
         at: str,
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> Instance:
         """A new instance under a fresh short id, with its first events and due rows, in one
         transaction. `pins` maps each procedure id it uses to (path, exact text): each text is
         kept once per hash, each path with this instance (`Instance.paths`, and the `path` of its
         summary), whatever other instances were started from the same bytes elsewhere. The
         store keeps paths as given: the desk gives them absolute. Its owner is `actor`; its
-        version the number of `events`."""
+        version the number of `events`; `names`, what `status` shows of it (migration 12)."""
         ...
 
     def append_step(
@@ -112,12 +114,15 @@ class Store(Protocol):
         at: str,
         holder: tuple[str | None, str | None] | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> int:
         """Save one step in one transaction: append `events` (numbered on from `expected_version`),
         replace the snapshot, set the holder (owner, assignee) when given, and replace the
         instance's due rows with `due` (once it is closed, only its follow-ups). If anyone changed the instance
         since `expected_version`: `ConflictError` naming who and when, and nothing written.
-        Returns the new version (the number of events)."""
+        `names` gives the new state's title (and an instance started before migration 12 its
+        language and title); without them the state's title is unknown. Returns the new version
+        (the number of events)."""
         ...
 
     # --- drafts: what is confirmed inside a step not yet taken (migration 10) --------------------

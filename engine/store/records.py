@@ -25,12 +25,14 @@ ID_LENGTH = 6
 INSTANCE_COLUMNS = (
     "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
     " updated_at, updated_by, owner, assignee, parent,"
-    " (SELECT json_group_object(procedure, path) FROM instance_paths WHERE instance = instances.id)"
+    " (SELECT json_group_object(procedure, path) FROM instance_paths WHERE instance = instances.id),"
+    " lang, title, state_title"
 )
 SUMMARY_COLUMNS = (
     "i.id, i.procedure_id, i.hash, i.status, i.state, i.role, i.version, i.created_at, i.created_by,"
     " i.updated_at, i.updated_by, i.owner, i.assignee,"
-    " coalesce((SELECT path FROM instance_paths WHERE instance = i.id AND procedure = i.procedure_id), p.path)"
+    " coalesce((SELECT path FROM instance_paths WHERE instance = i.id AND procedure = i.procedure_id), p.path),"
+    " i.title, i.state_title"
 )
 EVENT_COLUMNS = (
     "instance",
@@ -87,6 +89,15 @@ def unknown_id_message(key: str, known: list[str]) -> str:
     return f"unknown instance '{key}'{hint}"
 
 
+class Names(NamedTuple):
+    """An instance's names as people read them, kept so that `status` needs no procedure: the
+    language of the run that started it, and in it the procedure's title and the current state's."""
+
+    lang: str
+    title: str
+    state_title: str
+
+
 class Instance(NamedTuple):
     """An instance as stored, with its snapshot decoded."""
 
@@ -107,6 +118,16 @@ class Instance(NamedTuple):
     assignee: str | None
     parent: str | None
     paths: dict[str, str]  # procedure id -> the file its text was read from for this instance
+    # its names (migration 12); None for an instance started before, until its next step
+    lang: str | None = None
+    title: str | None = None
+    state_title: str | None = None
+
+    @property
+    def names(self) -> Names | None:
+        if self.lang is None or self.title is None or self.state_title is None:
+            return None
+        return Names(self.lang, self.title, self.state_title)
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Instance:
@@ -133,6 +154,8 @@ class InstanceSummary(NamedTuple):
     owner: str | None
     assignee: str | None
     path: str  # of the file this instance's entry procedure was read from (Instance.paths)
+    title: str | None = None  # the procedure's title in the instance's language (migration 12)
+    state_title: str | None = None  # the current state's, likewise; None: started before
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> InstanceSummary:

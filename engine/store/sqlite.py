@@ -42,6 +42,7 @@ from procflow.engine.store.records import (
     Instance,
     InstanceRecord,
     InstanceSummary,
+    Names,
     PinnedText,
     PinRow,
     SessionRow,
@@ -290,6 +291,7 @@ class SQLiteStore:
         at: str,
         parent: str | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> Instance:
         """A new instance with its first events; `pins` maps procedure id to (path, text): each
         text is kept once per hash, each path with this instance (`Instance.paths`); `due`, its
@@ -304,8 +306,8 @@ class SQLiteStore:
                 raise DatabaseError("could not find a free instance id; the store holds too many instances")
             db.execute(
                 "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, parent)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, created_by, updated_at, updated_by, owner, parent, lang, title, state_title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new_id,
                     procedure_id,
@@ -322,6 +324,7 @@ class SQLiteStore:
                     actor,
                     actor,
                     parent,
+                    *(names if names is not None else (None, None, None)),
                 ),
             )
             db.executemany(  # migration 8: each instance's own paths, whoever pinned the text first
@@ -346,6 +349,7 @@ class SQLiteStore:
         at: str,
         holder: tuple[str | None, str | None] | None = None,
         due: Sequence[Sequence[Any]] = (),
+        names: Names | None = None,
     ) -> int:
         """Save one step: append `events` and replace the snapshot, if nobody changed it since
         `expected_version`; else `ConflictError` and nothing written. Returns the new version.
@@ -361,8 +365,14 @@ class SQLiteStore:
         with self.write() as db:
             cur = db.execute(
                 "UPDATE instances SET snapshot = ?, state = ?, status = ?, role = ?, version = ?,"
-                " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
-                (_dump(snapshot), state, status, role, version, at, actor, instance_id, expected_version),
+                " updated_at = ?, updated_by = ?, lang = coalesce(lang, ?), title = coalesce(title, ?),"
+                " state_title = ? WHERE id = ? AND version = ?",
+                (
+                    *(_dump(snapshot), state, status, role, version, at, actor),
+                    *(names if names is not None else (None, None, None)),  # an older instance takes them now
+                    instance_id,
+                    expected_version,
+                ),
             )
             if cur.rowcount != 1:
                 raise self._conflict(db, instance_id, expected_version)
@@ -370,6 +380,7 @@ class SQLiteStore:
                 db.execute(
                     "UPDATE instances SET owner = ?, assignee = ? WHERE id = ?", (*holder, instance_id)
                 )
+
             self._append(db, instance_id, expected_version, events, actor, at)
             self._set_due(db, instance_id, due)
         return version
@@ -1024,8 +1035,8 @@ class SQLiteStore:
                 seen.add(row.id)
             db.executemany(
                 "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, assignee, parent)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, created_by, updated_at, updated_by, owner, assignee, parent, lang, title,"
+                " state_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         *(r.instance[:3]),
@@ -1033,6 +1044,7 @@ class SQLiteStore:
                         *(r.instance[4:8]),
                         _dump(r.instance.snapshot),
                         *(r.instance[9:16]),
+                        *(r.instance[17:20]),  # its names (migration 12)
                     )
                     for r in instances
                 ],

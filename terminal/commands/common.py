@@ -104,7 +104,7 @@ def _catalog(dirs: tuple[str, ...], *, bundled: bool = False) -> tuple[Any, str]
 
 def _is_file_ref(ref: str) -> bool:
     """Whether a procedure reference is the path of a file rather than an id."""
-    from procflow.engine.check.catalog import SUFFIXES  # lazy: as above
+    from procflow.engine.base.paths import SUFFIXES
 
     return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref
 
@@ -201,6 +201,20 @@ def _instance_options(func: Any) -> Any:
 
 ids_option = click.option("--ids", is_flag=True, expose_value=False, callback=_keep_ids, help=IDS_HELP)
 """`--ids` on the commands that draw the operator's screen: run, resume, step."""
+ids_instead = click.option(
+    "--ids",
+    is_flag=True,
+    expose_value=False,
+    callback=_keep_ids,
+    help="Show internal ids (procedures, states, roles, outcomes) instead of their names.",
+)
+"""`--ids` on the listings that show names in columns: status, history."""
+
+
+def ids_wanted() -> bool:
+    """Whether the command was given `--ids` (kept on the root context by its callback)."""
+    obj = click.get_current_context().find_root().obj
+    return bool(isinstance(obj, dict) and obj.get("ids"))
 
 
 OVERRIDE_HELP = (

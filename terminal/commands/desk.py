@@ -6,9 +6,10 @@ Options and help only; the bodies are `terminal.runs` and `terminal.steps`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from procflow.engine.runtime.script import load_script
-from procflow.terminal import completing, corrections, runs, steps
+from procflow.terminal import completing, runs
 from procflow.terminal.commands import CONTEXT
 from procflow.terminal.commands.common import (
     BUNDLED_HELP,
@@ -24,6 +25,20 @@ from procflow.terminal.commands.common import (
     ids_option,
     recordable,
 )
+
+if TYPE_CHECKING:
+    from procflow.engine.runtime.script import Script
+
+
+def _script(answers_file: str | None) -> Script | None:
+    """The answers file of --answers, read in full before anything starts."""
+    if not answers_file:
+        return None
+    # imported here: the file's YAML reader is not on the way to an interactive run's first prompt
+    from procflow.engine.runtime.script import load_script
+
+    return load_script(answers_file)
+
 
 PRACTICE_HELP = (
     "Practise: use a scratch database beside the real one (never counted by `report`); every screen says so."
@@ -68,7 +83,7 @@ def run(
     An id is found under --dir, PROCFLOW_PATH, then the project's procedures (see `procflow
     where`); with --bundled, the bundled set instead of the project's.
     """
-    script = load_script(answers_file) if answers_file else None  # a bad file starts nothing
+    script = _script(answers_file)  # a bad file starts nothing
     if bundled:  # the bundled procedure of that id, even where the project has its own
         procedure = _bundled_file(procedure, dirs)
     desk = runs.open_desk(
@@ -108,7 +123,7 @@ def resume(
     ID `last` stands for your most recently changed instance (also in step, history, cancel
     and verify).
     """
-    script = load_script(answers_file) if answers_file else None
+    script = _script(answers_file)
     desk = runs.open_desk(
         db,
         actor,
@@ -177,6 +192,8 @@ def step(
     """
     why, reasons = runs.override_reasons(override, skips, reasons)
     desk = runs.open_desk(db, actor, lang, site=_site(), override=why)
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.step_once(desk, instance, sets, checks, skips, reasons, move, note, as_json, done=done)
 
 
@@ -196,6 +213,8 @@ def cancel(
 ) -> None:
     """Close instance ID without finishing it; the reason is recorded in its history."""
     desk = runs.open_desk(db, actor, lang)
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.cancel(desk, instance, reason, as_json)
 
 
@@ -249,6 +268,8 @@ def handoff(
     --new-person.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
+    from procflow.terminal import steps  # not on the way to `run`'s first prompt
+
     steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)
 
 
@@ -287,4 +308,6 @@ def correct(
     a field it has no answer to.
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
+    from procflow.terminal import corrections  # not on the way to `run`'s first prompt
+
     corrections.correct_answer(desk, instance, field, value, reason.strip(), as_json)

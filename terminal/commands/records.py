@@ -12,7 +12,7 @@ from procflow.engine.store import open_store
 from procflow.terminal import completing
 from procflow.terminal import history as histories
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, findable
+from procflow.terminal.commands.common import _instance_options, findable, ids_instead, ids_wanted
 
 
 @click.command(context_settings=CONTEXT)
@@ -25,6 +25,7 @@ from procflow.terminal.commands.common import _instance_options, findable
     help="Also show the drafts: answers, ticks and skips confirmed in the step not yet taken.",
 )
 @_instance_options
+@ids_instead
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the instance and its events.")
 def history(
     instance: str,
@@ -37,12 +38,15 @@ def history(
 ) -> None:
     """The audit trail of instance ID: every event with its time, actor, role and what it did.
 
+    States, roles and outcomes show by their titles in your language (--ids: their ids instead).
     Drafts (what was confirmed inside a step not yet taken) are not events; --drafts lists them
     after the events.
     """
     store = click.get_current_context().with_resource(open_store(db))  # closed as the command ends
     instance = store.resolve(instance, environment.actor(actor))
-    histories.show_history(store, instance, show_pii, environment.language(lang), as_json, with_drafts)
+    histories.show_history(
+        store, instance, show_pii, environment.language(lang), as_json, with_drafts, ids=ids_wanted()
+    )
 
 
 @click.command(context_settings=CONTEXT)

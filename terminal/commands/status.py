@@ -13,7 +13,7 @@ from procflow.engine.desk.audit import status as read_status
 from procflow.engine.store import open_store
 from procflow.terminal import listings
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, _site, _site_given
+from procflow.terminal.commands.common import _instance_options, _site, _site_given, ids_instead, ids_wanted
 
 
 @click.command(context_settings=CONTEXT)
@@ -31,6 +31,7 @@ from procflow.terminal.commands.common import _instance_options, _site, _site_gi
 )
 @click.option("--all", "show_all", is_flag=True, help="List every open instance (default: the newest 50).")
 @_instance_options
+@ids_instead
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: open, more_open, recent.")
 def status(
     mine: bool,
@@ -42,6 +43,9 @@ def status(
     as_json: bool,
 ) -> None:
     """Open instances and those closed recently: id, procedure, state, who, since when.
+
+    Procedures and states show by their titles in each instance's language (--ids: their
+    ids instead); one started before procflow kept them shows its ids until its next step.
 
     An instance whose procedure file changed (or was removed) after it started is marked: it
     keeps running on the text it started with.
@@ -56,4 +60,4 @@ def status(
         if who
         else None
     )
-    listings.show_status(report, environment.language(lang), as_json, notes)
+    listings.show_status(report, environment.language(lang), as_json, notes, ids=ids_wanted())

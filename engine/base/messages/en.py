@@ -51,13 +51,13 @@ MESSAGES: dict[str, str] = {
     "term.toolbar": "back previous · ? keys · q pause · ↑ earlier · Tab choices",
     "term.help": (
         "keys (type at any prompt):\n"
-        "  back    the previous question of this step, its answer ready to edit\n"
-        "  s       skip a checklist item (the reason is asked and recorded)\n"
-        "  q       pause: stop here; the instance stays open (procflow resume {id})\n"
-        "  ?       these keys\n"
-        "  \\?      a leading backslash types a key word as an answer: \\? is '?', \\back is 'back'\n"
-        "  hand off: pause with q, then procflow handoff {id} --to NAME\n"
-        "  Ctrl-C stops at once; on a terminal: ←/→ Home/End, Alt-←/→ by word, ↑/↓ earlier answers, Tab a choice"
+        "  back      the previous question of this step, its answer ready to edit\n"
+        "  s         skip a checklist item (the reason is asked and recorded)\n"
+        "  q         pause: stop here; the instance stays open (procflow resume {id})\n"
+        "  ?         these keys\n"
+        "  \\?        a leading backslash types a key word as an answer: \\? is '?', \\back is 'back'\n"
+        "  hand off  pause with q, then procflow handoff {id} --to NAME\n"
+        "  Ctrl-C    stops at once; on a terminal: ←/→ Home/End, Alt-←/→ by word, ↑/↓ earlier answers, Tab a choice"
     ),
     "term.was": "(was: {value}; edit it, or Enter keeps it)",
     "term.back_first": "this is the first question of this step: there is nothing to go back to",
@@ -163,6 +163,7 @@ MESSAGES: dict[str, str] = {
     "status.finished": "finished",
     "status.cancelled": "cancelled",
     "status.open_status": "open",
+    "status.unnamed": "(instances started before procflow kept titles show their ids; an open one shows them after its next step)",
     # printed SOPs and diagrams around the procedure's own text (engine/output/labels.py)
     "sop.source": "Source",
     "sop.params": "Parameters",

@@ -51,13 +51,13 @@ MESSAGES: dict[str, str] = {
     "term.toolbar": "back 上一題 · ? 按鍵 · q 暫停 · ↑ 先前答案 · Tab 選項",
     "term.help": (
         "按鍵(任何提示下均可輸入):\n"
-        "  back    回到本步驟的上一題,原答案可直接修改\n"
-        "  s       略過檢查項目(會詢問並記錄原因)\n"
-        "  q       暫停:停在這裡,實例保持開啟(procflow resume {id})\n"
-        "  ?       顯示這些按鍵\n"
-        "  \\?      開頭加反斜線即可把按鍵字當作答案:\\? 是「?」,\\back 是「back」\n"
-        "  交接:先按 q 暫停,再執行 procflow handoff {id} --to 姓名\n"
-        "  Ctrl-C 立即停止;在終端機上:←/→ Home/End、Alt-←/→ 逐詞移動、↑/↓ 先前答案、Tab 選項"
+        "  back      回到本步驟的上一題,原答案可直接修改\n"
+        "  s         略過檢查項目(會詢問並記錄原因)\n"
+        "  q         暫停:停在這裡,實例保持開啟(procflow resume {id})\n"
+        "  ?         顯示這些按鍵\n"
+        "  \\?        開頭加反斜線即可把按鍵字當作答案:\\? 是「?」,\\back 是「back」\n"
+        "  交接      先按 q 暫停,再執行 procflow handoff {id} --to 姓名\n"
+        "  Ctrl-C    立即停止;在終端機上:←/→ Home/End、Alt-←/→ 逐詞移動、↑/↓ 先前答案、Tab 選項"
     ),
     "term.was": "(原答案:{value};可修改,按 Enter 保留)",
     "term.back_first": "這是本步驟的第一題,沒有上一題",
@@ -163,6 +163,7 @@ MESSAGES: dict[str, str] = {
     "status.finished": "已完成",
     "status.cancelled": "已取消",
     "status.open_status": "進行中",
+    "status.unnamed": "(在 procflow 記錄名稱之前開始的實例以編號顯示;進行中的在下一步之後改以名稱顯示)",
     # printed SOPs and diagrams around the procedure's own text (engine/output/labels.py)
     "sop.source": "依據",
     "sop.params": "參數",
