@@ -257,7 +257,16 @@ _V13 = (
     "CREATE INDEX web_sessions_seen ON web_sessions (seen_at)",
 )
 
+# Version 14: a person's due rows found by index. The agenda of one person (`agenda --mine`, the
+# web desk) keeps rows they own and nobody was assigned, or assigned to a role they hold; along
+# the due_at index alone it read every person's rows in the window. Plain portable SQL, as
+# PostgreSQL's 14.
+_V14 = (
+    "CREATE INDEX due_owner ON due (owner, due_at)",
+    "CREATE INDEX due_assignee ON due (assignee, due_at)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _V14
 )  # fmt: skip
 LATEST = len(MIGRATIONS)
