@@ -34,25 +34,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from store import NOW, OPEN_SHARE, T0, templates  # bench/store.py's week of templates, filled alike
+
 ROOT = Path(__file__).resolve().parent.parent
 TALLY = ROOT / "tests" / "fixtures" / "desks" / "tally.yaml"
-T0 = datetime(2026, 3, 9, 9, 0, tzinfo=timezone(timedelta(hours=8)))
-NOW = "2026-03-09T20:00+08:00"  # the server's clock: the week's first meetings due, some late
 PEOPLE = 50
 PASSWORD = "bench password 1"
-MEETINGS = 48  # open templates, meetings 3.5 hours apart, so due times spread over a week
-OPEN_SHARE = 10  # one instance in ten is open, as in a store a year old
-MEETING = {
-    "meeting_place": "Room 3", "organiser_dept": "Sales", "need_name_plates": False,
-    "need_laptop": False, "need_projector": False, "need_recorder": False, "need_tea": True,
-    "need_drinks": False, "departments_notified": "IT",
-}  # fmt: skip
-VISITOR = {"visitor_name": "王小明", "visitor_kind": "interviewee"}
 
 
 def person(n: int) -> str:
@@ -67,38 +59,6 @@ def site_text() -> str:
 
 
 # --- the stores ------------------------------------------------------------------------------
-
-
-def templates(folder: Path) -> tuple[list[Any], list[Any], list[Any]]:
-    """Real instances made through the desk: (open meetings, finished visitors, their pins)."""
-    from procflow.engine.desk.instances import Desk
-    from procflow.engine.runtime.driver import Driver, Missing
-    from procflow.engine.store.sqlite import SQLiteStore
-
-    def work(desk: Desk, procedure: str, answers: dict[str, Any], until: Callable[[Any], bool],
-             moves: tuple[str, ...] = ()) -> str:  # fmt: skip
-        opened = desk.start(procedure)
-        driver = Driver(answers, moves, {})
-        while not until(opened):
-            plan = driver.plan(opened.view())
-            assert not isinstance(plan, Missing), plan
-            desk.step(opened, answers=plan.answers, check=plan.check, skip=plan.skip, move=plan.move)
-        return opened.id
-
-    with SQLiteStore(folder / "templates.db") as store:
-        desk = Desk(store, actor="op0", lang="en", dirs=[str(ROOT / "docs" / "examples" / "run")],
-                    clock=lambda: T0 - timedelta(minutes=10))  # fmt: skip
-        meetings = [
-            work(
-                desk,
-                "art1-meeting-service",
-                {**MEETING, "meeting_start": (T0 + timedelta(hours=1 + 3.5 * n)).strftime("%Y-%m-%dT%H:%M")},
-                lambda o: o.view().state == "set_up",
-            )
-            for n in range(MEETINGS)
-        ]
-        visitor = work(desk, "sample-visitor", VISITOR, lambda o: o.status != "open", ("done",))
-        return store.instance_records(meetings), store.instance_records([visitor]), store.pinned_rows()
 
 
 def fill(path: Path, count: int, made: tuple[list[Any], list[Any], list[Any]]) -> tuple[float, list[str]]:
