@@ -24,8 +24,11 @@ OPEN_MOST = 1000  # the most one page lists, however many are asked for
 
 # Rows handed to the templates are named tuples, not dicts: Jinja reads `row.name` as an
 # attribute first, and on a dict that is a failed look-up (an exception) for every field shown.
+# Their links and phrases are made here: a function called from a template goes through Jinja's
+# call wrapper, which costs more than the call, once per row.
 class AgendaRow(NamedTuple):
     instance: str
+    href: str
     text: str
     procedure: str
     late: bool
@@ -36,9 +39,10 @@ class AgendaRow(NamedTuple):
 
 class OpenRow(NamedTuple):
     id: str
+    href: str
     procedure: str
     state: str
-    since: str
+    since: str  # "since 14:30", in the page's language
     handover: Handover | None
     handover_at: str
 
@@ -68,6 +72,7 @@ def agenda_items(ctx: Context) -> list[AgendaRow]:
     return [
         AgendaRow(
             item.instance,
+            ctx.url("instance", id=item.instance),
             item.text,
             offered.title(item.procedure, ctx.lang),
             item.due < moment,
@@ -102,9 +107,10 @@ def open_instances(ctx: Context, count: int = OPEN_PAGE) -> OpenWork:
         shown.append(
             OpenRow(
                 summary.id,
+                ctx.url("instance", id=summary.id),
                 offered.title(summary.procedure_id, ctx.lang),
                 offered.state_title(summary.procedure_id, summary.state, ctx.lang),
-                local(datetime.fromisoformat(summary.updated_at), moment),
+                ctx.t("desk.since", at=local(datetime.fromisoformat(summary.updated_at), moment)),
                 handover,
                 local(datetime.fromisoformat(handover.at), moment) if handover else "",
             )
