@@ -94,8 +94,13 @@ def open_count(ctx: Context) -> int:
 
 
 def open_instances(ctx: Context, count: int = OPEN_PAGE) -> OpenWork:
-    report = status(
-        ctx.store(), person=ctx.person, roles=sorted(ctx.roles()), open_limit=count, recent_limit=0
+    report = status(  # the desk does not mark changed files: none is read
+        ctx.store(),
+        person=ctx.person,
+        roles=sorted(ctx.roles()),
+        open_limit=count,
+        recent_limit=0,
+        files=False,
     )
     rows = [r.summary for r in report.open]
     notes = handovers(ctx.store(), {s.id: (s.owner, s.assignee) for s in rows})
