@@ -71,7 +71,7 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer
         return message(w, "history.due", deadline=deadline, due=due)
     if kind == "finish":
         outcome = names.outcome(str(body.get("outcome")), where)
-        return message(w, "history.outcome", outcome=outcome)
+        return message(w, "history.outcome", outcome=outcome) if outcome else message(w, "status.finished")
     if kind == "override":
         return message(w, "history.override", role=names.role(str(event.role)), reason=body.get("reason"))
     if kind == "correct":  # the original answer stays in its own event above
@@ -218,13 +218,10 @@ def show_history(
     names = Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, ids, params)
     outcome = record.snapshot.get("outcome")
     shown = message(lang, "status.open_status" if record.status == "open" else f"status.{record.status}")
-    click.echo(
-        bold(
-            f"{record.id} · {names.procedure()} · {shown}"
-            + (f" ({names.outcome(str(outcome), record.state)})" if outcome else "")
-            + f" · {names.state(record.state)}"
-        )
-    )
+    named = names.outcome(str(outcome), record.state) if outcome else ""
+    where = names.state(record.state)  # an untitled end reads as the status it already shows
+    heading = [record.id, names.procedure(), shown + (f" ({named})" if named else "")]
+    click.echo(bold(" · ".join(heading + ([where] if where != shown else []))))
     rows = [
         [
             str(e.seq),

@@ -63,10 +63,16 @@ class Namer:
         if found is None:
             return path
         procedure, state = found
-        return self._named(procedure.states[state].title, path)
+        node = procedure.states[state]
+        if node.final and node.title is None and not self.ids:  # an untitled end, as a run ends
+            return message(self.lang, "status.finished")
+        return self._named(node.title, path)
 
     def sibling(self, path: str, state: str) -> str:
-        """`state` of the procedure the qualified state `path` is in (where a route out of it went)."""
+        """`state` of the procedure the qualified state `path` is in (where a route out of it
+        went); with `ids`, its id as the correction recorded it."""
+        if self.ids:
+            return state
         return self.state(SEPARATOR.join([*path.split(SEPARATOR)[:-1], state]))
 
     def move(self, move: str, path: str | None) -> str:
@@ -80,11 +86,13 @@ class Namer:
         return self._named(titles[0] if titles else None, role)
 
     def outcome(self, outcome: str, ended: str | None) -> str:
-        """An outcome by the title of the final state that gave it (`ended`, the state it was in)."""
+        """An outcome by the title of the final state that gave it (`ended`, the state it was in);
+        empty when that state has no title (a run's end does not name it by its id either)."""
         found = self._inner(ended) if ended else None
-        if found is not None and found[0].states[found[1]].final:
-            return self._named(found[0].states[found[1]].title, outcome)
-        return outcome
+        if found is None or not found[0].states[found[1]].final or self.ids:
+            return outcome
+        title = found[0].states[found[1]].title
+        return self._named(title, outcome) if title is not None else ""
 
     def _field(self, name: str, path: str | None) -> Field | None:
         """The field `name` of the procedure `path` is in; else of any procedure that has one."""

@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "draft.answer": "{label} > {value}",
     "correct.ask": "corrected answer for {field}",
     "correct.done": "instance {id}: '{field}' corrected from '{was}' to '{value}'",
+    "correct.same": "'{raw}' is already the answer recorded for '{field}': nothing to correct",
     "correct.why": "reason: {reason}",
     "correct.route": "with the corrected answer, it would have gone from '{state}' to '{would}', not to '{taken}'; the route taken stands (recorded with the correction)",
     "correct.no_route": "with the corrected answer, no route out of '{state}' would have applied; the route taken to '{taken}' stands (recorded with the correction)",

@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "draft.answer": "{label} > {value}",
     "correct.ask": "{field} 的更正答案",
     "correct.done": "實例 {id}:「{field}」已由「{was}」更正為「{value}」",
+    "correct.same": "「{raw}」已是「{field}」記錄的答案,無須更正",
     "correct.why": "原因:{reason}",
     "correct.route": "依更正後的答案,本應從「{state}」轉往「{would}」,而非「{taken}」;已走的路線不變(已隨更正記錄)",
     "correct.no_route": "依更正後的答案,「{state}」沒有可走的路線;已走往「{taken}」的路線不變(已隨更正記錄)",
