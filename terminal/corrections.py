@@ -13,9 +13,9 @@ from typing import Any
 import click
 from procflow.engine.base.errors import UsageError
 from procflow.engine.desk.corrections import Correction, correct
-from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.desk.instances import Desk
 from procflow.terminal.inert import say, to_json
-from procflow.terminal.naming import Namer
+from procflow.terminal.naming import Namer, namer
 from procflow.terminal.screen import Screen
 
 
@@ -40,13 +40,6 @@ def correct_answer(
         return
     for line in said(screen, names, done):
         say(line)
-
-
-def namer(opened: Opened, lang: str, ids: bool) -> Namer:
-    """The names of the opened instance's ids, from the texts it is pinned to."""
-    snapshot = opened.session.snapshot
-    params = {k: v for frame in snapshot["frames"] for k, v in frame["params"].items()}
-    return Namer(opened.session.procedures, opened.record.procedure_id, lang, ids, params)
 
 
 def said(screen: Screen, names: Namer, done: Correction) -> list[str]:

@@ -9,12 +9,15 @@ Only names: it never reads the store or prints. An id without a text stays as it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procflow.engine.base.messages import message
 from procflow.engine.model.procedure import Field, Procedure, Text
 from procflow.engine.model.text import render
 from procflow.engine.runtime.journal import SEPARATOR
+
+if TYPE_CHECKING:
+    from procflow.engine.desk.instances import Opened
 
 
 class Namer:
@@ -126,3 +129,10 @@ class Namer:
         found = self._inner(path) if path else None
         dues = found[0].states[found[1]].due if found is not None else ()
         return self._named(next((d.text for d in dues if d.id == deadline), None), deadline)
+
+
+def namer(opened: Opened, lang: str, ids: bool) -> Namer:
+    """The names of an opened instance's ids, from the texts it is pinned to."""
+    snapshot = opened.session.snapshot
+    params = {k: v for frame in snapshot["frames"] for k, v in frame["params"].items()}
+    return Namer(opened.session.procedures, opened.record.procedure_id, lang, ids, params)
