@@ -22,6 +22,7 @@ from procflow.terminal.inert import bold, say, to_json
 from procflow.terminal.naming import Namer
 
 MASK = "•••"
+RECORDED = "en"  # the language of an event's line under --ids: the words the record was printed in
 
 
 def desk_time(at: str) -> str:
@@ -36,10 +37,11 @@ def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) 
 
 
 def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer) -> str:
-    """What one event did, in a line, everything in it named by `names`."""
+    """What one event did, in a line, everything in it named by `names`. With `--ids` it is the
+    record's own line, as procflow has always printed it: English, ids, values as stored."""
     body = event.body
     kind = event.kind
-    w = names.lang
+    w = RECORDED if names.ids else names.lang
     state = names.state
     where = str(body.get("from") or event.from_state or "")  # the state the event happened in
     if kind == "start":
@@ -49,8 +51,8 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer
         if kind == "move":
             return f"{names.move(str(event.move), event.from_state)}: {text}"
         via, guard = body.get("via"), body.get("guard")
-        if guard and names.ids:  # a guard speaks in field ids: shown with --ids only
-            return text + f"  ({message(w, 'history.guard', guard=guard)})"
+        if names.ids:  # the guard that held speaks in field ids
+            return text + (f"  (when {guard})" if guard else f"  ({via})" if via else "")
         return text + (f"  ({message(w, f'history.via.{via}')})" if via else "")
     if kind == "answer":
         answers = event.answers or {}
@@ -59,7 +61,8 @@ def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer
             for k, v in answers.items()
         )
     if kind == "check":
-        return "✓ " + ", ".join(names.item(str(item), where) for item in event.items or [])
+        items = [names.item(str(item), where) for item in event.items or []]
+        return "✓ " + (", " if names.ids else message(w, "history.and")).join(items)
     if kind == "skip":
         return "; ".join(f"{names.item(str(k), where)}: {v}" for k, v in (event.items or {}).items())
     if kind in ("breach", "done"):  # a missed due time (how late), a recurrence acknowledged
@@ -91,7 +94,7 @@ def _value(names: Namer, field: str, value: Any, where: str, pii: frozenset[str]
 
 
 def _correction(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer, where: str) -> str:
-    body, w = event.body, names.lang
+    body, w = event.body, RECORDED if names.ids else names.lang
     field = str(body.get("field"))
     was = _value(names, field, body.get("was"), where, pii, show_pii)
     now = _value(names, field, (event.answers or {}).get(field), where, pii, show_pii)

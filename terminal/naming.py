@@ -110,7 +110,10 @@ class Namer:
         return self._named(found.label if found is not None else None, name)
 
     def value(self, name: str, value: Any, path: str | None) -> str:
-        """An answer as the operator gave it: a choice by its option's label, a yes/no in words."""
+        """An answer as the operator gave it: a choice by its option's label, a yes/no in words;
+        with `ids`, as stored."""
+        if self.ids:
+            return str(value)
         if isinstance(value, bool):
             return message(self.lang, "run.yes" if value else "run.no")
         found = self._field(name, path)

@@ -207,9 +207,11 @@ def test_a_recurrence_shows_the_command_that_marks_it_done(db_backend: str, desk
     assert "every 15m, next by 10:35" in done.output
     shown = desk.at("2026-03-09T10:20+08:00", "agenda", "--lang", "en").output.splitlines()
     assert shown[1] == "in 15m  10:35  Refill the water in the meeting room every 15 minutes"
-    history = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "en").output
+    history = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "en", "--ids").output
     assert "breach  refill_every_15_minutes (due 10:17, 3m late)" in history
     assert "done    refill_every_15_minutes (due 10:17)" in history
+    named = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "zh-Hant").output
+    assert "逾時  每間隔15分鐘至會議室摻水一次(期限 10:17,逾時 3分鐘)" in named
     refused = desk.at("2026-03-09T10:21+08:00", "step", ident, "--done", "set_up")
     assert refused.exit_code == 5
     assert (

@@ -74,7 +74,7 @@ def test_a_correction_keeps_the_original_and_says_the_route_taken_stands(
     assert "correct  Urgent?: no → yes (answered in event" in text
     assert "would have gone to Transfer, not Take a message (stands)" in text
     ids = run_cli("history", shift, "--lang", "en", "--ids").stdout
-    assert "correct  urgent: no → yes (answered in event" in ids
+    assert "correct  urgent: False → True (answered in event" in ids
     assert "would have gone to transfer, not take_message (stands)" in ids
 
 
@@ -168,7 +168,7 @@ def test_a_correction_is_shown_in_chinese(run_cli: Run, shift: str) -> None:
     ids = run_cli("correct", shift, "guests", "3", "--reason", "數錯了", "--lang", "zh-Hant", "--ids")
     assert ids.stdout.splitlines() == [f"實例 {shift}:「guests」已由「2」更正為「3」", "   原因:數錯了"]
     rerouted = run_cli("correct", shift, "urgent", "no", "--reason", "x", "--lang", "zh-Hant", "--ids")
-    assert rerouted.stdout.splitlines()[0] == f"實例 {shift}:「urgent」已由「是」更正為「否」"
+    assert rerouted.stdout.splitlines()[0] == f"實例 {shift}:「urgent」已由「True」更正為「False」"
     history = run_cli("history", shift, "--lang", "zh-Hant").stdout
     assert (
         "更正  是否緊急:否 → 是(更正第 7 項事件的答案):其實很急;本應轉往「轉接」,而非「記錄留言」(不變)"

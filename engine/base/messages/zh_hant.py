@@ -183,7 +183,7 @@ MESSAGES: dict[str, str] = {
     "history.via.route": "依路線",
     "history.via.use": "子程序",
     "history.via.outcome": "依結果",
-    "history.guard": "條件 {guard}",
+    "history.and": ";",
     "history.outcome": "結果:{outcome}",
     "history.override": "未具角色「{role}」而執行:{reason}",
     "history.handoff": "交給{kind} {name}",
