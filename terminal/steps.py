@@ -140,6 +140,6 @@ def hand_over(
     else:
         screen = Screen(desk.lang)
         name = target.name
-        if target.kind == "role":  # by its title in the operator's language (its id with --ids)
+        if target.kind == "role":  # by its title in the operator's language (its id in --json)
             name = namer(opened, desk.lang, screen.ids).role(name)
         say(screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=name))

@@ -247,7 +247,6 @@ def cancel(
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."
 )
-@ids_instead
 def handoff(
     instance: str,
     to: str,
