@@ -91,8 +91,8 @@ in 10m       09:50  Everything the meeting needs in place 30 minutes before it s
     )
     chinese = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant").output.splitlines()
     assert chinese[:2] == ["截至 10:40 到期 2 項(現在 2026-03-09 09:40)",
-                           "已逾時 10m  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
-    assert chinese[4].startswith("10m後到期")
+                           "已逾時 10分鐘  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
+    assert chinese[4].startswith("10分鐘後到期")
 
 
 def test_within_limit_and_at(db_backend: str, desk: Desk) -> None:
