@@ -110,7 +110,7 @@ def test_handoff_to_a_role_is_everyone_holding_it(db_backend: str, run_cli: Run,
     text = run_cli("--site", SITE, "status", "--lang", "en", "--ids").stdout
     assert f"{instance}  sample-interview  greet  amy → hr" in text
     named = run_cli("--site", SITE, "status", "--lang", "en").stdout  # in the language it was started in
-    assert f"{instance}  面試接待   問候   amy → hr" in named
+    assert f"{instance}  面試接待   問候   amy → 人力部" in named  # the role by its title too
     again = run_cli("--site", SITE, "handoff", instance, "--to", "role:hr", "--as", "hana")
     assert again.exit_code == EXIT_ILLEGAL_MOVE
     assert f"instance '{instance}' is already with role 'hr'; nothing was handed on" in again.output

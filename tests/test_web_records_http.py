@@ -48,7 +48,7 @@ def test_cancel_and_correct_refuse_a_post_without_its_csrf_token(server: Server)
     ):  # fmt: skip
         assert amy.post(path, fields, csrf=False)[0] == 403
         assert amy.post(path, {**fields, "csrf": "forged"}, csrf=False)[0] == 403
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout  # kinds as the record has them
     assert "forged" not in history and "cancel" not in history and "correct" not in history
 
 
@@ -62,7 +62,7 @@ def test_a_correction_needs_the_role_of_the_state_where_it_was_answered(server: 
     )
     assert status == 403 and "Only someone holding the role" in page
     assert 'value="misheard"' in page  # what she typed is still there
-    assert "correct" not in server.cli("history", ident).stdout
+    assert "correct" not in server.cli("history", ident, "--ids").stdout
     status, page, _ = amy.post(
         f"/instance/{ident}/correct",
         {"field": "call_kind", "value": "no such kind", "reason": "x",
@@ -73,7 +73,7 @@ def test_a_correction_needs_the_role_of_the_state_where_it_was_answered(server: 
         f"/instance/{ident}/correct", {**fields, "version": _version(amy, f"/instance/{ident}/correct")}
     )
     assert status == 200 and "Corrected: call_kind." in page
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout
     assert "call_kind: request → advertising" in history and "misheard" in history
     assert "call_kind = request" in history  # the original stays
 
@@ -147,10 +147,10 @@ def test_a_box_unticked_again_is_forgotten(server: Server) -> None:
     draft = f"/instance/{ident}/draft"
     tick = {"version": version, "check": "pen_and_paper"}
     assert _ticked(amy, draft, tick) == 200
-    assert "pen_and_paper" in server.cli("history", ident, "--drafts", "--lang", "en").stdout
+    assert "pen_and_paper" in server.cli("history", ident, "--drafts", "--ids").stdout
     assert " checked" in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
     assert _ticked(amy, draft, {"version": version}) == 200  # none ticked now
-    drafts = server.cli("history", ident, "--drafts", "--lang", "en").stdout.split("drafts", 1)[1]
+    drafts = server.cli("history", ident, "--drafts", "--lang", "en", "--ids").stdout.split("drafts", 1)[1]
     assert "pen_and_paper" not in drafts
     assert " checked" not in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
 

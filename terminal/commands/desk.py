@@ -23,6 +23,7 @@ from procflow.terminal.commands.common import (
     _session_options,
     _site,
     findable,
+    ids_instead,
     ids_option,
     recordable,
 )
@@ -317,8 +318,12 @@ def handoff(
     help="Why the answer is corrected (recorded).",
 )
 @_instance_options
+@ids_instead
 @click.option(
-    "--json", "as_json", is_flag=True, help="One JSON object: instance, field, was, value, reason, routing."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object by ids: instance, field, was, value, reason, routing.",
 )
 def correct(
     instance: str,
@@ -338,6 +343,9 @@ def correct(
     went is never rewritten: when the corrected answer would have routed it elsewhere, or not
     allowed the move taken, procflow says so and records it. Exit 4 for an unknown instance or
     a field it has no answer to.
+
+    The field, the answers, states and moves show by their names in your language (--ids:
+    their ids instead).
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
     from procflow.terminal import corrections  # not on the way to `run`'s first prompt
