@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from procflow.engine.base.durations import format_duration
+from procflow.engine.base.durations import say_duration
 from procflow.engine.base.messages import message
 from procflow.engine.store.records import EventRecord
 
@@ -30,9 +30,10 @@ def passed(due: Any, now: datetime) -> bool:
 
 
 def span(seconds: float, lang: str) -> str:
-    """A length of time as the screen counts it: whole seconds under ten minutes, else minutes."""
+    """A length of time as the screen counts it, in `lang`: whole seconds under ten minutes, else
+    minutes."""
     rest = abs(seconds)
-    return format_duration(rest if rest < 600 else round(rest / 60) * 60)
+    return say_duration(rest if rest < 600 else round(rest / 60) * 60, lang)
 
 
 def left(due: Any, now: datetime, lang: str, *, named: bool = True) -> str:

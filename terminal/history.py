@@ -7,24 +7,22 @@ masked unless asked for. Never writes to the store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import click
-from procflow.engine.base.durations import format_duration
+from procflow.engine.base.durations import say_duration
 from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
-from procflow.engine.base.messages import message
+from procflow.engine.base.messages import message, messages
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import drafts, files_of, history, verify
 from procflow.engine.desk.pins import pinned_procedures
-from procflow.engine.model.procedure import Procedure, Text
-from procflow.engine.model.text import render
-from procflow.engine.runtime.journal import SEPARATOR
 from procflow.engine.store import Store
 from procflow.engine.store.records import DraftRecord, EventRecord
 from procflow.terminal.inert import bold, say, to_json
+from procflow.terminal.naming import Namer
 
 MASK = "•••"
+RECORDED = "en"  # the language of an event's line under --ids: the words the record was printed in
 
 
 def desk_time(at: str) -> str:
@@ -38,128 +36,97 @@ def _shown(answers: dict[str, Any] | None, pii: frozenset[str], show_pii: bool) 
     return {k: MASK if k in pii else v for k, v in answers.items()}
 
 
-class Namer:
-    """An instance's ids as people read them: its procedure, states (qualified by the `use`
-    states of their callers), roles and outcomes by their titles in `lang`, from the pinned
-    texts; an id without a title stays as it is, and with `ids` every id does (`--ids`)."""
-
-    def __init__(
-        self,
-        procedures: Mapping[str, Procedure],
-        entry: str,
-        lang: str,
-        ids: bool,
-        params: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.procedures, self.entry, self.lang, self.ids = procedures, entry, lang, ids
-        self.params = dict(params or {})  # the instance's parameters, which titles may name
-
-    def _named(self, text: Text | None, ident: str) -> str:
-        title = "" if self.ids else render(text, self.lang, self.params)
-        return title or ident
-
-    def procedure(self) -> str:
-        found = self.procedures.get(self.entry)
-        return self.entry if found is None else self._named(found.title, self.entry)
-
-    def _inner(self, path: str) -> tuple[Procedure, str] | None:
-        """The procedure and state a qualified state path ends in, if the texts have it."""
-        procedure = self.procedures.get(self.entry)
-        *callers, state = path.split(SEPARATOR)
-        for name in callers:
-            found = procedure.states.get(name) if procedure is not None else None
-            use = found.use if found is not None else None
-            procedure = self.procedures.get(use.procedure) if use is not None else None
-        if procedure is None or state not in procedure.states:
-            return None
-        return procedure, state
-
-    def state(self, path: str | None) -> str:
-        if not path:
-            return ""
-        found = self._inner(path)
-        if found is None:
-            return path
-        procedure, state = found
-        return self._named(procedure.states[state].title, path)
-
-    def move(self, move: str, path: str | None) -> str:
-        """A move by its label in the state it was taken from (`path`)."""
-        found = self._inner(path) if path else None
-        moves = found[0].states[found[1]].moves if found is not None else ()
-        return self._named(next((m.label for m in moves if m.id == move), None), move)
-
-    def role(self, role: str) -> str:
-        titles = [p.roles[role] for p in self.procedures.values() if role in p.roles]
-        return self._named(titles[0] if titles else None, role)
-
-    def outcome(self, outcome: str, ended: str | None) -> str:
-        """An outcome by the title of the final state that gave it (`ended`, the state it was in)."""
-        found = self._inner(ended) if ended else None
-        if found is not None and found[0].states[found[1]].final:
-            return self._named(found[0].states[found[1]].title, outcome)
-        return outcome
-
-
-def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer | None = None) -> str:
-    """What one event did, in a line; states, roles and outcomes by `names` when given."""
+def detail(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer) -> str:
+    """What one event did, in a line, everything in it named by `names`. With `--ids` it is the
+    record's own line, as procflow has always printed it: English, ids, values as stored."""
     body = event.body
     kind = event.kind
-    state = names.state if names is not None else (lambda path: path or "")
+    w = RECORDED if names.ids else names.lang
+    state = names.state
+    where = str(body.get("from") or event.from_state or "")  # the state the event happened in
     if kind == "start":
         return f"→ {state(event.to_state)}"
     if kind in ("enter", "move"):
         text = f"{state(event.from_state)} → {state(event.to_state)}"
         if kind == "move":
-            move = str(event.move)
-            return f"{names.move(move, event.from_state) if names is not None else move}: {text}"
-        via = body.get("via")
-        guard = body.get("guard")
-        return text + (f"  (when {guard})" if guard else f"  ({via})" if via else "")
+            return f"{names.move(str(event.move), event.from_state)}: {text}"
+        via, guard = body.get("via"), body.get("guard")
+        if names.ids:  # the guard that held speaks in field ids
+            return text + (f"  (when {guard})" if guard else f"  ({via})" if via else "")
+        return text + (f"  ({message(w, f'history.via.{via}')})" if via else "")
     if kind == "answer":
-        answers = _shown(event.answers, pii, show_pii) or {}
-        return ", ".join(f"{k} = {v}" for k, v in answers.items())
+        answers = event.answers or {}
+        return ", ".join(
+            f"{names.field(k, where)} = {_value(names, k, v, where, pii, show_pii)}"
+            for k, v in answers.items()
+        )
     if kind == "check":
-        return "✓ " + ", ".join(event.items or [])
+        items = [names.item(str(item), where) for item in event.items or []]
+        return "✓ " + (", " if names.ids else message(w, "history.and")).join(items)
     if kind == "skip":
-        return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
+        return "; ".join(f"{names.item(str(k), where)}: {v}" for k, v in (event.items or {}).items())
     if kind in ("breach", "done"):  # a missed due time (how late), a recurrence acknowledged
         due = desk_time(str(body.get("due")))[11:16]
-        late = f", {format_duration(float(body.get('late') or 0))} late" if kind == "breach" else ""
-        return f"{body.get('deadline')} (due {due}{late})"
+        deadline = names.deadline(str(body.get("deadline")), where)
+        if kind == "breach":
+            late = say_duration(float(body.get("late") or 0), w)
+            return message(w, "history.late", deadline=deadline, due=due, late=late)
+        return message(w, "history.due", deadline=deadline, due=due)
     if kind == "finish":
-        outcome = str(body.get("outcome"))
-        ended = str(body.get("from") or event.from_state or "")
-        return f"outcome {names.outcome(outcome, ended) if names is not None else outcome}"
+        outcome = names.outcome(str(body.get("outcome")), where)
+        return message(w, "history.outcome", outcome=outcome) if outcome else message(w, "status.finished")
     if kind == "override":
-        role = str(event.role)
-        return f"acted without role {names.role(role) if names is not None else role}: {body.get('reason')}"
+        return message(w, "history.override", role=names.role(str(event.role)), reason=body.get("reason"))
     if kind == "correct":  # the original answer stays in its own event above
-        field = str(body.get("field"))
-        hidden = field in pii and not show_pii
-        was, now = (MASK, MASK) if hidden else (body.get("was"), (event.answers or {}).get(field))
-        text = f"{field}: {was} → {now} (answered in event {body.get('answered')}): {event.note}"
-        if body.get("rerouted"):
-            taken, would = body.get("taken"), body.get("would")
-            text += (
-                f"; move {taken} would not have been allowed"
-                if body.get("how") == "move"
-                else f"; would have gone to {would or 'no route'}, not {taken} (stands)"
-            )
-        return text
+        return _correction(event, pii, show_pii, names, where)
     if kind == "handoff":
-        return f"→ {body.get('target')} {state(event.to_state)}" + (f": {event.note}" if event.note else "")
+        target = str(body.get("target") or "person")
+        name = str(body.get("to") or event.to_state or "")
+        shown = names.role(name) if target == "role" else name
+        text = message(w, "history.handoff", kind=message(w, f"run.{target}"), name=shown)
+        return text + (f": {event.note}" if event.note else "")
     return event.note or ""
 
 
-def draft_detail(draft: DraftRecord, pii: frozenset[str], show_pii: bool) -> str:
-    """What one draft holds, in a line."""
+def _value(names: Namer, field: str, value: Any, where: str, pii: frozenset[str], show_pii: bool) -> str:
+    """An answer as the operator gave it, masked when it is personal data."""
+    return MASK if field in pii and not show_pii else names.value(field, value, where)
+
+
+def _correction(event: EventRecord, pii: frozenset[str], show_pii: bool, names: Namer, where: str) -> str:
+    body, w = event.body, RECORDED if names.ids else names.lang
+    field = str(body.get("field"))
+    was = _value(names, field, body.get("was"), where, pii, show_pii)
+    now = _value(names, field, (event.answers or {}).get(field), where, pii, show_pii)
+    text = message(
+        w,
+        "history.correct",
+        field=names.field(field, where),
+        was=was,
+        value=now,
+        n=body.get("answered"),
+        reason=event.note,
+    )
+    if body.get("rerouted"):
+        taken, would = str(body.get("taken")), body.get("would")
+        if body.get("how") == "move":
+            text += message(w, "history.correct_move", move=names.move(taken, where))
+        elif would:
+            would_name = names.sibling(where, str(would))
+            text += message(w, "history.correct_route", would=would_name, taken=names.sibling(where, taken))
+        else:
+            text += message(w, "history.correct_no_route", taken=names.sibling(where, taken))
+    return text
+
+
+def draft_detail(draft: DraftRecord, pii: frozenset[str], show_pii: bool, names: Namer) -> str:
+    """What one draft holds, in a line (an answer as it was typed)."""
     if draft.kind == "answer":
         shown = MASK if draft.name in pii and not show_pii else draft.value
-        return f"{draft.name} = {shown}"
+        return f"{names.field(draft.name, draft.state)} = {shown}"
     if draft.kind == "check":
-        return f"✓ {draft.name}"
-    return f"{draft.name}: {draft.value}"
+        return f"✓ {names.item(draft.name, draft.state)}"
+    return f"{names.item(draft.name, draft.state)}: {draft.value}"
 
 
 def _drafts_json(found: list[DraftRecord], pii: frozenset[str], show_pii: bool) -> list[dict[str, Any]]:
@@ -254,19 +221,16 @@ def show_history(
     names = Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, ids, params)
     outcome = record.snapshot.get("outcome")
     shown = message(lang, "status.open_status" if record.status == "open" else f"status.{record.status}")
-    click.echo(
-        bold(
-            f"{record.id} · {names.procedure()} · {shown}"
-            + (f" ({names.outcome(str(outcome), record.state)})" if outcome else "")
-            + f" · {names.state(record.state)}"
-        )
-    )
+    named = names.outcome(str(outcome), record.state) if outcome else ""
+    where = names.state(record.state)  # an untitled end reads as the status it already shows
+    heading = [record.id, names.procedure(), shown + (f" ({named})" if named else "")]
+    click.echo(bold(" · ".join(heading + ([where] if where != shown else []))))
     rows = [
         [
             str(e.seq),
             desk_time(e.at),
             e.actor + (f" ({names.role(e.role)})" if e.role else ""),
-            e.kind,
+            _kind(lang, e.kind, ids),
             detail(e, pii, show_pii, names),
         ]
         for e in events
@@ -276,11 +240,23 @@ def show_history(
     if with_drafts:
         click.echo(bold(message(lang, "history.drafts", n=len(kept))))
         listed = [
-            [desk_time(d.at), d.actor, d.kind, names.state(d.state), draft_detail(d, pii, show_pii)]
+            [
+                desk_time(d.at),
+                d.actor,
+                _kind(lang, d.kind, ids),
+                names.state(d.state),
+                draft_detail(d, pii, show_pii, names),
+            ]
             for d in kept
         ]
         for line in align(listed, indent="  "):
             say(line)
+
+
+def _kind(lang: str, kind: str, ids: bool) -> str:
+    """An event's kind in `lang` (its id with `ids`, or when procflow has no word for it)."""
+    key = f"history.kind.{kind}"
+    return kind if ids or key not in messages(lang) else message(lang, key)
 
 
 def show_verify(store: Store, instance: str | None, as_json: bool) -> int:

@@ -49,9 +49,11 @@ def show_status(
     as_json: bool,
     notes: Mapping[str, Handover] | None = None,
     ids: bool = False,
+    roles: Mapping[str, str] | None = None,
 ) -> None:
     """`notes` (with --mine or --by): the hand-overs that gave the person their instances.
-    Procedures and states by the titles kept with each instance; by their ids with `ids`."""
+    Procedures and states by the titles kept with each instance, the role an instance was
+    handed to by its title in `roles` (instance id: title); by their ids with `ids`."""
     if as_json:
         data = {
             "open": [
@@ -74,7 +76,10 @@ def show_status(
 
     def who(row: StatusRow) -> str:
         s = row.summary
-        return s.owner or s.updated_by if not s.assignee else f"{s.owner} → {s.assignee}"
+        if not s.assignee:
+            return s.owner or s.updated_by
+        role = s.assignee if ids else (roles or {}).get(s.id, s.assignee)
+        return f"{s.owner} → {role}"
 
     def mark(row: StatusRow) -> str:
         return "" if row.file == "current" else "* " + h(f"status.{row.file}")

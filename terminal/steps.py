@@ -15,6 +15,7 @@ from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
 from procflow.terminal import deadlines, handovers
 from procflow.terminal.inert import say
+from procflow.terminal.naming import namer
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
 
@@ -138,4 +139,7 @@ def hand_over(
         )
     else:
         screen = Screen(desk.lang)
-        say(screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=target.name))
+        name = target.name
+        if target.kind == "role":  # by its title in the operator's language (its id in --json)
+            name = namer(opened, desk.lang, screen.ids).role(name)
+        say(screen.w("run.handed", id=opened.id, kind=screen.w(f"run.{target.kind}"), name=name))

@@ -91,8 +91,8 @@ in 10m       09:50  Everything the meeting needs in place 30 minutes before it s
     )
     chinese = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant").output.splitlines()
     assert chinese[:2] == ["截至 10:40 到期 2 項(現在 2026-03-09 09:40)",
-                           "已逾時 10m  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
-    assert chinese[4].startswith("10m後到期")
+                           "已逾時 10分鐘  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
+    assert chinese[4].startswith("10分鐘後到期")
 
 
 def test_within_limit_and_at(db_backend: str, desk: Desk) -> None:
@@ -207,9 +207,11 @@ def test_a_recurrence_shows_the_command_that_marks_it_done(db_backend: str, desk
     assert "every 15m, next by 10:35" in done.output
     shown = desk.at("2026-03-09T10:20+08:00", "agenda", "--lang", "en").output.splitlines()
     assert shown[1] == "in 15m  10:35  Refill the water in the meeting room every 15 minutes"
-    history = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "en").output
+    history = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "en", "--ids").output
     assert "breach  refill_every_15_minutes (due 10:17, 3m late)" in history
     assert "done    refill_every_15_minutes (due 10:17)" in history
+    named = desk.at("2026-03-09T10:20+08:00", "history", ident, "--lang", "zh-Hant").output
+    assert "逾時  每間隔15分鐘至會議室摻水一次(期限 10:17,逾時 3分鐘)" in named
     refused = desk.at("2026-03-09T10:21+08:00", "step", ident, "--done", "set_up")
     assert refused.exit_code == 5
     assert (

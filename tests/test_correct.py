@@ -45,10 +45,10 @@ def test_a_correction_keeps_the_original_and_says_the_route_taken_stands(
     done = run_cli("correct", shift, "urgent", "yes", "--reason", "she said it was urgent", "--lang", "en")
     assert done.exit_code == 0, done.output
     assert done.stdout == (
-        f"instance {shift}: urgent corrected from no to yes\n"
+        f"instance {shift}: 'Urgent?' corrected from 'no' to 'yes'\n"
         "   reason: she said it was urgent\n"
-        "   with the corrected answer 'phone>ask_caller' would have gone to 'transfer', not "
-        "'take_message'; the route taken stands (recorded with the correction)\n"
+        "   with the corrected answer, it would have gone from 'Ask what they need' to 'Transfer', "
+        "not to 'Take a message'; the route taken stands (recorded with the correction)\n"
     )
     log = events(run_cli, shift)
     original = next(e for e in log if e["kind"] == "answer" and "urgent" in e["answers"])
@@ -71,8 +71,11 @@ def test_a_correction_keeps_the_original_and_says_the_route_taken_stands(
     assert status["state"] == "close_desk"  # where it went is not rewritten
     assert run_cli("verify", shift).exit_code == 0
     text = run_cli("history", shift, "--lang", "en").stdout
-    assert "correct  urgent: False → True (answered in event" in text
-    assert "would have gone to transfer, not take_message (stands)" in text
+    assert "correct  Urgent?: no → yes (answered in event" in text
+    assert "would have gone to Transfer, not Take a message (stands)" in text
+    ids = run_cli("history", shift, "--lang", "en", "--ids").stdout
+    assert "correct  urgent: False → True (answered in event" in ids
+    assert "would have gone to transfer, not take_message (stands)" in ids
 
 
 def test_a_correction_in_json_and_a_correction_of_a_correction(run_cli: Run, shift: str) -> None:
@@ -89,8 +92,12 @@ def test_a_correction_in_json_and_a_correction_of_a_correction(run_cli: Run, shi
     }
     again = json.loads(run_cli("correct", shift, "guests", "4", "--reason", "one more", "--json").stdout)
     assert (again["was"], again["value"], again["seq"]) == (3, 4, first["seq"] + 1)
-    same = run_cli("correct", shift, "guests", "4", "--reason", "again")
+    same = run_cli("correct", shift, "guests", "4", "--reason", "again", "--lang", "en")
     assert same.exit_code == EXIT_INVALID_ANSWER
+    assert "'4' is already the answer recorded for 'Number of guests': nothing to correct" in same.stderr
+    same = run_cli("correct", shift, "guests", "4", "--reason", "again", "--lang", "zh-Hant", "--ids")
+    assert "「4」已是「guests」記錄的答案,無須更正" in same.stderr
+    same = run_cli("correct", shift, "guests", "4", "--reason", "again", "--json")
     assert "answer '4' for 'guests' is already the one recorded; nothing to correct" in same.stderr
     data = json.loads(run_cli("step", shift, "--move", "close", "--json").stdout)
     assert data["answers"]["guests"] == 4  # the answers read the correction
@@ -115,9 +122,11 @@ def test_refusals_have_their_exit_codes(run_cli: Run, shift: str) -> None:
     assert field.exit_code == EXIT_NOT_FOUND
     assert f"unknown field 'gusts' in instance '{shift}'; did you mean 'guests'?" in field.stderr
     bad = run_cli(
-        "correct", shift, "guests", "--reason", "x", "--", "-1"
+        "correct", shift, "guests", "--reason", "x", "--lang", "en", "--", "-1"
     )  # `--`: a value that looks like an option
-    assert bad.exit_code == EXIT_INVALID_ANSWER
+    assert bad.exit_code == EXIT_INVALID_ANSWER  # said as a run says it: no id but with --ids
+    assert bad.stderr == "procflow: '-1' is not a valid answer; expected a whole number of at least 0\n"
+    bad = run_cli("correct", shift, "guests", "--reason", "x", "--json", "--", "-1")
     assert "answer '-1' for 'guests' is not valid; expected a whole number of at least 0" in bad.stderr
     assert run_cli("correct", shift, "guests", "3").exit_code == EXIT_USAGE  # --reason is required
     novalue = run_cli("correct", shift, "guests", "--reason", "x", input="")
@@ -132,8 +141,9 @@ def test_a_correction_needs_the_role_of_the_state_the_answer_was_given_in(run_cl
     )  # fmt: skip
     ident = started.stdout.split("instance ", 1)[1][:6]
     refused = run_cli(
-        "--site", SITE, "correct", ident, "candidate", "王曉明", "--reason", "typo", "--as", "hana"
-    )
+        "--site", SITE, "correct", ident, "candidate", "王曉明", "--reason", "typo", "--as", "hana",
+        "--json",
+    )  # fmt: skip
     assert refused.exit_code == EXIT_ROLE, refused.output
     assert "role 'front_desk' of state 'greet' is held by amy, ruth, not by 'hana'" in refused.stderr
     fixed = run_cli(
@@ -151,10 +161,20 @@ def test_reports_count_nothing_from_a_correction(run_cli: Run, shift: str) -> No
 def test_a_correction_is_shown_in_chinese(run_cli: Run, shift: str) -> None:
     done = run_cli("correct", shift, "urgent", "yes", "--reason", "其實很急", "--lang", "zh-Hant")
     assert done.stdout.splitlines() == [
-        f"實例 {shift}:urgent 已由 no 更正為 yes",
+        f"實例 {shift}:「是否緊急」已由「否」更正為「是」",
         "   原因:其實很急",
-        "   依更正後的答案,「phone>ask_caller」本應轉往「transfer」,而非「take_message」;已走的路線不變(已隨更正記錄)",
+        "   依更正後的答案,本應從「詢問來意」轉往「轉接」,而非「記錄留言」;已走的路線不變(已隨更正記錄)",
     ]
+    ids = run_cli("correct", shift, "guests", "3", "--reason", "數錯了", "--lang", "zh-Hant", "--ids")
+    assert ids.stdout.splitlines() == [f"實例 {shift}:「guests」已由「2」更正為「3」", "   原因:數錯了"]
+    rerouted = run_cli("correct", shift, "urgent", "no", "--reason", "x", "--lang", "zh-Hant", "--ids")
+    assert rerouted.stdout.splitlines()[0] == f"實例 {shift}:「urgent」已由「True」更正為「False」"
+    history = run_cli("history", shift, "--lang", "zh-Hant").stdout
+    assert (
+        "更正  是否緊急:否 → 是(更正第 7 項事件的答案):其實很急;本應轉往「轉接」,而非「記錄留言」(不變)"
+        in history
+    )
+    assert "更正  來賓人數:2 → 3(更正第 2 項事件的答案):數錯了" in history
 
 
 PROCFLOW = Path(sys.executable).with_name("procflow")
@@ -182,7 +202,7 @@ def test_on_a_terminal_a_missing_value_is_asked_for(run_cli: Run, shift: str) ->
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 30
-    while b"corrected answer for guests > " not in seen:
+    while b"corrected answer for Number of guests > " not in seen:
         assert time.monotonic() < deadline, seen.decode(errors="replace")
         if select.select([master], [], [], 0.5)[0]:
             seen += os.read(master, 4096)

@@ -78,13 +78,13 @@ def test_ticks_and_skips_are_kept_too_and_history_masks_personal_data(db_backend
     assert stopped.exit_code == 130
     text = run_cli("history", ident, "--drafts", "--lang", "en").stdout
     assert "drafts, not steps (1): confirmed in the step not yet taken" in text
-    assert "check  Open the desk  ✓ lights" in text
+    assert "check  Open the desk  ✓ Switch the lights on" in text
 
     masked = ctrl_c("run", "sample-shift", "--dir", RUN_DIR, "--lang", "en", typed=TO_CALLER + "王小明\n")
     hidden = run_cli("history", instance(masked), "--drafts", "--lang", "en").stdout
-    assert "caller = •••" in hidden and "王小明" not in hidden
+    assert "Caller = •••" in hidden and "王小明" not in hidden
     shown = run_cli("history", instance(masked), "--drafts", "--show-pii", "--lang", "en").stdout
-    assert "caller = 王小明" in shown
+    assert "Caller = 王小明" in shown
 
 
 def test_history_without_drafts_says_nothing_of_them(run_cli: Run) -> None:

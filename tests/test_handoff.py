@@ -14,6 +14,7 @@ from procflow.engine.base.errors import (
     EXIT_CONFLICT,
     EXIT_ILLEGAL_MOVE,
     EXIT_NOT_FOUND,
+    EXIT_ROLE,
     EXIT_USAGE,
     ConflictError,
 )
@@ -109,7 +110,7 @@ def test_handoff_to_a_role_is_everyone_holding_it(db_backend: str, run_cli: Run,
     text = run_cli("--site", SITE, "status", "--lang", "en", "--ids").stdout
     assert f"{instance}  sample-interview  greet  amy → hr" in text
     named = run_cli("--site", SITE, "status", "--lang", "en").stdout  # in the language it was started in
-    assert f"{instance}  面試接待   問候   amy → hr" in named
+    assert f"{instance}  面試接待   問候   amy → 人力部" in named  # the role by its title too
     again = run_cli("--site", SITE, "handoff", instance, "--to", "role:hr", "--as", "hana")
     assert again.exit_code == EXIT_ILLEGAL_MOVE
     assert f"instance '{instance}' is already with role 'hr'; nothing was handed on" in again.output
@@ -269,3 +270,42 @@ def test_a_version_4_database_gets_the_index_of_handed_instances(tmp_path: Path)
             "AND status = 'open' ORDER BY updated_at DESC"
         ).fetchall()
         assert "instances_assignee" in str(plan)
+
+
+def test_who_may_pass_on_or_cancel(db_backend: str, run_cli: Run, instance: str, tmp_path: Path) -> None:
+    """The holder, the current state's role and the supervising role may hand on or cancel;
+    anyone else is refused (exit 10, nothing saved) unless they override with a reason, which
+    is recorded before the handoff or the cancel."""
+    site = tmp_path / "site.yaml"  # the fixture's people, and a manager (the supervising role)
+    site.write_text(
+        Path(SITE).read_text(encoding="utf-8") + "  boss: {name: Boss, roles: [manager]}\n", encoding="utf-8"
+    )
+
+    def kinds() -> list[tuple[str, str]]:
+        shown = run_cli("history", instance, "--json")
+        return [(e["kind"], e["actor"]) for e in json.loads(shown.stdout)["events"]]
+
+    before = kinds()
+    for command in (["handoff", instance, "--to", "ruth"], ["cancel", instance, "--reason", "no show"]):
+        refused = run_cli("--site", str(site), *command, "--as", "hana", "--lang", "en")
+        assert refused.exit_code == EXIT_ROLE, refused.output
+        assert "role 'front_desk' of state 'greet' is held by amy, ruth, not by 'hana'" in refused.output
+    assert kinds() == before and holders(run_cli) == [(instance, "amy", None)]
+
+    lone = run_cli("--site", str(site), "handoff", instance, "--to", "ruth", "--as", "hana", "--reason", "x")
+    assert lone.exit_code == EXIT_USAGE and "--reason goes with --override" in lone.output
+
+    why = ["--override", "--reason", "amy called in sick"]
+    passed = run_cli("--site", str(site), "handoff", instance, "--to", "hr", "--as", "hana", *why, "--json")
+    assert passed.exit_code == 0, passed.output
+    assert kinds()[len(before) :] == [("override", "hana"), ("handoff", "hana")]
+    events = json.loads(run_cli("history", instance, "--json").stdout)["events"]
+    assert events[len(before)]["reason"] == "amy called in sick"
+
+    # handed to hr: hana now holds it through her role, and passes it on without an override
+    back = run_cli("--site", str(site), "handoff", instance, "--to", "person:amy", "--as", "hana")
+    assert back.exit_code == 0, back.output
+    # the supervisor cancels another's instance without an override
+    cancelled = run_cli("--site", str(site), "cancel", instance, "--reason", "no show", "--as", "boss")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert kinds()[len(before) + 2 :] == [("handoff", "hana"), ("cancel", "boss")]

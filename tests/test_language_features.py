@@ -247,4 +247,4 @@ def test_a_caller_put_straight_through_is_asked_their_name_first(
     assert result.exit_code == 0, result.output
     assert result.output.index("Caller's name") < result.output.index("Transfer: the relevant number")
     history = run_cli("history", "last", "--lang", "en", "--as", "li")
-    assert "caller_name = •••" in history.output, history.output  # recorded, and masked as personal data
+    assert "Caller's name = •••" in history.output, history.output  # recorded, and masked as personal data

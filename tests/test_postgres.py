@@ -416,18 +416,23 @@ def binary(name: str) -> str:
 
 
 class PrivateServer:
-    """A PostgreSQL cluster in a temporary folder, on a unix socket there: this test's alone."""
+    """A PostgreSQL cluster in a temporary folder, on a unix socket there: this test's alone.
+    With `primary`, a hot standby of that server's cluster, streaming its log."""
 
-    def __init__(self) -> None:
+    def __init__(self, primary: PrivateServer | None = None) -> None:
         self.folder = tempfile.mkdtemp(prefix="procflow-pg-")
         self.data = os.path.join(self.folder, "data")
         self.as_owner: list[str] = []
         if os.geteuid() == 0:  # the server refuses to run as root: its files are the postgres user's
             shutil.chown(self.folder, "postgres")
             self.as_owner = ["runuser", "-u", "postgres", "--"]
-        self.run(
-            binary("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
-        )
+        if primary is None:
+            self.run(
+                binary("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+            )
+        else:  # -R: standby.signal and the primary's address, so it starts as its hot standby
+            self.run(binary("pg_basebackup"), "-h", primary.folder, "-p", "5432", "-U", "postgres",
+                     "-D", self.data, "-R", "-X", "stream", "--no-sync")  # fmt: skip
         self.url = f"postgresql://postgres@/postgres?host={self.folder}&port=5432"
 
     def run(self, *args: str) -> None:
@@ -551,3 +556,66 @@ def test_a_step_wakes_watching_desks_only_when_it_changes_what_is_due_or_whose_i
         assert step(6, []) is True  # none left
         assert step(7, []) is False
         assert [d.deadline for d in desk.due_of(iid)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+def test_agenda_watch_on_a_hot_standby_polls_what_it_replayed(
+    private_server: PrivateServer, run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replica refuses LISTEN while it replays: a supervisor's watch there still refreshes
+    when a desk on the primary changes what is due, and a write there is refused clearly."""
+    monkeypatch.setenv("PROCFLOW_DB", private_server.url)
+    monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T08:50+08:00")
+    answers = tmp_path / "meeting.yaml"
+    answers.write_bytes(MEETING_ANSWERS.read_bytes())
+    ran = run_cli("run", "art1-meeting-service", "--answers", str(answers), "--json", "--as", "amy")
+    ident = json.loads(ran.stdout.splitlines()[-1])["instance"]
+    standby = PrivateServer(primary=private_server)
+    try:
+        standby.start()
+        replica = {**os.environ, "PROCFLOW_USER": "amy", "PROCFLOW_DB": standby.url}
+        written = subprocess.run([str(PROCFLOW), "step", ident, "--set", "departments_notified=IT"],
+                                 env=replica, capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert written.returncode == 9 and "it is read-only" in written.stderr, written.stderr
+        for reading in (["status"], ["history", ident], ["report", "--month", "2026-03"], ["verify"]):
+            read = subprocess.run([str(PROCFLOW), *reading], env=replica, capture_output=True, text=True,
+                                  timeout=60)  # fmt: skip
+            assert read.returncode == 0, (reading, read.stderr)
+        watch = subprocess.Popen(
+            [
+                str(PROCFLOW),
+                "agenda",
+                "--watch",
+                "--interval",
+                "600",
+                "--count",
+                "2",
+                "--json",
+                "--lang",
+                "en",
+            ],
+            env=replica,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert watch.stdout is not None
+            first = json.loads(watch.stdout.readline())
+            assert first["items"] == []
+            stepped = run_cli("step", ident, "--set", "departments_notified=IT", "--as", "amy")
+            assert stepped.exit_code == 0, stepped.output
+            timer = threading.Timer(120, watch.kill)  # far below the 600 s interval
+            timer.start()
+            assert watch.stdout.readline() == "\n"
+            second = json.loads(watch.stdout.readline())
+            timer.cancel()
+            assert watch.wait(timeout=30) == 0
+        finally:
+            watch.kill()
+            _, errors = watch.communicate()
+        assert errors == ""
+        assert [(i["instance"], i["deadline"]) for i in second["items"]] == [(ident, "set_up_by_t_minus_30")]
+    finally:
+        standby.remove()

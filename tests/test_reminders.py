@@ -83,7 +83,7 @@ def test_a_long_wait_is_a_reminder_only_once_a_site_says_how_long(
     run_cli(*s, "run", "art1-visitor-reception", "--answers", str(answers), "--as", "amy", "--lang", "en")
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:20+08:00")
     agenda = run_cli(*s, "agenda", "--as", "amy", "--lang", "zh-Hant").output
-    shown = "已逾時 10m  09:10  等待時間長:要關照來訪者向其說明" in agenda
+    shown = "已逾時 10分鐘  09:10  等待時間長:要關照來訪者向其說明" in agenda
     assert shown is site_sets_it, agenda
     moved = run_cli(*s, "step", "last", "--move", "long_wait", "--as", "amy", "--lang", "en")
     assert "A long wait" in moved.output, moved.output

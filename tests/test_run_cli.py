@@ -294,7 +294,7 @@ def test_sub_procedures_run_inside_one_instance(db_backend: str, run_cli: Run, t
     ]
     assert data["answers"] == {"guests": 2, "caller": "林小姐", "urgent": False}
     history = run_cli("history", data["instance"], "--lang", "en").stdout
-    assert "caller = •••" in history and "林小姐" not in history
+    assert "Caller = •••" in history and "林小姐" not in history
     assert "林小姐" in run_cli("history", data["instance"], "--show-pii").stdout
 
 

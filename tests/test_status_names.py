@@ -4,6 +4,7 @@ older procflow started shows its ids, with a note, until its next step."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -60,3 +61,25 @@ def test_an_older_instance_shows_its_ids_with_a_note_until_its_next_step(
     assert row(after, "ywwfbj").startswith("ywwfbj Visitor reception ")  # the desk's language: en
     assert "show their ids" in after  # the others are still as 0.1 left them
     assert "show their ids" not in run_cli("status", "--all", "--ids", "--lang", "en").stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "handed", "role"),
+    [("en", "instance {} is now with role HR", "HR"), ("zh-Hant", "實例 {} 已交給角色 人力部", "人力部")],
+)
+def test_an_instance_handed_to_a_role_shows_the_role_by_its_title(
+    run_cli: Run, lang: str, handed: str, role: str
+) -> None:
+    run = run_cli("run", VISITOR, "--lang", lang, "--json", input="")
+    ident = run.stdout.strip().splitlines()[-1].split('"instance":"')[1][:6]
+    done = run_cli("handoff", ident, "--to", "hr", "--lang", lang)
+    assert done.stdout == handed.format(ident) + "\n", done.output
+    shown = row(run_cli("status", "--lang", lang).stdout, ident)
+    assert shown.endswith(f" tester → {role}") and "hr" not in shown
+    assert row(run_cli("status", "--ids").stdout, ident) == f"{ident} sample-visitor stand tester → hr"
+    assert json_assignee(run_cli, ident) == "hr"  # --json keeps ids
+
+
+def json_assignee(run_cli: Run, ident: str) -> str:
+    rows = json.loads(run_cli("status", "--json").stdout)["open"]
+    return str(next(r["assignee"] for r in rows if r["instance"] == ident))

@@ -128,7 +128,7 @@ def test_the_time_left_is_shown_and_turns_late(run_cli: Run, monkeypatch: pytest
     assert "due: Stand up · by 09:01 · 40s left" in shown
     monkeypatch.setenv("PROCFLOW_NOW", "2026-03-09T09:02:31+08:00")
     shown = run_cli("resume", "last", "--lang", "zh-Hant", input="q\n").stdout
-    assert "時限: 起立 · 09:01 前 · 已逾時 1m 31s" in shown
+    assert "時限: 起立 · 09:01 前 · 已逾時 1分鐘31秒" in shown
 
 
 # --- wrapping -------------------------------------------------------------------------------

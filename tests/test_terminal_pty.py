@@ -102,7 +102,7 @@ def answers(history: dict[str, object]) -> dict[str, object]:
 def test_keys_edit_chinese_and_ctrl_c_keeps_what_was_saved(tmp_path: Path) -> None:
     env = environment(tmp_path)
     child = Terminal(["run", VISITOR, "--lang", "zh-Hant"], env)
-    child.expect("起立: 尚餘 1m · back 上一題")  # the bottom toolbar: the time left, the keys
+    child.expect("起立: 尚餘 1分鐘 · back 上一題")  # the bottom toolbar: the time left, the keys
     child.send("y\r")
     child.expect("貴姓")
     child.expect(">")

@@ -101,7 +101,7 @@ def test_at_two_both_rungs_are_shown_and_what_is_not_applied_is_recorded_with_wh
         "--json",
     )  # fmt: skip
     assert json.loads(done.output)["outcome"] == "closed", done.output
-    history = desk("history", "last", "--as", "zhao", "--lang", "en").output
+    history = desk("history", "last", "--as", "zhao", "--lang", "en", "--ids").output
     assert "✓ criticise" in history
     why = "a first offence: public criticism is enough"
     assert f"skip    appraisal: {why}; deduction_notice: {why}" in history

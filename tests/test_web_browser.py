@@ -113,7 +113,7 @@ def test_a_phone_call_answered_kept_across_a_closed_tab_and_finished(
     page.click("#continue")
     page.wait_for_selector("text=Finished")
     assert "Call ended" in page.inner_text("main")
-    history = server.cli("history", ident, "--show-pii").stdout
+    history = server.cli("history", ident, "--show-pii", "--ids").stdout
     assert "caller_name = Mr Lin" in history and "passed_to = accounts" in history
     page.context.close()
 
@@ -160,7 +160,7 @@ def test_a_step_in_a_role_not_held_is_refused_in_place_in_the_pages_language(
     refusal = hana.locator("#problem")
     assert "已拒絕:此步驟屬於「行政前臺」" in refusal.inner_text()
     hana.screenshot(path=str(shots / "refused.png"), full_page=True)
-    assert "check" not in server.cli("history", ident).stdout.split("start", 1)[1]
+    assert "check" not in server.cli("history", ident, "--ids").stdout.split("start", 1)[1]
     amy.context.close()
     hana.context.close()
 
@@ -351,5 +351,5 @@ def test_a_date_time_question_has_now_by_default_and_a_now_button(browser: Any, 
     page.fill("input[name='a.organiser_dept']", "Sales")
     _continue(page, "Confirm needs with the organising department")
     ident = page.url.rsplit("/", 1)[1]
-    assert "meeting_start = 2031-12-24T14:30" in server.cli("history", ident).stdout
+    assert "meeting_start = 2031-12-24T14:30" in server.cli("history", ident, "--ids").stdout
     page.context.close()

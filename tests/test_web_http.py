@@ -161,7 +161,7 @@ def test_of_two_people_on_one_step_the_second_is_told_and_nothing_of_theirs_is_r
     assert _step(amy, ident, {"check": "pen_and_paper"})[0] == 200
     status, page = _step(ben, ident, {"check": "pick_up"}, version=seen)
     assert status == 409 and "Someone else changed this instance meanwhile" in page
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout
     assert "pen_and_paper" in history and "pick_up" not in history
 
 
@@ -176,7 +176,7 @@ def test_acting_without_the_role_needs_a_reason_which_is_recorded(server: Server
         hana, ident, {"check": "pen_and_paper", "override_reason": "the desk is empty, I took it"}
     )
     assert status == 200
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout
     assert "the desk is empty, I took it" in history and "pen_and_paper" in history
 
 
@@ -199,7 +199,7 @@ def test_a_control_character_in_a_note_is_refused_alike_on_both_backends(server:
         status, page = _step(amy, ident, fields)
         assert status == 400, page[:300]
         assert "cannot be recorded: it contains the control character U+0000" in page
-    history = server.cli("history", ident)
+    history = server.cli("history", ident, "--ids")
     assert history.returncode == 0 and "pen_and_paper" not in history.stdout, history.stderr
     assert _step(amy, ident, {"check": "pen_and_paper", "note": "rang twice"})[0] == 200
     assert "rang twice" in server.cli("history", ident).stdout

@@ -59,7 +59,7 @@ def test_the_history_shows_a_correction_beside_the_answer_it_amends(
     page.screenshot(path=str(shots / "history.png"), full_page=True)
     page.click("#show-drafts")
     assert "Drafts (0)" in page.inner_text("#drafts")
-    history = server.cli("history", ident, "--lang", "en").stdout
+    history = server.cli("history", ident, "--lang", "en", "--ids").stdout
     assert "call_kind = request" in history and "call_kind: request → advertising" in history
     page.context.close()
 

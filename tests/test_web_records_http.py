@@ -5,6 +5,7 @@ that outlive the server and are shared by two serve processes on one database.""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import subprocess
@@ -47,7 +48,7 @@ def test_cancel_and_correct_refuse_a_post_without_its_csrf_token(server: Server)
     ):  # fmt: skip
         assert amy.post(path, fields, csrf=False)[0] == 403
         assert amy.post(path, {**fields, "csrf": "forged"}, csrf=False)[0] == 403
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout  # kinds as the record has them
     assert "forged" not in history and "cancel" not in history and "correct" not in history
 
 
@@ -61,7 +62,7 @@ def test_a_correction_needs_the_role_of_the_state_where_it_was_answered(server: 
     )
     assert status == 403 and "Only someone holding the role" in page
     assert 'value="misheard"' in page  # what she typed is still there
-    assert "correct" not in server.cli("history", ident).stdout
+    assert "correct" not in server.cli("history", ident, "--ids").stdout
     status, page, _ = amy.post(
         f"/instance/{ident}/correct",
         {"field": "call_kind", "value": "no such kind", "reason": "x",
@@ -72,15 +73,15 @@ def test_a_correction_needs_the_role_of_the_state_where_it_was_answered(server: 
         f"/instance/{ident}/correct", {**fields, "version": _version(amy, f"/instance/{ident}/correct")}
     )
     assert status == 200 and "Corrected: call_kind." in page
-    history = server.cli("history", ident).stdout
+    history = server.cli("history", ident, "--ids").stdout
     assert "call_kind: request → advertising" in history and "misheard" in history
     assert "call_kind = request" in history  # the original stays
 
 
-def test_anyone_signed_in_may_cancel_as_on_the_command_line_but_only_once(server: Server) -> None:
+def test_the_state_s_role_may_cancel_but_only_once(server: Server) -> None:
     amy, ident = _answered(server)
     ben = Client(server)
-    ben.sign_in("ben")
+    ben.sign_in("ben")  # the front desk too: the call is not his, the state's role is
     version = _version(ben, f"/instance/{ident}/cancel")
     status, page, _ = ben.post(f"/instance/{ident}/cancel", {"version": version, "reason": "  "})
     assert status == 422 and "Give the reason" in page
@@ -92,6 +93,52 @@ def test_anyone_signed_in_may_cancel_as_on_the_command_line_but_only_once(server
     assert "caller hung up" in history and "again" not in history
 
 
+def test_handing_on_or_cancelling_another_s_instance_needs_a_reason_as_on_the_command_line(
+    server: Server,
+) -> None:
+    amy, ident = _answered(server)
+    hana = Client(server)
+    hana.sign_in("hana")  # hr: neither the call's holder nor the front desk
+    for page in ("handover", "cancel"):
+        assert 'name="override_reason"' in hana.get(f"/instance/{ident}/{page}")[1]
+        assert 'name="override_reason"' not in amy.get(f"/instance/{ident}/{page}")[1]
+    version = _version(hana, f"/instance/{ident}/handover")
+    status, page, _ = hana.post(f"/instance/{ident}/handoff", {"version": version, "to": "person:hana",
+                                                               "note": "I will call back"})  # fmt: skip
+    assert status == 403 and "this instance is not yours" in page
+    assert (
+        'value="I will call back"' in page and '<option value="person:hana" selected>' not in page
+    )  # hana is not listed to herself
+    status, page, _ = hana.post(f"/instance/{ident}/cancel", {"version": version, "reason": "no answer"})
+    assert status == 403 and "this instance is not yours" in page and 'value="no answer"' in page
+    assert "cancel" not in server.cli("history", ident, "--lang", "en").stdout
+    # the supervisor hands it to hana without a reason; hana, now holding it, may cancel it
+    mia = Client(server)
+    mia.sign_in("mia")
+    assert 'name="override_reason"' not in mia.get(f"/instance/{ident}/handover")[1]
+    status, _, _ = mia.post(f"/instance/{ident}/handoff", {"version": version, "to": "person:hana"})
+    assert status == 200
+    version = _version(hana, f"/instance/{ident}/cancel")
+    assert 'name="override_reason"' not in hana.get(f"/instance/{ident}/cancel")[1]
+    status, page, _ = hana.post(f"/instance/{ident}/cancel", {"version": version, "reason": "no answer"})
+    assert status == 200 and "Cancelled; the reason is recorded." in page
+    kinds = [e["kind"] for e in json.loads(server.cli("history", ident, "--json").stdout)["events"]]
+    assert kinds[-2:] == ["handoff", "cancel"] and "override" not in kinds
+
+
+def test_an_override_reason_is_recorded_before_the_cancel(server: Server) -> None:
+    _, ident = _answered(server)
+    hana = Client(server)
+    hana.sign_in("hana")
+    version = _version(hana, f"/instance/{ident}/cancel")
+    fields = {"version": version, "reason": "caller hung up", "override_reason": "amy is at lunch"}
+    status, page, _ = hana.post(f"/instance/{ident}/cancel", fields)
+    assert status == 200 and "Cancelled; the reason is recorded." in page
+    events = json.loads(server.cli("history", ident, "--json").stdout)["events"]
+    assert [(e["kind"], e["actor"]) for e in events[-2:]] == [("override", "hana"), ("cancel", "hana")]
+    assert events[-2]["reason"] == "amy is at lunch"
+
+
 def test_a_box_unticked_again_is_forgotten(server: Server) -> None:
     amy = Client(server)
     amy.sign_in("amy")
@@ -100,10 +147,10 @@ def test_a_box_unticked_again_is_forgotten(server: Server) -> None:
     draft = f"/instance/{ident}/draft"
     tick = {"version": version, "check": "pen_and_paper"}
     assert _ticked(amy, draft, tick) == 200
-    assert "pen_and_paper" in server.cli("history", ident, "--drafts", "--lang", "en").stdout
+    assert "pen_and_paper" in server.cli("history", ident, "--drafts", "--ids").stdout
     assert " checked" in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
     assert _ticked(amy, draft, {"version": version}) == 200  # none ticked now
-    drafts = server.cli("history", ident, "--drafts", "--lang", "en").stdout.split("drafts", 1)[1]
+    drafts = server.cli("history", ident, "--drafts", "--lang", "en", "--ids").stdout.split("drafts", 1)[1]
     assert "pen_and_paper" not in drafts
     assert " checked" not in _box(amy.get(f"/instance/{ident}")[1], "pen_and_paper")
 

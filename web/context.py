@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import BaseRoute
 
 PATHS_KEPT = 8192  # paths remembered: a few desks' worth of instance links
+OVERRIDE = "override_reason"  # the form field of "act anyway": why the person acts without the role
 
 
 @dataclass
@@ -55,10 +56,18 @@ class Context:
         return self.web.stores.get()
 
     def desk(self) -> Desk:
-        """The desk services acting as the signed-in person, in the page's language."""
+        """The desk services acting as the signed-in person, in the page's language. A posted
+        `override_reason` ("act anyway") is recorded as an override where the person lacks the
+        role, as `--override --reason` does on the command line."""
         assert self.person is not None, "desk() on a page for people signed in only"
+        reason = self.value(OVERRIDE).strip()
         return Desk(
-            self.store(), actor=self.person, lang=self.lang, dirs=self.web.config.dirs, site=self.site
+            self.store(),
+            actor=self.person,
+            lang=self.lang,
+            dirs=self.web.config.dirs,
+            site=self.site,
+            override=reason or None,
         )
 
     def roles(self) -> frozenset[str]:

@@ -14,9 +14,9 @@ from procflow.engine.accountability.penalties import build_ladders
 from procflow.engine.accountability.violations import Violation
 from procflow.engine.base.clock import now
 from procflow.engine.base.errors import RoleError, UsageError
+from procflow.engine.desk.people import supervises
 from procflow.engine.model.procedure import Procedure, State
 from procflow.engine.model.text import render
-from procflow.web.access import supervises
 from procflow.web.context import Context
 
 

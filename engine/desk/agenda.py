@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from procflow.engine.base.durations import format_duration
+from procflow.engine.base.durations import say_duration
 from procflow.engine.base.messages import message
 from procflow.engine.base.stamps import stamp
 from procflow.engine.base.width import GAP, align, column_widths
@@ -129,14 +129,14 @@ def when(item: Item, now: datetime, lang: str) -> str:
     if abs(seconds) < 1:
         return words("agenda.now")
     if seconds < 0 and item.kind == "follow_up":  # a task kept open, never late: how long it waits
-        return words("agenda.waiting", d=span(-seconds))
-    return words("agenda.late" if seconds < 0 else "agenda.soon", d=span(abs(seconds)))
+        return words("agenda.waiting", d=span(-seconds, lang))
+    return words("agenda.late" if seconds < 0 else "agenda.soon", d=span(abs(seconds), lang))
 
 
-def span(seconds: float) -> str:
-    """A length of time to the minute (`1h 5m`), or in seconds under a minute (`40s`)."""
+def span(seconds: float, lang: str = "en") -> str:
+    """A length of time to the minute (`1h 5m`, `1小時5分鐘`), or in seconds under a minute (`40s`)."""
     whole = int(seconds)
-    return format_duration(whole if whole < 60 else whole - whole % 60)
+    return say_duration(whole if whole < 60 else whole - whole % 60, lang)
 
 
 def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] | None = None) -> str:

@@ -65,6 +65,28 @@ def status(
     return StatusReport([row(s) for s in opened], more, [row(s) for s in closed])
 
 
+def role_titles(store: Store, rows: Sequence[StatusRow], lang: str) -> dict[str, str]:
+    """The title of the role each instance of `rows` handed to a role is with (instance id:
+    title), in the instance's language (`lang` for one started before procflow kept it). Only
+    those instances' pinned texts are parsed (once per text per process): `status` without a
+    hand-over to a role parses none."""
+    from procflow.engine.model.text import render  # with the model: only when a row needs it
+
+    found: dict[str, str] = {}
+    for row in rows:
+        role = row.summary.assignee
+        if not role:
+            continue
+        record = store.load(row.summary.id)
+        procedures = pinned_procedures(store, record.pins)
+        text = next((p.roles[role] for p in procedures.values() if role in p.roles), None)
+        params = {k: v for frame in record.snapshot.get("frames") or () for k, v in frame["params"].items()}
+        title = render(text, record.lang or lang, params)
+        if title:
+            found[row.summary.id] = title
+    return found
+
+
 def history(store: Store, instance_id: str) -> tuple[Instance, list[EventRecord], frozenset[str]]:
     """The instance, its events in order, and the fields holding personal data (to mask)."""
     record = store.load(instance_id)

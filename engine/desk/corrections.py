@@ -10,12 +10,15 @@ first). Reports count nothing from it. Raises engine errors; never prints.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any, NamedTuple, cast
 
 from procflow.engine.base.errors import InvalidAnswerError, NotFoundError, ProcflowError
+from procflow.engine.base.messages import message
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.desk.people import titles
-from procflow.engine.model.procedure import Procedure
+from procflow.engine.model.procedure import Field, Procedure
+from procflow.engine.model.text import render
 from procflow.engine.runtime.answers import Value, parse_answer
 from procflow.engine.runtime.journal import SEPARATOR, apply, copy_snapshot, qualified, replay
 from procflow.engine.runtime.machine import MOVE_PREFIX, ROUTE, compile_machine
@@ -57,9 +60,7 @@ def correct(desk: Desk, opened: Opened, field: str, raw: str, reason: str) -> Co
     )
     was = (latest.answers or {})[field]  # the answer as it stands: the original, or its last correction
     if value == was and type(value) is type(was):
-        raise InvalidAnswerError(
-            f"answer {raw!r} for {field!r} is already the one recorded; nothing to correct"
-        )
+        raise _same(definition, raw, opened.session.snapshot["frames"][-1]["params"])
     visit = (opened.id, -given.seq)  # the answer's own step: an override asked once per correction
     state = where.split(SEPARATOR)[-1]
     named = titles(owner, state) if state in owner.states else (None, None)
@@ -86,6 +87,18 @@ def correct(desk: Desk, opened: Opened, field: str, raw: str, reason: str) -> Co
     return Correction(
         opened.id, field, was, value, reason, where, after["version"], how, taken, rerouted, would
     )
+
+
+def _same(definition: Field, raw: str, params: Mapping[str, Any]) -> InvalidAnswerError:
+    """The refusal of a correction to the answer already recorded: in English with the field's
+    id; said to the operator with its label in their language (its id with `--ids`)."""
+
+    def said(lang: str, ids: bool) -> str:
+        name = definition.name if ids else render(definition.label, lang, params) or definition.name
+        return message(lang, "correct.same", raw=raw, field=name)
+
+    english = f"answer {raw!r} for {definition.name!r} is already the one recorded; nothing to correct"
+    return InvalidAnswerError(english, said)
 
 
 def _last_answer(events: list[EventRecord], field: str, opened: Opened) -> int:

@@ -20,7 +20,17 @@ from procflow.engine.base.errors import EXIT_FINDINGS, NotFoundError, ProcflowEr
 from procflow.engine.base.paths import SUFFIXES
 from procflow.engine.base.safetext import unstorable, visible
 from procflow.engine.base.stamps import stamp
-from procflow.engine.desk.people import PERSON, Gate, Holder, Target, hand_off, may_act, refusal, titles
+from procflow.engine.desk.people import (
+    PERSON,
+    Gate,
+    Holder,
+    Target,
+    hand_off,
+    may_act,
+    may_pass_on,
+    refusal,
+    titles,
+)
 from procflow.engine.desk.pins import absolute, changed_files, pinned_procedures, remember_parsed
 from procflow.engine.load.reader import LoadError, read_bytes
 from procflow.engine.model.procedure import Procedure
@@ -256,14 +266,20 @@ class Desk:
 
     # --- who may act ----------------------------------------------------------------------
 
-    def authorise(self, opened: Opened) -> str | None:
+    def authorise(self, opened: Opened, passing_on: bool = False) -> str | None:
         """The override reason the next step in the current state must record (None: the actor
-        holds its role, or the override of this visit is recorded); RoleError when refused."""
+        holds its role, or the override of this visit is recorded); RoleError when refused.
+
+        `passing_on`: a cancel or a hand-over rather than the state's work, which the instance's
+        holder (`holds`) and the supervising role may also make: the person it was handed to
+        passes it on, the role's holder hands it to the right person, a supervisor reassigns."""
         snapshot = opened.session.snapshot
         frame = snapshot["frames"][-1]
         procedure = opened.session.procedures[frame["procedure"]]
         role = procedure.states[frame["state"]].role
-        return self.gate.reason(role, qualified(snapshot), _visit(opened), titles(procedure, frame["state"]))
+        entitled = passing_on and may_pass_on(self.site, self.actor, role, holder_of(opened))
+        where, visit = qualified(snapshot), _visit(opened)
+        return self.gate.reason(role, where, visit, titles(procedure, frame["state"]), entitled)
 
     # --- stepping -------------------------------------------------------------------------
 
@@ -324,19 +340,23 @@ class Desk:
         saved like a step: one transaction, refused if someone changed the instance first.
 
         Without a site file naming people, a name never seen in this store may be a typo: it is
-        handed to only when `confirm(name)` says yes (UsageError otherwise, nothing saved)."""
+        handed to only when `confirm(name)` says yes (UsageError otherwise, nothing saved).
+        Its holder, whoever holds the current state's role, and the supervising role may hand it
+        on; anyone else only with an override reason (recorded), as for a step."""
         snapshot = opened.session.snapshot
         moment = self.clock()
+        override = self.authorise(opened, passing_on=True) if snapshot["status"] == "open" else None
         target, after, result = hand_off(
             self.site,
             opened.session.procedures,
             snapshot,
-            Holder(opened.record.owner, opened.record.assignee),
+            holder_of(opened),
             to,
             note,
             at=moment.isoformat(),
             actor=self.actor,
             instance=opened.id,
+            override=override,
         )
         stranger = target.kind == PERSON and not self.site.people and not self.store.knows_person(target.name)
         if stranger and (confirm is None or not confirm(target.name)):
@@ -345,6 +365,8 @@ class Desk:
                 "names people; check the name, or add --new-person to hand over to someone new"
             )
         self._save(opened, snapshot, result.snapshot, result.events, moment, holder=after)
+        if override is not None:
+            self.gate.recorded.add(_visit(opened))
         opened.session = self._session(opened.session.procedures, result.snapshot, opened.session.hashes)
         opened.record = opened.record._replace(
             owner=after.owner, assignee=after.assignee, version=result.snapshot["version"]
@@ -352,9 +374,13 @@ class Desk:
         return target
 
     def cancel(self, opened: Opened, reason: str) -> int:
+        """Close the instance unfinished, saved like a step. Its holder, whoever holds the current
+        state's role, and the supervising role may; anyone else only with an override reason
+        (recorded)."""
         before = opened.session.snapshot
         moment = self.clock()
-        result = opened.session.cancel(reason, now=moment, actor=self.actor)
+        override = self.authorise(opened, passing_on=True) if before["status"] == "open" else None
+        result = opened.session.cancel(reason, now=moment, actor=self.actor, override=override)
         return self._save(opened, before, result.snapshot, result.events, moment)
 
     def commit(
@@ -431,6 +457,11 @@ def names_of(procedures: Mapping[str, Procedure], snapshot: Snapshot, lang: str)
     state = procedures[frame["procedure"]].states[frame["state"]]
     title = render(procedures[first["procedure"]].title, lang, first["params"])
     return Names(lang, title, render(state.title, lang, frame["params"]) or state.name)
+
+
+def holder_of(opened: Opened) -> Holder:
+    """Whose the opened instance is now (as read with it)."""
+    return Holder(opened.record.owner, opened.record.assignee)
 
 
 def _visit(opened: Opened) -> tuple[str, int]:

@@ -47,6 +47,28 @@ def may_act(site: Site, person: str, role: str | None) -> bool:
     return held is None or role in held
 
 
+def supervises(site: Site, person: str) -> bool:
+    """Whether `person` holds the site's supervising role (who decides about violations, and may
+    cancel or hand on any open instance); a site without people restricts nobody."""
+    held = site.roles_of(person)
+    return held is None or site.supervising_role in held
+
+
+def may_pass_on(site: Site, person: str, role: str | None, holder: Holder) -> bool:
+    """Whether `person` may hand on or cancel an instance in a state of `role` held by `holder`
+    without an override: its holder (`holds`), whoever may act in the state, the supervising role."""
+    return holds(site, person, holder) or may_act(site, person, role) or supervises(site, person)
+
+
+def holds(site: Site, person: str, holder: Holder) -> bool:
+    """Whether the instance of `holder` is `person`'s: theirs as its owner, or handed to a role
+    they hold (then it is that role's, no longer the owner's)."""
+    if holder.assignee is None:
+        return holder.owner == person
+    held = site.roles_of(person)
+    return held is None or holder.assignee in held
+
+
 def refusal(site: Site, person: str, role: str, state: str, titles: Titles = (None, None)) -> RoleError:
     """The refusal of a step: the role, who holds it, and how to override. Its `message` names
     the role and state by id; an operator reads it in the run's language with their titles
@@ -116,12 +138,18 @@ class Gate:
         self.recorded: set[tuple[str, int]] = set()
 
     def reason(
-        self, role: str | None, where: str, visit: tuple[str, int], titles: Titles = (None, None)
+        self,
+        role: str | None,
+        where: str,
+        visit: tuple[str, int],
+        titles: Titles = (None, None),
+        entitled: bool = False,
     ) -> str | None:
         """The override reason to record with the next step in `visit` of a state of `role`;
-        None when the person holds the role or this visit's override is already recorded.
-        `titles` are the role's and the state's, for the refusal an operator reads."""
-        if may_act(self.site, self.person, role) or visit in self.recorded:
+        None when the person holds the role, is `entitled` otherwise (see `Desk.authorise`), or
+        this visit's override is already recorded. `titles` are the role's and the state's, for
+        the refusal an operator reads."""
+        if entitled or may_act(self.site, self.person, role) or visit in self.recorded:
             return None
         if self.override:
             return self.override
@@ -198,9 +226,11 @@ def hand_off(
     at: str,
     actor: str,
     instance: str,
+    override: str | None = None,
 ) -> tuple[Target, Holder, StepResult]:
     """The `handoff` event of an open instance to `to` (resolved against the site's people and
-    the instance's roles), with the holder it leaves; nothing is saved here."""
+    the instance's roles), with the holder it leaves; nothing is saved here. `override`, a
+    reason, is recorded first when the actor hands on a state whose role they lack."""
     # the machine behind a step imports transitions: loaded when a handoff is made, not by `status`
     from procflow.engine.runtime.routing import Step
     from procflow.engine.runtime.session import StepResult
@@ -217,6 +247,8 @@ def hand_off(
     frame = snapshot["frames"][-1]
     role = procedures[frame["procedure"]].states[frame["state"]].role
     step = Step(procedures, copy_snapshot(snapshot), at, actor, role)
+    if override is not None:
+        step.emit("override", {"reason": override, "from": qualified(snapshot)})
     step.emit(
         "handoff",
         {

@@ -215,15 +215,24 @@ class Session:
         return StepResult(step.work, step.events)
 
     def cancel(
-        self, reason: str, *, now: datetime | None = None, actor: str, role: str | None = None
+        self,
+        reason: str,
+        *,
+        now: datetime | None = None,
+        actor: str,
+        role: str | None = None,
+        override: str | None = None,
     ) -> StepResult:
-        """Close the instance without finishing it; the reason is recorded."""
+        """Close the instance without finishing it; the reason is recorded. `override`, a reason,
+        records first that `actor` cancels without the current state's role (as for a step)."""
         before = self.snapshot
         if before["status"] != "open":
             raise IllegalMoveError(f"the instance is {before['status']}; it cannot be cancelled")
         if not isinstance(reason, str) or not reason.strip():
             raise IllegalMoveError("a cancel needs a reason")
         step = Step(self.procedures, copy_snapshot(before), self._iso(_now(now)), actor, role)
+        if override is not None:
+            step.emit("override", {"reason": override, "from": qualified(before)})
         step.emit("cancel", {"note": reason.strip(), "from": qualified(before)})
         self._snapshot = step.work
         return StepResult(step.work, step.events)

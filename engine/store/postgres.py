@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -67,6 +68,7 @@ ACCOUNTABLE_KINDS = ("breach", "override")
 SUGGEST_ALL_BELOW = 2000  # as sqlite.py: every id is a candidate for "did you mean" below this
 SUGGEST_PER_PREFIX = 64
 CHANNEL = "procflow_due"  # NOTIFY'd in a step's transaction when what is due changed
+REPLAY_POLL_SECONDS = 1.0  # a hot standby takes no LISTEN: how often a watch there asks what it replayed
 MIGRATION_LOCK = 0x70726F63666C6F77  # pg_advisory_xact_lock key: "procflow" in ASCII
 CONNECT_TIMEOUT = 10  # seconds, unless the URL or PGCONNECT_TIMEOUT says otherwise
 GLANCE_CONNECT = 2  # seconds for a glance (shell completion), whatever is set: libpq's least
@@ -150,6 +152,7 @@ class PostgresStore:
         self.location = masked(url)
         self.timeout = timeout
         self._listening = False
+        self._replayed: str | None = None  # on a hot standby: the WAL position a watch last saw
         self.db = self._connect()
         try:
             if migrate:
@@ -215,7 +218,7 @@ class PostgresStore:
             with contextlib.suppress(psycopg.Error):
                 self.db.close()
             self.db = self._connect()
-            self._listening = False
+            self._listening, self._replayed = False, None  # a promoted standby listens again
         try:
             yield
         except psycopg.Error as exc:
@@ -555,13 +558,23 @@ class PostgresStore:
         """Wait up to `timeout` seconds for a step of any desk to change what is due (LISTEN/NOTIFY);
         whether one did. The first call starts listening (call it with 0 before the first read).
         A NOTIFY that arrives while the connection runs other queries waits in psycopg's backlog
-        (3.3) for the next call; no notify handler is added, as psycopg warns against both."""
+        (3.3) for the next call; no notify handler is added, as psycopg warns against both.
+
+        A hot standby refuses LISTEN while it replays the primary's log: there the wait polls
+        the position replayed (`pg_last_wal_replay_lsn`), as SQLite's polls its file's version,
+        so a read-only desk on a replica still sees another desk's step."""
         with self._errors():
-            if not self._listening:
-                self.db.execute(f"LISTEN {CHANNEL}")
-                self._listening = True
-                for _ in self.db.notifies(timeout=0):  # what came before: already read
-                    pass
+            if not self._listening and self._replayed is None:
+                try:
+                    self.db.execute(f"LISTEN {CHANNEL}")
+                except pg_errors.ReadOnlySqlTransaction:  # "cannot execute LISTEN during recovery"
+                    self._replayed = self._replay_position()
+                else:
+                    self._listening = True
+                    for _ in self.db.notifies(timeout=0):  # what came before: already read
+                        pass
+            if self._replayed is not None:
+                return self._wait_for_replay(timeout)
             changed = False
             for _ in self.db.notifies(timeout=max(0.0, timeout), stop_after=1):
                 changed = True
@@ -569,6 +582,24 @@ class PostgresStore:
                 for _ in self.db.notifies(timeout=0):
                     pass
         return changed
+
+    def _replay_position(self) -> str:
+        row = self.db.execute("SELECT pg_last_wal_replay_lsn()::text").fetchone()
+        return str(row[0]) if row else ""
+
+    def _wait_for_replay(self, timeout: float) -> bool:
+        """Whether the standby replays more of the primary's log within `timeout` seconds (any
+        commit there, as SQLite's `data_version` counts any other connection's)."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            position = self._replay_position()
+            if position != self._replayed:
+                self._replayed = position
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(REPLAY_POLL_SECONDS, left))
 
     def _conflict(self, db: psycopg.Connection[Any], instance_id: str, expected: int) -> Exception:
         row = db.execute(

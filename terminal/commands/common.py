@@ -208,7 +208,7 @@ ids_instead = click.option(
     callback=_keep_ids,
     help="Show internal ids (procedures, states, roles, outcomes) instead of their names.",
 )
-"""`--ids` on the listings that show names in columns: status, history."""
+"""`--ids` on the listings and sentences that name ids: status, history, correct."""
 
 
 def ids_wanted() -> bool:

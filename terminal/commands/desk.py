@@ -15,6 +15,7 @@ from procflow.terminal.commands.common import (
     BUNDLED_HELP,
     DIR_HELP,
     OVERRIDE_HELP,
+    OVERRIDE_REASON_HELP,
     STEP_JSON_HELP,
     _bundled_file,
     _instance_options,
@@ -22,6 +23,7 @@ from procflow.terminal.commands.common import (
     _session_options,
     _site,
     findable,
+    ids_instead,
     ids_option,
     recordable,
 )
@@ -206,13 +208,31 @@ def step(
     callback=recordable,
     help="Why the instance is cancelled (recorded).",
 )
+@click.option(
+    "--override",
+    is_flag=True,
+    help="Cancel an instance that is not yours and whose state's role you do not hold; "
+    "the --reason is recorded as the override's too.",
+)
 @_instance_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: instance, status, state, reason.")
 def cancel(
-    instance: str, reason: str, db: str | None, actor: str | None, lang: str | None, as_json: bool
+    instance: str,
+    reason: str,
+    override: bool,
+    db: str | None,
+    actor: str | None,
+    lang: str | None,
+    as_json: bool,
 ) -> None:
-    """Close instance ID without finishing it; the reason is recorded in its history."""
-    desk = runs.open_desk(db, actor, lang)
+    """Close instance ID without finishing it; the reason is recorded in its history.
+
+    The instance's holder (its owner, or anyone holding the role it was handed to), whoever
+    holds the role of the state it is in, and the site's supervising role may cancel it; anyone
+    else is refused (exit 10) unless given --override, which records the reason as an override
+    too (a supervisor sees it among the month's proposed violations).
+    """
+    desk = runs.open_desk(db, actor, lang, site=_site(), override=reason.strip() if override else None)
     from procflow.terminal import steps  # not on the way to `run`'s first prompt
 
     steps.cancel(desk, instance, reason, as_json)
@@ -242,6 +262,13 @@ def cancel(
     help="Hand over to a person never seen in this database (without a site file naming people "
     "this is asked on a terminal, and refused otherwise).",
 )
+@click.option(
+    "--override",
+    is_flag=True,
+    help="Hand on an instance that is not yours and whose state's role you do not hold; "
+    "needs --reason, which is recorded.",
+)
+@click.option("--reason", default=None, metavar="TEXT", callback=recordable, help=OVERRIDE_REASON_HELP)
 @_instance_options
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: instance, to, target, owner, assignee, version."
@@ -251,6 +278,8 @@ def handoff(
     to: str,
     note: str | None,
     new_person: bool,
+    override: bool,
+    reason: str | None,
     db: str | None,
     actor: str | None,
     lang: str | None,
@@ -266,8 +295,12 @@ def handoff(
     Without a site file naming people, a name never seen in this database may be a typo: on a
     terminal procflow asks before handing over; elsewhere it refuses (exit 2) unless given
     --new-person.
+
+    The instance's holder (its owner, or anyone holding the role it was handed to), whoever
+    holds the role of the state it is in, and the site's supervising role may hand it on; anyone
+    else is refused (exit 10) unless given --override --reason TEXT (recorded).
     """
-    desk = runs.open_desk(db, actor, lang, site=_site())
+    desk = runs.open_desk(db, actor, lang, site=_site(), override=_override(override, reason))
     from procflow.terminal import steps  # not on the way to `run`'s first prompt
 
     steps.hand_over(desk, instance, to, note, as_json, new_person=new_person)
@@ -285,8 +318,12 @@ def handoff(
     help="Why the answer is corrected (recorded).",
 )
 @_instance_options
+@ids_instead
 @click.option(
-    "--json", "as_json", is_flag=True, help="One JSON object: instance, field, was, value, reason, routing."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object by ids: instance, field, was, value, reason, routing.",
 )
 def correct(
     instance: str,
@@ -306,6 +343,9 @@ def correct(
     went is never rewritten: when the corrected answer would have routed it elsewhere, or not
     allowed the move taken, procflow says so and records it. Exit 4 for an unknown instance or
     a field it has no answer to.
+
+    The field, the answers, states and moves show by their names in your language (--ids:
+    their ids instead).
     """
     desk = runs.open_desk(db, actor, lang, site=_site())
     from procflow.terminal import corrections  # not on the way to `run`'s first prompt

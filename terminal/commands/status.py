@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 from procflow.engine.base import environment
-from procflow.engine.desk.audit import handovers
+from procflow.engine.desk.audit import handovers, role_titles
 from procflow.engine.desk.audit import status as read_status
 from procflow.engine.store import open_store
 from procflow.terminal import listings
@@ -60,4 +60,8 @@ def status(
         if who
         else None
     )
-    listings.show_status(report, environment.language(lang), as_json, notes, ids=ids_wanted())
+    lang = environment.language(lang)
+    ids = ids_wanted()
+    # a role an instance was handed to, by its title (its id with --ids, and in --json)
+    roles = None if ids or as_json else role_titles(store, report.open, lang)
+    listings.show_status(report, lang, as_json, notes, ids=ids, roles=roles)

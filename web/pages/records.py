@@ -14,7 +14,7 @@ from procflow.engine.base.errors import ConflictError, InvalidAnswerError, Procf
 from procflow.engine.desk.audit import answers_of, drafts, history
 from procflow.engine.desk.corrections import correct
 from procflow.engine.desk.instances import Desk, Opened
-from procflow.web.access import MASK, sees_pii
+from procflow.web.access import MASK, needs_override, sees_pii
 from procflow.web.context import Context, refusal
 from procflow.web.pages.step import _targets
 from procflow.web.registry import page
@@ -207,6 +207,7 @@ def _cancel_page(
         title=ctx.web.offered.title(opened.record.procedure_id, ctx.lang),
         problem=problem or (_closed(ctx, opened) if opened.status != "open" else ""),
         reason=reason,
+        override=needs_override(ctx.site, ctx.person or "", opened),
     )
 
 
@@ -229,7 +230,9 @@ def correction(ctx: Context) -> Response:
         correct(desk, opened, field, value, reason)
     except ProcflowError as exc:
         _, opened = _open(ctx)
-        return _correct_page(ctx, desk, opened, _said(ctx, exc), _status(exc), field, value, reason)
+        return _correct_page(
+            ctx, desk, opened, _said(ctx, exc, "correct.refused_role"), _status(exc), field, value, reason
+        )
     return ctx.redirect("history", {"corrected": field}, id=opened.id)
 
 
@@ -269,16 +272,46 @@ def _correct_page(
 
 @page("/instance/{id}/handover", "handover")
 def handover(ctx: Context) -> Response:
-    """The hand-over form on a page of its own (it posts to the step page's `handoff`)."""
+    """The hand-over form on a page of its own (the step page has it too); both post to `handoff`."""
     _, opened = _open(ctx)
-    problem = "" if opened.status == "open" else _closed(ctx, opened)
+    return _handover_page(ctx, opened)
+
+
+@page("/instance/{id}/handoff", "handoff", methods=("POST",))
+def handoff(ctx: Context) -> Response:
+    """Pass the instance on to a person of the site file or a role, with a note for them
+    (`procflow handoff`); a refusal is shown on the hand-over page with what was chosen."""
+    desk, opened = _open(ctx)
+    to, note = ctx.value("to").strip(), ctx.value("note").strip()
+    if ctx.value("version") != str(opened.version):
+        return _handover_page(ctx, opened, ctx.t("step.conflict"), 409, to, note)
+    if opened.status != "open":
+        return _handover_page(ctx, opened, _closed(ctx, opened), 409, to, note)
+    if not to:
+        return _handover_page(ctx, opened, ctx.t("handoff.no_one"), 422, to, note)
+    try:
+        desk.handoff(opened, to, note or None)
+    except ProcflowError as exc:
+        _, opened = _open(ctx)
+        said = _closed(ctx, opened) if opened.status != "open" else _said(ctx, exc)
+        return _handover_page(ctx, opened, said, _status(exc), to, note)
+    return ctx.redirect("desk", {"handed": opened.id})
+
+
+def _handover_page(
+    ctx: Context, opened: Opened, problem: str = "", status: int = 200, to: str = "", note: str = ""
+) -> Response:
+    is_open = opened.status == "open"
     return ctx.render(
         "handover.html",
-        200,
+        status,
         opened=opened,
         title=ctx.web.offered.title(opened.record.procedure_id, ctx.lang),
-        targets=_targets(ctx, opened) if opened.status == "open" else [],
-        problem=problem,
+        targets=_targets(ctx, opened) if is_open else [],
+        problem=problem or ("" if is_open else _closed(ctx, opened)),
+        chosen=to,
+        note=note,
+        override=needs_override(ctx.site, ctx.person or "", opened),
     )
 
 
@@ -290,10 +323,11 @@ def _status(exc: ProcflowError) -> int:
     return 409 if isinstance(exc, ConflictError) else 400
 
 
-def _said(ctx: Context, exc: ProcflowError) -> str:
-    """A refusal in the page's language: the engine's own words where it has them in both."""
+def _said(ctx: Context, exc: ProcflowError, role_refused: str = "records.refused_role") -> str:
+    """A refusal in the page's language: the engine's own words where it has them in both;
+    `role_refused`, the sentence for a role the person lacks."""
     if isinstance(exc, ConflictError):
         return ctx.t("step.conflict")
     if isinstance(exc, RoleError):
-        return ctx.t("correct.refused_role")
+        return ctx.t(role_refused)
     return refusal(exc, ctx.lang)

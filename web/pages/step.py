@@ -23,7 +23,7 @@ from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.desk.people import may_act
 from procflow.engine.model.text import render
 from procflow.engine.runtime.view import QuestionView, View
-from procflow.web.access import MASK, sees_pii
+from procflow.web.access import MASK, needs_override, sees_pii
 from procflow.web.context import Context, refusal
 from procflow.web.registry import page
 from procflow.web.times import local
@@ -31,14 +31,6 @@ from starlette.responses import Response
 
 ANSWER = "a."  # form names: a.FIELD an answer, skip.ITEM a skip's reason, check an item ticked
 SKIP = "skip."
-
-
-def _desk(ctx: Context) -> Desk:
-    desk = ctx.desk()
-    reason = ctx.value("override_reason").strip()
-    if reason:  # "act anyway": recorded with the step as an override, as --override --reason does
-        desk.gate.override = reason
-    return desk
 
 
 def _open(ctx: Context, desk: Desk, ident: str) -> Opened:
@@ -68,7 +60,7 @@ def instance(ctx: Context) -> Response:
 
 @page("/instance/{id}/step", "step", methods=("POST",))
 def step(ctx: Context) -> Response:
-    desk = _desk(ctx)
+    desk = ctx.desk()
     opened = _open(ctx, desk, ctx.request.path_params["id"])
     view = opened.view()
     values = {q.field: ctx.value(ANSWER + q.field) for q in view.questions}
@@ -118,7 +110,7 @@ def step(ctx: Context) -> Response:
 @page("/instance/{id}/draft", "draft", methods=("POST",))
 def draft(ctx: Context) -> Response:
     """One answer, tick or skip kept as it is given (htmx, on change): a line saying it is kept, or why not."""
-    desk = _desk(ctx)
+    desk = ctx.desk()
     opened = _open(ctx, desk, ctx.request.path_params["id"])
     name = ctx.request.headers.get("hx-trigger-name") or ""
     try:
@@ -151,29 +143,6 @@ def _keep_ticks(desk: Desk, opened: Opened, ticked: list[str]) -> None:
     for item in drafted:
         if item not in ticked:
             drop_check(desk, opened, item)
-
-
-@page("/instance/{id}/handoff", "handoff", methods=("POST",))
-def handoff(ctx: Context) -> Response:
-    """Pass the instance on to a person of the site file or a role, with a note for them."""
-    desk = ctx.desk()
-    opened = _open(ctx, desk, ctx.request.path_params["id"])
-    if ctx.value("version") != str(opened.version):
-        return show(ctx, desk, opened, problem=ctx.t("step.conflict"), status=409)
-    to = ctx.value("to").strip()
-    if not to:
-        return show(ctx, desk, opened, problem=ctx.t("handoff.no_one"), status=422)
-    try:
-        desk.handoff(opened, to, ctx.value("note").strip() or None)
-    except ProcflowError as exc:
-        return show(
-            ctx,
-            desk,
-            _open(ctx, desk, opened.id),
-            problem=_said(ctx, exc, opened.view()),
-            status=_status(exc),
-        )
-    return ctx.redirect("desk", {"handed": opened.id})
 
 
 def _targets(ctx: Context, opened: Opened) -> list[tuple[str, str]]:
@@ -259,6 +228,7 @@ def show(
         drafted=bool(drafted),
         override=not acting and is_open,
         targets=_targets(ctx, opened) if is_open else [],
+        pass_override=needs_override(ctx.site, person, opened),
         now_at=local(moment, moment),
         now_iso=moment.isoformat(),
     )

@@ -80,6 +80,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "只有擔任該回答所在步驟角色的人員可以更正。",
     },
     "correct.done": {"en": "Corrected: {field}.", "zh-Hant": "已更正:{field}。"},
+    "records.refused_role": {
+        "en": "Refused: this instance is not yours, and its current step is for a role you do not "
+        "hold. To act anyway, give a reason (it is recorded).",
+        "zh-Hant": "已拒絕:此案件不歸您負責,其目前步驟屬於您未擔任的角色。如仍要執行,請填寫原因(會被記錄)。",
+    },
+    "records.not_yours": {
+        "en": "This instance is not yours, and its current step is for a role you do not hold: "
+        "you may still act, with a reason that is recorded as an override.",
+        "zh-Hant": "此案件不歸您負責,其目前步驟屬於您未擔任的角色:仍可執行,但須填寫原因,並記錄為越權。",
+    },
     "handoff.help": {
         "en": "Pass this instance on to a person (it becomes theirs) or a role (anyone holding it). "
         "They see your note on their desk.",
