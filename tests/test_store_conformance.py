@@ -669,9 +669,12 @@ def test_the_last_hand_over_of_each_instance_is_read_with_its_note(store: Store)
     step(store, first, 1, events=[{"kind": "handoff", "to": "bob", "note": "call Mr Lin back"}])
     step(store, first, 2, actor="bob", events=[{"kind": "handoff", "to": "carol", "note": "交給你了"}])
     step(store, second, 1)
-    found = store.last_handoffs([first, second, third, "zzzzzz"])
-    assert set(found) == {first}
+    step(store, third, 1, events=[{"kind": "handoff", "to": "dan", "note": "first"}])
+    step(store, third, 2, actor="dan")  # a later step: the hand-over is still the last one
+    found = store.last_handoffs([first, second, third, "zzzzzz", first])
+    assert set(found) == {first, third}
     assert (found[first].seq, found[first].actor, found[first].note) == (3, "bob", "交給你了")
+    assert (found[third].seq, found[third].note) == (2, "first")
 
 
 def test_a_person_is_known_once_they_started_held_or_acted_on_an_instance(store: Store) -> None:

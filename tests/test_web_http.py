@@ -3,6 +3,7 @@ and CSRF, personal answers hidden from those who may not read them, two people o
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import re
 import urllib.error
@@ -213,3 +214,41 @@ def test_behind_a_tls_proxy_the_cookie_is_secure(server: Server) -> None:
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     with urllib.request.urlopen(server.url + "/signin", timeout=20) as response:  # plain: as it came
         assert "Secure" not in response.headers["Set-Cookie"]
+
+
+def test_the_desk_lists_the_newest_fifty_open_instances_and_shows_more_on_asking(server: Server) -> None:
+    amy = Client(server)
+    amy.sign_in("amy")
+    started = [_start(amy) for _ in range(51)]
+    page = amy.get("/")[1]
+    listed = re.findall(r'href="/instance/(\w+)" class="instance-link"', page)
+    assert listed == started[::-1][:50]  # newest first, the oldest left for the next page
+    more = re.search(r'<a href="([^"]+)" class="more-open">Show more</a>', page)
+    assert more and more.group(1) == "/?open=100"
+    assert 'data-live="/live/desk/events"' in page
+    page = amy.get(more.group(1))[1]
+    assert re.findall(r'href="/instance/(\w+)" class="instance-link"', page) == started[::-1]
+    assert "more-open" not in page  # all of them are listed
+    assert 'data-live="/live/desk/events?open=100"' in page  # live updates keep listing as many
+    for path, count in (("/live/desk/events", 50), ("/live/desk/events?open=100", 51)):
+        assert _first_update(server, amy, path).count('class="instance-link"') == count
+    for odd in ("/?open=x", "/?open=-5", "/?open=99999999"):  # the first page, not an error
+        status, page, _ = amy.get(odd)
+        assert status == 200 and len(re.findall('class="instance-link"', page)) == 50
+
+
+def _first_update(server: Server, client: Client, path: str) -> str:
+    """The first update of a live stream, read as a browser's EventSource reads it."""
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+        connection.request("GET", path, headers={"Cookie": cookie, "Accept": "text/event-stream"})
+        response = connection.getresponse()
+        assert response.status == 200
+        first = b""
+        while b"event: desk" not in first or not first.endswith(b"\n\n"):
+            first += response.read1(65536)
+        return first.decode()
+    finally:
+        connection.close()

@@ -24,6 +24,7 @@ from procflow.web.sessions import COOKIE
 from procflow.web.shared import HERE, Shared
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,34 +43,41 @@ MAX_FIELDS = 500  # a posted form; a step has far fewer
 
 def _endpoint(web: Shared, page: registry.Page) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
-        session = await run_in_threadpool(web.sessions.get, request.cookies.get(COOKIE))
-        fresh = session is None
-        if session is None:
-            session = web.sessions.new()
-        lang = strings.choose(session.lang, request.headers.get("accept-language"), web.config.site.language)
-        ctx = Context(request, web, session, lang=lang, set_cookie=fresh)
-        if request.method == "POST":
-            ctx.form = await request.form(max_files=0, max_fields=MAX_FIELDS)
-            given = ctx.value("csrf") or request.headers.get("x-csrf-token")
-            if fresh or not csrf_ok(session.csrf, given):
-                return _finish(ctx, ctx.render("error.html", 403, message=ctx.t("error.forbidden")))
-        if not page.public and session.person is None:
-            query = {"next": request.url.path} if request.method == "GET" else {}
-            if session.expired:
-                query["expired"] = "1"
-            if ctx.htmx:  # a live update of a page whose session ended: the whole page goes
-                return _finish(
-                    ctx, Response(status_code=204, headers={"HX-Redirect": ctx.url("signin", query)})
-                )
-            return _finish(ctx, ctx.redirect("signin", query))
-        try:
-            response = await run_in_threadpool(page.handler, ctx)
-        except ProcflowError as exc:
-            status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
-            response = ctx.render("error.html", status, message=refusal(exc, ctx.lang))
-        return _finish(ctx, response)
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS) if request.method == "POST" else None
+        # the session's look-up and the page in one pool thread: each hop to a thread and back
+        # is a wake-up of the event loop, paid by every request while fifty people wait
+        return await run_in_threadpool(_serve, web, page, request, form)
 
     return handle
+
+
+def _serve(web: Shared, page: registry.Page, request: Request, form: FormData | None) -> Response:
+    """One request in a worker thread: its session (a store read), the CSRF check of a POST,
+    the sign-in check, then the page, a refusal shown in the page's language."""
+    session = web.sessions.get(request.cookies.get(COOKIE))
+    fresh = session is None
+    if session is None:
+        session = web.sessions.new()
+    lang = strings.choose(session.lang, request.headers.get("accept-language"), web.config.site.language)
+    ctx = Context(request, web, session, lang=lang, set_cookie=fresh)
+    if form is not None:
+        ctx.form = form
+        given = ctx.value("csrf") or request.headers.get("x-csrf-token")
+        if fresh or not csrf_ok(session.csrf, given):
+            return _finish(ctx, ctx.render("error.html", 403, message=ctx.t("error.forbidden")))
+    if not page.public and session.person is None:
+        query = {"next": request.url.path} if request.method == "GET" else {}
+        if session.expired:
+            query["expired"] = "1"
+        if ctx.htmx:  # a live update of a page whose session ended: the whole page goes
+            return _finish(ctx, Response(status_code=204, headers={"HX-Redirect": ctx.url("signin", query)}))
+        return _finish(ctx, ctx.redirect("signin", query))
+    try:
+        response = page.handler(ctx)
+    except ProcflowError as exc:
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+        response = ctx.render("error.html", status, message=refusal(exc, ctx.lang))
+    return _finish(ctx, response)
 
 
 def _finish(ctx: Context, response: Response) -> Response:

@@ -3,7 +3,8 @@ language, and the desk services for the signed-in person (their store connection
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import BaseRoute
 
+PATHS_KEPT = 8192  # paths remembered: a few desks' worth of instance links
 OVERRIDE = "override_reason"  # the form field of "act anyway": why the person acts without the role
 
 
@@ -73,10 +75,8 @@ class Context:
         found = self.site.roles_of(self.person or "")
         return found if found is not None else frozenset()
 
-    def url(self, name: str, query: Mapping[str, str] | None = None, **params: Any) -> str:
-        # straight to the named route: the app's own look-up tries every route in turn, which a
-        # page of a hundred links paid for a hundred times
-        path = str(_routes(self.request.app)[name].url_path_for(name, **params))
+    def url(self, name: str, query: Mapping[str, object] | None = None, **params: Any) -> str:
+        path = _paths(self.request.app)(name, tuple(params.items()))
         return f"{path}?{urlencode(query)}" if query else path
 
     def value(self, key: str, default: str = "") -> str:
@@ -108,12 +108,22 @@ class Context:
         return RedirectResponse(self.url(name, query, **params), status_code=303)
 
 
-def _routes(app: Starlette) -> dict[str, BaseRoute]:
-    """The app's routes by name, gathered on first use (a name not there is a KeyError, a bug)."""
-    found: dict[str, BaseRoute] | None = getattr(app.state, "named_routes", None)
+def _paths(app: Starlette) -> Callable[[str, tuple[tuple[str, Any], ...]], str]:
+    """The path of a named route with its parameters, remembered: the routes never change while
+    the app runs, and a desk page links the same instances on every load (a hundred links, each
+    a walk through Starlette's URL building otherwise). A name not there is a KeyError, a bug."""
+    found: Callable[[str, tuple[tuple[str, Any], ...]], str] | None = getattr(app.state, "paths", None)
     if found is None:
-        found = {name: r for r in app.routes if (name := getattr(r, "name", None)) is not None}
-        app.state.named_routes = found
+        routes: dict[str, BaseRoute] = {
+            name: r for r in app.routes if (name := getattr(r, "name", None)) is not None
+        }
+
+        @functools.lru_cache(maxsize=PATHS_KEPT)
+        def path(name: str, params: tuple[tuple[str, Any], ...]) -> str:
+            # straight to the named route: the app's own look-up tries every route in turn
+            return str(routes[name].url_path_for(name, **dict(params)))
+
+        found = app.state.paths = path
     return found
 
 

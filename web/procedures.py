@@ -27,6 +27,9 @@ class Offered:
         self.lock = threading.Lock()
         self.found: dict[str, Procedure] | None = None
         self.problems: list[str] = []
+        # titles by (procedure, state or "", language): the procedures are read once, so a title
+        # once rendered stays right, and a desk page names the same few on every row
+        self.titles: dict[tuple[str, str, str], str] = {}
 
     def all(self) -> dict[str, Procedure]:
         with self.lock:
@@ -48,11 +51,22 @@ class Offered:
         return sorted(found, key=lambda s: s.id)
 
     def title(self, procedure_id: str, lang: str) -> str:
-        procedure = self.all().get(procedure_id)
-        return render(procedure.title, lang, {}) if procedure else procedure_id
+        key = (procedure_id, "", lang)
+        found = self.titles.get(key)  # read without the lock: two threads may both fill it, alike
+        if found is None:
+            procedure = self.all().get(procedure_id)
+            found = self.titles[key] = render(procedure.title, lang, {}) if procedure else procedure_id
+        return found
 
     def state_title(self, procedure_id: str, state: str, lang: str) -> str:
         """The title of a qualified state (`use_state>child`): the innermost one's, when known."""
+        key = (procedure_id, state, lang)
+        found = self.titles.get(key)
+        if found is None:
+            found = self.titles[key] = self._state_title(procedure_id, state, lang)
+        return found
+
+    def _state_title(self, procedure_id: str, state: str, lang: str) -> str:
         name = state.rpartition(">")[2]
         procedures = self.all()
         for procedure in [procedures.get(procedure_id), *procedures.values()]:

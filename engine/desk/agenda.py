@@ -195,7 +195,9 @@ def clock_time(moment: datetime, now: datetime) -> str:
     """A due time as every desk shows it: `14:30` today, `2026-03-08 09:00` on another day, on
     the clock of `now`'s zone (the site's)."""
     at = moment.astimezone(now.tzinfo) if moment.tzinfo is not None and now.tzinfo is not None else moment
-    return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M}"
+    # the fields by hand: strftime costs four times as much, and a desk page shows a hundred
+    clock = f"{at.hour:02d}:{at.minute:02d}"
+    return clock if at.date() == now.date() else f"{at.year:04d}-{at.month:02d}-{at.day:02d} {clock}"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from procflow.engine.store.records import (
 
 class StatusRow(NamedTuple):
     summary: InstanceSummary
-    file: str  # current | changed | removed: the procedure file against the pinned text
+    file: str  # current | changed | removed: the procedure file against the pinned text ("": not read)
 
 
 class StatusReport(NamedTuple):
@@ -42,10 +42,12 @@ def status(
     open_limit: int | None = 50,
     recent_limit: int = 10,
     roles: Sequence[str] = (),
+    files: bool = True,
 ) -> StatusReport:
     """Open instances and recently closed ones, newest first, each marked when its procedure
     file has changed or gone since it started. With `person`, only theirs: those they own and
-    did not hand to a role, and those handed to one of `roles` (the roles they hold)."""
+    did not hand to a role, and those handed to one of `roles` (the roles they hold). Without
+    `files`, no file is read and every row's `file` is empty (a listing that does not show it)."""
     opened, closed = store.summaries(
         person=person, open_limit=open_limit, recent_limit=recent_limit, roles=roles
     )
@@ -57,7 +59,7 @@ def status(
     def row(summary: InstanceSummary) -> StatusRow:
         key = (summary.path, summary.hash)
         if key not in states:
-            states[key] = file_state(*key)
+            states[key] = file_state(*key) if files else ""
         return StatusRow(summary, states[key])
 
     return StatusReport([row(s) for s in opened], more, [row(s) for s in closed])

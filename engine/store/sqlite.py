@@ -627,21 +627,23 @@ class SQLiteStore:
     # --- hand-overs -----------------------------------------------------------------------------
 
     def last_handoffs(self, instance_ids: Sequence[str]) -> dict[str, EventRecord]:
-        """One query per instance, each read backwards along the events' primary key: the cost
-        follows the instances listed, not the store."""
+        """One query for up to 500 instances: each one's latest handoff, found by its highest seq
+        among that instance's events (read along the events' primary key, instance by instance),
+        then read by that key. The cost follows the instances listed, not the store."""
         found: dict[str, EventRecord] = {}
-        query = (
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ? AND kind = 'handoff'"
-            " ORDER BY seq DESC LIMIT 1"
-        )
         with self._errors():
-            for ident in instance_ids:
-                row = self.db.execute(query, (ident,)).fetchone()
-                if row is not None:
+            for chunk in _chunks(list(dict.fromkeys(instance_ids))):
+                rows = self.db.execute(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE (instance, seq) IN"
+                    " (SELECT instance, max(seq) FROM events"
+                    f" WHERE instance IN ({_marks(chunk)}) AND kind = 'handoff' GROUP BY instance)",
+                    chunk,
+                ).fetchall()
+                for row in rows:
                     try:
-                        found[ident] = event_from_row(row)
+                        found[row[0]] = event_from_row(row)
                     except (ValueError, TypeError):
-                        raise self._damaged(ident, "its event log") from None
+                        raise self._damaged(row[0], "its event log") from None
         return found
 
     def knows_person(self, name: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from procflow.engine.base.clock import now
 from procflow.web.context import Context
-from procflow.web.pages.desk import agenda_items, open_instances
+from procflow.web.pages.desk import agenda_items, open_count, open_instances
 from procflow.web.registry import page
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
@@ -31,9 +31,10 @@ def _render(ctx: Context) -> tuple[str | None, float]:
     if session is None or session.person != ctx.person:
         return None, 0.0
     agenda = agenda_items(ctx)
-    html = ctx.render("partials/desk_live.html", agenda=agenda, instances=open_instances(ctx)).body
+    work = open_instances(ctx, open_count(ctx))  # as many as the page listed (its `?open=N`)
+    html = ctx.render("partials/desk_live.html", agenda=agenda, work=work).body
     moment = now(ctx.site.timezone)
-    ahead = [(datetime.fromisoformat(str(i["iso"])) - moment).total_seconds() for i in agenda]
+    ahead = [(datetime.fromisoformat(i.iso) - moment).total_seconds() for i in agenda]
     soonest = min((s for s in ahead if s > 0), default=QUIET)
     return bytes(html).decode(), min(QUIET, soonest + 0.5)
 

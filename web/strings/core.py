@@ -39,6 +39,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "desk.open": {"en": "My open work", "zh-Hant": "我進行中的工作"},
     "desk.none_open": {"en": "Nothing open.", "zh-Hant": "沒有進行中的工作。"},
     "desk.since": {"en": "since {at}", "zh-Hant": "自 {at}"},
+    "desk.more_open": {"en": "Show more", "zh-Hant": "顯示更多"},
     "desk.handover": {"en": "handed over by {who} at {at}", "zh-Hant": "由 {who} 於 {at} 交接"},
     "desk.handover_note": {"en": "handed over by {who} at {at}:", "zh-Hant": "由 {who} 於 {at} 交接:"},
     "desk.start": {"en": "Start", "zh-Hant": "開始"},
