@@ -433,10 +433,16 @@ class StoredRecord(NamedTuple):
         parent: str | None = self.instance[15]
         return parent
 
-    def digest(self) -> str:
-        """A fingerprint of every value: equal for equal records whichever store read them."""
-        digest: str = _new_sha256(repr(tuple(self)).encode("utf-8", "surrogatepass")).hexdigest()
-        return digest
+    def text(self) -> str:
+        """Every value as one text (Python's repr: strings quoted and escaped, so the parts
+        cannot run into each other), the same whichever store read them."""
+        return repr(tuple(self))
+
+    def digest(self, text: str | None = None) -> str:
+        """A fingerprint of every value (of `text`, when this record's is at hand already)."""
+        from hashlib import blake2b  # only a copy needs it: `status` does not load OpenSSL
+
+        return blake2b((text or self.text()).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def decoded(self) -> InstanceRecord:
         """The record with its JSON decoded; UndecodableRecord naming the part that is not JSON."""
@@ -448,7 +454,18 @@ class StoredRecord(NamedTuple):
             values.insert(16, dict(self.paths))
             instance = Instance(*values)
             part = "its event log"
-            events = [event_from_row(row) for row in self.events]
+            loads = json.loads
+            events = [  # event_from_row, unrolled: a copy decodes every event of every instance
+                EventRecord(
+                    *row[:8],
+                    None if row[8] is None else loads(row[8]),
+                    None if row[9] is None else loads(row[9]),
+                    row[10],
+                    row[11],
+                    loads(row[12]),
+                )
+                for row in self.events
+            ]
             part = "its drafts"
             drafts = [draft_from_row(row) for row in self.drafts]
         except (ValueError, TypeError):
