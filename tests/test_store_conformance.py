@@ -783,6 +783,10 @@ def test_rows_as_stored_go_elsewhere_untouched_and_read_the_same_from_every_back
                 DatabaseError, match=f"instance '{first}' .* is damaged \\(its snapshot is not valid JSON"
             ):
                 into.instance_records([first])
+            # the copied drafts stay, and the next step that records work still empties them
+            assert len(into.drafts(second)) == 2
+            step(into, second, 1, events=[{"kind": "answer", "from": "a"}])
+            assert into.drafts(second) == []
 
 
 def test_a_record_whose_id_is_taken_is_refused_and_nothing_written(backend: Backend, tmp_path: Path) -> None:

@@ -456,13 +456,15 @@ class StoredRecord(NamedTuple):
             part = "its event log"
             loads = json.loads
             events = [  # event_from_row, unrolled: a copy decodes every event of every instance
-                EventRecord(
-                    *row[:8],
-                    None if row[8] is None else loads(row[8]),
-                    None if row[9] is None else loads(row[9]),
-                    row[10],
-                    row[11],
-                    loads(row[12]),
+                EventRecord._make(
+                    (
+                        *row[:8],
+                        None if row[8] is None else loads(row[8]),
+                        None if row[9] is None else loads(row[9]),
+                        row[10],
+                        row[11],
+                        loads(row[12]),
+                    )
                 )
                 for row in self.events
             ]
