@@ -372,3 +372,27 @@ def test_the_same_values_spelt_otherwise_are_already_there_and_text_that_is_not_
         f"not copied: instance '{damaged}' is in {archive} already and its snapshot here is not valid JSON"
         in third.output
     )
+
+
+@pytest.mark.parametrize("batch", [500, 1])
+def test_an_instance_that_reads_back_otherwise_than_it_was_written_is_named(
+    run_cli: RunCli, desk_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Each copied instance is read back from the destination and must hold exactly what was
+    written (checked here, or with more than one batch in the checking processes): a
+    destination that changes a row as it is inserted (a trigger of its own) is caught, with
+    what differs, and exit 1."""
+    monkeypatch.setattr(transfer, "BATCH", batch)
+    archive = tmp_path / "archive.db"
+    with open_store(archive):
+        pass
+    with sqlite3.connect(archive) as raw:
+        raw.execute(
+            "CREATE TRIGGER meddling AFTER INSERT ON instances WHEN NEW.created_by = 'bob'"
+            " BEGIN UPDATE instances SET title = 'changed' WHERE id = NEW.id; END"
+        )
+    copied = copy(run_cli, str(desk_db), str(archive))
+    assert copied.exit_code == EXIT_FINDINGS, copied.output
+    assert "  instances             4  (0 already there)\n" in copied.output
+    assert copied.output.count("it reads back otherwise than it was written: its row differs in 'title'") == 1
+    assert '("changed" there, ' in copied.output and "verified" not in copied.output
