@@ -20,7 +20,9 @@ The server's own settings (synchronous_commit, commit_delay, ...) are printed as
     and the ratio. The big stores are filled through the store's own bulk insert
     (`Store.add_records`, as `db copy` writes), from a few real instances copied under new ids;
 (d) `db copy` of the 100,000 instances from the SQLite file, into a new file and into
-    PostgreSQL, every copied instance checked as `verify` checks it.
+    PostgreSQL, and from PostgreSQL back into a new file, every copied instance checked as
+    `verify` checks it; with the CPU seconds of procflow's processes and of the server's (what
+    the copy costs whatever else the machine's cores are doing).
 
 PostgreSQL is the server of PROCFLOW_BENCH_PG, else PROCFLOW_TEST_PG (a URL whose user may
 create databases: the bench makes its own and drops them); without either, SQLite alone is
@@ -384,8 +386,57 @@ def command_times(location: str, runs: int) -> dict[str, float]:
 # --- (d) copy --------------------------------------------------------------------------------------
 
 
-def copy_time(source: str, destination: str) -> tuple[float, float]:
-    """Seconds a copy took, and the CPU seconds of this process and its checking processes."""
+class ServerCpu:
+    """CPU seconds of the PostgreSQL server processes serving the databases of `locations` (the
+    URLs among them) while a copy runs: each connection's process is read from /proc every
+    0.2 s, the last reading kept (a process is gone once its connection closes, so what it used
+    in its last 0.2 s may be missed). None when no location is a URL or the server is elsewhere."""
+
+    def __init__(self, locations: tuple[str, ...]) -> None:
+        self.urls = [u for u in locations if u.startswith(("postgresql://", "postgres://"))]
+        self.used: dict[int, float] = {}
+
+    def __enter__(self) -> ServerCpu:
+        import threading
+
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        if self.urls:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.urls:
+            self.thread.join()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        names = [urlsplit(u).path.lstrip("/") for u in self.urls]
+        with psycopg.connect(self.urls[0], autocommit=True) as watching:
+            while True:
+                pids = watching.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+                    (names,),
+                ).fetchall()
+                for (pid,) in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:  # gone since (its last reading stands), or a server elsewhere
+                        continue
+                    self.used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                if self.stop.wait(0.2):
+                    return
+
+    @property
+    def seconds(self) -> float | None:
+        return sum(self.used.values()) if self.used else None
+
+
+def copy_time(source: str, destination: str) -> tuple[float, float, float | None]:
+    """Seconds a copy took, the CPU seconds of this process and its checking processes, and
+    those of the PostgreSQL server's processes serving it (None: no server here)."""
     import resource
 
     from procflow.engine.desk.transfer import copy_record
@@ -401,9 +452,10 @@ def copy_time(source: str, destination: str) -> tuple[float, float]:
         )
 
     began, began_cpu = time.perf_counter(), cpu()
-    with open_store(source, migrate=False) as src, open_store(destination) as dst:
-        report = copy_record(src, dst, reopen=(source, destination), workers=os.cpu_count() or 1)
-    took, used = time.perf_counter() - began, cpu() - began_cpu
+    with ServerCpu((source, destination)) as served:
+        with open_store(source, migrate=False) as src, open_store(destination) as dst:
+            report = copy_record(src, dst, reopen=(source, destination), workers=os.cpu_count() or 1)
+        took, used = time.perf_counter() - began, cpu() - began_cpu
     what = f"{report.counts['instances']:,} instances, {report.counts['events']:,} events" + (
         "" if report.ok else f"; NOT ok: {(report.differing + report.problems)[:1]}"
     )
@@ -412,7 +464,7 @@ def copy_time(source: str, destination: str) -> tuple[float, float]:
         file=sys.stderr,
         flush=True,
     )
-    return took, used
+    return took, used, served.seconds
 
 
 def _copied_in(places: Places, source: str) -> str:
@@ -583,20 +635,24 @@ def main(argv: list[str] | None = None) -> int:
         if "d" in only:
             table.heading(f"(d) db copy of {big:,} instances, each checked as verify does, "
                           f"with {cores} checking processes")  # fmt: skip
-            found: dict[str, tuple[float, float]] = {}
+            found: dict[str, tuple[float, float, float | None]] = {}
             for b in places.backends():
                 found[b] = copy_time(stores["sqlite", big], places.new(b, "d"))
             table.row("  from the SQLite file into a new one / into PostgreSQL",
-                      {b: f"{took:.1f} s" for b, (took, _) in found.items()})  # fmt: skip
-            table.row("    CPU of procflow's processes", {b: f"{cpu:.1f} s" for b, (_, cpu) in found.items()})
+                      {b: f"{took:.1f} s" for b, (took, _, _) in found.items()})  # fmt: skip
+            table.row(
+                "    CPU of procflow's processes", {b: f"{cpu:.1f} s" for b, (_, cpu, _) in found.items()}
+            )
             if "postgresql" in found:
+                table.row("    CPU of the server's processes", _served(found["postgresql"]))
                 back = copy_time(stores["postgresql", big] if ("postgresql", big) in stores else
                                  _copied_in(places, stores["sqlite", big]), places.new("sqlite", "back"))  # fmt: skip
                 table.row("  from PostgreSQL back into a new file", {"postgresql": f"{back[0]:.1f} s"})
                 table.row("    CPU of procflow's processes", {"postgresql": f"{back[1]:.1f} s"})
+                table.row("    CPU of the server's processes", _served(back))
                 found["postgresql back"] = back
             limit = 60 * big / 100_000  # the goal is 60 s for 100,000 (--quick: that rate)
-            for b, (took, _) in found.items():
+            for b, (took, _, _) in found.items():
                 table.goals.append((f"db copy of {big:,} instances, {b}, at most {limit:g} s "
                                     f"(60 s per 100,000; measured {took:.1f} s)", took <= limit))  # fmt: skip
         print(table.render())
@@ -606,6 +662,10 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.drop()
     return 0
+
+
+def _served(found: tuple[float, float, float | None]) -> dict[str, str]:
+    return {"sqlite": "(none)", "postgresql": "(elsewhere)" if found[2] is None else f"{found[2]:.1f} s"}
 
 
 def _ratio(values: dict[str, float]) -> str:

@@ -342,3 +342,57 @@ def test_a_copy_of_many_batches_is_checked_in_processes_of_its_own_and_still_fin
     again = copy(run_cli, str(desk_db), destination)  # the three sound ones are checked again too
     assert "  instances             0  (4 already there)\n" in again.output
     assert again.output.count("verify: instance") == 1, again.output
+
+
+def test_the_same_values_spelt_otherwise_are_already_there_and_text_that_is_not_json_is_named(
+    run_cli: RunCli, desk_db: Path, tmp_path: Path
+) -> None:
+    """A copy moves rows as they are stored and compares values, not spelling: an instance the
+    destination keeps with other JSON spacing (an older procflow's) is already there, identical.
+    An instance whose stored text is not JSON (damaged behind procflow's back) is copied as it
+    is and named by the check, with exit 1; the rest is copied and verified."""
+    archive = tmp_path / "archive.db"
+    assert copy(run_cli, str(desk_db), str(archive)).exit_code == 0
+    with sqlite3.connect(archive) as raw:
+        raw.execute("UPDATE instances SET snapshot = replace(snapshot, '\":', '\": ')")
+        assert raw.execute("SELECT count(*) FROM instances WHERE snapshot LIKE '%\": %'").fetchone() == (4,)
+    again = copy(run_cli, str(desk_db), str(archive))
+    assert again.exit_code == 0, again.output
+    assert "  instances             0  (4 already there)\n" in again.output
+    with sqlite3.connect(desk_db) as raw:
+        damaged = raw.execute("SELECT id FROM instances ORDER BY id LIMIT 1").fetchone()[0]
+        raw.execute("UPDATE instances SET snapshot = '{\"state\"' WHERE id = ?", (damaged,))
+    fresh = copy(run_cli, str(desk_db), str(tmp_path / "fresh.db"))
+    assert fresh.exit_code == EXIT_FINDINGS, fresh.output
+    assert "  instances             4  (0 already there)\n" in fresh.output
+    assert f"verify: instance '{damaged}': its snapshot is not valid JSON\n" in fresh.output
+    third = copy(run_cli, str(desk_db), str(archive))
+    assert third.exit_code == EXIT_FINDINGS, third.output
+    assert (
+        f"not copied: instance '{damaged}' is in {archive} already and its snapshot here is not valid JSON"
+        in third.output
+    )
+
+
+@pytest.mark.parametrize("batch", [500, 1])
+def test_an_instance_that_reads_back_otherwise_than_it_was_written_is_named(
+    run_cli: RunCli, desk_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Each copied instance is read back from the destination and must hold exactly what was
+    written (checked here, or with more than one batch in the checking processes): a
+    destination that changes a row as it is inserted (a trigger of its own) is caught, with
+    what differs, and exit 1."""
+    monkeypatch.setattr(transfer, "BATCH", batch)
+    archive = tmp_path / "archive.db"
+    with open_store(archive):
+        pass
+    with sqlite3.connect(archive) as raw:
+        raw.execute(
+            "CREATE TRIGGER meddling AFTER INSERT ON instances WHEN NEW.created_by = 'bob'"
+            " BEGIN UPDATE instances SET title = 'changed' WHERE id = NEW.id; END"
+        )
+    copied = copy(run_cli, str(desk_db), str(archive))
+    assert copied.exit_code == EXIT_FINDINGS, copied.output
+    assert "  instances             4  (0 already there)\n" in copied.output
+    assert copied.output.count("it reads back otherwise than it was written: its row differs in 'title'") == 1
+    assert '("changed" there, ' in copied.output and "verified" not in copied.output

@@ -735,6 +735,63 @@ def test_a_whole_record_is_written_elsewhere_as_it_was_read(backend: Backend, tm
         assert step(destination, first, 2) == 3
 
 
+def test_rows_as_stored_go_elsewhere_untouched_and_read_the_same_from_every_backend(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """`stored_records` hands out an instance's rows as kept, JSON text not decoded; written
+    with `add_stored_records` into this backend and into an SQLite file they read back as the
+    same tuple (so with the same digest), the text spelt as it was, and decode to what
+    `instance_records` reads. Text that is not JSON is carried, and named when decoded."""
+    (tmp_path / "from").mkdir(), (tmp_path / "to").mkdir()
+    with (
+        backend.open(tmp_path / "from") as source,
+        backend.open(tmp_path / "to") as destination,
+        SQLiteStore(tmp_path / "peer.db") as peer,
+    ):
+        every = ("p", "a", "d3", "every", at(50), 900, "desk", None)
+        first = start(source, due=[due("d1", at(30)), every], names=Names("en", "P", "A"))
+        step(
+            source,
+            first,
+            1,
+            holder=("bob", "desk"),
+            due=[due("d2", at(40)), every],
+            names=Names("en", "P", "B"),
+        )
+        second = source.start_instance(
+            procedure_id="p", pins={"p": ("p.yaml", TEXT), "q": ("/q.yaml", OTHER)}, snapshot={"s": 1},
+            state="a", status="open", role=None, events=[{"kind": "start"}], actor="bob", at=at(5),
+        ).id  # fmt: skip
+        for name, value in (("y", "來"), ("x", 2)):
+            source.save_draft(
+                second, 1, kind="answer", name=name, value=value, visit=1, state="a", actor="bob", at=at(6)
+            )
+        stored = source.stored_records([second, "zzzzzz", first])
+        assert [r.id for r in stored] == [second, first]
+        assert [r.decoded() for r in stored] == source.instance_records([second, first])
+        assert all(type(r.instance[8]) is str for r in stored), "the snapshot is handed out as its text"
+        assert stored[1].due[1][6] == 900 and type(stored[1].due[1][6]) is int
+        spelt = stored[0]._replace(instance=(*stored[0].instance[:8], '{"s":  1}', *stored[0].instance[9:]))
+        damaged = stored[1]._replace(instance=(*stored[1].instance[:8], "{not json", *stored[1].instance[9:]))
+        for into in (destination, peer):
+            into.add_stored_records(source.pinned_rows(), [spelt, damaged])
+            read = into.stored_records([second, first])
+            assert read == [spelt, damaged] and [r.digest() for r in read] == [
+                spelt.digest(),
+                damaged.digest(),
+            ]
+            assert read[0].digest() != stored[0].digest()
+            assert into.instance_records([second]) == source.instance_records([second])
+            with pytest.raises(
+                DatabaseError, match=f"instance '{first}' .* is damaged \\(its snapshot is not valid JSON"
+            ):
+                into.instance_records([first])
+            # the copied drafts stay, and the next step that records work still empties them
+            assert len(into.drafts(second)) == 2
+            step(into, second, 1, events=[{"kind": "answer", "from": "a"}])
+            assert into.drafts(second) == []
+
+
 def test_a_record_whose_id_is_taken_is_refused_and_nothing_written(backend: Backend, tmp_path: Path) -> None:
     (tmp_path / "from").mkdir(), (tmp_path / "to").mkdir()
     with backend.open(tmp_path / "from") as source, backend.open(tmp_path / "to") as destination:

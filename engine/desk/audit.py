@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from procflow.engine.base.errors import ProcflowError
 from procflow.engine.desk.pins import file_state, pinned_paths, pinned_procedures
@@ -22,6 +22,9 @@ from procflow.engine.store.records import (
     InstanceSummary,
     WholeInstance,
 )
+
+if TYPE_CHECKING:  # the runtime loads only where an instance is replayed
+    from procflow.engine.runtime.state import Snapshot
 
 
 class StatusRow(NamedTuple):
@@ -193,10 +196,13 @@ def check_whole(store: Store, whole: WholeInstance) -> str | None:
     except ProcflowError as exc:
         return f"its events do not replay: {exc.message}"
     text = json.dumps(stored(rebuilt), ensure_ascii=False, sort_keys=True)
-    rebuilt = json.loads(text)  # as stored: JSON types only
     # equal texts are equal values of equal types (1, 1.0 and true differ): the common case
-    # costs one encoding; the walk that says where they differ runs only when they do
-    if text != json.dumps(record.snapshot, ensure_ascii=False, sort_keys=True):
+    # costs one encoding, and the stored snapshot then stands for the rebuilt one as stored
+    # (JSON types only); the walk that says where they differ runs only when they do
+    if text == json.dumps(record.snapshot, ensure_ascii=False, sort_keys=True):
+        rebuilt = cast("Snapshot", record.snapshot)
+    else:
+        rebuilt = json.loads(text)  # as stored: JSON types only
         where = first_difference(record.snapshot, rebuilt)
         if where is not None:
             return f"its snapshot differs from its events at {where}"

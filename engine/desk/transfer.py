@@ -1,10 +1,11 @@
 """Moving a desk's whole record from one store to another (`procflow db copy`), any pair of backends.
 
-Reads the source in batches (`Store.instance_records`), writes each batch in one transaction of
-the destination (`Store.add_records`) with ids, numbers and stamps as they were, reads it back,
-and runs `verify`'s check on every instance. Safe to run again: an instance already there and
-identical is skipped, one that differs is reported and left as it is. Never prints; the caller
-is told of progress through a callback.
+Reads the source once, in batches of rows as they are stored (`Store.stored_records`: JSON text
+not decoded), writes each batch in one transaction of the destination (`Store.add_stored_records`)
+with ids, numbers, stamps and text as they were, reads it back (its digest must be what was
+written) and runs `verify`'s check on every instance. Safe to run again: an instance already
+there and identical is skipped, one that differs is reported and left as it is. Never prints;
+the caller is told of progress through a callback.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import multiprocessing
 import signal
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple, TypeVar
@@ -23,7 +24,13 @@ from procflow.engine.base.errors import DatabaseError
 from procflow.engine.desk.audit import check_whole
 from procflow.engine.store import Store, open_store
 from procflow.engine.store.migrations import LATEST
-from procflow.engine.store.records import InstanceRecord, ViolationRow, WholeInstance
+from procflow.engine.store.records import (
+    InstanceRecord,
+    StoredRecord,
+    UndecodableRecord,
+    ViolationRow,
+    WholeInstance,
+)
 
 BATCH = 500  # instances per read and per write transaction: a few MiB at most, a few statements each
 
@@ -89,9 +96,11 @@ def copy_record(
     The check of what was written (read back, then `verify`'s replay) costs more than the copy
     itself: given `reopen`, the locations of the source and the destination as the caller opened
     them (passwords and all: they never leave this machine's processes), and more than one batch
-    to copy, it runs in up to `workers` processes of their own, each reading the batch from both
-    stores, while this one reads and writes the next batches. Every instance is checked either
-    way, and the report is the same. The caller's main module must be safe to import (`spawn`)."""
+    to copy, it runs in up to `workers` processes of their own, each reading the batch back from
+    the destination, while this one reads and writes the next batches. What a worker is handed
+    is the digest of each instance as written (`StoredRecord.digest`): the source is read once.
+    Every instance is checked either way, and the report is the same. The caller's main module
+    must be safe to import (`spawn`)."""
     report = CopyReport(Counter(), Counter(), [], [], [], [])
     ids = source.all_ids()  # oldest first: an instance started inside another comes after it
     had_pins = {row.hash for row in destination.pinned_rows()}
@@ -110,23 +119,22 @@ def copy_record(
     if pool is None:
         for ids_of_batch in batches:
             written = _write_batch(source, destination, ids_of_batch, had_pins, report)
-            checked(check_copied(destination, written), len(ids_of_batch))
+            checked(check_copied(source, destination, written), len(ids_of_batch))
     else:
         with pool:
-            waiting: deque[tuple[Future[list[tuple[str, str]]], list[str], int]] = deque()
+            waiting: deque[tuple[Future[list[tuple[str, str]]], list[tuple[str, str]], int]] = deque()
 
             def collect() -> None:
                 future, to_check, count = waiting.popleft()
                 try:
                     found = future.result()
                 except BrokenProcessPool:  # a worker died (killed, out of memory): check here
-                    found = check_copied(destination, source.instance_records(to_check))
+                    found = check_copied(source, destination, to_check)
                 checked(found, count)
 
             for ids_of_batch in batches:
                 written = _write_batch(source, destination, ids_of_batch, had_pins, report)
-                to_check = [r.instance.id for r in written]
-                waiting.append((pool.submit(to_check), to_check, len(ids_of_batch)))
+                waiting.append((pool.submit(written), written, len(ids_of_batch)))
                 while len(waiting) > workers:  # a batch in each worker and one queued, no more
                     collect()
             while waiting:
@@ -138,67 +146,92 @@ def copy_record(
 
 def _write_batch(
     source: Store, destination: Store, ids: Sequence[str], had_pins: set[str], report: CopyReport
-) -> list[InstanceRecord]:
-    """Write the instances of `ids` the destination lacks, in one transaction; the records to
-    check there: the new ones, and those it had already, identical."""
-    records = _parents_first(source.instance_records(ids))
-    records = keepable(records, report)
-    there = {r.instance.id: r for r in destination.instance_records(ids)}
-    new = [r for r in records if r.instance.id not in there]
-    to_check = list(new)
+) -> list[tuple[str, str]]:
+    """Write the instances of `ids` the destination lacks, in one transaction, rows as they are
+    stored; (id, digest) of each to check there: the new ones, and those it had already, identical."""
+    read = _parents_first(source.stored_records(ids))
+    texts = {r.id: r.text() for r in read}  # made once: for the U+0000 scan and the digest
+    records = keepable(read, report, texts)
+    there = {r.id: r for r in destination.stored_records(ids)}
+    new = [r for r in records if r.id not in there]
+    to_check = [(r.id, r.digest(texts[r.id])) for r in new]
     for record in records:
-        found = there.get(record.instance.id)
+        found = there.get(record.id)
         if found is None:
             continue
-        difference = _difference(record, found)
+        difference = None if found == record else _stored_difference(record, found)
         if difference is None:
             report.skipped["instances"] += 1
-            to_check.append(record)
+            to_check.append((found.id, found.digest()))  # as it is there: read back, it must stay so
         else:
-            report.differing.append((f"instance '{record.instance.id}'", difference))
-    wanted = sorted({digest for r in new for digest in r.instance.pins.values()} - had_pins)
+            report.differing.append((f"instance '{record.id}'", difference))
+    wanted = sorted({digest for r in new for digest in _pins_of(r)} - had_pins)
     pins = source.pinned_rows(wanted) if wanted else []
     if new:
-        destination.add_records(pins, new)
+        destination.add_stored_records(pins, new)
     had_pins.update(row.hash for row in pins)
     counts = report.counts
     counts["instances"] += len(new)
     counts["pinned texts"] += len(pins)
     for r in new:
         counts["events"] += len(r.events)
-        counts["hand-overs"] += sum(1 for e in r.events if e.kind == "handoff")
-        counts["instance paths"] += len(r.instance.paths)
+        counts["hand-overs"] += sum(1 for e in r.events if e[5] == "handoff")
+        counts["instance paths"] += len(r.paths)
         counts["due rows"] += len(r.due)
         counts["drafts"] += len(r.drafts)
     return to_check
 
 
-def check_copied(destination: Store, written: Sequence[InstanceRecord]) -> list[tuple[str, str]]:
-    """(instance, what is wrong) for each of `written` that does not read back from `destination`
-    as it was written, or fails `verify`'s check there."""
-    by_id = {r.instance.id: r for r in written}
+def _pins_of(record: StoredRecord) -> list[str]:
+    """The hashes of the procedure texts `record` is pinned to (its `pins` column, decoded)."""
+    try:
+        pins = json.loads(record.instance[3])
+    except ValueError:  # damaged: what it needs is not known; the check names it
+        return []
+    return [str(digest) for digest in pins.values()] if isinstance(pins, dict) else []
+
+
+def check_copied(
+    source: Store, destination: Store, written: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(instance, what is wrong) for each of `written`, (id, digest) pairs, that does not read
+    back from `destination` with that digest, or fails `verify`'s check there."""
+    expected = dict(written)
     problems = []
-    for copied in destination.instance_records(list(by_id)):  # read back as any later command reads it
-        ident = copied.instance.id
-        difference = _difference(by_id.pop(ident), copied)
-        problem = (
-            f"it reads back otherwise than it was written: {difference}"
-            if difference is not None
-            else check_whole(destination, WholeInstance(copied.instance, copied.events, copied.due))
-        )
+    for copied in destination.stored_records(list(expected)):  # read back as any later command reads it
+        ident = copied.id
+        problem = None
+        if copied.digest() != expected.pop(ident):
+            problem = f"it reads back otherwise than it was written: {_read_back(source, copied)}"
+        else:
+            try:
+                record = copied.decoded()
+            except UndecodableRecord as exc:
+                problem = f"{exc.part} is not valid JSON"
+            else:
+                problem = check_whole(destination, WholeInstance(record.instance, record.events, record.due))
         if problem is not None:
             problems.append((ident, problem))
-    problems += [(ident, "it is not in the destination after it was written") for ident in by_id]
+    problems += [(ident, "it is not in the destination after it was written") for ident in expected]
     return problems
+
+
+def _read_back(source: Store, copied: StoredRecord) -> str:
+    """How an instance read back from the destination differs from the source's (a rare path:
+    the source is read again for it)."""
+    ours = source.stored_records([copied.id])
+    if not ours:
+        return "it is no longer in the source"
+    return _stored_difference(ours[0], copied) or "its stored text differs"
 
 
 class _Checkers:
     """Worker processes that each open the source and the destination once and run
-    `check_copied` on the instances handed to them, read from the source again (handing the
-    records over would cost more: pickling them is slower than reading them). Started fresh (`spawn`), not forked: a child
-    must not inherit this process's open connections. They ignore Ctrl-C, which this process
-    handles: an interrupted copy stops after the batches being checked, and a copy run again
-    checks everything anew."""
+    `check_copied` on the instances handed to them (their ids and digests: handing over the
+    records would cost more, pickling them is slower than reading them back). Started fresh
+    (`spawn`), not forked: a child must not inherit this process's open connections. They
+    ignore Ctrl-C, which this process handles: an interrupted copy stops after the batches
+    being checked, and a copy run again checks everything anew."""
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self.pool = pool
@@ -214,9 +247,9 @@ class _Checkers:
         except (OSError, ImportError, NotImplementedError):  # no semaphores here (some containers)
             return None
 
-    def submit(self, ids: list[str]) -> Future[list[tuple[str, str]]]:
+    def submit(self, written: list[tuple[str, str]]) -> Future[list[tuple[str, str]]]:
         try:
-            return self.pool.submit(_check_in_worker, ids)
+            return self.pool.submit(_check_in_worker, written)
         except BrokenProcessPool as exc:  # collected, and checked here, like a result that broke
             broken: Future[list[tuple[str, str]]] = Future()
             broken.set_exception(exc)
@@ -240,9 +273,9 @@ def _open_checker(source: str, destination: str) -> None:
         _checker_stores.append(store)
 
 
-def _check_in_worker(ids: list[str]) -> list[tuple[str, str]]:
+def _check_in_worker(written: list[tuple[str, str]]) -> list[tuple[str, str]]:
     source, destination = _checker_stores
-    return check_copied(destination, source.instance_records(ids))
+    return check_copied(source, destination, written)
 
 
 def _copy_accountability(source: Store, destination: Store, report: CopyReport) -> None:
@@ -275,7 +308,7 @@ Row = TypeVar("Row")
 NUL = "\x00"  # the one character PostgreSQL's text cannot hold; an older SQLite desk may have kept it
 
 
-def keepable(rows: Sequence[Row], report: CopyReport) -> list[Row]:
+def keepable(rows: Sequence[Row], report: CopyReport, texts: Mapping[str, str] | None = None) -> list[Row]:
     """`rows` (instance records, violations, decisions) less those with U+0000 in a text the
     store keeps as it is (a note, a reason, a name: JSON columns escape it), each added to
     `report.refused` with why, and less the instances inside a refused one. A copy neither
@@ -285,8 +318,8 @@ def keepable(rows: Sequence[Row], report: CopyReport) -> list[Row]:
     refused = {what for what, _ in report.refused}
     for item in rows:
         row: Any = item
-        if isinstance(row, InstanceRecord):
-            what, parent = f"instance '{row.instance.id}'", row.instance.parent
+        if isinstance(row, StoredRecord):
+            what, parent = f"instance '{row.id}'", row.parent
             if parent is not None and f"instance '{parent}'" in refused:
                 report.refused.append((what, f"it belongs to instance '{parent}', which was not copied"))
                 refused.add(what)
@@ -295,7 +328,7 @@ def keepable(rows: Sequence[Row], report: CopyReport) -> list[Row]:
             what = (
                 f"{'violation' if isinstance(row, ViolationRow) else 'decision about a violation'} {row[0]}"
             )
-        place = _where_nul(row)
+        place = _where_nul(row, texts)
         if place is None:
             kept.append(item)
         else:
@@ -304,19 +337,22 @@ def keepable(rows: Sequence[Row], report: CopyReport) -> list[Row]:
     return kept
 
 
-def _where_nul(row: Any) -> str | None:
+def _where_nul(row: Any, texts: Mapping[str, str] | None = None) -> str | None:
     """Which part of a row holds U+0000 in a text column (None: none does). Only the plain
-    strings of each row are looked at: quick enough for every instance of a large copy."""
-    if not isinstance(row, InstanceRecord):
+    strings of each row are looked at (a JSON text holds the character escaped): quick enough
+    for every instance of a large copy. `texts`: `StoredRecord.text` of instances, by id."""
+    if not isinstance(row, StoredRecord):
         return "its text" if _has_nul(row) else None
-    if _has_nul(row.instance) or _has_nul(row.instance.paths.values()):
+    if "\\x00" not in (
+        texts[row.id] if texts else row.text()
+    ):  # the common case: the character shows escaped, if at all
+        return None
+    if _has_nul(row.instance) or any(_has_nul(path) for path in row.paths):
         return "its row"
     for event in row.events:
         if _has_nul(event):
-            return f"its event {event.seq}"
-    if any(_has_nul(d) for d in row.due) or any(_has_nul(d) for d in row.drafts):
-        return "its due rows or drafts"
-    return None
+            return f"its event {event[1]}"
+    return "its due rows or drafts"
 
 
 def _has_nul(values: Any) -> bool:
@@ -335,20 +371,32 @@ def copy_passwords(source: Store, destination: Store, report: CopyReport) -> Non
             report.skipped["passwords"] += 1
 
 
-def _parents_first(records: list[InstanceRecord]) -> list[InstanceRecord]:
+def _parents_first(records: list[StoredRecord]) -> list[StoredRecord]:
     """The batch with every instance after its parent when both are in it."""
-    by_id = {r.instance.id: r for r in records}
-    placed: dict[str, InstanceRecord] = {}
+    by_id = {r.id: r for r in records}
+    placed: dict[str, StoredRecord] = {}
 
-    def place(record: InstanceRecord, seen: frozenset[str] = frozenset()) -> None:
-        parent = record.instance.parent
+    def place(record: StoredRecord, seen: frozenset[str] = frozenset()) -> None:
+        parent = record.parent
         if parent in by_id and parent not in placed and parent not in seen:
-            place(by_id[parent], seen | {record.instance.id})
-        placed.setdefault(record.instance.id, record)
+            place(by_id[parent], seen | {record.id})
+        placed.setdefault(record.id, record)
 
     for record in records:
         place(record)
     return list(placed.values())
+
+
+def _stored_difference(ours: StoredRecord, theirs: StoredRecord) -> str | None:
+    """As `_difference`, for records as stored: their values are compared, not how their JSON
+    is spelt (an older procflow may have written the same value with other spacing)."""
+    decoded = []
+    for record, where in ((ours, "here"), (theirs, "there")):
+        try:
+            decoded.append(record.decoded())
+        except UndecodableRecord as exc:
+            return f"{exc.part} {where} is not valid JSON"
+    return _difference(*decoded)
 
 
 def _difference(ours: InstanceRecord, theirs: InstanceRecord) -> str | None:

@@ -222,7 +222,8 @@ NUMBER: Check = (_is_number, "a number")
 SCALAR: Check = (_is_scalar, "a text, number or true/false")
 OBJECT: Check = (lambda v: isinstance(v, dict), "an object")
 TEXTS, TEXT_MAP, SCALAR_MAP = _list_of(TEXT), _map_of(TEXT), _map_of(SCALAR)
-OPT_TEXT = _optional(TEXT)
+# _optional(TEXT) in one call: it checks most keys of every event replayed
+OPT_TEXT: Check = ((lambda v: v is None or isinstance(v, str)), "a text or null")
 
 _DUE: dict[str, Check] = {
     "id": TEXT, "kind": _one_of(DEADLINE_KINDS), "state": TEXT, "anchor": OPT_TEXT, "due": OPT_TEXT,
@@ -272,6 +273,11 @@ _NEEDS: dict[str, dict[str, Check]] = {
     "done": {"deadline": TEXT, "depth": INT},
     "correct": {"answers": SCALAR_MAP},
 }
+# every key an event of each kind must have, in the order they are checked: merged once, not
+# once per event replayed (`verify` and `db copy` replay every event of every instance)
+_REQUIRED: dict[str, dict[str, Check]] = {
+    kind: {**_EVENT, **_EVENT_COMMON, **_NEEDS.get(kind, {})} for kind in EVENT_KINDS
+}
 
 
 def snapshot_from_json(data: object, owner: str = "a stored instance") -> Snapshot:
@@ -300,7 +306,7 @@ def snapshot_from_json(data: object, owner: str = "a stored instance") -> Snapsh
 
 def event_kind(data: object) -> EventKind:
     """The kind of a stored event; CorruptLogError when it has none procflow knows."""
-    kind = data.get("kind") if isinstance(data, Mapping) else None
+    kind = data.get("kind") if type(data) is dict or isinstance(data, Mapping) else None
     if kind not in EVENT_KINDS:
         raise CorruptLogError(f"unknown event kind {kind!r}")
     return cast(EventKind, kind)
@@ -311,13 +317,13 @@ def event_from_json(data: object) -> Event:
     CorruptLogError saying which event and key otherwise. A common key an older log lacks is
     taken as None."""
     kind = event_kind(data)
-    assert isinstance(data, Mapping)  # event_kind refused anything else
+    assert type(data) is dict or isinstance(data, Mapping)  # event_kind refused anything else
 
     def damaged(what: str) -> CorruptLogError:
         return CorruptLogError(f"event {kind!r} does not apply: {what}")
 
     event = {key: None for key in _EVENT_COMMON} | dict(data)
-    _check(event, {**_EVENT, **_EVENT_COMMON, **_NEEDS.get(kind, {})}, "it", damaged, _EVENT_EXTRA)
+    _check(event, _REQUIRED[kind], "it", damaged, _EVENT_EXTRA)
     return cast(Event, event)
 
 

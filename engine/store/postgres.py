@@ -35,6 +35,8 @@ from procflow.engine.store.records import (
     DRAFT_KINDS,
     EVENT_COLUMNS,
     SESSION_COLUMNS,
+    STORED_DUE_COLUMNS,
+    STORED_INSTANCE_COLUMNS,
     AccountableEvent,
     DecisionRow,
     DraftRecord,
@@ -48,14 +50,15 @@ from procflow.engine.store.records import (
     PinnedText,
     PinRow,
     SessionRow,
+    StoredRecord,
     ViolationRow,
     WholeInstance,
     draft_from_row,
     event_from_row,
     event_row,
-    json_column,
     local_time,
     sha256,
+    whole_seconds,
 )
 
 try:
@@ -1013,56 +1016,62 @@ class PostgresStore:
         return sorted(PinRow(*row) for row in rows)  # by hash, in code-point order as SQLite's
 
     def instance_records(self, ids: Sequence[str]) -> list[InstanceRecord]:
-        """One REPEATABLE READ transaction, four statements whatever the number of ids. Due rows
-        and drafts are put in order here, not by the database's collation: a record reads the
-        same from either backend."""
+        try:
+            return [stored.decoded() for stored in self.stored_records(ids)]
+        except records.UndecodableRecord as exc:
+            raise self._damaged(exc.instance, exc.part) from None
+
+    def stored_records(self, ids: Sequence[str]) -> list[StoredRecord]:
+        """One REPEATABLE READ transaction, five statements whatever the number of ids. Every
+        part is put in order here, not by the database's collation: a record reads the same
+        from either backend."""
         wanted = list(ids)
-        events: dict[str, list[EventRecord]] = {ident: [] for ident in wanted}
-        due: dict[str, list[DueRow]] = {ident: [] for ident in wanted}
-        drafts: dict[str, list[DraftRecord]] = {ident: [] for ident in wanted}
+        parts: dict[str, tuple[list[Any], list[Any], list[Any], list[Any]]] = {
+            i: ([], [], [], []) for i in wanted
+        }
         with self._reading():
             rows = {
                 row[0]: row
                 for row in self.db.execute(
-                    f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ANY(%s)", (wanted,)
+                    f"SELECT {STORED_INSTANCE_COLUMNS} FROM instances WHERE id = ANY(%s)", (wanted,)
                 )
             }
-            for row in self.db.execute(
-                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ANY(%s) ORDER BY instance, seq",
-                (wanted,),
+            for part, query in enumerate(
+                (
+                    "SELECT instance, procedure, path FROM instance_paths WHERE instance = ANY(%s)",
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = ANY(%s) ORDER BY instance, seq",
+                    f"SELECT {STORED_DUE_COLUMNS} FROM due WHERE instance = ANY(%s)",
+                    f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance = ANY(%s) ORDER BY given",
+                )
             ):
-                events[row[0]].append(self._decoded(event_from_row, row, "its event log"))
-            for row in self.db.execute(
-                f"SELECT instance, {DUE_COLUMNS} FROM due WHERE instance = ANY(%s)", (wanted,)
-            ):
-                due[row[0]].append(DueRow(*_due_key(row[1:])))
-            for row in self.db.execute(
-                f"SELECT {DRAFT_COLUMNS}, given FROM drafts WHERE instance = ANY(%s) ORDER BY given",
-                (wanted,),
-            ):
-                drafts[row[0]].append(self._decoded(draft_from_row, row[:-1], "its drafts"))
-        return [
-            InstanceRecord(
-                self._decoded(Instance.from_row, rows[i], "its snapshot"),
-                events[i],
-                sorted(due[i], key=lambda d: (d.state, d.deadline)),
-                sorted(drafts[i], key=lambda d: d.subject),  # stable: first given first
-            )
-            for i in wanted
-            if i in rows
-        ]
-
-    def _decoded(self, decode: Any, row: Sequence[Any], part: str) -> Any:
-        try:
-            return decode(row)
-        except (ValueError, TypeError):
-            raise self._damaged(str(row[0]), part) from None
+                for row in self.db.execute(query, (wanted,)):
+                    parts[row[0]][part].append(row)
+        found = []
+        for ident in wanted:
+            if ident in rows:
+                paths, events, due, drafts = parts[ident]
+                found.append(
+                    StoredRecord(
+                        rows[ident],
+                        tuple(sorted(row[1:] for row in paths)),
+                        tuple(events),
+                        tuple(
+                            (*row[:6], whole_seconds(row[6]), *row[7:])
+                            for row in sorted(due, key=lambda d: (d[2], d[3]))
+                        ),
+                        tuple(sorted(drafts, key=lambda d: d[1])),  # stable: first given first
+                    )
+                )
+        return found
 
     def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
-        """One transaction; the rows go in by COPY, the bulk path of the server. Inserts only:
-        the append-only triggers stay on, and drafts go in after the events (whose trigger
-        empties an instance's drafts)."""
-        ids = [r.instance.id for r in instances]
+        self.add_stored_records(pins, [StoredRecord.encoded(r) for r in instances])
+
+    def add_stored_records(self, pins: Sequence[PinRow], instances: Sequence[StoredRecord]) -> None:
+        """One transaction; the rows go in by COPY, the bulk path of the server, as they were
+        read (JSON text as it is). Inserts only: the append-only triggers stay on, and drafts
+        go in after the events (whose trigger empties an instance's drafts)."""
+        ids = [r.id for r in instances]
         with self.write() as db, db.cursor() as cur:
             cur.executemany(
                 "INSERT INTO procedures (hash, procedure_id, path, text, pinned_at)"
@@ -1076,63 +1085,30 @@ class PostgresStore:
                 )
             seen: set[str] = set()
             for record in instances:
-                parent = record.instance.parent
+                parent = record.parent
                 if (
                     parent is not None
                     and parent not in seen
                     and db.execute("SELECT 1 FROM instances WHERE id = %s", (parent,)).fetchone() is None
                 ):
                     raise DatabaseError(
-                        f"instance '{record.instance.id}' belongs to instance '{parent}', which is not in "
+                        f"instance '{record.id}' belongs to instance '{parent}', which is not in "
                         f"database '{self.location}'; nothing was written"
                     )
-                seen.add(record.instance.id)
-            self._copy(
-                cur,
-                "instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, assignee, parent, lang, title,"
-                " state_title)",
-                (
-                    (*r.instance[:3], _dump(r.instance.pins), *r.instance[4:8], _dump(r.instance.snapshot),
-                     *r.instance[9:16], *r.instance[17:20])
-                    for r in instances
-                ),
-            )  # fmt: skip
+                seen.add(record.id)
+            self._copy(cur, f"instances ({STORED_INSTANCE_COLUMNS})", (r.instance for r in instances))
             self._copy(
                 cur,
                 "instance_paths (instance, procedure, path)",
-                ((r.instance.id, pid, path) for r in instances for pid, path in r.instance.paths.items()),
+                ((r.id, *path) for r in instances for path in r.paths),
             )
+            self._copy(cur, f"events ({', '.join(EVENT_COLUMNS)})", (e for r in instances for e in r.events))
             self._copy(
                 cur,
-                f"events ({', '.join(EVENT_COLUMNS)})",
-                (
-                    (
-                        *e[:8],
-                        json_column(e.answers),
-                        json_column(e.items),
-                        e.move,
-                        e.note,
-                        json_column(e.body),
-                    )
-                    for r in instances
-                    for e in r.events
-                ),
+                f"due ({STORED_DUE_COLUMNS}, owner, assignee)",
+                ((*d, r.instance[13], r.instance[14]) for r in instances for d in r.due),
             )
-            self._copy(
-                cur,
-                f"due (instance, {DUE_COLUMNS}, owner, assignee)",
-                (
-                    (r.instance.id, *d, r.instance.owner, r.instance.assignee)
-                    for r in instances
-                    for d in r.due
-                ),
-            )
-            self._copy(
-                cur,
-                f"drafts ({DRAFT_COLUMNS})",
-                ((*d[:4], json_column(d.value), *d[5:]) for r in instances for d in r.drafts),
-            )
+            self._copy(cur, f"drafts ({DRAFT_COLUMNS})", (d for r in instances for d in r.drafts))
             if any(r.due for r in instances):
                 db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, "copy"))
 

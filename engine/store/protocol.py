@@ -27,6 +27,7 @@ from procflow.engine.store.records import (
     PinnedText,
     PinRow,
     SessionRow,
+    StoredRecord,
     ViolationRow,
     WholeInstance,
 )
@@ -348,6 +349,16 @@ class Store(Protocol):
         """Of `ids` (as stored), the instances this store holds, each whole and as stored (row and
         paths, events, due rows, drafts), in one consistent read, in the order of `ids`; an id the
         store lacks is left out."""
+        ...
+
+    def stored_records(self, ids: Sequence[str]) -> list[StoredRecord]:
+        """As `instance_records`, with each instance's rows as they are stored, JSON text not
+        decoded: what a copy moves. The same rows read the same from every backend."""
+        ...
+
+    def add_stored_records(self, pins: Sequence[PinRow], instances: Sequence[StoredRecord]) -> None:
+        """As `add_records`, for records read by `stored_records`: their rows are written as
+        they are, JSON text and all."""
         ...
 
     def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:

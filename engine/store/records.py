@@ -393,3 +393,111 @@ def json_column(value: Any) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+# Columns of an instance's own row as `StoredRecord.instance` holds them (its paths apart).
+STORED_INSTANCE_COLUMNS = (
+    "id, procedure_id, hash, pins, status, state, role, version, snapshot, created_at, created_by,"
+    " updated_at, updated_by, owner, assignee, parent, lang, title, state_title"
+)
+STORED_DUE_COLUMNS = "instance, procedure, state, deadline, kind, due_at, every, role, text"
+
+
+class UndecodableRecord(ValueError):
+    """A stored record whose JSON text does not decode: which instance, and which part of it."""
+
+    def __init__(self, instance: str, part: str) -> None:
+        super().__init__(instance, part)
+        self.instance, self.part = instance, part
+
+
+class StoredRecord(NamedTuple):
+    """One instance exactly as a store keeps its rows, JSON text as it is, not decoded
+    (`Store.stored_records`): what `db copy` moves, so a copy neither decodes nor re-encodes
+    what it does not have to. Every backend reads the same tuple for the same rows: its parts
+    are in one order (events by number, due rows by state and deadline, paths by procedure,
+    drafts by subject and then as given) and `every` is a whole number of seconds as an int."""
+
+    instance: tuple[Any, ...]  # STORED_INSTANCE_COLUMNS
+    paths: tuple[tuple[str, str], ...]  # (procedure, path)
+    events: tuple[tuple[Any, ...], ...]  # EVENT_COLUMNS
+    due: tuple[tuple[Any, ...], ...]  # STORED_DUE_COLUMNS (owner and assignee: the instance's)
+    drafts: tuple[tuple[Any, ...], ...]  # DRAFT_COLUMNS
+
+    @property
+    def id(self) -> str:
+        return str(self.instance[0])
+
+    @property
+    def parent(self) -> str | None:
+        parent: str | None = self.instance[15]
+        return parent
+
+    def text(self) -> str:
+        """Every value as one text (Python's repr: strings quoted and escaped, so the parts
+        cannot run into each other), the same whichever store read them."""
+        return repr(tuple(self))
+
+    def digest(self, text: str | None = None) -> str:
+        """A fingerprint of every value (of `text`, when this record's is at hand already)."""
+        from hashlib import blake2b  # only a copy needs it: `status` does not load OpenSSL
+
+        return blake2b((text or self.text()).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def decoded(self) -> InstanceRecord:
+        """The record with its JSON decoded; UndecodableRecord naming the part that is not JSON."""
+        part = "its snapshot"
+        try:
+            values = list(self.instance)
+            for index in (3, 8):
+                values[index] = json.loads(values[index])
+            values.insert(16, dict(self.paths))
+            instance = Instance(*values)
+            part = "its event log"
+            loads = json.loads
+            events = [  # event_from_row, unrolled: a copy decodes every event of every instance
+                EventRecord._make(
+                    (
+                        *row[:8],
+                        None if row[8] is None else loads(row[8]),
+                        None if row[9] is None else loads(row[9]),
+                        row[10],
+                        row[11],
+                        loads(row[12]),
+                    )
+                )
+                for row in self.events
+            ]
+            part = "its drafts"
+            drafts = [draft_from_row(row) for row in self.drafts]
+        except (ValueError, TypeError):
+            raise UndecodableRecord(self.id, part) from None
+        return InstanceRecord(instance, events, [DueRow(*row[1:]) for row in self.due], drafts)
+
+    @classmethod
+    def encoded(cls, record: InstanceRecord) -> StoredRecord:
+        """`record` as a store writes its rows (JSON as the stores write it: compact, keys sorted)."""
+        row = record.instance
+        ident = row.id
+        return cls(
+            (*row[:3], json_column(row.pins), *row[4:8], json_column(row.snapshot), *row[9:16], *row[17:20]),
+            tuple(sorted(row.paths.items())),
+            tuple(
+                (*e[:8], json_column(e.answers), json_column(e.items), e.move, e.note, json_column(e.body))
+                for e in sorted(record.events, key=lambda e: e.seq)
+            ),
+            tuple(
+                (ident, *d[:5], whole_seconds(d.every), *d[6:])
+                for d in sorted(record.due, key=lambda d: (d.state, d.deadline))
+            ),
+            tuple(
+                (*d[:4], json_column(d.value), *d[5:]) for d in sorted(record.drafts, key=lambda d: d.subject)
+            ),
+        )
+
+
+def whole_seconds(value: Any) -> Any:
+    """`every` as SQLite's NUMERIC hands it out: a whole number of seconds as an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -32,6 +32,8 @@ from procflow.engine.store.records import (
     EVENT_COLUMNS,
     INSTANCE_COLUMNS,
     SESSION_COLUMNS,
+    STORED_DUE_COLUMNS,
+    STORED_INSTANCE_COLUMNS,
     SUMMARY_COLUMNS,
     AccountableEvent,
     DecisionRow,
@@ -46,14 +48,15 @@ from procflow.engine.store.records import (
     PinnedText,
     PinRow,
     SessionRow,
+    StoredRecord,
     ViolationRow,
     WholeInstance,
     draft_from_row,
     event_from_row,
     event_row,
-    json_column,
     local_time,
     sha256,
+    whole_seconds,
 )
 
 # `normal` (the default) is SQLite's synchronous=NORMAL in WAL mode: a committed step survives
@@ -958,56 +961,79 @@ class SQLiteStore:
         return sorted(found)
 
     def instance_records(self, ids: Sequence[str]) -> list[InstanceRecord]:
+        try:
+            return [stored.decoded() for stored in self.stored_records(ids)]
+        except records.UndecodableRecord as exc:
+            raise self._damaged(exc.instance, exc.part) from None
+
+    def stored_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         """Read in one transaction, a few statements per 500 ids whatever their histories."""
         rows: dict[str, tuple[Any, ...]] = {}
-        events: dict[str, list[EventRecord]] = {ident: [] for ident in ids}
-        due: dict[str, list[DueRow]] = {ident: [] for ident in ids}
-        drafts: dict[str, list[DraftRecord]] = {ident: [] for ident in ids}
+        parts: dict[str, tuple[list[Any], list[Any], list[Any], list[Any]]] = {
+            i: ([], [], [], []) for i in ids
+        }
         with self._reading(), self._errors():
             for chunk in _chunks(list(ids)):
                 marks = _marks(chunk)
                 rows.update(
                     (row[0], row)
                     for row in self.db.execute(
-                        f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id IN ({marks})", chunk
+                        f"SELECT {STORED_INSTANCE_COLUMNS} FROM instances WHERE id IN ({marks})", chunk
                     )
                 )
-                for row in self.db.execute(
-                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance IN ({marks})"
-                    " ORDER BY instance, seq",
-                    chunk,
+                for part, query in enumerate(
+                    (
+                        "SELECT instance, procedure, path FROM instance_paths WHERE instance IN ({})"
+                        " ORDER BY instance, procedure",
+                        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance IN ({{}}) ORDER BY instance, seq",
+                        f"SELECT {STORED_DUE_COLUMNS} FROM due WHERE instance IN ({{}}) ORDER BY instance, state, deadline",
+                        f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance IN ({{}}) ORDER BY instance, subject, rowid",
+                    )
                 ):
-                    events[row[0]].append(self._decoded(event_from_row, row, "its event log"))
-                for row in self.db.execute(
-                    "SELECT instance, procedure, state, deadline, kind, due_at, every, role, text FROM due"
-                    f" WHERE instance IN ({marks}) ORDER BY instance, state, deadline",
-                    chunk,
-                ):
-                    due[row[0]].append(DueRow(*row[1:]))
-                for row in self.db.execute(
-                    f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE instance IN ({marks})"
-                    " ORDER BY instance, subject, rowid",
-                    chunk,
-                ):
-                    drafts[row[0]].append(self._decoded(draft_from_row, row, "its drafts"))
-        return [
-            InstanceRecord(
-                self._decoded(Instance.from_row, rows[i], "its snapshot"), events[i], due[i], drafts[i]
-            )
-            for i in ids
-            if i in rows
-        ]
+                    for row in self.db.execute(query.format(marks), chunk):
+                        parts[row[0]][part].append(row)
+        found = []
+        for ident in ids:
+            if ident in rows:
+                paths, events, due, drafts = parts[ident]
+                found.append(
+                    StoredRecord(
+                        rows[ident],
+                        tuple(row[1:] for row in paths),
+                        tuple(events),
+                        tuple(
+                            row if type(row[6]) is not float else (*row[:6], whole_seconds(row[6]), *row[7:])
+                            for row in due
+                        ),
+                        tuple(drafts),
+                    )
+                )
+        return found
 
-    def _decoded(self, decode: Any, row: tuple[Any, ...], part: str) -> Any:
+    @contextlib.contextmanager
+    def _page_cache(self, kib: int) -> Iterator[None]:
+        """SQLite's page cache at `kib` KiB for this connection, as it was after."""
+        before = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = -{int(kib)}")
         try:
-            return decode(row)
-        except (ValueError, TypeError):
-            raise self._damaged(str(row[0]), part) from None
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(before)}")
 
     def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
-        """One write transaction; inserts only (the events' triggers refuse anything else)."""
-        ids = [r.instance.id for r in instances]
-        with self.write() as db:
+        self.add_stored_records(pins, [StoredRecord.encoded(r) for r in instances])
+
+    def add_stored_records(self, pins: Sequence[PinRow], instances: Sequence[StoredRecord]) -> None:
+        """One write transaction; inserts only (the events' triggers refuse anything else).
+
+        The trigger that empties an instance's drafts when an event records work (migration 10)
+        would fire for most events of a copy, each time in vain, and cost as much as inserting
+        them: it is dropped inside the transaction and made again from its own text before
+        the commit, so no other connection sees it gone, and its work is done once per instance
+        (drafts still go in after the events). A larger page cache while writing: the batch
+        lands all over the tables' B-trees."""
+        ids = [r.id for r in instances]
+        with self.write() as db, self._page_cache(BULK_CACHE_KIB):
             db.executemany(
                 "INSERT OR IGNORE INTO procedures (hash, procedure_id, path, text, pinned_at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -1023,65 +1049,47 @@ class SQLiteStore:
                     )
             seen: set[str] = set()
             for record in instances:
-                row = record.instance
-                parent = row.parent
+                parent = record.parent
                 if (
                     parent is not None
                     and parent not in seen
                     and db.execute("SELECT 1 FROM instances WHERE id = ?", (parent,)).fetchone() is None
                 ):
                     raise DatabaseError(
-                        f"instance '{row.id}' belongs to instance '{parent}', which is not in "
+                        f"instance '{record.id}' belongs to instance '{parent}', which is not in "
                         f"database '{self.path}'; nothing was written"
                     )
-                seen.add(row.id)
+                seen.add(record.id)
+            columns = STORED_INSTANCE_COLUMNS.split(", ")
             db.executemany(
-                "INSERT INTO instances (id, procedure_id, hash, pins, status, state, role, version, snapshot,"
-                " created_at, created_by, updated_at, updated_by, owner, assignee, parent, lang, title,"
-                " state_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        *(r.instance[:3]),
-                        _dump(r.instance.pins),
-                        *(r.instance[4:8]),
-                        _dump(r.instance.snapshot),
-                        *(r.instance[9:16]),
-                        *(r.instance[17:20]),  # its names (migration 12)
-                    )
-                    for r in instances
-                ],
+                f"INSERT INTO instances ({STORED_INSTANCE_COLUMNS}) VALUES ({_marks(columns)})",
+                [r.instance for r in instances],
             )
             db.executemany(
                 "INSERT INTO instance_paths (instance, procedure, path) VALUES (?, ?, ?)",
-                [(r.instance.id, pid, path) for r in instances for pid, path in r.instance.paths.items()],
+                [(r.id, *path) for r in instances for path in r.paths],
             )
+            trigger = db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'drafts_taken'"
+            ).fetchone()
+            if trigger is not None:
+                db.execute("DROP TRIGGER drafts_taken")
             db.executemany(
                 f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(EVENT_COLUMNS)})",
-                [
-                    (
-                        *e[:8],
-                        json_column(e.answers),
-                        json_column(e.items),
-                        e.move,
-                        e.note,
-                        json_column(e.body),
-                    )
-                    for r in instances
-                    for e in r.events
-                ],
+                [e for r in instances for e in r.events],
             )
+            if trigger is not None:
+                db.execute(trigger[0])
+                worked = [r.id for r in instances if any(e[5] in WORK_KINDS for e in r.events)]
+                for chunk in _chunks(worked):
+                    db.execute(f"DELETE FROM drafts WHERE instance IN ({_marks(chunk)})", chunk)
             db.executemany(
-                "INSERT INTO due (instance, procedure, state, deadline, kind, due_at, every, role, text,"
-                " owner, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (r.instance.id, *d, r.instance.owner, r.instance.assignee)
-                    for r in instances
-                    for d in r.due
-                ],
+                f"INSERT INTO due ({STORED_DUE_COLUMNS}, owner, assignee) VALUES ({_marks(range(11))})",
+                [(*d, r.instance[13], r.instance[14]) for r in instances for d in r.due],
             )
             db.executemany(  # after the events: an event that records work empties the drafts
                 f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ({_marks(DRAFT_COLUMNS.split(', '))})",
-                [(*d[:4], json_column(d.value), *d[5:]) for r in instances for d in r.drafts],
+                [d for r in instances for d in r.drafts],
             )
 
     def add_accountability(
@@ -1112,6 +1120,11 @@ class SQLiteStore:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 decisions,
             )
+
+
+# the kinds of event whose insert empties the instance's drafts (migration 10's trigger)
+WORK_KINDS = frozenset({"answer", "check", "skip", "enter", "move", "finish", "cancel"})
+BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a copy writes a batch (its default: 2 MiB)
 
 
 def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
