@@ -547,7 +547,14 @@ def test_a_step_wakes_watching_desks_only_when_it_changes_what_is_due_or_whose_i
         assert step(2, [row, moved]) is True  # one more
         assert step(3, [moved, row]) is False  # the same two, in another order
         assert step(4, [row, moved], holder=("bob", None)) is True  # whose they are
-        assert step(5, [row]) is True  # one fewer
-        assert step(6, []) is True  # none left
-        assert step(7, []) is False
+        until = "2026-03-09T04:00:00.000Z"
+        assert [(d.deadline, d.owner) for d in desk.agenda(until, limit=9, person="bob")[0]] == [
+            ("d1", "bob"), ("d2", "bob")
+        ]  # fmt: skip
+        later = (*row[:4], "2026-03-09T02:30:00.000Z", *row[5:])
+        assert step(5, [later, moved]) is True  # one row's time, under the same key
+        assert [d.due_at for d in desk.due_of(iid)] == [later[4], moved[4]]
+        assert step(6, [later]) is True  # one fewer
+        assert step(7, []) is True  # none left
+        assert step(8, []) is False
         assert [d.deadline for d in desk.due_of(iid)] == []

@@ -34,6 +34,7 @@ from procflow.engine.store.records import (
     DRAFT_KINDS,
     EVENT_COLUMNS,
     SESSION_COLUMNS,
+    TAKES_DRAFTS,
     AccountableEvent,
     DecisionRow,
     DraftRecord,
@@ -81,11 +82,14 @@ INSTANCE_COLUMNS = (
 SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 DUE_NAMES = tuple(DUE_COLUMNS.split(", "))
+DUE_ROW = f"{DUE_COLUMNS}, owner, assignee"
 # A whole step as one statement (an implicit transaction): the instance's row moves from the
-# version read to the new one, or nothing does; only then are its events added and its due rows
-# replaced (each set one JSON parameter; the insert reads `before`, so the old rows are gone
-# before a kept one comes back under its key) and, when that changed what is due or whose it is,
-# the agendas that watch notified. The result: whether the instance moved.
+# version read to the new one, or nothing does; only then are its events added, its drafts
+# taken (when an event records work: TAKES_DRAFTS) and its due rows brought to the set given
+# (one JSON parameter), writing only what changed: a row kept as it was is neither deleted nor
+# inserted again (each costs its five indexes), a changed one is deleted before its new form
+# goes in under the same key (`put` reads `gone`). When a row went or came, or the holder was
+# set, the agendas that watch are notified. The result: whether the instance moved.
 STEP = f"""WITH moved AS (
     UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,
         updated_at = %s, updated_by = %s, lang = coalesce(lang, %s), title = coalesce(title, %s),
@@ -95,18 +99,24 @@ STEP = f"""WITH moved AS (
 ), added AS (
     INSERT INTO events ({", ".join(EVENT_COLUMNS)})
     SELECT {", ".join(f"e.{c}" for c in EVENT_COLUMNS)} FROM moved, json_populate_recordset(NULL::events, %s) AS e
-), before AS (
-    DELETE FROM due USING moved WHERE due.instance = moved.id RETURNING {DUE_COLUMNS}
-), after AS (
-    INSERT INTO due (instance, {DUE_COLUMNS}, owner, assignee)
-    SELECT moved.id, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
-    FROM moved, json_populate_recordset(NULL::due, %s) AS d
-    WHERE moved.status <> 'cancelled' AND (SELECT count(*) FROM before) >= 0
-    RETURNING {DUE_COLUMNS}
+), taken AS (
+    DELETE FROM drafts USING moved WHERE drafts.instance = moved.id AND %s
+), wanted AS (
+    SELECT moved.id AS instance, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
+    FROM moved, json_populate_recordset(NULL::due, %s) AS d WHERE moved.status <> 'cancelled'
+), gone AS (
+    DELETE FROM due USING moved WHERE due.instance = moved.id AND NOT EXISTS
+        (SELECT FROM wanted WHERE ({DUE_ROW}) IS NOT DISTINCT FROM ({", ".join(f"due.{c}" for c in DUE_ROW.split(", "))}))
+    RETURNING 1
+), put AS (
+    INSERT INTO due (instance, {DUE_ROW})
+    SELECT * FROM wanted WHERE (SELECT count(*) FROM gone) >= 0 AND NOT EXISTS
+        (SELECT FROM due WHERE due.instance = wanted.instance AND ({", ".join(f"due.{c}" for c in DUE_ROW.split(", "))})
+            IS NOT DISTINCT FROM ({", ".join(f"wanted.{c}" for c in DUE_ROW.split(", "))}))
+    RETURNING 1
 )
-SELECT EXISTS (SELECT FROM moved), (SELECT count(pg_notify(%s, %s)) FROM moved WHERE %s
-    OR EXISTS (SELECT * FROM before EXCEPT ALL SELECT * FROM after)
-    OR EXISTS (SELECT * FROM after EXCEPT ALL SELECT * FROM before))"""
+SELECT EXISTS (SELECT FROM moved),
+    (SELECT count(pg_notify(%s, %s)) FROM moved WHERE %s OR EXISTS (SELECT FROM gone) OR EXISTS (SELECT FROM put))"""
 
 
 def open_location(
@@ -476,6 +486,7 @@ class PostgresStore:
                     *(names if names is not None else (None, None, None)),  # an older instance takes them now
                     *(holder is not None, owner, holder is not None, assignee, instance_id, expected_version),
                     _objects(EVENT_COLUMNS, rows),
+                    any(row[5] in TAKES_DRAFTS for row in rows),
                     _objects(DUE_NAMES, due),
                     *(CHANNEL, instance_id, holder is not None),
                 ),
@@ -1029,8 +1040,8 @@ class PostgresStore:
 
     def add_records(self, pins: Sequence[PinRow], instances: Sequence[InstanceRecord]) -> None:
         """One transaction; the rows go in by COPY, the bulk path of the server. Inserts only:
-        the append-only triggers stay on, and drafts go in after the events (whose trigger
-        empties an instance's drafts)."""
+        the append-only triggers stay on, and drafts go in after the events (as SQLite's
+        trigger empties an instance's drafts when its events go in)."""
         ids = [r.instance.id for r in instances]
         with self.write() as db, db.cursor() as cur:
             cur.executemany(

@@ -248,6 +248,8 @@ class SessionRow(NamedTuple):
 
 SESSION_COLUMNS = "digest, person, lang, created_at, seen_at"
 DRAFT_KINDS = {"answer": "field", "check": "item", "skip": "item"}  # kind: its subject
+# the kinds of event that take an instance's drafts (SQLite's `drafts_taken` trigger names them too)
+TAKES_DRAFTS = frozenset({"answer", "check", "skip", "enter", "move", "finish", "cancel"})
 
 
 def draft_from_row(row: tuple[Any, ...]) -> DraftRecord:
