@@ -558,3 +558,45 @@ def test_a_step_wakes_watching_desks_only_when_it_changes_what_is_due_or_whose_i
         assert step(7, []) is True  # none left
         assert step(8, []) is False
         assert [d.deadline for d in desk.due_of(iid)] == []
+
+
+def test_a_step_stores_each_event_column_as_the_text_both_backends_write(pg_url: str) -> None:
+    """The step sends its events as one JSON document and the server copies each nested value's
+    text into its column: the text must be what `event_row` (SQLite's, and `db copy`'s) writes,
+    key order, spacing, Chinese, numbers and empty values alike; NaN, which JSON has no word
+    for, takes the per-column path and is kept as before."""
+    import psycopg
+    from procflow.engine.store.postgres import PostgresStore
+    from procflow.engine.store.records import EVENT_COLUMNS, event_row
+
+    stamp = "2026-03-09T01:05:00.000Z"
+    steps = [
+        [
+            {
+                "kind": "answer",
+                "from": "a",
+                "answers": {"z": 1.5, "名字": "王小明", "a": [3, {"y": None, "b": True}]},
+            },
+            {"kind": "move", "from": "a", "to": "b", "items": [], "answers": {}, "move": "go", "depth": 0},
+        ],
+        [{"kind": "note", "note": 'say "hi"\\', "actor": "bo", "at": "2026-03-09T01:06:00.000Z"}],
+        [{"kind": "answer", "from": "b", "answers": {"n": float("nan")}}],
+    ]
+    with PostgresStore(pg_url) as desk:
+        iid = desk.start_instance(
+            procedure_id="p", pins={"p": ("p.yaml", b"id: p\n")}, snapshot={}, state="a", status="open",
+            role="desk", events=[{"kind": "start"}], actor="ann", at="2026-03-09T01:00:00.000Z",
+        ).id  # fmt: skip
+        version, expected = 1, []
+        for events in steps:
+            expected += [event_row(iid, version + n, e, "ann", stamp) for n, e in enumerate(events, 1)]
+            version = desk.append_step(
+                iid, version, snapshot={}, state="b", status="open", role="desk", events=events,
+                actor="ann", at=stamp,
+            )  # fmt: skip
+    with psycopg.connect(pg_url) as db:
+        stored = db.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = %s AND seq > 1 ORDER BY seq",
+            (iid,),
+        ).fetchall()
+    assert stored == expected

@@ -53,6 +53,7 @@ from procflow.engine.store.records import (
     draft_from_row,
     event_from_row,
     event_row,
+    event_values,
     json_column,
     local_time,
     sha256,
@@ -476,7 +477,7 @@ class PostgresStore:
         if not events:
             raise ValueError("a step without events changes nothing and is not saved")
         version = expected_version + len(events)
-        rows = [event_row(instance_id, expected_version + n, e, actor, at) for n, e in enumerate(events, 1)]
+        added, takes_drafts = _events_json(instance_id, expected_version, events, actor, at)
         owner, assignee = holder if holder is not None else (None, None)
         with self._errors():
             found = self.db.execute(
@@ -485,8 +486,8 @@ class PostgresStore:
                     *(_dump(snapshot), state, status, role, version, at, actor),
                     *(names if names is not None else (None, None, None)),  # an older instance takes them now
                     *(holder is not None, owner, holder is not None, assignee, instance_id, expected_version),
-                    _objects(EVENT_COLUMNS, rows),
-                    any(row[5] in TAKES_DRAFTS for row in rows),
+                    added,
+                    takes_drafts,
                     _objects(DUE_NAMES, due),
                     *(CHANNEL, instance_id, holder is not None),
                 ),
@@ -1174,6 +1175,31 @@ def _due_key(row: Sequence[Any]) -> tuple[Any, ...]:
     values = list(row)
     values[5] = _number(values[5])
     return tuple(values)
+
+
+def _events_json(
+    instance_id: str, last: int, events: Sequence[Mapping[str, Any]], actor: str, at: str
+) -> tuple[str, bool]:
+    """A step's events as one JSON array of rows for `json_populate_recordset`, and whether one
+    of them takes the drafts. Their JSON columns stay JSON values in it: the server copies a
+    nested value's text into a text column as it is written (json, not jsonb), so one dump of
+    the whole step, compact with sorted keys, puts in each column the text `event_row` gives,
+    without a dump per column and the escaping of those strings by a second one. A value JSON
+    has no word for (NaN) is dumped per column as before, into a string."""
+    values = [event_values(instance_id, last + n, e, actor, at) for n, e in enumerate(events, 1)]
+    takes = any(row[5] in TAKES_DRAFTS for row in values)
+    try:
+        text = json.dumps(
+            [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in values],
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+            allow_nan=False,
+        )
+    except ValueError:
+        rows = [event_row(instance_id, last + n, e, actor, at) for n, e in enumerate(events, 1)]
+        return _objects(EVENT_COLUMNS, rows), takes
+    return text, takes
 
 
 def _objects(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
