@@ -552,9 +552,16 @@ def test_a_step_wakes_watching_desks_only_when_it_changes_what_is_due_or_whose_i
         assert step(2, [row, moved]) is True  # one more
         assert step(3, [moved, row]) is False  # the same two, in another order
         assert step(4, [row, moved], holder=("bob", None)) is True  # whose they are
-        assert step(5, [row]) is True  # one fewer
-        assert step(6, []) is True  # none left
-        assert step(7, []) is False
+        until = "2026-03-09T04:00:00.000Z"
+        assert [(d.deadline, d.owner) for d in desk.agenda(until, limit=9, person="bob")[0]] == [
+            ("d1", "bob"), ("d2", "bob")
+        ]  # fmt: skip
+        later = (*row[:4], "2026-03-09T02:30:00.000Z", *row[5:])
+        assert step(5, [later, moved]) is True  # one row's time, under the same key
+        assert [d.due_at for d in desk.due_of(iid)] == [later[4], moved[4]]
+        assert step(6, [later]) is True  # one fewer
+        assert step(7, []) is True  # none left
+        assert step(8, []) is False
         assert [d.deadline for d in desk.due_of(iid)] == []
 
 
@@ -619,3 +626,45 @@ def test_agenda_watch_on_a_hot_standby_polls_what_it_replayed(
         assert [(i["instance"], i["deadline"]) for i in second["items"]] == [(ident, "set_up_by_t_minus_30")]
     finally:
         standby.remove()
+
+
+def test_a_step_stores_each_event_column_as_the_text_both_backends_write(pg_url: str) -> None:
+    """The step sends its events as one JSON document and the server copies each nested value's
+    text into its column: the text must be what `event_row` (SQLite's, and `db copy`'s) writes,
+    key order, spacing, Chinese, numbers and empty values alike; NaN, which JSON has no word
+    for, takes the per-column path and is kept as before."""
+    import psycopg
+    from procflow.engine.store.postgres import PostgresStore
+    from procflow.engine.store.records import EVENT_COLUMNS, event_row
+
+    stamp = "2026-03-09T01:05:00.000Z"
+    steps = [
+        [
+            {
+                "kind": "answer",
+                "from": "a",
+                "answers": {"z": 1.5, "名字": "王小明", "a": [3, {"y": None, "b": True}]},
+            },
+            {"kind": "move", "from": "a", "to": "b", "items": [], "answers": {}, "move": "go", "depth": 0},
+        ],
+        [{"kind": "note", "note": 'say "hi"\\', "actor": "bo", "at": "2026-03-09T01:06:00.000Z"}],
+        [{"kind": "answer", "from": "b", "answers": {"n": float("nan")}}],
+    ]
+    with PostgresStore(pg_url) as desk:
+        iid = desk.start_instance(
+            procedure_id="p", pins={"p": ("p.yaml", b"id: p\n")}, snapshot={}, state="a", status="open",
+            role="desk", events=[{"kind": "start"}], actor="ann", at="2026-03-09T01:00:00.000Z",
+        ).id  # fmt: skip
+        version, expected = 1, []
+        for events in steps:
+            expected += [event_row(iid, version + n, e, "ann", stamp) for n, e in enumerate(events, 1)]
+            version = desk.append_step(
+                iid, version, snapshot={}, state="b", status="open", role="desk", events=events,
+                actor="ann", at=stamp,
+            )  # fmt: skip
+    with psycopg.connect(pg_url) as db:
+        stored = db.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE instance = %s AND seq > 1 ORDER BY seq",
+            (iid,),
+        ).fetchall()
+    assert stored == expected

@@ -7,12 +7,15 @@ import os
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from procflow.engine.base.errors import EXIT_USAGE
+from procflow.engine.base.errors import EXIT_USAGE, UsageError
 from procflow.engine.base.safetext import BIDI_CONTROLS, unstorable, visible
+from procflow.engine.desk.instances import refuse_unrecordable
 
 HOSTILE = [
     "\x1b[2J",
@@ -39,6 +42,46 @@ def test_visible_text_holds_no_control_character(text: str) -> None:
 def test_ordinary_text_is_left_alone(text: str) -> None:
     if not any(c in BIDI_CONTROLS for c in text):
         assert visible(text) == text and unstorable(text) is None
+
+
+# texts as operators and files give them: mostly ordinary, now and then a control, a bidi
+# character, a lone surrogate, a backslash before a letter JSON escapes with
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x7F),
+        st.sampled_from(["王", "\\", "\u202e", "\x9b", "\udce7", "\t", "\n"]),
+    ),
+    max_size=8,
+)
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+
+
+@given(_VALUES)
+def test_a_value_is_refused_exactly_when_one_of_its_strings_cannot_be_recorded(value: object) -> None:
+    """Every step's events pass `refuse_unrecordable`, which lets a value through at a glance
+    (from its JSON text) and walks only a suspect one: refused exactly when a string is."""
+    refused = [s for s in _strings(value) if unstorable(s, allow="\t\n") is not None]
+    if refused:
+        with pytest.raises(UsageError, match="cannot be recorded"):
+            refuse_unrecordable(value, "text")
+    else:
+        refuse_unrecordable(value, "text")
 
 
 def test_each_hostile_sequence_is_refused_at_input_and_inert_on_output() -> None:

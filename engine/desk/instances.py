@@ -7,7 +7,9 @@ after (they are pinned); every step is one transaction. Raises engine errors; ne
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -487,15 +489,38 @@ def refuse_unrecordable(value: Any, what: str) -> None:
     """Refuse (UsageError) text no store keeps as it was given: a control character (U+0000 is
     refused by PostgreSQL and kept by SQLite) or bytes that were not UTF-8, in any string of
     `value` (an event, a draft's value), tabs and line breaks allowed. Every interface gets the
-    same one-line refusal on both backends, before anything is saved; `what` names the text."""
+    same one-line refusal on both backends, before anything is saved; `what` names the text.
+    Every step passes here: what can hold no such character is let through at a glance."""
+    if not _storable_at_a_glance(value):
+        _refuse_unrecordable(value, what)
+
+
+# JSON's escapes of the characters below U+0020 (tab and line feed are escaped too, and allowed:
+# a literal backslash before one of these letters is a false alarm, settled by the walk)
+_CONTROL_ESCAPES = re.compile(r"\\[bfru]")
+
+
+def _storable_at_a_glance(value: Any) -> bool:
+    """Whether no string of `value` can hold a refused character, from its JSON text (one call
+    into the C encoder): a character below U+0020 there is an escape, any other refused one (a
+    C1 or bidi control, a lone surrogate) is itself. False sends `value` to the walk, which finds
+    the string and says why; so may a value JSON cannot encode."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False
+    return _CONTROL_ESCAPES.search(text) is None and unstorable(text, allow="\t\n") is None
+
+
+def _refuse_unrecordable(value: Any, what: str) -> None:
     if isinstance(value, str):
         why = unstorable(value, allow="\t\n")
         if why is not None:
             raise UsageError(f"the {what} '{visible(value)}' cannot be recorded: {why}")
     elif isinstance(value, Mapping):
         for key, inner in value.items():
-            refuse_unrecordable(key, what)
-            refuse_unrecordable(inner, key if isinstance(key, str) and isinstance(inner, str) else what)
+            _refuse_unrecordable(key, what)
+            _refuse_unrecordable(inner, key if isinstance(key, str) and isinstance(inner, str) else what)
     elif isinstance(value, list | tuple):
         for inner in value:
-            refuse_unrecordable(inner, what)
+            _refuse_unrecordable(inner, what)

@@ -37,6 +37,7 @@ from procflow.engine.store.records import (
     SESSION_COLUMNS,
     STORED_DUE_COLUMNS,
     STORED_INSTANCE_COLUMNS,
+    TAKES_DRAFTS,
     AccountableEvent,
     DecisionRow,
     DraftRecord,
@@ -56,6 +57,7 @@ from procflow.engine.store.records import (
     draft_from_row,
     event_from_row,
     event_row,
+    event_values,
     local_time,
     sha256,
     whole_seconds,
@@ -86,11 +88,14 @@ INSTANCE_COLUMNS = (
 SUMMARY_COLUMNS = records.SUMMARY_COLUMNS  # plain SQL both backends speak
 DUE_COLUMNS = "procedure, state, deadline, kind, due_at, every, role, text"
 DUE_NAMES = tuple(DUE_COLUMNS.split(", "))
+DUE_ROW = f"{DUE_COLUMNS}, owner, assignee"
 # A whole step as one statement (an implicit transaction): the instance's row moves from the
-# version read to the new one, or nothing does; only then are its events added and its due rows
-# replaced (each set one JSON parameter; the insert reads `before`, so the old rows are gone
-# before a kept one comes back under its key) and, when that changed what is due or whose it is,
-# the agendas that watch notified. The result: whether the instance moved.
+# version read to the new one, or nothing does; only then are its events added, its drafts
+# taken (when an event records work: TAKES_DRAFTS) and its due rows brought to the set given
+# (one JSON parameter), writing only what changed: a row kept as it was is neither deleted nor
+# inserted again (each costs its five indexes), a changed one is deleted before its new form
+# goes in under the same key (`put` reads `gone`). When a row went or came, or the holder was
+# set, the agendas that watch are notified. The result: whether the instance moved.
 STEP = f"""WITH moved AS (
     UPDATE instances SET snapshot = %s, state = %s, status = %s, role = %s, version = %s,
         updated_at = %s, updated_by = %s, lang = coalesce(lang, %s), title = coalesce(title, %s),
@@ -100,18 +105,24 @@ STEP = f"""WITH moved AS (
 ), added AS (
     INSERT INTO events ({", ".join(EVENT_COLUMNS)})
     SELECT {", ".join(f"e.{c}" for c in EVENT_COLUMNS)} FROM moved, json_populate_recordset(NULL::events, %s) AS e
-), before AS (
-    DELETE FROM due USING moved WHERE due.instance = moved.id RETURNING {DUE_COLUMNS}
-), after AS (
-    INSERT INTO due (instance, {DUE_COLUMNS}, owner, assignee)
-    SELECT moved.id, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
-    FROM moved, json_populate_recordset(NULL::due, %s) AS d
-    WHERE moved.status <> 'cancelled' AND (SELECT count(*) FROM before) >= 0
-    RETURNING {DUE_COLUMNS}
+), taken AS (
+    DELETE FROM drafts USING moved WHERE drafts.instance = moved.id AND %s
+), wanted AS (
+    SELECT moved.id AS instance, {", ".join(f"d.{c}" for c in DUE_NAMES)}, moved.owner, moved.assignee
+    FROM moved, json_populate_recordset(NULL::due, %s) AS d WHERE moved.status <> 'cancelled'
+), gone AS (
+    DELETE FROM due USING moved WHERE due.instance = moved.id AND NOT EXISTS
+        (SELECT FROM wanted WHERE ({DUE_ROW}) IS NOT DISTINCT FROM ({", ".join(f"due.{c}" for c in DUE_ROW.split(", "))}))
+    RETURNING 1
+), put AS (
+    INSERT INTO due (instance, {DUE_ROW})
+    SELECT * FROM wanted WHERE (SELECT count(*) FROM gone) >= 0 AND NOT EXISTS
+        (SELECT FROM due WHERE due.instance = wanted.instance AND ({", ".join(f"due.{c}" for c in DUE_ROW.split(", "))})
+            IS NOT DISTINCT FROM ({", ".join(f"wanted.{c}" for c in DUE_ROW.split(", "))}))
+    RETURNING 1
 )
-SELECT EXISTS (SELECT FROM moved), (SELECT count(pg_notify(%s, %s)) FROM moved WHERE %s
-    OR EXISTS (SELECT * FROM before EXCEPT ALL SELECT * FROM after)
-    OR EXISTS (SELECT * FROM after EXCEPT ALL SELECT * FROM before))"""
+SELECT EXISTS (SELECT FROM moved),
+    (SELECT count(pg_notify(%s, %s)) FROM moved WHERE %s OR EXISTS (SELECT FROM gone) OR EXISTS (SELECT FROM put))"""
 
 
 def open_location(
@@ -472,7 +483,7 @@ class PostgresStore:
         if not events:
             raise ValueError("a step without events changes nothing and is not saved")
         version = expected_version + len(events)
-        rows = [event_row(instance_id, expected_version + n, e, actor, at) for n, e in enumerate(events, 1)]
+        added, takes_drafts = _events_json(instance_id, expected_version, events, actor, at)
         owner, assignee = holder if holder is not None else (None, None)
         with self._errors():
             found = self.db.execute(
@@ -481,7 +492,8 @@ class PostgresStore:
                     *(_dump(snapshot), state, status, role, version, at, actor),
                     *(names if names is not None else (None, None, None)),  # an older instance takes them now
                     *(holder is not None, owner, holder is not None, assignee, instance_id, expected_version),
-                    _objects(EVENT_COLUMNS, rows),
+                    added,
+                    takes_drafts,
                     _objects(DUE_NAMES, due),
                     *(CHANNEL, instance_id, holder is not None),
                 ),
@@ -1070,7 +1082,7 @@ class PostgresStore:
     def add_stored_records(self, pins: Sequence[PinRow], instances: Sequence[StoredRecord]) -> None:
         """One transaction; the rows go in by COPY, the bulk path of the server, as they were
         read (JSON text as it is). Inserts only: the append-only triggers stay on, and drafts
-        go in after the events (whose trigger empties an instance's drafts)."""
+        go in after the events, as they stand after a step."""
         ids = [r.id for r in instances]
         with self.write() as db, db.cursor() as cur:
             cur.executemany(
@@ -1170,6 +1182,31 @@ def _due_key(row: Sequence[Any]) -> tuple[Any, ...]:
     values = list(row)
     values[5] = _number(values[5])
     return tuple(values)
+
+
+def _events_json(
+    instance_id: str, last: int, events: Sequence[Mapping[str, Any]], actor: str, at: str
+) -> tuple[str, bool]:
+    """A step's events as one JSON array of rows for `json_populate_recordset`, and whether one
+    of them takes the drafts. Their JSON columns stay JSON values in it: the server copies a
+    nested value's text into a text column as it is written (json, not jsonb), so one dump of
+    the whole step, compact with sorted keys, puts in each column the text `event_row` gives,
+    without a dump per column and the escaping of those strings by a second one. A value JSON
+    has no word for (NaN) is dumped per column as before, into a string."""
+    values = [event_values(instance_id, last + n, e, actor, at) for n, e in enumerate(events, 1)]
+    takes = any(row[5] in TAKES_DRAFTS for row in values)
+    try:
+        text = json.dumps(
+            [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in values],
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+            allow_nan=False,
+        )
+    except ValueError:
+        rows = [event_row(instance_id, last + n, e, actor, at) for n, e in enumerate(events, 1)]
+        return _objects(EVENT_COLUMNS, rows), takes
+    return text, takes
 
 
 def _objects(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -183,6 +183,13 @@ class EventRecord(NamedTuple):
 
 def event_row(instance: str, seq: int, event: Mapping[str, Any], actor: str, at: str) -> tuple[Any, ...]:
     """The column values of a session event; `actor` and `at` of the step fill gaps."""
+    values = event_values(instance, seq, event, actor, at)
+    return (*values[:8], _json(values[8]), _json(values[9]), *values[10:12], _json(values[12]))
+
+
+def event_values(instance: str, seq: int, event: Mapping[str, Any], actor: str, at: str) -> tuple[Any, ...]:
+    """`event_row` before its JSON columns (answers, items, body) are dumped: their values, an
+    empty one None, for a backend that dumps the whole step at once."""
     body = dict(event)
     body.setdefault("at", at)
     body.setdefault("actor", actor)
@@ -195,11 +202,11 @@ def event_row(instance: str, seq: int, event: Mapping[str, Any], actor: str, at:
         str(body.get("kind", "step")),
         body.get("from"),
         body.get("to"),
-        _json(body.get("answers")),
-        _json(body.get("items")),
+        _filled(body.get("answers")),
+        _filled(body.get("items")),
         body.get("move"),
         body.get("note"),
-        _json(body),
+        body,
     )
 
 
@@ -210,8 +217,12 @@ def event_from_row(row: tuple[Any, ...]) -> EventRecord:
     return EventRecord(*values)
 
 
+def _filled(value: Any) -> Any:
+    return None if value == {} or value == [] else value
+
+
 def _json(value: Any) -> str | None:
-    if value is None or value == {} or value == []:
+    if _filled(value) is None:
         return None
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -248,6 +259,8 @@ class SessionRow(NamedTuple):
 
 SESSION_COLUMNS = "digest, person, lang, created_at, seen_at"
 DRAFT_KINDS = {"answer": "field", "check": "item", "skip": "item"}  # kind: its subject
+# the kinds of event that take an instance's drafts (SQLite's `drafts_taken` trigger names them too)
+TAKES_DRAFTS = frozenset({"answer", "check", "skip", "enter", "move", "finish", "cancel"})
 
 
 def draft_from_row(row: tuple[Any, ...]) -> DraftRecord:
