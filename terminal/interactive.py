@@ -2,7 +2,8 @@
 by the Desk as it is taken.
 
 Inside a step the operator may type `back` (the previous question, its answer ready to edit),
-`?` (the keys) or `q` (pause); a leading backslash types such a word as an answer. Every
+`fix` (correct an answer of an earlier step, as `procflow correct` does), `?` (the keys) or `q`
+(pause); a leading backslash types such a word as an answer. Every
 confirmed answer, ticked item and skip passes through `_confirmed`. Text that would carry a
 control character or an escape sequence into the record is refused and asked again. Asks and
 checks what is typed through a `Screen`; it never opens a store, prints JSON or picks an exit
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError
+from procflow.engine.base.errors import IllegalMoveError, InvalidAnswerError, ProcflowError
 from procflow.engine.base.safetext import refusal, visible
 from procflow.engine.desk.instances import Desk, Opened
 from procflow.engine.model.fields import prompt_hint
@@ -31,6 +32,7 @@ SKIP = frozenset({"s", "skip", "略過", "略"})
 HELP = frozenset({"?", "？", "help", "說明"})
 BACK = frozenset({"back", "返回", "上一題"})
 PAUSE = frozenset({"q", "quit", "pause", "暫停", "離開"})
+FIX = frozenset({"fix", "correct", "更正"})
 ESCAPE = "\\"
 REFUSED = {  # why typed text cannot be recorded, by `Refusal.kind`
     "sequence": "term.refused_sequence",
@@ -76,6 +78,7 @@ def interactive(desk: Desk, opened: Opened, screen: Screen) -> bool:
     """Lead the operator through the instance; True when it ended (finished or cancelled),
     False when a state cannot be left. EndOfInput, Paused and KeyboardInterrupt pass through."""
     screen.clock = desk.clock
+    screen.fix = lambda: _fix(desk, opened, screen)
     while opened.status == "open":
         view = opened.view()
         screen.state(view, opened.id, desk.clock())
@@ -196,6 +199,8 @@ def _key(
                 screen.out("   " + screen.style(line, dim=True))
         elif word in PAUSE:
             raise Paused
+        elif word in FIX and screen.fix is not None:
+            screen.fix()  # then the same question again
         elif word in BACK:
             if back is None:
                 raise Back
@@ -205,6 +210,44 @@ def _key(
             if found is None:
                 return raw[1:] if raw.startswith(ESCAPE) else raw
             screen.error(screen.w(REFUSED[found.kind], shown=found.shown))
+
+
+def _fix(desk: Desk, opened: Opened, screen: Screen) -> None:
+    """`fix`: correct an answer of an earlier step without leaving the run. Which one (by
+    number, label or id), the corrected value, the reason; saved as `procflow correct` saves it
+    (the original stays in the history, the route taken stands) and said the same way. An
+    empty reply at any of the three corrects nothing."""
+    from procflow.engine.desk.audit import answers_of  # only when the operator asks for it
+    from procflow.engine.desk.corrections import correct
+    from procflow.terminal.corrections import said
+    from procflow.terminal.naming import namer
+
+    given = answers_of(desk.store.events(opened.id))
+    if not given:
+        screen.error(screen.w("term.fix_none"))
+        return
+    names = namer(opened, desk.lang, screen.ids)
+    fields = list(given)
+    choices = [(str(n), name, names.field(name, None)) for n, name in enumerate(fields, 1)]
+    for number, name, label in choices:
+        screen.out(f"   {number}. {label} = {names.value(name, given[name], None)}")
+    picked = screen.ask("   " + screen.w("term.fix_which"), choices=choices).strip()
+    chosen = next((name for number, name, label in choices if picked in (number, name, label)), None)
+    if chosen is None:
+        screen.error(screen.w("term.fix_unknown" if picked else "term.fix_nothing", typed=visible(picked)))
+        return
+    value = screen.ask("   " + screen.w("correct.ask", field=names.field(chosen, None))).strip()
+    reason = screen.ask("   " + screen.w("term.fix_reason")).strip() if value else ""
+    if not value or not reason:
+        screen.error(screen.w("term.fix_nothing"))
+        return
+    try:
+        done = correct(desk, opened, chosen, value, reason)
+    except ProcflowError as exc:  # a refused value, a role not held, a conflict: nothing saved
+        screen.error(screen.refusal(exc))
+        return
+    for line in said(screen, names, done):
+        screen.out("   " + line)
 
 
 def _item(entry: Entry, screen: Screen, opened: Opened, before: str) -> tuple[Any, str]:

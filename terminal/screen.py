@@ -73,6 +73,7 @@ class Screen:
         self._keys_chosen = False
         # the deadlines of the state on screen, read against the desk's clock at every prompt
         self.clock: Callable[[], datetime] | None = None
+        self.fix: Callable[[], None] | None = None  # `fix` at a prompt: the run's correction (interactive.py)
         self.dues: tuple[Any, ...] = ()
         self._late: set[int] = set()  # which of `dues` were announced late
         self.ids = ids_wanted() if ids is None else ids  # `--ids`: internal ids beside the names

@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
         "  back      the previous question of this step, its answer ready to edit\n"
         "  s         skip a checklist item (the reason is asked and recorded)\n"
         "  q         pause: stop here; the instance stays open (procflow resume {id})\n"
+        "  fix       correct an answer of an earlier step (the original stays in the history)\n"
         "  ?         these keys\n"
         "  \\?        a leading backslash types a key word as an answer: \\? is '?', \\back is 'back'\n"
         "  hand off  pause with q, then procflow handoff {id} --to NAME\n"
@@ -62,6 +63,11 @@ MESSAGES: dict[str, str] = {
     "term.was": "(was: {value}; edit it, or Enter keeps it)",
     "term.back_first": "this is the first question of this step: there is nothing to go back to",
     "term.back_saved": "this step's answers are saved: there is nothing to go back to",
+    "term.fix_none": "nothing has been answered in an earlier step yet: there is nothing to correct",
+    "term.fix_which": "which answer to correct (number, label or id; Enter: none)",
+    "term.fix_unknown": "'{typed}' is none of the answers listed; nothing was corrected",
+    "term.fix_nothing": "nothing was corrected",
+    "term.fix_reason": "why it is corrected (recorded)",
     "term.paused": "paused",
     "term.refused_sequence": "'{shown}' is a terminal escape sequence (a key such as an arrow), not text, and cannot be recorded: type it again",
     "term.refused_control": "the control character {shown} cannot be recorded: type it again",

@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
         "  back      回到本步驟的上一題,原答案可直接修改\n"
         "  s         略過檢查項目(會詢問並記錄原因)\n"
         "  q         暫停:停在這裡,實例保持開啟(procflow resume {id})\n"
+        "  更正      更正先前步驟的回答(原回答保留在歷程中)\n"
         "  ?         顯示這些按鍵\n"
         "  \\?        開頭加反斜線即可把按鍵字當作答案:\\? 是「?」,\\back 是「back」\n"
         "  交接      先按 q 暫停,再執行 procflow handoff {id} --to 姓名\n"
@@ -62,6 +63,11 @@ MESSAGES: dict[str, str] = {
     "term.was": "(原答案:{value};可修改,按 Enter 保留)",
     "term.back_first": "這是本步驟的第一題,沒有上一題",
     "term.back_saved": "本步驟的答案已儲存,沒有上一題",
+    "term.fix_none": "先前的步驟尚無任何回答,沒有可更正的",
+    "term.fix_which": "要更正哪一個回答(編號、名稱或代號;按 Enter 不更正)",
+    "term.fix_unknown": "「{typed}」不是所列的回答之一;未更正任何內容",
+    "term.fix_nothing": "未更正任何內容",
+    "term.fix_reason": "更正原因(會被記錄)",
     "term.paused": "已暫停",
     "term.refused_sequence": "「{shown}」是終端機的控制序列(例如方向鍵),不是文字:請重新輸入",
     "term.refused_control": "控制字元 {shown} 不能記錄:請重新輸入",
