@@ -14,8 +14,8 @@ import click
 from procflow.engine.base.errors import UsageError
 from procflow.engine.desk.corrections import Correction, correct
 from procflow.engine.desk.instances import Desk
+from procflow.engine.desk.naming import Namer, namer
 from procflow.terminal.inert import say, to_json
-from procflow.terminal.naming import Namer, namer
 from procflow.terminal.screen import Screen
 
 

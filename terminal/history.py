@@ -15,11 +15,11 @@ from procflow.engine.base.errors import EXIT_DATABASE, EXIT_FINDINGS
 from procflow.engine.base.messages import message, messages
 from procflow.engine.base.width import align
 from procflow.engine.desk.audit import drafts, files_of, history, verify
+from procflow.engine.desk.naming import Namer
 from procflow.engine.desk.pins import pinned_procedures
 from procflow.engine.store import Store
 from procflow.engine.store.records import DraftRecord, EventRecord
 from procflow.terminal.inert import bold, say, to_json
-from procflow.terminal.naming import Namer
 
 MASK = "•••"
 RECORDED = "en"  # the language of an event's line under --ids: the words the record was printed in

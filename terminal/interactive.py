@@ -219,8 +219,8 @@ def _fix(desk: Desk, opened: Opened, screen: Screen) -> None:
     empty reply at any of the three corrects nothing."""
     from procflow.engine.desk.audit import answers_of  # only when the operator asks for it
     from procflow.engine.desk.corrections import correct
+    from procflow.engine.desk.naming import namer
     from procflow.terminal.corrections import said
-    from procflow.terminal.naming import namer
 
     given = answers_of(desk.store.events(opened.id))
     if not given:

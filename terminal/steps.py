@@ -13,9 +13,9 @@ from procflow.engine.base.errors import ProcflowError, UsageError
 from procflow.engine.base.safetext import visible
 from procflow.engine.desk.audit import answers_of
 from procflow.engine.desk.instances import Desk
+from procflow.engine.desk.naming import namer
 from procflow.terminal import deadlines, handovers
 from procflow.terminal.inert import say
-from procflow.terminal.naming import namer
 from procflow.terminal.runs import reread, result, to_json
 from procflow.terminal.screen import Screen
 

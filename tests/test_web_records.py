@@ -45,15 +45,17 @@ def test_the_history_shows_a_correction_beside_the_answer_it_amends(
     page.fill("#correct-reason", "misheard: <b>it was a sales call</b>")
     page.click("#correct-submit")
     page.wait_for_selector("#notice")
-    assert page.inner_text("#notice") == "Corrected: call_kind."
+    assert page.inner_text("#notice") == "Corrected: What the caller wants."
     original = page.locator("tr.event.answer.amended")
-    assert "call_kind = request" in original.inner_text()  # the original stays as it was
-    assert "Corrected to advertising by Amy Chan (amy)" in original.inner_text()
+    request = "A request, or something the caller needs help with"
+    advertising = "Advertising, sales, or a call unrelated to the company"
+    assert f"What the caller wants = {request}" in original.inner_text()  # the original stays
+    assert f"Corrected to {advertising} by Amy Chan (amy)" in original.inner_text()
     assert "misheard: <b>it was a sales call</b>" in original.inner_text()  # shown, not markup
     assert page.locator("main b").count() == 0
     correction = page.locator("tr.event.correct")
-    assert "call_kind: request → advertising" in correction.inner_text()
-    assert "front_desk" in correction.inner_text()
+    assert f"What the caller wants: {request} → {advertising}" in correction.inner_text()
+    assert "(Front desk)" in correction.inner_text()  # named in the run's language, as `history`
     assert page.locator("#show-drafts").count() == 1  # drafts only when asked for
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(shots / "history.png"), full_page=True)

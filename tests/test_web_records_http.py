@@ -72,7 +72,7 @@ def test_a_correction_needs_the_role_of_the_state_where_it_was_answered(server: 
     status, page, _ = amy.post(
         f"/instance/{ident}/correct", {**fields, "version": _version(amy, f"/instance/{ident}/correct")}
     )
-    assert status == 200 and "Corrected: call_kind." in page
+    assert status == 200 and "Corrected: What the caller wants." in page
     history = server.cli("history", ident, "--ids").stdout
     assert "call_kind: request → advertising" in history and "misheard" in history
     assert "call_kind = request" in history  # the original stays
@@ -265,3 +265,16 @@ def test_live_streams_that_go_away_leave_no_thread_or_connection_and_do_not_hold
     server.process.wait(timeout=10)  # the stream ends with it; the stop does not wait for it
     connection.close()
     assert _connections(server) == 0
+
+
+def test_the_history_names_fields_answers_states_and_roles_in_the_chosen_language(server: Server) -> None:
+    amy, ident = _answered(server)
+    status, _, _ = amy.post("/language", {"lang": "zh-Hant", "next": f"/instance/{ident}/history"})
+    assert status == 200
+    status, page, _ = amy.get(f"/instance/{ident}/history")
+    assert status == 200
+    assert "電話接待 · 進行中 · 做好來電記錄" in page  # procedure, status, state: no ids
+    assert "來電事由 = 客人提出的要求和幫助解決的事項" in page  # call_kind = request, as the source says
+    assert "接聽電話 → 問候" in page and "(行政前臺)" in page
+    for ident_word in ("call_kind", "request", "record_call", "front_desk"):
+        assert ident_word not in page.split('id="events"', 1)[1]

@@ -14,6 +14,7 @@ from procflow.engine.base.errors import ConflictError, InvalidAnswerError, Procf
 from procflow.engine.desk.audit import answers_of, drafts, history
 from procflow.engine.desk.corrections import correct
 from procflow.engine.desk.instances import Desk, Opened
+from procflow.engine.desk.naming import Namer, namer
 from procflow.web.access import MASK, needs_override, sees_pii
 from procflow.web.context import Context, refusal
 from procflow.web.pages.step import _targets
@@ -37,22 +38,20 @@ def who(ctx: Context, person: str) -> str:
     return f"{known.name} ({person})" if known else person
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return "" if value is None else str(value)
-
-
 @page("/instance/{id}/history", "history")
 def show_history(ctx: Context) -> Response:
-    """Every event of the instance, oldest first; with ?drafts=1 the drafts after them."""
+    """Every event of the instance, oldest first; with ?drafts=1 the drafts after them. Fields,
+    answers, states, moves, items, deadlines and roles by their names in the page's language,
+    as `procflow history` shows them."""
     desk, opened = _open(ctx)
     record, events, pii = history(desk.store, opened.id)
     person = ctx.person or ""
+    names = namer(opened, ctx.lang, False)
 
-    def masked(field: str, value: Any, role: str | None) -> str:
-        hidden = field in pii and not sees_pii(ctx.site, person, role)
-        return MASK if hidden else _value(value)
+    def masked(field: str, value: Any, role: str | None, where: str | None) -> str:
+        if field in pii and not sees_pii(ctx.site, person, role):
+            return MASK
+        return "" if value is None else names.value(field, value, where)
 
     corrections: dict[int, list[dict[str, str]]] = {}
     for event in events:
@@ -60,8 +59,8 @@ def show_history(ctx: Context) -> Response:
             field = str(event.body.get("field"))
             corrections.setdefault(int(event.body.get("answered") or 0), []).append(
                 {
-                    "field": field,
-                    "value": masked(field, (event.answers or {}).get(field), event.role),
+                    "field": names.field(field, event.from_state),
+                    "value": masked(field, (event.answers or {}).get(field), event.role, event.from_state),
                     "by": who(ctx, event.actor),
                     "at": when(ctx, event.at),
                     "reason": event.note or "",
@@ -70,19 +69,19 @@ def show_history(ctx: Context) -> Response:
             )
     rows = []
     for event in events:
+        where = event.from_state
         row: dict[str, Any] = {
             "seq": event.seq,
             "at": when(ctx, event.at),
             "who": who(ctx, event.actor),
-            "role": event.role or "",
+            "role": names.role(event.role) if event.role else "",
             "kind": event.kind,
-            "label": ctx.t(f"history.kind.{event.kind}")
-            if f"history.kind.{event.kind}" in _KINDS
-            else event.kind,
-            "detail": _detail(ctx, event, masked),
+            "label": _kind(ctx, event.kind),
+            "detail": _detail(ctx, names, event, masked),
             "note": event.note or "",
             "answers": [
-                (field, masked(field, value, event.role)) for field, value in (event.answers or {}).items()
+                (names.field(field, where), masked(field, value, event.role, where))
+                for field, value in (event.answers or {}).items()
             ]
             if event.kind == "answer"
             else [],
@@ -93,33 +92,39 @@ def show_history(ctx: Context) -> Response:
     kept = []
     if with_drafts:
         for d in drafts(desk.store, opened.id):
-            shown = masked(d.name, d.value, opened.view().role) if d.kind == "answer" else _value(d.value)
-            kept.append(
-                {
-                    "at": when(ctx, d.at),
-                    "who": who(ctx, d.actor),
-                    "kind": d.kind,
-                    "name": d.name,
-                    "value": shown,
-                }
-            )
+            if d.kind == "answer":
+                name, shown = (
+                    names.field(d.name, d.state),
+                    masked(d.name, d.value, opened.view().role, d.state),
+                )
+            else:
+                name, shown = names.item(d.name, d.state), "" if d.value is None else str(d.value)
+            kept.append({"at": when(ctx, d.at), "who": who(ctx, d.actor), "kind": _kind(ctx, d.kind),
+                         "name": name, "value": shown})  # fmt: skip
     notice = ""
     if ctx.request.query_params.get("cancelled"):
         notice = ctx.t("cancel.done")
     elif ctx.request.query_params.get("corrected"):
-        notice = ctx.t("correct.done", field=ctx.request.query_params["corrected"])
+        notice = ctx.t("correct.done", field=names.field(ctx.request.query_params["corrected"], None))
     return ctx.render(
         "history.html",
         opened=opened,
         record=record,
         title=ctx.web.offered.title(record.procedure_id, ctx.lang),
         status_word=ctx.t(f"history.status.{record.status}"),
+        state=names.state(record.state),
+        outcome=names.outcome(str(ended), record.state) if (ended := record.snapshot.get("outcome")) else "",
         rows=rows,
         with_drafts=with_drafts,
         drafts=kept,
         notice=notice,
         problem="",
     )
+
+
+def _kind(ctx: Context, kind: str) -> str:
+    """An event's (or a draft's) kind as a word of the page's language."""
+    return ctx.t(f"history.kind.{kind}") if f"history.kind.{kind}" in _KINDS else kind
 
 
 _KINDS = frozenset(
@@ -131,40 +136,40 @@ _KINDS = frozenset(
 )  # fmt: skip
 
 
-def _detail(ctx: Context, event: Any, masked: Any) -> str:
+def _detail(ctx: Context, names: Namer, event: Any, masked: Any) -> str:
     """What one event did, in a line of the page's language (answers are listed apart)."""
-    body = event.body
-    kind = event.kind
+    body, kind, where = event.body, event.kind, event.from_state
     if kind == "start":
-        return f"→ {event.to_state}"
+        return f"→ {names.state(event.to_state)}"
     if kind in ("enter", "move"):
-        moved = f"{event.from_state} → {event.to_state}"
-        return f"{event.move}: {moved}" if kind == "move" else moved
+        moved = f"{names.state(event.from_state)} → {names.state(event.to_state)}"
+        return f"{names.move(str(event.move), where)}: {moved}" if kind == "move" else moved
     if kind == "check":
-        return "✓ " + ", ".join(event.items or [])
+        return "✓ " + ", ".join(names.item(str(i), where) for i in event.items or [])
     if kind == "skip":
-        return "; ".join(f"{k}: {v}" for k, v in (event.items or {}).items())
+        return "; ".join(f"{names.item(str(k), where)}: {v}" for k, v in (event.items or {}).items())
     if kind in ("breach", "done"):
-        return str(body.get("deadline") or "")
+        return names.deadline(str(body.get("deadline") or ""), where)
     if kind == "finish":
-        return str(body.get("outcome") or "")
+        outcome = str(body.get("outcome") or "")
+        return (names.outcome(outcome, where) or names.state(where)) if outcome else ""
     if kind == "override":
-        return ctx.t("history.override", role=event.role or "", reason=str(body.get("reason") or ""))
+        role = names.role(event.role) if event.role else ""
+        return ctx.t("history.override", role=role, reason=str(body.get("reason") or ""))
     if kind == "correct":
         field = str(body.get("field"))
         return ctx.t(
             "history.correction",
-            field=field,
-            was=masked(field, body.get("was"), event.role),
-            value=masked(field, (event.answers or {}).get(field), event.role),
+            field=names.field(field, where),
+            was=masked(field, body.get("was"), event.role, where),
+            value=masked(field, (event.answers or {}).get(field), event.role, where),
             seq=str(body.get("answered")),
         )
     if kind == "handoff":
         target = str(body.get("to") or "")
-        return ctx.t(
-            "history.handed_role" if body.get("target") == "role" else "history.handed_person",
-            to=who(ctx, target) if body.get("target") != "role" else target,
-        )
+        if body.get("target") == "role":
+            return ctx.t("history.handed_role", to=names.role(target))
+        return ctx.t("history.handed_person", to=who(ctx, target))
     return ""
 
 
@@ -248,10 +253,17 @@ def _correct_page(
 ) -> Response:
     _, events, pii = history(desk.store, opened.id)
     answered = answers_of(events)
-    roles = {name: e.role for e in events if e.answers for name in e.answers}  # where each was given
+    given = {name: e for e in events if e.answers for name in e.answers}  # where each was given
     person = ctx.person or ""
+    names = namer(opened, ctx.lang, False)
+
+    def shown(name: str, answer: Any) -> str:
+        if name in pii and not sees_pii(ctx.site, person, given[name].role):
+            return MASK
+        return names.value(name, answer, given[name].from_state)
+
     fields = [
-        (name, MASK if name in pii and not sees_pii(ctx.site, person, roles.get(name)) else _value(answer))
+        (name, names.field(name, given[name].from_state), shown(name, answer))
         for name, answer in sorted(answered.items())
     ]
     return ctx.render(

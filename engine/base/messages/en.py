@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "status.cancelled": "cancelled",
     "status.open_status": "open",
     "status.unnamed": "(instances started before procflow kept titles show their ids; an open one shows them after its next step)",
-    # `procflow history`: each event's kind and what it did (terminal/history.py, terminal/naming.py)
+    # `procflow history`: each event's kind and what it did (terminal/history.py, engine/desk/naming.py)
     "history.kind.start": "start",
     "history.kind.enter": "enter",
     "history.kind.move": "move",

@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "status.cancelled": "已取消",
     "status.open_status": "進行中",
     "status.unnamed": "(在 procflow 記錄名稱之前開始的實例以編號顯示;進行中的在下一步之後改以名稱顯示)",
-    # `procflow history`: each event's kind and what it did (terminal/history.py, terminal/naming.py)
+    # `procflow history`: each event's kind and what it did (terminal/history.py, engine/desk/naming.py)
     "history.kind.start": "開始",
     "history.kind.enter": "進入",
     "history.kind.move": "選擇",
