@@ -82,17 +82,21 @@ def test_what_is_due_soonest_first_with_how_late_and_the_command(db_backend: str
         == f"""\
 2 due by 10:40 (now 2026-03-09 09:40)
 overdue 10m  09:30  Everything the meeting needs in place 30 minutes before it starts
-                    art1-meeting-service › set_up · front_desk · amy
+                    Internal meeting service › Set out the materials · Front desk · amy
                     procflow resume {early}
 in 10m       09:50  Everything the meeting needs in place 30 minutes before it starts
-                    art1-meeting-service › set_up · front_desk · amy
+                    Internal meeting service › Set out the materials · Front desk · amy
                     procflow resume {late}
 """
     )
     chinese = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant").output.splitlines()
     assert chinese[:2] == ["截至 10:40 到期 2 項(現在 2026-03-09 09:40)",
                            "已逾時 10分鐘  09:30  會議前30分鐘,將會議所需的物資物料全部擺放到位"]  # fmt: skip
+    assert chinese[2].strip() == "內部會議接待服務流程 › 會議前30分鐘擺放物資 · 行政前臺 · amy"
     assert chinese[4].startswith("10分鐘後到期")
+    ids = desk.at("2026-03-09T09:40+08:00", "agenda", "--lang", "zh-Hant", "--ids").output.splitlines()
+    assert ids[1] == chinese[1]  # what is due stays in words; only where it is due shows ids
+    assert ids[2].strip() == "art1-meeting-service › set_up · front_desk · amy"
 
 
 def test_within_limit_and_at(db_backend: str, desk: Desk) -> None:
@@ -189,6 +193,8 @@ def test_role_and_mine(db_backend: str, desk: Desk, tmp_path: Path) -> None:
         (amys, "front_desk"),
         (bobs, None),
     ]
+    text = desk.at(now, "--site", str(site), "agenda", "--mine", "--as", "bob", "--lang", "en").output
+    assert "Internal meeting service › Set out the materials · Front desk · amy → Front desk" in text
 
 
 def test_a_recurrence_shows_the_command_that_marks_it_done(db_backend: str, desk: Desk) -> None:

@@ -2,8 +2,10 @@
 
 Reads the store's due table (one row per due time, written with each step) along its index,
 so the cost follows what is shown, not how many instances exist; the text of a deadline comes
-from its row, and only a row without one reads the pinned procedure. Imports no YAML, schema or
-state-machine library on the common path; never prints or sleeps on its own.
+from its row, and only a row without one reads the pinned procedure. Named (the terminal's text),
+the procedure, state and roles of each item shown are read from its instance's pinned texts,
+each text parsed once; otherwise (`--ids`, `--json`, the web desk) no YAML, schema or
+state-machine library is imported. Never prints or sleeps on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procflow.engine.base.durations import say_duration
 from procflow.engine.base.messages import message
@@ -23,7 +25,18 @@ from procflow.engine.store import Store
 
 if TYPE_CHECKING:
     from procflow.engine.base.clock import Duty
+    from procflow.engine.desk.naming import Namer
     from procflow.engine.runtime.view import DueView
+
+
+class Place(NamedTuple):
+    """Where an item is due, as the reader reads it: the procedure and state by their titles, the
+    state's role and the role (or person) it was handed to by theirs."""
+
+    procedure: str
+    state: str
+    role: str | None
+    assignee: str | None
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,7 @@ class Item:
     owner: str | None
     assignee: str | None
     text: str
+    place: Place | None = None  # the names of procedure, state and roles; None: show the ids
 
     @property
     def command(self) -> str:
@@ -74,9 +88,13 @@ def read_agenda(
     person: str | None = None,
     roles: Sequence[str] = (),
     duty: Duty | None = None,
+    named: bool = False,
 ) -> Agenda:
-    """Everything due by `now + within` seconds (overdue included), soonest first, at most `limit`."""
+    """Everything due by `now + within` seconds (overdue included), soonest first, at most `limit`.
+    With `named`, each item's procedure, state and roles are named in `lang` from the texts its
+    instance is pinned to (parsed once per text: only for what is shown)."""
     until = now + timedelta(seconds=within)
+    namers: dict[str, Namer] = {}
     rows, total = store.agenda(stamp(until), limit=limit, role=role, person=person, roles=roles)
     items: list[Item] = []
     for row in rows:
@@ -90,9 +108,34 @@ def read_agenda(
             or _pinned_text(store, row.instance, row.procedure, row.state, row.deadline, lang)
             or row.deadline
         )
+        place = None
+        if named:
+            names = namers.get(row.instance) or namers.setdefault(
+                row.instance, _namer(store, row.instance, row.procedure, lang)
+            )
+            place = Place(
+                names.procedure(),
+                names.state(row.state),
+                names.role(row.role) if row.role else None,
+                names.role(row.assignee) if row.assignee else None,  # a person's name stays as it is
+            )
         items.append(Item(row.instance, row.procedure, row.state, row.deadline, row.kind, shown, scheduled,
-                          row.every, row.role, row.owner, row.assignee, text))  # fmt: skip
+                          row.every, row.role, row.owner, row.assignee, text, place))  # fmt: skip
     return Agenda(now, until, tuple(items), total)
+
+
+def _namer(store: Store, instance: str, procedure: str, lang: str) -> Namer:
+    """The names of an instance's ids from its pinned texts; its ids when they cannot be read."""
+    # the model and YAML load only when something is due and shown by name
+    from procflow.engine.desk.naming import Namer
+    from procflow.engine.desk.pins import pinned_procedures
+
+    try:
+        record = store.load(instance)
+        params = {k: v for frame in record.snapshot["frames"] for k, v in frame["params"].items()}
+        return Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, False, params)
+    except Exception:  # a damaged or foreign row: its ids still say where it is due
+        return Namer({}, procedure, lang, True)
 
 
 def _text(raw: str | None, lang: str) -> str:
@@ -154,10 +197,11 @@ def format_text(agenda: Agenda, lang: str, flagged: frozenset[tuple[Any, ...]] |
     ]  # fmt: skip
     indent = " " * sum(column_widths([row[:2] for row in rows])) + GAP * 2
     for item, line in zip(items, align(rows), strict=True):
-        who = " · ".join(p for p in (item.role, _holder(item)) if p)
+        place = item.place or Place(item.procedure, item.state, item.role, item.assignee)
+        who = " · ".join(p for p in (place.role, _holder(item.owner, place.assignee)) if p)
         lines += [
             line,
-            f"{indent}{item.procedure} › {item.state}" + (f" · {who}" if who else ""),
+            f"{indent}{place.procedure} › {place.state}" + (f" · {who}" if who else ""),
             f"{indent}{item.command}",
         ]
     if agenda.total > len(items):
@@ -185,10 +229,10 @@ def _item_json(i: Item, now: datetime) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _holder(item: Item) -> str:
-    if item.assignee:
-        return f"{item.owner} → {item.assignee}" if item.owner else item.assignee
-    return item.owner or ""
+def _holder(owner: str | None, assignee: str | None) -> str:
+    if assignee:
+        return f"{owner} → {assignee}" if owner else assignee
+    return owner or ""
 
 
 def clock_time(moment: datetime, now: datetime) -> str:

@@ -1,7 +1,7 @@
 """An instance's ids as people read them: its procedure, states, moves, roles, outcomes, fields,
 answers, checklist items and deadlines by their texts in the reader's language, from the texts
-the instance is pinned to. `history`, `correct` and `handoff` at the terminal, and the web
-history, name what they show through it.
+the instance is pinned to. `history`, `correct`, `handoff` and `agenda` at the terminal, and the
+web history, name what they show through it.
 
 Only names: it never reads the store or prints. An id without a text stays as it is, and with
 `ids` (`--ids`) every id does.

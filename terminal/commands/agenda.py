@@ -15,7 +15,14 @@ from procflow.engine.desk import agenda as agendas
 from procflow.engine.model.fields import MAX_DURATION_SECONDS
 from procflow.engine.store import open_store
 from procflow.terminal.commands import CONTEXT
-from procflow.terminal.commands.common import _instance_options, _site, _site_given, findable
+from procflow.terminal.commands.common import (
+    _instance_options,
+    _site,
+    _site_given,
+    findable,
+    ids_instead,
+    ids_wanted,
+)
 from procflow.terminal.inert import say, to_json
 
 
@@ -69,6 +76,7 @@ from procflow.terminal.inert import say, to_json
     help="With --watch: stop after N refreshes.",
 )
 @_instance_options
+@ids_instead
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: now, until, total, more, items.")
 def agenda(
     role: str | None,
@@ -123,6 +131,7 @@ def agenda(
             person=who,
             roles=held,
             duty=duty,
+            named=not (as_json or ids_wanted()),  # JSON keeps ids, as every --json does
         )
 
     def show(found: Any, flagged: Any) -> None:
