@@ -274,6 +274,7 @@ def test_the_history_names_fields_answers_states_and_roles_in_the_chosen_languag
     status, page, _ = amy.get(f"/instance/{ident}/history")
     assert status == 200
     assert "電話接待 · 進行中 · 做好來電記錄" in page  # procedure, status, state: no ids
+    assert "時間為伺服器所在的時區。" in page  # no site timezone: the server's, said as one sentence
     assert "來電事由 = 客人提出的要求和幫助解決的事項" in page  # call_kind = request, as the source says
     assert "接聽電話 → 問候" in page and "(行政前臺)" in page
     for ident_word in ("call_kind", "request", "record_call", "front_desk"):

@@ -10,7 +10,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "history.what": {"en": "What", "zh-Hant": "事項"},
     "history.detail": {"en": "Detail", "zh-Hant": "內容"},
     "history.zone": {"en": "Times in {zone}.", "zh-Hant": "時間為 {zone} 時區。"},
-    "history.zone_server": {"en": "the server's zone", "zh-Hant": "伺服器"},
+    "history.zone_server": {"en": "Times in the server's zone.", "zh-Hant": "時間為伺服器所在的時區。"},
     "history.status.open": {"en": "open", "zh-Hant": "進行中"},
     "history.status.finished": {"en": "finished", "zh-Hant": "已完成"},
     "history.status.cancelled": {"en": "cancelled", "zh-Hant": "已取消"},
