@@ -11,20 +11,18 @@ not run. A second test checks that docs/cli.md shows every command and option in
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import re
 import shlex
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from procflow import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -145,11 +143,7 @@ class Shell:
                 f"{command.where()}\n  console blocks run `procflow` only; put other commands in a ```sh block"
             )
         runner = CliRunner(env=env)
-        result = invoke_loop_free(
-            lambda: runner.invoke(
-                cli.cli, words[1:], input=stdin, prog_name="procflow", catch_exceptions=False
-            )
-        )
+        result = runner.invoke(cli.cli, words[1:], input=stdin, prog_name="procflow", catch_exceptions=False)
         self.last_exit = result.exit_code
         return result.output.splitlines()
 
@@ -166,23 +160,6 @@ class Shell:
             raise AssertionError(f"{command.where()}\n  only `printf` or `echo` may feed procflow's input")
         done = subprocess.run(["bash", "-c", text], capture_output=True, check=True, timeout=10)
         return done.stdout
-
-
-def invoke_loop_free(invoke: Callable[[], Result]) -> Result:
-    """Invoke as a reader's shell would: with no asyncio loop already running in the thread.
-
-    The session's Chromium (tests/webdesk.py) keeps Playwright's loop running in the main
-    thread of a test worker; `procflow lsp` starts a loop of its own and cannot start inside
-    another, so while one runs the command gets a thread of its own, as a process would.
-    """
-    if asyncio._get_running_loop() is None:
-        return invoke()
-    done: list[Result] = []
-    worker = threading.Thread(target=lambda: done.append(invoke()))
-    worker.start()
-    worker.join()
-    assert done, "the command raised in its thread: see the warning above"
-    return done[0]
 
 
 def shell_env(tmp: Path) -> dict[str, str | None]:

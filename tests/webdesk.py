@@ -10,6 +10,7 @@ Without /usr/bin/chromium (or PROCFLOW_CHROMIUM) every browser test is skipped w
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import selectors
@@ -171,6 +172,24 @@ def browser() -> Iterator[Any]:
 
 
 Browser = Any  # playwright.sync_api.Browser, kept loose: the fixture imports Playwright lazily
+
+
+@pytest.fixture(autouse=True)
+def no_borrowed_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test without the browser runs with no asyncio loop running in its thread, as a user's
+    process does. Playwright's sync API keeps the session's loop marked running in the worker's
+    main thread once Chromium is up, and a command that starts a loop of its own (`procflow lsp`,
+    a line editor reading a pipe) would then refuse with "cannot be called from a running event
+    loop". Playwright is idle during such a test, so its loop is set aside and put back after."""
+    if "browser" in request.fixturenames:
+        yield
+        return
+    borrowed = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(borrowed)
 
 
 @pytest.fixture(scope="session")
