@@ -110,9 +110,9 @@ def read_agenda(
         )
         place = None
         if named:
-            names = namers.get(row.instance) or namers.setdefault(
-                row.instance, _namer(store, row.instance, row.procedure, lang)
-            )
+            names = namers.get(row.instance)
+            if names is None:
+                names = namers[row.instance] = _namer(store, row.instance, row.procedure, lang)
             place = Place(
                 names.procedure(),
                 names.state(row.state),
@@ -127,13 +127,13 @@ def read_agenda(
 def _namer(store: Store, instance: str, procedure: str, lang: str) -> Namer:
     """The names of an instance's ids from its pinned texts; its ids when they cannot be read."""
     # the model and YAML load only when something is due and shown by name
-    from procflow.engine.desk.naming import Namer
+    from procflow.engine.desk.naming import Namer, instance_namer
     from procflow.engine.desk.pins import pinned_procedures
 
     try:
         record = store.load(instance)
-        params = {k: v for frame in record.snapshot["frames"] for k, v in frame["params"].items()}
-        return Namer(pinned_procedures(store, record.pins), record.procedure_id, lang, False, params)
+        procedures = pinned_procedures(store, record.pins)
+        return instance_namer(procedures, record.procedure_id, record.snapshot, lang, False)
     except Exception:  # a damaged or foreign row: its ids still say where it is due
         return Namer({}, procedure, lang, True)
 

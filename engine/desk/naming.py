@@ -137,6 +137,15 @@ class Namer:
 
 def namer(opened: Opened, lang: str, ids: bool) -> Namer:
     """The names of an opened instance's ids, from the texts it is pinned to."""
-    snapshot = opened.session.snapshot
+    return instance_namer(
+        opened.session.procedures, opened.record.procedure_id, opened.session.snapshot, lang, ids
+    )
+
+
+def instance_namer(
+    procedures: Mapping[str, Procedure], entry: str, snapshot: Mapping[str, Any], lang: str, ids: bool
+) -> Namer:
+    """The names of an instance's ids from its pinned procedures, its entry procedure's id and
+    its snapshot, whose frames' parameters the titles may name."""
     params = {k: v for frame in snapshot["frames"] for k, v in frame["params"].items()}
-    return Namer(opened.session.procedures, opened.record.procedure_id, lang, ids, params)
+    return Namer(procedures, entry, lang, ids, params)

@@ -7,6 +7,7 @@ a refusal is shown in place in the page's language."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from procflow.engine.base.clock import now
@@ -19,6 +20,7 @@ from procflow.web.access import MASK, needs_override, sees_pii
 from procflow.web.context import Context, refusal
 from procflow.web.pages.step import _targets
 from procflow.web.registry import page
+from procflow.web.strings.records import STRINGS
 from starlette.responses import Response
 
 
@@ -45,13 +47,8 @@ def show_history(ctx: Context) -> Response:
     as `procflow history` shows them."""
     desk, opened = _open(ctx)
     record, events, pii = history(desk.store, opened.id)
-    person = ctx.person or ""
     names = namer(opened, ctx.lang, False)
-
-    def masked(field: str, value: Any, role: str | None, where: str | None) -> str:
-        if field in pii and not sees_pii(ctx.site, person, role):
-            return MASK
-        return "" if value is None else names.value(field, value, where)
+    masked = partial(_answer, ctx, names, pii)
 
     corrections: dict[int, list[dict[str, str]]] = {}
     for event in events:
@@ -122,18 +119,28 @@ def show_history(ctx: Context) -> Response:
     )
 
 
+def _answer(
+    ctx: Context,
+    names: Namer,
+    pii: frozenset[str],
+    field: str,
+    value: Any,
+    role: str | None,
+    where: str | None,
+) -> str:
+    """An answer as a record page shows it, by its name in the page's language; masked when the
+    field is pii and the reader may not see it where it was given (`role`)."""
+    if field in pii and not sees_pii(ctx.site, ctx.person or "", role):
+        return MASK
+    return "" if value is None else names.value(field, value, where)
+
+
 def _kind(ctx: Context, kind: str) -> str:
     """An event's (or a draft's) kind as a word of the page's language."""
     return ctx.t(f"history.kind.{kind}") if f"history.kind.{kind}" in _KINDS else kind
 
 
-_KINDS = frozenset(
-    f"history.kind.{kind}"
-    for kind in (
-        "start", "enter", "move", "answer", "check", "skip", "note", "finish", "cancel",
-        "override", "breach", "done", "handoff", "correct",
-    )
-)  # fmt: skip
+_KINDS = frozenset(key for key in STRINGS if key.startswith("history.kind."))  # the kinds with a word
 
 
 def _detail(ctx: Context, names: Namer, event: Any, masked: Any) -> str:
@@ -254,16 +261,13 @@ def _correct_page(
     _, events, pii = history(desk.store, opened.id)
     answered = answers_of(events)
     given = {name: e for e in events if e.answers for name in e.answers}  # where each was given
-    person = ctx.person or ""
     names = namer(opened, ctx.lang, False)
-
-    def shown(name: str, answer: Any) -> str:
-        if name in pii and not sees_pii(ctx.site, person, given[name].role):
-            return MASK
-        return names.value(name, answer, given[name].from_state)
-
     fields = [
-        (name, names.field(name, given[name].from_state), shown(name, answer))
+        (
+            name,
+            names.field(name, given[name].from_state),
+            _answer(ctx, names, pii, name, answer, given[name].role, given[name].from_state),
+        )
         for name, answer in sorted(answered.items())
     ]
     return ctx.render(
